@@ -1,0 +1,5 @@
+"""``python -m coopfinance`` runs the command line."""
+
+from coopfinance.cli import run
+
+run()

@@ -1,0 +1,113 @@
+"""Exact decimal helpers shared by every layer: conversion that refuses floats, a local context.
+
+coopfinance never touches the global decimal context. Calculations run under :data:`CONTEXT`
+(34 significant digits, IEEE 754 decimal128 precision, half-even for intermediate results) entered
+with :func:`decimal.localcontext`, or pass it explicitly.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from coopfinance.errors import FloatNotAllowed, ParseError, WrongType, fmt_value
+
+__all__ = [
+    "CONTEXT",
+    "ONE",
+    "ZERO",
+    "fraction_to_decimal",
+    "parse_number",
+    "to_decimal",
+]
+
+CONTEXT = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""The context of every intermediate calculation: 34 significant digits (more than the 20 promised)."""
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def parse_number(text: str, *, field: str) -> Decimal:
+    """Read ``text`` as an exact decimal number.
+
+    Accepts ``"1250.5"``, ``"1,250.50"`` (comma thousands separators in groups of three), ``"-3"``,
+    ``"1e3"`` and surrounding blanks. A trailing ``%`` divides by 100: ``"35%"`` is ``0.35``.
+
+    >>> parse_number("1,250.50", field="amount")
+    Decimal('1250.50')
+    >>> parse_number("2.5%", field="rate")
+    Decimal('0.025')
+    """
+    s = text.strip().replace("_", "")
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].strip()
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        raise ParseError(
+            f"{field!r} must be a number such as '1250.50' or '35%' (got {fmt_value(text)}).",
+            field=field,
+            value=text,
+        )
+    value = Decimal(s)
+    if percent:
+        value = CONTEXT.divide(value, _HUNDRED)
+    return value
+
+
+def to_decimal(value: Any, *, field: str) -> Decimal:
+    """Convert ``value`` (``Decimal``, ``int`` or ``str``) to ``Decimal``; refuse ``float`` and others.
+
+    >>> to_decimal("35%", field="rate")
+    Decimal('0.35')
+    >>> to_decimal(1.5, field="principal")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.FloatNotAllowed: 'principal' must not be a float (got 1.5): pass a str such as '1.5' or a Decimal.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ParseError(
+                f"{field!r} must be a finite number (got {value}).", field=field, value=value
+            )
+        return value
+    if isinstance(value, bool):
+        raise WrongType(
+            f"{field!r} must be a Decimal, int or str (got bool {value}).", field=field, value=value
+        )
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        return parse_number(value, field=field)
+    if isinstance(value, float):
+        raise FloatNotAllowed(
+            f"{field!r} must not be a float (got {value!r}): pass a str such as '{value!r}' or a "
+            "Decimal.",
+            field=field,
+            value=value,
+        )
+    raise WrongType(
+        f"{field!r} must be a Decimal, int or str (got {type(value).__name__} {value!r}).",
+        field=field,
+        value=value,
+    )
+
+
+def fraction_to_decimal(value: Fraction) -> Decimal:
+    """An exact fraction as a Decimal with :data:`CONTEXT` precision."""
+    return CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))

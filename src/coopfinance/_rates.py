@@ -1,0 +1,263 @@
+"""Interest rates and their exact conversions.
+
+A :class:`Rate` is a value (a fraction: ``0.35`` for 35 %) and a :class:`RateKind`. What it charges
+for a period of year fraction τ (see :class:`~coopfinance.DayCount`):
+
+- effective annual ``r`` (Peru's TEA): ``i = (1 + r)^τ − 1``
+- nominal annual ``j`` (simple within the period): ``i = j·τ``
+- effective per period ``p`` for a frequency with ``k`` periods a year (TEM: k = 12, TED: k = 360):
+  first the equivalent effective annual rate ``(1 + p)^k − 1``, so ``i = (1 + p)^(k·τ) − 1``
+- flat per period ``f`` (or flat annual ``F = k·f``): ``i = F·τ`` charged on the original principal
+
+Fractional powers are evaluated as ``exp(τ·ln(1 + r))`` in a 34-digit local context and cached per
+distinct (rate, τ), so a schedule whose periods are 28–31 days long computes four factors, not one
+per row; no intermediate rate is rounded.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from coopfinance._calendar import Frequency
+from coopfinance._decimal import CONTEXT, ONE, fraction_to_decimal, to_decimal
+from coopfinance.errors import InvalidRate, fmt_value
+
+__all__ = ["Rate", "RateKind"]
+
+
+class RateKind(enum.Enum):
+    """How a rate is quoted."""
+
+    EFFECTIVE_ANNUAL = "effective-annual"
+    """Compounded: Peru's TEA (tasa efectiva anual)."""
+    NOMINAL_ANNUAL = "nominal-annual"
+    """Simple within each period (TNA; Fineract's annual nominal rate)."""
+    EFFECTIVE_PERIODIC = "effective-periodic"
+    """Effective per period of :attr:`Rate.period`: TEM (monthly), TED (daily, 360 a year)."""
+    FLAT_PERIODIC = "flat-periodic"
+    """Flat per period of :attr:`Rate.period`, on the original principal."""
+    FLAT_ANNUAL = "flat-annual"
+    """Flat per year, on the original principal."""
+
+
+_MAX_RATE = Decimal(100)  # 10,000 % a year: anything above is a typo, not a loan
+
+
+def _rate_value(value: Any) -> Decimal:
+    return to_decimal(value, field="rate")
+
+
+def _check_rate(instance: Rate, attribute: Any, value: Decimal) -> None:
+    if value < 0:
+        raise InvalidRate(
+            f"'rate' must not be negative (got {value}).", field="rate", value=value
+        )
+    if value > _MAX_RATE:
+        raise InvalidRate(
+            f"'rate' must be at most 100 (10,000 %) (got {value}); write 35 % as '35%' or '0.35'.",
+            field="rate",
+            value=value,
+        )
+
+
+def _opt_frequency(value: Frequency | str | None) -> Frequency | None:
+    return None if value is None else Frequency.parse(value)
+
+
+def _check_period(instance: Rate, attribute: Any, value: Frequency | None) -> None:
+    periodic = instance.kind in (RateKind.EFFECTIVE_PERIODIC, RateKind.FLAT_PERIODIC)
+    if periodic and value is None:
+        raise InvalidRate(
+            f"'period' is needed for a {instance.kind.value} rate (got None).",
+            field="period",
+            value=value,
+        )
+    if not periodic and value is not None:
+        raise InvalidRate(
+            f"'period' applies only to periodic rates, not to {instance.kind.value} (got {value}).",
+            field="period",
+            value=value,
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _ln1p(rate: Decimal) -> Decimal:
+    return CONTEXT.ln(ONE + rate)
+
+
+@functools.lru_cache(maxsize=8192)
+def _compound(rate: Decimal, tau: Fraction) -> Decimal:
+    """(1 + rate)^τ − 1, to 34 significant digits."""
+    if tau.denominator == 1 and 0 <= tau.numerator <= 64:
+        return CONTEXT.subtract(CONTEXT.power(ONE + rate, tau.numerator), ONE)
+    if rate == 0:
+        return Decimal(0)
+    exponent = CONTEXT.multiply(fraction_to_decimal(tau), _ln1p(rate))
+    return CONTEXT.subtract(CONTEXT.exp(exponent), ONE)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Rate:
+    """An interest rate: ``value`` (a fraction, ``Decimal('0.35')`` for 35 %) and its ``kind``.
+
+    Build it with a named constructor; each accepts ``Decimal``, ``int`` or text such as ``"35%"``
+    and refuses ``float``:
+
+    >>> tea = Rate.effective_annual("39.29%")
+    >>> tea.to_effective_periodic(Frequency.MONTHLY).value.quantize(Decimal("0.0001"))
+    Decimal('0.0280')
+    >>> Rate.effective_monthly("2.5%").to_effective_annual().value.quantize(Decimal("0.000001"))
+    Decimal('0.344889')
+    """
+
+    value: Decimal = attrs.field(converter=_rate_value, validator=_check_rate)
+    kind: RateKind = RateKind.EFFECTIVE_ANNUAL
+    period: Frequency | None = attrs.field(
+        default=None, converter=_opt_frequency, validator=_check_period
+    )
+    compounding: int | None = attrs.field(default=None)
+    """For a nominal annual rate: compounding periods a year, used only to convert it (default 12)."""
+
+    # -- named constructors ------------------------------------------------------------------
+    @classmethod
+    def effective_annual(cls, value: Decimal | int | str) -> Rate:
+        """An effective annual rate (Peru's TEA)."""
+        return cls(value=value, kind=RateKind.EFFECTIVE_ANNUAL)
+
+    @classmethod
+    def nominal_annual(cls, value: Decimal | int | str, compounding: int | None = None) -> Rate:
+        """A nominal annual rate, simple within each period (``compounding`` only for conversions)."""
+        return cls(value=value, kind=RateKind.NOMINAL_ANNUAL, compounding=compounding)
+
+    @classmethod
+    def effective_periodic(cls, value: Decimal | int | str, period: Frequency | str) -> Rate:
+        """An effective rate per ``period`` (e.g. ``Frequency.MONTHLY`` for a TEM)."""
+        return cls(value=value, kind=RateKind.EFFECTIVE_PERIODIC, period=period)
+
+    @classmethod
+    def effective_monthly(cls, value: Decimal | int | str) -> Rate:
+        """An effective monthly rate (TEM)."""
+        return cls.effective_periodic(value, Frequency.MONTHLY)
+
+    @classmethod
+    def effective_daily(cls, value: Decimal | int | str) -> Rate:
+        """An effective daily rate (TED), 360 days a year."""
+        return cls.effective_periodic(value, Frequency.days(1))
+
+    @classmethod
+    def flat(cls, value: Decimal | int | str, period: Frequency | str = Frequency.MONTHLY) -> Rate:
+        """A flat rate per ``period`` (default monthly), charged on the original principal."""
+        return cls(value=value, kind=RateKind.FLAT_PERIODIC, period=period)
+
+    @classmethod
+    def flat_annual(cls, value: Decimal | int | str) -> Rate:
+        """A flat rate per year, charged on the original principal."""
+        return cls(value=value, kind=RateKind.FLAT_ANNUAL)
+
+    @classmethod
+    def parse(cls, value: Decimal | int | str, kind: RateKind | str) -> Rate:
+        """A rate from a value and a kind name as the CLI spells it.
+
+        Kinds: ``effective-annual``, ``nominal-annual``, ``effective-monthly``, ``effective-daily``,
+        ``flat-monthly``, ``flat-annual``.
+        """
+        key = kind.value if isinstance(kind, RateKind) else str(kind).strip().lower()
+        makers = {
+            "effective-annual": cls.effective_annual,
+            "tea": cls.effective_annual,
+            "nominal-annual": cls.nominal_annual,
+            "effective-monthly": cls.effective_monthly,
+            "tem": cls.effective_monthly,
+            "effective-daily": cls.effective_daily,
+            "flat-monthly": cls.flat,
+            "flat-annual": cls.flat_annual,
+        }
+        if key not in makers:
+            raise InvalidRate(
+                f"'rate_type' must be one of {', '.join(makers)} (got {fmt_value(kind)}).",
+                field="rate_type",
+                value=kind,
+            )
+        return makers[key](value)
+
+    # -- properties and conversions ------------------------------------------------------------
+    @property
+    def is_flat(self) -> bool:
+        """Whether interest is charged on the original principal."""
+        return self.kind in (RateKind.FLAT_PERIODIC, RateKind.FLAT_ANNUAL)
+
+    def _per_year(self) -> Fraction:
+        assert self.period is not None
+        return self.period.periods_per_year
+
+    def annual_factor(self) -> Decimal:
+        """For simple kinds, the annual rate ``j`` with ``i = j·τ``; for effective kinds ``r``."""
+        if self.kind in (RateKind.EFFECTIVE_PERIODIC, RateKind.FLAT_PERIODIC):
+            if self.kind is RateKind.FLAT_PERIODIC:
+                return CONTEXT.multiply(self.value, fraction_to_decimal(self._per_year()))
+            return _compound(self.value, self._per_year())
+        return self.value
+
+    def period_rate(self, tau: Fraction) -> Decimal:
+        """The rate ``i`` charged over a period of year fraction ``tau`` (see the module formulas).
+
+        >>> Rate.effective_annual("35%").period_rate(Fraction(30, 360)).quantize(Decimal("1e-10"))
+        Decimal('0.0253214392')
+        """
+        if self.kind is RateKind.EFFECTIVE_ANNUAL:
+            return _compound(self.value, tau)
+        if self.kind is RateKind.EFFECTIVE_PERIODIC:
+            return _compound(self.value, tau * self._per_year())
+        return CONTEXT.multiply(self.annual_factor(), fraction_to_decimal(tau))
+
+    def to_effective_annual(self) -> Rate:
+        """The equivalent effective annual rate.
+
+        Nominal: ``(1 + j/m)^m − 1`` with ``m`` = :attr:`compounding` (12 if unset). Flat rates have
+        no equivalent without a schedule (see the cost-of-credit functions) and raise.
+        """
+        if self.is_flat:
+            raise InvalidRate(
+                f"a flat rate has no equivalent effective rate without a schedule (got {self}).",
+                field="rate",
+                value=self,
+            )
+        if self.kind is RateKind.NOMINAL_ANNUAL:
+            m = self.compounding or 12
+            per = CONTEXT.divide(self.value, Decimal(m))
+            return Rate.effective_annual(_compound(per, Fraction(m)))
+        return Rate.effective_annual(self.annual_factor())
+
+    def to_effective_periodic(self, period: Frequency | str) -> Rate:
+        """The equivalent effective rate per ``period``: ``(1 + r)^(1/k) − 1``.
+
+        >>> Rate.effective_annual("35%").to_effective_periodic("monthly").value.quantize(Decimal("1e-10"))
+        Decimal('0.0253214392')
+        """
+        freq = Frequency.parse(period)
+        annual = self.to_effective_annual().value
+        return Rate.effective_periodic(_compound(annual, 1 / freq.periods_per_year), freq)
+
+    def to_nominal_annual(self, compounding: int = 12) -> Rate:
+        """The nominal annual rate compounded ``compounding`` times a year: ``m·((1 + r)^(1/m) − 1)``."""
+        annual = self.to_effective_annual().value
+        per = _compound(annual, Fraction(1, compounding))
+        return Rate.nominal_annual(CONTEXT.multiply(per, Decimal(compounding)), compounding)
+
+    def __str__(self) -> str:
+        pct = (self.value * 100).normalize()
+        pct_text = f"{pct:f}"
+        label = {
+            RateKind.EFFECTIVE_ANNUAL: "effective annual (TEA)",
+            RateKind.NOMINAL_ANNUAL: "nominal annual",
+            RateKind.FLAT_ANNUAL: "flat annual",
+        }.get(self.kind)
+        if label is None:
+            label = f"{'effective' if self.kind is RateKind.EFFECTIVE_PERIODIC else 'flat'} per {self.period}"
+        return f"{pct_text} % {label}"

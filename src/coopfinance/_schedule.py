@@ -1,0 +1,535 @@
+"""The repayment schedule (cronograma) and the engine that builds it from :class:`LoanTerms`.
+
+For installments ``k = 1..n`` with due dates ``d_k`` and period rates ``i_k`` (see :class:`Rate`):
+
+- discount factors ``v_k = Π_{j≤k} 1/(1 + i_j)`` (counted from the end of grace);
+- LEVEL: ``C = B / Σ v_k``; WEIGHTED: ``C_k = w_k·X`` with ``X = B / Σ w_k·v_k``;
+- each row: ``interest_k = round(balance_{k−1} · i_k)``, ``principal_k = C_k − interest_k``;
+  the last row takes the remaining balance, so principal repaid equals principal lent exactly;
+- CONSTANT_PRINCIPAL: ``principal_k = round(B/m)``; FLAT: total interest ``Σ B·i_k`` spread evenly;
+  BULLET: ``B·i(whole term)`` with the principal at maturity; INTEREST_ONLY: interest, then principal.
+
+A row that is due less than the interest it accrues (capitalizing grace, a small seasonal weight)
+pays what it can and adds the rest to the balance (shown by :attr:`Installment.capitalized`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, overload
+
+import attrs
+
+from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._money import Currency, Money, round_to
+from coopfinance.errors import InvalidValue, ParseError
+
+if TYPE_CHECKING:
+    from coopfinance._terms import LoanTerms
+
+__all__ = ["COLUMNS", "Installment", "Schedule", "build_schedule"]
+
+COLUMNS = (
+    "number",
+    "due_date",
+    "days",
+    "opening_balance",
+    "principal",
+    "interest",
+    "charges",
+    "total",
+    "balance",
+)
+"""The columns of every export, in order."""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Installment:
+    """One row of a schedule. Amounts are ``Decimal`` in the schedule's currency.
+
+    ``total = principal + interest + charges``;
+    ``balance = opening_balance + capitalized − principal``.
+    """
+
+    number: int
+    due_date: dt.date
+    days: int
+    """Calendar days since the previous due date (or the disbursement)."""
+    opening_balance: Decimal
+    principal: Decimal
+    interest: Decimal
+    charges: Decimal
+    total: Decimal
+    balance: Decimal
+    """The closing balance after this installment."""
+
+    @property
+    def capitalized(self) -> Decimal:
+        """Interest added to the balance in this period instead of being paid."""
+        return self.balance - self.opening_balance + self.principal
+
+    def to_record(self) -> dict[str, Any]:
+        """The row as plain values: amounts ``Decimal``, the date a ``date``."""
+        return {name: getattr(self, name) for name in COLUMNS}
+
+
+def _installments(value: Sequence[Installment]) -> tuple[Installment, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Schedule:
+    """An immutable repayment schedule.
+
+    >>> from coopfinance import LoanTerms, Rate
+    >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
+    ...               disbursed="2026-01-15").schedule()
+    >>> print(s.to_table())
+      #  due date     days   opening  principal  interest  charges    total  balance
+      1  2026-02-15     31  5,000.00   1,622.53    136.10     0.00 1,758.63 3,377.47
+      2  2026-03-15     28  3,377.47   1,675.14     83.49     0.00 1,758.63 1,702.33
+      3  2026-04-15     31  1,702.33   1,702.33     46.34     0.00 1,748.67     0.00
+         total                         5,000.00    265.93     0.00 5,265.93
+    """
+
+    currency: Currency = attrs.field(converter=Currency.of)
+    principal: Decimal
+    disbursed: dt.date
+    installment_amount: Decimal
+    """The regular installment: the level amount for LEVEL, the amount for weight 1 for WEIGHTED,
+    otherwise the first installment after grace."""
+    installments: tuple[Installment, ...] = attrs.field(converter=_installments)
+
+    # -- sequence behaviour ----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.installments)
+
+    def __iter__(self) -> Iterator[Installment]:
+        return iter(self.installments)
+
+    @overload
+    def __getitem__(self, index: int) -> Installment: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Installment, ...]: ...
+    def __getitem__(self, index: int | slice) -> Installment | tuple[Installment, ...]:
+        return self.installments[index]
+
+    # -- totals ---------------------------------------------------------------------------------
+    @property
+    def maturity(self) -> dt.date:
+        """The last due date."""
+        return self.installments[-1].due_date
+
+    def _sum(self, name: str) -> Decimal:
+        return sum((getattr(r, name) for r in self.installments), ZERO)
+
+    @property
+    def total_principal(self) -> Decimal:
+        """Principal repaid: the principal lent plus any capitalized interest."""
+        return self._sum("principal")
+
+    @property
+    def total_interest(self) -> Decimal:
+        """Interest paid over the schedule."""
+        return self._sum("interest")
+
+    @property
+    def total_charges(self) -> Decimal:
+        """Charges paid over the schedule."""
+        return self._sum("charges")
+
+    @property
+    def total_payments(self) -> Decimal:
+        """Everything the borrower pays."""
+        return self._sum("total")
+
+    def totals(self) -> dict[str, Decimal]:
+        """``principal``, ``interest``, ``charges`` and ``total`` summed over the rows."""
+        return {
+            "principal": self.total_principal,
+            "interest": self.total_interest,
+            "charges": self.total_charges,
+            "total": self.total_payments,
+        }
+
+    def money(self, amount: Decimal) -> Money:
+        """``amount`` as :class:`Money` in this schedule's currency."""
+        return Money(amount=amount, currency=self.currency)
+
+    # -- exports ----------------------------------------------------------------------------------
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per row with the keys of :data:`COLUMNS` (``Decimal`` amounts, ``date`` dates)."""
+        return [r.to_record() for r in self.installments]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON interchange form: amounts as decimal strings, dates ISO 8601."""
+        return {
+            "currency": self.currency.code,
+            "principal": str(self.principal),
+            "disbursed": self.disbursed.isoformat(),
+            "installment_amount": str(self.installment_amount),
+            "installments": [
+                {
+                    k: (v.isoformat() if isinstance(v, dt.date) else v if isinstance(v, int) else str(v))
+                    for k, v in r.to_record().items()
+                }
+                for r in self.installments
+            ],
+            "totals": {k: str(v) for k, v in self.totals().items()},
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The schedule as JSON (see :meth:`to_dict`); :meth:`from_json` reads it back exactly."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Schedule:
+        """The inverse of :meth:`to_dict`; totals, if present, must agree with the rows."""
+        try:
+            rows = [_row_from_mapping(r, i + 1) for i, r in enumerate(data["installments"])]
+            schedule = cls(
+                currency=data["currency"],
+                principal=_dec(data["principal"], "principal"),
+                disbursed=_date(data["disbursed"], "disbursed"),
+                installment_amount=_dec(data["installment_amount"], "installment_amount"),
+                installments=rows,
+            )
+        except KeyError as exc:
+            raise ParseError(
+                f"a schedule needs the key {exc.args[0]!r} (got keys {sorted(data)}).",
+                field=str(exc.args[0]),
+                value=None,
+            ) from None
+        totals = data.get("totals")
+        if totals is not None:
+            for key, value in schedule.totals().items():
+                if key in totals and _dec(totals[key], f"totals.{key}") != value:
+                    raise InvalidValue(
+                        f"'totals.{key}' must equal the sum of the rows, {value} "
+                        f"(got {totals[key]}).",
+                        field=f"totals.{key}",
+                        value=totals[key],
+                    )
+        return schedule
+
+    @classmethod
+    def from_json(cls, text: str) -> Schedule:
+        """Read a schedule written by :meth:`to_json`."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(
+                f"'schedule' must be JSON ({exc.msg} at line {exc.lineno}).", field="schedule",
+                value=text[:80],
+            ) from None
+        return cls.from_dict(data)
+
+    def to_csv(self) -> str:
+        """The rows as CSV with a header of :data:`COLUMNS` (amounts as decimal strings)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for r in self.installments:
+            writer.writerow(
+                [r.number, r.due_date.isoformat(), r.days, r.opening_balance, r.principal,
+                 r.interest, r.charges, r.total, r.balance]
+            )
+        return out.getvalue()
+
+    @classmethod
+    def from_csv(
+        cls,
+        text: str,
+        *,
+        currency: Currency | str,
+        disbursed: dt.date,
+        installment_amount: Decimal | None = None,
+    ) -> Schedule:
+        """Read rows written by :meth:`to_csv`; a bad row is reported with its line number.
+
+        The CSV holds only rows: give the ``currency`` and ``disbursed`` date. Without
+        ``installment_amount`` the most frequent installment total (earliest on ties) is used.
+        """
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or list(reader.fieldnames) != list(COLUMNS):
+            raise ParseError(
+                f"the schedule CSV header must be {','.join(COLUMNS)} "
+                f"(got {','.join(reader.fieldnames or [])}).",
+                field="header",
+                value=reader.fieldnames,
+            )
+        rows = []
+        for line, record in enumerate(reader, start=2):
+            try:
+                rows.append(_row_from_mapping(record, line))
+            except ParseError as exc:
+                raise ParseError(f"line {line}: {exc}", field=exc.field, value=exc.value) from None
+        if not rows:
+            raise ParseError("the schedule CSV has no rows (got only a header).", field="rows",
+                             value=None)
+        if installment_amount is None:
+            totals = [r.total for r in rows[:-1]] or [rows[0].total]
+            installment_amount = max(totals, key=lambda t: (totals.count(t), -totals.index(t)))
+        return cls(
+            currency=currency,
+            principal=rows[0].opening_balance,
+            disbursed=disbursed,
+            installment_amount=installment_amount,
+            installments=rows,
+        )
+
+    def to_table(self, lang: str = "en") -> str:
+        """A plain-text table for a terminal or a printout, headers in English or Spanish (``es``)."""
+        heads = _HEADS[lang] if lang in _HEADS else _HEADS["en"]
+        minor = self.currency.minor_unit
+
+        def m(x: Decimal) -> str:
+            return f"{x:,.{minor}f}"
+
+        body = [
+            [str(r.number), r.due_date.isoformat(), str(r.days), m(r.opening_balance),
+             m(r.principal), m(r.interest), m(r.charges), m(r.total), m(r.balance)]
+            for r in self.installments
+        ]
+        t = self.totals()
+        foot = ["", heads[-1], "", "", m(t["principal"]), m(t["interest"]), m(t["charges"]),
+                m(t["total"]), ""]
+        table = [list(heads[:-1]), *body, foot]
+        widths = [max(len(row[c]) for row in table) for c in range(len(COLUMNS))]
+        left = {1}
+        lines = []
+        for row in table:
+            cells = [
+                row[c].ljust(widths[c]) if c in left else row[c].rjust(widths[c])
+                for c in range(len(COLUMNS))
+            ]
+            lines.append(" ".join(cells).rstrip())
+        return "\n".join(lines)
+
+
+_HEADS = {
+    "en": ("#", "due date", "days", "opening", "principal", "interest", "charges", "total",
+           "balance", "total"),
+    "es": ("N.º", "vencimiento", "días", "saldo inicial", "amortización", "interés", "cargos",
+           "cuota", "saldo", "total"),
+}
+
+
+def _dec(value: Any, field: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except decimal.InvalidOperation:
+            pass
+    raise ParseError(f"{field!r} must be a decimal string (got {value!r}).", field=field, value=value)
+
+
+def _date(value: Any, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParseError(
+            f"{field!r} must be an ISO date such as '2026-01-15' (got {value!r}).",
+            field=field,
+            value=value,
+        ) from None
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ParseError(
+            f"{field!r} must be a whole number (got {value!r}).", field=field, value=value
+        ) from None
+
+
+def _row_from_mapping(r: Mapping[str, Any], where: int) -> Installment:
+    try:
+        return Installment(
+            number=_int(r["number"], "number"),
+            due_date=_date(r["due_date"], "due_date"),
+            days=_int(r["days"], "days"),
+            opening_balance=_dec(r["opening_balance"], "opening_balance"),
+            principal=_dec(r["principal"], "principal"),
+            interest=_dec(r["interest"], "interest"),
+            charges=_dec(r["charges"], "charges"),
+            total=_dec(r["total"], "total"),
+            balance=_dec(r["balance"], "balance"),
+        )
+    except KeyError as exc:
+        raise ParseError(
+            f"installment {where} needs the key {exc.args[0]!r}.", field=str(exc.args[0]),
+            value=None,
+        ) from None
+
+
+# ------------------------------------------------------------------------------------------------
+# The engine
+# ------------------------------------------------------------------------------------------------
+
+_new_row = Installment  # attrs-generated __init__; kept as a local name for the hot loop
+
+
+def period_rates(terms: LoanTerms, dates: Sequence[dt.date]) -> tuple[list[int], list[Decimal], list[Fraction]]:
+    """Days, period rates ``i_k`` and year fractions ``τ_k`` for each period of ``dates``.
+
+    Each distinct period is priced once (most monthly periods have 28–31 days).
+    """
+    rate = terms.rate
+    dc = terms.day_count
+    freq = terms.frequency
+    days: list[int] = []
+    rates: list[Decimal] = []
+    taus: list[Fraction] = []
+    seen: dict[Any, tuple[Decimal, Fraction]] = {}
+    by_days = dc.value in ("act/360", "act/365")
+    prev = terms.disbursed
+    for d in dates:
+        n = (d - prev).days
+        key: Any = n if by_days else (prev, d)
+        hit = seen.get(key)
+        if hit is None:
+            tau = dc.year_fraction(prev, d, freq)
+            hit = (rate.period_rate(tau), tau)
+            seen[key] = hit
+        days.append(n)
+        rates.append(hit[0])
+        taus.append(hit[1])
+        prev = d
+    return days, rates, taus
+
+
+def build_schedule(terms: LoanTerms) -> Schedule:
+    """Build the schedule of ``terms`` (the engine behind :meth:`LoanTerms.schedule`)."""
+    from coopfinance._terms import Amortization, GraceType
+
+    currency = terms.principal.currency
+    unit = terms.rounding.unit_for(currency)
+    mode = terms.rounding.mode.value
+    step = terms.rounding.installment_multiple
+    quantizable = unit.as_tuple().digits == (1,) and int(unit.as_tuple().exponent) <= 0
+
+    def rnd(x: Decimal) -> Decimal:
+        if quantizable:
+            return x.quantize(unit, rounding=mode)
+        return round_to(x, unit, mode)
+
+    def to_step(x: Decimal) -> Decimal:
+        return rnd(x) if step is None else round_to(x, step, mode)
+
+    dates = terms.dates()
+    n = len(dates)
+    days, rates, taus = period_rates(terms, dates)
+    method = terms.amortization
+    g = terms.grace.periods
+    grace_kind = terms.grace.kind
+    principal = terms.principal.amount
+    rows: list[Installment] = []
+
+    with decimal.localcontext(CONTEXT):
+        zero = rnd(ZERO)  # 0.00 in PEN: zeros print with the currency's decimals
+        principal = rnd(principal)  # a multiple of the unit already: this only sets the exponent
+        balance = principal
+        # ---- grace periods --------------------------------------------------------------------
+        for k in range(g):
+            accrued = rnd(balance * rates[k])
+            if grace_kind is GraceType.CAPITALIZE:
+                paid, closing = zero, balance + accrued
+            elif grace_kind is GraceType.PAY_INTEREST:
+                paid, closing = accrued, balance
+            else:
+                paid, closing = zero, balance
+            rows.append(_new_row(number=k + 1, due_date=dates[k], days=days[k],
+                                 opening_balance=balance, principal=zero, interest=paid,
+                                 charges=zero, total=paid, balance=closing))
+            balance = closing
+
+        m = n - g
+        base = balance
+        targets: list[Decimal] | None = None  # total due per amortizing row, where the method fixes it
+        level = ZERO
+        if method is Amortization.LEVEL or method is Amortization.WEIGHTED:
+            weights = terms.weights if method is Amortization.WEIGHTED else None
+            v = ONE
+            acc = ZERO
+            for j in range(g, n):
+                v = v / (ONE + rates[j])
+                acc += v if weights is None else weights[j - g] * v
+            x = base / acc
+            level = rnd(x)
+            if weights is None:
+                c = to_step(x)
+                targets = [c] * m
+                level = c
+            else:
+                targets = [to_step(w * x) for w in weights]
+        elif method is Amortization.CONSTANT_PRINCIPAL:
+            share = rnd(base / m)
+        elif method is Amortization.FLAT:
+            flat_total = rnd(sum((base * rates[j] for j in range(g, n)), ZERO))
+            flat_interest = rnd(flat_total / m)
+            flat_share = rnd(base / m)
+            targets = [to_step(flat_share + flat_interest)] * m
+        elif method is Amortization.BULLET:
+            tau_total = sum(taus, Fraction(0))
+            bullet_interest = rnd(base * terms.rate.period_rate(tau_total))
+
+        interest_paid_flat = ZERO
+        for j in range(g, n):
+            last = j == n - 1
+            opening = balance
+            if method is Amortization.FLAT:
+                interest = flat_total - interest_paid_flat if last else flat_interest
+                interest_paid_flat += interest
+                accrued = interest
+            elif method is Amortization.BULLET:
+                accrued = bullet_interest if last else zero
+            else:
+                accrued = rnd(opening * rates[j])
+            if last:
+                paid_interest, princ, capitalized = accrued, opening, zero
+            elif targets is not None:
+                target = targets[j - g]
+                paid_interest = accrued if accrued < target else target
+                princ = target - paid_interest
+                capitalized = accrued - paid_interest
+                if princ > opening + capitalized:
+                    princ = opening + capitalized
+            elif method is Amortization.CONSTANT_PRINCIPAL:
+                paid_interest, capitalized = accrued, zero
+                princ = share if share < opening else opening
+                if step is not None:
+                    princ = round_to(princ + paid_interest, step, mode) - paid_interest
+                    princ = min(max(princ, zero), opening)
+            else:  # BULLET and INTEREST_ONLY before maturity
+                paid_interest, princ, capitalized = accrued, zero, zero
+            closing = opening + capitalized - princ
+            total = princ + paid_interest
+            rows.append(_new_row(number=j + 1, due_date=dates[j], days=days[j],
+                                 opening_balance=opening, principal=princ, interest=paid_interest,
+                                 charges=zero, total=total, balance=closing))
+            balance = closing
+
+        regular = level if targets is not None and method is not Amortization.FLAT else rows[g].total
+
+    return Schedule(
+        currency=currency,
+        principal=principal,
+        disbursed=terms.disbursed,
+        installment_amount=regular,
+        installments=rows,
+    )

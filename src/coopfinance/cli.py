@@ -1,0 +1,151 @@
+"""The ``coopfinance`` command: argv → domain values → library → output. The only module that prints.
+
+Domain errors print ``Error: …`` on stderr and exit 1; usage errors exit 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from coopfinance.__about__ import __version__
+from coopfinance._interchange import terms_from_mapping
+from coopfinance.errors import CoopFinanceError
+
+__all__ = ["main", "run"]
+
+_FORMATS = ("table", "csv", "json")
+
+
+def _add_loan_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("loan")
+    g.add_argument("--principal", required=True, help="amount lent, e.g. 5000 or 'S/ 5,000'")
+    g.add_argument("--currency", default=None, help="ISO 4217 code (default PEN)")
+    g.add_argument("--rate", required=True, help="rate as '35%%' or '0.35'")
+    g.add_argument(
+        "--rate-type",
+        default="effective-annual",
+        choices=["effective-annual", "nominal-annual", "effective-monthly", "effective-daily",
+                 "flat-monthly", "flat-annual"],
+        help="how the rate is quoted (default effective-annual, Peru's TEA)",
+    )
+    g.add_argument("--installments", type=int, default=None,
+                   help="number of installments, grace periods included")
+    g.add_argument("--frequency", default="monthly",
+                   help="weekly|biweekly|semimonthly|monthly|bimonthly|quarterly|semiannual|"
+                        "annual|<N>d (default monthly)")
+    g.add_argument("--disbursed", required=True, help="disbursement date, YYYY-MM-DD")
+    g.add_argument("--first-due", default=None, help="first due date, YYYY-MM-DD")
+    g.add_argument("--due-dates", default=None,
+                   help="explicit due dates, comma-separated YYYY-MM-DD (replaces --frequency)")
+    g.add_argument("--method", default=None,
+                   choices=["level", "constant-principal", "flat", "bullet", "interest-only",
+                            "weighted"],
+                   help="amortization (default level; flat for a flat rate)")
+    g.add_argument("--weights", default=None,
+                   help="weighted method: one positive weight per installment after grace, "
+                        "comma-separated")
+    g.add_argument("--day-count", default=None,
+                   choices=["act/360", "act/365", "act/act", "30/360", "30e/360", "per-period"],
+                   help="day count (default act/360; per-period for flat rates)")
+    g.add_argument("--grace", type=int, default=0, help="grace periods (default 0)")
+    g.add_argument("--grace-type", default="capitalize",
+                   choices=["capitalize", "pay-interest", "waive"],
+                   help="interest during grace (default capitalize)")
+    g.add_argument("--rounding", default="half-up", choices=["half-up", "half-even"],
+                   help="rounding mode (default half-up)")
+    g.add_argument("--rounding-unit", default=None,
+                   help="round every amount to a multiple of this (default: the currency's minor "
+                        "unit)")
+    g.add_argument("--multiple", default=None,
+                   help="round the installment to a multiple of this step, e.g. 0.10 or 1")
+    g.add_argument("--holidays", default="none",
+                   help="PE (Peru's public holidays; due dates roll to the next business day) or "
+                        "none (default)")
+    g.add_argument("--business-day", default=None,
+                   choices=["none", "following", "modified-following", "preceding"],
+                   help="rolling rule with --holidays (default following)")
+
+
+def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
+    holidays = ns.holidays
+    business_day = ns.business_day
+    if holidays.strip().lower() == "none" and business_day is None:
+        business_day = "none"
+    return {
+        "principal": ns.principal,
+        "currency": ns.currency,
+        "rate": ns.rate,
+        "rate_type": ns.rate_type,
+        "disbursed": ns.disbursed,
+        "installments": ns.installments,
+        "frequency": ns.frequency if ns.due_dates is None else None,
+        "first_due": ns.first_due,
+        "due_dates": ns.due_dates,
+        "amortization": ns.method,
+        "weights": ns.weights,
+        "day_count": ns.day_count,
+        "grace": ns.grace,
+        "grace_type": ns.grace_type,
+        "rounding": ns.rounding,
+        "rounding_unit": ns.rounding_unit,
+        "installment_multiple": ns.multiple,
+        "business_day": business_day,
+        "holidays": holidays if holidays.strip().lower() != "none" else "none",
+    }
+
+
+def _cmd_schedule(ns: argparse.Namespace, out: TextIO) -> int:
+    terms = terms_from_mapping(_terms_mapping(ns))
+    schedule = terms.schedule()
+    if ns.format == "json":
+        out.write(schedule.to_json() + "\n")
+    elif ns.format == "csv":
+        out.write(schedule.to_csv())
+    else:
+        out.write(f"{terms.principal} · {terms.rate} · {terms.day_count.value} · "
+                  f"{terms.amortization.value}\n")
+        out.write(schedule.to_table(ns.lang) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``coopfinance`` command."""
+    parser = argparse.ArgumentParser(
+        prog="coopfinance",
+        description="Exact loan schedules and cost of credit for dairy cooperatives.",
+    )
+    parser.add_argument("--version", action="version", version=f"coopfinance {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("schedule", help="print a loan's repayment schedule (cronograma)",
+                       description="Print the repayment schedule of a loan.")
+    _add_loan_options(p)
+    p.add_argument("--format", default="table", choices=_FORMATS, help="output format")
+    p.add_argument("--lang", default="en", choices=["en", "es"], help="table headers language")
+    p.set_defaults(handler=_cmd_schedule)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run the command line with ``argv``; return the exit code (0 ok, 1 domain error, 2 usage)."""
+    stdout = out if out is not None else sys.stdout
+    stderr = err if err is not None else sys.stderr
+    parser = build_parser()
+    try:
+        ns = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help/--version exit 0
+        return int(exc.code) if isinstance(exc.code, int) else 2
+    try:
+        handler: Any = ns.handler
+        return int(handler(ns, stdout))
+    except CoopFinanceError as exc:
+        stderr.write(f"Error: {exc}\n")
+        return 1
+
+
+def run() -> None:  # pragma: no cover - the console-script entry point
+    """Entry point of the ``coopfinance`` console script."""
+    raise SystemExit(main())
