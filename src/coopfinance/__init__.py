@@ -8,7 +8,7 @@ The names a co-op app needs are re-exported here; everything in a ``_module`` is
 ...                   disbursed=dt.date(2026, 1, 15))
 >>> schedule = terms.schedule()
 >>> schedule.installment_amount, schedule.total_interest
-(Decimal('491.06'), Decimal('892.47'))
+(Decimal('489.11'), Decimal('869.38'))
 """
 
 from coopfinance.__about__ import __version__

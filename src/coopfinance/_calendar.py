@@ -65,15 +65,24 @@ _PER_YEAR = {
 }
 
 _NAMES = {
-    "weekly": (PeriodUnit.WEEK, 1), "semanal": (PeriodUnit.WEEK, 1),
-    "biweekly": (PeriodUnit.WEEK, 2), "catorcenal": (PeriodUnit.WEEK, 2),
-    "semimonthly": (PeriodUnit.SEMI_MONTH, 1), "semi-monthly": (PeriodUnit.SEMI_MONTH, 1),
+    "weekly": (PeriodUnit.WEEK, 1),
+    "semanal": (PeriodUnit.WEEK, 1),
+    "biweekly": (PeriodUnit.WEEK, 2),
+    "catorcenal": (PeriodUnit.WEEK, 2),
+    "semimonthly": (PeriodUnit.SEMI_MONTH, 1),
+    "semi-monthly": (PeriodUnit.SEMI_MONTH, 1),
     "quincenal": (PeriodUnit.SEMI_MONTH, 1),
-    "monthly": (PeriodUnit.MONTH, 1), "mensual": (PeriodUnit.MONTH, 1),
-    "bimonthly": (PeriodUnit.MONTH, 2), "bimestral": (PeriodUnit.MONTH, 2),
-    "quarterly": (PeriodUnit.MONTH, 3), "trimestral": (PeriodUnit.MONTH, 3),
-    "semiannual": (PeriodUnit.MONTH, 6), "semestral": (PeriodUnit.MONTH, 6),
-    "annual": (PeriodUnit.YEAR, 1), "yearly": (PeriodUnit.YEAR, 1), "anual": (PeriodUnit.YEAR, 1),
+    "monthly": (PeriodUnit.MONTH, 1),
+    "mensual": (PeriodUnit.MONTH, 1),
+    "bimonthly": (PeriodUnit.MONTH, 2),
+    "bimestral": (PeriodUnit.MONTH, 2),
+    "quarterly": (PeriodUnit.MONTH, 3),
+    "trimestral": (PeriodUnit.MONTH, 3),
+    "semiannual": (PeriodUnit.MONTH, 6),
+    "semestral": (PeriodUnit.MONTH, 6),
+    "annual": (PeriodUnit.YEAR, 1),
+    "yearly": (PeriodUnit.YEAR, 1),
+    "anual": (PeriodUnit.YEAR, 1),
 }
 _EVERY_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
@@ -256,9 +265,7 @@ class DayCount(enum.Enum):
 
 
 @functools.lru_cache(maxsize=4096)
-def _year_fraction(
-    dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency | None
-) -> Fraction:
+def _year_fraction(dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency | None) -> Fraction:
     if dc is DayCount.ACT_360:
         return Fraction((d1 - d0).days, 360)
     if dc is DayCount.ACT_365F:
@@ -322,9 +329,7 @@ def _to_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
     out = frozenset(values)
     for d in out:
         if not isinstance(d, dt.date):
-            raise WrongType(
-                f"'holidays' must hold dates (got {d!r}).", field="holidays", value=d
-            )
+            raise WrongType(f"'holidays' must hold dates (got {d!r}).", field="holidays", value=d)
     return out
 
 
@@ -373,12 +378,29 @@ class HolidayCalendar:
                 break
         else:  # pragma: no cover - a calendar with no business day in a year
             raise InvalidCalendar(
-                f"'holidays' leave no business day within a year of {day}.", field="holidays",
+                f"'holidays' leave no business day within a year of {day}.",
+                field="holidays",
                 value=day,
             )
         if rule is BusinessDay.MODIFIED_FOLLOWING and moved.month != day.month:
             return self.roll(day, BusinessDay.PRECEDING)
         return moved
+
+
+def _monthly(first: dt.date, months: int, count: int) -> list[dt.date]:
+    """``add_months(first, months·k)`` for k < count, in one pass (the schedule's hot path)."""
+    day = first.day
+    year, month0 = first.year, first.month - 1
+    out = []
+    date = dt.date
+    table = _DAYS_IN_MONTH
+    isleap = _cal.isleap
+    for _ in range(count):
+        y = year + month0 // 12
+        m = month0 % 12
+        out.append(date(y, m + 1, day if day <= 28 else min(day, table[isleap(y)][m])))
+        month0 += months
+    return out
 
 
 def _semi_monthly_days(anchor: dt.date) -> tuple[int, int]:
@@ -445,7 +467,7 @@ def due_dates(
     first = first_due if first_due is not None else default_first_due(disbursed, frequency)
     months = frequency.months
     if months is not None:
-        return [add_months(first, months * k) for k in range(count)]
+        return _monthly(first, months, count)
     if frequency.unit is PeriodUnit.SEMI_MONTH:
         return _semi_monthly(first, count)
     step = dt.timedelta(days=frequency.every * (7 if frequency.unit is PeriodUnit.WEEK else 1))

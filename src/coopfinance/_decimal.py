@@ -78,7 +78,7 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
     >>> to_decimal(1.5, field="principal")
     Traceback (most recent call last):
     ...
-    coopfinance.errors.FloatNotAllowed: 'principal' must not be a float (got 1.5): pass a str such as '1.5' or a Decimal.
+    coopfinance.errors.FloatNotAllowed: 'principal' must not be a float (got 1.5): pass a str ...
     """
     if isinstance(value, Decimal):
         if not value.is_finite():

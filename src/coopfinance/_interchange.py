@@ -16,9 +16,25 @@ if TYPE_CHECKING:
 __all__ = ["TERMS_KEYS", "terms_from_mapping", "terms_to_mapping"]
 
 TERMS_KEYS = (
-    "principal", "currency", "rate", "rate_type", "disbursed", "installments", "frequency",
-    "first_due", "due_dates", "amortization", "weights", "day_count", "grace", "grace_type",
-    "rounding", "rounding_unit", "installment_multiple", "business_day", "holidays",
+    "principal",
+    "currency",
+    "rate",
+    "rate_type",
+    "disbursed",
+    "installments",
+    "frequency",
+    "first_due",
+    "due_dates",
+    "amortization",
+    "weights",
+    "day_count",
+    "grace",
+    "grace_type",
+    "rounding",
+    "rounding_unit",
+    "installment_multiple",
+    "business_day",
+    "holidays",
 )
 
 
@@ -87,7 +103,9 @@ def terms_from_mapping(data: Mapping[str, Any]) -> LoanTerms:
         "first_due": data.get("first_due"),
         "due_dates": due,
         "weights": data.get("weights"),
-        "grace": Grace(periods=_int(data, "grace") or 0, kind=data.get("grace_type") or "capitalize"),
+        "grace": Grace(
+            periods=_int(data, "grace") or 0, kind=data.get("grace_type") or "capitalize"
+        ),
         "rounding": RoundingPolicy(
             mode=data.get("rounding") or "half-up",
             unit=data.get("rounding_unit"),

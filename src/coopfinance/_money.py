@@ -24,18 +24,65 @@ __all__ = ["Currency", "Money", "RoundingMode", "RoundingPolicy"]
 # ISO 4217 codes with their minor unit (number of decimals) and a common symbol. The minor units are
 # those of the ISO 4217 list (e.g. CLP, JPY, PYG, KRW: 0; BHD, KWD, JOD, OMR, TND: 3).
 _ISO4217: dict[str, tuple[int, str]] = {
-    "PEN": (2, "S/"), "USD": (2, "US$"), "EUR": (2, "€"), "BOB": (2, "Bs"), "COP": (2, "COL$"),
-    "MXN": (2, "MX$"), "ARS": (2, "AR$"), "BRL": (2, "R$"), "UYU": (2, "$U"), "GTQ": (2, "Q"),
-    "HNL": (2, "L"), "NIO": (2, "C$"), "CRC": (2, "₡"), "DOP": (2, "RD$"), "GBP": (2, "£"),
-    "CHF": (2, "CHF"), "CAD": (2, "CA$"), "AUD": (2, "A$"), "NZD": (2, "NZ$"), "CNY": (2, "CN¥"),
-    "INR": (2, "₹"), "KES": (2, "KSh"), "UGX": (0, "USh"), "TZS": (2, "TSh"), "RWF": (0, "FRw"),
-    "ETB": (2, "Br"), "GHS": (2, "GH₵"), "NGN": (2, "₦"), "XOF": (0, "CFA"), "XAF": (0, "FCFA"),
-    "ZAR": (2, "R"), "PHP": (2, "₱"), "IDR": (2, "Rp"), "BDT": (2, "৳"), "PKR": (2, "Rs"),
-    "NPR": (2, "Rs"), "LKR": (2, "Rs"), "SEK": (2, "kr"), "NOK": (2, "kr"), "DKK": (2, "kr"),
-    "PLN": (2, "zł"), "CZK": (2, "Kč"), "HUF": (2, "Ft"), "RON": (2, "lei"), "TRY": (2, "₺"),
-    "CLP": (0, "CLP$"), "JPY": (0, "¥"), "KRW": (0, "₩"), "PYG": (0, "₲"), "VND": (0, "₫"),
-    "ISK": (0, "kr"), "CLF": (4, "UF"), "BHD": (3, "BD"), "KWD": (3, "KD"), "JOD": (3, "JD"),
-    "OMR": (3, "OMR"), "TND": (3, "DT"), "IQD": (3, "IQD"), "LYD": (3, "LD"),
+    "PEN": (2, "S/"),
+    "USD": (2, "US$"),
+    "EUR": (2, "€"),
+    "BOB": (2, "Bs"),
+    "COP": (2, "COL$"),
+    "MXN": (2, "MX$"),
+    "ARS": (2, "AR$"),
+    "BRL": (2, "R$"),
+    "UYU": (2, "$U"),
+    "GTQ": (2, "Q"),
+    "HNL": (2, "L"),
+    "NIO": (2, "C$"),
+    "CRC": (2, "₡"),
+    "DOP": (2, "RD$"),
+    "GBP": (2, "£"),
+    "CHF": (2, "CHF"),
+    "CAD": (2, "CA$"),
+    "AUD": (2, "A$"),
+    "NZD": (2, "NZ$"),
+    "CNY": (2, "CN¥"),
+    "INR": (2, "₹"),
+    "KES": (2, "KSh"),
+    "UGX": (0, "USh"),
+    "TZS": (2, "TSh"),
+    "RWF": (0, "FRw"),
+    "ETB": (2, "Br"),
+    "GHS": (2, "GH₵"),
+    "NGN": (2, "₦"),
+    "XOF": (0, "CFA"),
+    "XAF": (0, "FCFA"),
+    "ZAR": (2, "R"),
+    "PHP": (2, "₱"),
+    "IDR": (2, "Rp"),
+    "BDT": (2, "৳"),
+    "PKR": (2, "Rs"),
+    "NPR": (2, "Rs"),
+    "LKR": (2, "Rs"),
+    "SEK": (2, "kr"),
+    "NOK": (2, "kr"),
+    "DKK": (2, "kr"),
+    "PLN": (2, "zł"),
+    "CZK": (2, "Kč"),
+    "HUF": (2, "Ft"),
+    "RON": (2, "lei"),
+    "TRY": (2, "₺"),
+    "CLP": (0, "CLP$"),
+    "JPY": (0, "¥"),
+    "KRW": (0, "₩"),
+    "PYG": (0, "₲"),
+    "VND": (0, "₫"),
+    "ISK": (0, "kr"),
+    "CLF": (4, "UF"),
+    "BHD": (3, "BD"),
+    "KWD": (3, "KD"),
+    "JOD": (3, "JD"),
+    "OMR": (3, "OMR"),
+    "TND": (3, "DT"),
+    "IQD": (3, "IQD"),
+    "LYD": (3, "LD"),
 }
 _SYMBOLS = {"S/.": "PEN", "S/": "PEN", "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
@@ -119,7 +166,7 @@ class Money:
     """
 
     amount: Decimal = attrs.field(converter=_amount)
-    currency: Currency = attrs.field(converter=_to_currency, default="PEN")
+    currency: Currency = attrs.field(converter=_to_currency, factory=lambda: Currency.of("PEN"))
 
     @classmethod
     def parse(cls, text: str | Decimal | int, currency: Currency | str | None = None) -> Money:
@@ -134,7 +181,7 @@ class Money:
         found: str | None = None
         for symbol in sorted(_SYMBOLS, key=len, reverse=True):
             if s.startswith(symbol):
-                found, s = _SYMBOLS[symbol], s[len(symbol):].strip()
+                found, s = _SYMBOLS[symbol], s[len(symbol) :].strip()
                 break
         else:
             m = _CODE_RE.match(s)
@@ -192,7 +239,9 @@ class Money:
     def __truediv__(self, divisor: Decimal | int | str) -> Money:
         d = to_decimal(divisor, field="divisor")
         if d == 0:
-            raise InvalidValue("'divisor' must not be zero (got 0).", field="divisor", value=divisor)
+            raise InvalidValue(
+                "'divisor' must not be zero (got 0).", field="divisor", value=divisor
+            )
         return Money(amount=CONTEXT.divide(self.amount, d), currency=self.currency)
 
     def __neg__(self) -> Money:
@@ -239,16 +288,21 @@ class RoundingMode(enum.Enum):
     """Away from zero."""
 
 
-def _opt_positive_decimal(field: str) -> Any:
-    def convert(value: Any) -> Decimal | None:
-        if value is None:
-            return None
-        d = to_decimal(value, field=field)
-        if d <= 0:
-            raise InvalidValue(f"{field!r} must be positive (got {d}).", field=field, value=value)
-        return d
+def _opt_positive(value: Any, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    d = to_decimal(value, field=field)
+    if d <= 0:
+        raise InvalidValue(f"{field!r} must be positive (got {d}).", field=field, value=value)
+    return d
 
-    return convert
+
+def _to_unit(value: Any) -> Decimal | None:
+    return _opt_positive(value, "unit")
+
+
+def _to_multiple(value: Any) -> Decimal | None:
+    return _opt_positive(value, "installment_multiple")
 
 
 def _to_mode(value: RoundingMode | str) -> RoundingMode:
@@ -279,10 +333,8 @@ class RoundingPolicy:
     """
 
     mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_to_mode)
-    unit: Decimal | None = attrs.field(default=None, converter=_opt_positive_decimal("unit"))
-    installment_multiple: Decimal | None = attrs.field(
-        default=None, converter=_opt_positive_decimal("installment_multiple")
-    )
+    unit: Decimal | None = attrs.field(default=None, converter=_to_unit)
+    installment_multiple: Decimal | None = attrs.field(default=None, converter=_to_multiple)
 
     def unit_for(self, currency: Currency) -> Decimal:
         """The rounding unit for ``currency`` (``unit`` if set, else the currency's minor unit)."""

@@ -55,9 +55,7 @@ def _rate_value(value: Any) -> Decimal:
 
 def _check_rate(instance: Rate, attribute: Any, value: Decimal) -> None:
     if value < 0:
-        raise InvalidRate(
-            f"'rate' must not be negative (got {value}).", field="rate", value=value
-        )
+        raise InvalidRate(f"'rate' must not be negative (got {value}).", field="rate", value=value)
     if value > _MAX_RATE:
         raise InvalidRate(
             f"'rate' must be at most 100 (10,000 %) (got {value}); write 35 % as '35%' or '0.35'.",
@@ -208,7 +206,7 @@ class Rate:
         """The rate ``i`` charged over a period of year fraction ``tau`` (see the module formulas).
 
         >>> Rate.effective_annual("35%").period_rate(Fraction(30, 360)).quantize(Decimal("1e-10"))
-        Decimal('0.0253214392')
+        Decimal('0.0253240572')
         """
         if self.kind is RateKind.EFFECTIVE_ANNUAL:
             return _compound(self.value, tau)
@@ -238,7 +236,7 @@ class Rate:
         """The equivalent effective rate per ``period``: ``(1 + r)^(1/k) − 1``.
 
         >>> Rate.effective_annual("35%").to_effective_periodic("monthly").value.quantize(Decimal("1e-10"))
-        Decimal('0.0253214392')
+        Decimal('0.0253240572')
         """
         freq = Frequency.parse(period)
         annual = self.to_effective_annual().value
@@ -259,5 +257,10 @@ class Rate:
             RateKind.FLAT_ANNUAL: "flat annual",
         }.get(self.kind)
         if label is None:
-            label = f"{'effective' if self.kind is RateKind.EFFECTIVE_PERIODIC else 'flat'} per {self.period}"
+            word = "effective" if self.kind is RateKind.EFFECTIVE_PERIODIC else "flat"
+            name = str(self.period)
+            label = {"1d": "daily", "monthly": "monthly"}.get(name, f"per {name}")
+            label = f"{word} {label}"
+            if word == "effective" and name in ("1d", "monthly"):
+                label += " (TED)" if name == "1d" else " (TEM)"
         return f"{pct_text} % {label}"

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -25,6 +25,8 @@ from coopfinance.errors import InvalidLoanTerms, ParseError, WrongType, fmt_valu
 
 if TYPE_CHECKING:
     from coopfinance._schedule import Schedule
+
+_E = TypeVar("_E", bound=enum.Enum)
 
 __all__ = ["MAX_INSTALLMENTS", "Amortization", "Grace", "GraceType", "LoanTerms"]
 
@@ -70,7 +72,11 @@ class GraceType(enum.Enum):
         return _parse_enum(cls, text, "grace_type")
 
 
-def _parse_enum(cls: Any, text: Any, field: str) -> Any:
+def _to_grace_type(value: GraceType | str) -> GraceType:
+    return GraceType.parse(value)
+
+
+def _parse_enum(cls: type[_E], text: Any, field: str) -> _E:
     if isinstance(text, cls):
         return text
     key = str(text).strip().lower().replace("_", "-")
@@ -87,7 +93,9 @@ def _nonneg_int(field: str) -> Any:
     def check(instance: Any, attribute: Any, value: Any) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
             raise WrongType(
-                f"{field!r} must be a whole number (got {fmt_value(value)}).", field=field, value=value
+                f"{field!r} must be a whole number (got {fmt_value(value)}).",
+                field=field,
+                value=value,
             )
         if value < 0:
             raise InvalidLoanTerms(
@@ -106,7 +114,7 @@ class Grace:
     """
 
     periods: int = attrs.field(default=0, validator=_nonneg_int("grace"))
-    kind: GraceType = attrs.field(default=GraceType.CAPITALIZE, converter=GraceType.parse)
+    kind: GraceType = attrs.field(default=GraceType.CAPITALIZE, converter=_to_grace_type)
 
 
 def _to_principal(value: Any) -> Money:
@@ -141,13 +149,36 @@ def _to_date(field: str) -> Any:
     return convert
 
 
-def _opt_date(field: str) -> Any:
-    inner = _to_date(field)
+_disbursed_date = _to_date("disbursed")
+_first_due_date = _to_date("first_due")
 
-    def convert(value: Any) -> dt.date | None:
-        return None if value is None else inner(value)  # type: ignore[no-any-return]
 
-    return convert
+def _to_disbursed(value: Any) -> dt.date:
+    result: dt.date = _disbursed_date(value)
+    return result
+
+
+def _to_first_due(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    result: dt.date = _first_due_date(value)
+    return result
+
+
+def _to_frequency(value: Frequency | str) -> Frequency:
+    return Frequency.parse(value)
+
+
+def _to_amortization(value: Amortization | str) -> Amortization:
+    return Amortization.parse(value)
+
+
+def _to_day_count(value: DayCount | str) -> DayCount:
+    return DayCount.parse(value)
+
+
+def _to_business_day(value: BusinessDay | str) -> BusinessDay:
+    return BusinessDay.parse(value)
 
 
 def _opt_dates(value: Iterable[Any] | None) -> tuple[dt.date, ...] | None:
@@ -193,25 +224,25 @@ class LoanTerms:
     >>> terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=12,
     ...                   disbursed=dt.date(2026, 1, 15))
     >>> terms.schedule().installment_amount
-    Decimal('491.06')
+    Decimal('489.11')
     """
 
     principal: Money = attrs.field(converter=_to_principal)
     rate: Rate = attrs.field(validator=attrs.validators.instance_of(Rate))
-    disbursed: dt.date = attrs.field(converter=_to_date("disbursed"))
+    disbursed: dt.date = attrs.field(converter=_to_disbursed)
     installments: int | None = None
-    frequency: Frequency = attrs.field(default=Frequency.MONTHLY, converter=Frequency.parse)
-    first_due: dt.date | None = attrs.field(default=None, converter=_opt_date("first_due"))
+    frequency: Frequency = attrs.field(default=Frequency.MONTHLY, converter=_to_frequency)
+    first_due: dt.date | None = attrs.field(default=None, converter=_to_first_due)
     due_dates: tuple[dt.date, ...] | None = attrs.field(default=None, converter=_opt_dates)
-    amortization: Amortization = attrs.field(converter=Amortization.parse)
+    amortization: Amortization = attrs.field(converter=_to_amortization)
     weights: tuple[Decimal, ...] | None = attrs.field(default=None, converter=_opt_weights)
-    day_count: DayCount = attrs.field(converter=DayCount.parse)
+    day_count: DayCount = attrs.field(converter=_to_day_count)
     grace: Grace = attrs.field(factory=Grace, validator=attrs.validators.instance_of(Grace))
     rounding: RoundingPolicy = attrs.field(
         factory=RoundingPolicy, validator=attrs.validators.instance_of(RoundingPolicy)
     )
     business_day: BusinessDay = attrs.field(
-        default=BusinessDay.UNADJUSTED, converter=BusinessDay.parse
+        default=BusinessDay.UNADJUSTED, converter=_to_business_day
     )
     holidays: HolidayCalendar = attrs.field(
         factory=_default_holidays, validator=attrs.validators.instance_of(HolidayCalendar)

@@ -27,46 +27,87 @@ def _add_loan_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--rate-type",
         default="effective-annual",
-        choices=["effective-annual", "nominal-annual", "effective-monthly", "effective-daily",
-                 "flat-monthly", "flat-annual"],
+        choices=[
+            "effective-annual",
+            "nominal-annual",
+            "effective-monthly",
+            "effective-daily",
+            "flat-monthly",
+            "flat-annual",
+        ],
         help="how the rate is quoted (default effective-annual, Peru's TEA)",
     )
-    g.add_argument("--installments", type=int, default=None,
-                   help="number of installments, grace periods included")
-    g.add_argument("--frequency", default="monthly",
-                   help="weekly|biweekly|semimonthly|monthly|bimonthly|quarterly|semiannual|"
-                        "annual|<N>d (default monthly)")
+    g.add_argument(
+        "--installments",
+        type=int,
+        default=None,
+        help="number of installments, grace periods included",
+    )
+    g.add_argument(
+        "--frequency",
+        default="monthly",
+        help="weekly|biweekly|semimonthly|monthly|bimonthly|quarterly|semiannual|"
+        "annual|<N>d (default monthly)",
+    )
     g.add_argument("--disbursed", required=True, help="disbursement date, YYYY-MM-DD")
     g.add_argument("--first-due", default=None, help="first due date, YYYY-MM-DD")
-    g.add_argument("--due-dates", default=None,
-                   help="explicit due dates, comma-separated YYYY-MM-DD (replaces --frequency)")
-    g.add_argument("--method", default=None,
-                   choices=["level", "constant-principal", "flat", "bullet", "interest-only",
-                            "weighted"],
-                   help="amortization (default level; flat for a flat rate)")
-    g.add_argument("--weights", default=None,
-                   help="weighted method: one positive weight per installment after grace, "
-                        "comma-separated")
-    g.add_argument("--day-count", default=None,
-                   choices=["act/360", "act/365", "act/act", "30/360", "30e/360", "per-period"],
-                   help="day count (default act/360; per-period for flat rates)")
+    g.add_argument(
+        "--due-dates",
+        default=None,
+        help="explicit due dates, comma-separated YYYY-MM-DD (replaces --frequency)",
+    )
+    g.add_argument(
+        "--method",
+        default=None,
+        choices=["level", "constant-principal", "flat", "bullet", "interest-only", "weighted"],
+        help="amortization (default level; flat for a flat rate)",
+    )
+    g.add_argument(
+        "--weights",
+        default=None,
+        help="weighted method: one positive weight per installment after grace, comma-separated",
+    )
+    g.add_argument(
+        "--day-count",
+        default=None,
+        choices=["act/360", "act/365", "act/act", "30/360", "30e/360", "per-period"],
+        help="day count (default act/360; per-period for flat rates)",
+    )
     g.add_argument("--grace", type=int, default=0, help="grace periods (default 0)")
-    g.add_argument("--grace-type", default="capitalize",
-                   choices=["capitalize", "pay-interest", "waive"],
-                   help="interest during grace (default capitalize)")
-    g.add_argument("--rounding", default="half-up", choices=["half-up", "half-even"],
-                   help="rounding mode (default half-up)")
-    g.add_argument("--rounding-unit", default=None,
-                   help="round every amount to a multiple of this (default: the currency's minor "
-                        "unit)")
-    g.add_argument("--multiple", default=None,
-                   help="round the installment to a multiple of this step, e.g. 0.10 or 1")
-    g.add_argument("--holidays", default="none",
-                   help="PE (Peru's public holidays; due dates roll to the next business day) or "
-                        "none (default)")
-    g.add_argument("--business-day", default=None,
-                   choices=["none", "following", "modified-following", "preceding"],
-                   help="rolling rule with --holidays (default following)")
+    g.add_argument(
+        "--grace-type",
+        default="capitalize",
+        choices=["capitalize", "pay-interest", "waive"],
+        help="interest during grace (default capitalize)",
+    )
+    g.add_argument(
+        "--rounding",
+        default="half-up",
+        choices=["half-up", "half-even"],
+        help="rounding mode (default half-up)",
+    )
+    g.add_argument(
+        "--rounding-unit",
+        default=None,
+        help="round every amount to a multiple of this (default: the currency's minor unit)",
+    )
+    g.add_argument(
+        "--multiple",
+        default=None,
+        help="round the installment to a multiple of this step, e.g. 0.10 or 1",
+    )
+    g.add_argument(
+        "--holidays",
+        default="none",
+        help="PE (Peru's public holidays; due dates roll to the next business day) or "
+        "none (default)",
+    )
+    g.add_argument(
+        "--business-day",
+        default=None,
+        choices=["none", "following", "modified-following", "preceding"],
+        help="rolling rule with --holidays (default following)",
+    )
 
 
 def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
@@ -105,8 +146,10 @@ def _cmd_schedule(ns: argparse.Namespace, out: TextIO) -> int:
     elif ns.format == "csv":
         out.write(schedule.to_csv())
     else:
-        out.write(f"{terms.principal} · {terms.rate} · {terms.day_count.value} · "
-                  f"{terms.amortization.value}\n")
+        out.write(
+            f"{terms.principal} · {terms.rate} · {terms.day_count.value} · "
+            f"{terms.amortization.value}\n"
+        )
         out.write(schedule.to_table(ns.lang) + "\n")
     return 0
 
@@ -119,8 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"coopfinance {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("schedule", help="print a loan's repayment schedule (cronograma)",
-                       description="Print the repayment schedule of a loan.")
+    p = sub.add_parser(
+        "schedule",
+        help="print a loan's repayment schedule (cronograma)",
+        description="Print the repayment schedule of a loan.",
+    )
     _add_loan_options(p)
     p.add_argument("--format", default="table", choices=_FORMATS, help="output format")
     p.add_argument("--lang", default="en", choices=["en", "es"], help="table headers language")
@@ -128,8 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the command line with ``argv``; return the exit code (0 ok, 1 domain error, 2 usage)."""
     stdout = out if out is not None else sys.stdout
     stderr = err if err is not None else sys.stderr

@@ -1,0 +1,200 @@
+"""The command line, run in-process through ``main(argv)``."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from coopfinance import Schedule
+from coopfinance.cli import main
+
+LOAN = [
+    "schedule",
+    "--principal",
+    "5000",
+    "--rate",
+    "35%",
+    "--installments",
+    "12",
+    "--disbursed",
+    "2026-01-15",
+]
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_table_in_spanish() -> None:
+    code, out, err = run([*LOAN, "--lang", "es"])
+    assert code == 0, err
+    assert "vencimiento" in out
+    assert "amortización" in out
+    assert "489.11" in out
+    assert out.count("\n") == 12 + 3
+
+
+def test_json_has_the_documented_shape_and_round_trips() -> None:
+    code, out, _ = run([*LOAN, "--format", "json"])
+    assert code == 0
+    data = json.loads(out)
+    assert {"currency", "principal", "installment_amount", "installments", "totals"} <= set(data)
+    assert set(data["installments"][0]) == {
+        "number",
+        "due_date",
+        "days",
+        "opening_balance",
+        "principal",
+        "interest",
+        "charges",
+        "total",
+        "balance",
+    }
+    assert data["currency"] == "PEN"
+    assert data["installment_amount"] == "489.11"
+    assert isinstance(data["installments"][0]["principal"], str)
+    assert Schedule.from_json(out).total_principal == Decimal("5000.00")
+
+
+def test_csv() -> None:
+    code, out, _ = run([*LOAN, "--format", "csv"])
+    assert code == 0
+    lines = out.splitlines()
+    assert (
+        lines[0] == "number,due_date,days,opening_balance,principal,interest,charges,total,balance"
+    )
+    assert lines[1].startswith("1,2026-02-15,31,5000.00,")
+    assert len(lines) == 13
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--method", "constant-principal"], "547.57"),  # 416.67 + 130.90 interest
+        (["--method", "weighted", "--weights", "1,1,1,1,1,1,1,1,1,1,1,2"], None),
+        (["--grace", "2", "--grace-type", "pay-interest"], None),
+        (["--frequency", "semimonthly"], None),
+        (["--frequency", "15d", "--day-count", "per-period"], None),
+        (["--rate-type", "flat-monthly", "--rate", "2%"], "516.67"),
+        (["--multiple", "0.10"], "489.10"),
+        (["--rounding", "half-even"], None),
+        (["--holidays", "PE"], None),
+        (["--first-due", "2026-03-01"], None),
+        (["--method", "bullet"], None),
+        (["--method", "interest-only"], None),
+    ],
+)
+def test_options(extra: list[str], expected: str | None) -> None:
+    code, out, err = run([*LOAN, *extra, "--format", "json"])
+    assert code == 0, err
+    data = json.loads(out)
+    assert sum(Decimal(r["principal"]) for r in data["installments"]) >= Decimal("5000")
+    if expected is not None:
+        assert data["installment_amount"] == expected
+
+
+def test_explicit_due_dates() -> None:
+    code, out, err = run(
+        [
+            "schedule",
+            "--principal",
+            "3000",
+            "--rate",
+            "30%",
+            "--disbursed",
+            "2026-03-01",
+            "--due-dates",
+            "2026-06-30,2026-12-31",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0, err
+    assert [r["due_date"] for r in json.loads(out)["installments"]] == ["2026-06-30", "2026-12-31"]
+
+
+def test_zero_decimal_currency_in_multiples_of_100() -> None:
+    code, out, err = run(
+        [
+            "schedule",
+            "--principal",
+            "1000000",
+            "--currency",
+            "CLP",
+            "--rate",
+            "30%",
+            "--installments",
+            "6",
+            "--disbursed",
+            "2026-01-10",
+            "--rounding-unit",
+            "100",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0, err
+    rows = json.loads(out)["installments"]
+    assert all(Decimal(r[k]) % 100 == 0 for r in rows for k in ("principal", "interest", "total"))
+
+
+def test_domain_error_prints_error_and_exits_1() -> None:
+    code, out, err = run(
+        [
+            "schedule",
+            "--principal",
+            "5000",
+            "--rate",
+            "35%",
+            "--installments",
+            "0",
+            "--disbursed",
+            "2026-01-15",
+        ]
+    )
+    assert (code, out) == (1, "")
+    assert err == "Error: 'installments' must be between 1 and 600 (got 0).\n"
+
+
+def test_float_like_text_is_fine_but_garbage_is_not() -> None:
+    code, _, err = run(
+        [
+            "schedule",
+            "--principal",
+            "cinco mil",
+            "--rate",
+            "35%",
+            "--installments",
+            "3",
+            "--disbursed",
+            "2026-01-15",
+        ]
+    )
+    assert code == 1
+    assert err.startswith("Error: 'amount' must be an amount such as")
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(["schedule", "--rate", "35%"])
+    assert code == 2
+    assert "required" in capsys.readouterr().err
+    code, _, _ = run(["schedule", *LOAN[1:], "--method", "zigzag"])
+    assert code == 2
+
+
+def test_python_m_coopfinance_runs() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "coopfinance", *LOAN, "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("number,due_date")
