@@ -10,8 +10,8 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
-    │   └── NoSolution                      cash flows for which no rate makes the value zero
-    │       └── MultipleSolutions           cash flows for which several rates do
+    │   └── NoSolution                      flows that no rate makes worth zero
+    │       └── MultipleSolutions           flows that several rates do
     └── WrongType(TypeError)                a value of a type that is refused
         ├── FloatNotAllowed                 a float where money or a rate is expected
         └── CurrencyMismatch                arithmetic between amounts in different currencies

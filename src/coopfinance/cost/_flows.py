@@ -18,7 +18,7 @@ import attrs
 
 from coopfinance._calendar import DayCount
 from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal, to_decimal
-from coopfinance.cost._solver import solve_power
+from coopfinance.cost._solver import common_units, solve_power
 from coopfinance.errors import InvalidCalendar, InvalidRate, InvalidValue, WrongType, fmt_value
 
 __all__ = [
@@ -36,7 +36,7 @@ Amount: TypeAlias = Decimal | int | str
 """An amount as accepted everywhere: ``Decimal``, ``int`` or text such as ``"1,250.50"``."""
 
 
-def _check_date(instance: Any, attribute: Any, value: Any) -> None:
+def _check_date(_instance: Any, _attribute: Any, value: Any) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise WrongType(
             f"'date' must be a datetime.date (got {value!r}).", field="date", value=value
@@ -49,7 +49,7 @@ def _amount(value: Any) -> Decimal:
 
 @attrs.frozen(slots=True, kw_only=True)
 class CashFlow:
-    """An amount on a date. ``amount`` accepts ``Decimal``, ``int`` or ``str`` and refuses ``float``.
+    """An amount on a date; ``amount`` accepts ``Decimal``, ``int`` or ``str``, never ``float``.
 
     >>> CashFlow(date=dt.date(2026, 1, 15), amount="-491.06")
     CashFlow(date=datetime.date(2026, 1, 15), amount=Decimal('-491.06'))
@@ -90,8 +90,9 @@ def dated(flows: DatedFlows, *, field: str = "flows") -> list[CashFlow]:
     for k in range(1, len(out)):
         if out[k].date < out[k - 1].date:
             raise InvalidCalendar(
-                f"{field!r} must be in date order: flow {k + 1} on {out[k].date.isoformat()} comes "
-                f"before flow {k} on {out[k - 1].date.isoformat()} (got {out[k].date.isoformat()}).",
+                f"{field!r} must be in date order: flow {k + 1} on {out[k].date.isoformat()} "
+                f"comes before flow {k} on {out[k - 1].date.isoformat()} "
+                f"(got {out[k].date.isoformat()}).",
                 field=field,
                 value=out[k].date,
             )
@@ -137,7 +138,7 @@ def _bracket(bracket: tuple[Amount, Amount] | None) -> tuple[Decimal, Decimal] |
 
 
 def discount(rate: Decimal, t: Fraction) -> Decimal:
-    """``(1 + rate)^(−t)`` in :data:`~coopfinance._decimal.CONTEXT` (integer powers exactly rounded)."""
+    """``(1 + rate)^(−t)`` in the 34-digit context (integer ``t`` by an integer power)."""
     with decimal.localcontext(CONTEXT):
         base = ONE + rate
         if t.denominator == 1:
@@ -157,8 +158,7 @@ def irr(values: Iterable[Amount], *, bracket: tuple[Amount, Amount] | None = Non
     Decimal('0.027157')
     """
     amounts = amounts_of(values, field="values")
-    times = [Fraction(k) for k in range(len(amounts))]
-    return solve_power(amounts, times, field="values", bracket=_bracket(bracket))
+    return solve_power(amounts, range(len(amounts)), field="values", bracket=_bracket(bracket))
 
 
 def npv(rate: Amount, values: Iterable[Amount]) -> Decimal:
@@ -189,8 +189,8 @@ def xirr(
     day_count: DayCount | str = DayCount.ACT_365F,
     bracket: tuple[Amount, Amount] | None = None,
 ) -> Decimal:
-    """The effective annual rate ``r`` with ``Σ aₖ·(1 + r)^(−tₖ) = 0``, ``tₖ`` the year fraction from
-    the first date to the k-th under ``day_count`` (default actual/365, as spreadsheets' XIRR).
+    """The effective annual rate ``r`` with ``Σ aₖ·(1 + r)^(−tₖ) = 0``, ``tₖ`` the year fraction
+    from the first date to the k-th under ``day_count`` (default actual/365, as spreadsheets' XIRR).
 
     ``flows`` are :class:`CashFlow` values or ``(date, amount)`` pairs with dates not decreasing.
 
@@ -201,8 +201,9 @@ def xirr(
     """
     items = dated(flows)
     dc = _day_count(day_count)
+    numerators, denominator = common_units(_times(items, dc))
     return solve_power(
-        [f.amount for f in items], _times(items, dc), field="flows", bracket=_bracket(bracket)
+        [f.amount for f in items], numerators, denominator, field="flows", bracket=_bracket(bracket)
     )
 
 
