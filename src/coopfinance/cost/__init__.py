@@ -1,4 +1,4 @@
-"""Cost of credit: the rates that make a loan's cash flows worth zero, by each regulator's rules.
+"""Cost of credit: the rates that make a loan's cash flows worth zero, by each regulator's rule.
 
 - :func:`irr`, :func:`xirr`, :func:`npv`, :func:`xnpv`: the general rates and present values;
 - :func:`tcea`: Peru's tasa de costo efectivo anual (SBS), 360-day year on actual days;

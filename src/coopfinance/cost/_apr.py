@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import attrs
@@ -76,7 +77,7 @@ def _fraction(value: Any) -> Fraction:
 
 @attrs.frozen(slots=True, kw_only=True)
 class UnitPeriodFlow:
-    """An amount ``periods`` whole unit periods plus ``fraction`` of one after the start of the term.
+    """An amount ``periods`` whole unit periods plus ``fraction`` of one after the term starts.
 
     >>> UnitPeriodFlow(amount="200.00", periods=1, fraction=Fraction(19, 30))
     UnitPeriodFlow(amount=Decimal('200.00'), periods=1, fraction=Fraction(19, 30))
@@ -90,13 +91,15 @@ class UnitPeriodFlow:
     def series(
         cls, amount: Amount, count: int, *, periods: int, fraction: Fraction = Fraction(0)
     ) -> list[UnitPeriodFlow]:
-        """``count`` equal amounts one unit period apart, the first at ``periods`` + ``fraction``."""
+        """``count`` equal amounts a unit period apart, the first at ``periods`` + ``fraction``."""
         return [
             cls(amount=amount, periods=periods + k, fraction=fraction) for k in range(count)
         ]
 
 
-def _flows_at(items: Iterable[UnitPeriodFlow | tuple[Any, ...]], field: str) -> list[UnitPeriodFlow]:
+def _flows_at(
+    items: Iterable[UnitPeriodFlow | tuple[Any, ...]], field: str
+) -> list[UnitPeriodFlow]:
     out: list[UnitPeriodFlow] = []
     for item in items:
         if isinstance(item, UnitPeriodFlow):
@@ -163,8 +166,8 @@ def _solve(adv: Sequence[UnitPeriodFlow], pay: Sequence[UnitPeriodFlow], w: Frac
 
 
 def unit_periods_per_year(unit: Frequency) -> Fraction:
-    """``w`` for a unit period: 365/N for N days, 52/N for N weeks, 24 semimonthly, 12/N for N months,
-    1 yearly.
+    """``w`` for a unit period: 365/N for N days, 52/N for N weeks, 24 semimonthly, 12/N for N
+    months, 1 yearly.
 
     >>> unit_periods_per_year(Frequency.BIWEEKLY), unit_periods_per_year(Frequency.QUARTERLY)
     (Fraction(26, 1), Fraction(4, 1))
@@ -235,7 +238,9 @@ def _length_days(unit: Frequency) -> float:
     return 365 / float(unit_periods_per_year(unit))
 
 
-def unit_period(start: dt.date, advances: Sequence[dt.date], payments: Sequence[dt.date]) -> Frequency:
+def unit_period(
+    start: dt.date, advances: Sequence[dt.date], payments: Sequence[dt.date]
+) -> Frequency:
     """The unit period of Appendix J (b)(4) for a term starting on ``start``.
 
     The periods are the intervals between successive payments, between successive advances, and
@@ -258,8 +263,8 @@ def unit_period(start: dt.date, advances: Sequence[dt.date], payments: Sequence[
             return Frequency(unit=PeriodUnit.MONTH, every=months)
         return Frequency.days(max((end - start).days, 1))
     intervals = [(start, payments[0])]
-    intervals += list(zip(payments, payments[1:], strict=False))
-    intervals += list(zip(advances, advances[1:], strict=False))
+    intervals += list(pairwise(payments))
+    intervals += list(pairwise(advances))
     kinds = [k for k in (_classify(a, b) for a, b in intervals) if k is not None]
     counts = Counter(kinds)
     common = [(n, k) for k, n in counts.items() if n > 1]
@@ -337,8 +342,8 @@ _QUARTER = Decimal("0.0025")
 
 
 def apr_within_tolerance(disclosed: Amount, actual: Amount, *, irregular: bool = False) -> bool:
-    """Whether a disclosed APR is accurate under §1026.22(a)(2)-(3): within 1/8 of a percentage point
-    of the actual APR (1/4 for an irregular transaction). Both are fractions (``0.0969``).
+    """Whether a disclosed APR is accurate under §1026.22(a)(2)-(3): within 1/8 of a percentage
+    point of the actual APR (1/4 for an irregular transaction). Both are fractions (``0.0969``).
 
     >>> apr_within_tolerance("0.0980", "0.0969"), apr_within_tolerance("0.0985", "0.0969")
     (True, False)

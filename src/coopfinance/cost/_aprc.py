@@ -3,8 +3,8 @@
     Σₖ Cₖ·(1 + X)^(−tₖ) = Σₗ Dₗ·(1 + X)^(−sₗ)
 
 ``Cₖ`` the drawdowns, ``Dₗ`` the repayments and charges, ``tₖ``/``sₗ`` their times in years from
-the first drawdown (remark (c)), and ``X`` the APRC, compounded annually. :class:`TimeBasis` says how
-time is measured; :func:`aprc_percent` shows the result half-up with at least one decimal
+the first drawdown (remark (c)), and ``X`` the APRC, compounded annually. :class:`TimeBasis` says
+how time is measured; :func:`aprc_percent` shows the result half-up with at least one decimal
 (remark (d)).
 """
 
@@ -27,11 +27,11 @@ __all__ = ["TimeBasis", "aprc", "aprc_percent", "year_fraction_eu"]
 class TimeBasis(enum.Enum):
     """How Annex I remark (c) time is measured (the date is ``d``, the first drawdown ``d₀``).
 
-    ============  ===================================================================================
+    ============  ===============================================================================
     ACT_365       actual days / 365, leap years ignored (what most calculators do)
     CALENDAR      whole years counted back from ``d``, then the remaining days / Y
     EQUAL_MONTHS  whole months counted back from ``d`` (each 1/12 year), then the remaining days / Y
-    ============  ===================================================================================
+    ============  ===============================================================================
 
     ``Y`` is 366 when the twelve months ending on the date reached by counting back contain
     29 February, else 365 — the reading of "365 days (366 in leap years)" in the Commission's
@@ -56,7 +56,7 @@ def _back(d: dt.date, months: int) -> dt.date:
 
 
 def _year_length(end: dt.date) -> int:
-    """366 if the twelve months back from ``end`` (both ends included) hold a 29 February, else 365."""
+    """366 if the twelve months back from ``end`` (both ends in) hold a 29 February, else 365."""
     begin = _back(end, 12)
     for year in (begin.year, end.year):
         if calendar.isleap(year) and begin <= dt.date(year, 2, 29) <= end:
@@ -91,7 +91,7 @@ def aprc(
     """The APRC of dated ``drawdowns`` and ``repayments`` (charges included), all amounts positive,
     as an annual fraction; time from the first drawdown by ``time_basis``.
 
-    98/7/EC Annex III example 2: 1,000 lent with 50 kept by the creditor, 1,200 repaid after 546 days:
+    98/7/EC Annex III example 2: 1,000 lent, 50 kept by the creditor, 1,200 repaid 546 days later:
 
     >>> aprc_percent(aprc([(dt.date(1994, 1, 1), "950")], [(dt.date(1995, 7, 1), "1200")]))
     Decimal('16.9')

@@ -8,8 +8,8 @@ the rate, plus directly attributable transaction costs):
 
 ``tₖ`` counts periods for periodic flows (a periodic EIR) or years from ``start`` under a day count
 for dated flows (an annual EIR). Each row of the amortized-cost table then earns interest on the
-opening amount at the EIR: ``interest = opening·((1 + EIR)^τ − 1)``, ``closing = opening + interest −
-cash``; amounts stay exact ``Decimal`` and are rounded only for display.
+opening amount at the EIR: ``interest = opening·((1 + EIR)^τ − 1)``,
+``closing = opening + interest − cash``; amounts stay exact ``Decimal``, rounded only for display.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import decimal
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -136,7 +137,7 @@ class AmortizedCostTable:
         A given ``rate`` (e.g. one published rounded or truncated) leaves the last closing amount
         slightly off zero; the EIR closes it to within 1e-20.
         """
-        items = list(flows)
+        items: list[Any] = list(flows)
         dc = DayCount.parse(day_count)
         r = (eir(amount, items, fees=fees, costs=costs, start=start, day_count=dc)
              if rate is None else to_decimal(rate, field="rate"))
