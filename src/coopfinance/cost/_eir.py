@@ -135,7 +135,7 @@ class AmortizedCostTable:
         """The table for ``flows`` (as in :func:`eir`) at ``rate`` (default: the EIR itself).
 
         A given ``rate`` (e.g. one published rounded or truncated) leaves the last closing amount
-        slightly off zero; the EIR closes it to within 1e-20.
+        slightly off zero; the EIR closes it to within about 1e-15 of the amounts.
         """
         items: list[Any] = list(flows)
         dc = DayCount.parse(day_count)
