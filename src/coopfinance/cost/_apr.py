@@ -197,7 +197,14 @@ def _whole_months(start: dt.date, d: dt.date) -> tuple[int, int]:
 
 
 def _position(start: dt.date, d: dt.date, unit: Frequency) -> tuple[int, Fraction]:
-    """``(t, f)`` of date ``d`` from ``start`` under Appendix J (b)(5)."""
+    """``(t, f)`` of date ``d`` from ``start`` under Appendix J (b)(5), with ``0 ≤ f < 1`` (30 odd
+    days of a monthly unit period are one whole period: ``(1 + 1·i) = (1 + i)^1``)."""
+    t, f = _raw_position(start, d, unit)
+    whole = int(f)
+    return t + whole, f - whole
+
+
+def _raw_position(start: dt.date, d: dt.date, unit: Frequency) -> tuple[int, Fraction]:
     if unit.unit is PeriodUnit.DAY or unit.unit is PeriodUnit.WEEK:
         size = unit.every * (7 if unit.unit is PeriodUnit.WEEK else 1)
         t, rest = divmod((d - start).days, size)
