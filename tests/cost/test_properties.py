@@ -145,7 +145,9 @@ def test_tcea_equals_tea_without_charges_on_exact_flows(tea: Decimal, n: int, da
 @settings(max_examples=30, deadline=None)
 @given(tea_values, st.integers(min_value=1, max_value=48),
        st.integers(min_value=100_000, max_value=100_000_000))
-def test_tcea_equals_tea_on_a_schedule_up_to_cent_rounding(tea: Decimal, n: int, soles: int) -> None:
+def test_tcea_equals_tea_on_a_schedule_up_to_cent_rounding(
+    tea: Decimal, n: int, soles: int
+) -> None:
     """A LoanTerms schedule without charges has TCEA = TEA except for rounding rows to céntimos.
 
     Bound: each row's interest is rounded by at most half a céntimo and the last row takes the

@@ -339,8 +339,13 @@ def solve_power(
         agg_a = [merged_a[k] for k in keep]
         agg_n = [merged_n[k] for k in keep]
         if not agg_a:
-            _check_signs(amounts, field)  # raises: only zeros
-            _check_signs(agg_a, field)  # raises: they add up to zero at every time
+            _check_signs(amounts, field)  # raises if they are all zero
+            raise InvalidValue(
+                f"{field!r} must contain a positive and a negative amount (got amounts that add up "
+                f"to zero at each time: {_describe(amounts)}).",
+                field=field,
+                value=list(amounts),
+            )
     cs = _to_floats(agg_a, field)
     changes = _check_signs(agg_a, field, cs)
     span = _check_bracket(bracket)
