@@ -9,7 +9,9 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── UnknownCurrency                 a currency code not in the ISO 4217 table
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
-    │   └── InvalidCalendar                 dates, frequencies or calendars that do not fit
+    │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
+    │   └── NoSolution                      flows that no rate makes worth zero
+    │       └── MultipleSolutions           flows that several rates do
     └── WrongType(TypeError)                a value of a type that is refused
         ├── FloatNotAllowed                 a float where money or a rate is expected
         └── CurrencyMismatch                arithmetic between amounts in different currencies
@@ -31,6 +33,8 @@ __all__ = [
     "InvalidLoanTerms",
     "InvalidRate",
     "InvalidValue",
+    "MultipleSolutions",
+    "NoSolution",
     "ParseError",
     "UnknownCurrency",
     "WrongType",
@@ -80,6 +84,31 @@ class InvalidLoanTerms(InvalidValue):
 
 class InvalidCalendar(InvalidValue):
     """Dates, frequencies or holiday calendars that do not fit together."""
+
+
+class NoSolution(InvalidValue):
+    """Cash flows for which no rate in the searched range makes the present value zero."""
+
+
+class MultipleSolutions(NoSolution):
+    """Cash flows for which several rates make the present value zero; ``roots`` holds those found.
+
+    ``roots`` are the rates found (``Decimal``, ascending); narrow the search with ``bracket=`` to
+    choose one.
+    """
+
+    roots: tuple[Any, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        roots: tuple[Any, ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.roots = roots
 
 
 class WrongType(CoopFinanceError, TypeError):

@@ -1,0 +1,491 @@
+"""The root finder behind every cost-of-credit rate: solve ``Σ cₖ·DF(tₖ, x) = 0`` for ``x``.
+
+Two discount functions cover every convention coopfinance discloses:
+
+- power form (IRR, XIRR, TCEA, APRC, EIR): ``DF = (1 + x)^(−tₖ)``, ``tₖ = nₖ/D`` exact (whole
+  numbers ``nₖ`` of a unit ``1/D``: days of a 360- or 365-day year, periods);
+- actuarial form (US Reg Z Appendix J): ``DF = 1 / ((1 + fₖ·x)·(1 + x)^(tₖ))``, ``tₖ`` whole unit
+  periods and ``0 ≤ fₖ < 1`` a fraction of one earning simple interest.
+
+Method, in three stages:
+
+1. **Count roots.** Amounts at the same time are added and zeros dropped. If, in time order, the
+   amounts change sign exactly once, there is exactly one root with ``x > −1`` (Descartes' rule of
+   signs in ``z = (1 + x)^(−1/D)``; for the actuarial form ``DF(later)/DF(earlier)`` is monotone in
+   ``x``, which gives the same conclusion). Otherwise the sign of the present value is scanned on a
+   grid of rates from −99 % to 1,000,000 % per period (finer near 0): each sign change brackets a
+   root; two or more raise :class:`~coopfinance.errors.MultipleSolutions`, none raises
+   :class:`~coopfinance.errors.NoSolution`. (Roots closer together than the grid spacing, or roots
+   where the value touches zero without changing sign, cannot be seen by a scan.)
+2. **Float solve.** Newton steps on ``y = ln(1 + x)`` with the time exponents precomputed, kept
+   inside the bracket by bisection. Terms are scaled by ``(1 + x)^τ`` (τ the earliest or latest
+   time) so nothing overflows at −99 % or 1,000,000 %.
+3. **Decimal polish.** One Newton step in 34-digit ``Decimal`` (two at most) from the float root,
+   which also checks it: a correction larger than float noise raises. In the power form the times
+   are whole multiples of ``1/D`` (days/360, days/365, whole periods), so the step is taken on
+   ``z = (1 + x)^(−1/D)`` with integer powers only: no decimal ``ln``/``exp`` is needed.
+
+The rate is returned rounded to 20 decimal places.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from itertools import pairwise
+from math import exp, expm1, log
+from operator import ne
+
+from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance.errors import InvalidValue, MultipleSolutions, NoSolution
+
+__all__ = ["HIGHEST_RATE", "LOWEST_RATE", "common_units", "solve_actuarial", "solve_power"]
+
+LOWEST_RATE = Decimal("-0.99")
+"""The lowest rate per unit of time searched: −99 %."""
+HIGHEST_RATE = Decimal(10000)
+"""The highest rate per unit of time searched: 1,000,000 %."""
+
+_GRID = (
+    -0.99, -0.95, -0.9, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.25, -0.2, -0.15, -0.1, -0.07,
+    -0.05, -0.03, -0.02, -0.01, -0.005, -0.002, 0.0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07,
+    0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 20.0, 50.0,
+    100.0, 300.0, 1000.0, 3000.0, 10000.0,
+)
+_QUANTUM = Decimal("1e-20")
+_FLOAT_STEP = 1e-7  # a Newton step this small leaves an error near 1e-14; one decimal step fixes it
+# A first decimal Newton correction (in y = ln(1 + x)) within 1e-12 leaves an error near 1e-24; a
+# larger one earns a second step, which must then be within 1e-20, or the float root was not a root.
+_ACCEPT = (Decimal("1e-12"), Decimal("1e-20"))
+
+Evaluator = Callable[[float, float], tuple[float, float]]
+
+
+# ------------------------------------------------------------------------------------------------
+# Validation shared by both forms
+# ------------------------------------------------------------------------------------------------
+
+
+def _describe(amounts: Sequence[Decimal]) -> str:
+    shown = ", ".join(str(a) for a in amounts[:6])
+    more = f", … ({len(amounts)} amounts)" if len(amounts) > 6 else ""
+    return f"[{shown}{more}]"
+
+
+def _check_signs(amounts: Sequence[Decimal], field: str, floats: Sequence[float] = ()) -> int:
+    """Sign changes of the nonzero ``amounts`` in order; raise unless there is at least one.
+
+    ``floats`` (the amounts as floats, same signs) make the count faster when given.
+    """
+    if not amounts:
+        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+    signs = [c > 0 for c in (floats or amounts) if c]
+    if not signs:
+        raise InvalidValue(
+            f"{field!r} must contain a positive and a negative amount (got only zeros: "
+            f"{_describe(amounts)}).",
+            field=field,
+            value=list(amounts),
+        )
+    changes: int = sum(map(ne, signs, signs[1:]))
+    if changes == 0:
+        kind = "positive" if signs[0] else "negative"
+        raise NoSolution(
+            f"{field!r} must contain a positive and a negative amount (got only {kind} "
+            f"amounts: {_describe(amounts)}).",
+            field=field,
+            value=list(amounts),
+        )
+    return changes
+
+
+def _check_bracket(bracket: tuple[Decimal, Decimal] | None) -> tuple[float, float]:
+    if bracket is None:
+        return float(LOWEST_RATE), float(HIGHEST_RATE)
+    lo, hi = bracket
+    if not LOWEST_RATE <= lo < hi <= HIGHEST_RATE:
+        raise InvalidValue(
+            f"'bracket' must be two rates lo < hi within [{LOWEST_RATE}, {HIGHEST_RATE}] "
+            f"(got ({lo}, {hi})).",
+            field="bracket",
+            value=bracket,
+        )
+    return float(lo), float(hi)
+
+
+def _sign(v: float) -> int:
+    return (v > 0) - (v < 0)
+
+
+# ------------------------------------------------------------------------------------------------
+# The float stage: bracketed, safeguarded Newton on y = ln(1 + x)
+# ------------------------------------------------------------------------------------------------
+
+
+def _newton(
+    ev: Evaluator, tau: float, a: float, fa: float, b: float, *, guess: float
+) -> tuple[float, bool]:
+    """A root of ``ev`` in ``y`` between ``a`` and ``b``, where ``fa`` (the value at ``a``) is
+    taken to be opposite in sign to the value at ``b``; Newton steps from ``guess``, bisection when
+    they leave the bracket. Also says whether the root is confirmed: a value of the other sign was
+    seen, or Newton converged (its step shrank below ``_FLOAT_STEP``); if not, the caller must check
+    the sign at ``b``."""
+    lo, hi = (a, b) if a < b else (b, a)
+    flo_sign = _sign(fa) if a < b else -_sign(fa)
+    seen = False
+    y = guess if lo < guess < hi else 0.5 * (lo + hi)
+    for _ in range(300):
+        fy, dfy = ev(y, tau)
+        s = _sign(fy)
+        if s == 0:
+            return y, True
+        if s == flo_sign:
+            lo = y
+        else:
+            hi = y
+        seen = seen or s != _sign(fa)
+        newton = dfy != 0.0
+        if newton:
+            nxt = y - fy / dfy
+            newton = lo < nxt < hi
+        if not newton:
+            nxt = 0.5 * (lo + hi)
+        if nxt == y or hi - lo <= 4e-16 * (1.0 + abs(y)):
+            return nxt, seen
+        if newton and abs(nxt - y) <= _FLOAT_STEP * (1.0 + abs(nxt)):
+            return nxt, True
+        y = nxt
+    return y, seen  # pragma: no cover - bisection alone converges in fewer than 300 steps
+
+
+def _value_sign(ev: Evaluator, y: float, t_first: float, t_last: float) -> int:
+    return _sign(ev(y, t_first if y >= 0 else t_last)[0])
+
+
+def _no_solution(field: str, where: str, given: Sequence[Decimal]) -> NoSolution:
+    return NoSolution(
+        f"{field!r} have no rate {where} that makes their present value zero "
+        f"(got {_describe(given)}).",
+        field=field,
+    )
+
+
+def _find_root(
+    ev: Evaluator,
+    times: Sequence[float],
+    amounts: Sequence[float],
+    *,
+    changes: int,
+    sign0: int,
+    bracket: tuple[float, float],
+    field: str,
+    given: Sequence[Decimal],
+) -> float | None:
+    """The float root ``y`` (``None`` when the rate is exactly 0), or raise.
+
+    ``sign0`` is the exact sign of the value at rate 0 (the plain sum of the amounts).
+    """
+    lo_x, hi_x = bracket
+    y_lo, y_hi = log(1.0 + lo_x), log(1.0 + hi_x)
+    t_first, t_last = times[0], times[-1]
+    where = f"between {lo_x:g} and {hi_x:g} per period"
+    if changes == 1:
+        if sign0 == 0:
+            if lo_x <= 0.0 <= hi_x:
+                return None
+            raise _no_solution(field, where, given)
+        # f(+∞) has the sign of the earliest amount and f(−∞) that of the latest: the unique root
+        # lies on the side of 0 where the sign at 0 is not yet the sign at infinity.
+        positive_side = sign0 != _sign(amounts[0])
+        end = y_hi if positive_side else y_lo
+        tau = t_first if positive_side else t_last
+        if y_lo <= 0.0 <= y_hi:
+            start, f_start = 0.0, float(sign0) * max(abs(math.fsum(amounts)), 1e-300)
+        else:
+            start = max(0.0, y_lo) if positive_side else min(0.0, y_hi)
+            f_start = ev(start, tau)[0]
+        if (start < end) != positive_side or _sign(f_start) != sign0:
+            raise _no_solution(field, where, given)
+        y, seen = _newton(ev, tau, start, f_start, end, guess=_guess(times, amounts, start, end))
+        if seen:
+            return y
+        f_end = ev(end, tau)[0]
+        if f_end == 0:
+            return end
+        if _sign(f_end) == _sign(f_start):
+            raise _no_solution(field, where, given)
+        return _newton(ev, tau, start, f_start, end, guess=y)[0]  # pragma: no cover - defensive
+    grid = [log(1.0 + x) for x in _GRID if lo_x < x < hi_x]
+    grid = [y_lo, *grid, y_hi]
+    signs = [sign0 if y == 0.0 else _value_sign(ev, y, t_first, t_last) for y in grid]
+    roots: list[float] = []
+    for k, (y0, y1) in enumerate(pairwise(grid)):
+        s0, s1 = signs[k], signs[k + 1]
+        if s0 == 0:
+            roots.append(y0)
+        elif s1 not in (0, s0):
+            tau = t_first if y0 >= 0 else t_last
+            roots.append(_newton(ev, tau, y0, ev(y0, tau)[0], y1, guess=0.5 * (y0 + y1))[0])
+    if signs[-1] == 0:
+        roots.append(grid[-1])
+    if not roots:
+        raise _no_solution(field, where, given)
+    if roots == [0.0]:
+        return None
+    if len(roots) > 1:
+        found = tuple(Decimal(repr(expm1(y))) for y in roots)
+        listed = ", ".join(f"{expm1(y):.6g}" for y in roots)
+        raise MultipleSolutions(
+            f"{field!r} have several rates that make their present value zero: {listed} "
+            f"(got {_describe(given)}); give 'bracket' to choose one.",
+            field=field,
+            roots=found,
+        )
+    return roots[0]
+
+
+def _guess(times: Sequence[float], amounts: Sequence[float], a: float, b: float) -> float:
+    """Where ``P·e^(−t̄₊·y) = N·e^(−t̄₋·y)`` for the positive and negative amounts' totals and
+    mean times: close to the root for a loan, so Newton needs two or three steps."""
+    pos = neg = tpos = tneg = 0.0
+    for c, t in zip(amounts, times, strict=True):
+        if c > 0:
+            pos += c
+            tpos += c * t
+        else:
+            neg -= c
+            tneg -= c * t
+    dt = tpos / pos - tneg / neg
+    if dt == 0.0:
+        return 0.5 * (a + b)
+    y = log(pos / neg) / dt
+    lo, hi = (a, b) if a < b else (b, a)
+    return y if lo < y < hi else 0.5 * (a + b)
+
+
+# ------------------------------------------------------------------------------------------------
+# Power form: Σ cₖ·(1 + x)^(−tₖ) = 0
+# ------------------------------------------------------------------------------------------------
+
+
+def common_units(times: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Exact times as whole numbers of one unit: ``([n₀, n₁, …], D)`` with ``tₖ = nₖ/D``.
+
+    >>> common_units([Fraction(0), Fraction(31, 365), Fraction(1, 2)])
+    ([0, 62, 365], 730)
+    """
+    d = 1
+    for t in times:
+        d = d * t.denominator // math.gcd(d, t.denominator)
+    return [int(t * d) for t in times], d
+
+
+def _exact_sign(amounts: Sequence[Decimal], floats: Sequence[float]) -> int:
+    """The sign of ``Σ amounts``: from the float sum when clear, else in exact decimal."""
+    total = math.fsum(floats)
+    if abs(total) > 1e-9 * sum(map(abs, floats)):
+        return _sign(total)
+    with decimal.localcontext(CONTEXT):
+        exact = sum(amounts, ZERO)
+    return (exact > 0) - (exact < 0)
+
+
+def _to_floats(amounts: Sequence[Decimal], field: str) -> list[float]:
+    out = list(map(float, amounts))
+    if not all(map(math.isfinite, out)):
+        raise InvalidValue(
+            f"{field!r} must hold amounts below 1e300 (got {_describe(amounts)}).",
+            field=field,
+            value=list(amounts),
+        )
+    return out
+
+
+def solve_power(
+    amounts: Sequence[Decimal],
+    numerators: Sequence[int],
+    denominator: int = 1,
+    *,
+    field: str = "flows",
+    bracket: tuple[Decimal, Decimal] | None = None,
+) -> Decimal:
+    """The rate ``x`` with ``Σ amounts[k]·(1 + x)^(−numerators[k]/denominator) = 0``.
+
+    Times are exact: whole numbers of ``1/denominator`` (days for a 360- or 365-day year, periods
+    for a periodic IRR), non-decreasing (callers check and report their own field). Only the
+    relative signs of the amounts matter.
+
+    >>> solve_power([Decimal(-100), Decimal(110)], [0, 1])
+    Decimal('0.10000000000000000000')
+    """
+    if not amounts:
+        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+    agg_a: Sequence[Decimal] = amounts
+    agg_n: Sequence[int] = numerators
+    if len(set(numerators)) < len(numerators) or not all(amounts):
+        merged_a: list[Decimal] = []
+        merged_n: list[int] = []
+        with decimal.localcontext(CONTEXT):
+            for a, n in zip(amounts, numerators, strict=True):
+                if merged_n and merged_n[-1] == n:
+                    merged_a[-1] += a
+                else:
+                    merged_a.append(a)
+                    merged_n.append(n)
+        keep = [k for k, a in enumerate(merged_a) if a != 0]
+        agg_a = [merged_a[k] for k in keep]
+        agg_n = [merged_n[k] for k in keep]
+        if not agg_a:
+            _check_signs(amounts, field)  # raises if they are all zero
+            raise InvalidValue(
+                f"{field!r} must contain a positive and a negative amount (got amounts that add up "
+                f"to zero at each time: {_describe(amounts)}).",
+                field=field,
+                value=list(amounts),
+            )
+    cs = _to_floats(agg_a, field)
+    changes = _check_signs(agg_a, field, cs)
+    span = _check_bracket(bracket)
+    d = float(denominator)
+    ts = [n / d for n in agg_n]
+
+    def ev(y: float, tau: float) -> tuple[float, float]:
+        f = df = 0.0
+        for c, t in zip(cs, ts, strict=False):
+            u = t - tau
+            e = c * exp(-u * y)
+            f += e
+            df -= u * e
+        return f, df
+
+    y = _find_root(
+        ev, ts, cs, changes=changes, sign0=_exact_sign(agg_a, cs), bracket=span, field=field,
+        given=amounts,
+    )
+    if y is None:
+        return ZERO.quantize(_QUANTUM)
+    return _polish_power(agg_a, agg_n, denominator, floats=cs, y=y, field=field)
+
+
+def _polish_power(
+    amounts: Sequence[Decimal],
+    numerators: Sequence[int],
+    denominator: int,
+    *,
+    floats: Sequence[float],
+    y: float,
+    field: str,
+) -> Decimal:
+    """Newton steps on ``g(z) = Σ cₖ·z^(nₖ − n₀)``, ``z = (1 + x)^(−1/D)``: ``g`` in decimal by
+    Horner's rule, ``g′`` in float (a slope good to 1e-12 is plenty for a step of 1e-13)."""
+    n0 = numerators[0]
+    gaps = [numerators[k + 1] - numerators[k] for k in range(len(amounts) - 1)]
+    with decimal.localcontext(CONTEXT):
+        z = Decimal(exp(-y / denominator))
+        for attempt in range(2):
+            lz = log(float(z))
+            slope = math.fsum(
+                [(n - n0) * c * exp((n - n0 - 1) * lz)
+                 for c, n in zip(floats, numerators, strict=True)]
+            )
+            powers = {gap: z**gap for gap in set(gaps)}
+            g = amounts[-1]
+            for a, gap in zip(reversed(amounts[:-1]), reversed(gaps), strict=True):
+                g = a + powers[gap] * g
+            if slope == 0.0:  # pragma: no cover - a simple root has a nonzero slope
+                break
+            step = g / Decimal(slope)
+            z -= step
+            # the step in y = ln(1 + x) is about −D·step/z
+            if abs(step) * denominator <= _ACCEPT[attempt] * z:
+                x: Decimal = z ** (-denominator) - ONE
+                return x.quantize(_QUANTUM)
+    raise NoSolution(  # pragma: no cover - the float root always passes for a simple root
+        f"{field!r}: the rate found in float arithmetic ({expm1(y):.12g}) could not be confirmed "
+        "in decimal arithmetic.",
+        field=field,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Actuarial form: Σ cₖ / ((1 + fₖ·x)·(1 + x)^(tₖ)) = 0
+# ------------------------------------------------------------------------------------------------
+
+
+def solve_actuarial(
+    amounts: Sequence[Decimal],
+    periods: Sequence[int],
+    fractions: Sequence[Fraction],
+    *,
+    field: str = "flows",
+    bracket: tuple[Decimal, Decimal] | None = None,
+) -> Decimal:
+    """The unit-period rate ``i`` with ``Σ amounts[k] / ((1 + fₖ·i)·(1 + i)^(tₖ)) = 0``.
+
+    ``periods`` are the whole unit periods ``tₖ`` and ``fractions`` the fractions ``0 ≤ fₖ < 1``
+    (Reg Z Appendix J (b)(5)-(8)); the positions ``tₖ + fₖ`` must be non-decreasing.
+
+    >>> solve_actuarial([Decimal(-1000), Decimal(1044)], [0, 1], [Fraction(0), Fraction(0)])
+    Decimal('0.04400000000000000000')
+    """
+    _check_signs(amounts, field)
+    merged: dict[tuple[int, Fraction], Decimal] = {}
+    with decimal.localcontext(CONTEXT):
+        for a, t, f in zip(amounts, periods, fractions, strict=True):
+            merged[(t, f)] = merged.get((t, f), ZERO) + a
+    keys = sorted((k for k, a in merged.items() if a != 0), key=lambda k: k[0] + k[1])
+    agg = [merged[k] for k in keys]
+    span = _check_bracket(bracket)
+    cs = _to_floats(agg, field)
+    changes = _check_signs(agg, field, cs)
+    ts = [float(t) for t, _ in keys]
+    fs = [float(f) for _, f in keys]
+    pos = [t + f for t, f in zip(ts, fs, strict=True)]
+
+    def ev(y: float, tau: float) -> tuple[float, float]:
+        x = expm1(y)
+        g = 1.0 + x
+        s = dsum = 0.0
+        for c, t, f in zip(cs, ts, fs, strict=False):
+            u = t - tau
+            q = 1.0 + f * x
+            e = c * exp(-u * y) / q
+            s += e
+            dsum -= e * (u + f * g / q)
+        return s, dsum
+
+    y = _find_root(
+        ev, pos, cs, changes=changes, sign0=_exact_sign(agg, cs), bracket=span, field=field,
+        given=amounts,
+    )
+    if y is None:
+        return ZERO.quantize(_QUANTUM)
+    with decimal.localcontext(CONTEXT):
+        x = Decimal(expm1(y))
+        for attempt in range(2):
+            one_x = ONE + x
+            powers: dict[int, Decimal] = {}
+            f_val = fp = ZERO
+            for (t, fr), c in zip(keys, agg, strict=True):
+                p = powers.get(t)
+                if p is None:
+                    p = powers[t] = one_x**t
+                fd = Decimal(fr.numerator) / Decimal(fr.denominator)
+                q = ONE + fd * x
+                e = c / (q * p)
+                f_val += e
+                fp -= e * (fd / q + t / one_x)
+            if fp == 0:  # pragma: no cover - a simple root has a nonzero slope
+                break
+            step = f_val / fp
+            x -= step
+            if abs(step) <= _ACCEPT[attempt] * (ONE + abs(x)):
+                return x.quantize(_QUANTUM)
+    raise NoSolution(  # pragma: no cover - the float root always passes for a simple root
+        f"{field!r}: the rate found in float arithmetic ({expm1(y):.12g}) could not be confirmed "
+        "in decimal arithmetic.",
+        field=field,
+    )
