@@ -16,8 +16,12 @@ from coopfinance import LoanTerms, Rate
 from coopfinance.cost import irr, tcea, xirr
 from coopfinance.cost._solver import _polish_power
 
-SCHEDULE = LoanTerms(principal="50000", rate=Rate.effective_annual("35%"), installments=36,
-                     disbursed=dt.date(2026, 1, 15)).schedule()
+SCHEDULE = LoanTerms(
+    principal="50000",
+    rate=Rate.effective_annual("35%"),
+    installments=36,
+    disbursed=dt.date(2026, 1, 15),
+).schedule()
 DATES = [SCHEDULE.disbursed, *[r.due_date for r in SCHEDULE]]
 AMOUNTS = [SCHEDULE.principal, *[-r.total for r in SCHEDULE]]
 FLOATS = [float(a) for a in AMOUNTS]
@@ -38,17 +42,32 @@ def main() -> None:
     y = math.log1p(float(rate))
     rows = [
         ("coopfinance.cost.tcea(schedule)", best(lambda: tcea(SCHEDULE), 2000), str(rate)[:12]),
-        ("  of which: decimal polish", best(
-            lambda: _polish_power(AMOUNTS, days, 360, floats=FLOATS, y=y, field="f"), 2000), ""),
+        (
+            "  of which: decimal polish",
+            best(lambda: _polish_power(AMOUNTS, days, 360, floats=FLOATS, y=y, field="f"), 2000),
+            "",
+        ),
         ("  of which: 37 float(Decimal)", best(lambda: list(map(float, AMOUNTS)), 20000), ""),
-        ("coopfinance.cost.xirr(flows) act/365", best(
-            lambda: xirr(list(zip(DATES, AMOUNTS, strict=True))), 1000), ""),
-        ("coopfinance.cost.irr(periodic)", best(
-            lambda: irr([-SCHEDULE.principal, *[r.total for r in SCHEDULE]]), 1000), ""),
-        ("pyxirr.xirr(dates, floats)", best(lambda: pyxirr.xirr(DATES, FLOATS), 20000),
-         f"{pyxirr.xirr(DATES, FLOATS):.10f}"),
-        ("numpy_financial.irr(periodic)", best(lambda: npf.irr(PERIODIC), 200),
-         f"{npf.irr(PERIODIC):.10f}"),
+        (
+            "coopfinance.cost.xirr(flows) act/365",
+            best(lambda: xirr(list(zip(DATES, AMOUNTS, strict=True))), 1000),
+            "",
+        ),
+        (
+            "coopfinance.cost.irr(periodic)",
+            best(lambda: irr([-SCHEDULE.principal, *[r.total for r in SCHEDULE]]), 1000),
+            "",
+        ),
+        (
+            "pyxirr.xirr(dates, floats)",
+            best(lambda: pyxirr.xirr(DATES, FLOATS), 20000),
+            f"{pyxirr.xirr(DATES, FLOATS):.10f}",
+        ),
+        (
+            "numpy_financial.irr(periodic)",
+            best(lambda: npf.irr(PERIODIC), 200),
+            f"{npf.irr(PERIODIC):.10f}",
+        ),
     ]
     base = rows[5][1]
     print(f"{'call':40} {'µs/call':>10} {'× pyxirr':>9}  result")
@@ -56,8 +75,10 @@ def main() -> None:
         print(f"{name:40} {us:10.1f} {us / base:9.1f}  {result}")
     # the reference check: TCEA from pyxirr on a 360-day year must agree
     act365 = pyxirr.xirr(DATES, FLOATS)
-    print(f"\nTCEA {rate:.12f}; pyxirr act/365 {act365:.12f} -> on 360 days "
-          f"{(1 + act365) ** (360 / 365) - 1:.12f}; TEA 0.35")
+    print(
+        f"\nTCEA {rate:.12f}; pyxirr act/365 {act365:.12f} -> on 360 days "
+        f"{(1 + act365) ** (360 / 365) - 1:.12f}; TEA 0.35"
+    )
     assert abs(Decimal(repr((1 + act365) ** (360 / 365) - 1)) - rate) < Decimal("1e-9")
 
 

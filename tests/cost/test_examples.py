@@ -62,29 +62,74 @@ def _semimonthly_1st_16th(n: int, amount: str) -> list[tuple[dt.date, str]]:
 DATED = {
     "c1i": (D(1978, 1, 10), "5000.00", _monthly(D(1978, 2, 10), 24, "230.00"), "9.69", "monthly"),
     "c1ii": (D(1978, 2, 10), "6000.00", _monthly(D(1978, 4, 1), 36, "200.00"), "11.82", "monthly"),
-    "c1iii": (D(1978, 2, 23), "5000.00", _semimonthly_1st_16th(24, "219.17"), "10.34",
-              "semimonthly"),
-    "c1iv": (D(1978, 5, 23), "10000.00", _monthly(D(1978, 10, 1), 40, "385.00", 3), "8.97",
-             "quarterly"),
+    "c1iii": (
+        D(1978, 2, 23),
+        "5000.00",
+        _semimonthly_1st_16th(24, "219.17"),
+        "10.34",
+        "semimonthly",
+    ),
+    "c1iv": (
+        D(1978, 5, 23),
+        "10000.00",
+        _monthly(D(1978, 10, 1), 40, "385.00", 3),
+        "8.97",
+        "quarterly",
+    ),
     "c1v": (D(1978, 3, 20), "500.00", _every(D(1978, 4, 21), 30, "17.60", 7), "14.96", "weekly"),
-    "c2i": (D(1978, 1, 10), "5000.00",
-            [(D(1978, 2, 10), "250.00"), *_monthly(D(1978, 3, 10), 23, "230.00")], "10.08",
-            "monthly"),
-    "c2ii": (D(1978, 3, 18), "400.00",
-             [(D(1978, 4, 20), "39.50"), *_every(D(1978, 5, 18), 11, "38.31", 28)], "28.50",
-             "every 4 weeks"),
-    "c3i": (D(1978, 1, 10), "5000.00",
-            [*_monthly(D(1978, 2, 10), 23, "230.00"), (D(1980, 1, 10), "280.00")], "10.50",
-            "monthly"),
-    "c3ii": (D(1978, 4, 3), "200.00",
-             [*_every(D(1978, 4, 11), 19, "9.50", 14), (D(1978, 4, 11) + dt.timedelta(days=266),
-                                                         "30.00")], "12.22", "biweekly"),
-    "c4i": (D(1978, 1, 10), "5000.00",
-            [(D(1978, 2, 10), "250.00"), *_monthly(D(1978, 3, 10), 22, "230.00"),
-             (D(1980, 1, 10), "280.00")], "10.90", "monthly"),
-    "c4ii": (D(1978, 1, 10), "8000.00",
-             [(D(1978, 3, 1), "449.36"), *_monthly(D(1978, 5, 1), 18, "465.00", 2),
-              (D(1981, 5, 1), "200.00")], "7.30", "bimonthly"),
+    "c2i": (
+        D(1978, 1, 10),
+        "5000.00",
+        [(D(1978, 2, 10), "250.00"), *_monthly(D(1978, 3, 10), 23, "230.00")],
+        "10.08",
+        "monthly",
+    ),
+    "c2ii": (
+        D(1978, 3, 18),
+        "400.00",
+        [(D(1978, 4, 20), "39.50"), *_every(D(1978, 5, 18), 11, "38.31", 28)],
+        "28.50",
+        "every 4 weeks",
+    ),
+    "c3i": (
+        D(1978, 1, 10),
+        "5000.00",
+        [*_monthly(D(1978, 2, 10), 23, "230.00"), (D(1980, 1, 10), "280.00")],
+        "10.50",
+        "monthly",
+    ),
+    "c3ii": (
+        D(1978, 4, 3),
+        "200.00",
+        [
+            *_every(D(1978, 4, 11), 19, "9.50", 14),
+            (D(1978, 4, 11) + dt.timedelta(days=266), "30.00"),
+        ],
+        "12.22",
+        "biweekly",
+    ),
+    "c4i": (
+        D(1978, 1, 10),
+        "5000.00",
+        [
+            (D(1978, 2, 10), "250.00"),
+            *_monthly(D(1978, 3, 10), 22, "230.00"),
+            (D(1980, 1, 10), "280.00"),
+        ],
+        "10.90",
+        "monthly",
+    ),
+    "c4ii": (
+        D(1978, 1, 10),
+        "8000.00",
+        [
+            (D(1978, 3, 1), "449.36"),
+            *_monthly(D(1978, 5, 1), 18, "465.00", 2),
+            (D(1981, 5, 1), "200.00"),
+        ],
+        "7.30",
+        "bimonthly",
+    ),
     "c5i": (D(1978, 1, 3), "1000.00", [(D(1978, 9, 15), "1080.00")], "11.45", "255d"),
 }
 
@@ -103,8 +148,12 @@ POSITIONAL = {
     # (c)(1)(ii): t = 1, f = 19/30 for the first of 36 monthly payments
     "c1ii": ([("6000", 0)], U.series("200", 36, periods=1, fraction=Fraction(19, 30)), 12, "11.82"),
     # (c)(1)(iii): t = 0, f = 6/15, semimonthly
-    "c1iii": ([("5000", 0)], U.series("219.17", 24, periods=0, fraction=Fraction(6, 15)), 24,
-              "10.34"),
+    "c1iii": (
+        [("5000", 0)],
+        U.series("219.17", 24, periods=0, fraction=Fraction(6, 15)),
+        24,
+        "10.34",
+    ),
     # (c)(1)(iv): t = 1, f = 39/90, quarterly
     "c1iv": ([("10000", 0)], U.series("385", 40, periods=1, fraction=Fraction(39, 90)), 4, "8.97"),
     # (c)(5)(ii): single payment after 6 months, unit period 6 months
@@ -114,17 +163,29 @@ POSITIONAL = {
     # (c)(5)(iv): single payment after exactly 2 years
     "c5iv": ([("1000", 0)], [("1240", 2)], 1, "11.36"),
     # (c)(6)(i): skipped payments, 4-weekly; 11.9951 rounds up to 12.00 with 0.0049 to spare
-    "c6i": ([("2135", 0)],
-            [*U.series("100", 9, periods=0, fraction=Fraction(26, 28)),
-             *U.series("100", 6, periods=10, fraction=Fraction(12, 28)),
-             *U.series("100", 6, periods=16, fraction=Fraction(26, 28)),
-             *U.series("100", 3, periods=23, fraction=Fraction(12, 28))], 13, "12.00"),
+    "c6i": (
+        [("2135", 0)],
+        [
+            *U.series("100", 9, periods=0, fraction=Fraction(26, 28)),
+            *U.series("100", 6, periods=10, fraction=Fraction(12, 28)),
+            *U.series("100", 6, periods=16, fraction=Fraction(26, 28)),
+            *U.series("100", 3, periods=23, fraction=Fraction(12, 28)),
+        ],
+        13,
+        "12.00",
+    ),
     # (c)(6)(ii): skipped payments plus single payments, monthly
-    "c6ii": ([("7350", 0)],
-             [*U.series("1000", 3, periods=6, fraction=Fraction(12, 30)),
-              U(amount="2000", periods=12, fraction=Fraction(12, 30)),
-              *U.series("750", 3, periods=18, fraction=Fraction(12, 30)),
-              U(amount="1000", periods=22, fraction=Fraction(29, 30))], 12, "10.22"),
+    "c6ii": (
+        [("7350", 0)],
+        [
+            *U.series("1000", 3, periods=6, fraction=Fraction(12, 30)),
+            U(amount="2000", periods=12, fraction=Fraction(12, 30)),
+            *U.series("750", 3, periods=18, fraction=Fraction(12, 30)),
+            U(amount="1000", periods=22, fraction=Fraction(29, 30)),
+        ],
+        12,
+        "10.22",
+    ),
 }
 
 
@@ -180,8 +241,11 @@ def test_eu_98_7_annex_iii_a3(basis: TimeBasis) -> None:
     """98/7/EC Annex III ex. 3: 1,000 lent, 600 after 1 and 2 years → i = 0.1306623 (13.1 %),
     whatever the time basis (the times are whole years... except ACT_365 across 1996's 29 Feb,
     so that basis is checked to 2 decimals only)."""
-    rate = aprc([(D(1994, 1, 1), "1000")],
-                [(D(1995, 1, 1), "600"), (D(1996, 1, 1), "600")], time_basis=basis)
+    rate = aprc(
+        [(D(1994, 1, 1), "1000")],
+        [(D(1995, 1, 1), "600"), (D(1996, 1, 1), "600")],
+        time_basis=basis,
+    )
     assert aprc_percent(rate) == Decimal("13.1")
     assert rate.quantize(Decimal("0.0000001")) == Decimal("0.1306624")
 
@@ -233,16 +297,21 @@ def test_peru_tcea_one_installment_example_from_flows() -> None:
 def test_peru_tcea_one_installment_example_from_a_schedule() -> None:
     """The same example built with LoanTerms: the engine's cuota is the sheet's 10,590.21, and the
     insurance added as a charge on the row gives the stated TCEA 100.79 % (TEA alone: 99 %)."""
-    terms = LoanTerms(principal="10000", rate=Rate.effective_annual("99%"), installments=1,
-                      disbursed=D(2026, 4, 15))
+    terms = LoanTerms(
+        principal="10000",
+        rate=Rate.effective_annual("99%"),
+        installments=1,
+        disbursed=D(2026, 4, 15),
+    )
     schedule = terms.schedule()
     row = schedule[0]
     assert row.days == 30
     assert row.total == Decimal("10590.21")
     assert percent(tcea(schedule)) == Decimal("99.00")
-    insured = attrs.evolve(schedule, installments=[
-        attrs.evolve(row, charges=Decimal("7.90"), total=row.total + Decimal("7.90"))
-    ])
+    insured = attrs.evolve(
+        schedule,
+        installments=[row._replace(charges=Decimal("7.90"), total=row.total + Decimal("7.90"))],
+    )
     assert percent(tcea(insured)) == Decimal("100.79")
 
 
@@ -254,8 +323,13 @@ def test_peru_tcea_one_installment_example_from_a_schedule() -> None:
 def test_excel_xirr_help_example() -> None:
     """Microsoft Excel XIRR help: −10,000 on 2008-01-01 and four receipts → 0.373362535 (Excel's
     iteration stops near 1e-8; the exact root is 0.37336253352, research notes §5)."""
-    flows = [(D(2008, 1, 1), -10000), (D(2008, 3, 1), 2750), (D(2008, 10, 30), 4250),
-             (D(2009, 2, 15), 3250), (D(2009, 4, 1), 2750)]
+    flows = [
+        (D(2008, 1, 1), -10000),
+        (D(2008, 3, 1), 2750),
+        (D(2008, 10, 30), 4250),
+        (D(2009, 2, 15), 3250),
+        (D(2009, 4, 1), 2750),
+    ]
     rate = xirr(flows)
     assert abs(rate - Decimal("0.373362535")) < Decimal("2e-9")
     assert rate.quantize(Decimal("1e-10")) == Decimal("0.3733625335")
@@ -322,8 +396,12 @@ def test_numpy_financial_irr_example_with_three_roots() -> None:
 def test_rust_xirr_crate_example_needs_sorted_dates() -> None:
     """docs.rs ``xirr`` (LibreOffice's XIRR): the flows given unsorted → 0.1635371584432641. This
     library requires dates in order: unsorted input is refused, sorted input gives the rate."""
-    flows = [(D(2015, 6, 11), -1000), (D(2015, 7, 21), -9000), (D(2018, 6, 10), 20000),
-             (D(2015, 10, 17), -3000)]
+    flows = [
+        (D(2015, 6, 11), -1000),
+        (D(2015, 7, 21), -9000),
+        (D(2018, 6, 10), 20000),
+        (D(2015, 10, 17), -3000),
+    ]
     with pytest.raises(InvalidCalendar, match=r"must be in date order: flow 4 on 2015-10-17"):
         xirr(flows)
     rate = xirr(sorted(flows))

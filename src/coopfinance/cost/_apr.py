@@ -92,9 +92,7 @@ class UnitPeriodFlow:
         cls, amount: Amount, count: int, *, periods: int, fraction: Fraction = Fraction(0)
     ) -> list[UnitPeriodFlow]:
         """``count`` equal amounts a unit period apart, the first at ``periods`` + ``fraction``."""
-        return [
-            cls(amount=amount, periods=periods + k, fraction=fraction) for k in range(count)
-        ]
+        return [cls(amount=amount, periods=periods + k, fraction=fraction) for k in range(count)]
 
 
 def _flows_at(
@@ -105,8 +103,11 @@ def _flows_at(
         if isinstance(item, UnitPeriodFlow):
             out.append(item)
         elif isinstance(item, tuple) and len(item) in (2, 3):
-            out.append(UnitPeriodFlow(amount=item[0], periods=item[1],
-                                      fraction=item[2] if len(item) == 3 else 0))
+            out.append(
+                UnitPeriodFlow(
+                    amount=item[0], periods=item[1], fraction=item[2] if len(item) == 3 else 0
+                )
+            )
         else:
             raise WrongType(
                 f"{field!r} must hold UnitPeriodFlow or (amount, periods, fraction) tuples "
@@ -172,8 +173,13 @@ def unit_periods_per_year(unit: Frequency) -> Fraction:
     >>> unit_periods_per_year(Frequency.BIWEEKLY), unit_periods_per_year(Frequency.QUARTERLY)
     (Fraction(26, 1), Fraction(4, 1))
     """
-    per = {PeriodUnit.DAY: 365, PeriodUnit.WEEK: 52, PeriodUnit.SEMI_MONTH: 24,
-           PeriodUnit.MONTH: 12, PeriodUnit.YEAR: 1}[unit.unit]
+    per = {
+        PeriodUnit.DAY: 365,
+        PeriodUnit.WEEK: 52,
+        PeriodUnit.SEMI_MONTH: 24,
+        PeriodUnit.MONTH: 12,
+        PeriodUnit.YEAR: 1,
+    }[unit.unit]
     return Fraction(per, unit.every)
 
 
@@ -280,9 +286,17 @@ def unit_period(
         return min((k for n, k in common if n == best), key=_length_days)
     spans = [(b - a).days for a, b in intervals if b > a]
     average = sum(spans) / len(spans) if spans else 1.0
-    standard = [Frequency.days(1), Frequency.WEEKLY, Frequency.BIWEEKLY, Frequency.SEMI_MONTHLY,
-                Frequency.MONTHLY, Frequency.BIMONTHLY, Frequency.QUARTERLY,
-                Frequency.SEMIANNUAL, Frequency.ANNUAL]
+    standard = [
+        Frequency.days(1),
+        Frequency.WEEKLY,
+        Frequency.BIWEEKLY,
+        Frequency.SEMI_MONTHLY,
+        Frequency.MONTHLY,
+        Frequency.BIMONTHLY,
+        Frequency.QUARTERLY,
+        Frequency.SEMIANNUAL,
+        Frequency.ANNUAL,
+    ]
     return min(standard, key=lambda k: abs(_length_days(k) - average))
 
 
@@ -324,15 +338,23 @@ def apr(
             value=pay[0].date,
         )
     chosen = (
-        Frequency.parse(unit) if unit is not None
+        Frequency.parse(unit)
+        if unit is not None
         else unit_period(begin, [f.date for f in adv], [f.date for f in pay])
     )
-    at_adv = [UnitPeriodFlow(amount=f.amount, periods=t, fraction=fr)
-              for f in adv for t, fr in [_position(begin, f.date, chosen)]]
-    at_pay = [UnitPeriodFlow(amount=f.amount, periods=t, fraction=fr)
-              for f in pay for t, fr in [_position(begin, f.date, chosen)]]
-    return _solve(_flows_at(at_adv, "advances"), _flows_at(at_pay, "payments"),
-                  unit_periods_per_year(chosen))
+    at_adv = [
+        UnitPeriodFlow(amount=f.amount, periods=t, fraction=fr)
+        for f in adv
+        for t, fr in [_position(begin, f.date, chosen)]
+    ]
+    at_pay = [
+        UnitPeriodFlow(amount=f.amount, periods=t, fraction=fr)
+        for f in pay
+        for t, fr in [_position(begin, f.date, chosen)]
+    ]
+    return _solve(
+        _flows_at(at_adv, "advances"), _flows_at(at_pay, "payments"), unit_periods_per_year(chosen)
+    )
 
 
 def apr_percent(rate: Amount) -> Decimal:

@@ -115,8 +115,10 @@ def aprc(
             field="repayments",
             value=pays[0].date,
         )
-    merged = sorted([(f.date, f.amount) for f in draws] + [(f.date, -f.amount) for f in pays],
-                    key=lambda m: m[0])
+    merged = sorted(
+        [(f.date, f.amount) for f in draws] + [(f.date, -f.amount) for f in pays],
+        key=lambda m: m[0],
+    )
     times = [year_fraction_eu(start, d, basis) for d, _ in merged]
     numerators, denominator = common_units(times)
     return solve_power([a for _, a in merged], numerators, denominator, field="repayments")

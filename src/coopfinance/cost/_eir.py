@@ -33,11 +33,15 @@ __all__ = ["AmortizedCostRow", "AmortizedCostTable", "eir"]
 
 
 def _carrying(amount: Amount, fees: Amount, costs: Amount) -> Decimal:
-    a0 = (to_decimal(amount, field="amount") - to_decimal(fees, field="fees")
-          + to_decimal(costs, field="costs"))
+    a0 = (
+        to_decimal(amount, field="amount")
+        - to_decimal(fees, field="fees")
+        + to_decimal(costs, field="costs")
+    )
     if a0 <= 0:
         raise InvalidValue(
-            f"'amount' net of fees plus costs must be positive (got {a0}).", field="amount",
+            f"'amount' net of fees plus costs must be positive (got {a0}).",
+            field="amount",
             value=a0,
         )
     return a0
@@ -139,8 +143,11 @@ class AmortizedCostTable:
         """
         items: list[Any] = list(flows)
         dc = DayCount.parse(day_count)
-        r = (eir(amount, items, fees=fees, costs=costs, start=start, day_count=dc)
-             if rate is None else to_decimal(rate, field="rate"))
+        r = (
+            eir(amount, items, fees=fees, costs=costs, start=start, day_count=dc)
+            if rate is None
+            else to_decimal(rate, field="rate")
+        )
         a0 = _carrying(amount, fees, costs)
         amounts, times, dates = _plan(items, start, dc)
         rows: list[AmortizedCostRow] = []
@@ -151,8 +158,16 @@ class AmortizedCostTable:
                 growth = ONE / discount(r, t - previous) if t != previous else ONE
                 interest = opening * (growth - ONE)
                 closing = opening + interest - cash
-                rows.append(AmortizedCostRow(period=k + 1, date=d, opening=opening,
-                                             interest=interest, cash_flow=cash, closing=closing))
+                rows.append(
+                    AmortizedCostRow(
+                        period=k + 1,
+                        date=d,
+                        opening=opening,
+                        interest=interest,
+                        cash_flow=cash,
+                        closing=closing,
+                    )
+                )
                 opening, previous = closing, t
         return cls(rate=r, rows=tuple(rows))
 
@@ -167,8 +182,13 @@ class AmortizedCostTable:
         dated_rows = any(r.date is not None for r in self.rows)
         head = ["date" if dated_rows else "period", "opening", "interest", "cash", "closing"]
         body: list[Sequence[str]] = [
-            [r.date.isoformat() if r.date is not None else str(r.period), m(r.opening),
-             m(r.interest), m(r.cash_flow), m(r.closing)]
+            [
+                r.date.isoformat() if r.date is not None else str(r.period),
+                m(r.opening),
+                m(r.interest),
+                m(r.cash_flow),
+                m(r.closing),
+            ]
             for r in self.rows
         ]
         table = [head, *body]

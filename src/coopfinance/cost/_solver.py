@@ -50,10 +50,56 @@ HIGHEST_RATE = Decimal(10000)
 """The highest rate per unit of time searched: 1,000,000 %."""
 
 _GRID = (
-    -0.99, -0.95, -0.9, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.25, -0.2, -0.15, -0.1, -0.07,
-    -0.05, -0.03, -0.02, -0.01, -0.005, -0.002, 0.0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07,
-    0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 20.0, 50.0,
-    100.0, 300.0, 1000.0, 3000.0, 10000.0,
+    -0.99,
+    -0.95,
+    -0.9,
+    -0.8,
+    -0.7,
+    -0.6,
+    -0.5,
+    -0.4,
+    -0.3,
+    -0.25,
+    -0.2,
+    -0.15,
+    -0.1,
+    -0.07,
+    -0.05,
+    -0.03,
+    -0.02,
+    -0.01,
+    -0.005,
+    -0.002,
+    0.0,
+    0.002,
+    0.005,
+    0.01,
+    0.02,
+    0.03,
+    0.05,
+    0.07,
+    0.1,
+    0.15,
+    0.2,
+    0.25,
+    0.3,
+    0.4,
+    0.5,
+    0.7,
+    1.0,
+    1.5,
+    2.0,
+    3.0,
+    5.0,
+    7.0,
+    10.0,
+    20.0,
+    50.0,
+    100.0,
+    300.0,
+    1000.0,
+    3000.0,
+    10000.0,
 )
 _QUANTUM = Decimal("1e-20")
 _FLOAT_STEP = 1e-7  # a Newton step this small leaves an error near 1e-14; one decimal step fixes it
@@ -362,7 +408,13 @@ def solve_power(
         return f, df
 
     y = _find_root(
-        ev, ts, cs, changes=changes, sign0=_exact_sign(agg_a, cs), bracket=span, field=field,
+        ev,
+        ts,
+        cs,
+        changes=changes,
+        sign0=_exact_sign(agg_a, cs),
+        bracket=span,
+        field=field,
         given=amounts,
     )
     if y is None:
@@ -388,8 +440,10 @@ def _polish_power(
         for attempt in range(2):
             lz = log(float(z))
             slope = math.fsum(
-                [(n - n0) * c * exp((n - n0 - 1) * lz)
-                 for c, n in zip(floats, numerators, strict=True)]
+                [
+                    (n - n0) * c * exp((n - n0 - 1) * lz)
+                    for c, n in zip(floats, numerators, strict=True)
+                ]
             )
             powers = {gap: z**gap for gap in set(gaps)}
             g = amounts[-1]
@@ -458,7 +512,13 @@ def solve_actuarial(
         return s, dsum
 
     y = _find_root(
-        ev, pos, cs, changes=changes, sign0=_exact_sign(agg, cs), bracket=span, field=field,
+        ev,
+        pos,
+        cs,
+        changes=changes,
+        sign0=_exact_sign(agg, cs),
+        bracket=span,
+        field=field,
         given=amounts,
     )
     if y is None:
