@@ -53,6 +53,9 @@ def test_json_has_the_documented_shape_and_round_trips() -> None:
         "opening_balance",
         "principal",
         "interest",
+        "fees",
+        "insurance",
+        "taxes",
         "charges",
         "total",
         "balance",
@@ -68,7 +71,8 @@ def test_csv() -> None:
     assert code == 0
     lines = out.splitlines()
     assert (
-        lines[0] == "number,due_date,days,opening_balance,principal,interest,charges,total,balance"
+        lines[0] == "number,due_date,days,opening_balance,principal,interest,fees,insurance,taxes,"
+        "charges,total,balance"
     )
     assert lines[1].startswith("1,2026-02-15,31,5000.00,")
     assert len(lines) == 13

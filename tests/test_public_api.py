@@ -18,6 +18,7 @@ LAYERS = {
     "_calendar": 1,
     "__about__": 1,
     "_terms": 2,
+    "_charges": 2,
     "_schedule": 2,
     "_interchange": 2,
     "cost": 2,

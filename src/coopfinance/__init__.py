@@ -13,6 +13,7 @@ The names a co-op app needs are re-exported here; everything in a ``_module`` is
 
 from coopfinance.__about__ import __version__
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, PeriodUnit
+from coopfinance._charges import Charge, ChargeBasis, ChargeKind, Upfront
 from coopfinance._money import Currency, Money, RoundingMode, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
@@ -33,6 +34,9 @@ from coopfinance.errors import (
 __all__ = [
     "Amortization",
     "BusinessDay",
+    "Charge",
+    "ChargeBasis",
+    "ChargeKind",
     "CoopFinanceError",
     "Currency",
     "CurrencyMismatch",
@@ -57,6 +61,7 @@ __all__ = [
     "RoundingPolicy",
     "Schedule",
     "UnknownCurrency",
+    "Upfront",
     "WrongType",
     "__version__",
 ]

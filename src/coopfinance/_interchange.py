@@ -35,6 +35,9 @@ TERMS_KEYS = (
     "installment_multiple",
     "business_day",
     "holidays",
+    "charges",
+    "down_payment",
+    "level_includes_insurance",
 )
 
 
@@ -114,9 +117,20 @@ def terms_from_mapping(data: Mapping[str, Any]) -> LoanTerms:
         "business_day": business_day,
         "holidays": holidays,
     }
-    for key in ("frequency", "amortization", "day_count"):
+    for key in ("frequency", "amortization", "day_count", "down_payment"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
+    if data.get("charges"):
+        kwargs["charges"] = data["charges"]
+    if data.get("level_includes_insurance") is not None:
+        flag = data["level_includes_insurance"]
+        if not isinstance(flag, bool):
+            raise WrongType(
+                f"'level_includes_insurance' must be true or false (got {flag!r}).",
+                field="level_includes_insurance",
+                value=flag,
+            )
+        kwargs["level_includes_insurance"] = flag
     return LoanTerms(**kwargs)
 
 
@@ -174,4 +188,10 @@ def terms_to_mapping(terms: LoanTerms) -> dict[str, Any]:
         out["rounding_unit"] = str(terms.rounding.unit)
     if terms.rounding.installment_multiple is not None:
         out["installment_multiple"] = str(terms.rounding.installment_multiple)
+    if terms.charges:
+        out["charges"] = [c.describe() for c in terms.charges]
+    if terms.down_payment is not None:
+        out["down_payment"] = str(terms.down_payment)
+    if terms.level_includes_insurance:
+        out["level_includes_insurance"] = True
     return out

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, overload
 import attrs
 
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar
-from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
 from coopfinance._money import Currency, Money, round_to
 from coopfinance._rates import Rate
 from coopfinance.errors import InvalidLoanTerms, InvalidValue, ParseError
@@ -46,6 +46,9 @@ COLUMNS = (
     "opening_balance",
     "principal",
     "interest",
+    "fees",
+    "insurance",
+    "taxes",
     "charges",
     "total",
     "balance",
@@ -60,8 +63,9 @@ def _to_currency(value: Currency | str) -> Currency:
 class Installment(NamedTuple):
     """One row of a schedule. Amounts are ``Decimal`` in the schedule's currency.
 
-    ``total = principal + interest + charges``;
-    ``balance = opening_balance + capitalized − principal``.
+    ``charges = fees + insurance + taxes``; ``total = principal + interest + charges``;
+    ``balance = opening_balance + capitalized − principal``. A down payment due at disbursement is
+    row number 0.
 
     An immutable named tuple rather than an attrs class: a schedule makes one per row, and a tuple
     is built in a quarter of the time (see docs/design.md).
@@ -74,7 +78,14 @@ class Installment(NamedTuple):
     opening_balance: Decimal
     principal: Decimal
     interest: Decimal
+    fees: Decimal
+    """Installment fees (commissions)."""
+    insurance: Decimal
+    """Credit life insurance (seguro de desgravamen)."""
+    taxes: Decimal
+    """Taxes on the payment, such as Peru's ITF."""
     charges: Decimal
+    """``fees + insurance + taxes``."""
     total: Decimal
     balance: Decimal
     """The closing balance after this installment."""
@@ -115,6 +126,22 @@ class Schedule:
     """The regular installment: the level amount for LEVEL, the amount for weight 1 for WEIGHTED,
     otherwise the first installment after grace."""
     installments: tuple[Installment, ...] = attrs.field(converter=_installments)
+    fees_withheld: Decimal = ZERO
+    """Upfront fees deducted from the disbursement."""
+    fees_financed: Decimal = ZERO
+    """Upfront fees added to the principal (they are part of :attr:`principal`)."""
+    taxes_withheld: Decimal = ZERO
+    """Taxes on the disbursement (e.g. ITF) deducted from it."""
+
+    @property
+    def amount_lent(self) -> Decimal:
+        """The amount of the loan before financed fees: ``principal − fees_financed``."""
+        return self.principal - self.fees_financed
+
+    @property
+    def net_disbursement(self) -> Decimal:
+        """What the borrower receives in hand: the amount lent less fees and taxes withheld."""
+        return self.amount_lent - self.fees_withheld - self.taxes_withheld
 
     # -- sequence behaviour ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -150,8 +177,23 @@ class Schedule:
         return self._sum("interest")
 
     @property
+    def total_fees(self) -> Decimal:
+        """Installment fees paid over the schedule (upfront fees are on the schedule itself)."""
+        return self._sum("fees")
+
+    @property
+    def total_insurance(self) -> Decimal:
+        """Insurance paid over the schedule."""
+        return self._sum("insurance")
+
+    @property
+    def total_taxes(self) -> Decimal:
+        """Taxes paid with the installments (the disbursement's are :attr:`taxes_withheld`)."""
+        return self._sum("taxes")
+
+    @property
     def total_charges(self) -> Decimal:
-        """Charges paid over the schedule."""
+        """Charges paid with the installments: fees, insurance and taxes."""
         return self._sum("charges")
 
     @property
@@ -160,10 +202,13 @@ class Schedule:
         return self._sum("total")
 
     def totals(self) -> dict[str, Decimal]:
-        """``principal``, ``interest``, ``charges`` and ``total`` summed over the rows."""
+        """Each amount column summed over the rows."""
         return {
             "principal": self.total_principal,
             "interest": self.total_interest,
+            "fees": self.total_fees,
+            "insurance": self.total_insurance,
+            "taxes": self.total_taxes,
             "charges": self.total_charges,
             "total": self.total_payments,
         }
@@ -184,6 +229,9 @@ class Schedule:
             "principal": str(self.principal),
             "disbursed": self.disbursed.isoformat(),
             "installment_amount": str(self.installment_amount),
+            "fees_withheld": str(self.fees_withheld),
+            "fees_financed": str(self.fees_financed),
+            "taxes_withheld": str(self.taxes_withheld),
             "installments": [
                 {
                     k: (
@@ -215,6 +263,9 @@ class Schedule:
                 disbursed=_date(data["disbursed"], "disbursed"),
                 installment_amount=_dec(data["installment_amount"], "installment_amount"),
                 installments=rows,
+                fees_withheld=_dec(data.get("fees_withheld", 0), "fees_withheld"),
+                fees_financed=_dec(data.get("fees_financed", 0), "fees_financed"),
+                taxes_withheld=_dec(data.get("taxes_withheld", 0), "taxes_withheld"),
             )
         except KeyError as exc:
             raise ParseError(
@@ -253,19 +304,7 @@ class Schedule:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in self.installments:
-            writer.writerow(
-                [
-                    r.number,
-                    r.due_date.isoformat(),
-                    r.days,
-                    r.opening_balance,
-                    r.principal,
-                    r.interest,
-                    r.charges,
-                    r.total,
-                    r.balance,
-                ]
-            )
+            writer.writerow([r.due_date.isoformat() if k == 1 else v for k, v in enumerate(r)])
         return out.getvalue()
 
     @classmethod
@@ -312,77 +351,69 @@ class Schedule:
         )
 
     def to_table(self, lang: str = "en") -> str:
-        """A plain-text table for a terminal or a printout, headers in English or Spanish (``es``)."""
+        """A plain-text table for a terminal or a printout, headers in English or Spanish (``es``).
+
+        The fees, insurance and taxes columns appear only when some row has one.
+        """
         heads = _HEADS[lang] if lang in _HEADS else _HEADS["en"]
         minor = self.currency.minor_unit
-
-        def m(x: Decimal) -> str:
-            return f"{x:,.{minor}f}"
-
-        body = [
-            [
-                str(r.number),
-                r.due_date.isoformat(),
-                str(r.days),
-                m(r.opening_balance),
-                m(r.principal),
-                m(r.interest),
-                m(r.charges),
-                m(r.total),
-                m(r.balance),
-            ]
-            for r in self.installments
-        ]
         t = self.totals()
+        shown = [c for c in COLUMNS if c not in ("fees", "insurance", "taxes") or t[c] != 0]
+
+        def cell(r: Installment, c: str) -> str:
+            v = getattr(r, c)
+            if c == "due_date":
+                return str(v.isoformat())
+            return str(v) if c in ("number", "days") else f"{v:,.{minor}f}"
+
+        body = [[cell(r, c) for c in shown] for r in self.installments]
         foot = [
-            "",
-            heads[-1],
-            "",
-            "",
-            m(t["principal"]),
-            m(t["interest"]),
-            m(t["charges"]),
-            m(t["total"]),
-            "",
+            heads["sum"] if c == "due_date" else f"{t[c]:,.{minor}f}" if c in t else ""
+            for c in shown
         ]
-        table = [list(heads[:-1]), *body, foot]
-        widths = [max(len(row[c]) for row in table) for c in range(len(COLUMNS))]
-        left = {1}
+        table = [[heads[c] for c in shown], *body, foot]
+        widths = [max(len(row[c]) for row in table) for c in range(len(shown))]
         lines = []
         for row in table:
             cells = [
-                row[c].ljust(widths[c]) if c in left else row[c].rjust(widths[c])
-                for c in range(len(COLUMNS))
+                row[c].ljust(widths[c]) if shown[c] == "due_date" else row[c].rjust(widths[c])
+                for c in range(len(shown))
             ]
             lines.append(" ".join(cells).rstrip())
         return "\n".join(lines)
 
 
 _HEADS = {
-    "en": (
-        "#",
-        "due date",
-        "days",
-        "opening",
-        "principal",
-        "interest",
-        "charges",
-        "total",
-        "balance",
-        "total",
-    ),
-    "es": (
-        "N.º",
-        "vencimiento",
-        "días",
-        "saldo inicial",
-        "amortización",
-        "interés",
-        "cargos",
-        "cuota",
-        "saldo",
-        "total",
-    ),
+    "en": {
+        "number": "#",
+        "due_date": "due date",
+        "days": "days",
+        "opening_balance": "opening",
+        "principal": "principal",
+        "interest": "interest",
+        "fees": "fees",
+        "insurance": "insurance",
+        "taxes": "taxes",
+        "charges": "charges",
+        "total": "total",
+        "balance": "balance",
+        "sum": "total",
+    },
+    "es": {
+        "number": "N.º",
+        "due_date": "vencimiento",
+        "days": "días",
+        "opening_balance": "saldo inicial",
+        "principal": "amortización",
+        "interest": "interés",
+        "fees": "comisiones",
+        "insurance": "seguro",
+        "taxes": "impuestos",
+        "charges": "cargos",
+        "total": "cuota",
+        "balance": "saldo",
+        "sum": "total",
+    },
 }
 
 
@@ -432,6 +463,9 @@ def _row_from_mapping(r: Mapping[str, Any], where: int) -> Installment:
             opening_balance=_dec(r["opening_balance"], "opening_balance"),
             principal=_dec(r["principal"], "principal"),
             interest=_dec(r["interest"], "interest"),
+            fees=_dec(r.get("fees", 0), "fees"),
+            insurance=_dec(r.get("insurance", 0), "insurance"),
+            taxes=_dec(r.get("taxes", 0), "taxes"),
             charges=_dec(r["charges"], "charges"),
             total=_dec(r["total"], "total"),
             balance=_dec(r["balance"], "balance"),
@@ -555,6 +589,7 @@ def build_schedule(terms: LoanTerms) -> Schedule:
 
 
 def _build(terms: LoanTerms) -> Schedule:
+    from coopfinance._charges import ChargeKind, Upfront
     from coopfinance._terms import Amortization, GraceType
 
     currency = terms.principal.currency
@@ -584,13 +619,52 @@ def _build(terms: LoanTerms) -> Schedule:
     method = terms.amortization
     g = terms.grace.periods
     grace_kind = terms.grace.kind
-    principal = terms.principal.amount
+    charges = terms.charges
     rows: list[Installment] = []
 
     with decimal.localcontext(CONTEXT):
         zero = rnd(ZERO)  # 0.00 in PEN: zeros print with the currency's decimals
-        principal = rnd(principal)  # a multiple of the unit already: this only sets the exponent
+        lent = rnd(terms.principal.amount)  # a multiple of the unit: this only sets the exponent
+        # ---- upfront fees and the down payment ---------------------------------------------------
+        withheld = financed = zero
+        for c in charges:
+            if c.kind is ChargeKind.UPFRONT:
+                fee = rnd(c.value * lent) if c.is_rate else rnd(c.value)
+                if c.upfront is Upfront.FINANCED:
+                    financed += fee
+                else:
+                    withheld += fee
+        principal = lent + financed
+        if withheld >= lent:
+            raise InvalidLoanTerms(
+                f"'charges' withheld at disbursement ({withheld}) must be less than the amount "
+                f"lent ({lent}).",
+                field="charges",
+                value=withheld,
+            )
         balance = principal
+        if terms.down_payment is not None:
+            down = rnd(lent * terms.down_payment)
+            balance = principal - down
+            rows.append(
+                Installment(
+                    number=0,
+                    due_date=terms.disbursed,
+                    days=0,
+                    opening_balance=principal,
+                    principal=down,
+                    interest=zero,
+                    fees=zero,
+                    insurance=zero,
+                    taxes=zero,
+                    charges=zero,
+                    total=down,
+                    balance=balance,
+                )
+            )
+        # insurance on the balance folded into a level installment ("cuota total" kept level)
+        folded = _folded_insurance(terms, dates, days) if terms.level_includes_insurance else None
+
         # ---- grace periods --------------------------------------------------------------------
         for k in range(g):
             accrued = rnd(balance * rates[k])
@@ -608,6 +682,9 @@ def _build(terms: LoanTerms) -> Schedule:
                     opening_balance=balance,
                     principal=zero,
                     interest=paid,
+                    fees=zero,
+                    insurance=zero,
+                    taxes=zero,
                     charges=zero,
                     total=paid,
                     balance=closing,
@@ -621,23 +698,20 @@ def _build(terms: LoanTerms) -> Schedule:
             _runaway(terms, g, balance)
         m = n - g
         base = balance
-        targets: list[Decimal] | None = (
-            None  # total due per amortizing row, where the method fixes it
-        )
+        targets: list[Decimal] | None = None  # what each amortizing row is due, where fixed
         level = ZERO
         if method is Amortization.LEVEL or method is Amortization.WEIGHTED:
             weights = terms.weights if method is Amortization.WEIGHTED else None
             v = ONE
             acc = ZERO
             for j in range(g, n):
-                v *= discounts[j]
+                v *= discounts[j] if folded is None else ONE / (ONE + rates[j] + folded[j])
                 acc += v if weights is None else weights[j - g] * v
             x = base / acc
             level = rnd(x)
             if weights is None:
-                c = to_step(x)
-                targets = [c] * m
-                level = c
+                level = to_step(x)
+                targets = [level] * m
             else:
                 targets = [to_step(w * x) for w in weights]
         elif method is Amortization.CONSTANT_PRINCIPAL:
@@ -652,7 +726,8 @@ def _build(terms: LoanTerms) -> Schedule:
             bullet_interest = rnd(base * terms.rate.period_rate(tau_total))
 
         start = g
-        if targets is not None and quantizable and method is not Amortization.FLAT:
+        hot = folded is None and quantizable and method is not Amortization.FLAT
+        if targets is not None and hot:
             # the hot path (level and weighted): rows that pay their interest in full
             append = rows.append
             for j in range(g, n - 1):
@@ -668,7 +743,20 @@ def _build(terms: LoanTerms) -> Schedule:
                 append(
                     _tuple_new(
                         Installment,
-                        (j + 1, dates[j], days[j], opening, princ, accrued, zero, target, balance),
+                        (
+                            j + 1,
+                            dates[j],
+                            days[j],
+                            opening,
+                            princ,
+                            accrued,
+                            zero,
+                            zero,
+                            zero,
+                            zero,
+                            target,
+                            balance,
+                        ),
                     )
                 )
                 start = j + 1
@@ -677,6 +765,7 @@ def _build(terms: LoanTerms) -> Schedule:
         for j in range(start, n):
             last = j == n - 1
             opening = balance
+            folded_row = zero if folded is None else rnd(opening * folded[j])
             if method is Amortization.FLAT:
                 remaining = flat_total - interest_paid_flat
                 interest = remaining if last or remaining < flat_interest else flat_interest
@@ -689,7 +778,7 @@ def _build(terms: LoanTerms) -> Schedule:
             if last:
                 paid_interest, princ, capitalized = accrued, opening, zero
             elif targets is not None:
-                target = targets[j - g]
+                target = targets[j - g] - folded_row
                 paid_interest = accrued if accrued < target else target
                 princ = target - paid_interest
                 capitalized = accrued - paid_interest
@@ -705,7 +794,7 @@ def _build(terms: LoanTerms) -> Schedule:
             closing = opening + capitalized - princ
             if capitalized and closing > ceiling:
                 _runaway(terms, j + 1, closing)
-            total = princ + paid_interest
+            total = princ + paid_interest + folded_row
             rows.append(
                 Installment(
                     number=j + 1,
@@ -714,7 +803,10 @@ def _build(terms: LoanTerms) -> Schedule:
                     opening_balance=opening,
                     principal=princ,
                     interest=paid_interest,
-                    charges=zero,
+                    fees=zero,
+                    insurance=folded_row,
+                    taxes=zero,
+                    charges=folded_row,
                     total=total,
                     balance=closing,
                 )
@@ -722,8 +814,13 @@ def _build(terms: LoanTerms) -> Schedule:
             balance = closing
 
         regular = (
-            level if targets is not None and method is not Amortization.FLAT else rows[g].total
+            level if targets is not None and method is not Amortization.FLAT else rows[-m].total
         )
+        taxes_withheld = zero
+        if charges:
+            rows, taxes_withheld = _apply_charges(
+                terms, rows, lent, principal, withheld, folded is not None, rnd
+            )
 
     return Schedule(
         currency=currency,
@@ -731,4 +828,93 @@ def _build(terms: LoanTerms) -> Schedule:
         disbursed=terms.disbursed,
         installment_amount=regular,
         installments=rows,
+        fees_withheld=withheld,
+        fees_financed=financed,
+        taxes_withheld=taxes_withheld,
     )
+
+
+def _months_per_period(terms: LoanTerms, days: int) -> Fraction:
+    """How many months of a monthly insurance rate one period carries."""
+    if terms.due_dates is not None:
+        return Fraction(days, 30)
+    return Fraction(12) / terms.frequency.periods_per_year
+
+
+def _folded_insurance(
+    terms: LoanTerms, dates: Sequence[dt.date], days: Sequence[int]
+) -> list[Decimal]:
+    """Per period, the insurance rate on the balance to fold into a level installment."""
+    from coopfinance._charges import ChargeBasis, ChargeKind
+
+    out = []
+    for k in range(len(dates)):
+        total = ZERO
+        for c in terms.charges:
+            if c.kind is ChargeKind.INSURANCE and c.basis is ChargeBasis.BALANCE:
+                months = Fraction(days[k], 30) if c.prorated else _months_per_period(terms, days[k])
+                total += c.value * fraction_to_decimal(months)
+        out.append(total)
+    return out
+
+
+def _apply_charges(  # noqa: PLR0917 - a private step of _build, called once
+    terms: LoanTerms,
+    rows: list[Installment],
+    lent: Decimal,
+    principal: Decimal,
+    withheld: Decimal,
+    folded: bool,
+    rnd: Any,
+) -> tuple[list[Installment], Decimal]:
+    """Fees, insurance and taxes on each row; the tax on the disbursement."""
+    from coopfinance._charges import ChargeBasis, ChargeKind
+
+    currency = terms.principal.currency
+    zero = rnd(ZERO)
+    out = []
+    for r in rows:
+        fees = zero
+        insurance = r.insurance
+        live = r.opening_balance > 0 and r.number > 0
+        for c in terms.charges:
+            if not live:
+                break
+            if c.kind is ChargeKind.INSTALLMENT:
+                basis = {
+                    ChargeBasis.FLAT: ONE,
+                    ChargeBasis.AMOUNT: lent,
+                    ChargeBasis.INSTALLMENT: r.principal + r.interest,
+                    ChargeBasis.PRINCIPAL: r.principal,
+                    ChargeBasis.INTEREST: r.interest,
+                }[c.basis]
+                fees += rnd(c.value * basis)
+            elif c.kind is ChargeKind.INSURANCE:
+                if c.basis is ChargeBasis.FLAT:
+                    insurance += rnd(c.value)
+                    continue
+                if folded and c.basis is ChargeBasis.BALANCE:
+                    continue  # already in the level installment
+                months = Fraction(r.days, 30) if c.prorated else _months_per_period(terms, r.days)
+                on = r.opening_balance if c.basis is ChargeBasis.BALANCE else principal
+                insurance += rnd(on * c.value * fraction_to_decimal(months))
+        taxes = zero
+        paid = r.principal + r.interest + fees + insurance
+        for c in terms.charges:
+            if c.kind is ChargeKind.TAX and c.on_payments:
+                taxes += c.tax_rounding().round(paid * c.value, currency)
+        charges = fees + insurance + taxes
+        out.append(
+            r._replace(
+                fees=fees,
+                insurance=insurance,
+                taxes=taxes,
+                charges=charges,
+                total=r.principal + r.interest + charges,
+            )
+        )
+    on_disbursement = zero
+    for c in terms.charges:
+        if c.kind is ChargeKind.TAX and c.on_disbursement:
+            on_disbursement += c.tax_rounding().round((lent - withheld) * c.value, currency)
+    return out, on_disbursement

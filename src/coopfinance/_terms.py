@@ -18,6 +18,7 @@ from coopfinance._calendar import (
     check_increasing,
     due_dates,
 )
+from coopfinance._charges import Charge, ChargeBasis, ChargeKind
 from coopfinance._decimal import CONTEXT, to_decimal
 from coopfinance._money import Money, RoundingPolicy
 from coopfinance._rates import Rate
@@ -200,6 +201,35 @@ def _opt_weights(value: Iterable[Any] | None) -> tuple[Decimal, ...] | None:
     return tuple(to_decimal(v, field="weights") for v in value)
 
 
+def _to_charges(value: Iterable[Charge | str]) -> tuple[Charge, ...]:
+    if isinstance(value, Charge | str):
+        value = [value]
+    out = []
+    for item in value:
+        c = Charge.parse(item) if isinstance(item, str) else item
+        if not isinstance(c, Charge):
+            raise WrongType(
+                f"'charges' must hold Charge values or text such as 'upfront:1%' (got {c!r}).",
+                field="charges",
+                value=c,
+            )
+        out.append(c)
+    return tuple(out)
+
+
+def _to_down_payment(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    share = to_decimal(value, field="down_payment")
+    if not 0 < share < 1:
+        raise InvalidLoanTerms(
+            f"'down_payment' must be a share between 0 and 100 % (got {share}).",
+            field="down_payment",
+            value=share,
+        )
+    return share
+
+
 def _default_holidays() -> HolidayCalendar:
     return HolidayCalendar.peru()
 
@@ -247,6 +277,12 @@ class LoanTerms:
     holidays: HolidayCalendar = attrs.field(
         factory=_default_holidays, validator=attrs.validators.instance_of(HolidayCalendar)
     )
+    charges: tuple[Charge, ...] = attrs.field(default=(), converter=_to_charges)
+    """Upfront fees, installment fees, insurance and taxes (see :class:`Charge`)."""
+    down_payment: Decimal | None = attrs.field(default=None, converter=_to_down_payment)
+    """A share of the amount lent due at disbursement (``"25%"``), as installment number 0."""
+    level_includes_insurance: bool = False
+    """Keep principal + interest + insurance on the balance level (the lender's "cuota total")."""
 
     @amortization.default
     def _default_amortization(self) -> Amortization:
@@ -397,6 +433,19 @@ def _validate(t: LoanTerms) -> None:
             field="weights",
             value=t.weights,
         )
+    if t.level_includes_insurance:
+        on_balance = [
+            c
+            for c in t.charges
+            if c.kind is ChargeKind.INSURANCE and c.basis is ChargeBasis.BALANCE
+        ]
+        if t.amortization is not Amortization.LEVEL or not on_balance:
+            raise InvalidLoanTerms(
+                "'level_includes_insurance' needs level amortization and insurance on the balance "
+                f"(got {t.amortization.value} with {len(on_balance)} such insurance charges).",
+                field="level_includes_insurance",
+                value=True,
+            )
     unit = t.rounding.unit_for(t.principal.currency)
     if CONTEXT.remainder(t.principal.amount, unit) != 0:
         raise InvalidLoanTerms(

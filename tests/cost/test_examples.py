@@ -8,10 +8,9 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
 import pytest
 
-from coopfinance import LoanTerms, Rate
+from coopfinance import Charge, LoanTerms, Rate
 from coopfinance._calendar import add_months
 from coopfinance.cost import (
     AmortizedCostTable,
@@ -296,7 +295,8 @@ def test_peru_tcea_one_installment_example_from_flows() -> None:
 
 def test_peru_tcea_one_installment_example_from_a_schedule() -> None:
     """The same example built with LoanTerms: the engine's cuota is the sheet's 10,590.21, and the
-    insurance added as a charge on the row gives the stated TCEA 100.79 % (TEA alone: 99 %)."""
+    insurance as a charge (0.079 % a month of the original amount = S/ 7.90) gives the stated TCEA
+    100.79 % (TEA alone: 99 %)."""
     terms = LoanTerms(
         principal="10000",
         rate=Rate.effective_annual("99%"),
@@ -308,10 +308,9 @@ def test_peru_tcea_one_installment_example_from_a_schedule() -> None:
     assert row.days == 30
     assert row.total == Decimal("10590.21")
     assert percent(tcea(schedule)) == Decimal("99.00")
-    insured = attrs.evolve(
-        schedule,
-        installments=[row._replace(charges=Decimal("7.90"), total=row.total + Decimal("7.90"))],
-    )
+    insured = terms.evolve(charges=[Charge.insurance("0.079%", basis="original")]).schedule()
+    assert insured[0].insurance == Decimal("7.90")
+    assert insured[0].total == Decimal("10598.11")
     assert percent(tcea(insured)) == Decimal("100.79")
 
 

@@ -7,7 +7,6 @@ import decimal
 import math
 from decimal import Decimal
 
-import attrs
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -190,5 +189,12 @@ def test_received_and_charges_raise_the_tcea_of_a_schedule() -> None:
     ).schedule()
     base = tcea(schedule)
     assert tcea(schedule, received="4950") > base
-    rows = [r._replace(charges=Decimal("5.00"), total=r.total + 5) for r in schedule]
-    assert tcea(attrs.evolve(schedule, installments=rows)) > base
+    charged = LoanTerms(
+        principal="5000",
+        rate=Rate.effective_annual("35%"),
+        installments=12,
+        disbursed=START,
+        charges=["installment:5.00"],
+    ).schedule()
+    assert charged[0].fees == Decimal("5.00")
+    assert tcea(charged) > base

@@ -22,27 +22,47 @@ from coopfinance.cost._apr import (
     unit_periods_per_year,
 )
 from coopfinance.cost._aprc import TimeBasis, aprc, aprc_percent, year_fraction_eu
+from coopfinance.cost._disclosure import (
+    DEFAULT_INCLUDES,
+    Component,
+    CostOfCredit,
+    apr_of,
+    aprc_of,
+    cost_of_credit,
+    eir_of,
+    schedule_flows,
+    tcea_of,
+)
 from coopfinance.cost._eir import AmortizedCostRow, AmortizedCostTable, eir
 from coopfinance.cost._flows import CashFlow, irr, npv, percent, xirr, xnpv
 from coopfinance.cost._tcea import tcea
 
 __all__ = [
+    "DEFAULT_INCLUDES",
     "AmortizedCostRow",
     "AmortizedCostTable",
     "CashFlow",
+    "Component",
+    "CostOfCredit",
     "TimeBasis",
     "UnitPeriodFlow",
     "apr",
     "apr_at_positions",
+    "apr_of",
     "apr_percent",
     "apr_within_tolerance",
     "aprc",
+    "aprc_of",
     "aprc_percent",
+    "cost_of_credit",
     "eir",
+    "eir_of",
     "irr",
     "npv",
     "percent",
+    "schedule_flows",
     "tcea",
+    "tcea_of",
     "unit_period",
     "unit_periods_per_year",
     "xirr",

@@ -13,14 +13,12 @@ equals the loan's TEA (up to the rounding of installments to céntimos).
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from coopfinance._decimal import to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance.cost._flows import Amount, DatedFlows, dated
 from coopfinance.cost._solver import solve_power
-from coopfinance.errors import InvalidCalendar, InvalidValue
+from coopfinance.errors import InvalidValue
 
 __all__ = ["tcea"]
 
@@ -42,7 +40,9 @@ def tcea(source: Schedule | DatedFlows, *, received: Amount | None = None) -> De
     Decimal('0.4035')
     """
     if isinstance(source, Schedule):
-        return _of_schedule(source, received)
+        from coopfinance.cost._disclosure import tcea_of
+
+        return tcea_of(source, received=received)
     if received is not None:
         raise InvalidValue(
             f"'received' applies only to a Schedule; put the amount received among the flows "
@@ -54,28 +54,3 @@ def tcea(source: Schedule | DatedFlows, *, received: Amount | None = None) -> De
     start = items[0].date
     days = [(f.date - start).days for f in items]
     return solve_power([f.amount for f in items], days, 360, field="flows")
-
-
-def _of_schedule(schedule: Schedule, received: Amount | None) -> Decimal:
-    amount = schedule.principal if received is None else to_decimal(received, field="received")
-    if amount <= 0:
-        raise InvalidValue(
-            f"'received' must be positive (got {amount}).", field="received", value=amount
-        )
-    start: dt.date = schedule.disbursed
-    amounts = [amount]
-    days = [0]
-    previous = start
-    for row in schedule.installments:
-        if row.due_date < previous:
-            raise InvalidCalendar(
-                f"'schedule' due dates must not decrease and not precede the disbursement "
-                f"{start.isoformat()} (got {row.due_date.isoformat()} for installment "
-                f"{row.number}).",
-                field="schedule",
-                value=row.due_date,
-            )
-        previous = row.due_date
-        amounts.append(-row.total)
-        days.append((row.due_date - start).days)
-    return solve_power(amounts, days, 360, field="schedule")
