@@ -202,3 +202,73 @@ def test_python_m_coopfinance_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("number,due_date")
+
+
+def test_schedule_with_charges_and_down_payment() -> None:
+    code, out, err = run(
+        [
+            *LOAN,
+            "--charge",
+            "upfront:2%",
+            "--charge",
+            "insurance:0.10%",
+            "--charge",
+            "tax:0.005%",
+            "--down-payment",
+            "10%",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["fees_withheld"] == "100.00"
+    assert data["installments"][0]["number"] == 0
+    assert data["installments"][0]["principal"] == "500.00"
+    assert Decimal(data["totals"]["insurance"]) > 0
+
+
+def test_bad_charge_is_a_domain_error() -> None:
+    code, _, err = run([*LOAN, "--charge", "upfront:2%:later"])
+    assert code == 1
+    assert err.startswith("Error: 'charge' 'upfront:2%:later': option 'later' must be one of")
+
+
+def test_cost_table_states_what_each_figure_includes() -> None:
+    code, out, err = run(
+        ["cost", *LOAN[1:], "--charge", "upfront:2%", "--charge", "insurance:0.10%"]
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split() == ["TEA", "35.00", "%"]
+    assert lines[1].startswith("TCEA")
+    assert "(includes: fees, insurance)" in lines[1]
+    assert "APRC (EU)" in out
+    assert "amount received  S/     4,900.00" in out
+
+
+def test_cost_json_and_inclusion_override() -> None:
+    code, out, err = run(
+        [
+            "cost",
+            *LOAN[1:],
+            "--charge",
+            "insurance:0.10%",
+            "--format",
+            "json",
+            "--tcea-includes",
+            "",
+        ]
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["includes"]["tcea"] == []
+    assert Decimal(data["tcea"]).quantize(Decimal("0.0001")) == Decimal("0.3500")
+    assert Decimal(data["aprc"]) > Decimal(data["tcea"])
+    assert isinstance(data["total_insurance"], str)
+
+
+def test_cost_refuses_an_unknown_component() -> None:
+    code, _, err = run(["cost", *LOAN[1:], "--apr-includes", "fees,stamps"])
+    assert code == 1
+    assert "'include' must name fees, insurance or taxes (got 'stamps')" in err

@@ -6,8 +6,10 @@ Domain errors print ``Error: …`` on stderr and exit 1; usage errors exit 2 (ar
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
 
 from coopfinance.__about__ import __version__
@@ -103,6 +105,21 @@ def _add_loan_options(p: argparse.ArgumentParser) -> None:
         "none (default)",
     )
     g.add_argument(
+        "--charge",
+        action="append",
+        default=[],
+        metavar="KIND:VALUE[:OPTION]",
+        help="a charge, repeatable: upfront:1%%:withheld, upfront:100:financed, "
+        "installment:10.00, installment:1%%:principal, insurance:0.10%%:balance, "
+        "insurance:0.0675%%:original, tax:0.005%% (see docs/charges.md)",
+    )
+    g.add_argument("--down-payment", default=None, help="share due at disbursement, e.g. 25%%")
+    g.add_argument(
+        "--level-includes-insurance",
+        action="store_true",
+        help="keep principal + interest + insurance on the balance level",
+    )
+    g.add_argument(
         "--business-day",
         default=None,
         choices=["none", "following", "modified-following", "preceding"],
@@ -135,6 +152,9 @@ def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
         "installment_multiple": ns.multiple,
         "business_day": business_day,
         "holidays": holidays if holidays.strip().lower() != "none" else "none",
+        "charges": ns.charge,
+        "down_payment": ns.down_payment,
+        "level_includes_insurance": ns.level_includes_insurance,
     }
 
 
@@ -151,6 +171,43 @@ def _cmd_schedule(ns: argparse.Namespace, out: TextIO) -> int:
             f"{terms.amortization.value}\n"
         )
         out.write(schedule.to_table(ns.lang) + "\n")
+    return 0
+
+
+_FIGURES = ("tea", "tcea", "apr", "aprc", "eir")
+
+
+def _cmd_cost(ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.cost import cost_of_credit
+
+    terms = terms_from_mapping(_terms_mapping(ns))
+    includes = {}
+    for figure in ("tcea", "apr", "aprc", "eir"):
+        value = getattr(ns, f"{figure}_includes")
+        includes[f"{figure}_includes"] = (
+            None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+        )
+    cost = cost_of_credit(terms, **includes)
+    if ns.format == "json":
+        out.write(json.dumps(cost.to_dict(), indent=2) + "\n")
+        return 0
+    money = terms.principal.currency.symbol
+    names = {"tea": "TEA", "tcea": "TCEA", "apr": "APR (US)", "aprc": "APRC (EU)", "eir": "EIR"}
+    for figure in _FIGURES:
+        rate = getattr(cost, figure)
+        shown = (rate * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        included = cost.includes.get(figure)
+        note = "" if included is None else f"  (includes: {', '.join(included) or 'no charges'})"
+        out.write(f"{names[figure]:<10} {shown:>9} %{note}\n")
+    for label, amount in (
+        ("amount received", cost.net_disbursement),
+        ("total interest", cost.total_interest),
+        ("total fees", cost.total_fees),
+        ("total insurance", cost.total_insurance),
+        ("total taxes", cost.total_taxes),
+        ("total to pay", cost.total_to_pay),
+    ):
+        out.write(f"{label:<16} {money} {amount:>12,.{terms.principal.currency.minor_unit}f}\n")
     return 0
 
 
@@ -171,6 +228,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="table", choices=_FORMATS, help="output format")
     p.add_argument("--lang", default="en", choices=["en", "es"], help="table headers language")
     p.set_defaults(handler=_cmd_schedule)
+    c = sub.add_parser(
+        "cost",
+        help="print a loan's cost of credit: TEA, TCEA, APR, APRC, EIR and totals",
+        description="Print the cost-of-credit figures of a loan, with what each one includes.",
+    )
+    _add_loan_options(c)
+    for figure in ("tcea", "apr", "aprc", "eir"):
+        c.add_argument(
+            f"--{figure}-includes",
+            default=None,
+            metavar="LIST",
+            help=f"charges the {figure.upper()} counts: comma-separated fees,insurance,taxes "
+            "(empty for none; default per regulator)",
+        )
+    c.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    c.set_defaults(handler=_cmd_cost)
     return parser
 
 
