@@ -14,6 +14,7 @@ from tests.documents.examples import golden_facts
 
 import coopfinance
 from coopfinance.documents import (
+    Column,
     KeyFacts,
     bundled_templates,
     render,
@@ -225,7 +226,7 @@ def test_an_added_column_is_rendered_and_totalled(
     """Documents iterate over the fields: a schedule-like table with an extra column just works."""
     context = schedule_context(schedule, borrower="Juana", lender="Coop")
     extra = [*context["columns"]]
-    extra.insert(-2, type(extra[0])(name="insurance", kind="money", total=Decimal("12.00")))
+    extra.insert(-2, Column(name="insurance", kind="money", total=Decimal("12.00")))
     context["columns"] = tuple(extra)
     context["rows"] = [{**row, "insurance": Decimal("2.00")} for row in context["rows"]]
     (tmp_path / "i18n").mkdir()
@@ -323,6 +324,13 @@ def test_key_facts_optional_figures_show_as_not_applicable(schedule: coopfinance
     assert "- **Default interest rate (annual):** Not applicable" in text
     assert "- **Late-payment fee:** Not applicable" in text
     assert "## Notes" not in text
+
+
+def test_a_column_kind_must_be_known() -> None:
+    with pytest.raises(
+        InvalidValue, match=r"'kind' must be one of 'number', 'date', 'money' \(got 'text'\)"
+    ):
+        Column(name="notes", kind="text")
 
 
 def test_key_facts_are_frozen(facts: KeyFacts) -> None:

@@ -46,14 +46,24 @@ class ColumnKind(enum.StrEnum):
     MONEY = "money"
 
 
+def _kind(value: ColumnKind | str) -> ColumnKind:
+    try:
+        return ColumnKind(value)
+    except ValueError:
+        choices = ", ".join(repr(k.value) for k in ColumnKind)
+        raise InvalidValue(
+            f"'kind' must be one of {choices} (got {fmt_value(value)}).", field="kind", value=value
+        ) from None
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Column:
     """One column of a schedule table: the :class:`~coopfinance.Installment` field it shows, how
     it is formatted, and its total (``None`` for columns that are not summed)."""
 
     name: str
-    kind: ColumnKind
-    total: Decimal | None
+    kind: ColumnKind = attrs.field(converter=_kind)
+    total: Decimal | None = None
 
 
 _KINDS: dict[Any, ColumnKind] = {

@@ -13,7 +13,8 @@ Decisions (see docs/documents.md):
   A negative amount has its sign in front, as CLDR's ``es_PE`` pattern does: ``-S/ 1,250.50``.
 - percents: ``35.00 %`` in Spanish (a space before ``%``, the RAE and ISO 80000 norm),
   ``35.00%`` in English (CLDR ``en_US``); two places unless told, rounded half-up.
-- dates: long ``15 de enero de 2026`` / ``January 15, 2026`` (CLDR's long form); short
+- dates: long ``15 de enero de 2026`` / ``January 15, 2026`` (CLDR's long form; ``es_PE`` writes
+  ``setiembre``, as Peru does); short
   ``15/01/2026`` / ``01/15/2026`` (the locale's order with four-digit years); ``iso``
   ``2026-01-15``.
 """
@@ -206,7 +207,7 @@ def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str
 # setext underlines). CommonMark renders a backslash-escaped ASCII punctuation character as itself.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 _MD_BLOCK_MARK = re.compile(r"^(\s*)([#+=-])")
-_MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+_MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
