@@ -12,9 +12,14 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
     │   └── NoSolution                      flows that no rate makes worth zero
     │       └── MultipleSolutions           flows that several rates do
-    └── WrongType(TypeError)                a value of a type that is refused
-        ├── FloatNotAllowed                 a float where money or a rate is expected
-        └── CurrencyMismatch                arithmetic between amounts in different currencies
+    ├── WrongType(TypeError)                a value of a type that is refused
+    │   ├── FloatNotAllowed                 a float where money or a rate is expected
+    │   └── CurrencyMismatch                arithmetic between amounts in different currencies
+    ├── RenderError                         a document that cannot be rendered
+    │   ├── MissingValue(LookupError)       a template uses a variable or label that is not there
+    │   ├── MissingTemplate(LookupError)    no template of that name in the template directories
+    │   └── InvalidTemplate(ValueError)     a template or label catalog that cannot be read
+    └── MissingDependency(ImportError)      an optional package (WeasyPrint for PDF) is not installed
 
 Every message names the field and echoes the value, e.g.
 ``'installments' must be between 1 and 600 (got 0).``; the exception keeps both as the attributes
@@ -32,10 +37,15 @@ __all__ = [
     "InvalidCalendar",
     "InvalidLoanTerms",
     "InvalidRate",
+    "InvalidTemplate",
     "InvalidValue",
+    "MissingDependency",
+    "MissingTemplate",
+    "MissingValue",
     "MultipleSolutions",
     "NoSolution",
     "ParseError",
+    "RenderError",
     "UnknownCurrency",
     "WrongType",
 ]
@@ -121,6 +131,30 @@ class FloatNotAllowed(WrongType):
 
 class CurrencyMismatch(WrongType):
     """Arithmetic or comparison between amounts in different currencies."""
+
+
+class RenderError(CoopFinanceError):
+    """A document that cannot be rendered; catch this for any of the three leaves below."""
+
+
+class MissingValue(RenderError, LookupError):
+    """A template uses a variable, attribute or label (``t("key")``) that is not there.
+
+    ``field`` names what is missing (``'borrower'``, ``'column.fees'``); templates never print a
+    blank for it.
+    """
+
+
+class MissingTemplate(RenderError, LookupError):
+    """No template of the requested name in the user's template directories or the bundled ones."""
+
+
+class InvalidTemplate(RenderError, ValueError):
+    """A template with a syntax error, or a label catalog that is not a JSON object of strings."""
+
+
+class MissingDependency(CoopFinanceError, ImportError):
+    """An optional package is needed but not installed (WeasyPrint for PDF: ``coopfinance[pdf]``)."""
 
 
 def fmt_value(value: Any) -> str:

@@ -1,0 +1,75 @@
+"""Documents (layer 8): Jinja2 templates rendered to Markdown, HTML or PDF, in Spanish or English.
+
+- :func:`render` renders any document by name with a context; :func:`render_pdf` makes PDF from the
+  HTML (needs the optional WeasyPrint: ``coopfinance[pdf]``);
+- :func:`render_schedule` (the cronograma) and :func:`render_key_facts` (Peru's *hoja resumen*, from
+  :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
+- :func:`environment` is the one Jinja2 environment: ``StrictUndefined``, autoescaping for HTML,
+  the filters ``money``, ``number``, ``percent``, ``date`` and ``md``, and the label lookup ``t``;
+- the formatters behind the filters: :func:`format_money`, :func:`format_number`,
+  :func:`format_percent`, :func:`format_date`, :func:`escape_markdown`.
+
+Templates are looked up in the ``template_dirs`` given, then in the bundled ones, so a co-op can
+restyle any document by copying one template into its own directory (see docs/documents.md).
+
+>>> from coopfinance import LoanTerms, Rate
+>>> from coopfinance.documents import render_schedule
+>>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
+...               disbursed="2026-01-15").schedule()
+>>> html = render_schedule(s, borrower="Juana Quispe", lender="Cooperativa Manantial de Vida",
+...                        lang="en", fmt="html")
+>>> html.startswith("<!DOCTYPE html>"), "January 15, 2026" in html
+(True, True)
+"""
+
+from coopfinance.documents._documents import (
+    Column,
+    ColumnKind,
+    key_facts_context,
+    render_key_facts,
+    render_schedule,
+    schedule_columns,
+    schedule_context,
+)
+from coopfinance.documents._env import (
+    FORMATS,
+    bundled_templates,
+    environment,
+    render,
+    render_pdf,
+    template_search_path,
+)
+from coopfinance.documents._facts import KeyFacts
+from coopfinance.documents._format import (
+    DATE_STYLES,
+    LANGUAGES,
+    escape_markdown,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+)
+
+__all__ = [
+    "DATE_STYLES",
+    "FORMATS",
+    "LANGUAGES",
+    "Column",
+    "ColumnKind",
+    "KeyFacts",
+    "bundled_templates",
+    "environment",
+    "escape_markdown",
+    "format_date",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "key_facts_context",
+    "render",
+    "render_key_facts",
+    "render_pdf",
+    "render_schedule",
+    "schedule_columns",
+    "schedule_context",
+    "template_search_path",
+]

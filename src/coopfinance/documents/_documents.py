@@ -1,0 +1,226 @@
+"""The first two documents: the printed repayment schedule (cronograma) and the key-facts sheet.
+
+Each has a *context* function that turns domain values into what its templates use (so a co-op's own
+templates get the same names) and a *render* function. The schedule table shows every field of
+:class:`~coopfinance.Installment`, in order, with a total for every amount column that is a flow
+(everything but the opening and closing balances): a column added to ``Installment`` appears in
+every document once its label ``column.<name>`` is in the catalogs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import typing
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from coopfinance._decimal import ZERO
+from coopfinance._schedule import Installment, Schedule
+from coopfinance.documents._env import render
+from coopfinance.documents._facts import KeyFacts
+from coopfinance.errors import InvalidValue, WrongType, fmt_value
+
+__all__ = [
+    "Column",
+    "ColumnKind",
+    "key_facts_context",
+    "render_key_facts",
+    "render_schedule",
+    "schedule_columns",
+    "schedule_context",
+]
+
+_NOT_SUMMED = frozenset({"opening_balance", "balance"})
+
+
+class ColumnKind(enum.StrEnum):
+    """How a schedule column is formatted (templates compare it with the plain strings)."""
+
+    NUMBER = "number"
+    DATE = "date"
+    MONEY = "money"
+
+
+def _kind(value: ColumnKind | str) -> ColumnKind:
+    try:
+        return ColumnKind(value)
+    except ValueError:
+        choices = ", ".join(repr(k.value) for k in ColumnKind)
+        raise InvalidValue(
+            f"'kind' must be one of {choices} (got {fmt_value(value)}).", field="kind", value=value
+        ) from None
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Column:
+    """One column of a schedule table: the :class:`~coopfinance.Installment` field it shows, how
+    it is formatted, and its total (``None`` for columns that are not summed)."""
+
+    name: str
+    kind: ColumnKind = attrs.field(converter=_kind)
+    total: Decimal | None = None
+
+
+_KINDS: dict[Any, ColumnKind] = {
+    int: ColumnKind.NUMBER,
+    dt.date: ColumnKind.DATE,
+    Decimal: ColumnKind.MONEY,
+}
+
+
+def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
+    """The columns of ``schedule``'s table: every field of :class:`~coopfinance.Installment`.
+
+    >>> from coopfinance import LoanTerms, Rate
+    >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
+    ...               disbursed="2026-01-15").schedule()
+    >>> [(c.name, str(c.kind), c.total) for c in schedule_columns(s)][3:6]
+    [('opening_balance', 'money', None), ('principal', 'money', Decimal('5000.00')),
+     ('interest', 'money', Decimal('453.87'))]
+    """
+    hints = typing.get_type_hints(Installment)
+    columns = []
+    for name in Installment._fields:
+        kind = _KINDS.get(hints[name])
+        if kind is None:
+            raise WrongType(
+                f"the schedule column {name!r} has a type documents cannot format "
+                f"(got {hints[name]!r}); expected int, date or Decimal.",
+                field=name,
+                value=hints[name],
+            )
+        total = None
+        if kind is ColumnKind.MONEY and name not in _NOT_SUMMED:
+            total = sum((getattr(row, name) for row in schedule), ZERO)
+        columns.append(Column(name=name, kind=kind, total=total))
+    return tuple(columns)
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise WrongType(
+            f"{field!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
+            field=field,
+            value=value,
+        )
+    if not value.strip():
+        raise InvalidValue(
+            f"{field!r} must not be blank (got {value!r}).", field=field, value=value
+        )
+    return value
+
+
+def _schedule(value: object) -> Schedule:
+    if not isinstance(value, Schedule):
+        raise WrongType(
+            f"'schedule' must be a coopfinance Schedule (got {type(value).__name__}).",
+            field="schedule",
+            value=value,
+        )
+    if not len(value):
+        raise InvalidValue(
+            "'schedule' must have at least one installment (got none).",
+            field="schedule",
+            value=value,
+        )
+    return value
+
+
+def _table(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "schedule": schedule,
+        "currency": schedule.currency,
+        "columns": schedule_columns(schedule),
+        "rows": [row._asdict() for row in schedule],
+        "principal": schedule.principal,
+        "disbursed": schedule.disbursed,
+        "first_due": schedule[0].due_date,
+        "maturity": schedule.maturity,
+        "installment_count": len(schedule),
+        "installment_amount": schedule.installment_amount,
+    }
+
+
+def schedule_context(
+    schedule: Schedule, *, borrower: str, lender: str, rate_label: str | None = None
+) -> dict[str, Any]:
+    """What the ``schedule`` templates use.
+
+    ``schedule``, ``currency``, ``borrower``, ``lender``, ``rate_label`` (``None`` to leave the
+    line out), ``principal``, ``disbursed``, ``first_due``, ``maturity``, ``installment_count``,
+    ``installment_amount``, ``columns`` (:func:`schedule_columns`) and ``rows`` (one dict per
+    installment, keyed by column name).
+    """
+    return {
+        **_table(_schedule(schedule)),
+        "borrower": _text(borrower, "borrower"),
+        "lender": _text(lender, "lender"),
+        "rate_label": None if rate_label is None else _text(rate_label, "rate_label"),
+    }
+
+
+def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
+    """What the ``key_facts`` templates use: everything :func:`schedule_context` gives, plus
+    ``facts``, ``product``, ``amount_received`` (principal − fees withheld − fees financed) and
+    ``total_charges`` (fees + insurance + taxes)."""
+    if not isinstance(facts, KeyFacts):
+        raise WrongType(
+            f"'facts' must be a KeyFacts (got {type(facts).__name__}).", field="facts", value=facts
+        )
+    schedule = _schedule(facts.schedule)
+    return {
+        **_table(schedule),
+        "facts": facts,
+        "borrower": facts.borrower,
+        "lender": facts.lender,
+        "product": facts.product,
+        "amount_received": schedule.principal - facts.fees_withheld - facts.fees_financed,
+        "total_charges": facts.total_fees + facts.total_insurance + facts.total_taxes,
+    }
+
+
+def render_schedule(
+    schedule: Schedule,
+    *,
+    borrower: str,
+    lender: str,
+    lang: str = "es",
+    fmt: str = "md",
+    rate_label: str | None = None,
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """The printed repayment schedule (cronograma) in Markdown or HTML, in Spanish or English.
+
+    ``rate_label`` is shown as given (e.g. ``"TEA 35.00 %"``); the schedule itself does not know
+    its rate.
+
+    >>> from coopfinance import LoanTerms, Rate
+    >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
+    ...               disbursed="2026-01-15").schedule()
+    >>> text = render_schedule(s, borrower="Juana Quispe", lender="Cooperativa Manantial de Vida",
+    ...                        rate_label="TEA 35.00 %")
+    >>> print(text.splitlines()[0])
+    # Cronograma de pagos
+    >>> print([line for line in text.splitlines() if line.startswith("| 1 |")][0])
+    | 1 | 15/02/2026 | 31 | 5,000.00 | 778.08 | 130.90 | 0.00 | 908.98 | 4,221.92 |
+    """
+    context = schedule_context(schedule, borrower=borrower, lender=lender, rate_label=rate_label)
+    return render("schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+
+
+def render_key_facts(
+    facts: KeyFacts,
+    *,
+    lang: str = "es",
+    fmt: str = "md",
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """The key-facts sheet (*hoja resumen*) with its schedule, in Markdown or HTML."""
+    return render(
+        "key_facts", key_facts_context(facts), lang=lang, fmt=fmt, template_dirs=template_dirs
+    )

@@ -1,0 +1,396 @@
+"""The Jinja2 environment every document is rendered with, the template search path and the labels.
+
+Templates are found in the user's template directories first, in the order given, then in the
+bundled ones: ``coopfinance/_bundled/templates`` inside an installed wheel, or the repository's
+top-level ``templates/`` in an editable install (``Path(__file__).parents[3]`` from this file is the
+repository root: ``documents`` → ``coopfinance`` → ``src`` → root).
+
+A document ``name`` in format ``fmt`` is the template ``{name}.{fmt}.j2``. Autoescaping is on for
+``.html.j2`` and off for ``.md.j2``, where templates pass user text through the ``md`` filter.
+Labels come from ``i18n/{lang}.json`` in every directory of the search path, the user's keys taking
+precedence over the bundled ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import jinja2
+from jinja2 import pass_context
+
+from coopfinance._money import Currency, Money
+from coopfinance.documents._format import (
+    check_lang,
+    escape_markdown,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+)
+from coopfinance.errors import (
+    InvalidTemplate,
+    InvalidValue,
+    MissingDependency,
+    MissingTemplate,
+    MissingValue,
+    WrongType,
+    fmt_value,
+)
+
+__all__ = [
+    "FORMATS",
+    "bundled_templates",
+    "environment",
+    "render",
+    "render_pdf",
+    "template_search_path",
+]
+
+FORMATS: Final[tuple[str, ...]] = ("md", "html")
+"""The text formats a document renders to; PDF is made from the HTML (:func:`render_pdf`)."""
+
+_HERE = Path(__file__).resolve()
+_WHEEL_TEMPLATES = _HERE.parents[1] / "_bundled" / "templates"
+_REPO_TEMPLATES = _HERE.parents[3] / "templates"
+_MARKER = "base.html.j2"  # a directory without it is not coopfinance's template directory
+_RESERVED = ("lang", "fmt")
+
+
+def bundled_templates() -> Path:
+    """The directory of the templates shipped with coopfinance (wheel or editable install).
+
+    >>> (bundled_templates() / "i18n" / "es.json").is_file()
+    True
+    """
+    for candidate in (_WHEEL_TEMPLATES, _REPO_TEMPLATES):
+        if (candidate / _MARKER).is_file():
+            return candidate
+    raise MissingTemplate(
+        f"coopfinance's bundled templates are missing: looked in {_WHEEL_TEMPLATES} (installed "
+        f"wheel) and {_REPO_TEMPLATES} (editable install); reinstall coopfinance.",
+        field="templates",
+        value=str(_WHEEL_TEMPLATES),
+    )
+
+
+def template_search_path(template_dirs: Iterable[str | os.PathLike[str]] = ()) -> tuple[Path, ...]:
+    """The directories searched for templates and labels, in order: ``template_dirs``, then bundled.
+
+    Each of ``template_dirs`` must be an existing directory.
+
+    >>> template_search_path()[-1] == bundled_templates()
+    True
+    """
+    if isinstance(template_dirs, str | os.PathLike):
+        raise WrongType(
+            f"'template_dirs' must be a sequence of directories, not one path (got "
+            f"{fmt_value(template_dirs)}); write template_dirs=[...].",
+            field="template_dirs",
+            value=template_dirs,
+        )
+    dirs: list[Path] = []
+    for item in template_dirs:
+        if not isinstance(item, str | os.PathLike):
+            raise WrongType(
+                f"'template_dirs' must hold paths (got {type(item).__name__} {fmt_value(item)}).",
+                field="template_dirs",
+                value=item,
+            )
+        path = Path(item).expanduser().resolve()
+        if not path.is_dir():
+            raise InvalidValue(
+                f"'template_dirs' must name existing directories (got {fmt_value(str(item))}).",
+                field="template_dirs",
+                value=item,
+            )
+        dirs.append(path)
+    return (*dirs, bundled_templates())
+
+
+class _Labels:
+    """The label catalogs of one search path, loaded on first use per language."""
+
+    def __init__(self, search_path: tuple[Path, ...]) -> None:
+        self._search_path = search_path
+        self._loaded: dict[str, dict[str, str]] = {}
+
+    def catalog(self, lang: str) -> dict[str, str]:
+        found = self._loaded.get(lang)
+        if found is None:
+            found = {}
+            for directory in reversed(self._search_path):  # bundled first, the user's on top
+                path = directory / "i18n" / f"{lang}.json"
+                if path.is_file():
+                    found.update(_read_catalog(path))
+            self._loaded[lang] = found
+        return found
+
+    def lookup(self, lang: str, key: object) -> str:
+        catalog = self.catalog(check_lang(lang))
+        if isinstance(key, str) and key in catalog:
+            return catalog[key]
+        where = ", ".join(str(d / "i18n" / f"{lang}.json") for d in self._search_path)
+        raise MissingValue(
+            f"the label {fmt_value(key)} is not in the {lang!r} catalog ({where}).",
+            field=str(key),
+            value=key,
+        )
+
+
+def _read_catalog(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidTemplate(
+            f"the label catalog {path} must be a JSON object of strings ({exc}).",
+            field="catalog",
+            value=str(path),
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise InvalidTemplate(
+            f"the label catalog {path} must be a JSON object of strings "
+            f"(got {type(data).__name__}, or a value that is not a string).",
+            field="catalog",
+            value=str(path),
+        )
+    return data
+
+
+def _lang(ctx: jinja2.runtime.Context) -> str:
+    lang = ctx.get("lang")
+    if lang is None:
+        raise MissingValue(
+            "the template needs 'lang' in its context ('es' or 'en'); render() sets it.",
+            field="lang",
+            value=None,
+        )
+    return check_lang(lang)
+
+
+@pass_context
+def _money_filter(
+    ctx: jinja2.runtime.Context,
+    value: Money | Decimal | int | str,
+    currency: Currency | str | None = None,
+    symbol: bool = True,
+) -> str:
+    return format_money(value, currency, lang=_lang(ctx), symbol=symbol)
+
+
+@pass_context
+def _number_filter(
+    ctx: jinja2.runtime.Context, value: Decimal | int | str, places: int | None = None
+) -> str:
+    return format_number(value, lang=_lang(ctx), places=places)
+
+
+@pass_context
+def _percent_filter(
+    ctx: jinja2.runtime.Context, value: Decimal | int | str, places: int = 2
+) -> str:
+    return format_percent(value, lang=_lang(ctx), places=places)
+
+
+@pass_context
+def _date_filter(ctx: jinja2.runtime.Context, value: dt.date, style: str = "long") -> str:
+    return format_date(value, lang=_lang(ctx), style=style)
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date)
+
+
+def _is_decimal(value: object) -> bool:
+    return isinstance(value, Decimal)
+
+
+def environment(template_dirs: Iterable[str | os.PathLike[str]] = ()) -> jinja2.Environment:
+    """A new Jinja2 environment that loads from ``template_dirs``, then the bundled templates.
+
+    - ``undefined=StrictUndefined``: a missing value is an error, never a blank;
+    - autoescaping for ``.html.j2`` (and ``.html``), none for ``.md.j2``;
+    - filters ``money``, ``number``, ``percent``, ``date`` (in the context's ``lang``) and ``md``;
+    - tests ``date`` and ``decimal``; the global ``t(key)`` looks a label up in ``i18n/{lang}.json``.
+
+    >>> env = environment()
+    >>> env.from_string("{{ t('column.interest') }}: {{ x|money('PEN') }}").render(
+    ...     lang="es", x=Decimal("130.9"))
+    'Interés: S/ 130.90'
+    """
+    return _build(template_search_path(template_dirs))
+
+
+def _build(search_path: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path], encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2", "html", "htm"),
+            disabled_extensions=("md.j2", "md"),
+            default_for_string=False,
+            default=False,
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        money=_money_filter,
+        number=_number_filter,
+        percent=_percent_filter,
+        date=_date_filter,
+        md=escape_markdown,
+    )
+    env.tests.update(date=_is_date, decimal=_is_decimal)
+    labels = _Labels(search_path)
+
+    @pass_context
+    def t(ctx: jinja2.runtime.Context, key: str) -> str:
+        return labels.lookup(_lang(ctx), key)
+
+    env.globals["t"] = t
+    return env
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(search_path: tuple[Path, ...]) -> jinja2.Environment:
+    return _build(search_path)
+
+
+def _check_fmt(fmt: object) -> str:
+    if isinstance(fmt, str) and fmt in FORMATS:
+        return fmt
+    choices = ", ".join(repr(f) for f in FORMATS)
+    raise InvalidValue(
+        f"'fmt' must be one of {choices} (got {fmt_value(fmt)}); for PDF use render_pdf().",
+        field="fmt",
+        value=fmt,
+    )
+
+
+_UNDEFINED_NAME = re.compile(r"^'(?P<name>.*)' is undefined$")
+_UNDEFINED_MEMBER = re.compile(r"^(?P<owner>.*) has no (?:attribute|element) '(?P<name>.*)'$")
+
+
+def _template_line(tb: TracebackType | None) -> str:
+    """`` (template.md.j2, line 3)`` from a traceback Jinja rewrote to show template lines."""
+    found = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f" ({Path(filename).name}, line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return found
+
+
+def render(
+    name: str,
+    context: Mapping[str, Any],
+    *,
+    lang: str = "es",
+    fmt: str = "md",
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """Render the document ``name`` (the template ``{name}.{fmt}.j2``) with ``context``.
+
+    ``lang`` (``es`` or ``en``) and ``fmt`` (``md`` or ``html``) are added to the context. A value
+    the template needs but the context lacks raises :class:`~coopfinance.errors.MissingValue`
+    naming it.
+
+    >>> print(render("schedule", {}, lang="es"))
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.MissingValue: the template 'schedule.md.j2' needs 'borrower', ...
+    """
+    lang = check_lang(lang)
+    fmt = _check_fmt(fmt)
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidValue(
+            f"'name' must be a document name such as 'schedule' (got {fmt_value(name)}).",
+            field="name",
+            value=name,
+        )
+    if not isinstance(context, Mapping):
+        raise WrongType(
+            f"'context' must be a mapping of names to values (got {type(context).__name__}).",
+            field="context",
+            value=context,
+        )
+    clash = [k for k in _RESERVED if k in context]
+    if clash:
+        raise InvalidValue(
+            f"'context' must not set {', '.join(map(repr, clash))}: pass lang= and fmt= instead "
+            f"(got {', '.join(f'{k}={context[k]!r}' for k in clash)}).",
+            field="context",
+            value=clash,
+        )
+    env = _cached(template_search_path(template_dirs))
+    template_name = f"{name}.{fmt}.j2"
+    try:
+        template = env.get_template(template_name)
+        return template.render({**context, "lang": lang, "fmt": fmt})
+    except jinja2.UndefinedError as exc:
+        message = str(exc)
+        match = _UNDEFINED_NAME.match(message) or _UNDEFINED_MEMBER.match(message)
+        missing = match.group("name") if match else None
+        owner = match.groupdict().get("owner") if match else None
+        what = f"{missing!r}" if owner is None else f"{missing!r} of {owner}"
+        raise MissingValue(
+            f"the template {template_name!r} needs {what}, which is not defined"
+            f"{_template_line(exc.__traceback__)}: {message}.",
+            field=missing,
+            value=None,
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        searched = ", ".join(str(p) for p in template_search_path(template_dirs))
+        raise MissingTemplate(
+            f"no template {exc.name!r} in {searched} (document {name!r}, format {fmt!r}).",
+            field="name",
+            value=name,
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InvalidTemplate(
+            f"the template {exc.filename or exc.name or template_name} has a syntax error on line "
+            f"{exc.lineno}: {exc.message}.",
+            field="template",
+            value=exc.filename or exc.name,
+        ) from None
+
+
+def render_pdf(
+    name: str,
+    context: Mapping[str, Any],
+    *,
+    lang: str = "es",
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> bytes:
+    """The document ``name`` as PDF bytes: its HTML rendering laid out by WeasyPrint.
+
+    WeasyPrint is optional (``pip install 'coopfinance[pdf]'``); without it this raises
+    :class:`~coopfinance.errors.MissingDependency`. The HTML references nothing outside itself,
+    so nothing is fetched.
+    """
+    html = render(name, context, lang=lang, fmt="html", template_dirs=template_dirs)
+    try:
+        weasyprint: Any = importlib.import_module("weasyprint")
+    except ImportError as exc:
+        raise MissingDependency(
+            f"'fmt' 'pdf' needs the optional package WeasyPrint, which is not installed ({exc}); "
+            "install it with: pip install 'coopfinance[pdf]'.",
+            field="fmt",
+            value="pdf",
+        ) from None
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    return pdf

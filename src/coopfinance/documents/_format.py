@@ -1,0 +1,230 @@
+"""Locale-aware formatting of money, numbers, percents and dates, and escaping for Markdown.
+
+Two languages, each with one locale: ``es`` → ``es_PE`` (Peru) and ``en`` → ``en_US``. The digits come
+from Babel with the locale's symbols; both locales group thousands with a comma and use a dot for the
+decimals (``1,250.50``), as Peruvian lenders print and as the SBS publishes.
+
+Decisions (see docs/documents.md):
+
+- money is ``S/ 1,250.50`` in both languages: coopfinance's own currency symbol (the one
+  ``str(Money)`` prints), one plain space, the digits with the currency's minor unit, rounded half-up.
+  Babel's ``es_PE`` pattern gives the same digits but a no-break space (``S/\\xa01,250.50``) and its
+  ``en_US`` pattern gives ``PEN1,250.50``; a printed loan document reads better with one form.
+  A negative amount has its sign in front, as CLDR's ``es_PE`` pattern does: ``-S/ 1,250.50``.
+- percents: ``35.00 %`` in Spanish (a space before ``%``, the RAE and ISO 80000 norm),
+  ``35.00%`` in English (CLDR ``en_US``); two places unless told, rounded half-up.
+- dates: long ``15 de enero de 2026`` / ``January 15, 2026`` (CLDR's long form; ``es_PE`` writes
+  ``setiembre``, as Peru does); short
+  ``15/01/2026`` / ``01/15/2026`` (the locale's order with four-digit years); ``iso``
+  ``2026-01-15``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal as _babel_decimal
+
+from coopfinance._decimal import CONTEXT, to_decimal
+from coopfinance._money import Currency, Money
+from coopfinance.errors import CurrencyMismatch, InvalidValue, WrongType, fmt_value
+
+__all__ = [
+    "DATE_STYLES",
+    "LANGUAGES",
+    "check_lang",
+    "escape_markdown",
+    "format_date",
+    "format_money",
+    "format_number",
+    "format_percent",
+]
+
+LANGUAGES: Final[dict[str, str]] = {"es": "es_PE", "en": "en_US"}
+"""The languages documents are written in, each with the Babel locale that formats its numbers."""
+
+_PERCENT_SUFFIX: Final[dict[str, str]] = {"es": " %", "en": "%"}
+_SHORT_DATE: Final[dict[str, str]] = {"es": "dd/MM/yyyy", "en": "MM/dd/yyyy"}
+DATE_STYLES: Final[tuple[str, ...]] = ("long", "short", "iso")
+"""The styles :func:`format_date` knows."""
+
+
+def check_lang(lang: object) -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`, else a clear error.
+
+    >>> check_lang("es")
+    'es'
+    >>> check_lang("fr")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidValue: 'lang' must be one of 'es', 'en' (got 'fr').
+    """
+    if isinstance(lang, str) and lang in LANGUAGES:
+        return lang
+    choices = ", ".join(repr(k) for k in LANGUAGES)
+    raise InvalidValue(
+        f"'lang' must be one of {choices} (got {fmt_value(lang)}).", field="lang", value=lang
+    )
+
+
+def _check_places(places: object) -> int:
+    if isinstance(places, int) and not isinstance(places, bool) and 0 <= places <= 10:
+        return places
+    raise InvalidValue(
+        f"'places' must be a whole number from 0 to 10 (got {fmt_value(places)}).",
+        field="places",
+        value=places,
+    )
+
+
+def _digits(value: Decimal, lang: str, places: int) -> str:
+    """``value`` (already rounded to ``places``) with the locale's grouping and decimal symbols."""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    text: str = _babel_decimal(value, format=pattern, locale=LANGUAGES[lang])
+    return text
+
+
+def _round(value: Decimal, places: int) -> Decimal:
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # never print "-0.00"
+
+
+def format_number(
+    value: Decimal | int | str, *, lang: str = "es", places: int | None = None
+) -> str:
+    """``value`` with thousands grouped; ``places`` decimals (half-up) or as many as it has.
+
+    >>> format_number(Decimal("1234567.5"), lang="es")
+    '1,234,567.5'
+    >>> format_number(31, lang="en"), format_number("2.5", lang="es", places=2)
+    ('31', '2.50')
+    """
+    lang = check_lang(lang)
+    d = to_decimal(value, field="value")
+    if places is None:
+        exponent = d.as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+    places = _check_places(places)
+    return _digits(_round(d, places), lang, places)
+
+
+def format_money(
+    value: Money | Decimal | int | str,
+    currency: Currency | str | None = None,
+    *,
+    lang: str = "es",
+    symbol: bool = True,
+) -> str:
+    """An amount as ``S/ 1,250.50``: symbol, a space, digits with the currency's decimals (half-up).
+
+    ``value`` is :class:`~coopfinance.Money` (its currency is used) or a plain amount with
+    ``currency`` given. ``symbol=False`` leaves out the symbol, for the columns of a table.
+
+    >>> format_money(Decimal("1250.5"), "PEN", lang="es")
+    'S/ 1,250.50'
+    >>> format_money(Money("1250.50", "PEN"), lang="en")
+    'S/ 1,250.50'
+    >>> format_money(Decimal("-75"), "USD", lang="en"), format_money("1234.567", "PEN", symbol=False)
+    ('-US$ 75.00', '1,234.57')
+    """
+    lang = check_lang(lang)
+    if isinstance(value, Money):
+        if currency is not None and Currency.of(currency) != value.currency:
+            raise CurrencyMismatch(
+                f"'currency' {Currency.of(currency).code} differs from the amount's own currency "
+                f"(got {value}).",
+                field="currency",
+                value=currency,
+            )
+        amount, cur = value.amount, value.currency
+    else:
+        if currency is None:
+            raise WrongType(
+                f"'currency' is needed to format a plain amount (got {fmt_value(value)} without "
+                "one); pass a currency code or a Money.",
+                field="currency",
+                value=value,
+            )
+        amount, cur = to_decimal(value, field="amount"), Currency.of(currency)
+    places = cur.minor_unit
+    rounded = _round(amount, places)
+    digits = _digits(rounded.copy_abs(), lang, places)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{cur.symbol} {digits}" if symbol else f"{sign}{digits}"
+
+
+def format_percent(value: Decimal | int | str, *, lang: str = "es", places: int = 2) -> str:
+    """A fraction as a percent: ``0.35`` → ``35.00 %`` (Spanish) or ``35.00%`` (English).
+
+    >>> format_percent(Decimal("0.35"), lang="es"), format_percent(Decimal("0.35"), lang="en")
+    ('35.00 %', '35.00%')
+    >>> format_percent(Decimal("0.40351234"), lang="es", places=4)
+    '40.3512 %'
+    """
+    lang = check_lang(lang)
+    places = _check_places(places)
+    pct = _round(CONTEXT.multiply(to_decimal(value, field="rate"), Decimal(100)), places)
+    return _digits(pct, lang, places) + _PERCENT_SUFFIX[lang]
+
+
+def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str:
+    """A date in ``style`` ``long`` (``15 de enero de 2026``), ``short`` (``15/01/2026``) or ``iso``.
+
+    >>> d = dt.date(2026, 1, 15)
+    >>> format_date(d, lang="es"), format_date(d, lang="en")
+    ('15 de enero de 2026', 'January 15, 2026')
+    >>> format_date(d, lang="es", style="short"), format_date(d, lang="en", style="short")
+    ('15/01/2026', '01/15/2026')
+    """
+    lang = check_lang(lang)
+    if not isinstance(value, dt.date):
+        raise WrongType(
+            f"'date' must be a datetime.date (got {type(value).__name__} {fmt_value(value)}).",
+            field="date",
+            value=value,
+        )
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if style == "iso":
+        return day.isoformat()
+    if style == "long":
+        text: str = _babel_date(day, format="long", locale=LANGUAGES[lang])
+        return text
+    if style == "short":
+        short: str = _babel_date(day, format=_SHORT_DATE[lang], locale=LANGUAGES[lang])
+        return short
+    choices = ", ".join(repr(s) for s in DATE_STYLES)
+    raise InvalidValue(
+        f"'style' must be one of {choices} (got {fmt_value(style)}).", field="style", value=style
+    )
+
+
+# Characters with a meaning anywhere in a CommonMark/GFM line (emphasis, code, links, raw HTML,
+# entities, table cells, strikethrough) and, separately, at the start of a line (headings, lists,
+# setext underlines). CommonMark renders a backslash-escaped ASCII punctuation character as itself.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+_MD_BLOCK_MARK = re.compile(r"^(\s*)([#+=-])")
+_MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def escape_markdown(value: Any) -> str:
+    r"""``value`` as literal Markdown text: markup and raw HTML in it are shown, never interpreted.
+
+    Line breaks become spaces (user text stays inside its line or table cell); characters that
+    Markdown or HTML would read as markup get a backslash, which Markdown removes when it renders.
+
+    >>> print(escape_markdown("<script>alert(1)</script> **x**"))
+    \<script\>alert(1)\</script\> \*\*x\*\*
+    >>> print(escape_markdown("# Asociación | Manantial & Vida"))
+    \# Asociación \| Manantial \& Vida
+    >>> print(escape_markdown("1. Quispe"))
+    1\. Quispe
+    """
+    text = _NEWLINES.sub(" ", str(value).strip())
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_BLOCK_MARK.sub(r"\1\\\2", text)
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", text)

@@ -1,0 +1,66 @@
+"""Golden files: every document × language × format, compared byte for byte.
+
+The expected outputs live in ``tests/documents/golden/{document}.{lang}.{fmt}``. After a deliberate
+change to a template, a label or a filter, rewrite them and review the diff before committing::
+
+    COOPFINANCE_UPDATE_GOLDENS=1 python -m pytest tests/documents/test_goldens.py
+
+Without the switch a difference fails the test with a unified diff, and a missing golden file fails
+with a pointer to the switch.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import pathlib
+
+import pytest
+from tests.documents.examples import golden_facts, golden_schedule
+
+from coopfinance.documents import render_key_facts, render_schedule
+
+GOLDEN = pathlib.Path(__file__).parent / "golden"
+UPDATE = os.environ.get("COOPFINANCE_UPDATE_GOLDENS") == "1"
+
+
+def _render(document: str, lang: str, fmt: str) -> str:
+    if document == "schedule":
+        return render_schedule(
+            golden_schedule(),
+            borrower="Juana Quispe Mamani",
+            lender="Cooperativa Agraria Manantial de Vida",
+            rate_label="TEA 35.00 %" if lang == "es" else "TEA 35.00%",
+            lang=lang,
+            fmt=fmt,
+        )
+    return render_key_facts(golden_facts(), lang=lang, fmt=fmt)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("document", ["schedule", "key_facts"])
+def test_document_matches_its_golden_file(document: str, lang: str, fmt: str) -> None:
+    """Each document renders exactly as its reviewed golden file."""
+    path = GOLDEN / f"{document}.{lang}.{fmt}"
+    actual = _render(document, lang, fmt).encode("utf-8")
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_bytes(actual)
+        return
+    if not path.exists():
+        pytest.fail(f"{path} is missing; create it with COOPFINANCE_UPDATE_GOLDENS=1 and review it")
+    expected = path.read_bytes()
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.decode("utf-8").splitlines(keepends=True),
+                actual.decode("utf-8").splitlines(keepends=True),
+                fromfile=str(path),
+                tofile="rendered",
+            )
+        )
+        pytest.fail(
+            f"{path.name} differs from the rendering (COOPFINANCE_UPDATE_GOLDENS=1 rewrites it):\n"
+            f"{diff}"
+        )
