@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pathlib
 import subprocess
 import sys
 from decimal import Decimal
@@ -272,3 +273,60 @@ def test_cost_refuses_an_unknown_component() -> None:
     code, _, err = run(["cost", *LOAN[1:], "--apr-includes", "fees,stamps"])
     assert code == 1
     assert "'include' must name fees, insurance or taxes (got 'stamps')" in err
+
+
+def test_schedule_as_a_spanish_markdown_document_escapes_the_borrower() -> None:
+    code, out, err = run(
+        [
+            *LOAN,
+            "--format",
+            "md",
+            "--lang",
+            "es",
+            "--borrower",
+            "<script>alert(1)</script>",
+            "--lender",
+            "Coop Manantial de Vida",
+        ]
+    )
+    assert code == 0, err
+    assert out.startswith("# Cronograma de pagos")
+    assert "\\<script\\>" in out
+    assert "<script>" not in out
+    assert "TEA 35.00 %" in out
+
+
+def test_key_facts_sheet_in_html_to_a_file(tmp_path: pathlib.Path) -> None:
+    target = tmp_path / "hoja.html"
+    code, out, err = run(
+        [
+            "cost",
+            *LOAN[1:],
+            "--charge",
+            "upfront:1%",
+            "--format",
+            "html",
+            "--borrower",
+            "Juana <b>",
+            "--lender",
+            "Coop",
+            "--product",
+            "Semilla",
+            "--moratorium-rate",
+            "19%",
+            "-o",
+            str(target),
+        ]
+    )
+    assert (code, out) == (0, ""), err
+    html = target.read_text(encoding="utf-8")
+    assert "Juana &lt;b&gt;" in html
+    assert "TCEA" in html
+    assert "http://" not in html
+    assert "https://" not in html
+
+
+def test_pdf_needs_an_output_file_or_weasyprint() -> None:
+    code, _, err = run([*LOAN, "--format", "pdf"])
+    assert code == 1
+    assert err.startswith("Error: ")

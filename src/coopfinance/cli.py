@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pathlib
 import sys
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,11 +15,12 @@ from typing import Any, TextIO
 
 from coopfinance.__about__ import __version__
 from coopfinance._interchange import terms_from_mapping
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import CoopFinanceError, InvalidValue
 
 __all__ = ["main", "run"]
 
-_FORMATS = ("table", "csv", "json")
+_FORMATS = ("table", "csv", "json", "md", "html", "pdf")
+_DOCUMENT_FORMATS = ("md", "html", "pdf")
 
 
 def _add_loan_options(p: argparse.ArgumentParser) -> None:
@@ -158,9 +160,62 @@ def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _add_document_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("documents (--format md, html or pdf)")
+    g.add_argument("--borrower", default="—", help="the borrower's name on the document")
+    g.add_argument("--lender", default="—", help="the lender's name on the document")
+    g.add_argument("--product", default="—", help="the loan product (key-facts sheet)")
+    g.add_argument("--moratorium-rate", default=None, help="late-payment rate shown, e.g. 19%%")
+    g.add_argument("--late-fee", default=None, help="late fee shown, e.g. 10.00")
+    g.add_argument(
+        "--templates",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a template directory searched before the bundled one (repeatable)",
+    )
+    g.add_argument(
+        "-o", "--output", default=None, help="write the document to this file (required for pdf)"
+    )
+
+
+def _emit(ns: argparse.Namespace, out: TextIO, document: str | bytes) -> int:
+    if ns.output:
+        path = pathlib.Path(ns.output)
+        if isinstance(document, bytes):
+            path.write_bytes(document)
+        else:
+            path.write_text(document, encoding="utf-8")
+        return 0
+    if isinstance(document, bytes):
+        raise InvalidValue(
+            "'output' is needed for a PDF (got none); pass -o FILE.pdf.", field="output", value=None
+        )
+    out.write(document if document.endswith("\n") else document + "\n")
+    return 0
+
+
 def _cmd_schedule(ns: argparse.Namespace, out: TextIO) -> int:
     terms = terms_from_mapping(_terms_mapping(ns))
     schedule = terms.schedule()
+    if ns.format in _DOCUMENT_FORMATS:
+        from coopfinance.documents import rate_label, render, render_pdf, schedule_context
+
+        context = schedule_context(
+            schedule,
+            borrower=ns.borrower,
+            lender=ns.lender,
+            rate_label=rate_label(terms.rate, ns.lang),
+        )
+        if ns.format == "pdf":
+            return _emit(
+                ns, out, render_pdf("schedule", context, lang=ns.lang, template_dirs=ns.templates)
+            )
+        return _emit(
+            ns,
+            out,
+            render("schedule", context, lang=ns.lang, fmt=ns.format, template_dirs=ns.templates),
+        )
     if ns.format == "json":
         out.write(schedule.to_json() + "\n")
     elif ns.format == "csv":
@@ -188,6 +243,27 @@ def _cmd_cost(ns: argparse.Namespace, out: TextIO) -> int:
             None if value is None else [v.strip() for v in value.split(",") if v.strip()]
         )
     cost = cost_of_credit(terms, **includes)
+    if ns.format in _DOCUMENT_FORMATS:
+        from coopfinance.documents import KeyFacts, key_facts_context, render, render_pdf
+
+        facts = KeyFacts.from_loan(
+            terms,
+            borrower=ns.borrower,
+            lender=ns.lender,
+            product=ns.product,
+            moratorium_rate=ns.moratorium_rate,
+            late_fee=ns.late_fee,
+        )
+        context = key_facts_context(facts)
+        if ns.format == "pdf":
+            return _emit(
+                ns, out, render_pdf("key_facts", context, lang=ns.lang, template_dirs=ns.templates)
+            )
+        return _emit(
+            ns,
+            out,
+            render("key_facts", context, lang=ns.lang, fmt=ns.format, template_dirs=ns.templates),
+        )
     if ns.format == "json":
         out.write(json.dumps(cost.to_dict(), indent=2) + "\n")
         return 0
@@ -226,7 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_loan_options(p)
     p.add_argument("--format", default="table", choices=_FORMATS, help="output format")
-    p.add_argument("--lang", default="en", choices=["en", "es"], help="table headers language")
+    p.add_argument(
+        "--lang",
+        default="en",
+        choices=["en", "es"],
+        help="language of the table headers and documents",
+    )
+    _add_document_options(p)
     p.set_defaults(handler=_cmd_schedule)
     c = sub.add_parser(
         "cost",
@@ -242,7 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"charges the {figure.upper()} counts: comma-separated fees,insurance,taxes "
             "(empty for none; default per regulator)",
         )
-    c.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    c.add_argument(
+        "--format",
+        default="table",
+        choices=("table", "json", *_DOCUMENT_FORMATS),
+        help="output format; md, html and pdf give the key-facts sheet (hoja resumen)",
+    )
+    c.add_argument("--lang", default="es", choices=["en", "es"], help="language of documents")
+    _add_document_options(c)
     c.set_defaults(handler=_cmd_cost)
     return parser
 

@@ -214,10 +214,25 @@ def test_every_label_the_templates_use_exists() -> None:
 def test_columns_are_every_installment_field_with_totals_for_flows(
     schedule: coopfinance.Schedule,
 ) -> None:
+    """Without charges the fees, insurance and taxes columns are left out; with them, every field
+    shows and every flow column is totalled as the schedule totals it."""
     columns = schedule_columns(schedule)
-    assert [c.name for c in columns] == list(coopfinance.Installment._fields)
+    optional = {"fees", "insurance", "taxes"}
+    assert [c.name for c in columns] == [
+        f for f in coopfinance.Installment._fields if f not in optional
+    ]
     totals = {c.name: c.total for c in columns if c.total is not None}
-    assert totals == schedule.totals()
+    assert totals == {k: v for k, v in schedule.totals().items() if k not in optional}
+    charged = coopfinance.LoanTerms(
+        principal="5000",
+        rate=coopfinance.Rate.effective_annual("35%"),
+        installments=6,
+        disbursed="2026-01-15",
+        charges=["installment:5.00", "insurance:0.1%", "tax:0.01%"],
+    ).schedule()
+    columns = schedule_columns(charged)
+    assert [c.name for c in columns] == list(coopfinance.Installment._fields)
+    assert {c.name: c.total for c in columns if c.total is not None} == charged.totals()
 
 
 def test_an_added_column_is_rendered_and_totalled(

@@ -14,12 +14,13 @@ import enum
 import os
 import typing
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
 
 from coopfinance._decimal import ZERO
+from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
 from coopfinance.documents._env import render
 from coopfinance.documents._facts import KeyFacts
@@ -29,6 +30,7 @@ __all__ = [
     "Column",
     "ColumnKind",
     "key_facts_context",
+    "rate_label",
     "render_key_facts",
     "render_schedule",
     "schedule_columns",
@@ -73,8 +75,12 @@ _KINDS: dict[Any, ColumnKind] = {
 }
 
 
+_OPTIONAL = frozenset({"fees", "insurance", "taxes"})
+
+
 def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
-    """The columns of ``schedule``'s table: every field of :class:`~coopfinance.Installment`.
+    """The columns of ``schedule``'s table: every field of :class:`~coopfinance.Installment`,
+    except the fees, insurance and taxes columns when no row has any (``charges`` always shows).
 
     >>> from coopfinance import LoanTerms, Rate
     >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
@@ -97,6 +103,8 @@ def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
         total = None
         if kind is ColumnKind.MONEY and name not in _NOT_SUMMED:
             total = sum((getattr(row, name) for row in schedule), ZERO)
+        if name in _OPTIONAL and not any(getattr(row, name) for row in schedule):
+            continue
         columns.append(Column(name=name, kind=kind, total=total))
     return tuple(columns)
 
@@ -224,3 +232,34 @@ def render_key_facts(
     return render(
         "key_facts", key_facts_context(facts), lang=lang, fmt=fmt, template_dirs=template_dirs
     )
+
+
+def rate_label(rate: Rate, lang: str = "es") -> str:
+    """How a document names ``rate``: ``TEA 35.00 %`` in Spanish, ``35.00% effective annual (TEA)``
+    in English (2 decimals, as Peruvian hojas resumen print rates).
+
+    >>> rate_label(Rate.effective_annual("18%")), rate_label(Rate.flat("2.5%"), "en")
+    ('TEA 18.00 %', '2.50% flat monthly')
+    """
+    pct = (rate.value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    period = None if rate.period is None else rate.period.label
+    es = {
+        RateKind.EFFECTIVE_ANNUAL: f"TEA {pct} %",
+        RateKind.NOMINAL_ANNUAL: f"TNA {pct} %",
+        RateKind.FLAT_ANNUAL: f"{pct} % flat anual",
+    }
+    en = {
+        RateKind.EFFECTIVE_ANNUAL: f"{pct}% effective annual (TEA)",
+        RateKind.NOMINAL_ANNUAL: f"{pct}% nominal annual",
+        RateKind.FLAT_ANNUAL: f"{pct}% flat annual",
+    }
+    if rate.kind is RateKind.EFFECTIVE_PERIODIC:
+        short = {"monthly": "TEM", "1d": "TED"}.get(period or "", f"tasa efectiva por {period}")
+        es[rate.kind] = f"{short} {pct} %"
+        en[rate.kind] = f"{pct}% effective per {period}" + (
+            f" ({short})" if short in ("TEM", "TED") else ""
+        )
+    if rate.kind is RateKind.FLAT_PERIODIC:
+        es[rate.kind] = f"{pct} % flat " + ("mensual" if period == "monthly" else f"por {period}")
+        en[rate.kind] = f"{pct}% flat " + ("monthly" if period == "monthly" else f"per {period}")
+    return (es if lang == "es" else en)[rate.kind]

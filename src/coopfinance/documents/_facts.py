@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from coopfinance._decimal import to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
+
+if TYPE_CHECKING:
+    from coopfinance._terms import LoanTerms
 
 __all__ = ["KeyFacts"]
 
@@ -176,3 +179,48 @@ class KeyFacts:
         default=None, converter=_late_fee, validator=_non_negative
     )
     notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
+
+    @classmethod
+    def from_loan(
+        cls,
+        terms: LoanTerms,
+        *,
+        borrower: str,
+        lender: str,
+        product: str,
+        moratorium_rate: Decimal | int | str | None = None,
+        late_fee: Decimal | int | str | None = None,
+        notes: Iterable[str] = (),
+    ) -> KeyFacts:
+        """The key facts of ``terms``: its schedule and :func:`coopfinance.cost.cost_of_credit`.
+
+        >>> from coopfinance import LoanTerms, Rate
+        >>> terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
+        ...                   disbursed="2026-01-15", charges=["upfront:1%", "insurance:0.1%"])
+        >>> facts = KeyFacts.from_loan(terms, borrower="Juana Quispe", lender="Coop",
+        ...                            product="Capital semilla", moratorium_rate="19%")
+        >>> facts.fees_withheld, facts.total_insurance, facts.moratorium_rate
+        (Decimal('50.00'), Decimal('17.86'), Decimal('0.19'))
+        """
+        from coopfinance.cost import cost_of_credit
+
+        schedule = terms.schedule()
+        cost = cost_of_credit(schedule) if terms.rate.is_flat else cost_of_credit(terms)
+        return cls(
+            borrower=borrower,
+            lender=lender,
+            product=product,
+            schedule=schedule,
+            tea=cost.tea,
+            tcea=cost.tcea,
+            fees_withheld=schedule.fees_withheld,
+            fees_financed=schedule.fees_financed,
+            total_interest=cost.total_interest,
+            total_fees=cost.total_fees,
+            total_insurance=cost.total_insurance,
+            total_taxes=cost.total_taxes,
+            total_to_pay=cost.total_to_pay,
+            moratorium_rate=moratorium_rate,
+            late_fee=late_fee,
+            notes=tuple(notes),
+        )
