@@ -491,3 +491,24 @@ def check_increasing(disbursed: dt.date, dates: Sequence[dt.date], *, field: str
                 value=d,
             )
         previous = d
+
+
+def calendar_dates(  # noqa: PLR0917 - mirrors the LoanTerms fields it is computed from
+    disbursed: dt.date,
+    frequency: Frequency,
+    installments: int | None,
+    first_due: dt.date | None,
+    explicit: Sequence[dt.date] | None,
+    business_day: BusinessDay,
+    holidays: HolidayCalendar,
+) -> list[dt.date]:
+    """A loan's due dates: ``explicit`` ones, or ``installments`` dates every ``frequency``; rolled
+    to business days by ``business_day`` on ``holidays`` (then checked to stay increasing)."""
+    if explicit is not None:
+        raw = list(explicit)
+    else:
+        raw = due_dates(disbursed, frequency, installments or 0, first_due)
+    if business_day is not BusinessDay.UNADJUSTED:
+        raw = [holidays.roll(d, business_day) for d in raw]
+        check_increasing(disbursed, raw, field="due_dates")
+    return raw

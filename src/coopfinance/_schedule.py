@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, overload
 
 import attrs
 
-from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar
+from coopfinance._calendar import (
+    BusinessDay,
+    DayCount,
+    Frequency,
+    HolidayCalendar,
+    calendar_dates,
+)
 from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
 from coopfinance._money import Currency, Money, round_to
 from coopfinance._rates import Rate
@@ -492,15 +498,18 @@ def period_rates(
 
     Each distinct period is priced once (most monthly periods have 28–31 days).
     """
-    rate = terms.rate
-    dc = terms.day_count
-    freq = terms.frequency
+    return _period_rates(terms.rate, terms.day_count, terms.frequency, terms.disbursed, dates)
+
+
+def _period_rates(
+    rate: Rate, dc: DayCount, freq: Frequency, disbursed: dt.date, dates: Sequence[dt.date]
+) -> tuple[list[int], list[Decimal], list[Fraction]]:
     days: list[int] = []
     rates: list[Decimal] = []
     taus: list[Fraction] = []
     seen: dict[Any, tuple[Decimal, Fraction]] = {}
     by_days = dc.value in ("act/360", "act/365")
-    prev = terms.disbursed
+    prev = disbursed
     for d in dates:
         n = (d - prev).days
         key: Any = n if by_days else (prev, d)
@@ -537,28 +546,18 @@ def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     """Due dates, days, period rates ``i_k``, year fractions and ``1/(1 + i_k)`` for a loan's
     calendar and rate, whatever its amount: loans disbursed together on the same product share it.
     """
-    from coopfinance._terms import LoanTerms
-
-    # the principal does not enter the calendar: any valid amount rebuilds the same dates
-    terms = LoanTerms(
-        principal="1",
-        rate=rate,
-        disbursed=disbursed,
-        installments=installments,
-        frequency=frequency,
-        first_due=first_due,
-        due_dates=due_dates,
-        day_count=day_count,
-        business_day=business_day,
-        holidays=holidays,
-        amortization="flat" if rate.is_flat else "level",
+    dates = calendar_dates(
+        disbursed, frequency, installments, first_due, due_dates, business_day, holidays
     )
-    dates = terms.dates()
-    days, rates, taus = period_rates(terms, dates)
-    with decimal.localcontext(CONTEXT):
-        inverse: dict[Decimal, Decimal] = {}
-        discounts = tuple(inverse.setdefault(i, ONE / (ONE + i)) for i in rates)
-    return tuple(dates), tuple(days), tuple(rates), tuple(taus), discounts
+    days, rates, taus = _period_rates(rate, day_count, frequency, disbursed, dates)
+    inverse: dict[Decimal, Decimal] = {}
+    discounts = []
+    for i in rates:
+        v = inverse.get(i)
+        if v is None:
+            v = inverse[i] = CONTEXT.divide(ONE, ONE + i)
+        discounts.append(v)
+    return tuple(dates), tuple(days), tuple(rates), tuple(taus), tuple(discounts)
 
 
 _RUNAWAY = 100

@@ -15,8 +15,8 @@ from coopfinance._calendar import (
     DayCount,
     Frequency,
     HolidayCalendar,
+    calendar_dates,
     check_increasing,
-    due_dates,
 )
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind
 from coopfinance._decimal import CONTEXT, to_decimal
@@ -310,14 +310,15 @@ class LoanTerms:
 
     def dates(self) -> list[dt.date]:
         """The due dates, rolled to business days where ``business_day`` asks."""
-        if self.due_dates is not None:
-            raw = list(self.due_dates)
-        else:
-            raw = due_dates(self.disbursed, self.frequency, self.count, self.first_due)
-        if self.business_day is not BusinessDay.UNADJUSTED:
-            raw = [self.holidays.roll(d, self.business_day) for d in raw]
-            check_increasing(self.disbursed, raw, field="due_dates")
-        return raw
+        return calendar_dates(
+            self.disbursed,
+            self.frequency,
+            self.count,
+            self.first_due,
+            self.due_dates,
+            self.business_day,
+            self.holidays,
+        )
 
     def schedule(self) -> Schedule:
         """The repayment schedule (cronograma) these terms define."""
