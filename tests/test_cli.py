@@ -187,11 +187,19 @@ def test_float_like_text_is_fine_but_garbage_is_not() -> None:
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(["schedule", "--rate", "35%"])
-    assert code == 2
-    assert "required" in capsys.readouterr().err
     code, _, _ = run(["schedule", *LOAN[1:], "--method", "zigzag"])
     assert code == 2
+    assert "invalid choice: 'zigzag'" in capsys.readouterr().err
+    code, _, _ = run(["schedule", *LOAN[1:], "--installments", "twelve"])
+    assert code == 2
+    code, _, _ = run([])
+    assert code == 2
+
+
+def test_a_missing_loan_option_is_named() -> None:
+    code, _, err = run(["schedule", "--rate", "35%", "--disbursed", "2026-01-15"])
+    assert code == 1
+    assert err == "Error: 'principal' is required (got None).\n"
 
 
 def test_python_m_coopfinance_runs() -> None:
@@ -330,3 +338,57 @@ def test_pdf_needs_an_output_file_or_weasyprint() -> None:
     code, _, err = run([*LOAN, "--format", "pdf"])
     assert code == 1
     assert err.startswith("Error: ")
+
+
+def test_terms_from_a_toml_file_with_command_line_overrides(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "terms.toml"
+    path.write_text(
+        'principal = "3000"\nrate = 0.18\ndisbursed = 2026-03-10\ninstallments = 12\n'
+        'charges = ["insurance:0.0675%:original"]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        ["schedule", "--terms", str(path), "--installments", "6", "--format", "json"]
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["installments"]) == 6
+    assert data["installments"][0]["insurance"] == "2.03"
+
+
+def test_terms_from_json_numbers_are_exact(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "terms.json"
+    path.write_text(
+        '{"principal": 5000.10, "rate": 0.35, "disbursed": "2026-01-15", "installments": 3}',
+        encoding="utf-8",
+    )
+    code, out, err = run(["schedule", "--terms", str(path), "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out)["principal"] == "5000.10"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2]", "must hold a table of loan terms"),
+        ("{bad json", "is not valid JSON"),
+        ('{"principal": "5000", "rate": "35%"}', "'disbursed' is required"),
+        (
+            '{"principal": "5000", "rate": "35%", "disbursed": "2026-01-15", "installments": 3, '
+            '"tasa": 1}',
+            "unknown loan-terms key 'tasa'",
+        ),
+    ],
+)
+def test_bad_terms_files(tmp_path: pathlib.Path, content: str, message: str) -> None:
+    path = tmp_path / "terms.json"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run(["schedule", "--terms", str(path)])
+    assert code == 1
+    assert message in err
+
+
+def test_missing_terms_file() -> None:
+    code, _, err = run(["schedule", "--terms", "/nonexistent/terms.json"])
+    assert code == 1
+    assert "'terms' must be a readable file" in err

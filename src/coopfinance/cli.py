@@ -25,9 +25,16 @@ _DOCUMENT_FORMATS = ("md", "html", "pdf")
 
 def _add_loan_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("loan")
-    g.add_argument("--principal", required=True, help="amount lent, e.g. 5000 or 'S/ 5,000'")
+    g.add_argument(
+        "--terms",
+        default=None,
+        metavar="FILE",
+        help="loan terms from a JSON or TOML file (keys of LoanTerms.from_mapping, see "
+        "docs/interchange.md); options given on the command line override it",
+    )
+    g.add_argument("--principal", default=None, help="amount lent, e.g. 5000 or 'S/ 5,000'")
     g.add_argument("--currency", default=None, help="ISO 4217 code (default PEN)")
-    g.add_argument("--rate", required=True, help="rate as '35%%' or '0.35'")
+    g.add_argument("--rate", default=None, help="rate as '35%%' or '0.35'")
     g.add_argument(
         "--rate-type",
         default="effective-annual",
@@ -53,7 +60,7 @@ def _add_loan_options(p: argparse.ArgumentParser) -> None:
         help="weekly|biweekly|semimonthly|monthly|bimonthly|quarterly|semiannual|"
         "annual|<N>d (default monthly)",
     )
-    g.add_argument("--disbursed", required=True, help="disbursement date, YYYY-MM-DD")
+    g.add_argument("--disbursed", default=None, help="disbursement date, YYYY-MM-DD")
     g.add_argument("--first-due", default=None, help="first due date, YYYY-MM-DD")
     g.add_argument(
         "--due-dates",
@@ -129,7 +136,77 @@ def _add_loan_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+# What each loan option is when not given: only options that differ override a --terms file.
+_UNSET: dict[str, Any] = {
+    "principal": None,
+    "currency": None,
+    "rate": None,
+    "rate_type": "effective-annual",
+    "disbursed": None,
+    "installments": None,
+    "frequency": "monthly",
+    "first_due": None,
+    "due_dates": None,
+    "amortization": None,
+    "weights": None,
+    "day_count": None,
+    "grace": 0,
+    "grace_type": "capitalize",
+    "rounding": "half-up",
+    "rounding_unit": None,
+    "installment_multiple": None,
+    "business_day": "none",
+    "holidays": "none",
+    "charges": [],
+    "down_payment": None,
+    "level_includes_insurance": False,
+}
+
+
+def _read_terms_file(path: str) -> dict[str, Any]:
+    file = pathlib.Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidValue(
+            f"'terms' must be a readable file (got {path!r}: {exc.strerror}).",
+            field="terms",
+            value=path,
+        ) from None
+    try:
+        if file.suffix.lower() == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text, parse_float=Decimal)  # numbers stay exact
+        else:
+            data = json.loads(text, parse_float=Decimal)
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise InvalidValue(
+            f"'terms' file {path!r} is not valid {file.suffix.lstrip('.').upper() or 'JSON'}: {exc}",
+            field="terms",
+            value=path,
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidValue(
+            f"'terms' file {path!r} must hold a table of loan terms (got {type(data).__name__}).",
+            field="terms",
+            value=path,
+        )
+    return {str(k): v for k, v in data.items()}
+
+
 def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
+    given = _given_terms(ns)
+    if ns.terms is None:
+        return given
+    merged = _read_terms_file(ns.terms)
+    for key, value in given.items():
+        if value != _UNSET[key]:
+            merged[key] = value
+    return merged
+
+
+def _given_terms(ns: argparse.Namespace) -> dict[str, Any]:
     holidays = ns.holidays
     business_day = ns.business_day
     if holidays.strip().lower() == "none" and business_day is None:
