@@ -38,7 +38,7 @@ from coopfinance._calendar import (
 from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
 from coopfinance._money import Currency, Money, round_to
 from coopfinance._rates import Rate
-from coopfinance.errors import InvalidLoanTerms, InvalidValue, ParseError
+from coopfinance.errors import InvalidLoanTerms, InvalidValue, MissingDependency, ParseError
 
 if TYPE_CHECKING:
     from coopfinance._terms import LoanTerms
@@ -227,6 +227,24 @@ class Schedule:
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per row with the keys of :data:`COLUMNS` (``Decimal`` amounts, ``date`` dates)."""
         return [r.to_record() for r in self.installments]
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas ``DataFrame`` (optional extra ``pandas``): one row per installment,
+        columns :data:`COLUMNS`, amounts kept as exact ``Decimal`` objects, ``number`` as index.
+
+        Without pandas, :meth:`to_records` gives the same data as plain dicts.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise MissingDependency(
+                "'to_dataframe' needs pandas: pip install 'coopfinance[pandas]' (or use "
+                "to_records()).",
+                field="pandas",
+                value=None,
+            ) from None
+        frame = pd.DataFrame.from_records(self.to_records(), columns=list(COLUMNS))
+        return frame.set_index("number")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON interchange form: amounts as decimal strings, dates ISO 8601."""
