@@ -29,6 +29,8 @@ LAYERS = {
     "training": 7,
     "documents": 8,
     "cli": 9,
+    "_demo": 9,
+    "examples": 9,
     "__main__": 9,
     "__init__": 9,
     "batch": 9,
@@ -39,7 +41,7 @@ def test_all_names_exist_and_are_exported() -> None:
     for name in coopfinance.__all__:
         assert hasattr(coopfinance, name), name
     public = {n for n in dir(coopfinance) if not n.startswith("_")}
-    modules = {"errors", "cli", "cost", "documents"}
+    modules = {"errors", "cli", "cost", "documents", "examples"}
     assert public - modules <= set(coopfinance.__all__), public - set(coopfinance.__all__)
 
 

@@ -364,6 +364,26 @@ def _cmd_cost(ns: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_demo(ns: argparse.Namespace, out: TextIO) -> int:
+    import time
+
+    from coopfinance._demo import run_demo
+
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        sys.stderr.write(f"[{time.perf_counter() - start:5.1f} s] {message}\n")
+        sys.stderr.flush()
+
+    result = run_demo(ns.outdir, lang=ns.lang, progress=progress)
+    for check in result.checks:
+        out.write(f"ok  {check}\n")
+    out.write(
+        f"{len(result.files)} files in {result.outdir}; open {result.outdir / 'index.html'}\n"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coopfinance`` command."""
     parser = argparse.ArgumentParser(
@@ -410,6 +430,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", default="es", choices=["en", "es"], help="language of documents")
     _add_document_options(c)
     c.set_defaults(handler=_cmd_cost)
+    d = sub.add_parser(
+        "demo",
+        help="run a season of the bundled example co-op and write every document",
+        description="Run the bundled example co-op (illustrative data modelled on Manantial de "
+        "Vida) and write schedules, key-facts sheets and an index.html to OUTDIR.",
+    )
+    d.add_argument("outdir", nargs="?", default="coopfinance-demo", help="output directory")
+    d.add_argument("--lang", default="es", choices=["en", "es"], help="language of documents")
+    d.set_defaults(handler=_cmd_demo)
     return parser
 
 
