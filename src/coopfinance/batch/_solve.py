@@ -1,0 +1,1 @@
+def solve_rates(*a, **k): raise NotImplementedError
