@@ -21,7 +21,7 @@ def first_bad(field: str, bad: npt.NDArray[np.bool_], values: npt.NDArray[Any], 
     if bad.any():
         k = int(np.argmax(bad))
         v = values[k]
-        shown = v.item() if hasattr(v, "item") else v
+        shown = str(v) if values.dtype.kind == "M" else (v.item() if hasattr(v, "item") else v)
         raise InvalidBatchInput(
             f"{field!r} {rule} (got {shown} at index {k}).", field=field, value=shown, index=k
         )
