@@ -55,7 +55,9 @@ def main() -> None:
     rows.append(("batch schedules, 100k × 36 (ACT/360, real dates, cents)", t, "≤ 36 ms"))
     t = best(lambda: schedules(PRINCIPAL, RATE, M, DISBURSED, day_count="per-period"))
     rows.append(("batch schedules, 100k × 36 (per-period)", t, "≤ 36 ms"))
-    rows.append(("numpy closed form, 100k × 36 (no dates, no rounding)", best(closed_form), "62.7 ms"))
+    rows.append(
+        ("numpy closed form, 100k × 36 (no dates, no rounding)", best(closed_form), "62.7 ms")
+    )
     amounts, days = flows()
     t = best(lambda: solve_rates(amounts, days), number=1)
     rows.append(("batch solve_rates TCEA, 100k rows × 37 flows", t, "≤ 100 ms"))

@@ -57,10 +57,13 @@ def test_solve_rates_equals_in_memory(client: object) -> None:
     days = np.zeros(amounts.shape, dtype=np.int64)
     days[:, 1:] = (s.due_date - DISBURSED[:, None]).astype(np.int64)
     want = batch.solve_rates(amounts, days)
-    got = bdask.solve_rates(da.from_array(amounts, chunks=(300, 5)), da.from_array(days, chunks=300))
+    got = bdask.solve_rates(
+        da.from_array(amounts, chunks=(300, 5)), da.from_array(days, chunks=300)
+    )
     assert np.array_equal(got, want)
-    assert np.array_equal(bdask.solve_rates(da.from_array(amounts, chunks=(450, -1))),
-                          batch.solve_rates(amounts))
+    assert np.array_equal(
+        bdask.solve_rates(da.from_array(amounts, chunks=(450, -1))), batch.solve_rates(amounts)
+    )
 
 
 def test_failing_rows_report_global_indices(client: object) -> None:

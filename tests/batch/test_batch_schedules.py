@@ -117,7 +117,9 @@ def test_long_format_lists_the_valid_rows() -> None:
     assert list(long["loan"]) == [0, 0, 1, 1, 1]
     assert list(long["number"]) == [1, 2, 1, 2, 3]
     assert np.allclose(long["total"], long["principal"] + long["interest"])
-    assert long["due_date"][1] == np.datetime64("2026-05-30")  # anchored on the first due date, as the exact engine
+    assert long["due_date"][1] == np.datetime64(
+        "2026-05-30"
+    )  # anchored on the first due date, as the exact engine
     assert long["due_date"][0] == np.datetime64("2026-04-30")
 
 

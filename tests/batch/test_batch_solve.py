@@ -29,8 +29,12 @@ def flows_of(s: object, disbursed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @given(
     st.lists(
-        st.tuples(st.integers(10_000, 5_000_000), st.integers(0, 20_000), st.integers(1, 36),
-                  st.integers(0, 2000)),
+        st.tuples(
+            st.integers(10_000, 5_000_000),
+            st.integers(0, 20_000),
+            st.integers(1, 36),
+            st.integers(0, 2000),
+        ),
         min_size=1,
         max_size=5,
     )

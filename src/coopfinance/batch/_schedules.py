@@ -246,7 +246,9 @@ def _prepare(
     p, r, nn, g = full["principal"], full["rate"], full["n"], full["grace"]
     first_bad("principal", p <= 0, p, "must be positive")
     first_bad("rate", (r < 0) | (r > 100), r, "must be between 0 and 100 (10,000 %)")
-    first_bad("n", (nn < 1) | (nn > MAX_INSTALLMENTS), nn, f"must be between 1 and {MAX_INSTALLMENTS}")
+    first_bad(
+        "n", (nn < 1) | (nn > MAX_INSTALLMENTS), nn, f"must be between 1 and {MAX_INSTALLMENTS}"
+    )
     first_bad("grace", g < 0, g, "must not be negative")
     first_bad("grace", g >= nn, g, "must be fewer periods than the installments 'n'")
     codes = _method_codes(method, length)
@@ -301,7 +303,9 @@ def _calendar(disbursed: I64, freq: Frequency, width: int) -> tuple[I64, I64]:
     if months is not None:
         d = disbursed.astype("datetime64[D]")
         month = d.astype("datetime64[M]").astype(np.int64)
-        day = (disbursed - month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)) + 1
+        day = (
+            disbursed - month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        ) + 1
         first = _month_add(month + months, day)
         fmonth = first.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
         fday = first - fmonth.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + 1
@@ -345,7 +349,7 @@ def _step_picker(
     b = table.shape[1]
     if index is None:
         i0, v0 = table[0], disc[0]
-        return (lambda k: i0), (lambda k: v0)
+        return (lambda _k: i0), (lambda _k: v0)
     flat_i, flat_v = table.reshape(-1), disc.reshape(-1)
     offsets = np.arange(b, dtype=np.int64)
     cache: dict[int, I64] = {}
@@ -401,7 +405,7 @@ def _fast_level(
     return c, bad
 
 
-def _general(
+def _general(  # noqa: PLR0917 - private kernel, one caller
     inp: _Inputs,
     method: _Method,
     width: int,
@@ -506,9 +510,11 @@ class _Out:
         return _Out(self.principal[:, sel], self.interest[:, sel], self.balance[:, sel])
 
 
-def _run_block(inp: _Inputs, width: int, dates_t: I64, days_t: I64, which: I64, out: _Out) -> F64:
+def _run_block(  # noqa: PLR0917 - private kernel step
+    inp: _Inputs, width: int, dates_t: I64, days_t: I64, which: I64, out: _Out
+) -> F64:
     """Fill ``out`` (step-major, ``(width, B)``) for one block of loans of one method."""
-    table, disc, index, basis, ln1p = _rates(inp, days_t)
+    table, disc, index, _basis, _ln1p = _rates(inp, days_t)
     rate_at, disc_at = _step_picker(table, disc, index, which)
     method = _Method(int(inp.method[0]))
     n0 = int(inp.n[0])
@@ -531,7 +537,7 @@ def _run_block(inp: _Inputs, width: int, dates_t: I64, days_t: I64, which: I64, 
     return _general_block(inp, width, dates_t, days_t, which, out)
 
 
-def _general_block(
+def _general_block(  # noqa: PLR0917 - private kernel step
     inp: _Inputs, width: int, dates_t: I64, days_t: I64, which: I64, out: _Out
 ) -> F64:
     table, disc, index, basis, ln1p = _rates(inp, days_t)
@@ -551,9 +557,7 @@ def _compute(inp: _Inputs, width: int, block: int) -> BatchSchedules:
     uniq, which = _distinct(inp.disbursed)
     dates, days = _calendar(uniq, inp.frequency, width)
     dates_t, days_t = np.ascontiguousarray(dates.T), np.ascontiguousarray(days.T)
-    out = _Out(
-        np.zeros((width, count)), np.zeros((width, count)), np.zeros((width, count))
-    )
+    out = _Out(np.zeros((width, count)), np.zeros((width, count)), np.zeros((width, count)))
     installment = np.zeros(count)
     codes = np.unique(inp.method)
     if len(codes) == 1:
@@ -569,16 +573,12 @@ def _compute(inp: _Inputs, width: int, block: int) -> BatchSchedules:
             part = sub.take(sel)
             if group is None:
                 target = out.part(sel)
-                installment[sel] = _run_block(
-                    part, width, dates_t, days_t, sub_which[sel], target
-                )
+                installment[sel] = _run_block(part, width, dates_t, days_t, sub_which[sel], target)
             else:
                 rows = group[sel]
                 shape = (width, len(rows))
                 target = _Out(np.zeros(shape), np.zeros(shape), np.zeros(shape))
-                installment[rows] = _run_block(
-                    part, width, dates_t, days_t, sub_which[sel], target
-                )
+                installment[rows] = _run_block(part, width, dates_t, days_t, sub_which[sel], target)
                 out.principal[:, rows] = target.principal
                 out.interest[:, rows] = target.interest
                 out.balance[:, rows] = target.balance
@@ -637,9 +637,11 @@ def schedules(
     >>> import numpy as np
     >>> s = schedules([5000, 1200], [0.35, 0.2], [12, 3], np.datetime64("2026-01-15"))
     >>> s.installment
-    array([489.11, 407.29])
-    >>> s.interest[1], s.due_date[1, :3]
-    (array([18.83, 11.32,  6.48,  0.  ,  0.  ,  0.  ,  0.  ,  0.  ,  0.  ,  0.  ,  0.  ,  0.  ]), array(['2026-02-15', '2026-03-15', '2026-04-15'], dtype='datetime64[D]'))
+    array([489.11, 412.31])
+    >>> s.interest[1, :3]
+    array([18.99, 11.52,  6.42])
+    >>> s.due_date[1, :3]
+    array(['2026-02-15', '2026-03-15', '2026-04-15'], dtype='datetime64[D]')
     """
     inp = _prepare(
         principal,

@@ -114,7 +114,9 @@ def _guess(p: _Problem, sel: I64, lo: F64, hi: F64) -> F64:
     return np.where(ok, y, 0.5 * (lo + hi))
 
 
-def _newton(p: _Problem, sel: I64, lo: F64, hi: F64, s_lo: F64, y: F64) -> tuple[F64, B]:
+def _newton(  # noqa: PLR0917 - private kernel
+    p: _Problem, sel: I64, lo: F64, hi: F64, s_lo: F64, y: F64
+) -> tuple[F64, B]:
     """Bracketed Newton on the rows ``sel``: the root in ``(lo, hi)``; ``s_lo`` the value's sign
     at ``lo``. Returns the roots and which rows converged."""
     root = y.copy()
@@ -171,10 +173,10 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
             value=str(d.dtype),
         )
     d = d.astype(np.int64)
-    first_bad("days", (d < 0).any(axis=1), d.min(axis=1), "must not be negative in row")
+    first_bad("days", np.asarray((d < 0).any(axis=1)), d.min(axis=1), "must not be negative in row")
     first_bad(
         "days",
-        (np.diff(d, axis=1) < 0).any(axis=1),
+        np.asarray((np.diff(d, axis=1) < 0).any(axis=1)),
         d[:, -1],
         "must not decrease along the row (pad with the last day)",
     )

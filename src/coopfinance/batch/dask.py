@@ -45,7 +45,7 @@ LONG_COLUMNS = (
 
 
 def _long_partition(part: Any, options: dict[str, Any]) -> Any:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     if len(part) == 0:
         return _meta()
@@ -64,7 +64,7 @@ def _long_partition(part: Any, options: dict[str, Any]) -> Any:
 
 
 def _meta() -> Any:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     return pd.DataFrame(
         {
@@ -96,7 +96,7 @@ def solve_rates(amounts: Any, days: Any = None, *, basis: int = 360) -> npt.NDAr
     """:func:`coopfinance.batch.solve_rates` over a Dask array chunked by rows (one chunk across
     the columns); failing rows raise :class:`~coopfinance.errors.BatchNoSolution` with their global
     indices."""
-    import dask.array as da
+    import dask.array as da  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     amounts = amounts.rechunk({1: -1})
     if days is None:
@@ -129,7 +129,7 @@ def portfolio_metrics(
     balance: Any, days_past_due: Any, *, thresholds: Sequence[int] = DEFAULT_THRESHOLDS
 ) -> PortfolioMetrics:
     """:func:`coopfinance.batch.portfolio_metrics` over Dask arrays chunked alike by account."""
-    import dask.array as da
+    import dask.array as da  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     days_past_due = days_past_due.rechunk(balance.chunks)
     width = 2 + len(tuple(thresholds))
