@@ -10,8 +10,10 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
+    │   ├── InvalidBatchInput               a bad entry in a batch (numpy) input array
     │   └── NoSolution                      flows that no rate makes worth zero
-    │       └── MultipleSolutions           flows that several rates do
+    │       ├── MultipleSolutions           flows that several rates do
+    │       └── BatchNoSolution             rows of a batch of flows that have no single rate
     ├── WrongType(TypeError)                a value of a type that is refused
     │   ├── FloatNotAllowed                 a float where money or a rate is expected
     │   └── CurrencyMismatch                arithmetic between amounts in different currencies
@@ -31,9 +33,11 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BatchNoSolution",
     "CoopFinanceError",
     "CurrencyMismatch",
     "FloatNotAllowed",
+    "InvalidBatchInput",
     "InvalidCalendar",
     "InvalidLoanTerms",
     "InvalidRate",
@@ -119,6 +123,46 @@ class MultipleSolutions(NoSolution):
     ) -> None:
         super().__init__(message, field=field, value=value)
         self.roots = roots
+
+
+class InvalidBatchInput(InvalidValue):
+    """A bad entry in an input array of :mod:`coopfinance.batch`; ``index`` is the first bad row.
+
+    ``index`` is ``None`` when the fault is not one row's (e.g. arrays of different lengths).
+    """
+
+    index: int | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        index: int | None = None,
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.index = index
+
+
+class BatchNoSolution(NoSolution):
+    """Rows of a batch of cash flows with no single rate in the searched range; ``rows`` lists them.
+
+    ``rows`` holds the indices (ascending) of the rows that have no rate, or several.
+    """
+
+    rows: tuple[int, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        rows: tuple[int, ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.rows = rows
 
 
 class WrongType(CoopFinanceError, TypeError):

@@ -1,0 +1,292 @@
+"""Cost-of-credit rates of N cash-flow rows at once: vectorized Newton, bracketed.
+
+For each row solve ``Σₖ cₖ·(1 + x)^(−tₖ) = 0`` with
+
+- TCEA (Peru, SBS): ``tₖ = dₖ/360``, ``dₖ`` days from the disbursement (``basis=360``);
+- periodic IRR: ``tₖ = k`` (``days=None``).
+
+As :func:`coopfinance.cost._solver.solve_power` does, the unknown is ``y = ln(1 + x)``, and terms
+are scaled by ``(1 + x)^τ`` (τ the first time when ``y ≥ 0``, the last when ``y < 0``) so nothing
+overflows between −99 % and 1,000,000 %. A row whose nonzero amounts change sign once has one root;
+Newton steps start from the mean-time guess and fall back to bisection whenever they leave the
+bracket. Rows with several sign changes are scanned on the exact solver's grid first: exactly one
+bracketed root is solved, none or several make the row fail. Rows that fail are never NaN: they are
+raised (:class:`~coopfinance.errors.BatchNoSolution` listing them) or masked (``on_failure="mask"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from coopfinance.batch._validate import first_bad
+from coopfinance.cost._solver import _GRID, HIGHEST_RATE, LOWEST_RATE
+from coopfinance.errors import BatchNoSolution, InvalidBatchInput
+
+__all__ = ["solve_rates"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+_Y_LO = float(np.log1p(float(LOWEST_RATE)))
+_Y_HI = float(np.log1p(float(HIGHEST_RATE)))
+_TOL = 1e-14
+
+
+class _Problem:
+    """The rows' amounts, times and the per-row factor tables for ``(1 + x)^(−gap)``."""
+
+    def __init__(self, amounts: F64, days: I64 | None, basis: float) -> None:
+        rows, cols = amounts.shape
+        self.c = amounts
+        if days is None:
+            gaps = np.ones((rows, cols), dtype=np.int64)
+            gaps[:, 0] = 0
+            self.t = np.broadcast_to(np.arange(cols, dtype=np.float64), (rows, cols))
+            self.scale = 1.0
+        else:
+            gaps = np.diff(days, axis=1, prepend=days[:, :1])
+            self.t = days / basis
+            self.scale = basis
+        self.values, self.gap_index = np.unique(gaps, return_inverse=True)
+        self.gap_index = self.gap_index.reshape(rows, cols)
+        self.ct = self.c * self.t
+        self.t0 = self.t[:, 0].copy()
+        self.tn = self.t[:, -1].copy()
+
+    def evaluate(self, sel: I64, y: F64) -> tuple[F64, F64]:
+        """Scaled value and slope (in ``y``) of the rows ``sel`` at ``y``."""
+        g = self.gap_index[sel]
+        pos = y >= 0
+        out_f = np.empty(len(sel))
+        out_d = np.empty(len(sel))
+        for side in (True, False):
+            part = np.flatnonzero(pos == side)
+            if not len(part):
+                continue
+            yy = y[part]
+            sign = -1.0 if side else 1.0
+            table = np.exp(sign * self.values[None, :] * (yy[:, None] / self.scale))
+            factors = np.take_along_axis(table, g[part], axis=1)
+            if side:
+                e = np.cumprod(factors, axis=1)
+                tau = self.t0[sel[part]]
+            else:
+                shifted = np.ones_like(factors)
+                shifted[:, :-1] = factors[:, 1:]
+                e = np.cumprod(shifted[:, ::-1], axis=1)[:, ::-1]
+                tau = self.tn[sel[part]]
+            rows = sel[part]
+            f = np.einsum("ij,ij->i", self.c[rows], e)
+            ct = np.einsum("ij,ij->i", self.ct[rows], e)
+            out_f[part] = f
+            out_d[part] = -(ct - tau * f)
+        return out_f, out_d
+
+
+def _sign_changes(c: F64) -> tuple[I64, npt.NDArray[np.int8]]:
+    """Sign changes among each row's nonzero amounts, and the sign of the first one."""
+    s = np.sign(c).astype(np.int8)
+    nz = s != 0
+    cols = np.arange(c.shape[1])
+    last = np.maximum.accumulate(np.where(nz, cols, -1), axis=1)
+    prev = np.full_like(last, -1)
+    prev[:, 1:] = last[:, :-1]
+    prev_sign = np.where(prev >= 0, np.take_along_axis(s, np.maximum(prev, 0), axis=1), 0)
+    changes = (nz & (prev_sign != 0) & (prev_sign != s)).sum(axis=1)
+    first = np.take_along_axis(s, np.argmax(nz, axis=1)[:, None], axis=1)[:, 0]
+    return changes.astype(np.int64), first
+
+
+def _guess(p: _Problem, sel: I64, lo: F64, hi: F64) -> F64:
+    c = p.c[sel]
+    t = p.t[sel]
+    pos = np.where(c > 0, c, 0.0)
+    neg = np.where(c < 0, -c, 0.0)
+    sp, sn = pos.sum(axis=1), neg.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dt = (pos * t).sum(axis=1) / sp - (neg * t).sum(axis=1) / sn
+        y = np.log(sp / sn) / dt
+    ok = np.isfinite(y) & (lo < y) & (y < hi)
+    return np.where(ok, y, 0.5 * (lo + hi))
+
+
+def _newton(  # noqa: PLR0917 - private kernel
+    p: _Problem, sel: I64, lo: F64, hi: F64, s_lo: F64, y: F64
+) -> tuple[F64, B]:
+    """Bracketed Newton on the rows ``sel``: the root in ``(lo, hi)``; ``s_lo`` the value's sign
+    at ``lo``. Returns the roots and which rows converged."""
+    root = y.copy()
+    done = np.zeros(len(sel), dtype=np.bool_)
+    act = np.arange(len(sel))
+    lo, hi, s_lo, y = lo.copy(), hi.copy(), s_lo.copy(), y.copy()
+    for _ in range(200):
+        if not len(act):
+            break
+        f, d = p.evaluate(sel[act], y)
+        zero = f == 0
+        same = np.sign(f) == s_lo
+        lo = np.where(same, y, lo)
+        hi = np.where(same | zero, hi, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            nxt = y - f / d
+        inside = np.isfinite(nxt) & (lo < nxt) & (nxt < hi)
+        nxt = np.where(inside, nxt, 0.5 * (lo + hi))
+        nxt = np.where(zero, y, nxt)
+        conv = zero | (inside & (np.abs(nxt - y) <= _TOL * (1.0 + np.abs(nxt))))
+        conv |= hi - lo <= 4e-16 * (1.0 + np.abs(y))
+        root[act[conv]] = nxt[conv]
+        done[act[conv]] = True
+        keep = ~conv
+        act, lo, hi, s_lo, y = act[keep], lo[keep], hi[keep], s_lo[keep], nxt[keep]
+    return root, done
+
+
+def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
+    c = np.asarray(amounts)
+    if c.ndim != 2 or c.dtype.kind not in "fiu":
+        raise InvalidBatchInput(
+            f"'amounts' must be a two-dimensional array of numbers, one row per loan "
+            f"(got shape {c.shape}, {c.dtype}).",
+            field="amounts",
+            value=c.shape,
+        )
+    c = c.astype(np.float64)
+    bad_rows = ~np.isfinite(c).all(axis=1)
+    first_bad("amounts", bad_rows, c[:, 0] if c.shape[1] else c, "must hold finite numbers in row")
+    if days is None:
+        return c, None
+    d = np.asarray(days)
+    if d.shape != c.shape:
+        raise InvalidBatchInput(
+            f"'days' must have the shape of 'amounts', {c.shape} (got {d.shape}).",
+            field="days",
+            value=d.shape,
+        )
+    if d.dtype.kind not in "iu":
+        raise InvalidBatchInput(
+            f"'days' must hold whole numbers of days (got an array of {d.dtype}).",
+            field="days",
+            value=str(d.dtype),
+        )
+    d = d.astype(np.int64)
+    first_bad("days", np.asarray((d < 0).any(axis=1)), d.min(axis=1), "must not be negative in row")
+    first_bad(
+        "days",
+        np.asarray((np.diff(d, axis=1) < 0).any(axis=1)),
+        d[:, -1],
+        "must not decrease along the row (pad with the last day)",
+    )
+    return c, d
+
+
+def solve_rates(
+    amounts: Any,
+    days: Any = None,
+    *,
+    basis: int = 360,
+    on_failure: Literal["raise", "mask"] = "raise",
+) -> F64 | np.ma.MaskedArray[Any, np.dtype[np.float64]]:
+    """The rate of each row of ``amounts`` (shape ``(N, m)``; pad short rows with zeros).
+
+    - ``days`` given (``(N, m)`` whole days from the first flow, not decreasing along a row):
+      the effective annual rate with ``Σ cₖ·(1 + x)^(−dₖ/basis) = 0``, Peru's TCEA for
+      ``basis=360`` (as :func:`coopfinance.cost.tcea_of`);
+    - ``days=None``: the periodic IRR, ``Σ cₖ·(1 + x)^(−k) = 0`` (as :func:`coopfinance.cost.irr`).
+
+    Rows with no rate, or several, between −99 % and 1,000,000 % raise
+    :class:`~coopfinance.errors.BatchNoSolution` (``rows`` lists them all); with
+    ``on_failure="mask"`` a ``numpy.ma.MaskedArray`` is returned with those rows masked.
+
+    >>> solve_rates([[-5000, 1758, 1758, 1758], [-1000, 1100, 0, 0]]).round(6)
+    array([0.027157, 0.1     ])
+    """
+    if on_failure not in ("raise", "mask"):
+        raise InvalidBatchInput(
+            f"'on_failure' must be 'raise' or 'mask' (got {on_failure!r}).",
+            field="on_failure",
+            value=on_failure,
+        )
+    c, d = _check(amounts, days)
+    rows = c.shape[0]
+    rates = np.zeros(rows)
+    failed = np.zeros(rows, dtype=np.bool_)
+    if rows and c.shape[1]:
+        _solve(c, d, float(basis), rates, failed)
+    else:
+        failed[:] = True
+    if on_failure == "mask":
+        return np.ma.MaskedArray(rates, mask=failed)
+    if failed.any():
+        bad = np.flatnonzero(failed)
+        shown = ", ".join(str(int(k)) for k in bad[:10])
+        more = f", … ({len(bad)} rows)" if len(bad) > 10 else ""
+        raise BatchNoSolution(
+            f"'amounts' rows {shown}{more} have no single rate between {LOWEST_RATE} and "
+            f"{HIGHEST_RATE} that makes their present value zero (got row {int(bad[0])}: "
+            f"{c[bad[0]].tolist()[:6]}).",
+            field="amounts",
+            rows=tuple(int(k) for k in bad),
+        )
+    return rates
+
+
+def _solve(c: F64, d: I64 | None, basis: float, rates: F64, failed: B) -> None:
+    p = _Problem(c, d, basis)
+    changes, first = _sign_changes(c)
+    total = c.sum(axis=1)
+    scale = np.abs(c).sum(axis=1)
+    sign0 = np.where(np.abs(total) <= 1e-12 * scale, 0.0, np.sign(total))
+    failed |= changes == 0
+    one = np.flatnonzero(changes == 1)
+    # rate 0 exactly
+    zero = one[sign0[one] == 0]
+    rates[zero] = 0.0
+    one = one[sign0[one] != 0]
+    positive = sign0[one] != first[one]
+    lo = np.where(positive, 0.0, _Y_LO)
+    hi = np.where(positive, _Y_HI, 0.0)
+    # the sign at lo: sign0 on the positive side; on the negative side the opposite of sign0,
+    # provided a root exists, which the far end's sign confirms
+    far = np.where(positive, hi, lo)
+    f_far, _ = p.evaluate(one, far)
+    has_root = np.sign(f_far) != sign0[one]
+    failed[one[~has_root]] = True
+    keep = has_root
+    one, lo, hi, positive = one[keep], lo[keep], hi[keep], positive[keep]
+    s_lo = np.where(positive, sign0[one], -sign0[one])
+    y0 = _guess(p, one, lo, hi)
+    root, done = _newton(p, one, lo, hi, s_lo, y0)
+    rates[one] = np.expm1(root)
+    failed[one[~done]] = True
+    many = np.flatnonzero(changes > 1)
+    if len(many):
+        _scan(p, many, sign0, rates, failed)
+
+
+def _scan(p: _Problem, sel: I64, sign0: F64, rates: F64, failed: B) -> None:
+    grid = np.array([_Y_LO, *(np.log1p(x) for x in _GRID if -0.99 < x < 10000), _Y_HI])
+    signs = np.empty((len(sel), len(grid)))
+    for k, y in enumerate(grid):
+        if y == 0.0:
+            signs[:, k] = sign0[sel]
+        else:
+            signs[:, k] = np.sign(p.evaluate(sel, np.full(len(sel), y))[0])
+    brackets = (signs[:, :-1] != 0) & (signs[:, 1:] != 0) & (signs[:, :-1] != signs[:, 1:])
+    zeros = signs == 0
+    count = brackets.sum(axis=1) + zeros.sum(axis=1)
+    failed[sel[count != 1]] = True
+    exact = (count == 1) & zeros.any(axis=1)
+    rates[sel[exact]] = np.expm1(grid[np.argmax(zeros[exact], axis=1)])
+    solve = np.flatnonzero((count == 1) & ~zeros.any(axis=1))
+    if not len(solve):
+        return
+    k = np.argmax(brackets[solve], axis=1)
+    lo, hi = grid[k], grid[k + 1]
+    s_lo = signs[solve, k]
+    root, done = _newton(p, sel[solve], lo, hi, s_lo, 0.5 * (lo + hi))
+    rates[sel[solve]] = np.expm1(root)
+    failed[sel[solve[~done]]] = True
