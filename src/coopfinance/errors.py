@@ -10,8 +10,10 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
-    │   └── NoSolution                      flows that no rate makes worth zero
-    │       └── MultipleSolutions           flows that several rates do
+    │   ├── NoSolution                      flows that no rate makes worth zero
+    │   │   └── MultipleSolutions           flows that several rates do
+    │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
+    │   └── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
     └── WrongType(TypeError)                a value of a type that is refused
         ├── FloatNotAllowed                 a float where money or a rate is expected
         └── CurrencyMismatch                arithmetic between amounts in different currencies
@@ -30,8 +32,10 @@ __all__ = [
     "CurrencyMismatch",
     "FloatNotAllowed",
     "InvalidCalendar",
+    "InvalidCurriculum",
     "InvalidLoanTerms",
     "InvalidRate",
+    "InvalidTrainingRecord",
     "InvalidValue",
     "MultipleSolutions",
     "NoSolution",
@@ -109,6 +113,32 @@ class MultipleSolutions(NoSolution):
     ) -> None:
         super().__init__(message, field=field, value=value)
         self.roots = roots
+
+
+class InvalidCurriculum(InvalidValue):
+    """Curriculum data that does not validate; ``source`` names the file and ``field`` the key path.
+
+    ``field`` is a path such as ``modules[2].sessions[0].minutes``; ``source`` is the file name (or
+    ``None`` for data given in memory).
+    """
+
+    source: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.source = source
+
+
+class InvalidTrainingRecord(InvalidValue):
+    """Training records that do not fit together: an unknown participant, session or module, a
+    score above the maximum, a duplicate id."""
 
 
 class WrongType(CoopFinanceError, TypeError):
