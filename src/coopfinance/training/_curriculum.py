@@ -387,7 +387,9 @@ class _Parser:
             raise self.fail(f"{path}.minutes", f"must be between {low} and {high}", value)
         return value
 
-    def texts(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> tuple[str, ...]:
+    def texts(
+        self, data: Mapping[str, Any], key: str, path: str, *, required: bool
+    ) -> tuple[str, ...]:
         value = data.get(key, [])
         p = f"{path}.{key}"
         if not isinstance(value, list):
@@ -464,7 +466,9 @@ class _Parser:
         used = sum(a.minutes for a in activities)
         if used > minutes:
             raise self.fail(
-                f"{path}.activities", f"must fit in the session's {minutes} minutes", f"{used} minutes"
+                f"{path}.activities",
+                f"must fit in the session's {minutes} minutes",
+                f"{used} minutes",
             )
         exercises = self.texts(data, "exercises", path, required=False)
         for k, name in enumerate(exercises):

@@ -299,7 +299,9 @@ class Step:
 
     def render(self, lang: str) -> str:
         """``text = value`` in ``lang``."""
-        return f"{self.text[_lang(lang)]} = {format_value(self.value, self.unit, self.places, lang)}"
+        return (
+            f"{self.text[_lang(lang)]} = {format_value(self.value, self.unit, self.places, lang)}"
+        )
 
 
 def replay(op: Op, operands: Sequence[Decimal]) -> Decimal:
@@ -543,4 +545,3 @@ class Exercise:
             ],
             "data": dict(self.data),
         }
-

@@ -165,6 +165,10 @@ def _fraction(value: Amount | None, field: str, draw: Callable[[], Decimal]) -> 
 
 
 # -- building the worked solution ---------------------------------------------------------------
+_Fmt: TypeAlias = tuple[Unit, int]
+"""How a step's value is written: its unit and decimals."""
+
+
 class _Work:
     """Steps computed by :func:`replay` from earlier steps, so the chain always adds up."""
 
@@ -174,8 +178,18 @@ class _Work:
     def value(self, ref: int) -> Decimal:
         return self.steps[ref].value
 
-    def _add(self, op: Op, args: tuple[int | Decimal, ...], value: Decimal, unit: Unit,
-             places: int, es: str, en: str, source: str | None = None) -> int:  # fmt: skip
+    def _add(
+        self,
+        *,
+        op: Op,
+        args: tuple[int | Decimal, ...],
+        value: Decimal,
+        unit: Unit,
+        places: int,
+        es: str,
+        en: str,
+        source: str | None = None,
+    ) -> int:
         self.steps.append(
             Step(
                 op=op,
@@ -189,18 +203,35 @@ class _Work:
         )
         return len(self.steps) - 1
 
-    def given(self, value: Decimal, unit: Unit, places: int, es: str, en: str) -> int:
-        return self._add(Op.GIVEN, (value,), value, unit, places, es, en)
+    def given(self, value: Decimal, fmt: _Fmt, es: str, en: str) -> int:
+        """A number from the question."""
+        unit, places = fmt
+        return self._add(
+            op=Op.GIVEN, args=(value,), value=value, unit=unit, places=places, es=es, en=en
+        )
 
-    def calc(self, op: Op, args: Iterable[int | Decimal], unit: Unit, places: int, es: str,
-             en: str) -> int:  # fmt: skip
+    def calc(self, op: Op, args: Iterable[int | Decimal], fmt: _Fmt, es: str, en: str) -> int:
+        """A step computed from earlier steps (``int``) and literals (``Decimal``)."""
         a = tuple(args)
         operands = [self.value(x) if isinstance(x, int) else x for x in a]
-        return self._add(op, a, replay(op, operands), unit, places, es, en)
+        unit, places = fmt
+        return self._add(
+            op=op, args=a, value=replay(op, operands), unit=unit, places=places, es=es, en=en
+        )
 
-    def library(self, value: Decimal, unit: Unit, places: int, es: str, en: str,
-                source: str) -> int:  # fmt: skip
-        return self._add(Op.LIBRARY, (), value, unit, places, es, en, source)
+    def library(self, value: Decimal, fmt: _Fmt, es: str, en: str, source: str) -> int:
+        """A value computed by the library function ``source``."""
+        unit, places = fmt
+        return self._add(
+            op=Op.LIBRARY,
+            args=(),
+            value=value,
+            unit=unit,
+            places=places,
+            es=es,
+            en=en,
+            source=source,
+        )
 
 
 def _exercise(
@@ -228,9 +259,7 @@ def _exercise(
         rng.shuffle(kept)
     else:
         kept = []
-    choices = [
-        Choice(label=chr(ord("A") + k), value=v, mistake=m) for k, (v, m) in enumerate(kept)
-    ]
+    choices = [Choice(label=chr(ord("A") + k), value=v, mistake=m) for k, (v, m) in enumerate(kept)]
     return Exercise(
         generator=name,
         topic=topic,
@@ -258,12 +287,18 @@ def _lit(x: Decimal) -> str:
     return format_value(x, Unit.LITRES, 0)
 
 
-def _rate_chain(w: _Work, annual: Decimal, exponent: int | Decimal, es_exp: str, en_exp: str) -> int:
+def _rate_chain(
+    w: _Work, annual: Decimal, exponent: int | Decimal, es_exp: str, en_exp: str
+) -> int:
     """Steps ``1 + TEA``, ``(1 + TEA)^exponent``, ``− 1``; returns the rate's step."""
-    s_tea = w.given(annual, Unit.NUMBER, 4, f"TEA ({_pct(annual)} ÷ 100)", f"TEA ({_pct(annual)} ÷ 100)")
-    s1 = w.calc(Op.ADD, (s_tea, Decimal(1)), Unit.NUMBER, 4, "1 + TEA", "1 + TEA")
-    s2 = w.calc(Op.POW, (s1, exponent), Unit.NUMBER, 6, f"(1 + TEA)^{es_exp}", f"(1 + TEA)^{en_exp}")
-    return w.calc(Op.SUB, (s2, Decimal(1)), Unit.NUMBER, 6, "menos 1", "minus 1")
+    s_tea = w.given(
+        annual, (Unit.NUMBER, 4), f"TEA ({_pct(annual)} ÷ 100)", f"TEA ({_pct(annual)} ÷ 100)"
+    )
+    s1 = w.calc(Op.ADD, (s_tea, Decimal(1)), (Unit.NUMBER, 4), "1 + TEA", "1 + TEA")
+    s2 = w.calc(
+        Op.POW, (s1, exponent), (Unit.NUMBER, 6), f"(1 + TEA)^{es_exp}", f"(1 + TEA)^{en_exp}"
+    )
+    return w.calc(Op.SUB, (s2, Decimal(1)), (Unit.NUMBER, 6), "menos 1", "minus 1")
 
 
 # == credit =========================================================================================
@@ -274,15 +309,17 @@ def tea_to_tem(rng: RandomSource = None, *, tea: Amount | None = None) -> Exerci
     Distractor: TEA ÷ 12.
     """
     d = _Draw(rng, "tea_to_tem")
-    r = _positive(_fraction(tea, "tea", lambda: d.decimal("0.10", "0.60", "0.005", field="tea")), "tea")
+    r = _positive(
+        _fraction(tea, "tea", lambda: d.decimal("0.10", "0.60", "0.005", field="tea")), "tea"
+    )
     tem = Rate.effective_annual(r).to_effective_periodic(Frequency.MONTHLY).value
     answer = _q(tem * _HUNDRED, 2)
     w = _Work()
     with decimal.localcontext(CONTEXT):
         twelfth = Decimal(1) / Decimal(12)
     s = _rate_chain(w, r, twelfth, "(1/12)", "(1/12)")
-    s = w.calc(Op.MUL, (s, _HUNDRED), Unit.PERCENT, 4, "TEM en %", "TEM in %")
-    w.calc(Op.ROUND, (s, Decimal(2)), Unit.PERCENT, 2, "TEM, a 2 decimales", "TEM, to 2 decimals")
+    s = w.calc(Op.MUL, (s, _HUNDRED), (Unit.PERCENT, 4), "TEM en %", "TEM in %")
+    w.calc(Op.ROUND, (s, Decimal(2)), (Unit.PERCENT, 2), "TEM, a 2 decimales", "TEM, to 2 decimals")
     return _exercise(
         "tea_to_tem",
         Topic.CREDIT,
@@ -307,16 +344,20 @@ def tem_to_tea(rng: RandomSource = None, *, tem: Amount | None = None) -> Exerci
     Library: ``Rate.effective_monthly(tem).to_effective_annual()``. Distractor: TEM × 12.
     """
     d = _Draw(rng, "tem_to_tea")
-    m = _positive(_fraction(tem, "tem", lambda: d.decimal("0.01", "0.05", "0.0005", field="tem")), "tem")
+    m = _positive(
+        _fraction(tem, "tem", lambda: d.decimal("0.01", "0.05", "0.0005", field="tem")), "tem"
+    )
     tea = Rate.effective_monthly(m).to_effective_annual().value
     answer = _q(tea * _HUNDRED, 2)
     w = _Work()
-    s0 = w.given(m, Unit.NUMBER, 4, f"TEM ({_pct(m)} ÷ 100)", f"TEM ({_pct(m)} ÷ 100)")
-    s1 = w.calc(Op.ADD, (s0, Decimal(1)), Unit.NUMBER, 4, "1 + TEM", "1 + TEM")
-    s2 = w.calc(Op.POW, (s1, Decimal(12)), Unit.NUMBER, 6, "(1 + TEM)^12", "(1 + TEM)^12")
-    s3 = w.calc(Op.SUB, (s2, Decimal(1)), Unit.NUMBER, 6, "menos 1", "minus 1")
-    s4 = w.calc(Op.MUL, (s3, _HUNDRED), Unit.PERCENT, 4, "TEA en %", "TEA in %")
-    w.calc(Op.ROUND, (s4, Decimal(2)), Unit.PERCENT, 2, "TEA, a 2 decimales", "TEA, to 2 decimals")
+    s0 = w.given(m, (Unit.NUMBER, 4), f"TEM ({_pct(m)} ÷ 100)", f"TEM ({_pct(m)} ÷ 100)")
+    s1 = w.calc(Op.ADD, (s0, Decimal(1)), (Unit.NUMBER, 4), "1 + TEM", "1 + TEM")
+    s2 = w.calc(Op.POW, (s1, Decimal(12)), (Unit.NUMBER, 6), "(1 + TEM)^12", "(1 + TEM)^12")
+    s3 = w.calc(Op.SUB, (s2, Decimal(1)), (Unit.NUMBER, 6), "menos 1", "minus 1")
+    s4 = w.calc(Op.MUL, (s3, _HUNDRED), (Unit.PERCENT, 4), "TEA en %", "TEA in %")
+    w.calc(
+        Op.ROUND, (s4, Decimal(2)), (Unit.PERCENT, 2), "TEA, a 2 decimales", "TEA, to 2 decimals"
+    )
     return _exercise(
         "tem_to_tea",
         Topic.CREDIT,
@@ -370,50 +411,89 @@ def flat_offer_tcea(
     """
     d = _Draw(rng, "flat_offer_tcea")
     p = _positive(
-        _amount(principal, "principal", lambda: d.decimal("1000", "10000", "500", field="principal")),
+        _amount(
+            principal, "principal", lambda: d.decimal("1000", "10000", "500", field="principal")
+        ),
         "principal",
     )
     f = _positive(
-        _fraction(flat_rate, "flat_rate", lambda: d.decimal("0.015", "0.04", "0.001", field="flat_rate")),
+        _fraction(
+            flat_rate, "flat_rate", lambda: d.decimal("0.015", "0.04", "0.001", field="flat_rate")
+        ),
         "flat_rate",
     )
     n = months if months is not None else d.pick((6, 12, 18, 24), field="months")
     ins = _nonneg(
-        _fraction(insurance, "insurance",
-                  lambda: d.pick((Decimal("0.000675"), Decimal("0.001")), field="insurance")),
+        _fraction(
+            insurance,
+            "insurance",
+            lambda: d.pick((Decimal("0.000675"), Decimal("0.001")), field="insurance"),
+        ),
         "insurance",
-    )  # fmt: skip
+    )
     start = _date(d, disbursed)
     charges = [Charge(kind="insurance", value=ins, basis=ChargeBasis.ORIGINAL)] if ins else []
-    terms = LoanTerms(principal=p, rate=Rate.flat(f), installments=n, disbursed=start, charges=charges)
+    terms = LoanTerms(
+        principal=p, rate=Rate.flat(f), installments=n, disbursed=start, charges=charges
+    )
     schedule = terms.schedule()
     tcea = tcea_of(schedule)
     answer = _q(tcea * _HUNDRED, 2)
     w = _Work()
-    s_p = w.given(p, Unit.SOLES, 2, "Préstamo", "Loan")
-    s_f = w.given(f, Unit.NUMBER, 4, f"Tasa flat mensual ({_pct(f)} ÷ 100)", f"Flat monthly rate ({_pct(f)} ÷ 100)")
-    s_i = w.calc(Op.MUL, (s_p, s_f), Unit.SOLES, 2, "Interés de cada mes: préstamo × tasa flat",
-                 "Interest each month: loan × flat rate")  # fmt: skip
-    s_t = w.calc(Op.MUL, (s_i, Decimal(n)), Unit.SOLES, 2, f"Interés de los {n} meses",
-                 f"Interest over the {n} months")  # fmt: skip
-    s_all = w.calc(Op.ADD, (s_p, s_t), Unit.SOLES, 2, "Préstamo + interés", "Loan + interest")
-    s_c = w.calc(Op.DIV, (s_all, Decimal(n)), Unit.SOLES, 2, f"Cuota sin seguro (÷ {n})",
-                 f"Installment without insurance (÷ {n})")  # fmt: skip
+    s_p = w.given(p, (Unit.SOLES, 2), "Préstamo", "Loan")
+    s_f = w.given(
+        f,
+        (Unit.NUMBER, 4),
+        f"Tasa flat mensual ({_pct(f)} ÷ 100)",
+        f"Flat monthly rate ({_pct(f)} ÷ 100)",
+    )
+    s_i = w.calc(
+        Op.MUL,
+        (s_p, s_f),
+        (Unit.SOLES, 2),
+        "Interés de cada mes: préstamo × tasa flat",
+        "Interest each month: loan × flat rate",
+    )
+    s_t = w.calc(
+        Op.MUL,
+        (s_i, Decimal(n)),
+        (Unit.SOLES, 2),
+        f"Interés de los {n} meses",
+        f"Interest over the {n} months",
+    )
+    s_all = w.calc(Op.ADD, (s_p, s_t), (Unit.SOLES, 2), "Préstamo + interés", "Loan + interest")
+    s_c = w.calc(
+        Op.DIV,
+        (s_all, Decimal(n)),
+        (Unit.SOLES, 2),
+        f"Cuota sin seguro (÷ {n})",
+        f"Installment without insurance (÷ {n})",
+    )
     if ins:
-        s_ir = w.given(ins, Unit.NUMBER, 6, f"Seguro mensual ({_pct(ins, 4)} ÷ 100)",
-                       f"Monthly insurance ({_pct(ins, 4)} ÷ 100)")  # fmt: skip
-        s_is = w.calc(Op.MUL, (s_p, s_ir), Unit.SOLES, 2, "Seguro de cada mes: préstamo × seguro",
-                      "Insurance each month: loan × insurance rate")  # fmt: skip
-        w.calc(Op.ADD, (s_c, s_is), Unit.SOLES, 2, "Pago de cada mes", "Payment each month")
+        s_ir = w.given(
+            ins,
+            (Unit.NUMBER, 6),
+            f"Seguro mensual ({_pct(ins, 4)} ÷ 100)",
+            f"Monthly insurance ({_pct(ins, 4)} ÷ 100)",
+        )
+        s_is = w.calc(
+            Op.MUL,
+            (s_p, s_ir),
+            (Unit.SOLES, 2),
+            "Seguro de cada mes: préstamo × seguro",
+            "Insurance each month: loan × insurance rate",
+        )
+        w.calc(Op.ADD, (s_c, s_is), (Unit.SOLES, 2), "Pago de cada mes", "Payment each month")
     s_x = w.library(
         tcea * _HUNDRED,
-        Unit.PERCENT,
-        4,
+        (Unit.PERCENT, 4),
         f"TCEA: la tasa anual que iguala los {n} pagos con los {_m(p)} recibidos",
         f"TCEA: the annual rate at which the {n} payments are worth the {_m(p)} received",
         source="coopfinance.cost.tcea_of",
     )
-    w.calc(Op.ROUND, (s_x, Decimal(2)), Unit.PERCENT, 2, "TCEA, a 2 decimales", "TCEA, to 2 decimals")
+    w.calc(
+        Op.ROUND, (s_x, Decimal(2)), (Unit.PERCENT, 2), "TCEA, a 2 decimales", "TCEA, to 2 decimals"
+    )
     no_insurance = _q(tcea_of(schedule, include=["fees"]) * _HUNDRED, 2)
     declining = _q(((1 + f) ** 12 - 1) * _HUNDRED, 2)
     ins_es = f" y seguro de {_pct(ins, 4)} mensual sobre el monto" if ins else ""
@@ -480,26 +560,43 @@ def _pick_row(d: _Draw, schedule: Schedule, row: int | None) -> Installment:
 
 def _interest_steps(w: _Work, terms: LoanTerms, r: Installment) -> int:
     """Steps from the opening balance to the row's interest; returns the interest step."""
-    s_b = w.given(r.opening_balance, Unit.SOLES, 2, "Saldo al inicio del período",
-                  "Balance at the start of the period")  # fmt: skip
+    s_b = w.given(
+        r.opening_balance,
+        (Unit.SOLES, 2),
+        "Saldo al inicio del período",
+        "Balance at the start of the period",
+    )
     rate = terms.rate
     if rate.kind is RateKind.EFFECTIVE_ANNUAL and terms.day_count is DayCount.ACT_360:
-        s_d = w.given(Decimal(r.days), Unit.NUMBER, 0, "Días del período", "Days in the period")
-        s_tau = w.calc(Op.DIV, (s_d, Decimal(360)), Unit.NUMBER, 6, "Días ÷ 360", "Days ÷ 360")
+        s_d = w.given(Decimal(r.days), (Unit.NUMBER, 0), "Días del período", "Days in the period")
+        s_tau = w.calc(Op.DIV, (s_d, Decimal(360)), (Unit.NUMBER, 6), "Días ÷ 360", "Days ÷ 360")
         s_i = _rate_chain(w, rate.value, s_tau, "(días/360)", "(days/360)")
     else:
-        tau = terms.day_count.year_fraction(
-            _previous_date(terms, r), r.due_date, terms.frequency
+        tau = terms.day_count.year_fraction(_previous_date(r), r.due_date, terms.frequency)
+        s_i = w.library(
+            rate.period_rate(tau),
+            (Unit.NUMBER, 6),
+            "Tasa del período",
+            "Rate for the period",
+            source="coopfinance.Rate.period_rate",
         )
-        s_i = w.library(rate.period_rate(tau), Unit.NUMBER, 6, "Tasa del período",
-                        "Rate for the period", source="coopfinance.Rate.period_rate")  # fmt: skip
-    s_x = w.calc(Op.MUL, (s_b, s_i), Unit.SOLES, 4, "Saldo × tasa del período",
-                 "Balance × rate for the period")  # fmt: skip
-    return w.calc(Op.ROUND, (s_x, Decimal(_CENT)), Unit.SOLES, 2, "Interés, al céntimo",
-                  "Interest, to the cent")  # fmt: skip
+    s_x = w.calc(
+        Op.MUL,
+        (s_b, s_i),
+        (Unit.SOLES, 4),
+        "Saldo × tasa del período",
+        "Balance × rate for the period",
+    )
+    return w.calc(
+        Op.ROUND,
+        (s_x, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Interés, al céntimo",
+        "Interest, to the cent",
+    )
 
 
-def _previous_date(terms: LoanTerms, r: Installment) -> dt.date:
+def _previous_date(r: Installment) -> dt.date:
     return r.due_date - dt.timedelta(days=r.days)
 
 
@@ -525,10 +622,14 @@ def cronograma_interest(
     w = _Work()
     _interest_steps(w, t, r)
     rate_es, rate_en = _rate_words(t)
-    period_rate = t.rate.period_rate(t.day_count.year_fraction(_previous_date(t, r), r.due_date, t.frequency))
+    period_rate = t.rate.period_rate(
+        t.day_count.year_fraction(_previous_date(r), r.due_date, t.frequency)
+    )
     distractors = [(Mistake.INTEREST_ON_ORIGINAL, _q(schedule.principal * period_rate, 2))]
     if t.rate.kind is RateKind.EFFECTIVE_ANNUAL:
-        distractors.append((Mistake.TEA_DIVIDED_BY_12, _q(r.opening_balance * t.rate.value / 12, 2)))
+        distractors.append(
+            (Mistake.TEA_DIVIDED_BY_12, _q(r.opening_balance * t.rate.value / 12, 2))
+        )
     return _exercise(
         "cronograma_interest",
         Topic.CREDIT,
@@ -547,8 +648,13 @@ def cronograma_interest(
         places=2,
         tolerance=Decimal("0.01"),
         distractors=distractors,
-        data={"principal": schedule.principal, "rate": t.rate, "row": r.number,
-              "opening_balance": r.opening_balance, "days": r.days},  # fmt: skip
+        data={
+            "principal": schedule.principal,
+            "rate": t.rate,
+            "row": r.number,
+            "opening_balance": r.opening_balance,
+            "days": r.days,
+        },
     )
 
 
@@ -566,12 +672,21 @@ def cronograma_principal(
     r = _pick_row(d, schedule, row)
     cuota = r.principal + r.interest
     w = _Work()
-    s_c = w.given(cuota, Unit.SOLES, 2, "Cuota (capital + interés)", "Installment (principal + interest)")
+    s_c = w.given(
+        cuota, (Unit.SOLES, 2), "Cuota (capital + interés)", "Installment (principal + interest)"
+    )
     s_int = _interest_steps(w, t, r)
-    w.calc(Op.SUB, (s_c, s_int), Unit.SOLES, 2, "Capital (amortización): cuota − interés",
-           "Principal: installment − interest")  # fmt: skip
+    w.calc(
+        Op.SUB,
+        (s_c, s_int),
+        (Unit.SOLES, 2),
+        "Capital (amortización): cuota − interés",
+        "Principal: installment − interest",
+    )
     rate_es, rate_en = _rate_words(t)
-    period_rate = t.rate.period_rate(t.day_count.year_fraction(_previous_date(t, r), r.due_date, t.frequency))
+    period_rate = t.rate.period_rate(
+        t.day_count.year_fraction(_previous_date(r), r.due_date, t.frequency)
+    )
     distractors = [
         (Mistake.INTEREST_PRINCIPAL_SWAPPED, r.interest),
         (Mistake.INTEREST_ON_ORIGINAL, cuota - _q(schedule.principal * period_rate, 2)),
@@ -599,8 +714,14 @@ def cronograma_principal(
         places=2,
         tolerance=Decimal("0.01"),
         distractors=distractors,
-        data={"principal": schedule.principal, "rate": t.rate, "row": r.number,
-              "installment": cuota, "opening_balance": r.opening_balance, "days": r.days},  # fmt: skip
+        data={
+            "principal": schedule.principal,
+            "rate": t.rate,
+            "row": r.number,
+            "installment": cuota,
+            "opening_balance": r.opening_balance,
+            "days": r.days,
+        },
     )
 
 
@@ -619,10 +740,14 @@ def flat_vs_declining(
     """
     d = _Draw(rng, "flat_vs_declining")
     p = _positive(
-        _amount(principal, "principal", lambda: d.decimal("1000", "8000", "500", field="principal")),
+        _amount(
+            principal, "principal", lambda: d.decimal("1000", "8000", "500", field="principal")
+        ),
         "principal",
     )
-    f = _positive(_fraction(rate, "rate", lambda: d.decimal("0.015", "0.04", "0.005", field="rate")), "rate")
+    f = _positive(
+        _fraction(rate, "rate", lambda: d.decimal("0.015", "0.04", "0.005", field="rate")), "rate"
+    )
     n = months if months is not None else d.pick((6, 12, 18), field="months")
     start = dt.date(2026, 1, 15)
     flat = LoanTerms(principal=p, rate=Rate.flat(f), installments=n, disbursed=start).schedule()
@@ -635,17 +760,30 @@ def flat_vs_declining(
     ).schedule()
     answer = flat.total_interest - level.total_interest
     w = _Work()
-    s_p = w.given(p, Unit.SOLES, 2, "Préstamo", "Loan")
-    s_f = w.given(f, Unit.NUMBER, 4, f"Tasa ({_pct(f)} ÷ 100)", f"Rate ({_pct(f)} ÷ 100)")
-    s_a = w.calc(Op.MUL, (s_p, s_f), Unit.SOLES, 2, "A (flat): interés de cada mes = préstamo × tasa",
-                 "A (flat): interest each month = loan × rate")  # fmt: skip
-    s_at = w.calc(Op.MUL, (s_a, Decimal(n)), Unit.SOLES, 2, f"A: interés de {n} meses",
-                  f"A: interest over {n} months")  # fmt: skip
-    s_b = w.library(level.total_interest, Unit.SOLES, 2,
-                    "B (sobre el saldo): suma de la columna interés del cronograma",
-                    "B (on the balance): sum of the schedule's interest column",
-                    source="coopfinance.LoanTerms.schedule().total_interest")  # fmt: skip
-    w.calc(Op.SUB, (s_at, s_b), Unit.SOLES, 2, "Diferencia: A − B", "Difference: A − B")
+    s_p = w.given(p, (Unit.SOLES, 2), "Préstamo", "Loan")
+    s_f = w.given(f, (Unit.NUMBER, 4), f"Tasa ({_pct(f)} ÷ 100)", f"Rate ({_pct(f)} ÷ 100)")
+    s_a = w.calc(
+        Op.MUL,
+        (s_p, s_f),
+        (Unit.SOLES, 2),
+        "A (flat): interés de cada mes = préstamo × tasa",
+        "A (flat): interest each month = loan × rate",
+    )
+    s_at = w.calc(
+        Op.MUL,
+        (s_a, Decimal(n)),
+        (Unit.SOLES, 2),
+        f"A: interés de {n} meses",
+        f"A: interest over {n} months",
+    )
+    s_b = w.library(
+        level.total_interest,
+        (Unit.SOLES, 2),
+        "B (sobre el saldo): suma de la columna interés del cronograma",
+        "B (on the balance): sum of the schedule's interest column",
+        source="coopfinance.LoanTerms.schedule().total_interest",
+    )
+    w.calc(Op.SUB, (s_at, s_b), (Unit.SOLES, 2), "Diferencia: A − B", "Difference: A − B")
     return _exercise(
         "flat_vs_declining",
         Topic.CREDIT,
@@ -669,17 +807,26 @@ def flat_vs_declining(
 
 # == milk ===========================================================================================
 def _milk_inputs(d: _Draw, litres: Amount | None, price: Amount | None) -> tuple[Decimal, Decimal]:
-    lt = _positive(_amount(litres, "litres", lambda: d.decimal("300", "2000", "10", field="litres")), "litres")
-    pr = _positive(_amount(price, "price", lambda: d.decimal("0.95", "1.75", "0.01", field="price")), "price")
+    lt = _positive(
+        _amount(litres, "litres", lambda: d.decimal("300", "2000", "10", field="litres")), "litres"
+    )
+    pr = _positive(
+        _amount(price, "price", lambda: d.decimal("0.95", "1.75", "0.01", field="price")), "price"
+    )
     return lt, pr
 
 
 def _gross_steps(w: _Work, litres: Decimal, price: Decimal) -> int:
-    s_l = w.given(litres, Unit.LITRES, 0, "Litros entregados", "Litres delivered")
-    s_p = w.given(price, Unit.SOLES, 2, "Precio por litro", "Price per litre")
-    s_g = w.calc(Op.MUL, (s_l, s_p), Unit.SOLES, 4, "Litros × precio", "Litres × price")
-    return w.calc(Op.ROUND, (s_g, Decimal(_CENT)), Unit.SOLES, 2, "Bruto de la quincena",
-                  "Gross for the fortnight")  # fmt: skip
+    s_l = w.given(litres, (Unit.LITRES, 0), "Litros entregados", "Litres delivered")
+    s_p = w.given(price, (Unit.SOLES, 2), "Precio por litro", "Price per litre")
+    s_g = w.calc(Op.MUL, (s_l, s_p), (Unit.SOLES, 4), "Litros × precio", "Litres × price")
+    return w.calc(
+        Op.ROUND,
+        (s_g, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Bruto de la quincena",
+        "Gross for the fortnight",
+    )
 
 
 def _gross(litres: Decimal, price: Decimal) -> Decimal:
@@ -731,18 +878,25 @@ def installment_share(
     gross = _gross(lt, pr)
     top = int(gross * Decimal("0.45") / 5)
     inst = _positive(
-        _amount(installment, "installment",
-                lambda: Decimal(5 * d.integer(4, max(top, 5), field="installment"))),
+        _amount(
+            installment,
+            "installment",
+            lambda: Decimal(5 * d.integer(4, max(top, 5), field="installment")),
+        ),
         "installment",
-    )  # fmt: skip
+    )
     w = _Work()
     s_g = _gross_steps(w, lt, pr)
-    s_c = w.given(inst, Unit.SOLES, 2, "Cuota del préstamo", "Loan installment")
-    s_r = w.calc(Op.DIV, (s_c, s_g), Unit.NUMBER, 6, "Cuota ÷ bruto", "Installment ÷ gross")
-    s_x = w.calc(Op.MUL, (s_r, _HUNDRED), Unit.PERCENT, 4, "× 100", "× 100")
-    w.calc(Op.ROUND, (s_x, Decimal(2)), Unit.PERCENT, 2,
-           "Parte de la cuota (la regla: no más de 30 %)",
-           "Share of the installment (the rule: no more than 30 %)")  # fmt: skip
+    s_c = w.given(inst, (Unit.SOLES, 2), "Cuota del préstamo", "Loan installment")
+    s_r = w.calc(Op.DIV, (s_c, s_g), (Unit.NUMBER, 6), "Cuota ÷ bruto", "Installment ÷ gross")
+    s_x = w.calc(Op.MUL, (s_r, _HUNDRED), (Unit.PERCENT, 4), "× 100", "× 100")
+    w.calc(
+        Op.ROUND,
+        (s_x, Decimal(2)),
+        (Unit.PERCENT, 2),
+        "Parte de la cuota (la regla: no más de 30 %)",
+        "Share of the installment (the rule: no more than 30 %)",
+    )
     with decimal.localcontext(CONTEXT):
         answer = _q(inst / gross * _HUNDRED, 2)
         net = gross - inst
@@ -785,16 +939,22 @@ def settlement_net(
     lt, pr = _milk_inputs(d, litres, price)
     gross = _gross(lt, pr)
     svc = _nonneg(
-        _amount(service_per_litre, "service_per_litre",
-                lambda: d.decimal("0.03", "0.15", "0.01", field="service_per_litre")),
+        _amount(
+            service_per_litre,
+            "service_per_litre",
+            lambda: d.decimal("0.03", "0.15", "0.01", field="service_per_litre"),
+        ),
         "service_per_litre",
-    )  # fmt: skip
+    )
     top = int(gross * Decimal("0.30") / 5)
     inst = _nonneg(
-        _amount(installment, "installment",
-                lambda: Decimal(5 * d.integer(2, max(top, 2), field="installment"))),
+        _amount(
+            installment,
+            "installment",
+            lambda: Decimal(5 * d.integer(2, max(top, 2), field="installment")),
+        ),
         "installment",
-    )  # fmt: skip
+    )
     sav = _nonneg(
         _amount(savings, "savings", lambda: d.decimal("10", "50", "5", field="savings")), "savings"
     )
@@ -802,15 +962,22 @@ def settlement_net(
     answer = gross - service - inst - sav
     w = _Work()
     s_g = _gross_steps(w, lt, pr)
-    s_sv = w.given(svc, Unit.SOLES, 2, "Cobro por servicio por litro", "Service charge per litre")
-    s_sx = w.calc(Op.MUL, (0, s_sv), Unit.SOLES, 4, "Litros × cobro por litro",
-                  "Litres × charge per litre")  # fmt: skip
-    s_s = w.calc(Op.ROUND, (s_sx, Decimal(_CENT)), Unit.SOLES, 2, "Cobro por servicio",
-                 "Service charge")  # fmt: skip
-    s_c = w.given(inst, Unit.SOLES, 2, "Cuota del préstamo", "Loan installment")
-    s_a = w.given(sav, Unit.SOLES, 2, "Ahorro", "Savings")
-    w.calc(Op.SUB, (s_g, s_s, s_c, s_a), Unit.SOLES, 2, "Neto: bruto − servicio − cuota − ahorro",
-           "Net: gross − service − installment − savings")  # fmt: skip
+    s_sv = w.given(svc, (Unit.SOLES, 2), "Cobro por servicio por litro", "Service charge per litre")
+    s_sx = w.calc(
+        Op.MUL, (0, s_sv), (Unit.SOLES, 4), "Litros × cobro por litro", "Litres × charge per litre"
+    )
+    s_s = w.calc(
+        Op.ROUND, (s_sx, Decimal(_CENT)), (Unit.SOLES, 2), "Cobro por servicio", "Service charge"
+    )
+    s_c = w.given(inst, (Unit.SOLES, 2), "Cuota del préstamo", "Loan installment")
+    s_a = w.given(sav, (Unit.SOLES, 2), "Ahorro", "Savings")
+    w.calc(
+        Op.SUB,
+        (s_g, s_s, s_c, s_a),
+        (Unit.SOLES, 2),
+        "Neto: bruto − servicio − cuota − ahorro",
+        "Net: gross − service − installment − savings",
+    )
     return _exercise(
         "settlement_net",
         Topic.MILK,
@@ -832,8 +999,13 @@ def settlement_net(
             (Mistake.FORGOT_SERVICE_CHARGE, answer + service),
             (Mistake.SERVICE_CHARGE_ONCE, answer + service - svc),
         ],
-        data={"litres": lt, "price": pr, "service_per_litre": svc, "installment": inst,
-              "savings": sav},  # fmt: skip
+        data={
+            "litres": lt,
+            "price": pr,
+            "service_per_litre": svc,
+            "installment": inst,
+            "savings": sav,
+        },
     )
 
 
@@ -850,11 +1022,15 @@ def savings_goal(
     to the céntimo. Library: the TEM from ``Rate.to_effective_periodic``. Distractor: goal ÷ n.
     """
     d = _Draw(rng, "savings_goal")
-    g = _positive(_amount(goal, "goal", lambda: d.decimal("500", "5000", "100", field="goal")), "goal")
+    g = _positive(
+        _amount(goal, "goal", lambda: d.decimal("500", "5000", "100", field="goal")), "goal"
+    )
     n = months if months is not None else d.pick((6, 12, 18, 24), field="months")
     if n < 1:
         raise InvalidValue(f"'months' must be at least 1 (got {n}).", field="months", value=n)
-    r = _nonneg(_fraction(tea, "tea", lambda: d.decimal("0.01", "0.06", "0.005", field="tea")), "tea")
+    r = _nonneg(
+        _fraction(tea, "tea", lambda: d.decimal("0.01", "0.06", "0.005", field="tea")), "tea"
+    )
     if r == 0:
         raise InvalidValue(
             "'tea' must be positive for a savings-goal exercise (got 0); use savings_months.",
@@ -869,16 +1045,25 @@ def savings_goal(
         twelfth = Decimal(1) / Decimal(12)
     w = _Work()
     s_i = _rate_chain(w, r, twelfth, "(1/12)", "(1/12)")
-    s_1 = w.calc(Op.ADD, (s_i, Decimal(1)), Unit.NUMBER, 6, "1 + TEM", "1 + TEM")
-    s_n = w.calc(Op.POW, (s_1, Decimal(n)), Unit.NUMBER, 6, f"(1 + TEM)^{n}", f"(1 + TEM)^{n}")
-    s_m = w.calc(Op.SUB, (s_n, Decimal(1)), Unit.NUMBER, 6, "menos 1", "minus 1")
-    s_f = w.calc(Op.DIV, (s_m, s_i), Unit.NUMBER, 6,
-                 f"Factor: lo que juntan S/ 1 al mes en {n} meses",
-                 f"Factor: what S/ 1 a month grows to in {n} months")  # fmt: skip
-    s_g = w.given(g, Unit.SOLES, 2, "Meta", "Goal")
-    s_x = w.calc(Op.DIV, (s_g, s_f), Unit.SOLES, 4, "Meta ÷ factor", "Goal ÷ factor")
-    w.calc(Op.CEIL, (s_x, Decimal(_CENT)), Unit.SOLES, 2, "Depósito mensual (redondeado hacia arriba)",
-           "Monthly deposit (rounded up)")  # fmt: skip
+    s_1 = w.calc(Op.ADD, (s_i, Decimal(1)), (Unit.NUMBER, 6), "1 + TEM", "1 + TEM")
+    s_n = w.calc(Op.POW, (s_1, Decimal(n)), (Unit.NUMBER, 6), f"(1 + TEM)^{n}", f"(1 + TEM)^{n}")
+    s_m = w.calc(Op.SUB, (s_n, Decimal(1)), (Unit.NUMBER, 6), "menos 1", "minus 1")
+    s_f = w.calc(
+        Op.DIV,
+        (s_m, s_i),
+        (Unit.NUMBER, 6),
+        f"Factor: lo que juntan S/ 1 al mes en {n} meses",
+        f"Factor: what S/ 1 a month grows to in {n} months",
+    )
+    s_g = w.given(g, (Unit.SOLES, 2), "Meta", "Goal")
+    s_x = w.calc(Op.DIV, (s_g, s_f), (Unit.SOLES, 4), "Meta ÷ factor", "Goal ÷ factor")
+    w.calc(
+        Op.CEIL,
+        (s_x, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Depósito mensual (redondeado hacia arriba)",
+        "Monthly deposit (rounded up)",
+    )
     return _exercise(
         "savings_goal",
         Topic.SAVING,
@@ -906,17 +1091,29 @@ def savings_months(
     """Months of saving ``monthly`` (no interest) to reach ``goal``: ``⌈goal / monthly⌉``.
     Distractor: rounded down."""
     d = _Draw(rng, "savings_months")
-    g = _positive(_amount(goal, "goal", lambda: d.decimal("300", "3000", "50", field="goal")), "goal")
-    m = _positive(_amount(monthly, "monthly", lambda: d.decimal("20", "300", "10", field="monthly")), "monthly")
+    g = _positive(
+        _amount(goal, "goal", lambda: d.decimal("300", "3000", "50", field="goal")), "goal"
+    )
+    m = _positive(
+        _amount(monthly, "monthly", lambda: d.decimal("20", "300", "10", field="monthly")),
+        "monthly",
+    )
     with decimal.localcontext(CONTEXT):
         exact = g / m
     answer = _q(exact, 0, ROUND_CEILING)
     w = _Work()
-    s_g = w.given(g, Unit.SOLES, 2, "Meta", "Goal")
-    s_m = w.given(m, Unit.SOLES, 2, "Ahorro de cada mes", "Saved each month")
-    s_x = w.calc(Op.DIV, (s_g, s_m), Unit.NUMBER, 2, "Meta ÷ ahorro mensual", "Goal ÷ monthly saving")
-    w.calc(Op.CEIL, (s_x, Decimal(0)), Unit.MONTHS, 0, "Meses (redondeado hacia arriba)",
-           "Months (rounded up)")  # fmt: skip
+    s_g = w.given(g, (Unit.SOLES, 2), "Meta", "Goal")
+    s_m = w.given(m, (Unit.SOLES, 2), "Ahorro de cada mes", "Saved each month")
+    s_x = w.calc(
+        Op.DIV, (s_g, s_m), (Unit.NUMBER, 2), "Meta ÷ ahorro mensual", "Goal ÷ monthly saving"
+    )
+    w.calc(
+        Op.CEIL,
+        (s_x, Decimal(0)),
+        (Unit.MONTHS, 0),
+        "Meses (redondeado hacia arriba)",
+        "Months (rounded up)",
+    )
     return _exercise(
         "savings_months",
         Topic.SAVING,
@@ -937,31 +1134,39 @@ def savings_months(
 
 
 # == budget =========================================================================================
-_INCOMES = (("milk", "leche", "milk", "600", "1500"), ("other", "otros trabajos", "other work", "0", "600"))
+_INCOMES = (
+    ("milk", "leche", "milk", "600", "1500"),
+    ("other", "otros trabajos", "other work", "0", "600"),
+)
 _HOUSEHOLD = (
     ("food", "comida", "food", "250", "500"),
     ("school", "colegio", "school", "30", "150"),
     ("health", "salud", "health", "20", "100"),
     ("transport", "pasajes", "fares", "20", "80"),
 )
-_FARM = (("feed", "alimento y forraje", "feed and forage", "100", "400"),
-         ("vet", "veterinario", "vet", "20", "80"))  # fmt: skip
+_FARM = (
+    ("feed", "alimento y forraje", "feed and forage", "100", "400"),
+    ("vet", "veterinario", "vet", "20", "80"),
+)
 
 
 def _lines(
-    d: _Draw, given: Mapping[str, Amount] | None, table: tuple[tuple[str, str, str, str, str], ...],
+    d: _Draw,
+    given: Mapping[str, Amount] | None,
+    table: tuple[tuple[str, str, str, str, str], ...],
     field: str,
-) -> list[tuple[str, str, Decimal]]:  # fmt: skip
+) -> list[tuple[str, str, Decimal]]:
     """``(es label, en label, amount)`` from the member's mapping or drawn from ``table``."""
     if given is not None:
         out = []
         for name, value in given.items():
-            amount = _nonneg(_amount(value, f"{field}.{name}", lambda: Decimal(0)), f"{field}.{name}")
+            amount = _nonneg(
+                _amount(value, f"{field}.{name}", lambda: Decimal(0)), f"{field}.{name}"
+            )
             out.append((str(name), str(name), amount))
         return out
     return [
-        (es, en, d.decimal(lo, hi, "10", field=f"{field}.{key}"))
-        for key, es, en, lo, hi in table
+        (es, en, d.decimal(lo, hi, "10", field=f"{field}.{key}")) for key, es, en, lo, hi in table
     ]
 
 
@@ -985,17 +1190,24 @@ def household_surplus(
     hh = _lines(d, household, _HOUSEHOLD, "household")
     fm = _lines(d, farm, _FARM, "farm")
     w = _Work()
-    refs_i = [w.given(a, Unit.SOLES, 2, es, en) for es, en, a in inc]
-    s_i = w.calc(Op.ADD, refs_i, Unit.SOLES, 2, "Total de ingresos", "Total income")
-    refs_h = [w.given(a, Unit.SOLES, 2, es, en) for es, en, a in hh]
-    s_h = w.calc(Op.ADD, refs_h, Unit.SOLES, 2, "Gastos de la casa", "Household spending")
-    refs_f = [w.given(a, Unit.SOLES, 2, es, en) for es, en, a in fm]
-    s_f = w.calc(Op.ADD, refs_f, Unit.SOLES, 2, "Costos de la chacra y el establo", "Farm costs")
-    w.calc(Op.SUB, (s_i, s_h, s_f), Unit.SOLES, 2, "Queda: ingresos − casa − chacra",
-           "Left: income − household − farm")  # fmt: skip
+    refs_i = [w.given(a, (Unit.SOLES, 2), es, en) for es, en, a in inc]
+    s_i = w.calc(Op.ADD, refs_i, (Unit.SOLES, 2), "Total de ingresos", "Total income")
+    refs_h = [w.given(a, (Unit.SOLES, 2), es, en) for es, en, a in hh]
+    s_h = w.calc(Op.ADD, refs_h, (Unit.SOLES, 2), "Gastos de la casa", "Household spending")
+    refs_f = [w.given(a, (Unit.SOLES, 2), es, en) for es, en, a in fm]
+    s_f = w.calc(Op.ADD, refs_f, (Unit.SOLES, 2), "Costos de la chacra y el establo", "Farm costs")
+    w.calc(
+        Op.SUB,
+        (s_i, s_h, s_f),
+        (Unit.SOLES, 2),
+        "Queda: ingresos − casa − chacra",
+        "Left: income − household − farm",
+    )
     total_farm = sum((a for _, _, a in fm), Decimal(0))
     answer = (
-        sum((a for _, _, a in inc), Decimal(0)) - sum((a for _, _, a in hh), Decimal(0)) - total_farm
+        sum((a for _, _, a in inc), Decimal(0))
+        - sum((a for _, _, a in hh), Decimal(0))
+        - total_farm
     )
     return _exercise(
         "household_surplus",
@@ -1013,8 +1225,11 @@ def household_surplus(
         places=2,
         tolerance=Decimal("0.01"),
         distractors=[(Mistake.FORGOT_FARM_COSTS, answer + total_farm)],
-        data={f"{kind}.{es}": a for kind, lines in (("incomes", inc), ("household", hh), ("farm", fm))
-              for es, _, a in lines},  # fmt: skip
+        data={
+            f"{kind}.{es}": a
+            for kind, lines in (("incomes", inc), ("household", hh), ("farm", fm))
+            for es, _, a in lines
+        },
     )
 
 
@@ -1028,12 +1243,17 @@ def repayment_capacity(
     """The largest installment the rule of thumb allows: ``limit × (income − costs)`` (reference
     §4.4: 30 % of net income). Distractor: the limit applied to gross income."""
     d = _Draw(rng, "repayment_capacity")
-    inc = _positive(_amount(income, "income", lambda: d.decimal("800", "2500", "10", field="income")), "income")
+    inc = _positive(
+        _amount(income, "income", lambda: d.decimal("800", "2500", "10", field="income")), "income"
+    )
     cst = _nonneg(
-        _amount(costs, "costs", lambda: d.decimal("300", str(max(inc - 200, Decimal(300))), "10",
-                                                  field="costs")),
+        _amount(
+            costs,
+            "costs",
+            lambda: d.decimal("300", str(max(inc - 200, Decimal(300))), "10", field="costs"),
+        ),
         "costs",
-    )  # fmt: skip
+    )
     lim = _positive(to_decimal(limit, field="limit"), "limit")
     net = inc - cst
     if net <= 0:
@@ -1042,11 +1262,15 @@ def repayment_capacity(
         )
     answer = _q(net * lim, 2)
     w = _Work()
-    s_i = w.given(inc, Unit.SOLES, 2, "Ingreso del mes", "Income this month")
-    s_c = w.given(cst, Unit.SOLES, 2, "Costos del mes", "Costs this month")
-    s_n = w.calc(Op.SUB, (s_i, s_c), Unit.SOLES, 2, "Ingreso neto", "Net income")
-    s_x = w.calc(Op.MUL, (s_n, lim), Unit.SOLES, 4, f"{_pct(lim, 0)} del neto", f"{_pct(lim, 0)} of net")
-    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), Unit.SOLES, 2, "Cuota más alta", "Highest installment")
+    s_i = w.given(inc, (Unit.SOLES, 2), "Ingreso del mes", "Income this month")
+    s_c = w.given(cst, (Unit.SOLES, 2), "Costos del mes", "Costs this month")
+    s_n = w.calc(Op.SUB, (s_i, s_c), (Unit.SOLES, 2), "Ingreso neto", "Net income")
+    s_x = w.calc(
+        Op.MUL, (s_n, lim), (Unit.SOLES, 4), f"{_pct(lim, 0)} del neto", f"{_pct(lim, 0)} of net"
+    )
+    w.calc(
+        Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), "Cuota más alta", "Highest installment"
+    )
     return _exercise(
         "repayment_capacity",
         Topic.BUDGET,
@@ -1079,31 +1303,49 @@ def break_even_litres(
     Distractor: ``⌈fixed / price⌉`` (variable cost forgotten)."""
     d = _Draw(rng, "break_even_litres")
     fx = _positive(
-        _amount(fixed_costs, "fixed_costs", lambda: d.decimal("300", "1500", "50", field="fixed_costs")),
+        _amount(
+            fixed_costs, "fixed_costs", lambda: d.decimal("300", "1500", "50", field="fixed_costs")
+        ),
         "fixed_costs",
     )
-    pr = _positive(_amount(price, "price", lambda: d.decimal("0.95", "1.75", "0.01", field="price")), "price")
+    pr = _positive(
+        _amount(price, "price", lambda: d.decimal("0.95", "1.75", "0.01", field="price")), "price"
+    )
     top = min(Decimal("0.90"), pr - Decimal("0.20"))
     v = _nonneg(
-        _amount(cost_per_litre, "cost_per_litre",
-                lambda: d.decimal("0.40", str(max(top, Decimal("0.40"))), "0.05", field="cost_per_litre")),
+        _amount(
+            cost_per_litre,
+            "cost_per_litre",
+            lambda: d.decimal(
+                "0.40", str(max(top, Decimal("0.40"))), "0.05", field="cost_per_litre"
+            ),
+        ),
         "cost_per_litre",
-    )  # fmt: skip
+    )
     if v >= pr:
         raise InvalidValue(
-            f"'cost_per_litre' must be below the price {pr} (got {v}).", field="cost_per_litre", value=v
+            f"'cost_per_litre' must be below the price {pr} (got {v}).",
+            field="cost_per_litre",
+            value=v,
         )
     with decimal.localcontext(CONTEXT):
         answer = _q(fx / (pr - v), 0, ROUND_CEILING)
         wrong = _q(fx / pr, 0, ROUND_CEILING)
     w = _Work()
-    s_f = w.given(fx, Unit.SOLES, 2, "Costos fijos del mes", "Fixed costs a month")
-    s_p = w.given(pr, Unit.SOLES, 2, "Precio por litro", "Price per litre")
-    s_v = w.given(v, Unit.SOLES, 2, "Costo por litro", "Cost per litre")
-    s_mg = w.calc(Op.SUB, (s_p, s_v), Unit.SOLES, 2, "Margen por litro", "Margin per litre")
-    s_x = w.calc(Op.DIV, (s_f, s_mg), Unit.LITRES, 2, "Costos fijos ÷ margen", "Fixed costs ÷ margin")
-    w.calc(Op.CEIL, (s_x, Decimal(0)), Unit.LITRES, 0, "Litros (redondeado hacia arriba)",
-           "Litres (rounded up)")  # fmt: skip
+    s_f = w.given(fx, (Unit.SOLES, 2), "Costos fijos del mes", "Fixed costs a month")
+    s_p = w.given(pr, (Unit.SOLES, 2), "Precio por litro", "Price per litre")
+    s_v = w.given(v, (Unit.SOLES, 2), "Costo por litro", "Cost per litre")
+    s_mg = w.calc(Op.SUB, (s_p, s_v), (Unit.SOLES, 2), "Margen por litro", "Margin per litre")
+    s_x = w.calc(
+        Op.DIV, (s_f, s_mg), (Unit.LITRES, 2), "Costos fijos ÷ margen", "Fixed costs ÷ margin"
+    )
+    w.calc(
+        Op.CEIL,
+        (s_x, Decimal(0)),
+        (Unit.LITRES, 0),
+        "Litros (redondeado hacia arriba)",
+        "Litres (rounded up)",
+    )
     return _exercise(
         "break_even_litres",
         Topic.PLANS,
@@ -1135,15 +1377,21 @@ def payback_years(
     Distractor: investment / revenue."""
     d = _Draw(rng, "payback_years")
     inv = _positive(
-        _amount(investment, "investment", lambda: d.decimal("5000", "40000", "500", field="investment")),
+        _amount(
+            investment, "investment", lambda: d.decimal("5000", "40000", "500", field="investment")
+        ),
         "investment",
     )
-    rev = _positive(_amount(revenue, "revenue", lambda: d.decimal("8000", "30000", "500", field="revenue")), "revenue")
+    rev = _positive(
+        _amount(revenue, "revenue", lambda: d.decimal("8000", "30000", "500", field="revenue")),
+        "revenue",
+    )
     cst = _nonneg(
-        _amount(costs, "costs",
-                lambda: _q(rev * d.decimal("0.50", "0.80", "0.05", field="costs"), 0)),
+        _amount(
+            costs, "costs", lambda: _q(rev * d.decimal("0.50", "0.80", "0.05", field="costs"), 0)
+        ),
         "costs",
-    )  # fmt: skip
+    )
     net = rev - cst
     if net <= 0:
         raise InvalidValue(
@@ -1153,12 +1401,14 @@ def payback_years(
         answer = _q(inv / net, 2)
         wrong = _q(inv / rev, 2)
     w = _Work()
-    s_i = w.given(inv, Unit.SOLES, 2, "Inversión", "Investment")
-    s_r = w.given(rev, Unit.SOLES, 2, "Ventas del año", "Sales a year")
-    s_c = w.given(cst, Unit.SOLES, 2, "Costos del año", "Costs a year")
-    s_n = w.calc(Op.SUB, (s_r, s_c), Unit.SOLES, 2, "Flujo neto del año", "Net cash flow a year")
-    s_x = w.calc(Op.DIV, (s_i, s_n), Unit.YEARS, 4, "Inversión ÷ flujo neto", "Investment ÷ net cash flow")
-    w.calc(Op.ROUND, (s_x, Decimal(2)), Unit.YEARS, 2, "Años para recuperar", "Years to pay back")
+    s_i = w.given(inv, (Unit.SOLES, 2), "Inversión", "Investment")
+    s_r = w.given(rev, (Unit.SOLES, 2), "Ventas del año", "Sales a year")
+    s_c = w.given(cst, (Unit.SOLES, 2), "Costos del año", "Costs a year")
+    s_n = w.calc(Op.SUB, (s_r, s_c), (Unit.SOLES, 2), "Flujo neto del año", "Net cash flow a year")
+    s_x = w.calc(
+        Op.DIV, (s_i, s_n), (Unit.YEARS, 4), "Inversión ÷ flujo neto", "Investment ÷ net cash flow"
+    )
+    w.calc(Op.ROUND, (s_x, Decimal(2)), (Unit.YEARS, 2), "Años para recuperar", "Years to pay back")
     return _exercise(
         "payback_years",
         Topic.PLANS,
@@ -1197,23 +1447,32 @@ def patronage_return(
     reserve and fund forgotten, suppliers' litres counted.
     """
     d = _Draw(rng, "patronage_return")
-    s = _positive(_amount(surplus, "surplus", lambda: d.decimal("10000", "80000", "1000", field="surplus")), "surplus")
+    s = _positive(
+        _amount(surplus, "surplus", lambda: d.decimal("10000", "80000", "1000", field="surplus")),
+        "surplus",
+    )
     rv = _nonneg(to_decimal(reserve, field="reserve"), "reserve")
     ed = _nonneg(to_decimal(education, field="education"), "education")
     if rv + ed >= 1:
         raise InvalidValue(
-            f"'reserve' + 'education' must be below 100 % (got {rv + ed}).", field="reserve", value=rv
+            f"'reserve' + 'education' must be below 100 % (got {rv + ed}).",
+            field="reserve",
+            value=rv,
         )
     ml = _positive(
-        _amount(member_litres, "member_litres",
-                lambda: d.decimal("5000", "30000", "100", field="member_litres")),
+        _amount(
+            member_litres,
+            "member_litres",
+            lambda: d.decimal("5000", "30000", "100", field="member_litres"),
+        ),
         "member_litres",
-    )  # fmt: skip
+    )
     al = _positive(
-        _amount(members_litres, "members_litres",
-                lambda: ml * d.integer(20, 50, field="members_litres")),
+        _amount(
+            members_litres, "members_litres", lambda: ml * d.integer(20, 50, field="members_litres")
+        ),
         "members_litres",
-    )  # fmt: skip
+    )
     if ml > al:
         raise InvalidValue(
             f"'member_litres' must not exceed 'members_litres' {al} (got {ml}).",
@@ -1221,27 +1480,43 @@ def patronage_return(
             value=ml,
         )
     sl = _nonneg(
-        _amount(supplier_litres, "supplier_litres",
-                lambda: d.decimal("100000", "400000", "1000", field="supplier_litres")),
+        _amount(
+            supplier_litres,
+            "supplier_litres",
+            lambda: d.decimal("100000", "400000", "1000", field="supplier_litres"),
+        ),
         "supplier_litres",
-    )  # fmt: skip
+    )
     with decimal.localcontext(CONTEXT):
         shared = s * (1 - rv - ed)
         answer = _q(shared * ml / al, 2)
         forgot = _q(s * ml / al, 2)
         counted = _q(shared * ml / (al + sl), 2)
     w = _Work()
-    s_s = w.given(s, Unit.SOLES, 2, "Remanente del año", "Surplus for the year")
-    s_k = w.calc(Op.SUB, (Decimal(1), rv, ed), Unit.NUMBER, 2,
-                 f"Parte a repartir: 1 − reserva {_pct(rv, 0)} − educación {_pct(ed, 0)}",
-                 f"Share to distribute: 1 − reserve {_pct(rv, 0)} − education {_pct(ed, 0)}")  # fmt: skip
-    s_d = w.calc(Op.MUL, (s_s, s_k), Unit.SOLES, 2, "A repartir entre socios", "To share among members")
-    s_m = w.given(ml, Unit.LITRES, 0, "Sus litros", "Your litres")
-    s_a = w.given(al, Unit.LITRES, 0, "Litros de todos los socios", "All members' litres")
-    s_r = w.calc(Op.DIV, (s_m, s_a), Unit.NUMBER, 6, "Su parte: sus litros ÷ litros de socios",
-                 "Your part: your litres ÷ members' litres")  # fmt: skip
-    s_x = w.calc(Op.MUL, (s_d, s_r), Unit.SOLES, 4, "A repartir × su parte", "To share × your part")
-    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), Unit.SOLES, 2, "Su retorno", "Your return")
+    s_s = w.given(s, (Unit.SOLES, 2), "Remanente del año", "Surplus for the year")
+    s_k = w.calc(
+        Op.SUB,
+        (Decimal(1), rv, ed),
+        (Unit.NUMBER, 2),
+        f"Parte a repartir: 1 − reserva {_pct(rv, 0)} − educación {_pct(ed, 0)}",
+        f"Share to distribute: 1 − reserve {_pct(rv, 0)} − education {_pct(ed, 0)}",
+    )
+    s_d = w.calc(
+        Op.MUL, (s_s, s_k), (Unit.SOLES, 2), "A repartir entre socios", "To share among members"
+    )
+    s_m = w.given(ml, (Unit.LITRES, 0), "Sus litros", "Your litres")
+    s_a = w.given(al, (Unit.LITRES, 0), "Litros de todos los socios", "All members' litres")
+    s_r = w.calc(
+        Op.DIV,
+        (s_m, s_a),
+        (Unit.NUMBER, 6),
+        "Su parte: sus litros ÷ litros de socios",
+        "Your part: your litres ÷ members' litres",
+    )
+    s_x = w.calc(
+        Op.MUL, (s_d, s_r), (Unit.SOLES, 4), "A repartir × su parte", "To share × your part"
+    )
+    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), "Su retorno", "Your return")
     return _exercise(
         "patronage_return",
         Topic.COOP,
@@ -1262,8 +1537,14 @@ def patronage_return(
         places=2,
         tolerance=Decimal("0.01"),
         distractors=[(Mistake.FORGOT_RESERVE, forgot), (Mistake.COUNTED_SUPPLIERS, counted)],
-        data={"surplus": s, "reserve": rv, "education": ed, "member_litres": ml,
-              "members_litres": al, "supplier_litres": sl},  # fmt: skip
+        data={
+            "surplus": s,
+            "reserve": rv,
+            "education": ed,
+            "member_litres": ml,
+            "members_litres": al,
+            "supplier_litres": sl,
+        },
     )
 
 
@@ -1312,4 +1593,3 @@ def generate(name: str, rng: RandomSource = None, **member: Any) -> Exercise:
             value=name,
         )
     return GENERATORS[name][1](rng, **member)
-
