@@ -650,7 +650,10 @@ def cronograma_interest(
         distractors=distractors,
         data={
             "principal": schedule.principal,
-            "rate": t.rate,
+            "rate": t.rate.value,
+            "rate_kind": t.rate.kind.value,
+            "installments": t.count,
+            "disbursed": t.disbursed,
             "row": r.number,
             "opening_balance": r.opening_balance,
             "days": r.days,
@@ -716,7 +719,10 @@ def cronograma_principal(
         distractors=distractors,
         data={
             "principal": schedule.principal,
-            "rate": t.rate,
+            "rate": t.rate.value,
+            "rate_kind": t.rate.kind.value,
+            "installments": t.count,
+            "disbursed": t.disbursed,
             "row": r.number,
             "installment": cuota,
             "opening_balance": r.opening_balance,
