@@ -384,6 +384,77 @@ def _cmd_demo(ns: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- training ---------------------------------------------------------------------------------------
+_TRAINING_WORDS = {
+    "es": {"quiz": "Cuestionario", "pre": "de entrada", "post": "de salida",
+           "practice": "de práctica", "seed": "semilla", "key": "Clave de respuestas",
+           "answer": "Respuesta", "tolerance": "tolerancia", "mistake": "error típico"},
+    "en": {"quiz": "Quiz", "pre": "pre-test", "post": "post-test", "practice": "practice",
+           "seed": "seed", "key": "Answer key", "answer": "Answer", "tolerance": "tolerance",
+           "mistake": "typical mistake"},
+}  # fmt: skip
+
+
+def _cmd_training(ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.training import Quiz
+
+    quiz = Quiz.build(ns.topic, seed=ns.seed, kind=ns.kind, count=ns.count)
+    data = quiz.to_data(ns.lang, key=not ns.no_key)
+    if ns.format == "json":
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    w = _TRAINING_WORDS[ns.lang]
+    out.write(f"{w['quiz']} {w[data['kind']]}: {data['title']} ({w['seed']} {data['seed']})\n\n")
+    for item in data["exercises"]:
+        out.write(f"{item['number']}. {item['question']}\n")
+        for c in item["choices"]:
+            out.write(f"   {c['label']}) {c['text']}\n")
+        out.write("\n")
+    if ns.no_key:
+        return 0
+    out.write(f"{w['key']}\n{'=' * len(w['key'])}\n")
+    for item in data["exercises"]:
+        letter = next((c["label"] for c in item["choices"] if c["correct"]), None)
+        shown = f"{letter}) {item['answer']}" if letter else item["answer"]
+        out.write(
+            f"{item['number']}. {w['answer']}: {shown}  ({w['tolerance']} ± {item['tolerance']})\n"
+        )
+        for step in item["steps"]:
+            out.write(f"   {step}\n")
+        for c in item["choices"]:
+            if c["mistake"]:
+                out.write(f"   {c['label']}) {w['mistake']}: {c['mistake']}\n")
+    return 0
+
+
+def _add_training_parser(sub: Any) -> None:
+    from coopfinance.training import GENERATORS
+
+    topics = sorted({topic.value for topic, _ in GENERATORS.values()})
+    t = sub.add_parser(
+        "training",
+        help="financial training: quizzes with answer keys",
+        description="Financial training for co-op members.",
+    )
+    tsub = t.add_subparsers(dest="training_command", required=True, metavar="TRAINING_COMMAND")
+    q = tsub.add_parser(
+        "quiz",
+        help="print a quiz with its answer key",
+        description="Print a quiz built from the exercise generators of a topic, deterministic "
+        "for a seed, with the answer key and worked solutions.",
+    )
+    q.add_argument("--topic", required=True, choices=topics, help="the module's topic")
+    q.add_argument("--seed", type=int, required=True, help="the same seed gives the same quiz")
+    q.add_argument("--kind", default="pre", choices=["pre", "post", "practice"], help="default pre")
+    q.add_argument(
+        "--count", type=int, default=None, help="number of exercises (default: one per generator)"
+    )
+    q.add_argument("--lang", default="es", choices=["es", "en"], help="language (default es)")
+    q.add_argument("--no-key", action="store_true", help="leave out the answer key")
+    q.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    q.set_defaults(handler=_cmd_training)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coopfinance`` command."""
     parser = argparse.ArgumentParser(
@@ -439,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("outdir", nargs="?", default="coopfinance-demo", help="output directory")
     d.add_argument("--lang", default="es", choices=["en", "es"], help="language of documents")
     d.set_defaults(handler=_cmd_demo)
+    _add_training_parser(sub)
     return parser
 
 

@@ -11,6 +11,8 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
     │   ├── InvalidBatchInput               a bad entry in a batch (numpy) input array
+    │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
+    │   ├── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
     │   └── NoSolution                      flows that no rate makes worth zero
     │       ├── MultipleSolutions           flows that several rates do
     │       └── BatchNoSolution             rows of a batch of flows that have no single rate
@@ -39,9 +41,11 @@ __all__ = [
     "FloatNotAllowed",
     "InvalidBatchInput",
     "InvalidCalendar",
+    "InvalidCurriculum",
     "InvalidLoanTerms",
     "InvalidRate",
     "InvalidTemplate",
+    "InvalidTrainingRecord",
     "InvalidValue",
     "MissingDependency",
     "MissingTemplate",
@@ -199,6 +203,32 @@ class InvalidTemplate(RenderError, ValueError):
 
 class MissingDependency(CoopFinanceError, ImportError):
     """An optional package is needed but not installed (WeasyPrint for PDF: ``coopfinance[pdf]``)."""
+
+
+class InvalidCurriculum(InvalidValue):
+    """Curriculum data that does not validate; ``source`` names the file and ``field`` the key path.
+
+    ``field`` is a path such as ``modules[2].sessions[0].minutes``; ``source`` is the file name (or
+    ``None`` for data given in memory).
+    """
+
+    source: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.source = source
+
+
+class InvalidTrainingRecord(InvalidValue):
+    """Training records that do not fit together: an unknown participant, session or module, a
+    score above the maximum, a duplicate id."""
 
 
 def fmt_value(value: Any) -> str:

@@ -1,0 +1,545 @@
+"""Curricula: a course of modules, each of sessions of 30–60 minutes with objectives, materials,
+activities and the exercise generators that serve them.
+
+A curriculum is data. The bundled default (``data/default-es.toml``, ``data/default-en.toml``)
+follows the Freedom from Hunger / MFO Financial Education Core Curriculum pattern — pick-and-choose
+sessions of 30–60 minutes, small-group discussion, stories, role-plays and games — on a dairy
+co-op's own subjects (reference §7, §8). A co-op loads its own modules in the same format and
+:meth:`Curriculum.extend` adds them. Every error names the file and the key path::
+
+    'modules[2].sessions[0].minutes' must be between 30 and 60 (got 90) in coop.toml.
+
+File format (TOML; JSON with the same keys also works)::
+
+    id = "coop-default"          lang = "es"          title = "..."          audience = "..."
+    [[modules]]            id, title, topic (budget|saving|credit|milk|plans|coop), summary
+    [[modules.sessions]]   id, title, minutes (30–60), objectives, materials, exercises
+    [[modules.sessions.activities]]  title, minutes, method, description
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.resources
+import json
+import pathlib
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from coopfinance.errors import InvalidCurriculum, fmt_value
+from coopfinance.training._exercise import LANGUAGES, Topic
+from coopfinance.training._generators import GENERATORS
+
+__all__ = [
+    "MAX_MINUTES",
+    "MIN_MINUTES",
+    "Activity",
+    "Curriculum",
+    "Method",
+    "Module",
+    "Session",
+    "check_translations",
+]
+
+MIN_MINUTES = 30
+MAX_MINUTES = 60
+"""A session lasts 30–60 minutes (FECC: pick-and-choose sessions an adult group can sit through)."""
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Method(enum.Enum):
+    """How an activity is run (adult-learning methods of the FECC and VSLA manuals)."""
+
+    DISCUSSION = "discussion"
+    STORY = "story"
+    ROLE_PLAY = "role-play"
+    GAME = "game"
+    EXERCISE = "exercise"
+    DEMONSTRATION = "demonstration"
+    QUIZ = "quiz"
+
+
+def _tuple(value: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Activity:
+    """One activity of a session: what the trainer does for ``minutes`` minutes."""
+
+    title: str
+    minutes: int
+    method: Method
+    description: str = ""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Session:
+    """A session of 30–60 minutes: learning objectives, materials, activities and the exercise
+    generators (names in :data:`~coopfinance.training.GENERATORS`) used to practise."""
+
+    id: str
+    title: str
+    minutes: int
+    objectives: tuple[str, ...] = attrs.field(converter=_tuple)
+    materials: tuple[str, ...] = attrs.field(converter=_tuple, default=())
+    activities: tuple[Activity, ...] = attrs.field(converter=_tuple, default=())
+    exercises: tuple[str, ...] = attrs.field(converter=_tuple, default=())
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Module:
+    """A module: sessions on one :class:`Topic`."""
+
+    id: str
+    title: str
+    topic: Topic
+    sessions: tuple[Session, ...] = attrs.field(converter=_tuple)
+    summary: str = ""
+
+    @property
+    def minutes(self) -> int:
+        """The module's total time."""
+        return sum(s.minutes for s in self.sessions)
+
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        """The generators used in the module's sessions, in order, without repeats."""
+        return tuple(dict.fromkeys(g for s in self.sessions for g in s.exercises))
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Curriculum:
+    """A course: modules in one language.
+
+    >>> course = Curriculum.default("es")
+    >>> [m.id for m in course.modules]
+    ['budget', 'saving', 'credit', 'milk', 'plans', 'coop']
+    >>> course.session("credit-2").minutes
+    60
+    >>> course.module("credit").title
+    'El crédito: leer el cronograma y comparar ofertas'
+    """
+
+    id: str
+    lang: str
+    title: str
+    modules: tuple[Module, ...] = attrs.field(converter=_tuple)
+    audience: str = ""
+    version: str = ""
+
+    # -- look-ups -------------------------------------------------------------------------------
+    def module(self, module_id: str) -> Module:
+        """The module ``module_id``."""
+        for m in self.modules:
+            if m.id == module_id:
+                return m
+        raise InvalidCurriculum(
+            f"'module' must be one of {', '.join(m.id for m in self.modules)} "
+            f"(got {fmt_value(module_id)}).",
+            field="module",
+            value=module_id,
+        )
+
+    def session(self, session_id: str) -> Session:
+        """The session ``session_id`` (ids are unique across modules)."""
+        for _, s in self.sessions():
+            if s.id == session_id:
+                return s
+        raise InvalidCurriculum(
+            f"'session' is not in curriculum {self.id!r} (got {fmt_value(session_id)}).",
+            field="session",
+            value=session_id,
+        )
+
+    def module_of(self, session_id: str) -> Module:
+        """The module that holds ``session_id``."""
+        for m, s in self.sessions():
+            if s.id == session_id:
+                return m
+        raise InvalidCurriculum(
+            f"'session' is not in curriculum {self.id!r} (got {fmt_value(session_id)}).",
+            field="session",
+            value=session_id,
+        )
+
+    def sessions(self) -> Iterator[tuple[Module, Session]]:
+        """Every session with its module, in teaching order."""
+        for m in self.modules:
+            for s in m.sessions:
+                yield m, s
+
+    @property
+    def minutes(self) -> int:
+        """The whole course's time."""
+        return sum(m.minutes for m in self.modules)
+
+    # -- extension --------------------------------------------------------------------------------
+    def extend(self, other: Curriculum, *, replace: bool = False) -> Curriculum:
+        """This curriculum with ``other``'s modules added at the end (same language).
+
+        A module id already present is an error unless ``replace``, which puts ``other``'s module
+        in its place. Session ids stay unique across the result.
+        """
+        if other.lang != self.lang:
+            raise InvalidCurriculum(
+                f"'lang' of an extension must be {self.lang!r} like the curriculum (got "
+                f"{other.lang!r}).",
+                field="lang",
+                value=other.lang,
+            )
+        modules = list(self.modules)
+        index = {m.id: k for k, m in enumerate(modules)}
+        for m in other.modules:
+            if m.id in index:
+                if not replace:
+                    raise InvalidCurriculum(
+                        f"'modules' of {other.id!r} repeat module id {m.id!r} of {self.id!r}; "
+                        "pass replace=True to replace it.",
+                        field="modules",
+                        value=m.id,
+                    )
+                modules[index[m.id]] = m
+            else:
+                modules.append(m)
+        result = attrs.evolve(self, modules=tuple(modules))
+        _check_unique_sessions(result.modules, other.id)
+        return result
+
+    # -- loading ------------------------------------------------------------------------------------
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str | None = None) -> Curriculum:
+        """A curriculum from plain data (parsed TOML or JSON), validated; ``source`` names the file
+        in error messages."""
+        return _Parser(source).curriculum(data)
+
+    @classmethod
+    def from_toml(cls, text: str, *, source: str | None = None) -> Curriculum:
+        """A curriculum from TOML text."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InvalidCurriculum(
+                f"the file is not valid TOML: {exc}{_where(source)}.", field=None, source=source
+            ) from None
+        return cls.from_mapping(data, source=source)
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str | None = None) -> Curriculum:
+        """A curriculum from JSON text."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidCurriculum(
+                f"the file is not valid JSON: {exc}{_where(source)}.", field=None, source=source
+            ) from None
+        if not isinstance(data, dict):
+            raise InvalidCurriculum(
+                f"the file must hold an object at the top (got {type(data).__name__})"
+                f"{_where(source)}.",
+                source=source,
+            )
+        return cls.from_mapping(data, source=source)
+
+    @classmethod
+    def from_file(cls, path: str | pathlib.Path) -> Curriculum:
+        """A curriculum from a ``.toml`` or ``.json`` file."""
+        p = pathlib.Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidCurriculum(
+                f"'path' cannot be read (got {str(p)!r}): {exc.strerror}.",
+                field="path",
+                value=str(p),
+                source=p.name,
+            ) from None
+        if p.suffix.lower() == ".json":
+            return cls.from_json(text, source=p.name)
+        return cls.from_toml(text, source=p.name)
+
+    @classmethod
+    def default(cls, lang: str = "es") -> Curriculum:
+        """The bundled curriculum for dairy co-op members, in ``lang`` (``es`` or ``en``)."""
+        if lang not in LANGUAGES:
+            raise InvalidCurriculum(
+                f"'lang' must be one of {', '.join(LANGUAGES)} (got {fmt_value(lang)}).",
+                field="lang",
+                value=lang,
+            )
+        name = f"default-{lang}.toml"
+        text = importlib.resources.files("coopfinance.training").joinpath("data", name)
+        return cls.from_toml(text.read_text(encoding="utf-8"), source=name)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain values for a document template (the session guide)."""
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "title": self.title,
+            "audience": self.audience,
+            "version": self.version,
+            "minutes": self.minutes,
+            "modules": [
+                {
+                    "id": m.id,
+                    "title": m.title,
+                    "topic": m.topic.value,
+                    "summary": m.summary,
+                    "minutes": m.minutes,
+                    "sessions": [
+                        {
+                            "id": s.id,
+                            "title": s.title,
+                            "minutes": s.minutes,
+                            "objectives": list(s.objectives),
+                            "materials": list(s.materials),
+                            "activities": [
+                                {
+                                    "title": a.title,
+                                    "minutes": a.minutes,
+                                    "method": a.method.value,
+                                    "description": a.description,
+                                }
+                                for a in s.activities
+                            ],
+                            "exercises": list(s.exercises),
+                        }
+                        for s in m.sessions
+                    ],
+                }
+                for m in self.modules
+            ],
+        }
+
+
+def _where(source: str | None) -> str:
+    return f" in {source}" if source else ""
+
+
+def _check_unique_sessions(modules: Sequence[Module], source: str | None) -> None:
+    seen: dict[str, str] = {}
+    for m in modules:
+        for s in m.sessions:
+            if s.id in seen:
+                raise InvalidCurriculum(
+                    f"'sessions' id {s.id!r} of module {m.id!r} is already used in module "
+                    f"{seen[s.id]!r}{_where(source)}.",
+                    field="sessions",
+                    value=s.id,
+                    source=source,
+                )
+            seen[s.id] = m.id
+
+
+class _Parser:
+    """Validates plain data into a :class:`Curriculum`, naming the key path of every error."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+
+    def fail(self, path: str, message: str, value: Any) -> InvalidCurriculum:
+        return InvalidCurriculum(
+            f"{path!r} {message} (got {fmt_value(value)}){_where(self.source)}.",
+            field=path,
+            value=value,
+            source=self.source,
+        )
+
+    def keys(self, data: Any, path: str, required: set[str], optional: set[str]) -> None:
+        if not isinstance(data, Mapping):
+            raise self.fail(path or "top", "must be a table of keys", type(data).__name__)
+        prefix = f"{path}." if path else ""
+        for k in sorted(required):
+            if k not in data:
+                raise self.fail(f"{prefix}{k}", "is required", None)
+        for k in data:
+            if k not in required | optional:
+                allowed = ", ".join(sorted(required | optional))
+                raise self.fail(f"{prefix}{k}", f"is not a known key ({allowed})", data[k])
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, *, empty: bool = False) -> str:
+        value = data.get(key, "")
+        p = f"{path}.{key}" if path else key
+        if not isinstance(value, str):
+            raise self.fail(p, "must be text", value)
+        if not empty and not value.strip():
+            raise self.fail(p, "must not be blank", value)
+        return value.strip()
+
+    def ident(self, data: Mapping[str, Any], key: str, path: str) -> str:
+        value = self.text(data, key, path)
+        if not _ID.match(value):
+            p = f"{path}.{key}" if path else key
+            raise self.fail(p, "must be lower-case letters, digits and '-'", value)
+        return value
+
+    def minutes(self, data: Mapping[str, Any], path: str, low: int, high: int) -> int:
+        value = data["minutes"]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(f"{path}.minutes", "must be a whole number of minutes", value)
+        if not low <= value <= high:
+            raise self.fail(f"{path}.minutes", f"must be between {low} and {high}", value)
+        return value
+
+    def texts(
+        self, data: Mapping[str, Any], key: str, path: str, *, required: bool
+    ) -> tuple[str, ...]:
+        value = data.get(key, [])
+        p = f"{path}.{key}"
+        if not isinstance(value, list):
+            raise self.fail(p, "must be a list of texts", value)
+        if required and not value:
+            raise self.fail(p, "must list at least one item", value)
+        out = []
+        for k, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{p}[{k}]", "must be non-blank text", item)
+            out.append(item.strip())
+        return tuple(out)
+
+    def items(self, data: Mapping[str, Any], key: str, path: str) -> list[Any]:
+        value = data[key]
+        p = f"{path}.{key}" if path else key
+        if not isinstance(value, list) or not value:
+            raise self.fail(p, "must be a non-empty list", value)
+        return value
+
+    def curriculum(self, data: Mapping[str, Any]) -> Curriculum:
+        self.keys(data, "", {"id", "lang", "title", "modules"}, {"audience", "version"})
+        lang = self.text(data, "lang", "")
+        if lang not in LANGUAGES:
+            raise self.fail("lang", f"must be one of {', '.join(LANGUAGES)}", lang)
+        modules = tuple(
+            self.module(m, f"modules[{k}]") for k, m in enumerate(self.items(data, "modules", ""))
+        )
+        ids = [m.id for m in modules]
+        for k, mid in enumerate(ids):
+            if mid in ids[:k]:
+                raise self.fail(f"modules[{k}].id", "repeats an earlier module id", mid)
+        _check_unique_sessions(modules, self.source)
+        version = data.get("version", "")
+        return Curriculum(
+            id=self.ident(data, "id", ""),
+            lang=lang,
+            title=self.text(data, "title", ""),
+            audience=self.text(data, "audience", "", empty=True),
+            version=str(version),
+            modules=modules,
+        )
+
+    def module(self, data: Any, path: str) -> Module:
+        self.keys(data, path, {"id", "title", "topic", "sessions"}, {"summary"})
+        topic_text = self.text(data, "topic", path)
+        if topic_text not in {t.value for t in Topic}:
+            choices = ", ".join(t.value for t in Topic)
+            raise self.fail(f"{path}.topic", f"must be one of {choices}", topic_text)
+        sessions = tuple(
+            self.session(s, f"{path}.sessions[{k}]")
+            for k, s in enumerate(self.items(data, "sessions", path))
+        )
+        return Module(
+            id=self.ident(data, "id", path),
+            title=self.text(data, "title", path),
+            topic=Topic(topic_text),
+            summary=self.text(data, "summary", path, empty=True),
+            sessions=sessions,
+        )
+
+    def session(self, data: Any, path: str) -> Session:
+        self.keys(
+            data,
+            path,
+            {"id", "title", "minutes", "objectives", "activities"},
+            {"materials", "exercises"},
+        )
+        minutes = self.minutes(data, path, MIN_MINUTES, MAX_MINUTES)
+        activities = tuple(
+            self.activity(a, f"{path}.activities[{k}]")
+            for k, a in enumerate(self.items(data, "activities", path))
+        )
+        used = sum(a.minutes for a in activities)
+        if used > minutes:
+            raise self.fail(
+                f"{path}.activities",
+                f"must fit in the session's {minutes} minutes",
+                f"{used} minutes",
+            )
+        exercises = self.texts(data, "exercises", path, required=False)
+        for k, name in enumerate(exercises):
+            if name not in GENERATORS:
+                raise self.fail(
+                    f"{path}.exercises[{k}]",
+                    f"must name an exercise generator ({', '.join(GENERATORS)})",
+                    name,
+                )
+        return Session(
+            id=self.ident(data, "id", path),
+            title=self.text(data, "title", path),
+            minutes=minutes,
+            objectives=self.texts(data, "objectives", path, required=True),
+            materials=self.texts(data, "materials", path, required=False),
+            activities=activities,
+            exercises=exercises,
+        )
+
+    def activity(self, data: Any, path: str) -> Activity:
+        self.keys(data, path, {"title", "minutes", "method"}, {"description"})
+        method = self.text(data, "method", path)
+        if method not in {m.value for m in Method}:
+            choices = ", ".join(m.value for m in Method)
+            raise self.fail(f"{path}.method", f"must be one of {choices}", method)
+        return Activity(
+            title=self.text(data, "title", path),
+            minutes=self.minutes(data, path, 1, MAX_MINUTES),
+            method=Method(method),
+            description=self.text(data, "description", path, empty=True),
+        )
+
+
+def check_translations(first: Curriculum, second: Curriculum) -> None:
+    """Raise unless the two curricula are translations of each other: the same id, the same
+    modules, sessions and activities in the same order, with the same topics, minutes, methods and
+    exercises.
+
+    >>> check_translations(Curriculum.default("es"), Curriculum.default("en"))
+    """
+    where = f"{first.id}[{first.lang}] and {second.id}[{second.lang}]"
+
+    def differ(path: str, a: Any, b: Any) -> InvalidCurriculum:
+        return InvalidCurriculum(
+            f"{path!r} differs between {where} (got {fmt_value(a)} and {fmt_value(b)}).",
+            field=path,
+            value=(a, b),
+        )
+
+    if first.id != second.id:
+        raise differ("id", first.id, second.id)
+    if [m.id for m in first.modules] != [m.id for m in second.modules]:
+        raise differ("modules", [m.id for m in first.modules], [m.id for m in second.modules])
+    for k, (a, b) in enumerate(zip(first.modules, second.modules, strict=True)):
+        path = f"modules[{k}]"
+        if a.topic is not b.topic:
+            raise differ(f"{path}.topic", a.topic.value, b.topic.value)
+        if [s.id for s in a.sessions] != [s.id for s in b.sessions]:
+            raise differ(f"{path}.sessions", [s.id for s in a.sessions], [s.id for s in b.sessions])
+        for j, (s, t) in enumerate(zip(a.sessions, b.sessions, strict=True)):
+            sp = f"{path}.sessions[{j}]"
+            for key in ("minutes", "exercises"):
+                if getattr(s, key) != getattr(t, key):
+                    raise differ(f"{sp}.{key}", getattr(s, key), getattr(t, key))
+            for key in ("objectives", "materials", "activities"):
+                if len(getattr(s, key)) != len(getattr(t, key)):
+                    raise differ(f"{sp}.{key}", len(getattr(s, key)), len(getattr(t, key)))
+            for i, (x, y) in enumerate(zip(s.activities, t.activities, strict=True)):
+                if (x.minutes, x.method) != (y.minutes, y.method):
+                    raise differ(
+                        f"{sp}.activities[{i}]",
+                        f"{x.minutes} min {x.method.value}",
+                        f"{y.minutes} min {y.method.value}",
+                    )
