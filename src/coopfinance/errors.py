@@ -10,8 +10,9 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
-    │   └── NoSolution                      flows that no rate makes worth zero
-    │       └── MultipleSolutions           flows that several rates do
+    │   ├── NoSolution                      flows that no rate makes worth zero
+    │   │   └── MultipleSolutions           flows that several rates do
+    │   └── InvalidPlan                     a business plan whose inputs do not fit together
     └── WrongType(TypeError)                a value of a type that is refused
         ├── FloatNotAllowed                 a float where money or a rate is expected
         └── CurrencyMismatch                arithmetic between amounts in different currencies
@@ -31,6 +32,7 @@ __all__ = [
     "FloatNotAllowed",
     "InvalidCalendar",
     "InvalidLoanTerms",
+    "InvalidPlan",
     "InvalidRate",
     "InvalidValue",
     "MultipleSolutions",
@@ -109,6 +111,13 @@ class MultipleSolutions(NoSolution):
     ) -> None:
         super().__init__(message, field=field, value=value)
         self.roots = roots
+
+
+class InvalidPlan(InvalidValue):
+    """A business plan whose inputs do not fit together (horizon, dates, financing, scenarios).
+
+    When the plan was loaded from a file, ``field`` is the key path, e.g. ``investments[2].cost``.
+    """
 
 
 class WrongType(CoopFinanceError, TypeError):
