@@ -685,6 +685,18 @@ class BusinessPlan:
                     field=f"{name}.price_per_litre",
                     value=len(scen.price_per_litre),
                 )
+        for name, scen in (("with_plan", self.with_plan), ("without_plan", self.without_plan)):
+            prod = None if scen is None else scen.production
+            if isinstance(prod, MonthlyProduction):
+                n = len(prod.litres_per_day)
+                if n not in (1, 12) and n < self.months:
+                    field = f"{name}.production.litres_per_day"
+                    raise InvalidPlan(
+                        f"{field!r} must hold 1 value, 12 (January to December) or one per plan "
+                        f"month, {self.months} (got {n}).",
+                        field=field,
+                        value=n,
+                    )
         for k, inv in enumerate(self.investments):
             if inv.date > self.end:
                 raise InvalidPlan(

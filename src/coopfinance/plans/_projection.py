@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -40,6 +41,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._schedule import Schedule
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidPlan
 from coopfinance.plans._model import Basis, BusinessPlan, Scenario, add_months, days_in_month, month_index
 
@@ -206,6 +208,12 @@ def _litres(scenario: Scenario, start: dt.date, months: int) -> list[Decimal]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _schedule(terms: LoanTerms) -> Schedule:
+    """The schedule of ``terms`` (cached: sensitivity runs project the same loan many times)."""
+    return terms.schedule()
+
+
 _LOAN_COLUMNS = ("principal", "interest_paid", "charges_paid", "withheld", "accrued", "disbursed")
 
 
@@ -326,7 +334,7 @@ def project(plan: BusinessPlan, scenario: Scenario | None = None, *, with_plan: 
             recovery[n] = r(plan.working_capital)
         grant[0] = r(plan.financing.grant)
 
-    schedule = plan.financing.loan.schedule() if (with_plan and plan.financing.loan) else None
+    schedule = _schedule(plan.financing.loan) if (with_plan and plan.financing.loan) else None
     if schedule is not None:
         loan = _loan_by_month(schedule, start, periods)
         balances = _loan_balances(schedule, start, periods)

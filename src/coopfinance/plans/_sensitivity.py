@@ -33,7 +33,8 @@ __all__ = [
 ]
 
 _MAX_FACTOR = Decimal(100)
-_TOLERANCE = Decimal("1e-10")
+_TOLERANCE = Decimal("1e-9")
+_NPV_TOLERANCE = Decimal("0.5")
 
 
 def run(
@@ -129,8 +130,10 @@ class Sensitivity:
 def switching_price(plan: BusinessPlan, kind: str = "economic") -> SwitchingValue:
     """The price factor that makes the ``kind`` (economic or financial) NPV zero.
 
-    Regula falsi with the Illinois modification on ``[lo, hi]`` where NPV(lo) < 0 ≤ NPV(hi), to a
-    factor tolerance of 1e-10.
+    Regula falsi with the Illinois modification on ``[lo, hi]`` where NPV(lo) < 0 ≤ NPV(hi), until
+    the NPV at ``hi`` is below half a currency unit or the bracket is narrower than 1e-9 (the NPV is
+    a step function at the scale of a céntimo, since every monthly line is rounded). The factor
+    returned is ``hi``: the lowest one found with NPV ≥ 0.
     """
     pick = 0 if kind == "economic" else 1
     base_price = plan.with_plan.price_in_year(1)
@@ -165,7 +168,7 @@ def switching_price(plan: BusinessPlan, kind: str = "economic") -> SwitchingValu
     side = 0
     with decimal.localcontext(CONTEXT):
         for _ in range(200):
-            if hi - lo <= _TOLERANCE or fhi == 0:
+            if hi - lo <= _TOLERANCE or fhi < _NPV_TOLERANCE:
                 break
             x = hi - fhi * (hi - lo) / (fhi - flo)
             if not lo < x < hi:
