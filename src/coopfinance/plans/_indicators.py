@@ -18,7 +18,8 @@ Break-even (per plan year, with-plan operations)::
     litres/day = fixed / (price − variable cost per litre) / days in the year
     price      = price − profit_before_tax / litres     (the price at which profit is zero)
 
-DSCR per period = cash available (EBITDA − income tax) / debt service, where debt is due; the
+DSCR per year = cash available (EBITDA − income tax) / debt service, where debt is due (per month
+before income tax, which is settled yearly); the
 repayment-capacity ratio is its reciprocal over the loan's life, debt service / cash available,
 to compare with the lender's limit (30 %).
 """
@@ -338,19 +339,24 @@ class DebtCoverage:
         return self.repayment_ratio <= self.limit
 
 
-def _dscr(rows: Sequence[ProjectionRow]) -> tuple[tuple[int, Decimal], ...]:
+def _dscr(rows: Sequence[ProjectionRow], *, before_tax: bool) -> tuple[tuple[int, Decimal], ...]:
     with decimal.localcontext(CONTEXT):
-        return tuple((r.period, r.cash_available / r.debt_service) for r in rows if r.debt_service > 0)
+        return tuple(
+            (r.period, (r.ebitda if before_tax else r.cash_available) / r.debt_service)
+            for r in rows
+            if r.debt_service > 0
+        )
 
 
 def debt_coverage(projection: Projection, limit: Decimal) -> DebtCoverage:
     """DSCR per month and per year, the minimum, and the repayment-capacity ratio.
 
-    DSCR = (EBITDA − income tax) / debt service. Income tax is paid in each year's last month, so the
-    yearly DSCR is the one lenders read; the monthly one shows seasonal squeezes.
+    Yearly DSCR = (EBITDA − income tax) / debt service, the one lenders read. Income tax is settled
+    once a year, so the monthly DSCR = EBITDA / debt service of the month (before tax): it shows
+    seasonal squeezes without the year-end tax payment swamping one month.
     """
-    monthly = _dscr(projection.monthly)
-    yearly = _dscr(projection.yearly)
+    monthly = _dscr(projection.monthly, before_tax=True)
+    yearly = _dscr(projection.yearly, before_tax=False)
     min_y = min(yearly, key=lambda p: p[1]) if yearly else None
     min_m = min(monthly, key=lambda p: p[1]) if monthly else None
     serviced = [r for r in projection.yearly if r.debt_service > 0]

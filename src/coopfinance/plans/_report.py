@@ -166,6 +166,51 @@ class PlanReport:
         """The loan's schedule (the financing section's table)."""
         return self.with_plan.schedule
 
+    def indicators(self) -> dict[str, Any]:
+        """The evaluation at a glance as plain data (what ``coopfinance plan --format json`` prints)."""
+        sens = self.sensitivity
+        return _plain(
+            {
+                "title": self.plan.title,
+                "enterprise": self.plan.enterprise.name,
+                "currency": self.plan.currency.code,
+                "start": self.plan.start,
+                "horizon_years": self.plan.horizon_years,
+                "cok": self.plan.cok,
+                "incremental": self.plan.incremental,
+                "total_investment": self.plan.total_investment,
+                "economic": _evaluation(self.economic),
+                "financial": _evaluation(self.financial),
+                "break_even": [
+                    {
+                        "year": b.year,
+                        "litres_per_day": b.litres_per_day,
+                        "litres_per_day_planned": b.litres_per_day_planned,
+                        "price_per_litre": b.price_per_litre,
+                        "price_per_litre_planned": b.price_per_litre_planned,
+                    }
+                    for b in self.break_even
+                ],
+                "dscr": {
+                    "yearly": [{"year": y, "dscr": v} for y, v in self.debt.yearly],
+                    "minimum": self.debt.minimum,
+                    "minimum_year": self.debt.minimum_year,
+                    "minimum_monthly": self.debt.minimum_monthly,
+                    "minimum_month": self.debt.minimum_month,
+                },
+                "repayment_capacity": {
+                    "ratio": self.debt.repayment_ratio,
+                    "limit": self.debt.limit,
+                    "within_limit": self.debt.within_limit,
+                },
+                "funding_gap": self.sources_and_uses.gap,
+                "switching_price": {
+                    "economic": sens.switching_economic,
+                    "financial": sens.switching_financial,
+                },
+            }
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: Decimals as strings, dates as ISO 8601, tuples as lists."""
         return _plain(
@@ -196,6 +241,18 @@ class PlanReport:
                 "charts": self.charts,
             }
         )
+
+
+def _evaluation(e: Evaluation) -> dict[str, Any]:
+    return {
+        "npv": e.npv,
+        "irr": e.irr,
+        "irr_problem": e.irr_problem,
+        "benefit_cost": e.benefit_cost,
+        "payback_years": e.payback_years,
+        "discounted_payback_years": e.discounted_payback_years,
+        "flows": e.flows,
+    }
 
 
 def _plain(value: Any) -> Any:
