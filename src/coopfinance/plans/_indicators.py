@@ -65,6 +65,10 @@ def plan_irr(flows: Iterable[object], *, label: str = "flows") -> Decimal:
     coopfinance.errors.NoSolution: The IRR of the economic flows does not exist: ...
     """
     values = _flows(flows, label)
+    if all(v == 0 for v in values):
+        raise NoSolution(
+            f"The IRR of the {label} does not exist: every flow is zero.", field=label, value=tuple(values)
+        )
     try:
         return irr(values)
     except MultipleSolutions as exc:
@@ -253,7 +257,8 @@ class BreakEven:
     """The break-even point of one plan year (with-plan operations, profit before tax zero).
 
     ``litres_per_day`` and ``revenue`` are ``None`` when the price does not cover the variable cost
-    per litre (no volume breaks even); ``price_per_litre`` is ``None`` when no milk is produced.
+    per litre (no volume breaks even), and 0 when other income covers every fixed cost (any volume
+    makes a profit); ``price_per_litre`` is ``None`` when no milk is produced.
     """
 
     year: int
@@ -286,7 +291,7 @@ def break_even(projection: Projection, price_of_year: Sequence[Decimal]) -> tupl
             margin = price - var
             lpd_plan = litres / row.days
             if margin > 0:
-                be_litres = fixed / margin
+                be_litres = max(fixed, ZERO) / margin
                 lpd: Decimal | None = be_litres / row.days
                 revenue: Decimal | None = be_litres * price
                 safety: Decimal | None = ONE - be_litres / litres if litres else None

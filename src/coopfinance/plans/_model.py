@@ -548,6 +548,10 @@ class Scenario:
         """The sum of the per-litre costs."""
         return sum((c.amount for c in self.costs if c.is_variable), ZERO)
 
+    def with_prices(self, prices: Iterable[Any]) -> Scenario:
+        """A copy with ``price_per_litre`` replaced (one price, or one per plan year)."""
+        return attrs.evolve(self, price_per_litre=tuple(prices))
+
     def scaled(self, *, price: Decimal | None = None, litres: Decimal | None = None) -> Scenario:
         """A copy with every price multiplied by ``price`` and the milk by ``litres``."""
         changes: dict[str, Any] = {}
