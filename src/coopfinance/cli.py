@@ -219,7 +219,9 @@ def _add_plan_parser(sub: Any) -> None:
         description="Evaluate a business plan file (TOML, JSON, or YAML with PyYAML) and print "
         "its indicators.",
     )
-    p.add_argument("file", help="the plan: .toml, .json, .yaml or .yml (see examples/plan-alfalfa.toml)")
+    p.add_argument(
+        "file", help="the plan: .toml, .json, .yaml or .yml (see examples/plan-alfalfa.toml)"
+    )
     p.add_argument("--format", default="table", choices=("table", "json"), help="output format")
     p.set_defaults(handler=_cmd_plan)
 
@@ -257,13 +259,19 @@ def _cmd_plan(ns: argparse.Namespace, out: TextIO) -> int:
         ("IRR", _pct(e.irr), _pct(f.irr)),
         ("benefit/cost", _num(e.benefit_cost), _num(f.benefit_cost)),
         ("payback (years)", _num(e.payback_years), _num(f.payback_years)),
-        ("discounted payback (years)", _num(e.discounted_payback_years), _num(f.discounted_payback_years)),
+        (
+            "discounted payback (years)",
+            _num(e.discounted_payback_years),
+            _num(f.discounted_payback_years),
+        ),
     ):
         out.write(f"{label:<28}{a:>16}{b:>16}\n")
     for ev in (e, f):
         if ev.irr_problem:
             out.write(f"note: {ev.irr_problem}\n")
-    out.write(f"\n{'year':<6}{'break-even L/day':>18}{'planned L/day':>15}{'break-even price':>18}\n")
+    out.write(
+        f"\n{'year':<6}{'break-even L/day':>18}{'planned L/day':>15}{'break-even price':>18}\n"
+    )
     for be in rep.break_even:
         out.write(
             f"{be.year:<6}{_num(be.litres_per_day, 1):>18}{_num(be.litres_per_day_planned, 1):>15}"

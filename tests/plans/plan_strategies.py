@@ -28,7 +28,10 @@ def money(lo: int, hi: int) -> st.SearchStrategy[Decimal]:
 
 @st.composite
 def scenarios(draw: st.DrawFn, name: str = "with plan") -> Scenario:
-    lpd = draw(st.lists(st.integers(0, 1500), min_size=1, max_size=1) | st.lists(st.integers(0, 1500), min_size=12, max_size=12))
+    lpd = draw(
+        st.lists(st.integers(0, 1500), min_size=1, max_size=1)
+        | st.lists(st.integers(0, 1500), min_size=12, max_size=12)
+    )
     costs = [
         BudgetLine(name="feed", amount=draw(money(0, 1)), per="litre"),
         BudgetLine(name="labour", amount=draw(money(0, 3000)), per="month"),
@@ -54,12 +57,16 @@ def loans(draw: st.DrawFn, months: int) -> LoanTerms:
         installments=n,
         disbursed=START - dt.timedelta(days=draw(st.integers(1, 40))),
         grace=Grace(periods=grace, kind=draw(st.sampled_from(["capitalize", "pay-interest"]))),
-        charges=draw(st.sampled_from([(), ("insurance:0.0675%:original",), ("upfront:1%:withheld",)])),
+        charges=draw(
+            st.sampled_from([(), ("insurance:0.0675%:original",), ("upfront:1%:withheld",)])
+        ),
     )
 
 
 @st.composite
-def plans(draw: st.DrawFn, *, loan: bool | None = None, without: bool | None = None) -> BusinessPlan:
+def plans(
+    draw: st.DrawFn, *, loan: bool | None = None, without: bool | None = None
+) -> BusinessPlan:
     years = draw(st.integers(1, 3))
     months = 12 * years
     invs = []
@@ -73,7 +80,9 @@ def plans(draw: st.DrawFn, *, loan: bool | None = None, without: bool | None = N
                 date=when,
                 cost=cost,
                 useful_life_years=life,
-                salvage_value=(cost * draw(st.sampled_from([0, 10, 25])) / 100).quantize(Decimal("0.01"))
+                salvage_value=(cost * draw(st.sampled_from([0, 10, 25])) / 100).quantize(
+                    Decimal("0.01")
+                )
                 if life
                 else Decimal(0),
             )

@@ -33,7 +33,7 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "plan-alfalfa.toml"
     ],
 )
 def test_rojas_zea_van_tir_at_cok_8(flows, van, tir):
-    """"Ejercicios Clase 2 – VAN y TIR" (Rojas Zea, Peru; es.scribd.com/document/690960792):
+    """ "Ejercicios Clase 2 – VAN y TIR" (Rojas Zea, Peru; es.scribd.com/document/690960792):
     with COK = 8 %, project A (−53,000 then 14,000 … 32,000) has VAN 29,833.75 and TIR 24.71 %;
     the second (−42,000 then 8,000 … 16,500) VAN 1,283.23 and TIR 9.02 %."""
     values = [Decimal(v) for v in flows]
@@ -57,7 +57,7 @@ def test_rojas_zea_van_tir_at_cok_8(flows, van, tir):
     ],
 )
 def test_taller_unidad_3_vpn_tir_bc_at_10(invest, flows, vpn, tir, bc):
-    """"Elaboración y Evaluación de Proyectos – Taller 3" (es.scribd.com/document/523781401): at a
+    """ "Elaboración y Evaluación de Proyectos – Taller 3" (es.scribd.com/document/523781401): at a
     10 % cost of capital, project A (20,560 invested, 1,200 / 0 / 15,950 / 30,450) has VPN
     13,312.14, TIR 27 % and B/C 1.65; project B (13,000; 12,000 / 1,200 / 450 / 7,000) VPN
     4,020.01, TIR 28 %, B/C 1.31 (B/C = present value of the inflows / investment)."""
@@ -69,9 +69,14 @@ def test_taller_unidad_3_vpn_tir_bc_at_10(invest, flows, vpn, tir, bc):
 
 
 def test_payback_interpolates_within_the_year():
-    """PRI: −1,000 then 300 a year is paid back after 3⅓ years; discounted at 10 % after 4 + 49.04/186.28 = 4.26 years."""
-    assert payback([-1000, 300, 300, 300, 300, 300]).quantize(Decimal("0.0001")) == Decimal("3.3333")
-    assert payback([-1000, 300, 300, 300, 300, 300], "0.10").quantize(Decimal("0.01")) == Decimal("4.26")
+    """PRI: −1,000 then 300 a year is paid back after 3⅓ years; discounted at 10 % after
+    4 + 49.04/186.28 = 4.26 years."""
+    assert payback([-1000, 300, 300, 300, 300, 300]).quantize(Decimal("0.0001")) == Decimal(
+        "3.3333"
+    )
+    assert payback([-1000, 300, 300, 300, 300, 300], "0.10").quantize(Decimal("0.01")) == Decimal(
+        "4.26"
+    )
     assert payback([-1000, 300]) is None
     assert payback([0, 10]) == 0
 
@@ -89,7 +94,13 @@ def test_a_one_year_plan_checked_by_hand():
         horizon_years=1,
         income_tax_rate="0.10",
         investments=[
-            Investment(name="Tank", date="2025-12-01", cost="12000", useful_life_years=10, salvage_value="2400")
+            Investment(
+                name="Tank",
+                date="2025-12-01",
+                cost="12000",
+                useful_life_years=10,
+                salvage_value="2400",
+            )
         ],
         with_plan=Scenario(
             name="with plan",
@@ -103,7 +114,12 @@ def test_a_one_year_plan_checked_by_hand():
     )
     y = project(plan).yearly[1]
     assert (y.revenue, y.variable_costs, y.fixed_costs, y.ebitda) == (47450, 18250, 12000, 17200)
-    assert (y.depreciation, y.profit_before_tax, y.income_tax, y.residual_value) == (960, 16240, 1624, 11040)
+    assert (y.depreciation, y.profit_before_tax, y.income_tax, y.residual_value) == (
+        960,
+        16240,
+        1624,
+        11040,
+    )
     r = report(plan)
     assert r.economic.flows == (-12000, 26616)
     assert r.economic.npv.quantize(Decimal("0.01")) == Decimal("12196.36")

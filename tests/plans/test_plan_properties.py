@@ -7,6 +7,7 @@ from decimal import Decimal
 import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from tests.plans.plan_strategies import plans
 
 from coopfinance.cost import npv
 from coopfinance.errors import NoSolution
@@ -15,7 +16,6 @@ from coopfinance.plans._indicators import evaluations
 from coopfinance.plans._model import month_index
 from coopfinance.plans._projection import MONEY_FIELDS
 from coopfinance.plans._sensitivity import run
-from tests.plans.plan_strategies import plans
 
 CENT = Decimal("0.01")
 
@@ -122,7 +122,7 @@ def test_more_other_income_never_lowers_npv(plan, extra):
     """Adding income other than milk never lowers the NPV."""
     from coopfinance.plans import BudgetLine
 
-    more = plan.with_plan.other_income + (BudgetLine(name="extra", amount=extra, per="year"),)
+    more = (*plan.with_plan.other_income, BudgetLine(name="extra", amount=extra, per="year"))
     richer = plan.evolve(with_plan=attrs.evolve(plan.with_plan, other_income=more))
     assert run(plan)[2].npv <= run(richer)[2].npv
 
@@ -158,9 +158,13 @@ def test_irr_errors_are_clear():
     """No IRR and several IRRs are reported in words, naming the flows."""
     import pytest
 
-    with pytest.raises(NoSolution, match=r"IRR of the economic flows does not exist: no flow is negative"):
+    with pytest.raises(
+        NoSolution, match=r"IRR of the economic flows does not exist: no flow is negative"
+    ):
         plan_irr([100, 200], label="economic flows")
     with pytest.raises(NoSolution, match=r"no flow is positive"):
         plan_irr([-100, -200])
-    with pytest.raises(NoSolution, match=r"is not unique: .* 10\.00%, 20\.00% all make the NPV zero"):
+    with pytest.raises(
+        NoSolution, match=r"is not unique: .* 10\.00%, 20\.00% all make the NPV zero"
+    ):
         plan_irr([-100, 230, -132])

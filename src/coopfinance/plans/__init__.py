@@ -1,5 +1,16 @@
 """Business plans: the plan model, monthly and yearly projections, indicators and sensitivity."""
 
+from coopfinance.plans._indicators import (
+    BreakEven,
+    DebtCoverage,
+    Evaluation,
+    benefit_cost,
+    break_even,
+    debt_coverage,
+    evaluate,
+    payback,
+    plan_irr,
+)
 from coopfinance.plans._model import (
     Basis,
     BudgetLine,
@@ -11,17 +22,6 @@ from coopfinance.plans._model import (
     MilkSupply,
     MonthlyProduction,
     Scenario,
-)
-from coopfinance.plans._indicators import (
-    BreakEven,
-    DebtCoverage,
-    Evaluation,
-    benefit_cost,
-    break_even,
-    debt_coverage,
-    evaluate,
-    payback,
-    plan_irr,
 )
 from coopfinance.plans._projection import Projection, ProjectionRow, project
 from coopfinance.plans._report import ChartSeries, PlanReport, SourcesAndUses, report

@@ -67,7 +67,9 @@ def plan_irr(flows: Iterable[object], *, label: str = "flows") -> Decimal:
     values = _flows(flows, label)
     if all(v == 0 for v in values):
         raise NoSolution(
-            f"The IRR of the {label} does not exist: every flow is zero.", field=label, value=tuple(values)
+            f"The IRR of the {label} does not exist: every flow is zero.",
+            field=label,
+            value=tuple(values),
         )
     try:
         return irr(values)
@@ -228,7 +230,13 @@ def financial_benefits(row: ProjectionRow) -> Decimal:
 
 def financial_costs(row: ProjectionRow) -> Decimal:
     """Financial costs: operating costs, tax paid, investment, working capital and debt service."""
-    return row.operating_costs + row.income_tax + row.investment + row.working_capital + row.debt_service
+    return (
+        row.operating_costs
+        + row.income_tax
+        + row.investment
+        + row.working_capital
+        + row.debt_service
+    )
 
 
 def evaluations(
@@ -285,7 +293,9 @@ def break_even(projection: Projection, price_of_year: Sequence[Decimal]) -> tupl
     for row in projection.yearly[1:]:
         price = price_of_year[row.year - 1]
         litres = row.litres
-        fixed = row.fixed_costs + row.depreciation + row.interest + row.loan_charges - row.other_income
+        fixed = (
+            row.fixed_costs + row.depreciation + row.interest + row.loan_charges - row.other_income
+        )
         with decimal.localcontext(CONTEXT):
             var = row.variable_costs / litres if litres else ZERO
             margin = price - var

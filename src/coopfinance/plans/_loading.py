@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import CoopFinanceError, InvalidPlan, MultipleSolutions, ParseError, WrongType, fmt_value
+from coopfinance.errors import (
+    CoopFinanceError,
+    InvalidPlan,
+    MultipleSolutions,
+    ParseError,
+    WrongType,
+    fmt_value,
+)
 from coopfinance.plans._model import (
     BudgetLine,
     BusinessPlan,
@@ -90,7 +97,11 @@ def _relocate(exc: CoopFinanceError, path: str) -> CoopFinanceError:
     else:
         field = _join(path, exc.field) if path else exc.field
         old = repr(exc.field)
-        message = exc.message.replace(old, repr(field), 1) if old in exc.message else f"{field!r}: {exc.message}"
+        message = (
+            exc.message.replace(old, repr(field), 1)
+            if old in exc.message
+            else f"{field!r}: {exc.message}"
+        )
     if isinstance(exc, MultipleSolutions):
         return MultipleSolutions(message, field=field, value=exc.value, roots=exc.roots)
     return type(exc)(message, field=field, value=exc.value)
@@ -121,7 +132,7 @@ def _table(data: Any, path: str, known: tuple[str, ...]) -> Mapping[str, Any]:
 
 
 def _list(data: Any, path: str) -> list[Any]:
-    if isinstance(data, Mapping) or isinstance(data, str | bytes) or not isinstance(data, list | tuple):
+    if isinstance(data, (Mapping, str | bytes)) or not isinstance(data, list | tuple):
         raise WrongType(
             f"{path!r} must be a list (got {type(data).__name__} {fmt_value(data)}).",
             field=path,
@@ -216,7 +227,9 @@ def _financing(data: Any) -> Financing:
     path = "financing"
     t = _table(data, path, FINANCING_KEYS)
     loan = _loan(t["loan"]) if t.get("loan") is not None else None
-    return _build(path, Financing, loan=loan, **_kwargs(t, ("own_funds", "grant", "grantor", "lender")))
+    return _build(
+        path, Financing, loan=loan, **_kwargs(t, ("own_funds", "grant", "grantor", "lender"))
+    )
 
 
 def plan_from_mapping(data: Any) -> BusinessPlan:
@@ -253,7 +266,9 @@ def plan_from_mapping(data: Any) -> BusinessPlan:
         "notes",
     )
     kwargs = _kwargs(t, simple)
-    if "working_capital_recovered" in kwargs and not isinstance(kwargs["working_capital_recovered"], bool):
+    if "working_capital_recovered" in kwargs and not isinstance(
+        kwargs["working_capital_recovered"], bool
+    ):
         value = kwargs["working_capital_recovered"]
         raise WrongType(
             f"'working_capital_recovered' must be true or false (got {fmt_value(value)}).",
@@ -291,7 +306,9 @@ def load_toml(path: str | os.PathLike[str]) -> BusinessPlan:
     try:
         data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"{str(path)!r} is not valid TOML: {exc}.", field="path", value=str(path)) from None
+        raise ParseError(
+            f"{str(path)!r} is not valid TOML: {exc}.", field="path", value=str(path)
+        ) from None
     return plan_from_mapping(data)
 
 
@@ -301,7 +318,9 @@ def load_json(path: str | os.PathLike[str]) -> BusinessPlan:
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"{str(path)!r} is not valid JSON: {exc}.", field="path", value=str(path)) from None
+        raise ParseError(
+            f"{str(path)!r} is not valid JSON: {exc}.", field="path", value=str(path)
+        ) from None
     return plan_from_mapping(data)
 
 
@@ -336,9 +355,11 @@ def load_yaml(path: str | os.PathLike[str]) -> BusinessPlan:
 
     _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(raw.decode("utf-8"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError, ArithmeticError) as exc:
-        raise ParseError(f"{str(path)!r} is not valid YAML: {exc}.", field="path", value=str(path)) from None
+        raise ParseError(
+            f"{str(path)!r} is not valid YAML: {exc}.", field="path", value=str(path)
+        ) from None
     return plan_from_mapping(data)
 
 

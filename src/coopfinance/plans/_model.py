@@ -201,6 +201,182 @@ def days_in_month(first: dt.date) -> int:
     return calendar.monthrange(first.year, first.month)[1]
 
 
+# -- named converters (mypy's attrs plugin needs named functions) ---------------------------------
+def _conv_text_name(value: Any) -> str:
+    result: str = _text("name")(value)
+    return result
+
+
+def _conv_text_product(value: Any) -> str:
+    result: str = _text("product")(value)
+    return result
+
+
+def _conv_opt_dec_litres_per_day(value: Any) -> Decimal | None:
+    result: Decimal | None = _opt_dec("litres_per_day")(value)
+    return result
+
+
+def _conv_opt_dec_price_per_litre(value: Any) -> Decimal | None:
+    result: Decimal | None = _opt_dec("price_per_litre")(value)
+    return result
+
+
+def _conv_text_commitment(value: Any) -> str:
+    result: str = _text("commitment")(value)
+    return result
+
+
+def _conv_text_kind(value: Any) -> str:
+    result: str = _text("kind")(value)
+    return result
+
+
+def _conv_text_tax_id(value: Any) -> str:
+    result: str = _text("tax_id")(value)
+    return result
+
+
+def _conv_text_location(value: Any) -> str:
+    result: str = _text("location")(value)
+    return result
+
+
+def _conv_text_representative(value: Any) -> str:
+    result: str = _text("representative")(value)
+    return result
+
+
+def _conv_texts_objectives(value: Any) -> tuple[str, ...]:
+    result: tuple[str, ...] = _texts("objectives")(value)
+    return result
+
+
+def _conv_text_market(value: Any) -> str:
+    result: str = _text("market")(value)
+    return result
+
+
+def _conv_instances_buyer_buyers(value: Any) -> tuple[Any, ...]:
+    result: tuple[Any, ...] = _instances(Buyer, "buyers")(value)
+    return result
+
+
+def _conv_to_date_date(value: Any) -> dt.date:
+    result: dt.date = _to_date("date")(value)
+    return result
+
+
+def _conv_dec_cost(value: Any) -> Decimal:
+    result: Decimal = _dec("cost")(value)
+    return result
+
+
+def _conv_opt_dec_useful_life_years(value: Any) -> Decimal | None:
+    result: Decimal | None = _opt_dec("useful_life_years")(value)
+    return result
+
+
+def _conv_dec_salvage_value(value: Any) -> Decimal:
+    result: Decimal = _dec("salvage_value")(value)
+    return result
+
+
+def _conv_text_category(value: Any) -> str:
+    result: str = _text("category")(value)
+    return result
+
+
+def _conv_dec_own_funds(value: Any) -> Decimal:
+    result: Decimal = _dec("own_funds")(value)
+    return result
+
+
+def _conv_dec_grant(value: Any) -> Decimal:
+    result: Decimal = _dec("grant")(value)
+    return result
+
+
+def _conv_text_grantor(value: Any) -> str:
+    result: str = _text("grantor")(value)
+    return result
+
+
+def _conv_text_lender(value: Any) -> str:
+    result: str = _text("lender")(value)
+    return result
+
+
+def _conv_dec_amount(value: Any) -> Decimal:
+    result: Decimal = _dec("amount")(value)
+    return result
+
+
+def _conv_instances_budgetline_costs(value: Any) -> tuple[Any, ...]:
+    result: tuple[Any, ...] = _instances(BudgetLine, "costs")(value)
+    return result
+
+
+def _conv_instances_budgetline_other_income(value: Any) -> tuple[Any, ...]:
+    result: tuple[Any, ...] = _instances(BudgetLine, "other_income")(value)
+    return result
+
+
+def _conv_text_description(value: Any) -> str:
+    result: str = _text("description")(value)
+    return result
+
+
+def _conv_dec_factor(value: Any) -> Decimal:
+    result: Decimal = _dec("factor")(value)
+    return result
+
+
+def _conv_text_title(value: Any) -> str:
+    result: str = _text("title")(value)
+    return result
+
+
+def _conv_dec_cok(value: Any) -> Decimal:
+    result: Decimal = _dec("cok")(value)
+    return result
+
+
+def _conv_dec_income_tax_rate(value: Any) -> Decimal:
+    result: Decimal = _dec("income_tax_rate")(value)
+    return result
+
+
+def _conv_instances_investment_investments(value: Any) -> tuple[Any, ...]:
+    result: tuple[Any, ...] = _instances(Investment, "investments")(value)
+    return result
+
+
+def _conv_dec_working_capital(value: Any) -> Decimal:
+    result: Decimal = _dec("working_capital")(value)
+    return result
+
+
+def _conv_dec_repayment_capacity_limit(value: Any) -> Decimal:
+    result: Decimal = _dec("repayment_capacity_limit")(value)
+    return result
+
+
+def _conv_texts_risks(value: Any) -> tuple[str, ...]:
+    result: tuple[str, ...] = _texts("risks")(value)
+    return result
+
+
+def _conv_texts_training(value: Any) -> tuple[str, ...]:
+    result: tuple[str, ...] = _texts("training")(value)
+    return result
+
+
+def _conv_text_notes(value: Any) -> str:
+    result: str = _text("notes")(value)
+    return result
+
+
 # -- the enterprise ------------------------------------------------------------------------------
 @attrs.frozen(slots=True, kw_only=True)
 class Buyer:
@@ -210,15 +386,15 @@ class Buyer:
     Buyer(name='Planta Láctea del Valle', product='milk', litres_per_day=Decimal('400'), ...)
     """
 
-    name: str = attrs.field(converter=_text("name"), validator=_required_text)
-    product: str = attrs.field(default="milk", converter=_text("product"))
+    name: str = attrs.field(converter=_conv_text_name, validator=_required_text)
+    product: str = attrs.field(default="milk", converter=_conv_text_product)
     litres_per_day: Decimal | None = attrs.field(
-        default=None, converter=_opt_dec("litres_per_day"), validator=_opt_non_negative
+        default=None, converter=_conv_opt_dec_litres_per_day, validator=_opt_non_negative
     )
     price_per_litre: Decimal | None = attrs.field(
-        default=None, converter=_opt_dec("price_per_litre"), validator=_opt_non_negative
+        default=None, converter=_conv_opt_dec_price_per_litre, validator=_opt_non_negative
     )
-    commitment: str = attrs.field(default="", converter=_text("commitment"))
+    commitment: str = attrs.field(default="", converter=_conv_text_commitment)
     """How firm the purchase is, e.g. "letter of intent" or "contract to 2028"."""
 
 
@@ -230,18 +406,18 @@ class Enterprise:
     24
     """
 
-    name: str = attrs.field(converter=_text("name"), validator=_required_text)
-    kind: str = attrs.field(default="cooperative", converter=_text("kind"))
-    tax_id: str = attrs.field(default="", converter=_text("tax_id"))
+    name: str = attrs.field(converter=_conv_text_name, validator=_required_text)
+    kind: str = attrs.field(default="cooperative", converter=_conv_text_kind)
+    tax_id: str = attrs.field(default="", converter=_conv_text_tax_id)
     """The RUC in Peru."""
-    location: str = attrs.field(default="", converter=_text("location"))
-    representative: str = attrs.field(default="", converter=_text("representative"))
+    location: str = attrs.field(default="", converter=_conv_text_location)
+    representative: str = attrs.field(default="", converter=_conv_text_representative)
     members: int = attrs.field(default=1, validator=_whole("members", 1, 1_000_000))
     women_members: int | None = None
-    objectives: tuple[str, ...] = attrs.field(default=(), converter=_texts("objectives"))
-    market: str = attrs.field(default="", converter=_text("market"))
+    objectives: tuple[str, ...] = attrs.field(default=(), converter=_conv_texts_objectives)
+    market: str = attrs.field(default="", converter=_conv_text_market)
     """The market and how the price was defined (AGROIDEAS section 5)."""
-    buyers: tuple[Buyer, ...] = attrs.field(default=(), converter=_instances(Buyer, "buyers"))
+    buyers: tuple[Buyer, ...] = attrs.field(default=(), converter=_conv_instances_buyer_buyers)
 
     def __attrs_post_init__(self) -> None:
         w = self.women_members
@@ -266,16 +442,16 @@ class Investment:
     Decimal('135')
     """
 
-    name: str = attrs.field(converter=_text("name"), validator=_required_text)
-    date: dt.date = attrs.field(converter=_to_date("date"))
-    cost: Decimal = attrs.field(converter=_dec("cost"), validator=_non_negative)
+    name: str = attrs.field(converter=_conv_text_name, validator=_required_text)
+    date: dt.date = attrs.field(converter=_conv_to_date_date)
+    cost: Decimal = attrs.field(converter=_conv_dec_cost, validator=_non_negative)
     useful_life_years: Decimal | None = attrs.field(
-        default=None, converter=_opt_dec("useful_life_years")
+        default=None, converter=_conv_opt_dec_useful_life_years
     )
     salvage_value: Decimal = attrs.field(
-        default=ZERO, converter=_dec("salvage_value"), validator=_non_negative
+        default=ZERO, converter=_conv_dec_salvage_value, validator=_non_negative
     )
-    category: str = attrs.field(default="", converter=_text("category"))
+    category: str = attrs.field(default="", converter=_conv_text_category)
     """Free text for the investment table, e.g. "forage", "equipment", "intangible"."""
 
     def __attrs_post_init__(self) -> None:
@@ -337,11 +513,13 @@ class Financing:
     Decimal('42000')
     """
 
-    own_funds: Decimal = attrs.field(default=ZERO, converter=_dec("own_funds"), validator=_non_negative)
-    grant: Decimal = attrs.field(default=ZERO, converter=_dec("grant"), validator=_non_negative)
-    grantor: str = attrs.field(default="", converter=_text("grantor"))
+    own_funds: Decimal = attrs.field(
+        default=ZERO, converter=_conv_dec_own_funds, validator=_non_negative
+    )
+    grant: Decimal = attrs.field(default=ZERO, converter=_conv_dec_grant, validator=_non_negative)
+    grantor: str = attrs.field(default="", converter=_conv_text_grantor)
     loan: LoanTerms | None = attrs.field(default=None, converter=_opt_loan)
-    lender: str = attrs.field(default="", converter=_text("lender"))
+    lender: str = attrs.field(default="", converter=_conv_text_lender)
 
     @property
     def total_without_loan(self) -> Decimal:
@@ -399,7 +577,10 @@ class MonthlyProduction:
                 field="litres_per_day",
                 value=(),
             )
-        for name, values in (("litres_per_day", self.litres_per_day), ("year_factors", self.year_factors)):
+        for name, values in (
+            ("litres_per_day", self.litres_per_day),
+            ("year_factors", self.year_factors),
+        ):
             for v in values:
                 if v < 0:
                     raise InvalidPlan(
@@ -452,7 +633,13 @@ class Basis(enum.Enum):
         if isinstance(text, cls):
             return text
         key = str(text).strip().lower()
-        aliases = {"liter": "litre", "l": "litre", "monthly": "month", "yearly": "year", "annual": "year"}
+        aliases = {
+            "liter": "litre",
+            "l": "litre",
+            "monthly": "month",
+            "yearly": "year",
+            "annual": "year",
+        }
         key = aliases.get(key, key)
         for member in cls:
             if member.value == key:
@@ -464,6 +651,10 @@ class Basis(enum.Enum):
         )
 
 
+def _to_basis(value: Basis | str) -> Basis:
+    return Basis.parse(value)
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class BudgetLine:
     """A cost or an income other than milk: ``amount`` per litre, month or year.
@@ -472,9 +663,9 @@ class BudgetLine:
     <Basis.LITRE: 'litre'>
     """
 
-    name: str = attrs.field(converter=_text("name"), validator=_required_text)
-    amount: Decimal = attrs.field(converter=_dec("amount"), validator=_non_negative)
-    per: Basis = attrs.field(default=Basis.MONTH, converter=Basis.parse)
+    name: str = attrs.field(converter=_conv_text_name, validator=_required_text)
+    amount: Decimal = attrs.field(converter=_conv_dec_amount, validator=_non_negative)
+    per: Basis = attrs.field(default=Basis.MONTH, converter=_to_basis)
 
     @property
     def is_variable(self) -> bool:
@@ -514,14 +705,16 @@ class Scenario:
     Decimal('1.30')
     """
 
-    name: str = attrs.field(converter=_text("name"), validator=_required_text)
+    name: str = attrs.field(converter=_conv_text_name, validator=_required_text)
     production: MilkSupply = attrs.field(converter=_to_supply)
     price_per_litre: tuple[Decimal, ...] = attrs.field(converter=_prices)
-    costs: tuple[BudgetLine, ...] = attrs.field(default=(), converter=_instances(BudgetLine, "costs"))
-    other_income: tuple[BudgetLine, ...] = attrs.field(
-        default=(), converter=_instances(BudgetLine, "other_income")
+    costs: tuple[BudgetLine, ...] = attrs.field(
+        default=(), converter=_conv_instances_budgetline_costs
     )
-    description: str = attrs.field(default="", converter=_text("description"))
+    other_income: tuple[BudgetLine, ...] = attrs.field(
+        default=(), converter=_conv_instances_budgetline_other_income
+    )
+    description: str = attrs.field(default="", converter=_conv_text_description)
 
     def __attrs_post_init__(self) -> None:
         if not self.price_per_litre:
@@ -556,7 +749,9 @@ class Scenario:
         """A copy with every price multiplied by ``price`` and the milk by ``litres``."""
         changes: dict[str, Any] = {}
         if price is not None:
-            changes["price_per_litre"] = tuple(CONTEXT.multiply(p, price) for p in self.price_per_litre)
+            changes["price_per_litre"] = tuple(
+                CONTEXT.multiply(p, price) for p in self.price_per_litre
+            )
         if litres is not None:
             changes["production"] = ScaledSupply(source=self.production, factor=litres)
         return attrs.evolve(self, **changes) if changes else self
@@ -567,7 +762,7 @@ class ScaledSupply:
     """Another supply's litres times ``factor`` (the yield sensitivity)."""
 
     source: MilkSupply
-    factor: Decimal = attrs.field(converter=_dec("factor"), validator=_non_negative)
+    factor: Decimal = attrs.field(converter=_conv_dec_factor, validator=_non_negative)
 
     def monthly_litres(self, start: dt.date, months: int) -> tuple[Decimal, ...]:
         """The source's litres times ``factor``."""
@@ -635,25 +830,27 @@ class BusinessPlan:
     """
 
     enterprise: Enterprise = attrs.field(validator=attrs.validators.instance_of(Enterprise))
-    title: str = attrs.field(default="", converter=_text("title"))
+    title: str = attrs.field(default="", converter=_conv_text_title)
     start: dt.date = attrs.field(converter=_first_of_month)
     horizon_years: int = attrs.field(
         default=DEFAULT_HORIZON_YEARS, validator=_whole("horizon_years", 1, MAX_HORIZON_YEARS)
     )
-    currency: Currency = attrs.field(default="PEN", converter=_to_currency)
+    currency: Currency = attrs.field(factory=lambda: Currency.of("PEN"), converter=_to_currency)
     cok: Decimal = attrs.field(
-        default=DEFAULT_COK, converter=_dec("cok"), validator=_rate_in("cok", Decimal("-0.5"), Decimal(10))
+        default=DEFAULT_COK,
+        converter=_conv_dec_cok,
+        validator=_rate_in("cok", Decimal("-0.5"), Decimal(10)),
     )
     income_tax_rate: Decimal = attrs.field(
         default=ZERO,
-        converter=_dec("income_tax_rate"),
+        converter=_conv_dec_income_tax_rate,
         validator=_rate_in("income_tax_rate", ZERO, Decimal("0.99")),
     )
     investments: tuple[Investment, ...] = attrs.field(
-        default=(), converter=_instances(Investment, "investments")
+        default=(), converter=_conv_instances_investment_investments
     )
     working_capital: Decimal = attrs.field(
-        default=ZERO, converter=_dec("working_capital"), validator=_non_negative
+        default=ZERO, converter=_conv_dec_working_capital, validator=_non_negative
     )
     """Cash set aside at year 0 to run the first months; recovered at the end of the horizon."""
     working_capital_recovered: bool = True
@@ -664,14 +861,14 @@ class BusinessPlan:
     without_plan: Scenario | None = attrs.field(default=None, converter=_opt_scenario)
     repayment_capacity_limit: Decimal = attrs.field(
         default=Decimal("0.30"),
-        converter=_dec("repayment_capacity_limit"),
+        converter=_conv_dec_repayment_capacity_limit,
         validator=_rate_in("repayment_capacity_limit", Decimal("0.01"), Decimal(1)),
     )
     """The highest share of the cash available that debt service may take (30 %, §8)."""
     sensitivity_steps: tuple[Decimal, ...] = attrs.field(default=DEFAULT_STEPS, converter=_steps)
-    risks: tuple[str, ...] = attrs.field(default=(), converter=_texts("risks"))
-    training: tuple[str, ...] = attrs.field(default=(), converter=_texts("training"))
-    notes: str = attrs.field(default="", converter=_text("notes"))
+    risks: tuple[str, ...] = attrs.field(default=(), converter=_conv_texts_risks)
+    training: tuple[str, ...] = attrs.field(default=(), converter=_conv_texts_training)
+    notes: str = attrs.field(default="", converter=_conv_text_notes)
 
     def __attrs_post_init__(self) -> None:
         for step in self.sensitivity_steps:

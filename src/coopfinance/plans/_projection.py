@@ -43,7 +43,14 @@ from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidPlan
-from coopfinance.plans._model import Basis, BusinessPlan, Scenario, add_months, days_in_month, month_index
+from coopfinance.plans._model import (
+    Basis,
+    BusinessPlan,
+    Scenario,
+    add_months,
+    days_in_month,
+    month_index,
+)
 
 __all__ = ["MONEY_FIELDS", "Projection", "ProjectionRow", "project"]
 
@@ -168,7 +175,9 @@ class Projection:
     def total(self, name: str) -> Decimal:
         """The sum of a money column over the whole horizon."""
         if name not in MONEY_FIELDS:
-            raise InvalidPlan(f"'column' must be a money column (got {name!r}).", field="column", value=name)
+            raise InvalidPlan(
+                f"'column' must be a money column (got {name!r}).", field="column", value=name
+            )
         return sum(self.column(name), ZERO)
 
 
@@ -203,7 +212,9 @@ def _litres(scenario: Scenario, start: dt.date, months: int) -> list[Decimal]:
     for v in values:
         d = to_decimal(v, field="production")
         if d < 0:
-            raise InvalidPlan(f"'production' must not be negative (got {d}).", field="production", value=d)
+            raise InvalidPlan(
+                f"'production' must not be negative (got {d}).", field="production", value=d
+            )
         out.append(d)
     return out
 
@@ -260,7 +271,9 @@ def _taxes(profit: Sequence[Decimal], rate: Decimal, unit: Decimal, years: int) 
     return out
 
 
-def project(plan: BusinessPlan, scenario: Scenario | None = None, *, with_plan: bool = True) -> Projection:
+def project(
+    plan: BusinessPlan, scenario: Scenario | None = None, *, with_plan: bool = True
+) -> Projection:
     """Project ``scenario`` (default ``plan.with_plan``) month by month over the plan's horizon.
 
     With ``with_plan=False`` the scenario runs without the plan's investments, working capital and
@@ -320,7 +333,8 @@ def project(plan: BusinessPlan, scenario: Scenario | None = None, *, with_plan: 
             investment[at] += r(inv.cost)
             first_use = max(at, 0) + 1  # the month after the investment (month 1 for year 0)
             exact = [
-                inv.accumulated_depreciation(k - first_use + 1) - inv.accumulated_depreciation(k - first_use)
+                inv.accumulated_depreciation(k - first_use + 1)
+                - inv.accumulated_depreciation(k - first_use)
                 if k >= first_use
                 else ZERO
                 for k in range(1, periods)
@@ -398,7 +412,10 @@ def project(plan: BusinessPlan, scenario: Scenario | None = None, *, with_plan: 
         )
     monthly = tuple(rows)
     return Projection(
-        scenario=scen.name, monthly=monthly, yearly=_years(monthly, plan.horizon_years), schedule=schedule
+        scenario=scen.name,
+        monthly=monthly,
+        yearly=_years(monthly, plan.horizon_years),
+        schedule=schedule,
     )
 
 

@@ -169,7 +169,7 @@ class PlanReport:
     def indicators(self) -> dict[str, Any]:
         """The evaluation at a glance as plain data (what ``coopfinance plan --format json`` prints)."""
         sens = self.sensitivity
-        return _plain(
+        data: dict[str, Any] = _plain(
             {
                 "title": self.plan.title,
                 "enterprise": self.plan.enterprise.name,
@@ -210,10 +210,11 @@ class PlanReport:
                 },
             }
         )
+        return data
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: Decimals as strings, dates as ISO 8601, tuples as lists."""
-        return _plain(
+        data: dict[str, Any] = _plain(
             {
                 "plan": {
                     "title": self.plan.title,
@@ -241,6 +242,7 @@ class PlanReport:
                 "charts": self.charts,
             }
         )
+        return data
 
 
 def _evaluation(e: Evaluation) -> dict[str, Any]:

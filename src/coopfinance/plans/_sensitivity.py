@@ -41,7 +41,9 @@ def run(
     plan: BusinessPlan, *, price: Decimal = ONE, litres: Decimal = ONE
 ) -> tuple[Projection, Projection | None, Evaluation, Evaluation]:
     """Project and evaluate ``plan`` with prices × ``price`` and with-plan milk × ``litres``."""
-    with_s = plan.with_plan.scaled(price=price if price != ONE else None, litres=litres if litres != ONE else None)
+    with_s = plan.with_plan.scaled(
+        price=price if price != ONE else None, litres=litres if litres != ONE else None
+    )
     without_s = plan.without_plan
     if without_s is not None and price != ONE:
         without_s = without_s.scaled(price=price)
@@ -240,12 +242,18 @@ def sensitivity(
     w = with_plan if with_plan is not None else project(plan)
     scenarios = [_summary(plan.with_plan.name, w, plan.cok)]
     if plan.without_plan is not None:
-        wo = without_plan if without_plan is not None else project(plan, plan.without_plan, with_plan=False)
+        wo = (
+            without_plan
+            if without_plan is not None
+            else project(plan, plan.without_plan, with_plan=False)
+        )
         scenarios.append(_summary(plan.without_plan.name, wo, plan.cok))
     return Sensitivity(
         price=price,
         yield_=yield_,
-        two_way=TwoWayTable(price_changes=tuple(steps), yield_changes=tuple(steps), npv=tuple(grid)),
+        two_way=TwoWayTable(
+            price_changes=tuple(steps), yield_changes=tuple(steps), npv=tuple(grid)
+        ),
         switching_economic=switching_price(plan, "economic"),
         switching_financial=switching_price(plan, "financial"),
         scenarios=tuple(scenarios),
