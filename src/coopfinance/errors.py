@@ -11,6 +11,7 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
     │   ├── InvalidBatchInput               a bad entry in a batch (numpy) input array
+    │   ├── InvalidPlan                     a business plan whose inputs do not fit together
     │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
     │   ├── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
     │   └── NoSolution                      flows that no rate makes worth zero
@@ -43,6 +44,7 @@ __all__ = [
     "InvalidCalendar",
     "InvalidCurriculum",
     "InvalidLoanTerms",
+    "InvalidPlan",
     "InvalidRate",
     "InvalidTemplate",
     "InvalidTrainingRecord",
@@ -167,6 +169,13 @@ class BatchNoSolution(NoSolution):
     ) -> None:
         super().__init__(message, field=field, value=value)
         self.rows = rows
+
+
+class InvalidPlan(InvalidValue):
+    """A business plan whose inputs do not fit together (horizon, dates, financing, scenarios).
+
+    When the plan was loaded from a file, ``field`` is the key path, e.g. ``investments[2].cost``.
+    """
 
 
 class WrongType(CoopFinanceError, TypeError):
