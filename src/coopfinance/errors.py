@@ -10,6 +10,11 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
+    │   ├── InvalidProduction               herd, lactation curve, season or forage values that do not fit
+    │   ├── InvalidPriceSchedule            a milk price schedule with a gap, an overlap or a missing date
+    │   ├── InvalidDelivery                 a bad milk delivery, or the bad rows of a deliveries file
+    │   ├── InvalidSettlement               settlement periods, obligations or policies that do not fit
+    │   ├── InvalidSurplusDistribution      a remanente distribution the co-op law or the data do not allow
     │   └── NoSolution                      flows that no rate makes worth zero
     │       └── MultipleSolutions           flows that several rates do
     └── WrongType(TypeError)                a value of a type that is refused
@@ -30,8 +35,13 @@ __all__ = [
     "CurrencyMismatch",
     "FloatNotAllowed",
     "InvalidCalendar",
+    "InvalidDelivery",
     "InvalidLoanTerms",
+    "InvalidPriceSchedule",
+    "InvalidProduction",
     "InvalidRate",
+    "InvalidSettlement",
+    "InvalidSurplusDistribution",
     "InvalidValue",
     "MultipleSolutions",
     "NoSolution",
@@ -84,6 +94,42 @@ class InvalidLoanTerms(InvalidValue):
 
 class InvalidCalendar(InvalidValue):
     """Dates, frequencies or holiday calendars that do not fit together."""
+
+
+class InvalidProduction(InvalidValue):
+    """Herd, lactation-curve, seasonal or forage values that do not define a production forecast."""
+
+
+class InvalidPriceSchedule(InvalidValue):
+    """A milk price schedule with a gap or an overlap between its periods, or no price for a date."""
+
+
+class InvalidDelivery(InvalidValue):
+    """A milk delivery that is not acceptable; for a file, ``problems`` lists every bad row.
+
+    ``problems`` holds ``(line, field, message)`` tuples in file order (empty for a single delivery).
+    """
+
+    problems: tuple[tuple[int, str, str], ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        problems: tuple[tuple[int, str, str], ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.problems = problems
+
+
+class InvalidSettlement(InvalidValue):
+    """Settlement periods, obligations or deduction policies that do not fit together."""
+
+
+class InvalidSurplusDistribution(InvalidValue):
+    """A surplus (remanente) distribution that the co-op law (LGC art. 42) or the data do not allow."""
 
 
 class NoSolution(InvalidValue):
