@@ -42,6 +42,7 @@ from coopfinance.dairy._settlement import (
     PeriodSummary,
     Settlement,
     SettlementPolicy,
+    obligations_from_csv,
     settle,
     settle_season,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "SettlementFrequency",
     "SettlementPolicy",
     "missed_pickups",
+    "obligations_from_csv",
     "periods_between",
     "settle",
     "settle_season",

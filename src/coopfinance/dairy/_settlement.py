@@ -23,8 +23,10 @@ as plain frozen values to be turned into payment and arrears events on the loan 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import enum
+import pathlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -48,6 +50,7 @@ __all__ = [
     "PeriodSummary",
     "Settlement",
     "SettlementPolicy",
+    "obligations_from_csv",
     "settle",
     "settle_season",
 ]
@@ -585,4 +588,68 @@ def settle_season(
         s = settle(buckets[p], prices, p, (*carried, *new), pol, farmers=known)
         carried = s.carried(pol)
         out.append(s)
+    return tuple(out)
+
+
+_OBLIGATION_COLUMNS = ("farmer", "kind", "amount", "loan_id", "priority", "reference")
+
+
+def obligations_from_csv(source: str | pathlib.Path | Any) -> tuple[Obligation, ...]:
+    """Read obligations from a CSV with columns ``farmer,kind,amount`` and optionally
+    ``loan_id,priority,reference``; every bad row is reported with its line number.
+
+    >>> import io
+    >>> text = "farmer,kind,amount,loan_id\\nF01,loan-installment,120.50,L-7\\nF02,input-advance,-5,\\n"
+    >>> obligations_from_csv(io.StringIO(text))
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidSettlement: 1 bad row in the obligations file:
+      line 3: 'amount' must not be negative (got -5).
+    """
+    if isinstance(source, str | pathlib.Path):
+        with pathlib.Path(source).open(encoding="utf-8-sig", newline="") as fh:
+            return _read_obligations(fh)
+    return _read_obligations(source)
+
+
+def _read_obligations(fh: Any) -> tuple[Obligation, ...]:
+    reader = csv.DictReader(fh)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in _OBLIGATION_COLUMNS[:3] if c not in header]
+    unknown = [c for c in header if c not in _OBLIGATION_COLUMNS]
+    if missing or unknown:
+        raise InvalidSettlement(
+            f"the obligations file needs the columns farmer, kind, amount and may have loan_id, "
+            f"priority, reference (got {', '.join(header) or 'no header'}).",
+            field="columns",
+            value=header,
+        )
+    reader.fieldnames = header
+    out: list[Obligation] = []
+    problems: list[tuple[int, str]] = []
+    for row in reader:
+        try:
+            out.append(
+                Obligation(
+                    farmer=(row.get("farmer") or "").strip(),
+                    kind=row.get("kind") or "",
+                    amount=row.get("amount") or "",
+                    loan_id=(row.get("loan_id") or "").strip() or None,
+                    priority=(row.get("priority") or "").strip() or None,
+                    reference=(row.get("reference") or "").strip(),
+                )
+            )
+            if not out[-1].farmer:
+                out.pop()
+                problems.append((reader.line_num, "'farmer' must not be blank."))
+        except InvalidSettlement as exc:
+            problems.append((reader.line_num, str(exc)))
+    if problems:
+        n = len(problems)
+        raise InvalidSettlement(
+            f"{n} bad row{'s' if n != 1 else ''} in the obligations file:\n"
+            + "\n".join(f"  line {ln}: {msg}" for ln, msg in problems),
+            field="rows",
+            value=[ln for ln, _ in problems],
+        )
     return tuple(out)
