@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -200,16 +201,23 @@ class LactationCurve:
 
     def daily(self, day_in_milk: int) -> Decimal:
         """Yield on an integer day in milk (cached: one table per curve)."""
+        if day_in_milk <= 0:
+            return ZERO
+        if self.kind is CurveKind.FLAT:
+            return self.a
         table = _TABLES.get(self)
         if table is None or day_in_milk >= len(table):
-            size = max(day_in_milk + 1, 400)
+            size = max(2 * day_in_milk, 400)
             table = tuple(self.at(t) for t in range(size))
+            if len(_TABLES) >= 256:  # a bounded cache: curves are few in practice
+                _TABLES.clear()
             _TABLES[self] = table
-        return table[day_in_milk] if day_in_milk > 0 else ZERO
+        return table[day_in_milk]
 
     def total(self, days: int) -> Decimal:
         """Litres over days in milk 1…``days``: ``Σ y(t)``."""
-        return sum((self.daily(t) for t in range(1, days + 1)), ZERO)
+        with decimal.localcontext(CONTEXT):
+            return sum((self.daily(t) for t in range(1, days + 1)), ZERO)
 
 
 _TABLES: dict[LactationCurve, tuple[Decimal, ...]] = {}
@@ -462,7 +470,7 @@ class Herd:
             t = self.day_in_milk(cow, day)
             if t:
                 milking += 1
-                total += (cow.curve or self.curve).daily(t)
+                total = CONTEXT.add(total, (cow.curve or self.curve).daily(t))
         if total == 0:
             return ZERO
         factor = self.seasonality.factor(day)
@@ -519,7 +527,8 @@ class ProductionForecast:
     def total(self, farmer: str | None = None) -> Decimal:
         """Litres over the horizon for one farm, or all farms."""
         farmers = [farmer] if farmer is not None else list(self.herds)
-        return sum((litres for f in farmers for _, litres in self.daily(f)), ZERO)
+        with decimal.localcontext(CONTEXT):
+            return sum((litres for f in farmers for _, litres in self.daily(f)), ZERO)
 
     def per_period(
         self, farmer: str, frequency: SettlementFrequency | None = None
@@ -529,9 +538,14 @@ class ProductionForecast:
         Periods are clipped to the horizon.
         """
         freq = SettlementFrequency.SEMI_MONTHLY if frequency is None else frequency
-        daily = dict(self.daily(farmer))
+        daily = self.daily(farmer)
         out = []
-        for period in periods_between(self.start, self.end, freq):
-            litres = sum((v for d, v in daily.items() if period.start <= d <= period.end), ZERO)
-            out.append((period, litres))
+        i = 0
+        with decimal.localcontext(CONTEXT):
+            for period in periods_between(self.start, self.end, freq):
+                litres = ZERO
+                while i < len(daily) and daily[i][0] <= period.end:
+                    litres += daily[i][1]
+                    i += 1
+                out.append((period, litres))
         return tuple(out)
