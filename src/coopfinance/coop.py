@@ -29,7 +29,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
 from coopfinance._money import Currency
 from coopfinance.dairy import Obligation, ObligationKind
-from coopfinance.errors import CoopFinanceError, InvalidSurplusDistribution, fmt_value
+from coopfinance.errors import InvalidSurplusDistribution, ParseError, fmt_value
 
 __all__ = [
     "Member",
@@ -48,7 +48,7 @@ _MIN_RESERVE = Decimal("0.20")
 def _dec(value: Any, field: str) -> Decimal:
     try:
         d = to_decimal(value, field=field)
-    except CoopFinanceError as exc:
+    except ParseError as exc:
         raise InvalidSurplusDistribution(str(exc), field=field, value=value) from None
     if d < 0:
         raise InvalidSurplusDistribution(

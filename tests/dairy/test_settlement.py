@@ -22,7 +22,7 @@ from coopfinance.dairy import (
     settle,
     settle_season,
 )
-from coopfinance.errors import InvalidDelivery, InvalidSettlement
+from coopfinance.errors import FloatNotAllowed, InvalidDelivery, InvalidSettlement
 
 CENT = Decimal("0.01")
 PERIOD = Period.parse("2026-01-01..2026-01-15")
@@ -248,7 +248,7 @@ def test_periods(freq: SettlementFrequency, count: int, first: str) -> None:
             InvalidSettlement,
             r"'amount' must not be negative \(got -3\)",
         ),
-        (lambda: Obligation(farmer="F1", kind="input-advance", amount=1.5), InvalidSettlement, "float"),
+        (lambda: Obligation(farmer="F1", kind="input-advance", amount=1.5), FloatNotAllowed, "float"),
         (lambda: SettlementPolicy(floor_share="1.2"), InvalidSettlement, r"between 0 and 1 \(got 1.2\)"),
         (lambda: SettlementPolicy(order=["loan-installment"]), InvalidSettlement, "every kind exactly once"),
         (lambda: SettlementPolicy(frequency="fortnightly"), InvalidSettlement, "'frequency' must be one of"),

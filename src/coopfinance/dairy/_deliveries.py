@@ -16,7 +16,7 @@ import attrs
 from coopfinance._decimal import ZERO, to_decimal
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
-from coopfinance.errors import CoopFinanceError, InvalidDelivery, fmt_value
+from coopfinance.errors import InvalidDelivery, ParseError, fmt_value
 
 __all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_pickups"]
 
@@ -24,7 +24,7 @@ __all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_picku
 def _litres(value: Any) -> Decimal:
     try:
         d = to_decimal(value, field="litres")
-    except CoopFinanceError as exc:
+    except ParseError as exc:
         raise InvalidDelivery(str(exc), field="litres", value=value) from None
     if d < 0:
         raise InvalidDelivery(f"'litres' must not be negative (got {d}).", field="litres", value=d)
@@ -112,7 +112,7 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
         if text:
             try:
                 value = to_decimal(text, field=name)
-            except CoopFinanceError as exc:
+            except ParseError as exc:
                 raise InvalidDelivery(str(exc), field=name, value=text) from None
             if not 0 <= value <= 100:
                 raise InvalidDelivery(

@@ -20,7 +20,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._money import Currency
-from coopfinance.errors import CoopFinanceError, InvalidPriceSchedule, fmt_value
+from coopfinance.errors import InvalidPriceSchedule, ParseError, fmt_value
 
 __all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
 
@@ -28,7 +28,7 @@ __all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
 def _req(value: Any, field: str) -> Decimal:
     try:
         return to_decimal(value, field=field)
-    except CoopFinanceError as exc:
+    except ParseError as exc:
         raise InvalidPriceSchedule(str(exc), field=field, value=value) from None
 
 

@@ -19,7 +19,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
-from coopfinance.errors import CoopFinanceError, InvalidProduction, fmt_value
+from coopfinance.errors import InvalidProduction, ParseError, fmt_value
 
 __all__ = [
     "ICA_SEASONALITY",
@@ -38,7 +38,7 @@ _WILMINK_K = Decimal("-0.05")
 def _dec(value: Any, field: str) -> Decimal:
     try:
         return to_decimal(value, field=field)
-    except CoopFinanceError as exc:
+    except ParseError as exc:
         raise InvalidProduction(str(exc), field=field, value=value) from None
 
 

@@ -39,7 +39,7 @@ from coopfinance._money import Currency
 from coopfinance.dairy._deliveries import Deliveries, Delivery
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
 from coopfinance.dairy._prices import MilkPriceSchedule
-from coopfinance.errors import CoopFinanceError, InvalidSettlement, fmt_value
+from coopfinance.errors import InvalidSettlement, ParseError, fmt_value
 
 __all__ = [
     "DEFAULT_ORDER",
@@ -93,7 +93,7 @@ DEFAULT_ORDER: tuple[ObligationKind, ...] = tuple(ObligationKind)
 def _money(value: Any, field: str) -> Decimal:
     try:
         d = to_decimal(value, field=field)
-    except CoopFinanceError as exc:
+    except ParseError as exc:
         raise InvalidSettlement(str(exc), field=field, value=value) from None
     if d < 0:
         raise InvalidSettlement(f"{field!r} must not be negative (got {d}).", field=field, value=d)
