@@ -58,8 +58,12 @@ def test_price_increases_with_solids(a: Decimal, b: Decimal) -> None:
 
 
 def test_price_never_negative() -> None:
-    harsh = PriceTerms(valid_from="2026-01-01", valid_to="2026-01-31", base="0.10",
-                       hygiene=[{"up_to": None, "adjustment": "-1"}])
+    harsh = PriceTerms(
+        valid_from="2026-01-01",
+        valid_to="2026-01-31",
+        base="0.10",
+        hygiene=[{"up_to": None, "adjustment": "-1"}],
+    )
     assert harsh.price(Quality(bacterial_count=1)) == 0
 
 
@@ -75,7 +79,9 @@ def test_schedule_from_toml_and_json(tmp_path) -> None:  # type: ignore[no-untyp
     assert s.price(dt.date(2026, 8, 1)) == Decimal("1.45")
     assert s.terms_on(dt.date(2026, 8, 1)).service_charge_per_litre == Decimal("0.05")
     js = tmp_path / "p.json"
-    js.write_text(json.dumps({"prices": [{"from": "2026-01-01", "to": "2026-01-31", "base": "1.3"}]}))
+    js.write_text(
+        json.dumps({"prices": [{"from": "2026-01-01", "to": "2026-01-31", "base": "1.3"}]})
+    )
     assert MilkPriceSchedule.from_file(js).end == dt.date(2026, 1, 31)
 
 
@@ -83,17 +89,26 @@ def test_schedule_from_toml_and_json(tmp_path) -> None:  # type: ignore[no-untyp
     ("prices", "match"),
     [
         (
-            [{"from": "2026-01-01", "to": "2026-01-31"}, {"from": "2026-02-02", "to": "2026-03-31"}],
+            [
+                {"from": "2026-01-01", "to": "2026-01-31"},
+                {"from": "2026-02-02", "to": "2026-03-31"},
+            ],
             "price schedule has a gap: no price from 2026-02-01 to 2026-02-01",
         ),
         (
-            [{"from": "2026-01-01", "to": "2026-02-10"}, {"from": "2026-02-01", "to": "2026-03-31"}],
+            [
+                {"from": "2026-01-01", "to": "2026-02-10"},
+                {"from": "2026-02-01", "to": "2026-03-31"},
+            ],
             "price periods overlap: 2026-01-01..2026-02-10 and 2026-02-01..2026-03-31",
         ),
         ([], "at least one price period"),
         ([{"to": "2026-01-31"}], "each price period needs 'from'"),
         ([{"from": "2026-01-31", "to": "2026-01-01"}], "'valid_to' must not be before"),
-        ([{"from": "2026-01-01", "to": "2026-01-31", "base": "-1"}], r"'base' must not be negative \(got -1\)"),
+        (
+            [{"from": "2026-01-01", "to": "2026-01-31", "base": "-1"}],
+            r"'base' must not be negative \(got -1\)",
+        ),
         ([{"from": "2026-01-01", "to": "2026-01-31", "bonus": "1"}], "unknown price field 'bonus'"),
         ([{"from": "2026-1-1", "to": "2026-01-31"}], "'valid_from' must be a date"),
         (
@@ -101,8 +116,16 @@ def test_schedule_from_toml_and_json(tmp_path) -> None:  # type: ignore[no-untyp
             r"'service_charges.transport' must not be negative",
         ),
         (
-            [{"from": "2026-01-01", "to": "2026-01-31",
-              "hygiene": [{"up_to": None, "adjustment": "0"}, {"up_to": 5, "adjustment": "0"}]}],
+            [
+                {
+                    "from": "2026-01-01",
+                    "to": "2026-01-31",
+                    "hygiene": [
+                        {"up_to": None, "adjustment": "0"},
+                        {"up_to": 5, "adjustment": "0"},
+                    ],
+                }
+            ],
             "'hygiene' tiers must have increasing",
         ),
     ],
@@ -136,7 +159,9 @@ def test_deliveries_from_csv() -> None:
     d = Deliveries.from_csv(io.StringIO(CSV_OK), farmers=["F01", "F02"])
     assert len(d) == 2
     first = d.items[0]
-    assert first.quality == Quality(total_solids="12.4", fat="3.6", bacterial_count=25_000, cooled=True)
+    assert first.quality == Quality(
+        total_solids="12.4", fat="3.6", bacterial_count=25_000, cooled=True
+    )
     assert first.route == "R1"
     assert d.items[1].quality is None
     assert d.litres_by_farmer() == {"F01": Decimal("30.5"), "F02": Decimal("12")}
@@ -154,7 +179,9 @@ def test_every_bad_row_reported_with_line_and_reason() -> None:
         ",2026-01-03,4,,\n"  # line 8 blank farmer
     )
     with pytest.raises(InvalidDelivery) as info:
-        Deliveries.from_csv(io.StringIO(text), farmers=["F01", "F02"], period=Period.parse("2026-01-01..2026-01-15"))
+        Deliveries.from_csv(
+            io.StringIO(text), farmers=["F01", "F02"], period=Period.parse("2026-01-01..2026-01-15")
+        )
     err = info.value
     assert str(err).startswith("6 bad rows in the deliveries file:")
     assert [(line, field) for line, field, _ in err.problems] == [
@@ -178,7 +205,10 @@ def test_every_bad_row_reported_with_line_and_reason() -> None:
         ("farmer,litres\nF01,3\n", "needs the columns farmer, date, litres"),
         ("farmer,date,litres,colour\nF01,2026-01-01,3,white\n", "unknown column 'colour'"),
         ("farmer,date,litres\nF01,2026-01-01,3,9\n", "line 2: has 4 fields, the header 3"),
-        ("farmer,date,litres,total_solids\nF01,2026-01-01,3,140\n", "'total_solids' must be a percentage"),
+        (
+            "farmer,date,litres,total_solids\nF01,2026-01-01,3,140\n",
+            "'total_solids' must be a percentage",
+        ),
     ],
 )
 def test_bad_delivery_files(text: str, match: str) -> None:
@@ -194,10 +224,16 @@ def test_deliveries_from_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 def test_missed_pickups_per_day_and_route() -> None:
     """Nobody forgotten: every expected pickup without a delivery is listed and counted."""
-    plan = PickupPlan(routes={"Cabeza de Toro": {"F01": range(7), "F02": [0, 3]}, "Humay": {"F03": range(7)}})
+    plan = PickupPlan(
+        routes={"Cabeza de Toro": {"F01": range(7), "F02": [0, 3]}, "Humay": {"F03": range(7)}}
+    )
     period = Period.parse("2026-01-05..2026-01-11")  # Monday..Sunday
     got = Deliveries(
-        items=[Delivery(farmer="F01", date=dt.date(2026, 1, d), litres=10) for d in range(5, 12) if d != 7]
+        items=[
+            Delivery(farmer="F01", date=dt.date(2026, 1, d), litres=10)
+            for d in range(5, 12)
+            if d != 7
+        ]
         + [Delivery(farmer="F02", date="2026-01-05", litres=8)]
         + [Delivery(farmer="F03", date=dt.date(2026, 1, d), litres=8) for d in range(5, 12)]
     )
@@ -206,6 +242,9 @@ def test_missed_pickups_per_day_and_route() -> None:
         (7, "Cabeza de Toro", "F01"),
         (8, "Cabeza de Toro", "F02"),
     ]
-    assert counts == {(dt.date(2026, 1, 7), "Cabeza de Toro"): 1, (dt.date(2026, 1, 8), "Cabeza de Toro"): 1}
+    assert counts == {
+        (dt.date(2026, 1, 7), "Cabeza de Toro"): 1,
+        (dt.date(2026, 1, 8), "Cabeza de Toro"): 1,
+    }
     with pytest.raises(InvalidDelivery, match="must be weekdays 0"):
         PickupPlan(routes={"R": {"F": [7]}})

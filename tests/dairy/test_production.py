@@ -91,7 +91,9 @@ def test_ica_default_shape() -> None:
 
 
 def test_cow_cycle_dry_period_and_herd_changes() -> None:
-    herd = Herd(cows=[Cow(calved="2026-01-01", leaves="2027-06-01")], lactation_days=305, dry_days=86)
+    herd = Herd(
+        cows=[Cow(calved="2026-01-01", leaves="2027-06-01")], lactation_days=305, dry_days=86
+    )
     cow = herd.cows[0]
     assert herd.day_in_milk(cow, dt.date(2026, 1, 1)) == 1
     assert herd.day_in_milk(cow, dt.date(2026, 1, 1) + dt.timedelta(days=304)) == 305
@@ -118,8 +120,10 @@ def test_alfalfa_raises_forecast_after_first_cut() -> None:
 
 
 def test_forecast_per_period_sums_to_total() -> None:
-    herd = Herd(cows=[Cow.in_milk(days_in_milk=d, on="2026-01-01") for d in (10, 100, 250)],
-                seasonality=SeasonalProfile.ica())
+    herd = Herd(
+        cows=[Cow.in_milk(days_in_milk=d, on="2026-01-01") for d in (10, 100, 250)],
+        seasonality=SeasonalProfile.ica(),
+    )
     fc = ProductionForecast(herds={"F01": herd}, start="2026-01-01", end="2026-12-31")
     periods = fc.per_period("F01")
     assert len(periods) == 24
@@ -130,19 +134,39 @@ def test_forecast_per_period_sums_to_total() -> None:
 @pytest.mark.parametrize(
     ("build", "error", "match"),
     [
-        (lambda: LactationCurve.wood("2", "0", "0.01"), InvalidProduction, "Wood's 'b' must be positive"),
-        (lambda: LactationCurve.flat("-1"), InvalidProduction, r"'a' \(litres per day\) must not be negative"),
+        (
+            lambda: LactationCurve.wood("2", "0", "0.01"),
+            InvalidProduction,
+            "Wood's 'b' must be positive",
+        ),
+        (
+            lambda: LactationCurve.flat("-1"),
+            InvalidProduction,
+            r"'a' \(litres per day\) must not be negative",
+        ),
         (lambda: SeasonalProfile(factors=[1] * 11), InvalidProduction, "12 monthly multipliers"),
-        (lambda: Alfalfa(hectares=-1, sown="2026-01-01", establishment_days=90), InvalidProduction,
-         r"'hectares' must not be negative \(got -1\)"),
-        (lambda: Alfalfa(hectares=1, sown="2026-01-01", establishment_days=90, max_uplift="1.5"),
-         InvalidProduction, r"'max_uplift' must be between 0 and 1 \(got 1.5\)"),
+        (
+            lambda: Alfalfa(hectares=-1, sown="2026-01-01", establishment_days=90),
+            InvalidProduction,
+            r"'hectares' must not be negative \(got -1\)",
+        ),
+        (
+            lambda: Alfalfa(hectares=1, sown="2026-01-01", establishment_days=90, max_uplift="1.5"),
+            InvalidProduction,
+            r"'max_uplift' must be between 0 and 1 \(got 1.5\)",
+        ),
         (lambda: Cow(calved="2026-13-01"), InvalidProduction, "'date' must be a date YYYY-MM-DD"),
         (lambda: Cow.in_milk(days_in_milk=0, on="2026-01-01"), InvalidProduction, "at least 1"),
-        (lambda: ProductionForecast(herds={}, start="2026-02-01", end="2026-01-01"),
-         InvalidProduction, "'end' must not be before 'start'"),
-        (lambda: ProductionForecast(herds={}, start="2026-01-01", end="2026-01-02").daily("X"),
-         InvalidProduction, "'farmer' 'X' has no herd"),
+        (
+            lambda: ProductionForecast(herds={}, start="2026-02-01", end="2026-01-01"),
+            InvalidProduction,
+            "'end' must not be before 'start'",
+        ),
+        (
+            lambda: ProductionForecast(herds={}, start="2026-01-01", end="2026-01-02").daily("X"),
+            InvalidProduction,
+            "'farmer' 'X' has no herd",
+        ),
     ],
 )
 def test_bad_production_input(build, error, match) -> None:  # type: ignore[no-untyped-def]

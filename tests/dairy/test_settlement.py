@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+import itertools
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -141,7 +142,10 @@ def test_worked_example_loan_cap_and_floor() -> None:
         Obligation(farmer="F1", kind="input-advance", amount="100"),
     ]
     f = settle(milk, PRICES, PERIOD, obs).statement("F1")
-    got = [(c.obligation.kind.value, c.obligation.reference, c.collected, c.short) for c in f.collections]
+    got = [
+        (c.obligation.kind.value, c.obligation.reference, c.collected, c.short)
+        for c in f.collections
+    ]
     assert f.gross == Decimal("780.00")
     assert got == [
         ("service-charge", "transport", Decimal("24.00"), Decimal("0.00")),
@@ -205,7 +209,7 @@ def test_periods(freq: SettlementFrequency, count: int, first: str) -> None:
     assert len(ps) == count
     assert str(ps[0]) == first
     assert sum(p.days for p in ps) == 365
-    assert all(a.end + dt.timedelta(days=1) == b.start for a, b in zip(ps, ps[1:], strict=False))
+    assert all(a.end + dt.timedelta(days=1) == b.start for a, b in itertools.pairwise(ps))
 
 
 @pytest.mark.parametrize(
@@ -225,7 +229,11 @@ def test_periods(freq: SettlementFrequency, count: int, first: str) -> None:
         ),
         (
             lambda: settle(
-                [], PRICES, PERIOD, [Obligation(farmer="F9", kind="input-advance", amount=1)], farmers=["F1"]
+                [],
+                PRICES,
+                PERIOD,
+                [Obligation(farmer="F9", kind="input-advance", amount=1)],
+                farmers=["F1"],
             ),
             InvalidSettlement,
             "obligation for unknown farmer 'F9'",
@@ -242,16 +250,36 @@ def test_periods(freq: SettlementFrequency, count: int, first: str) -> None:
             InvalidSettlement,
             "'loan_id' is required for a loan installment",
         ),
-        (lambda: Obligation(farmer="F1", kind="loan", amount=1), InvalidSettlement, "'kind' must be one of"),
+        (
+            lambda: Obligation(farmer="F1", kind="loan", amount=1),
+            InvalidSettlement,
+            "'kind' must be one of",
+        ),
         (
             lambda: Obligation(farmer="F1", kind="input-advance", amount="-3"),
             InvalidSettlement,
             r"'amount' must not be negative \(got -3\)",
         ),
-        (lambda: Obligation(farmer="F1", kind="input-advance", amount=1.5), FloatNotAllowed, "float"),
-        (lambda: SettlementPolicy(floor_share="1.2"), InvalidSettlement, r"between 0 and 1 \(got 1.2\)"),
-        (lambda: SettlementPolicy(order=["loan-installment"]), InvalidSettlement, "every kind exactly once"),
-        (lambda: SettlementPolicy(frequency="fortnightly"), InvalidSettlement, "'frequency' must be one of"),
+        (
+            lambda: Obligation(farmer="F1", kind="input-advance", amount=1.5),
+            FloatNotAllowed,
+            "float",
+        ),
+        (
+            lambda: SettlementPolicy(floor_share="1.2"),
+            InvalidSettlement,
+            r"between 0 and 1 \(got 1.2\)",
+        ),
+        (
+            lambda: SettlementPolicy(order=["loan-installment"]),
+            InvalidSettlement,
+            "every kind exactly once",
+        ),
+        (
+            lambda: SettlementPolicy(frequency="fortnightly"),
+            InvalidSettlement,
+            "'frequency' must be one of",
+        ),
         (lambda: Period.parse("2026-01-15..2026-01-01"), InvalidSettlement, "must not end before"),
         (lambda: Period.parse("2026-01-01"), InvalidSettlement, "START..END"),
     ],
