@@ -570,10 +570,13 @@ def settle_season(
     pol = policy or SettlementPolicy()
     periods = tuple(periods_between(start, end, pol.frequency))
     buckets: dict[Period, list[Delivery]] = {p: [] for p in periods}
+    by_date: dict[dt.date, Period] = {}
+    for p in periods:
+        for i in range(p.days):
+            by_date[p.start + dt.timedelta(days=i)] = p
     for d in deliveries:
-        p = pol.frequency.period_of(d.date)
-        p = Period(start=max(p.start, start), end=min(p.end, end))
-        if p not in buckets:
+        p = by_date.get(d.date)
+        if p is None:
             raise InvalidSettlement(
                 f"delivery of {d.farmer!r} on {d.date} is outside the season {start}..{end}.",
                 field="date",
