@@ -575,14 +575,14 @@ def settle_season(
         for i in range(p.days):
             by_date[p.start + dt.timedelta(days=i)] = p
     for d in deliveries:
-        p = by_date.get(d.date)
-        if p is None:
+        found = by_date.get(d.date)
+        if found is None:
             raise InvalidSettlement(
                 f"delivery of {d.farmer!r} on {d.date} is outside the season {start}..{end}.",
                 field="date",
                 value=d.date,
             )
-        buckets[p].append(d)
+        buckets[found].append(d)
     known = None if farmers is None else tuple(farmers)
     carried: tuple[Obligation, ...] = ()
     out = []
