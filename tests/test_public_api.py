@@ -41,7 +41,20 @@ def test_all_names_exist_and_are_exported() -> None:
     for name in coopfinance.__all__:
         assert hasattr(coopfinance, name), name
     public = {n for n in dir(coopfinance) if not n.startswith("_")}
-    modules = {"errors", "cli", "cost", "documents", "examples", "batch", "training", "plans", "dairy", "coop", "servicing", "portfolio"}
+    modules = {
+        "errors",
+        "cli",
+        "cost",
+        "documents",
+        "examples",
+        "batch",
+        "training",
+        "plans",
+        "dairy",
+        "coop",
+        "servicing",
+        "portfolio",
+    }
     assert public - modules <= set(coopfinance.__all__), public - set(coopfinance.__all__)
 
 

@@ -546,6 +546,124 @@ def _cmd_plan(ns: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# --- settle (milk settlement with check-off deductions; coopfinance.dairy) -------------------------
+
+
+def _cmd_settle(ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.dairy import (
+        Deliveries,
+        MilkPriceSchedule,
+        Period,
+        SettlementPolicy,
+        obligations_from_csv,
+        settle,
+    )
+
+    period = Period.parse(ns.period)
+    try:
+        deliveries = Deliveries.from_csv(ns.deliveries, period=period)
+        prices = MilkPriceSchedule.from_file(ns.prices)
+        obligations = obligations_from_csv(ns.obligations) if ns.obligations else ()
+    except OSError as exc:
+        raise InvalidValue(
+            f"cannot read {exc.filename!r}: {exc.strerror}.", field="file", value=exc.filename
+        ) from None
+    policy = SettlementPolicy(
+        caps=SettlementPolicy().caps if ns.loan_cap is None else {"loan-installment": ns.loan_cap},
+        floor_share=ns.floor_share,
+        floor_price_per_litre=ns.floor_price,
+    )
+    result = settle(deliveries, prices, period, obligations, policy)
+    if ns.format == "json":
+        out.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return 0
+    cur = result.currency
+    q = cur.unit
+    kinds = [k for k, _ in result.summary.deductions_by_kind]
+    short = {
+        "service-charge": "services",
+        "input-advance": "inputs",
+        "loan-installment": "loans",
+        "compulsory-savings": "compulsory",
+        "voluntary-savings": "voluntary",
+    }
+    head = ["farmer", "litres", "gross", *(short[k.value] for k in kinds), "net", "arrears"]
+    rows = []
+    for f in result.statements:
+        by = [f.by_kind(k)[0] for k in kinds]
+        rows.append([f.farmer, f.litres, f.gross, *by, f.net, f.arrears])
+    s = result.summary
+    rows.append(
+        ["TOTAL", s.litres, s.gross, *(v for _, v in s.deductions_by_kind), s.net, s.arrears]
+    )
+
+    def cell(v: Any) -> str:
+        return v if isinstance(v, str) else f"{v.quantize(q, ROUND_HALF_UP):,}"
+
+    table = [head, *([cell(v) for v in r] for r in rows)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    out.write(f"Settlement {result.period} · {cur.code} · {s.farmers} farmers\n")
+    for n, r in enumerate(table):
+        out.write(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+            + "\n"
+        )
+        if n == 0 or n == len(table) - 2:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    return 0
+
+
+def _add_settle_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "settle",
+        help="settle a period's milk payments with check-off deductions (liquidación)",
+        description="Settle one period: gross milk value per farmer, deductions in priority order "
+        "within caps and above the floor, net pay and arrears.",
+    )
+    p.add_argument(
+        "--deliveries",
+        required=True,
+        metavar="FILE.csv",
+        help="deliveries: farmer,date,litres[,total_solids,fat,bacterial_count,cooled,route]",
+    )
+    p.add_argument("--prices", required=True, metavar="FILE.toml|json", help="milk price schedule")
+    p.add_argument(
+        "--period",
+        required=True,
+        metavar="START..END",
+        help="settlement period, e.g. 2026-01-01..2026-01-15",
+    )
+    p.add_argument(
+        "--obligations",
+        default=None,
+        metavar="FILE.csv",
+        help="amounts due: farmer,kind,amount[,loan_id,priority,reference]",
+    )
+    p.add_argument(
+        "--loan-cap",
+        default=None,
+        metavar="SHARE",
+        help="loan installments at most this share of gross (default 30%%)",
+    )
+    p.add_argument(
+        "--floor-share",
+        default="0",
+        metavar="SHARE",
+        help="the farmer keeps at least this share of gross (default 0)",
+    )
+    p.add_argument(
+        "--floor-price",
+        default="0",
+        metavar="PER_LITRE",
+        help="the farmer keeps at least this much per litre (default 0)",
+    )
+    p.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    p.set_defaults(handler=_cmd_settle)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coopfinance`` command."""
     parser = argparse.ArgumentParser(
@@ -603,6 +721,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(handler=_cmd_demo)
     _add_training_parser(sub)
     _add_plan_parser(sub)
+    _add_settle_parser(sub)
     return parser
 
 

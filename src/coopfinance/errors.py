@@ -11,6 +11,11 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
     │   ├── InvalidBatchInput               a bad entry in a batch (numpy) input array
+    │   ├── InvalidProduction               herds, lactation curves or forage that do not fit
+    │   ├── InvalidPriceSchedule            a milk price schedule with gaps, overlaps or bad terms
+    │   ├── InvalidDelivery                 milk deliveries that fail validation (per-row problems)
+    │   ├── InvalidSettlement               a settlement whose policy or obligations do not fit
+    │   ├── InvalidSurplusDistribution      a surplus (remanente) that cannot be distributed
     │   ├── InvalidPlan                     a business plan whose inputs do not fit together
     │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
     │   ├── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
@@ -43,9 +48,14 @@ __all__ = [
     "InvalidBatchInput",
     "InvalidCalendar",
     "InvalidCurriculum",
+    "InvalidDelivery",
     "InvalidLoanTerms",
     "InvalidPlan",
+    "InvalidPriceSchedule",
+    "InvalidProduction",
     "InvalidRate",
+    "InvalidSettlement",
+    "InvalidSurplusDistribution",
     "InvalidTemplate",
     "InvalidTrainingRecord",
     "InvalidValue",
@@ -104,6 +114,42 @@ class InvalidLoanTerms(InvalidValue):
 
 class InvalidCalendar(InvalidValue):
     """Dates, frequencies or holiday calendars that do not fit together."""
+
+
+class InvalidProduction(InvalidValue):
+    """Herd, lactation-curve, seasonal or forage values that do not define a production forecast."""
+
+
+class InvalidPriceSchedule(InvalidValue):
+    """A milk price schedule with a gap or an overlap between its periods, or no price for a date."""
+
+
+class InvalidDelivery(InvalidValue):
+    """A milk delivery that is not acceptable; for a file, ``problems`` lists every bad row.
+
+    ``problems`` holds ``(line, field, message)`` tuples in file order (empty for a single delivery).
+    """
+
+    problems: tuple[tuple[int, str, str], ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _MISSING,
+        problems: tuple[tuple[int, str, str], ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, value=value)
+        self.problems = problems
+
+
+class InvalidSettlement(InvalidValue):
+    """Settlement periods, obligations or deduction policies that do not fit together."""
+
+
+class InvalidSurplusDistribution(InvalidValue):
+    """A surplus (remanente) distribution that the co-op law (LGC art. 42) or the data do not allow."""
 
 
 class NoSolution(InvalidValue):

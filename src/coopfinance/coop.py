@@ -1,0 +1,351 @@
+"""Co-op economics: members (socios) and non-member suppliers, contributions, surplus distribution.
+
+Layer 5 (DESIGN.md). The remanente is distributed as Peru's Ley General de Cooperativas (TUO D.S.
+074-90-TR) art. 42 num. 2 orders it (FENACREP Q&A, reference §5):
+
+1. at least 20 % to the Reserva Cooperativa (non-distributable);
+2. interest on the members' contributions (aportaciones), at a rate the statute limits;
+3. the statutory funds (education and others), as shares of the surplus;
+4. the rest as patronage refunds (retornos) to **members only**, in proportion to their operations
+   with the co-op (litres or value delivered); non-member suppliers are excluded (reference §5,
+   "cooperativa cerrada" practice, and §8: education fund 10 % [A]).
+
+Every amount is in whole céntimos and the parts sum to the surplus exactly: the reserve is rounded
+up (so it is never below 20 %), the funds half-up, and each split among members uses the
+largest-remainder (Hamilton) method.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._money import Currency
+from coopfinance.dairy import Obligation, ObligationKind
+from coopfinance.errors import InvalidSurplusDistribution, ParseError, fmt_value
+
+__all__ = [
+    "Member",
+    "PatronageBasis",
+    "Supplier",
+    "SurplusDistribution",
+    "SurplusPolicy",
+    "allocate",
+    "contribution_obligations",
+    "distribute_surplus",
+]
+
+_MIN_RESERVE = Decimal("0.20")
+
+
+def _dec(value: Any, field: str) -> Decimal:
+    try:
+        d = to_decimal(value, field=field)
+    except ParseError as exc:
+        raise InvalidSurplusDistribution(str(exc), field=field, value=value) from None
+    if d < 0:
+        raise InvalidSurplusDistribution(
+            f"{field!r} must not be negative (got {d}).", field=field, value=d
+        )
+    return d
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidSurplusDistribution(
+            f"'id' must be a non-blank text (got {fmt_value(value)}).", field="id", value=value
+        )
+    return value.strip()
+
+
+def _contributions(value: Any) -> Decimal:
+    return _dec(value, "contributions")
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Member:
+    """A member (socio): one vote, paid-in contributions (aportaciones), a share in the surplus.
+
+    >>> Member(id="S01", name="Rosa Quispe", contributions="1500").contribute("50").contributions
+    Decimal('1550')
+    """
+
+    id: str = attrs.field(converter=_id)
+    name: str = ""
+    contributions: Decimal = attrs.field(default=ZERO, converter=_contributions)
+
+    def contribute(self, amount: Any) -> Member:
+        """This member after paying ``amount`` more in contributions."""
+        return attrs.evolve(self, contributions=self.contributions + _dec(amount, "amount"))
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Supplier:
+    """A non-member supplier: sells milk to the co-op, has no share in the surplus."""
+
+    id: str = attrs.field(converter=_id)
+    name: str = ""
+
+
+def contribution_obligations(
+    members: Iterable[Member], amount: Any, *, reference: str = "aportación"
+) -> tuple[Obligation, ...]:
+    """Compulsory contributions to deduct at a settlement: one obligation per member.
+
+    >>> [o.kind.value for o in contribution_obligations([Member(id="S01")], "10.00")]
+    ['compulsory-savings']
+    """
+    due = _dec(amount, "amount")
+    return tuple(
+        Obligation(
+            farmer=m.id, kind=ObligationKind.COMPULSORY_SAVINGS, amount=due, reference=reference
+        )
+        for m in members
+    )
+
+
+class PatronageBasis(enum.Enum):
+    """What patronage refunds are proportional to."""
+
+    LITRES = "litres"
+    VALUE = "value"
+
+
+def _reserve_share(value: Any) -> Decimal:
+    d = _dec(value, "reserve_share")
+    if not _MIN_RESERVE <= d <= ONE:
+        raise InvalidSurplusDistribution(
+            f"'reserve_share' must be at least 0.20 (LGC art. 42) and at most 1 (got {d}).",
+            field="reserve_share",
+            value=d,
+        )
+    return d
+
+
+def _education_share(value: Any) -> Decimal:
+    return _dec(value, "education_share")
+
+
+def _interest_rate(value: Any) -> Decimal:
+    return _dec(value, "contribution_interest_rate")
+
+
+def _opt_cap(value: Any) -> Decimal | None:
+    return None if value is None else _dec(value, "contribution_interest_cap")
+
+
+def _funds(value: Mapping[str, Any]) -> tuple[tuple[str, Decimal], ...]:
+    return tuple((str(k), _dec(v, f"funds.{k}")) for k, v in dict(value).items())
+
+
+def _basis(value: Any) -> PatronageBasis:
+    try:
+        return PatronageBasis(value)
+    except ValueError:
+        raise InvalidSurplusDistribution(
+            f"'basis' must be litres or value (got {fmt_value(value)}).", field="basis", value=value
+        ) from None
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class SurplusPolicy:
+    """The statute's distribution parameters (reference §8 defaults).
+
+    - ``reserve_share`` ≥ 0.20 (LGC art. 42; default 0.20);
+    - ``contribution_interest_rate`` on paid-in contributions for the year (default 0), never above
+      ``contribution_interest_cap`` when the statute sets one;
+    - ``education_share`` (default 0.10 [A]) and other ``funds`` by name, as shares of the surplus;
+    - ``basis``: patronage by litres (default) or value delivered.
+    """
+
+    reserve_share: Decimal = attrs.field(default=_MIN_RESERVE, converter=_reserve_share)
+    contribution_interest_rate: Decimal = attrs.field(default=ZERO, converter=_interest_rate)
+    contribution_interest_cap: Decimal | None = attrs.field(default=None, converter=_opt_cap)
+    education_share: Decimal = attrs.field(default=Decimal("0.10"), converter=_education_share)
+    funds: tuple[tuple[str, Decimal], ...] = attrs.field(factory=tuple, converter=_funds)
+    basis: PatronageBasis = attrs.field(default=PatronageBasis.LITRES, converter=_basis)
+
+    def __attrs_post_init__(self) -> None:
+        cap = self.contribution_interest_cap
+        if cap is not None and self.contribution_interest_rate > cap:
+            raise InvalidSurplusDistribution(
+                f"'contribution_interest_rate' must not exceed the statute's cap {cap} "
+                f"(got {self.contribution_interest_rate}).",
+                field="contribution_interest_rate",
+                value=self.contribution_interest_rate,
+            )
+        total = self.reserve_share + self.education_share + sum((s for _, s in self.funds), ZERO)
+        if total > ONE:
+            raise InvalidSurplusDistribution(
+                f"reserve, education and other funds must not exceed the surplus (got {total}).",
+                field="funds",
+                value=total,
+            )
+
+
+def allocate(total: Decimal, weights: Mapping[str, Decimal], unit: Decimal) -> dict[str, Decimal]:
+    """Split ``total`` (a multiple of ``unit``) in proportion to ``weights``, in whole units, by the
+    largest-remainder method: each gets ``⌊total·wᵢ/W⌋``, and the units left go one each to the
+    largest remainders (ties to the earlier key). The parts sum to ``total`` exactly.
+
+    >>> allocate(Decimal("100.00"), {"a": Decimal(1), "b": Decimal(1), "c": Decimal(1)},
+    ...          Decimal("0.01"))
+    {'a': Decimal('33.34'), 'b': Decimal('33.33'), 'c': Decimal('33.33')}
+    """
+    w_total = sum(weights.values(), ZERO)
+    if w_total <= 0:
+        raise InvalidSurplusDistribution(
+            f"weights must have a positive sum to allocate {total} (got {w_total}).",
+            field="weights",
+            value=w_total,
+        )
+    units = int(CONTEXT.divide(total, unit))
+    w_exact = Fraction(w_total)
+    exact = {k: Fraction(units) * Fraction(w) / w_exact for k, w in weights.items()}
+    floors = {k: math.floor(q) for k, q in exact.items()}
+    left = units - sum(floors.values())
+    keys = list(weights)
+    order = sorted(range(len(keys)), key=lambda i: (-(exact[keys[i]] - floors[keys[i]]), i))
+    for i in order[:left]:
+        floors[keys[i]] += 1
+    return {k: CONTEXT.multiply(Decimal(floors[k]), unit) for k in keys}
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class SurplusDistribution:
+    """The result of :func:`distribute_surplus`; the parts sum to ``surplus`` to the céntimo."""
+
+    surplus: Decimal
+    currency: Currency
+    reserve: Decimal
+    education: Decimal
+    funds: tuple[tuple[str, Decimal], ...]
+    interest: tuple[tuple[str, Decimal], ...]
+    patronage: tuple[tuple[str, Decimal], ...]
+    excluded: tuple[tuple[str, Decimal], ...]
+    """Suppliers' deliveries left out of the patronage base (litres or value)."""
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of every part (equals ``surplus``)."""
+        parts = [self.reserve, self.education]
+        parts += [v for _, v in self.funds] + [v for _, v in self.interest]
+        parts += [v for _, v in self.patronage]
+        return sum(parts, ZERO)
+
+    def to_member(self, member: str) -> Decimal:
+        """Interest plus patronage refund of one member."""
+        return dict(self.interest).get(member, ZERO) + dict(self.patronage).get(member, ZERO)
+
+
+def distribute_surplus(
+    surplus: Any,
+    members: Iterable[Member],
+    patronage: Mapping[str, Any],
+    policy: SurplusPolicy | None = None,
+    *,
+    suppliers: Iterable[Supplier] = (),
+    currency: Currency | str = "PEN",
+) -> SurplusDistribution:
+    """Distribute the year's surplus (remanente) per LGC art. 42 (see the module docstring).
+
+    ``patronage`` maps each member (and, if given, supplier) to the litres or value delivered;
+    suppliers' entries are excluded, unknown ids are an error. Interest on contributions is paid
+    at the policy's rate, scaled down pro rata if the surplus left after the reserve and funds
+    cannot cover it.
+
+    >>> members = [Member(id="S01", contributions="1000"), Member(id="S02", contributions="3000")]
+    >>> d = distribute_surplus("10000.00", members, {"S01": "12000", "S02": "6000", "P07": "9000"},
+    ...                        SurplusPolicy(contribution_interest_rate="0.05"),
+    ...                        suppliers=[Supplier(id="P07")])
+    >>> d.reserve, d.education
+    (Decimal('2000.00'), Decimal('1000.00'))
+    >>> dict(d.interest)
+    {'S01': Decimal('50.00'), 'S02': Decimal('150.00')}
+    >>> dict(d.patronage)
+    {'S01': Decimal('4533.33'), 'S02': Decimal('2266.67')}
+    >>> d.total
+    Decimal('10000.00')
+    """
+    pol = policy or SurplusPolicy()
+    cur = Currency.of(currency)
+    unit = cur.unit
+    total = _dec(surplus, "surplus")
+    if total.quantize(unit, context=CONTEXT) != total:
+        raise InvalidSurplusDistribution(
+            f"'surplus' must be in whole {cur.code} minor units (got {total}).",
+            field="surplus",
+            value=total,
+        )
+    mems = tuple(members)
+    ids = [m.id for m in mems]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise InvalidSurplusDistribution(
+            f"member {dup!r} is listed twice.", field="members", value=dup
+        )
+    supplier_ids = {s.id for s in suppliers}
+    both = supplier_ids & set(ids)
+    if both:
+        raise InvalidSurplusDistribution(
+            f"{sorted(both)[0]!r} is both a member and a supplier.", field="suppliers", value=both
+        )
+    base: dict[str, Decimal] = {}
+    excluded: list[tuple[str, Decimal]] = []
+    for key, amount in patronage.items():
+        d = _dec(amount, f"patronage[{key}]")
+        if key in supplier_ids:
+            excluded.append((key, d))
+        elif key in ids:
+            base[key] = d
+        else:
+            raise InvalidSurplusDistribution(
+                f"patronage for {key!r}, who is neither a member nor a supplier.",
+                field="patronage",
+                value=key,
+            )
+    reserve = CONTEXT.multiply(total, pol.reserve_share).quantize(unit, ROUND_CEILING, CONTEXT)
+    education = CONTEXT.multiply(total, pol.education_share).quantize(unit, ROUND_HALF_UP, CONTEXT)
+    funds = tuple(
+        (name, CONTEXT.multiply(total, share).quantize(unit, ROUND_HALF_UP, CONTEXT))
+        for name, share in pol.funds
+    )
+    available = total - reserve - education - sum((v for _, v in funds), ZERO)
+    if available < 0:  # rounding of funds that add up to the whole surplus
+        raise InvalidSurplusDistribution(
+            f"reserve and funds exceed the surplus {total} after rounding.",
+            field="funds",
+            value=available,
+        )
+    owed = {m.id: CONTEXT.multiply(m.contributions, pol.contribution_interest_rate) for m in mems}
+    owed_total = sum(owed.values(), ZERO)
+    interest_total = min(owed_total, available).quantize(unit, ROUND_FLOOR, CONTEXT)
+    interest = (
+        allocate(interest_total, owed, unit) if interest_total > 0 else dict.fromkeys(ids, ZERO)
+    )
+    pool = available - interest_total
+    member_base = {k: v for k, v in base.items() if v > 0}
+    if pool > 0 and not member_base:
+        raise InvalidSurplusDistribution(
+            f"no member delivered anything: the patronage refund {pool} has nobody to go to.",
+            field="patronage",
+            value=pool,
+        )
+    refunds = allocate(pool, member_base, unit) if pool > 0 else {}
+    return SurplusDistribution(
+        surplus=total,
+        currency=cur,
+        reserve=reserve,
+        education=education,
+        funds=funds,
+        interest=tuple((i, interest.get(i, ZERO)) for i in ids),
+        patronage=tuple((i, refunds.get(i, ZERO)) for i in ids),
+        excluded=tuple(excluded),
+    )

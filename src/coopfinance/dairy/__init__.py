@@ -1,0 +1,82 @@
+"""Milk: production forecasts, prices, deliveries and fortnightly settlements with check-off deductions.
+
+Layer 4 (DESIGN.md): imports only layers 1–3. Defaults come from ``shared/reference/dairy-and-coop.md``
+§8 and are cited where they are defined.
+
+>>> import datetime as dt
+>>> from coopfinance.dairy import (Delivery, MilkPriceSchedule, Obligation, Period,
+...                                SettlementPolicy, settle)
+>>> prices = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31")
+>>> milk = [Delivery(farmer="F01", date=dt.date(2026, 1, d), litres=40) for d in range(1, 16)]
+>>> advance = Obligation(farmer="F01", kind="input-advance", amount="150.00")
+>>> s = settle(milk, prices, Period.parse("2026-01-01..2026-01-15"), [advance])
+>>> s.summary.gross, s.summary.deductions, s.summary.net
+(Decimal('780.00'), Decimal('150.00'), Decimal('630.00'))
+"""
+
+from coopfinance.dairy._deliveries import (
+    Deliveries,
+    Delivery,
+    MissedPickup,
+    PickupPlan,
+    missed_pickups,
+)
+from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
+from coopfinance.dairy._prices import HygieneTier, MilkPriceSchedule, PriceTerms, Quality
+from coopfinance.dairy._production import (
+    ICA_SEASONALITY,
+    Alfalfa,
+    Cow,
+    CurveKind,
+    Herd,
+    LactationCurve,
+    ProductionForecast,
+    SeasonalProfile,
+)
+from coopfinance.dairy._settlement import (
+    DEFAULT_ORDER,
+    Collection,
+    FarmerSettlement,
+    Obligation,
+    ObligationKind,
+    PeriodSummary,
+    Settlement,
+    SettlementPolicy,
+    obligations_from_csv,
+    settle,
+    settle_season,
+)
+
+__all__ = [
+    "DEFAULT_ORDER",
+    "ICA_SEASONALITY",
+    "Alfalfa",
+    "Collection",
+    "Cow",
+    "CurveKind",
+    "Deliveries",
+    "Delivery",
+    "FarmerSettlement",
+    "Herd",
+    "HygieneTier",
+    "LactationCurve",
+    "MilkPriceSchedule",
+    "MissedPickup",
+    "Obligation",
+    "ObligationKind",
+    "Period",
+    "PeriodSummary",
+    "PickupPlan",
+    "PriceTerms",
+    "ProductionForecast",
+    "Quality",
+    "SeasonalProfile",
+    "Settlement",
+    "SettlementFrequency",
+    "SettlementPolicy",
+    "missed_pickups",
+    "obligations_from_csv",
+    "periods_between",
+    "settle",
+    "settle_season",
+]

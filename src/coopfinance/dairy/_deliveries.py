@@ -1,0 +1,363 @@
+"""Milk deliveries (farmer, date, litres, quality sample), loaded from CSV, and collection coverage."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import pathlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from coopfinance._decimal import ZERO, to_decimal
+from coopfinance.dairy._periods import Period
+from coopfinance.dairy._prices import Quality
+from coopfinance.errors import InvalidDelivery, ParseError, fmt_value
+
+__all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_pickups"]
+
+
+def _litres(value: Any) -> Decimal:
+    try:
+        d = to_decimal(value, field="litres")
+    except ParseError as exc:
+        raise InvalidDelivery(str(exc), field="litres", value=value) from None
+    if d < 0:
+        raise InvalidDelivery(f"'litres' must not be negative (got {d}).", field="litres", value=d)
+    return d
+
+
+def _farmer(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidDelivery(
+            f"'farmer' must be a non-blank id (got {fmt_value(value)}).",
+            field="farmer",
+            value=value,
+        )
+    return value.strip()
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidDelivery(
+        f"'date' must be a date YYYY-MM-DD (got {fmt_value(value)}).", field="date", value=value
+    )
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Delivery:
+    """Litres delivered by one farmer on one day, with an optional quality sample and route.
+
+    >>> Delivery(farmer="F01", date="2026-01-03", litres="32.5")
+    Delivery(farmer='F01', date=datetime.date(2026, 1, 3), litres=Decimal('32.5'), quality=None, route=None)
+    >>> Delivery(farmer="F01", date="2026-01-03", litres="-3")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidDelivery: 'litres' must not be negative (got -3).
+    """
+
+    farmer: str = attrs.field(converter=_farmer)
+    date: dt.date = attrs.field(converter=_date)
+    litres: Decimal = attrs.field(converter=_litres)
+    quality: Quality | None = None
+    route: str | None = None
+
+
+_REQUIRED = ("farmer", "date", "litres")
+_OPTIONAL = ("total_solids", "fat", "bacterial_count", "cooled", "route")
+_TRUE = {"1", "true", "yes", "y", "si", "sí"}
+_FALSE = {"0", "false", "no", "n", ""}
+
+
+def _row_quality(row: Mapping[str, str]) -> Quality | None:
+    ts = (row.get("total_solids") or "").strip()
+    fat = (row.get("fat") or "").strip()
+    ufc = (row.get("bacterial_count") or "").strip()
+    cooled_text = (row.get("cooled") or "").strip().lower()
+    if not (ts or fat or ufc or cooled_text):
+        return None
+    count: int | None = None
+    if ufc:
+        try:
+            count = int(ufc.replace(",", ""))
+        except ValueError:
+            raise InvalidDelivery(
+                f"'bacterial_count' must be a whole number of UFC/ml (got {ufc!r}).",
+                field="bacterial_count",
+                value=ufc,
+            ) from None
+        if count < 0:
+            raise InvalidDelivery(
+                f"'bacterial_count' must not be negative (got {count}).",
+                field="bacterial_count",
+                value=count,
+            )
+    if cooled_text not in _TRUE | _FALSE:
+        raise InvalidDelivery(
+            f"'cooled' must be yes or no (got {cooled_text!r}).", field="cooled", value=cooled_text
+        )
+    for name, text in (("total_solids", ts), ("fat", fat)):
+        if text:
+            try:
+                value = to_decimal(text, field=name)
+            except ParseError as exc:
+                raise InvalidDelivery(str(exc), field=name, value=text) from None
+            if not 0 <= value <= 100:
+                raise InvalidDelivery(
+                    f"{name!r} must be a percentage between 0 and 100 (got {value}).",
+                    field=name,
+                    value=value,
+                )
+    return Quality(
+        total_solids=ts or None,
+        fat=fat or None,
+        bacterial_count=count,
+        cooled=cooled_text in _TRUE,
+    )
+
+
+def _to_items(value: Iterable[Delivery]) -> tuple[Delivery, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Deliveries:
+    """A collection of deliveries, in the order given.
+
+    >>> data = "farmer,date,litres\\nF01,2026-01-01,30\\nF02,2026-01-01,-2\\nF03,2026-01-40,5\\n"
+    >>> Deliveries.from_csv(io.StringIO(data), farmers={"F01", "F02"})
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidDelivery: 2 bad rows in the deliveries file:
+      line 3: 'litres' must not be negative (got -2).
+      line 4: 'date' must be a date YYYY-MM-DD (got '2026-01-40').
+      line 4: 'farmer' 'F03' is not a known farmer.
+    """
+
+    items: tuple[Delivery, ...] = attrs.field(converter=_to_items)
+
+    def __iter__(self) -> Iterator[Delivery]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @classmethod
+    def from_csv(
+        cls,
+        source: str | pathlib.Path | io.TextIOBase | Any,
+        *,
+        farmers: Iterable[str] | None = None,
+        period: Period | None = None,
+    ) -> Deliveries:
+        """Read deliveries from a CSV with columns ``farmer,date,litres`` and optionally
+        ``total_solids,fat,bacterial_count,cooled,route``.
+
+        ``source`` is a path or an open text file. Every bad row is reported, with its line number
+        and reason, in one :class:`~coopfinance.errors.InvalidDelivery` whose ``problems`` lists
+        ``(line, field, message)``: negative or unreadable litres, a bad date, a date outside
+        ``period``, a farmer not in ``farmers`` (when given). Nothing is silently dropped.
+        """
+        if isinstance(source, str | pathlib.Path):
+            with pathlib.Path(source).open(encoding="utf-8-sig", newline="") as fh:
+                return cls._read(fh, farmers, period)
+        return cls._read(source, farmers, period)
+
+    @classmethod
+    def _read(cls, fh: Any, farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
+        known = None if farmers is None else set(farmers)
+        reader = csv.DictReader(fh)
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        missing = [c for c in _REQUIRED if c not in header]
+        if missing:
+            raise InvalidDelivery(
+                f"the deliveries file needs the columns {', '.join(_REQUIRED)} "
+                f"(missing {', '.join(missing)}; got {', '.join(header) or 'no header'}).",
+                field="columns",
+                value=header,
+            )
+        unknown_cols = [c for c in header if c not in _REQUIRED + _OPTIONAL]
+        if unknown_cols:
+            raise InvalidDelivery(
+                f"unknown column {unknown_cols[0]!r} in the deliveries file; known: "
+                f"{', '.join(_REQUIRED + _OPTIONAL)}.",
+                field="columns",
+                value=unknown_cols,
+            )
+        reader.fieldnames = header
+        problems: list[tuple[int, str, str]] = []
+        items: list[Delivery] = []
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                extra: Any = row[None]
+                problems.append(
+                    (
+                        line,
+                        "columns",
+                        f"has {len(header) + len(extra)} fields, the header {len(header)}.",
+                    )
+                )
+                continue
+            found: dict[str, Any] = {}
+            row_problems: list[tuple[int, str, str]] = []
+            for name, conv in (("litres", _litres), ("date", _date), ("farmer", _farmer)):
+                try:
+                    found[name] = conv(row.get(name) or "")
+                except InvalidDelivery as exc:
+                    row_problems.append((line, name, str(exc)))
+            if "date" in found and period is not None and not period.contains(found["date"]):
+                row_problems.append(
+                    (line, "date", f"'date' {found['date']} is outside the period {period}.")
+                )
+            if "farmer" in found and known is not None and found["farmer"] not in known:
+                row_problems.append(
+                    (line, "farmer", f"'farmer' {found['farmer']!r} is not a known farmer.")
+                )
+            quality = None
+            try:
+                quality = _row_quality(row)
+            except InvalidDelivery as exc:
+                row_problems.append((line, exc.field or "quality", str(exc)))
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            route = (row.get("route") or "").strip() or None
+            items.append(
+                Delivery(
+                    farmer=found["farmer"],
+                    date=found["date"],
+                    litres=found["litres"],
+                    quality=quality,
+                    route=route,
+                )
+            )
+        if problems:
+            lines = {p[0] for p in problems}
+            listing = "\n".join(f"  line {ln}: {msg}" for ln, _, msg in problems)
+            raise InvalidDelivery(
+                f"{len(lines)} bad row{'s' if len(lines) != 1 else ''} in the deliveries file:\n"
+                + listing,
+                field="rows",
+                value=sorted(lines),
+                problems=tuple(problems),
+            )
+        return cls(items=items)
+
+    def check(self, *, farmers: Iterable[str] | None = None, period: Period | None = None) -> None:
+        """Raise :class:`InvalidDelivery` listing every delivery of an unknown farmer or outside
+        ``period`` (deliveries are numbered from 1 in the order given)."""
+        known = None if farmers is None else set(farmers)
+        problems = []
+        for n, d in enumerate(self.items, start=1):
+            if period is not None and not period.contains(d.date):
+                problems.append((n, "date", f"'date' {d.date} is outside the period {period}."))
+            if known is not None and d.farmer not in known:
+                problems.append((n, "farmer", f"'farmer' {d.farmer!r} is not a known farmer."))
+        if problems:
+            listing = "\n".join(f"  delivery {n}: {msg}" for n, _, msg in problems)
+            raise InvalidDelivery(
+                f"{len({p[0] for p in problems})} bad deliveries:\n" + listing,
+                field="deliveries",
+                value=[p[0] for p in problems],
+                problems=tuple(problems),
+            )
+
+    def within(self, period: Period) -> Deliveries:
+        """The deliveries dated in ``period``."""
+        return Deliveries(items=[d for d in self.items if period.contains(d.date)])
+
+    def litres_by_farmer(self) -> dict[str, Decimal]:
+        """Total litres per farmer."""
+        out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for d in self.items:
+            out[d.farmer] += d.litres
+        return dict(out)
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _to_plan(
+    value: Mapping[str, Mapping[str, Iterable[int]]],
+) -> dict[str, dict[str, frozenset[int]]]:
+    plan: dict[str, dict[str, frozenset[int]]] = {}
+    for route, suppliers in value.items():
+        plan[str(route)] = {}
+        for farmer, days in suppliers.items():
+            days_set = frozenset(days)
+            bad = [d for d in days_set if not (isinstance(d, int) and 0 <= d <= 6)]
+            if bad:
+                raise InvalidDelivery(
+                    f"'pickup days' of {farmer!r} on route {route!r} must be weekdays 0 (Monday) "
+                    f"to 6 (Sunday) (got {sorted(map(str, bad))}).",
+                    field="pickup_days",
+                    value=bad,
+                )
+            plan[str(route)][str(farmer)] = days_set
+    return plan
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class MissedPickup:
+    """A supplier expected on a route on a day, with no delivery recorded."""
+
+    date: dt.date
+    route: str
+    farmer: str
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PickupPlan:
+    """Expected pickup weekdays (0 = Monday … 6 = Sunday) per supplier per route.
+
+    >>> plan = PickupPlan.daily({"Cabeza de Toro": ["F01", "F02"]})
+    >>> sorted(plan.routes["Cabeza de Toro"]["F01"])
+    [0, 1, 2, 3, 4, 5, 6]
+    """
+
+    routes: Mapping[str, Mapping[str, frozenset[int]]] = attrs.field(converter=_to_plan)
+
+    @classmethod
+    def daily(cls, routes: Mapping[str, Iterable[str]]) -> PickupPlan:
+        """Every supplier picked up every day on its route."""
+        return cls(routes={r: dict.fromkeys(fs, range(7)) for r, fs in routes.items()})
+
+
+def missed_pickups(
+    plan: PickupPlan, deliveries: Deliveries, period: Period
+) -> tuple[tuple[MissedPickup, ...], dict[tuple[dt.date, str], int]]:
+    """Who was expected and not collected ("nobody forgotten"), and the count per (day, route).
+
+    A pickup counts as made when the supplier has a delivery that day (on any route: the milk
+    arrived). Days with no miss are absent from the counts.
+
+    >>> plan = PickupPlan.daily({"R1": ["F01", "F02"]})
+    >>> got = Deliveries(items=[Delivery(farmer="F01", date="2026-01-01", litres=20)])
+    >>> missed, counts = missed_pickups(plan, got, Period.parse("2026-01-01..2026-01-01"))
+    >>> [(m.farmer, m.route) for m in missed], counts
+    ([('F02', 'R1')], {(datetime.date(2026, 1, 1), 'R1'): 1})
+    """
+    delivered = {(d.farmer, d.date) for d in deliveries if period.contains(d.date)}
+    missed: list[MissedPickup] = []
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    for i in range(period.days):
+        day = period.start + dt.timedelta(days=i)
+        for route in sorted(plan.routes):
+            for farmer in sorted(plan.routes[route]):
+                if day.weekday() in plan.routes[route][farmer] and (farmer, day) not in delivered:
+                    missed.append(MissedPickup(date=day, route=route, farmer=farmer))
+                    counts[(day, route)] += 1
+    return tuple(missed), dict(counts)

@@ -1,0 +1,409 @@
+"""Milk price schedule: base price per litre over time, quality bonuses and penalties, service charges.
+
+Structure from Chagray et al. 2023 (Huaura: base price plus bonuses/penalties for total solids and
+hygiene) and reference §8: base S/1.30 per litre, bonus values 0 unless given ([A]: no Peruvian
+schedule with amounts was found), reference quality 12.1 % total solids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import pathlib
+import tomllib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._money import Currency
+from coopfinance.errors import InvalidPriceSchedule, ParseError, fmt_value
+
+__all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
+
+
+def _req(value: Any, field: str) -> Decimal:
+    try:
+        return to_decimal(value, field=field)
+    except ParseError as exc:
+        raise InvalidPriceSchedule(str(exc), field=field, value=value) from None
+
+
+def _opt(value: Any, field: str) -> Decimal | None:
+    return None if value is None else _req(value, field)
+
+
+def _dec_total_solids_opt(value: Any) -> Decimal | None:
+    return _opt(value, "total_solids")
+
+
+def _dec_fat_opt(value: Any) -> Decimal | None:
+    return _opt(value, "fat")
+
+
+def _dec_adjustment(value: Any) -> Decimal:
+    return _req(value, "adjustment")
+
+
+def _dec_base(value: Any) -> Decimal:
+    return _req(value, "base")
+
+
+def _dec_solids_reference(value: Any) -> Decimal:
+    return _req(value, "solids_reference")
+
+
+def _dec_solids_bonus_per_point(value: Any) -> Decimal:
+    return _req(value, "solids_bonus_per_point")
+
+
+def _dec_fat_reference(value: Any) -> Decimal:
+    return _req(value, "fat_reference")
+
+
+def _dec_fat_bonus_per_point(value: Any) -> Decimal:
+    return _req(value, "fat_bonus_per_point")
+
+
+def _dec_cooling_bonus(value: Any) -> Decimal:
+    return _req(value, "cooling_bonus")
+
+
+def _dec_intermediary_opt(value: Any) -> Decimal | None:
+    return _opt(value, "intermediary")
+
+
+def _date(value: Any, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidPriceSchedule(
+        f"{field!r} must be a date YYYY-MM-DD (got {fmt_value(value)}).", field=field, value=value
+    )
+
+
+def _valid_from(value: Any) -> dt.date:
+    return _date(value, "valid_from")
+
+
+def _valid_to(value: Any) -> dt.date:
+    return _date(value, "valid_to")
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Quality:
+    """A quality sample of a delivery: total solids %, fat %, bacterial count (UFC/ml), cooled.
+
+    ``None`` means not measured: no bonus or penalty for that criterion.
+    """
+
+    total_solids: Decimal | None = attrs.field(default=None, converter=_dec_total_solids_opt)
+    fat: Decimal | None = attrs.field(default=None, converter=_dec_fat_opt)
+    bacterial_count: int | None = None
+    cooled: bool = False
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class HygieneTier:
+    """Price adjustment per litre for a bacterial count up to ``up_to`` UFC/ml (``None``: any count)."""
+
+    up_to: int | None
+    adjustment: Decimal = attrs.field(converter=_dec_adjustment)
+
+
+def _to_tiers(value: Iterable[Any]) -> tuple[HygieneTier, ...]:
+    tiers = tuple(
+        t
+        if isinstance(t, HygieneTier)
+        else HygieneTier(up_to=t.get("up_to"), adjustment=t["adjustment"])
+        for t in value
+    )
+    bounds = [t.up_to for t in tiers]
+    if None in bounds[:-1] or any(
+        a is not None and b is not None and b <= a for a, b in itertools.pairwise(bounds)
+    ):
+        raise InvalidPriceSchedule(
+            f"'hygiene' tiers must have increasing 'up_to' bounds, only the last may be open "
+            f"(got {bounds}).",
+            field="hygiene",
+            value=bounds,
+        )
+    return tiers
+
+
+def _to_charges(value: Mapping[str, Any]) -> tuple[tuple[str, Decimal], ...]:
+    out = []
+    for name, amount in dict(value).items():
+        d = _req(amount, f"service_charges.{name}")
+        if d < 0:
+            raise InvalidPriceSchedule(
+                f"'service_charges.{name}' must not be negative (got {d}).",
+                field=f"service_charges.{name}",
+                value=d,
+            )
+        out.append((str(name), d))
+    return tuple(out)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PriceTerms:
+    """The price rules valid from ``valid_from`` to ``valid_to`` (both inclusive).
+
+    Price of a litre with quality ``q``::
+
+        p = base + s·(ST − ST_ref) + f·(fat − fat_ref) + hygiene(UFC) + cooling·[cooled]
+
+    clipped at 0; ``s`` and ``f`` are soles per litre per percentage point. The service charges (per
+    litre: transport, chilling, co-op margin …) are deducted in the settlement, first in line, so
+    the net price is ``p − Σ charges``.
+
+    >>> terms = PriceTerms(valid_from="2026-01-01", valid_to="2026-12-31", base="1.30",
+    ...                    solids_bonus_per_point="0.10", cooling_bonus="0.03",
+    ...                    service_charges={"transport": "0.05"}, intermediary="1.10")
+    >>> terms.price(Quality(total_solids="12.6", cooled=True))
+    Decimal('1.380')
+    >>> terms.net_price(Quality()), terms.advantage_over_intermediary(Quality())
+    (Decimal('1.25'), Decimal('0.15'))
+    """
+
+    valid_from: dt.date = attrs.field(converter=_valid_from)
+    valid_to: dt.date = attrs.field(converter=_valid_to)
+    base: Decimal = attrs.field(default=Decimal("1.30"), converter=_dec_base)
+    solids_reference: Decimal = attrs.field(
+        default=Decimal("12.1"), converter=_dec_solids_reference
+    )
+    solids_bonus_per_point: Decimal = attrs.field(
+        default=ZERO, converter=_dec_solids_bonus_per_point
+    )
+    fat_reference: Decimal = attrs.field(default=Decimal("3.5"), converter=_dec_fat_reference)
+    fat_bonus_per_point: Decimal = attrs.field(default=ZERO, converter=_dec_fat_bonus_per_point)
+    hygiene: tuple[HygieneTier, ...] = attrs.field(default=(), converter=_to_tiers)
+    cooling_bonus: Decimal = attrs.field(default=ZERO, converter=_dec_cooling_bonus)
+    service_charges: tuple[tuple[str, Decimal], ...] = attrs.field(
+        factory=tuple, converter=_to_charges
+    )
+    intermediary: Decimal | None = attrs.field(default=None, converter=_dec_intermediary_opt)
+
+    def __attrs_post_init__(self) -> None:
+        if self.valid_to < self.valid_from:
+            raise InvalidPriceSchedule(
+                f"'valid_to' must not be before 'valid_from' (got {self.valid_from}..{self.valid_to}).",
+                field="valid_to",
+                value=self.valid_to,
+            )
+        if self.base < 0:
+            raise InvalidPriceSchedule(
+                f"'base' must not be negative (got {self.base}).", field="base", value=self.base
+            )
+
+    def hygiene_adjustment(self, count: int | None) -> Decimal:
+        """The adjustment per litre of the first tier whose bound the count does not exceed."""
+        if count is None or not self.hygiene:
+            return ZERO
+        for tier in self.hygiene:
+            if tier.up_to is None or count <= tier.up_to:
+                return tier.adjustment
+        return self.hygiene[-1].adjustment
+
+    def price(self, quality: Quality | None = None) -> Decimal:
+        """Gross price per litre for ``quality`` (base when no sample)."""
+        q = quality or _NO_SAMPLE
+        p = self.base
+        if q.total_solids is not None and self.solids_bonus_per_point:
+            p += CONTEXT.multiply(
+                self.solids_bonus_per_point, q.total_solids - self.solids_reference
+            )
+        if q.fat is not None and self.fat_bonus_per_point:
+            p += CONTEXT.multiply(self.fat_bonus_per_point, q.fat - self.fat_reference)
+        p += self.hygiene_adjustment(q.bacterial_count)
+        if q.cooled:
+            p += self.cooling_bonus
+        return max(p, ZERO)
+
+    @property
+    def service_charge_per_litre(self) -> Decimal:
+        """Sum of the per-litre service charges."""
+        return sum((c for _, c in self.service_charges), ZERO)
+
+    def net_price(self, quality: Quality | None = None) -> Decimal:
+        """Price per litre after service charges."""
+        return self.price(quality) - self.service_charge_per_litre
+
+    def advantage_over_intermediary(self, quality: Quality | None = None) -> Decimal:
+        """How much more per litre the co-op pays, net of service charges, than the intermediary."""
+        if self.intermediary is None:
+            raise InvalidPriceSchedule(
+                "'intermediary' price is not given for these terms.",
+                field="intermediary",
+                value=None,
+            )
+        return self.net_price(quality) - self.intermediary
+
+
+_NO_SAMPLE = Quality()
+
+
+def _to_terms(value: Iterable[Any]) -> tuple[PriceTerms, ...]:
+    terms = sorted(
+        (t if isinstance(t, PriceTerms) else _terms_from_mapping(t) for t in value),
+        key=lambda t: t.valid_from,
+    )
+    if not terms:
+        raise InvalidPriceSchedule(
+            "'terms' must hold at least one price period.", field="terms", value=()
+        )
+    for before, after in itertools.pairwise(terms):
+        if after.valid_from <= before.valid_to:
+            raise InvalidPriceSchedule(
+                f"price periods overlap: {before.valid_from}..{before.valid_to} and "
+                f"{after.valid_from}..{after.valid_to}.",
+                field="terms",
+                value=(before.valid_to, after.valid_from),
+            )
+        if after.valid_from != before.valid_to + dt.timedelta(days=1):
+            raise InvalidPriceSchedule(
+                f"price schedule has a gap: no price from {before.valid_to + dt.timedelta(days=1)} "
+                f"to {after.valid_from - dt.timedelta(days=1)}.",
+                field="terms",
+                value=(before.valid_to, after.valid_from),
+            )
+    return tuple(terms)
+
+
+_KEYS = {
+    "from": "valid_from",
+    "to": "valid_to",
+    "valid_from": "valid_from",
+    "valid_to": "valid_to",
+    "base": "base",
+    "solids_reference": "solids_reference",
+    "solids_bonus_per_point": "solids_bonus_per_point",
+    "fat_reference": "fat_reference",
+    "fat_bonus_per_point": "fat_bonus_per_point",
+    "hygiene": "hygiene",
+    "cooling_bonus": "cooling_bonus",
+    "service_charges": "service_charges",
+    "intermediary": "intermediary",
+}
+
+
+def _terms_from_mapping(data: Mapping[str, Any]) -> PriceTerms:
+    unknown = sorted(set(data) - set(_KEYS))
+    if unknown:
+        raise InvalidPriceSchedule(
+            f"unknown price field {unknown[0]!r}; known: {', '.join(sorted(_KEYS))}.",
+            field=unknown[0],
+            value=data[unknown[0]],
+        )
+    for required in ("from", "to"):
+        if required not in data and f"valid_{required}" not in data:
+            raise InvalidPriceSchedule(
+                f"each price period needs {required!r} (a date YYYY-MM-DD).",
+                field=required,
+                value=None,
+            )
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        kwargs[_KEYS[key]] = str(value) if isinstance(value, float) else value
+    return PriceTerms(**kwargs)
+
+
+def _to_currency(value: Currency | str) -> Currency:
+    return Currency.of(value)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class MilkPriceSchedule:
+    """Price terms over time, contiguous: a gap or an overlap between periods is an error.
+
+    >>> schedule = MilkPriceSchedule.from_mapping({"prices": [
+    ...     {"from": "2026-01-01", "to": "2026-03-31", "base": "1.30"},
+    ...     {"from": "2026-04-01", "to": "2026-12-31", "base": "1.35"}]})
+    >>> schedule.terms_on(dt.date(2026, 5, 1)).base
+    Decimal('1.35')
+    >>> MilkPriceSchedule.from_mapping({"prices": [
+    ...     {"from": "2026-01-01", "to": "2026-03-30"}, {"from": "2026-04-01", "to": "2026-12-31"}]})
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidPriceSchedule: price schedule has a gap: no price from 2026-03-31 to 2026-03-31.
+    """
+
+    terms: tuple[PriceTerms, ...] = attrs.field(converter=_to_terms)
+    currency: Currency = attrs.field(default=Currency.of("PEN"), converter=_to_currency)
+
+    @classmethod
+    def flat(cls, base: Any, start: Any, end: Any, **kwargs: Any) -> MilkPriceSchedule:
+        """One set of terms from ``start`` to ``end``."""
+        currency = kwargs.pop("currency", "PEN")
+        return cls(
+            terms=[PriceTerms(valid_from=start, valid_to=end, base=base, **kwargs)],
+            currency=currency,
+        )
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> MilkPriceSchedule:
+        """From ``{"currency": "PEN", "prices": [{"from", "to", "base", …}, …]}`` (TOML/JSON shape)."""
+        prices = data.get("prices")
+        if not isinstance(prices, list):
+            raise InvalidPriceSchedule(
+                "a price schedule needs a list 'prices' of periods with 'from', 'to' and 'base'.",
+                field="prices",
+                value=prices,
+            )
+        return cls(terms=prices, currency=data.get("currency", "PEN"))
+
+    @classmethod
+    def from_file(cls, path: str | pathlib.Path) -> MilkPriceSchedule:
+        """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_mapping` expects."""
+        p = pathlib.Path(path)
+        text = p.read_text(encoding="utf-8")
+        try:
+            if p.suffix.lower() == ".toml":
+                data = tomllib.loads(text)
+            elif p.suffix.lower() == ".json":
+                data = json.loads(text)
+            else:
+                raise InvalidPriceSchedule(
+                    f"'prices' file must end in .toml or .json (got {p.name!r}).",
+                    field="prices",
+                    value=str(p),
+                )
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidPriceSchedule(
+                f"'prices' file {p.name!r} cannot be read: {exc}.", field="prices", value=str(p)
+            ) from None
+        return cls.from_mapping(data)
+
+    @property
+    def start(self) -> dt.date:
+        """First day with a price."""
+        return self.terms[0].valid_from
+
+    @property
+    def end(self) -> dt.date:
+        """Last day with a price."""
+        return self.terms[-1].valid_to
+
+    def terms_on(self, day: dt.date) -> PriceTerms:
+        """The terms valid on ``day``; an error outside the schedule."""
+        for t in self.terms:
+            if t.valid_from <= day <= t.valid_to:
+                return t
+        raise InvalidPriceSchedule(
+            f"no milk price for {day}: the schedule covers {self.start}..{self.end}.",
+            field="date",
+            value=day,
+        )
+
+    def price(self, day: dt.date, quality: Quality | None = None) -> Decimal:
+        """Gross price per litre on ``day`` for ``quality``."""
+        return self.terms_on(day).price(quality)
