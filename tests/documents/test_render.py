@@ -182,8 +182,12 @@ def test_html_is_one_self_contained_page(
 
 # -- the label catalogs ---------------------------------------------------------------------------
 def _catalog(lang: str) -> dict[str, str]:
-    data = json.loads((bundled_templates() / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
+    folder = bundled_templates() / "i18n"
+    data: dict[str, str] = {}
+    for path in [folder / f"{lang}.json", *sorted(folder.glob(f"{lang}-*.json"))]:
+        part = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(part, dict)
+        data.update(part)
     return data
 
 
@@ -191,6 +195,25 @@ def test_both_catalogs_have_the_same_keys() -> None:
     es, en = _catalog("es"), _catalog("en")
     assert sorted(es) == sorted(en), set(es) ^ set(en)
     assert all(isinstance(v, str) and v.strip() for v in [*es.values(), *en.values()])
+
+
+def test_topic_catalogs_come_in_pairs() -> None:
+    """A topic catalog such as i18n/es-plans.json has its English twin with the same keys."""
+    folder = bundled_templates() / "i18n"
+    for es_path in folder.glob("es-*.json"):
+        en_path = folder / ("en-" + es_path.name.removeprefix("es-"))
+        assert en_path.is_file(), en_path
+        es = json.loads(es_path.read_text(encoding="utf-8"))
+        en = json.loads(en_path.read_text(encoding="utf-8"))
+        assert sorted(es) == sorted(en), (es_path.name, set(es) ^ set(en))
+
+
+def test_topic_catalogs_are_loaded(tmp_path: pathlib.Path) -> None:
+    """Labels in i18n/<lang>-<topic>.json are found like those of i18n/<lang>.json."""
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n" / "es-extra.json").write_text('{"extra.label": "Etiqueta"}', "utf-8")
+    (tmp_path / "x.md.j2").write_text('{{ t("extra.label") }}', "utf-8")
+    assert render("x", {}, lang="es", fmt="md", template_dirs=[tmp_path]).strip() == "Etiqueta"
 
 
 def test_every_schedule_column_has_a_label(schedule: coopfinance.Schedule) -> None:

@@ -129,9 +129,11 @@ class _Labels:
         if found is None:
             found = {}
             for directory in reversed(self._search_path):  # bundled first, the user's on top
-                path = directory / "i18n" / f"{lang}.json"
-                if path.is_file():
-                    found.update(_read_catalog(path))
+                # i18n/es.json, then any topic catalogs such as i18n/es-plans.json (sorted)
+                folder = directory / "i18n"
+                for path in [folder / f"{lang}.json", *sorted(folder.glob(f"{lang}-*.json"))]:
+                    if path.is_file():
+                        found.update(_read_catalog(path))
             self._loaded[lang] = found
         return found
 
