@@ -10,6 +10,8 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidRate                     a rate out of range or of the wrong kind
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
+    │   ├── InvalidEvent                    a loan-account event that cannot be applied
+    │   │   └── UnknownLoan                 an event for a loan id that has no terms
     │   └── NoSolution                      flows that no rate makes worth zero
     │       └── MultipleSolutions           flows that several rates do
     └── WrongType(TypeError)                a value of a type that is refused
@@ -30,6 +32,7 @@ __all__ = [
     "CurrencyMismatch",
     "FloatNotAllowed",
     "InvalidCalendar",
+    "InvalidEvent",
     "InvalidLoanTerms",
     "InvalidRate",
     "InvalidValue",
@@ -37,6 +40,7 @@ __all__ = [
     "NoSolution",
     "ParseError",
     "UnknownCurrency",
+    "UnknownLoan",
     "WrongType",
 ]
 
@@ -84,6 +88,15 @@ class InvalidLoanTerms(InvalidValue):
 
 class InvalidCalendar(InvalidValue):
     """Dates, frequencies or holiday calendars that do not fit together."""
+
+
+class InvalidEvent(InvalidValue):
+    """A loan-account event that cannot be applied: a negative amount, a payment before the
+    disbursement, an event after a write-off, two different events with the same id, ..."""
+
+
+class UnknownLoan(InvalidEvent):
+    """An event (e.g. a row of a portfolio file) for a loan id that has no terms."""
 
 
 class NoSolution(InvalidValue):
