@@ -7,7 +7,7 @@
 ...                   disbursed="2026-01-15")
 >>> account = LoanAccount(terms=terms, events=[Payment(date="2026-02-15", amount="489.11", id="p1")])
 >>> account.state(dt.date(2026, 2, 15)).principal_outstanding
-Decimal('4640.57')
+Decimal('4641.79')
 """
 
 from coopfinance.servicing._account import AccountState, LoanAccount

@@ -116,10 +116,10 @@ class LoanAccount:
     ...     Payment(date="2026-03-20", amount="1000", id="p2")])
     >>> s = account.state(dt.date(2026, 3, 20))
     >>> s.principal_outstanding, s.principal_overdue, s.days_past_due
-    (Decimal('2379.10'), Decimal('0.00'), 0)
+    (Decimal('2462.94'), Decimal('755.84'), 5)
     >>> s2 = account.state(dt.date(2026, 4, 30))
-    >>> s2.days_past_due, s2.penalties_due
-    (15, Decimal('2.73'))
+    >>> s2.days_past_due, s2.penalties_due, s2.payoff.total
+    (46, Decimal('27.54'), Decimal('2535.17'))
     """
 
     terms: LoanTerms = attrs.field(validator=attrs.validators.instance_of(LoanTerms))

@@ -114,12 +114,12 @@ class Statement:
     ...                       events=[Payment(date="2026-02-15", amount="522.49", id="p1")])
     >>> print(statement(account, dt.date(2026, 2, 20)).to_text())
     Account statement L-7 as of 2026-02-20 (PEN)
-    date       movement              charged     paid  balance credit
-    2026-01-15 Disbursement         1,000.00           1,000.00   0.00
-    2026-02-15 Installment 1 due       15.83           1,015.83   0.00
-    2026-02-15 Payment p1                      522.49    493.34   0.00
-    Owed: 493.34 · Arrears: 0.00 · Days past due: 0 · Payoff today: 494.61
-    Next installment: 2 on 2026-03-15, 503.13 · Status: active
+    date       movement           charged   paid  balance credit
+    2026-01-15 Disbursement      1,000.00        1,000.00   0.00
+    2026-02-15 Installment 1 due    15.82        1,015.82   0.00
+    2026-02-15 Payment p1                 522.49   504.31  10.98
+    Owed: 504.31 · Arrears: 0.00 · Days past due: 0 · Payoff today: 494.61
+    Next installment: 2 · 2026-03-15 · 511.51 · Status: active
     """
 
     account_id: str
