@@ -26,6 +26,7 @@ Decimal('0.3333333333333333333333333333333333')
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -95,6 +96,10 @@ def exposure(state: AccountState, loan_id: str = "") -> Exposure:
     )
 
 
+def _live(items: Iterable[Exposure | AccountState]) -> list[Exposure]:
+    return [r for r in _rows(items) if r.status is not AccountStatus.WRITTEN_OFF]
+
+
 def _rows(items: Iterable[Exposure | AccountState]) -> list[Exposure]:
     out = []
     for i, x in enumerate(items):
@@ -117,12 +122,13 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal:
 
 def outstanding(accounts: Iterable[Exposure | AccountState]) -> Decimal:
     """Gross portfolio: principal outstanding of loans not written off."""
-    return sum((r.principal_outstanding for r in _rows(accounts)), ZERO)
+    return sum((r.principal_outstanding for r in _live(accounts)), ZERO)
 
 
 def par(accounts: Iterable[Exposure | AccountState], days: int) -> Decimal:
-    """Portfolio at risk: share of principal outstanding in loans ``days`` or more days late."""
-    rows = _rows(accounts)
+    """Portfolio at risk: share of principal outstanding in loans ``days`` or more days late
+    (written-off loans are out of the portfolio)."""
+    rows = _live(accounts)
     total = sum((r.principal_outstanding for r in rows), ZERO)
     risk = sum((r.principal_outstanding for r in rows if r.days_past_due >= days), ZERO)
     return _ratio(risk, total)
@@ -152,7 +158,8 @@ class AgingBucket:
 def aging(
     accounts: Iterable[Exposure | AccountState], bounds: Sequence[int] = DEFAULT_AGING
 ) -> tuple[AgingBucket, ...]:
-    """Count and principal outstanding by days past due, in buckets ending at ``bounds``."""
+    """Count and principal outstanding by days past due, in buckets ending at ``bounds``
+    (loans not written off)."""
     if list(bounds) != sorted(set(bounds)) or not bounds or bounds[0] < 0:
         raise InvalidValue(
             f"'bounds' must be increasing whole days, 0 or more (got {list(bounds)}).",
@@ -163,9 +170,7 @@ def aging(
     highs: list[int | None] = [*bounds, None]
     counts = [0] * len(lows)
     sums = [ZERO] * len(lows)
-    import bisect
-
-    for r in _rows(accounts):
+    for r in _live(accounts):
         k = bisect.bisect_left(bounds, r.days_past_due)
         counts[k] += 1
         sums[k] += r.principal_outstanding
