@@ -248,7 +248,9 @@ def _cmd_statement(ns: argparse.Namespace, out: TextIO) -> int:
         raise ParseError("'terms' must be a JSON object.", field="terms", value=ns.terms)
     terms = terms_from_mapping(terms_data)
     text = _read_text(ns.events, "events")
-    events = events_from_json(text) if ns.events.lower().endswith(".json") else events_from_csv(text)
+    events = (
+        events_from_json(text) if ns.events.lower().endswith(".json") else events_from_csv(text)
+    )
     try:
         as_of = dt.date.fromisoformat(ns.as_of)
     except ValueError:
@@ -301,9 +303,7 @@ def _add_statement_parser(sub: Any) -> None:
         choices=["next-installments", "reduce-installment", "reduce-term"],
         help="what money beyond what is due does (default next-installments)",
     )
-    p.add_argument(
-        "--moratorium", default="19%", help="moratorium TEA, or none (default 19%%)"
-    )
+    p.add_argument("--moratorium", default="19%", help="moratorium TEA, or none (default 19%%)")
     p.add_argument(
         "--late-base",
         default="principal",

@@ -43,8 +43,10 @@ def payments(draw: st.DrawFn, terms: LoanTerms, max_size: int = 6) -> list[Payme
     out = []
     for k in range(n):
         day = draw(st.integers(min_value=0, max_value=span))
-        amount = draw(st.decimals(min_value=Decimal("0.01"), max_value=terms.principal.amount,
-                                  places=2))
-        out.append(Payment(date=terms.disbursed + dt.timedelta(days=day), amount=amount,
-                           id=f"p{k}"))
+        amount = draw(
+            st.decimals(min_value=Decimal("0.01"), max_value=terms.principal.amount, places=2)
+        )
+        out.append(
+            Payment(date=terms.disbursed + dt.timedelta(days=day), amount=amount, id=f"p{k}")
+        )
     return out

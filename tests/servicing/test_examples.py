@@ -33,8 +33,9 @@ def _one_installment(principal: str, tea: str, charges: tuple[str, ...] = ()) ->
 
 def test_arrears_personal_loan_five_days_late() -> None:
     """https://studylib.es/doc/6937544 ("Cálculo de Intereses por Incumplimiento de Pago", a
-    Peruvian lender's consumer-loan sheet in soles; the lender is not named in the stored copy): cuota S/ 176.97 at 16.5 % TEA paid 5 days late with a 70 %
-    moratorium TEA: compensatory S/ 0.38 and moratorium S/ 1.31.
+    Peruvian lender's consumer-loan sheet in soles; the lender is not named in the stored copy):
+    cuota S/ 176.97 at 16.5 % TEA paid 5 days late with a 70 % moratorium TEA: compensatory
+    S/ 0.38 and moratorium S/ 1.31.
 
     The sheet prints CT = S/ 178.65, the sum before rounding each charge
     (176.97 + 0.3758 + 1.3091 = 178.6549); coopfinance rounds each charge to the céntimo, as it
@@ -72,10 +73,12 @@ def test_moratorium_on_overdue_principal_at_agrobancos_rate() -> None:
     Installment 2 of S/ 5,000 at 35 % TEA in 3 months has principal 1,672.00; 5 days late:
     1,672.00 × (1.19^(5/360) − 1) = 1,672.00 × 0.0024189… = S/ 4.04.
     """
-    terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
-                      disbursed="2026-01-15")
-    account = LoanAccount(terms=terms, events=[Payment(date="2026-02-15", amount="1751.80",
-                                                       id="p1")])
+    terms = LoanTerms(
+        principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
+    )
+    account = LoanAccount(
+        terms=terms, events=[Payment(date="2026-02-15", amount="1751.80", id="p1")]
+    )
     assert account.state(dt.date(2026, 3, 20)).penalties_due == Decimal("4.04")
 
 
@@ -94,17 +97,23 @@ def test_partial_prepayment_hand_computed() -> None:
     - reduce the term: the 1,751.80 installment cannot cover 2,418.77 plus interest in one
       period, so both dates stay, and the schedule is the same.
     """
-    terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
-                      disbursed="2026-01-15")
+    terms = LoanTerms(
+        principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
+    )
     for choice in PrepaymentChoice:
-        account = LoanAccount(terms=terms, events=[
-            Payment(date="2026-02-15", amount="1751.80", id="p1"),
-            Prepayment(date="2026-03-01", amount="1000", id="pp", choice=choice),
-        ])
+        account = LoanAccount(
+            terms=terms,
+            events=[
+                Payment(date="2026-02-15", amount="1751.80", id="p1"),
+                Prepayment(date="2026-03-01", amount="1000", id="pp", choice=choice),
+            ],
+        )
         state = account.state(dt.date(2026, 3, 1))
         alloc = state.allocations[-1]
         assert (alloc.applied.interest, alloc.applied.principal) == (
-            Decimal("39.67"), Decimal("960.33"))
+            Decimal("39.67"),
+            Decimal("960.33"),
+        )
         assert state.principal_outstanding == Decimal("2418.77")
         rows = [i for i in state.installments if i.due_date > state.as_of]
         assert [r.due.total for r in rows] == [Decimal("1239.39"), Decimal("1239.39")]
@@ -115,14 +124,18 @@ def test_reduce_term_drops_installments() -> None:
     """S/ 5,000 at 35 % TEA in 12 months; S/ 2,000 prepaid two weeks after installment 1:
     reducing the term keeps an installment of at most 489.11 and needs 6 more (7 in all),
     reducing the installment keeps 11 more of 280.82."""
-    terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=12,
-                      disbursed="2026-01-15")
+    terms = LoanTerms(
+        principal="5000", rate=Rate.effective_annual("35%"), installments=12, disbursed="2026-01-15"
+    )
     states = {}
     for choice in PrepaymentChoice:
-        states[choice] = LoanAccount(terms=terms, events=[
-            Payment(date="2026-02-15", amount="489.11", id="p1"),
-            Prepayment(date="2026-03-01", amount="2000", id="pp", choice=choice),
-        ]).state(dt.date(2026, 3, 1))
+        states[choice] = LoanAccount(
+            terms=terms,
+            events=[
+                Payment(date="2026-02-15", amount="489.11", id="p1"),
+                Prepayment(date="2026-03-01", amount="2000", id="pp", choice=choice),
+            ],
+        ).state(dt.date(2026, 3, 1))
     short = states[PrepaymentChoice.REDUCE_TERM]
     low = states[PrepaymentChoice.REDUCE_INSTALLMENT]
     assert len(short.installments) == 7

@@ -24,13 +24,15 @@ from coopfinance.servicing import (
     events_to_json,
 )
 
-TERMS = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
-                  disbursed="2026-01-15")
+TERMS = LoanTerms(
+    principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
+)
 EVENTS = (
     Disbursement(date="2026-01-15", amount="5000", id="d1"),
     Payment(date="2026-02-15", amount="1751.80", id="p1", channel="leche"),
-    ChargeApplied(date="2026-02-20", amount="10", id="c1", component="penalties",
-                  description="visita"),
+    ChargeApplied(
+        date="2026-02-20", amount="10", id="c1", component="penalties", description="visita"
+    ),
     Waiver(date="2026-02-21", id="w1", component="penalties"),
     Waiver(date="2026-02-21", id="w2", component="interest", amount="1.00"),
     Prepayment(date="2026-03-01", amount="500", id="pp", choice="reduce-term"),
@@ -60,8 +62,11 @@ def test_csv_reads_every_kind() -> None:
 
 def _files(tmp_path: pathlib.Path, events: str, name: str = "events.csv") -> list[str]:
     terms = tmp_path / "terms.json"
-    terms.write_text(json.dumps({"principal": "5000", "rate": "35%", "installments": 3,
-                                 "disbursed": "2026-01-15"}))
+    terms.write_text(
+        json.dumps(
+            {"principal": "5000", "rate": "35%", "installments": 3, "disbursed": "2026-01-15"}
+        )
+    )
     ev = tmp_path / name
     ev.write_text(events)
     return ["statement", "--terms", str(terms), "--events", str(ev)]
@@ -73,7 +78,8 @@ def test_cli_statement_text_in_spanish(tmp_path: pathlib.Path) -> None:
     assert main([*args, "--as-of", "2026-03-20", "--lang", "es", "--id", "L-1"], out=out) == 0
     text = out.getvalue()
     assert text.startswith("Estado de cuenta L-1 al 2026-03-20 (PEN)")
-    assert "Pago p1" in text and "Días de atraso: 5" in text
+    assert "Pago p1" in text
+    assert "Días de atraso: 5" in text
 
 
 def test_cli_statement_json(tmp_path: pathlib.Path) -> None:
@@ -83,17 +89,22 @@ def test_cli_statement_json(tmp_path: pathlib.Path) -> None:
     data = json.loads(out.getvalue())
     assert data["summary"]["owed"] == "3379.10"
     assert data["lines"][-1]["balance"] == "3379.10"
-    assert data["next_installment"] == {"number": 2, "due_date": "2026-03-15",
-                                        "amount": "1751.80"}
+    assert data["next_installment"] == {"number": 2, "due_date": "2026-03-15", "amount": "1751.80"}
 
 
 @pytest.mark.parametrize(
     ("events", "as_of", "message"),
     [
-        ("type,date,id,amount\npayment,2026-01-01,p1,10\n", "2026-02-01",
-         "Error: 'date' of payment 'p1' must not be before the disbursement"),
-        ("type,date,id,amount\npayment,2026-02-01,p1,abc\n", "2026-02-01",
-         "Error: line 2: 'amount' must be a number"),
+        (
+            "type,date,id,amount\npayment,2026-01-01,p1,10\n",
+            "2026-02-01",
+            "Error: 'date' of payment 'p1' must not be before the disbursement",
+        ),
+        (
+            "type,date,id,amount\npayment,2026-02-01,p1,abc\n",
+            "2026-02-01",
+            "Error: line 2: 'amount' must be a number",
+        ),
         ("type,date,id,amount\n", "01/02/2026", "Error: 'as_of' must be a date"),
     ],
 )
@@ -107,7 +118,14 @@ def test_cli_statement_errors_exit_1(
 
 def test_cli_statement_missing_file(tmp_path: pathlib.Path) -> None:
     err = io.StringIO()
-    args = ["statement", "--terms", str(tmp_path / "no.json"), "--events", "x.csv",
-            "--as-of", "2026-02-01"]
+    args = [
+        "statement",
+        "--terms",
+        str(tmp_path / "no.json"),
+        "--events",
+        "x.csv",
+        "--as-of",
+        "2026-02-01",
+    ]
     assert main(args, out=io.StringIO(), err=err) == 1
     assert "'terms' file cannot be read" in err.getvalue()

@@ -43,9 +43,18 @@ exposures = st.lists(
 
 @pytest.mark.parametrize(
     ("days", "category"),
-    [(0, Category.NORMAL), (8, Category.NORMAL), (9, Category.CPP), (30, Category.CPP),
-     (31, Category.DEFICIENTE), (60, Category.DEFICIENTE), (61, Category.DUDOSO),
-     (120, Category.DUDOSO), (121, Category.PERDIDA), (2000, Category.PERDIDA)],
+    [
+        (0, Category.NORMAL),
+        (8, Category.NORMAL),
+        (9, Category.CPP),
+        (30, Category.CPP),
+        (31, Category.DEFICIENTE),
+        (60, Category.DEFICIENTE),
+        (61, Category.DUDOSO),
+        (120, Category.DUDOSO),
+        (121, Category.PERDIDA),
+        (2000, Category.PERDIDA),
+    ],
 )
 def test_sbs_micro_enterprise_categories(days: int, category: Category) -> None:
     """Res. SBS 11356-2008: micro-enterprise debtors by days past due (≤8, 9–30, 31–60,
@@ -63,8 +72,9 @@ def test_buckets_and_categories_add_up_to_the_portfolio(rows: list[Exposure]) ->
 
 
 def test_report_of_a_small_portfolio() -> None:
-    terms = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=4,
-                      disbursed="2026-01-15")
+    terms = LoanTerms(
+        principal="1000", rate=Rate.effective_annual("20%"), installments=4, disbursed="2026-01-15"
+    )
     events = (
         "loan_id,type,date,id,amount\n"
         "A,payment,2026-02-15,a1,261.03\n"
@@ -72,12 +82,12 @@ def test_report_of_a_small_portfolio() -> None:
         "B,payment,2026-02-15,b1,261.03\n"
         "D,write-off,2026-04-01,d1,\n"
     )
-    accounts = accounts_from_csv({k: terms for k in "ABCD"}, events)
+    accounts = accounts_from_csv(dict.fromkeys("ABCD", terms), events)
     as_of = dt.date(2026, 3, 20)
     states = {k: a.state(as_of) for k, a in accounts.items()}
     assert [states[k].days_past_due for k in "ABCD"] == [0, 5, 33, 33]
     r = report([exposure(s, k) for k, s in states.items()])
-    assert r.accounts == 4 and r.active == 4 and r.written_off_count == 0
+    assert (r.accounts, r.active, r.written_off_count) == (4, 4, 0)
     assert r.outstanding == sum(s.principal_outstanding for s in states.values())
     c = states["C"].principal_outstanding + states["D"].principal_outstanding
     assert r.par[30] == CONTEXT.divide(c, r.outstanding)
@@ -102,8 +112,10 @@ def test_a_custom_policy() -> None:
     ("make", "message"),
     [
         (lambda: ProvisionPolicy(bounds=(8, 30, 30, 120)), r"'bounds' must be 4 increasing"),
-        (lambda: ProvisionPolicy(rates=("0.01", "0.05", "0.25", "0.6", "1.5")),
-         r"'rates' must be 5 shares between 0 and 1"),
+        (
+            lambda: ProvisionPolicy(rates=("0.01", "0.05", "0.25", "0.6", "1.5")),
+            r"'rates' must be 5 shares between 0 and 1",
+        ),
         (lambda: aging([], bounds=(30, 10)), r"'bounds' must be increasing whole days"),
         (lambda: outstanding([object()]), r"'accounts' must hold AccountState or Exposure"),
     ],

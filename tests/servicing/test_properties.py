@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.servicing.svc_strategies import STRATEGIES, loan_terms, payments
 
 from coopfinance import LoanTerms
 from coopfinance.servicing import (
@@ -20,14 +21,17 @@ from coopfinance.servicing import (
     PrepaymentChoice,
     statement,
 )
-from tests.servicing.svc_strategies import STRATEGIES, loan_terms, payments
 
 ZERO = Decimal(0)
 
 
 def _received(account: LoanAccount, as_of: dt.date) -> Decimal:
     return sum(
-        (e.amount for e in account.events if isinstance(e, Payment | Prepayment) and e.date <= as_of),
+        (
+            e.amount
+            for e in account.events
+            if isinstance(e, Payment | Prepayment) and e.date <= as_of
+        ),
         ZERO,
     )
 
@@ -62,14 +66,19 @@ def test_money_is_conserved_to_the_cent(
     """Every payment is allocated in full (components + credit); the ledger balances."""
     events = data.draw(payments(terms))
     account = LoanAccount(
-        terms=terms, events=events, allocation=strategy, overpayment=overpayment  # type: ignore[arg-type]
+        terms=terms,
+        events=events,
+        allocation=strategy,
+        overpayment=overpayment,  # type: ignore[arg-type]
     )
     as_of = terms.schedule().maturity + dt.timedelta(days=150)
     state = account.state(as_of)
     for a in state.allocations:
         if a.source != "credit":
             assert a.amount == a.applied.total + a.to_credit + a.recovered
-        assert min(a.applied.principal, a.applied.interest, a.applied.fees, a.applied.penalties) >= 0
+        assert (
+            min(a.applied.principal, a.applied.interest, a.applied.fees, a.applied.penalties) >= 0
+        )
     assert _received(account, as_of) == state.paid.total + state.credit + state.recovered
     owed = sum((m.amounts.total for m in state.movements), ZERO)
     assert owed == state.owed
@@ -156,9 +165,7 @@ def test_prepayment_choices_leave_the_same_principal(terms: LoanTerms, data: st.
     day = first.due_date + dt.timedelta(days=data.draw(st.integers(1, 10)))
     if day >= schedule.installments[1].due_date:
         return
-    amount = data.draw(
-        st.decimals(min_value=Decimal("1"), max_value=first.balance / 2, places=2)
-    )
+    amount = data.draw(st.decimals(min_value=Decimal("1"), max_value=first.balance / 2, places=2))
     base = [Payment(date=first.due_date, amount=first.total, id="p1")]
     states = {}
     for choice in PrepaymentChoice:

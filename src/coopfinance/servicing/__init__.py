@@ -25,7 +25,12 @@ from coopfinance.servicing._events import (
     Waiver,
     WriteOff,
 )
-from coopfinance.servicing._io import accounts_from_csv, events_from_csv, events_from_json, events_to_json
+from coopfinance.servicing._io import (
+    accounts_from_csv,
+    events_from_csv,
+    events_from_json,
+    events_to_json,
+)
 from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
 from coopfinance.servicing._statement import Statement, StatementLine, statement
 from coopfinance.servicing._values import (

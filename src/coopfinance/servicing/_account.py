@@ -63,8 +63,22 @@ from coopfinance.servicing._values import (
 __all__ = ["AccountState", "LoanAccount"]
 
 _P, _I, _F, _X = 0, 1, 2, 3
-_INDEX = {Component.PRINCIPAL: _P, Component.INTEREST: _I, Component.FEES: _F, Component.PENALTIES: _X}
-_EVENT_TYPES = (Disbursement, Payment, ChargeApplied, Waiver, WriteOff, Recovery, Reschedule, Prepayment)
+_INDEX = {
+    Component.PRINCIPAL: _P,
+    Component.INTEREST: _I,
+    Component.FEES: _F,
+    Component.PENALTIES: _X,
+}
+_EVENT_TYPES = (
+    Disbursement,
+    Payment,
+    ChargeApplied,
+    Waiver,
+    WriteOff,
+    Recovery,
+    Reschedule,
+    Prepayment,
+)
 
 
 def _to_events(value: Iterable[Event]) -> tuple[Event, ...]:
@@ -246,6 +260,7 @@ class _Item:
         number: int | None,
         due: dt.date,
         seq: int,
+        *,
         ref: str = "",
         amt: list[Decimal] | None = None,
     ) -> None:
@@ -304,7 +319,7 @@ class _Replay:
 
     def new_item(self, kind: ItemKind, number: int | None, due: dt.date, ref: str = "") -> _Item:
         self.seq += 1
-        item = _Item(kind, number, due, self.seq, ref)
+        item = _Item(kind, number, due, self.seq, ref=ref)
         self.items.append(item)
         return item
 
@@ -481,6 +496,7 @@ class _Replay:
         kind: MovementKind,
         ref: str,
         amounts: list[Decimal],
+        *,
         credit: Decimal = ZERO,
         description: str = "",
     ) -> None:
@@ -629,7 +645,9 @@ class _Replay:
                 to_credit=to_credit,
             )
         )
-        self.add_movement(t, kind, e.id, [-a for a in applied], to_credit, e.channel)
+        self.add_movement(
+            t, kind, e.id, [-a for a in applied], credit=to_credit, description=e.channel
+        )
 
     def recover(self, e: Payment | Recovery, t: dt.date) -> None:
         open_ = sum(self.written_off, ZERO) - self.recovered
@@ -911,4 +929,3 @@ class AccountState:
     def next_due(self) -> ItemState | None:
         """The next installment not yet due, if any."""
         return next((i for i in self.installments if i.due_date > self.as_of), None)
-

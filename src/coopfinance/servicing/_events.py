@@ -119,7 +119,9 @@ def _date(value: Any) -> dt.date:
 def _amount(value: Any) -> Decimal:
     amount = to_decimal(value, field="amount")
     if amount <= 0:
-        raise InvalidEvent(f"'amount' must be positive (got {amount}).", field="amount", value=amount)
+        raise InvalidEvent(
+            f"'amount' must be positive (got {amount}).", field="amount", value=amount
+        )
     return amount
 
 
@@ -158,6 +160,10 @@ def _waivable(value: Any) -> Component:
             value=value,
         )
     return c
+
+
+def _to_choice(value: PrepaymentChoice | str) -> PrepaymentChoice:
+    return PrepaymentChoice.parse(value)
 
 
 def _terms(value: Any) -> LoanTerms:
@@ -274,20 +280,13 @@ class Prepayment:
     amount: Decimal = attrs.field(converter=_amount)
     id: str = attrs.field(converter=_id)
     choice: PrepaymentChoice = attrs.field(
-        default=PrepaymentChoice.REDUCE_INSTALLMENT, converter=PrepaymentChoice.parse
+        default=PrepaymentChoice.REDUCE_INSTALLMENT, converter=_to_choice
     )
     channel: str = ""
 
 
 Event: TypeAlias = (
-    Disbursement
-    | Payment
-    | ChargeApplied
-    | Waiver
-    | WriteOff
-    | Recovery
-    | Reschedule
-    | Prepayment
+    Disbursement | Payment | ChargeApplied | Waiver | WriteOff | Recovery | Reschedule | Prepayment
 )
 """Any loan-account event."""
 

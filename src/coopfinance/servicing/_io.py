@@ -135,7 +135,11 @@ def event_from_mapping(data: Mapping[str, Any]) -> Event:
 
 def event_to_mapping(event: Event) -> dict[str, Any]:
     """The plain-data form of ``event`` (amounts as decimal strings, dates ISO 8601)."""
-    out: dict[str, Any] = {"type": event_kind(event), "date": event.date.isoformat(), "id": event.id}
+    out: dict[str, Any] = {
+        "type": event_kind(event),
+        "date": event.date.isoformat(),
+        "id": event.id,
+    }
     for key in _TYPES[event_kind(event)][1]:
         value = getattr(event, key)
         if value is None or value == "":
@@ -207,7 +211,7 @@ def _rows(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, dict[str, s
     for record in reader:
         if None in record:
             raise ParseError(
-                f"line {reader.line_num}: more cells than columns (got {record[None]!r}).",  # type: ignore[index]
+                f"line {reader.line_num}: more cells than columns (got {record[None]!r}).",
                 field="row",
                 value=reader.line_num,
             )

@@ -145,7 +145,12 @@ def _money(field: str) -> Any:
     return convert
 
 
-def _grace_days(instance: Any, attribute: Any, value: Any) -> None:
+def _late_fee(value: Any) -> Decimal:
+    result: Decimal = _money("late_fee")(value)
+    return result
+
+
+def _grace_days(_instance: Any, _attribute: Any, value: Any) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise InvalidValue(
             f"'grace_days' must be a whole number of days, 0 or more (got {fmt_value(value)}).",
@@ -191,7 +196,7 @@ class LatePolicy:
     )
     base: LateBase = attrs.field(default=LateBase.PRINCIPAL, converter=_to_base)
     compensatory: bool = False
-    late_fee: Decimal = attrs.field(default=Decimal(0), converter=_money("late_fee"))
+    late_fee: Decimal = attrs.field(default=Decimal(0), converter=_late_fee)
     grace_days: int = attrs.field(default=0, validator=_grace_days)
 
     @classmethod

@@ -78,10 +78,16 @@ _LABELS = {
     },
 }
 _STATUS = {
-    "en": {AccountStatus.ACTIVE: "active", AccountStatus.CLOSED: "paid off",
-           AccountStatus.WRITTEN_OFF: "written off"},
-    "es": {AccountStatus.ACTIVE: "vigente", AccountStatus.CLOSED: "cancelado",
-           AccountStatus.WRITTEN_OFF: "castigado"},
+    "en": {
+        AccountStatus.ACTIVE: "active",
+        AccountStatus.CLOSED: "paid off",
+        AccountStatus.WRITTEN_OFF: "written off",
+    },
+    "es": {
+        AccountStatus.ACTIVE: "vigente",
+        AccountStatus.CLOSED: "cancelado",
+        AccountStatus.WRITTEN_OFF: "castigado",
+    },
 }
 
 
@@ -187,22 +193,34 @@ class Statement:
         def money(x: Decimal) -> str:
             return f"{x:,.2f}"
 
-        rows = [[words["date"], words["movement"], words["charged"], words["paid"],
-                 words["balance"], words["credit"]]]
+        rows = [
+            [
+                words["date"],
+                words["movement"],
+                words["charged"],
+                words["paid"],
+                words["balance"],
+                words["credit"],
+            ]
+        ]
         for ln in self.lines:
             label = str(words[ln.kind]).format(ref=ln.reference)
             if ln.kind is not MovementKind.INSTALLMENT_DUE and ln.reference:
                 label += f" {ln.reference}"
-            rows.append([
-                ln.date.isoformat(),
-                label,
-                money(ln.charged) if ln.charged else "",
-                money(ln.paid) if ln.paid else "",
-                money(ln.balance),
-                money(ln.credit_balance),
-            ])
+            rows.append(
+                [
+                    ln.date.isoformat(),
+                    label,
+                    money(ln.charged) if ln.charged else "",
+                    money(ln.paid) if ln.paid else "",
+                    money(ln.balance),
+                    money(ln.credit_balance),
+                ]
+            )
         widths = [max(len(r[c]) for r in rows) for c in range(6)]
-        out = [f"{words['title']} {self.account_id} {words['as_of']} {self.as_of} ({self.currency})"]
+        out = [
+            f"{words['title']} {self.account_id} {words['as_of']} {self.as_of} ({self.currency})"
+        ]
         for r in rows:
             cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
             cells += [r[c].rjust(widths[c]) for c in range(2, 6)]
@@ -214,8 +232,9 @@ class Statement:
         nxt = s.next_due()
         tail = f"{words['status']}: {_STATUS.get(lang, _STATUS['en'])[s.status]}"
         if nxt is not None:
-            tail = (f"{words['next']}: {nxt.number} · {nxt.due_date} · {money(nxt.due.total)} · "
-                    + tail)
+            tail = (
+                f"{words['next']}: {nxt.number} · {nxt.due_date} · {money(nxt.due.total)} · " + tail
+            )
         out.append(tail)
         return "\n".join(out)
 
