@@ -463,12 +463,13 @@ class _Replay:
     def use_surplus(
         self, t: dt.date, ref: str, rem: Decimal, applied: list[Decimal], mode: Overpayment
     ) -> Decimal:
-        """Apply money left after all dues; return what becomes credit."""
+        """Apply money left after all dues; return the change of the credit balance (negative
+        when a payoff also draws on an existing credit)."""
         not_due = self.principal_not_due(t)
         if rem <= 0 or not_due <= 0:
             return rem
         accrued = self.accrued(t)
-        if rem >= accrued + not_due:  # pays the loan off
+        if rem + self.credit >= accrued + not_due:  # pays the loan off, with any credit held
             item = self.settle(t, ref, not_due, accrued)
             item.paid = [not_due, accrued, ZERO, ZERO]
             self.add_movement(t, MovementKind.ACCRUED_INTEREST, ref, [ZERO, accrued, ZERO, ZERO])

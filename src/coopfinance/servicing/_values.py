@@ -119,8 +119,9 @@ class ItemState:
 class Allocation:
     """How one payment (or a credit applied on a due date) was split.
 
-    ``amount == applied.total + to_credit + recovered`` for money received; for a credit applied,
-    ``amount`` is what left the credit.
+    ``amount == applied.total + to_credit + recovered`` for money received; ``to_credit`` is
+    negative when a payment that pays the loan off also draws on a credit already held. For a
+    credit applied on a due date, ``amount`` is what left the credit.
     """
 
     date: dt.date
