@@ -23,6 +23,7 @@ LAYERS = {
     "_interchange": 2,
     "cost": 2,
     "servicing": 3,
+    "portfolio": 3,
     "dairy": 4,
     "coop": 5,
     "plans": 6,

@@ -664,6 +664,112 @@ def _add_settle_parser(sub: Any) -> None:
     p.set_defaults(handler=_cmd_settle)
 
 
+# -- statement (loan servicing) -------------------------------------------------------------------
+def _read_text(path: str, field: str) -> str:
+    from coopfinance.errors import ParseError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ParseError(
+            f"{field!r} file cannot be read ({exc.strerror}): {path!r}.", field=field, value=path
+        ) from None
+
+
+def _cmd_statement(ns: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from coopfinance.errors import ParseError
+    from coopfinance.servicing import (
+        LatePolicy,
+        LoanAccount,
+        events_from_csv,
+        events_from_json,
+        statement,
+    )
+
+    try:
+        terms_data = json.loads(_read_text(ns.terms, "terms"))
+    except json.JSONDecodeError as exc:
+        raise ParseError(
+            f"'terms' must be a JSON object ({exc.msg} at line {exc.lineno}).",
+            field="terms",
+            value=ns.terms,
+        ) from None
+    if not isinstance(terms_data, dict):
+        raise ParseError("'terms' must be a JSON object.", field="terms", value=ns.terms)
+    terms = terms_from_mapping(terms_data)
+    text = _read_text(ns.events, "events")
+    events = (
+        events_from_json(text) if ns.events.lower().endswith(".json") else events_from_csv(text)
+    )
+    try:
+        as_of = dt.date.fromisoformat(ns.as_of)
+    except ValueError:
+        raise ParseError(
+            f"'as_of' must be a date such as '2026-01-15' (got {ns.as_of!r}).",
+            field="as_of",
+            value=ns.as_of,
+        ) from None
+    late = LatePolicy(
+        moratorium=None if ns.moratorium.strip().lower() == "none" else ns.moratorium,
+        base=ns.late_base,
+        late_fee=ns.late_fee,
+        grace_days=ns.grace_days,
+    )
+    account = LoanAccount(
+        terms=terms,
+        events=events,
+        id=ns.id,
+        allocation=ns.allocation,
+        overpayment=ns.overpayment,
+        late=late,
+    )
+    result = statement(account, as_of)
+    if ns.format == "json":
+        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(result.to_text(ns.lang) + "\n")
+    return 0
+
+
+def _add_statement_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "statement",
+        help="print a loan's account statement (estado de cuenta) from its terms and events",
+        description="Replay a loan's events on its terms and print the statement as of a date.",
+    )
+    p.add_argument("--terms", required=True, help="loan terms as a JSON object (LoanTerms keys)")
+    p.add_argument("--events", required=True, help="events file: .json, or CSV otherwise")
+    p.add_argument("--as-of", required=True, help="statement date, YYYY-MM-DD")
+    p.add_argument("--id", default="", help="account id shown on the statement")
+    p.add_argument(
+        "--allocation",
+        default="default",
+        help="payment allocation: default, interest-principal or a component list, with an "
+        "optional :vertical (default: penalties,fees,interest,principal horizontal)",
+    )
+    p.add_argument(
+        "--overpayment",
+        default="next-installments",
+        choices=["next-installments", "reduce-installment", "reduce-term"],
+        help="what money beyond what is due does (default next-installments)",
+    )
+    p.add_argument("--moratorium", default="19%", help="moratorium TEA, or none (default 19%%)")
+    p.add_argument(
+        "--late-base",
+        default="principal",
+        choices=["principal", "installment"],
+        help="what moratorium interest is charged on (default principal)",
+    )
+    p.add_argument("--late-fee", default="0", help="fixed fee per late installment (default 0)")
+    p.add_argument("--grace-days", type=int, default=0, help="days before lateness costs (0)")
+    p.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    p.add_argument("--lang", default="en", choices=["en", "es"], help="statement language")
+    p.set_defaults(handler=_cmd_statement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coopfinance`` command."""
     parser = argparse.ArgumentParser(
@@ -722,6 +828,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_training_parser(sub)
     _add_plan_parser(sub)
     _add_settle_parser(sub)
+    _add_statement_parser(sub)
     return parser
 
 

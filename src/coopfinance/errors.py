@@ -11,6 +11,8 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidLoanTerms                loan terms that do not define a schedule
     │   ├── InvalidCalendar                 dates, frequencies or calendars that do not fit
     │   ├── InvalidBatchInput               a bad entry in a batch (numpy) input array
+    │   ├── InvalidEvent                    a loan-account event that cannot be applied
+    │   │   └── UnknownLoan                 an event for a loan id that is not in the portfolio
     │   ├── InvalidProduction               herds, lactation curves or forage that do not fit
     │   ├── InvalidPriceSchedule            a milk price schedule with gaps, overlaps or bad terms
     │   ├── InvalidDelivery                 milk deliveries that fail validation (per-row problems)
@@ -49,6 +51,7 @@ __all__ = [
     "InvalidCalendar",
     "InvalidCurriculum",
     "InvalidDelivery",
+    "InvalidEvent",
     "InvalidLoanTerms",
     "InvalidPlan",
     "InvalidPriceSchedule",
@@ -67,6 +70,7 @@ __all__ = [
     "ParseError",
     "RenderError",
     "UnknownCurrency",
+    "UnknownLoan",
     "WrongType",
 ]
 
@@ -150,6 +154,15 @@ class InvalidSettlement(InvalidValue):
 
 class InvalidSurplusDistribution(InvalidValue):
     """A surplus (remanente) distribution that the co-op law (LGC art. 42) or the data do not allow."""
+
+
+class InvalidEvent(InvalidValue):
+    """A loan-account event that cannot be applied: a negative amount, a payment before the
+    disbursement, an event after a write-off, two different events with the same id, ..."""
+
+
+class UnknownLoan(InvalidEvent):
+    """An event (e.g. a row of a portfolio file) for a loan id that has no terms."""
 
 
 class NoSolution(InvalidValue):

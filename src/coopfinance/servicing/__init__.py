@@ -1,0 +1,81 @@
+"""Loan servicing: a loan's events replayed on its contract into the state on any date.
+
+>>> import datetime as dt
+>>> from coopfinance import LoanTerms, Rate
+>>> from coopfinance.servicing import LoanAccount, Payment
+>>> terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=12,
+...                   disbursed="2026-01-15")
+>>> account = LoanAccount(terms=terms, events=[Payment(date="2026-02-15", amount="489.11", id="p1")])
+>>> account.state(dt.date(2026, 2, 15)).principal_outstanding
+Decimal('4641.79')
+"""
+
+from coopfinance.servicing._account import AccountState, LoanAccount
+from coopfinance.servicing._events import (
+    SAME_DAY_RANK,
+    ChargeApplied,
+    Component,
+    Disbursement,
+    Event,
+    Payment,
+    Prepayment,
+    PrepaymentChoice,
+    Recovery,
+    Reschedule,
+    Waiver,
+    WriteOff,
+)
+from coopfinance.servicing._io import (
+    accounts_from_csv,
+    events_from_csv,
+    events_from_json,
+    events_to_json,
+)
+from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
+from coopfinance.servicing._statement import Statement, StatementLine, statement
+from coopfinance.servicing._values import (
+    AccountStatus,
+    Allocation,
+    Components,
+    ItemKind,
+    ItemState,
+    Movement,
+    MovementKind,
+    PayoffQuote,
+)
+
+__all__ = [
+    "SAME_DAY_RANK",
+    "AccountState",
+    "AccountStatus",
+    "Allocation",
+    "AllocationStrategy",
+    "ChargeApplied",
+    "Component",
+    "Components",
+    "Disbursement",
+    "Event",
+    "ItemKind",
+    "ItemState",
+    "LateBase",
+    "LatePolicy",
+    "LoanAccount",
+    "Movement",
+    "MovementKind",
+    "Overpayment",
+    "Payment",
+    "PayoffQuote",
+    "Prepayment",
+    "PrepaymentChoice",
+    "Recovery",
+    "Reschedule",
+    "Statement",
+    "StatementLine",
+    "Waiver",
+    "WriteOff",
+    "accounts_from_csv",
+    "events_from_csv",
+    "events_from_json",
+    "events_to_json",
+    "statement",
+]

@@ -1,0 +1,279 @@
+"""The account statement (estado de cuenta): movements and balances as data, and a plain text.
+
+Each line is one :class:`Movement` of the replay; ``balance`` is what is owed after it
+(principal outstanding plus interest, fees and penalties due), ``credit_balance`` the credit
+held. The last balance equals :attr:`AccountState.owed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from coopfinance._decimal import ZERO
+from coopfinance.servicing._account import AccountState, LoanAccount
+from coopfinance.servicing._values import AccountStatus, Components, MovementKind
+
+__all__ = ["Statement", "StatementLine", "statement"]
+
+_LABELS = {
+    "en": {
+        MovementKind.DISBURSEMENT: "Disbursement",
+        MovementKind.INSTALLMENT_DUE: "Installment {ref} due",
+        MovementKind.LATE_CHARGES: "Late charges",
+        MovementKind.CHARGE: "Charge",
+        MovementKind.ACCRUED_INTEREST: "Interest to date",
+        MovementKind.PAYMENT: "Payment",
+        MovementKind.PREPAYMENT: "Prepayment",
+        MovementKind.CREDIT_APPLIED: "Credit applied",
+        MovementKind.WAIVER: "Waiver",
+        MovementKind.RESCHEDULE: "Reschedule",
+        MovementKind.WRITE_OFF: "Write-off",
+        MovementKind.RECOVERY: "Recovery",
+        "title": "Account statement",
+        "as_of": "as of",
+        "date": "date",
+        "movement": "movement",
+        "charged": "charged",
+        "paid": "paid",
+        "balance": "balance",
+        "credit": "credit",
+        "owed": "Owed",
+        "arrears": "Arrears",
+        "dpd": "Days past due",
+        "payoff": "Payoff today",
+        "next": "Next installment",
+        "status": "Status",
+    },
+    "es": {
+        MovementKind.DISBURSEMENT: "Desembolso",
+        MovementKind.INSTALLMENT_DUE: "Vence cuota {ref}",
+        MovementKind.LATE_CHARGES: "Cargos por atraso",
+        MovementKind.CHARGE: "Cargo",
+        MovementKind.ACCRUED_INTEREST: "Interés a la fecha",
+        MovementKind.PAYMENT: "Pago",
+        MovementKind.PREPAYMENT: "Pago anticipado",
+        MovementKind.CREDIT_APPLIED: "Aplicación de saldo a favor",
+        MovementKind.WAIVER: "Condonación",
+        MovementKind.RESCHEDULE: "Reprogramación",
+        MovementKind.WRITE_OFF: "Castigo",
+        MovementKind.RECOVERY: "Recuperación",
+        "title": "Estado de cuenta",
+        "as_of": "al",
+        "date": "fecha",
+        "movement": "movimiento",
+        "charged": "cargo",
+        "paid": "abono",
+        "balance": "saldo",
+        "credit": "a favor",
+        "owed": "Deuda total",
+        "arrears": "Monto vencido",
+        "dpd": "Días de atraso",
+        "payoff": "Cancelación hoy",
+        "next": "Próxima cuota",
+        "status": "Estado",
+    },
+}
+_STATUS = {
+    "en": {
+        AccountStatus.ACTIVE: "active",
+        AccountStatus.CLOSED: "paid off",
+        AccountStatus.WRITTEN_OFF: "written off",
+    },
+    "es": {
+        AccountStatus.ACTIVE: "vigente",
+        AccountStatus.CLOSED: "cancelado",
+        AccountStatus.WRITTEN_OFF: "castigado",
+    },
+}
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class StatementLine:
+    """One movement: ``charged`` (what it added to the debt), ``paid`` (what it took off),
+    the change by component, and the balances after it."""
+
+    date: dt.date
+    kind: MovementKind
+    reference: str
+    description: str
+    charged: Decimal
+    paid: Decimal
+    amounts: Components
+    credit_change: Decimal
+    balance: Decimal
+    credit_balance: Decimal
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Statement:
+    """An account statement as data; :meth:`to_text` prints it, :meth:`to_dict` feeds templates.
+
+    >>> from coopfinance import LoanTerms, Rate
+    >>> from coopfinance.servicing import LoanAccount, Payment
+    >>> terms = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=2,
+    ...                   disbursed="2026-01-15")
+    >>> account = LoanAccount(terms=terms, id="L-7",
+    ...                       events=[Payment(date="2026-02-15", amount="522.49", id="p1")])
+    >>> print(statement(account, dt.date(2026, 2, 20)).to_text())
+    Account statement L-7 as of 2026-02-20 (PEN)
+    date       movement           charged   paid  balance credit
+    2026-01-15 Disbursement      1,000.00        1,000.00   0.00
+    2026-02-15 Installment 1 due    15.82        1,015.82   0.00
+    2026-02-15 Payment p1                 522.49   504.31  10.98
+    Owed: 504.31 · Arrears: 0.00 · Days past due: 0 · Payoff today: 494.61
+    Next installment: 2 · 2026-03-15 · 511.51 · Status: active
+    """
+
+    account_id: str
+    currency: str
+    as_of: dt.date
+    principal: Decimal
+    rate: str
+    lines: tuple[StatementLine, ...]
+    state: AccountState
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a template: amounts as decimal strings, dates ISO 8601."""
+        s = self.state
+        nxt = s.next_due()
+        return {
+            "account_id": self.account_id,
+            "currency": self.currency,
+            "as_of": self.as_of.isoformat(),
+            "principal": str(self.principal),
+            "rate": self.rate,
+            "status": s.status.value,
+            "lines": [
+                {
+                    "date": ln.date.isoformat(),
+                    "kind": ln.kind.value,
+                    "reference": ln.reference,
+                    "description": ln.description,
+                    "charged": str(ln.charged),
+                    "paid": str(ln.paid),
+                    "amounts": ln.amounts.to_dict(),
+                    "credit_change": str(ln.credit_change),
+                    "balance": str(ln.balance),
+                    "credit_balance": str(ln.credit_balance),
+                }
+                for ln in self.lines
+            ],
+            "summary": {
+                "owed": str(s.owed),
+                "principal_outstanding": str(s.principal_outstanding),
+                "arrears": str(s.arrears),
+                "interest_due": str(s.interest_due),
+                "interest_accrued": str(s.interest_accrued),
+                "fees_due": str(s.fees_due),
+                "penalties_due": str(s.penalties_due),
+                "days_past_due": s.days_past_due,
+                "credit": str(s.credit),
+                "payoff": str(s.payoff.total),
+                "written_off": str(s.written_off.total),
+                "recovered": str(s.recovered),
+            },
+            "next_installment": None
+            if nxt is None
+            else {
+                "number": nxt.number,
+                "due_date": nxt.due_date.isoformat(),
+                "amount": str(nxt.due.total),
+            },
+        }
+
+    def to_text(self, lang: str = "en") -> str:
+        """A plain-text statement in English or Spanish (``es``)."""
+        words = _LABELS.get(lang, _LABELS["en"])
+        s = self.state
+
+        def money(x: Decimal) -> str:
+            return f"{x:,.2f}"
+
+        rows = [
+            [
+                words["date"],
+                words["movement"],
+                words["charged"],
+                words["paid"],
+                words["balance"],
+                words["credit"],
+            ]
+        ]
+        for ln in self.lines:
+            label = str(words[ln.kind]).format(ref=ln.reference)
+            if ln.kind is not MovementKind.INSTALLMENT_DUE and ln.reference:
+                label += f" {ln.reference}"
+            rows.append(
+                [
+                    ln.date.isoformat(),
+                    label,
+                    money(ln.charged) if ln.charged else "",
+                    money(ln.paid) if ln.paid else "",
+                    money(ln.balance),
+                    money(ln.credit_balance),
+                ]
+            )
+        widths = [max(len(r[c]) for r in rows) for c in range(6)]
+        out = [
+            f"{words['title']} {self.account_id} {words['as_of']} {self.as_of} ({self.currency})"
+        ]
+        for r in rows:
+            cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
+            cells += [r[c].rjust(widths[c]) for c in range(2, 6)]
+            out.append(" ".join(cells).rstrip())
+        out.append(
+            f"{words['owed']}: {money(s.owed)} · {words['arrears']}: {money(s.arrears)} · "
+            f"{words['dpd']}: {s.days_past_due} · {words['payoff']}: {money(s.payoff.total)}"
+        )
+        nxt = s.next_due()
+        tail = f"{words['status']}: {_STATUS.get(lang, _STATUS['en'])[s.status]}"
+        if nxt is not None:
+            tail = (
+                f"{words['next']}: {nxt.number} · {nxt.due_date} · {money(nxt.due.total)} · " + tail
+            )
+        out.append(tail)
+        return "\n".join(out)
+
+
+def statement(account: LoanAccount, as_of: dt.date) -> Statement:
+    """The statement of ``account`` from disbursement to ``as_of``."""
+    state = account.state(as_of)
+    balance = ZERO
+    credit = ZERO
+    lines = []
+    for m in state.movements:
+        a = m.amounts
+        parts = (a.principal, a.interest, a.fees, a.penalties)
+        charged = sum((x for x in parts if x > 0), ZERO)
+        paid = -sum((x for x in parts if x < 0), ZERO)
+        balance += a.total
+        credit += m.credit
+        if m.credit > 0:
+            paid += m.credit
+        lines.append(
+            StatementLine(
+                date=m.date,
+                kind=m.kind,
+                reference=m.reference,
+                description=m.description,
+                charged=charged,
+                paid=paid,
+                amounts=a,
+                credit_change=m.credit,
+                balance=balance,
+                credit_balance=credit,
+            )
+        )
+    return Statement(
+        account_id=account.id,
+        currency=state.currency,
+        as_of=as_of,
+        principal=account.terms.principal.amount,
+        rate=str(account.terms.rate),
+        lines=tuple(lines),
+        state=state,
+    )

@@ -1,0 +1,187 @@
+"""The values a replay produces: amounts by component, installments, allocations, movements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import attrs
+
+from coopfinance._decimal import ZERO
+
+__all__ = [
+    "AccountStatus",
+    "Allocation",
+    "Components",
+    "ItemKind",
+    "ItemState",
+    "Movement",
+    "MovementKind",
+    "PayoffQuote",
+]
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Components:
+    """An amount split by component.
+
+    >>> Components(principal=Decimal("400.00"), interest=Decimal("89.11")).total
+    Decimal('489.11')
+    """
+
+    principal: Decimal = ZERO
+    interest: Decimal = ZERO
+    fees: Decimal = ZERO
+    penalties: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        """``principal + interest + fees + penalties``."""
+        return self.principal + self.interest + self.fees + self.penalties
+
+    @classmethod
+    def of(cls, values: list[Decimal] | tuple[Decimal, ...]) -> Components:
+        """From ``[principal, interest, fees, penalties]``."""
+        return cls(principal=values[0], interest=values[1], fees=values[2], penalties=values[3])
+
+    def __neg__(self) -> Components:
+        return Components(
+            principal=-self.principal,
+            interest=-self.interest,
+            fees=-self.fees,
+            penalties=-self.penalties,
+        )
+
+    def to_dict(self) -> dict[str, str]:
+        """Amounts as decimal strings."""
+        return {
+            "principal": str(self.principal),
+            "interest": str(self.interest),
+            "fees": str(self.fees),
+            "penalties": str(self.penalties),
+            "total": str(self.total),
+        }
+
+
+class AccountStatus(enum.Enum):
+    """Where a loan account stands."""
+
+    ACTIVE = "active"
+    """Money is still owed or will fall due."""
+    CLOSED = "closed"
+    """Everything was paid; a credit may remain."""
+    WRITTEN_OFF = "written-off"
+    """Written off; only recoveries follow."""
+
+
+class ItemKind(enum.Enum):
+    """What a due item is."""
+
+    INSTALLMENT = "installment"
+    """A row of the schedule (number 0 is a down payment)."""
+    CHARGE = "charge"
+    """A fee or penalty charged by a :class:`ChargeApplied` event."""
+    SETTLEMENT = "settlement"
+    """Amounts settled outside the schedule: a prepayment's accrued interest and principal, a
+    payoff, the balance moved by a reschedule or written off."""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ItemState:
+    """One due item as of a date: what it asked, what was paid, waived, and closed.
+
+    ``closed`` holds amounts moved out by a reschedule (into the new principal) or a write-off.
+    ``outstanding = due − paid − waived − closed``.
+    """
+
+    kind: ItemKind
+    number: int | None
+    """The installment number (``None`` for charges and settlements)."""
+    due_date: dt.date
+    reference: str
+    """The id of the event that created it (empty for installments of the first schedule)."""
+    due: Components
+    paid: Components
+    waived: Components
+    closed: Components
+    outstanding: Components
+    days_past_due: int
+    """Days since the due date while something is unpaid, else 0."""
+
+    @property
+    def settled(self) -> bool:
+        """Nothing is outstanding."""
+        return self.outstanding.total == 0
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Allocation:
+    """How one payment (or a credit applied on a due date) was split.
+
+    ``amount == applied.total + to_credit + recovered`` for money received; ``to_credit`` is
+    negative when a payment that pays the loan off also draws on a credit already held. For a
+    credit applied on a due date, ``amount`` is what left the credit.
+    """
+
+    date: dt.date
+    reference: str
+    source: str
+    """``payment``, ``prepayment``, ``recovery`` or ``credit``."""
+    amount: Decimal
+    applied: Components
+    to_credit: Decimal = ZERO
+    recovered: Decimal = ZERO
+
+
+class MovementKind(enum.Enum):
+    """The kind of an account movement (one line of the statement)."""
+
+    DISBURSEMENT = "disbursement"
+    INSTALLMENT_DUE = "installment-due"
+    LATE_CHARGES = "late-charges"
+    CHARGE = "charge"
+    ACCRUED_INTEREST = "accrued-interest"
+    PAYMENT = "payment"
+    PREPAYMENT = "prepayment"
+    CREDIT_APPLIED = "credit-applied"
+    WAIVER = "waiver"
+    RESCHEDULE = "reschedule"
+    WRITE_OFF = "write-off"
+    RECOVERY = "recovery"
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Movement:
+    """A change in what is owed: ``amounts`` positive when the debt grows, negative when it falls;
+    ``credit`` the change in the borrower's credit balance."""
+
+    date: dt.date
+    kind: MovementKind
+    reference: str
+    amounts: Components
+    credit: Decimal = ZERO
+    description: str = ""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class PayoffQuote:
+    """What it takes to close the loan on ``date``: everything due, interest accrued to that date
+    only, and the principal not yet due, less any credit.
+
+    ``total = principal + interest + fees + penalties − credit`` (never below zero).
+    """
+
+    date: dt.date
+    principal: Decimal
+    interest: Decimal
+    """Interest due and unpaid plus interest accrued from the last due date to ``date``."""
+    fees: Decimal
+    penalties: Decimal
+    credit: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """The amount to pay."""
+        gross = self.principal + self.interest + self.fees + self.penalties
+        return max(gross - self.credit, ZERO)
