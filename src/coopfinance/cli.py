@@ -237,13 +237,14 @@ def _given_terms(ns: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _add_document_options(p: argparse.ArgumentParser) -> None:
+def _add_document_options(p: argparse.ArgumentParser, *, key_facts: bool = False) -> None:
     g = p.add_argument_group("documents (--format md, html or pdf)")
     g.add_argument("--borrower", default="—", help="the borrower's name on the document")
     g.add_argument("--lender", default="—", help="the lender's name on the document")
-    g.add_argument("--product", default="—", help="the loan product (key-facts sheet)")
-    g.add_argument("--moratorium-rate", default=None, help="late-payment rate shown, e.g. 19%%")
-    g.add_argument("--late-fee", default=None, help="late fee shown, e.g. 10.00")
+    if key_facts:
+        g.add_argument("--product", default="—", help="the loan product (key-facts sheet)")
+        g.add_argument("--moratorium-rate", default=None, help="late-payment rate shown, e.g. 19%%")
+        g.add_argument("--late-fee", default=None, help="late fee shown, e.g. 10.00")
     g.add_argument(
         "--templates",
         action="append",
@@ -727,6 +728,28 @@ def _cmd_statement(ns: argparse.Namespace, out: TextIO) -> int:
         late=late,
     )
     result = statement(account, as_of)
+    if ns.format in _DOCUMENT_FORMATS:
+        from coopfinance.documents import render_pdf, render_statement, statement_context
+
+        if ns.format == "pdf":
+            context = statement_context(
+                result, borrower=ns.borrower, lender=ns.lender, lang=ns.lang
+            )
+            return _emit(
+                ns, out, render_pdf("statement", context, lang=ns.lang, template_dirs=ns.templates)
+            )
+        return _emit(
+            ns,
+            out,
+            render_statement(
+                result,
+                borrower=ns.borrower,
+                lender=ns.lender,
+                lang=ns.lang,
+                fmt=ns.format,
+                template_dirs=ns.templates,
+            ),
+        )
     if ns.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -765,8 +788,14 @@ def _add_statement_parser(sub: Any) -> None:
     )
     p.add_argument("--late-fee", default="0", help="fixed fee per late installment (default 0)")
     p.add_argument("--grace-days", type=int, default=0, help="days before lateness costs (0)")
-    p.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    p.add_argument(
+        "--format",
+        default="text",
+        choices=("text", "json", *_DOCUMENT_FORMATS),
+        help="output format; md, html and pdf give the printable statement",
+    )
     p.add_argument("--lang", default="en", choices=["en", "es"], help="statement language")
+    _add_document_options(p)
     p.set_defaults(handler=_cmd_statement)
 
 
@@ -814,7 +843,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format; md, html and pdf give the key-facts sheet (hoja resumen)",
     )
     c.add_argument("--lang", default="es", choices=["en", "es"], help="language of documents")
-    _add_document_options(c)
+    _add_document_options(c, key_facts=True)
     c.set_defaults(handler=_cmd_cost)
     d = sub.add_parser(
         "demo",

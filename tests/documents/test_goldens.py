@@ -11,6 +11,7 @@ with a pointer to the switch.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import pathlib
@@ -18,7 +19,9 @@ import pathlib
 import pytest
 from tests.documents.examples import golden_facts, golden_schedule
 
-from coopfinance.documents import render_key_facts, render_schedule
+from coopfinance import LoanAccount, LoanTerms, Payment, Rate
+from coopfinance.documents import render_key_facts, render_schedule, render_statement
+from coopfinance.servicing import Statement, statement
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 UPDATE = os.environ.get("COOPFINANCE_UPDATE_GOLDENS") == "1"
@@ -34,12 +37,36 @@ def _render(document: str, lang: str, fmt: str) -> str:
             lang=lang,
             fmt=fmt,
         )
+    if document == "statement":
+        return render_statement(
+            golden_statement(),
+            borrower="Juana Quispe Mamani",
+            lender="Cooperativa Agraria Manantial de Vida",
+            lang=lang,
+            fmt=fmt,
+        )
     return render_key_facts(golden_facts(), lang=lang, fmt=fmt)
+
+
+def golden_statement() -> Statement:
+    """The golden schedule's loan, paid on time once, late the second time, and seen on 2026-04-20."""
+    terms = LoanTerms(
+        principal="5000", rate=Rate.effective_annual("35%"), installments=6, disbursed="2026-01-15"
+    )
+    account = LoanAccount(
+        terms=terms,
+        id="L-001",
+        events=[
+            Payment(date="2026-02-15", amount="908.98", id="p1", channel="milk"),
+            Payment(date="2026-03-25", amount="908.98", id="p2", channel="cash"),
+        ],
+    )
+    return statement(account, dt.date(2026, 4, 20))
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 @pytest.mark.parametrize("lang", ["es", "en"])
-@pytest.mark.parametrize("document", ["schedule", "key_facts"])
+@pytest.mark.parametrize("document", ["schedule", "key_facts", "statement"])
 def test_document_matches_its_golden_file(document: str, lang: str, fmt: str) -> None:
     """Each document renders exactly as its reviewed golden file."""
     path = GOLDEN / f"{document}.{lang}.{fmt}"

@@ -129,3 +129,48 @@ def test_cli_statement_missing_file(tmp_path: pathlib.Path) -> None:
     ]
     assert main(args, out=io.StringIO(), err=err) == 1
     assert "'terms' file cannot be read" in err.getvalue()
+
+
+def test_cli_statement_as_a_document_escapes_user_text(tmp_path: pathlib.Path) -> None:
+    args = _files(tmp_path, "type,date,id,amount\npayment,2026-02-15,p1,1751.80\n")
+    out = io.StringIO()
+    code = main(
+        [
+            *args,
+            "--as-of",
+            "2026-03-20",
+            "--lang",
+            "es",
+            "--format",
+            "md",
+            "--borrower",
+            "<script>alert(1)</script>",
+            "--lender",
+            "Coop",
+        ],
+        out=out,
+    )
+    assert code == 0
+    text = out.getvalue()
+    assert text.startswith("# Estado de cuenta")
+    assert "\\<script\\>" in text
+    assert "TEA 35.00 %" in text
+    target = tmp_path / "estado.html"
+    code = main(
+        [
+            *args,
+            "--as-of",
+            "2026-03-20",
+            "--format",
+            "html",
+            "--borrower",
+            "<b>x</b>",
+            "-o",
+            str(target),
+        ],
+        out=io.StringIO(),
+    )
+    assert code == 0
+    html = target.read_text(encoding="utf-8")
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<b>x</b>" not in html

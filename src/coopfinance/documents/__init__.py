@@ -50,6 +50,7 @@ from coopfinance.documents._format import (
     format_number,
     format_percent,
 )
+from coopfinance.documents._servicing import render_statement, statement_context
 
 __all__ = [
     "DATE_STYLES",
@@ -71,7 +72,9 @@ __all__ = [
     "render_key_facts",
     "render_pdf",
     "render_schedule",
+    "render_statement",
     "schedule_columns",
     "schedule_context",
+    "statement_context",
     "template_search_path",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import ZERO
+from coopfinance._rates import Rate
 from coopfinance.servicing._account import AccountState, LoanAccount
 from coopfinance.servicing._values import AccountStatus, Components, MovementKind
 
@@ -132,7 +133,7 @@ class Statement:
     currency: str
     as_of: dt.date
     principal: Decimal
-    rate: str
+    rate: Rate
     lines: tuple[StatementLine, ...]
     state: AccountState
 
@@ -145,7 +146,7 @@ class Statement:
             "currency": self.currency,
             "as_of": self.as_of.isoformat(),
             "principal": str(self.principal),
-            "rate": self.rate,
+            "rate": str(self.rate),
             "status": s.status.value,
             "lines": [
                 {
@@ -185,6 +186,19 @@ class Statement:
             },
         }
 
+    @staticmethod
+    def line_label(line: StatementLine, lang: str = "en") -> str:
+        """What a movement is called on a statement in English or Spanish (``es``)."""
+        words = _LABELS.get(lang, _LABELS["en"])
+        label = str(words[line.kind]).format(ref=line.reference)
+        if line.kind is not MovementKind.INSTALLMENT_DUE and line.reference:
+            label += f" {line.reference}"
+        return label
+
+    def status_label(self, lang: str = "en") -> str:
+        """The account's status in words (active, paid off, written off)."""
+        return _STATUS.get(lang, _STATUS["en"])[self.state.status]
+
     def to_text(self, lang: str = "en") -> str:
         """A plain-text statement in English or Spanish (``es``)."""
         words = _LABELS.get(lang, _LABELS["en"])
@@ -204,9 +218,7 @@ class Statement:
             ]
         ]
         for ln in self.lines:
-            label = str(words[ln.kind]).format(ref=ln.reference)
-            if ln.kind is not MovementKind.INSTALLMENT_DUE and ln.reference:
-                label += f" {ln.reference}"
+            label = self.line_label(ln, lang)
             rows.append(
                 [
                     ln.date.isoformat(),
@@ -230,7 +242,7 @@ class Statement:
             f"{words['dpd']}: {s.days_past_due} · {words['payoff']}: {money(s.payoff.total)}"
         )
         nxt = s.next_due()
-        tail = f"{words['status']}: {_STATUS.get(lang, _STATUS['en'])[s.status]}"
+        tail = f"{words['status']}: {self.status_label(lang)}"
         if nxt is not None:
             tail = (
                 f"{words['next']}: {nxt.number} · {nxt.due_date} · {money(nxt.due.total)} · " + tail
@@ -273,7 +285,7 @@ def statement(account: LoanAccount, as_of: dt.date) -> Statement:
         currency=state.currency,
         as_of=as_of,
         principal=account.terms.principal.amount,
-        rate=str(account.terms.rate),
+        rate=account.terms.rate,
         lines=tuple(lines),
         state=state,
     )
