@@ -14,6 +14,12 @@ Layer 4 (DESIGN.md): imports only layers 1–3. Defaults come from ``shared/refe
 (Decimal('780.00'), Decimal('150.00'), Decimal('630.00'))
 """
 
+from coopfinance.dairy._checkoff import (
+    CheckoffSeason,
+    loan_obligations,
+    loan_payments,
+    run_checkoff,
+)
 from coopfinance.dairy._deliveries import (
     Deliveries,
     Delivery,
@@ -51,6 +57,7 @@ __all__ = [
     "DEFAULT_ORDER",
     "ICA_SEASONALITY",
     "Alfalfa",
+    "CheckoffSeason",
     "Collection",
     "Cow",
     "CurveKind",
@@ -74,9 +81,12 @@ __all__ = [
     "Settlement",
     "SettlementFrequency",
     "SettlementPolicy",
+    "loan_obligations",
+    "loan_payments",
     "missed_pickups",
     "obligations_from_csv",
     "periods_between",
+    "run_checkoff",
     "settle",
     "settle_season",
 ]
