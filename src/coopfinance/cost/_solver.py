@@ -35,9 +35,9 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from itertools import pairwise
-from math import exp, expm1, log
-from operator import ne
+from itertools import accumulate, compress, islice, pairwise, repeat
+from math import exp, expm1, log, log1p
+from operator import is_not, mul, ne, sub
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance.errors import InvalidValue, MultipleSolutions, NoSolution
@@ -369,6 +369,12 @@ def solve_power(
     """
     if not amounts:
         raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+    span = _check_bracket(bracket)
+    fast = _solve_power_fast(
+        amounts, numerators, denominator, span, bracket or (LOWEST_RATE, HIGHEST_RATE)
+    )
+    if fast is not None:
+        return fast
     agg_a: Sequence[Decimal] = amounts
     agg_n: Sequence[int] = numerators
     if len(set(numerators)) < len(numerators) or not all(amounts):
@@ -394,7 +400,6 @@ def solve_power(
             )
     cs = _to_floats(agg_a, field)
     changes = _check_signs(agg_a, field, cs)
-    span = _check_bracket(bracket)
     d = float(denominator)
     ts = [n / d for n in agg_n]
 
@@ -462,6 +467,132 @@ def _polish_power(
         "in decimal arithmetic.",
         field=field,
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# Power form, fast path: one sign change, distinct times, moderate exponents
+# ------------------------------------------------------------------------------------------------
+
+_FAST_ITERATIONS = 8
+_HALLEY_STEP = 1e-5  # a Halley step this small leaves an error near 1e-15 (cubic convergence)
+_TINY, _HUGE = 1e-250, 1e250  # discount factors beyond these go to the scaled general path
+
+
+def _floats_once(amounts: Sequence[Decimal]) -> list[float]:
+    """``[float(a) for a in amounts]``, converting each distinct *object* once: a schedule's level
+    installments are one shared ``Decimal``, and ``float(Decimal)`` (a string round trip) is the
+    costliest step of a small solve."""
+    ids = list(map(id, amounts))
+    memo: dict[int, Decimal | float] = dict(zip(ids, amounts, strict=True))
+    if 2 * len(memo) > len(ids):
+        return list(map(float, amounts))
+    for key, value in memo.items():
+        memo[key] = float(value)
+    return list(map(memo.__getitem__, ids))  # type: ignore[arg-type]
+
+
+def _solve_power_fast(
+    amounts: Sequence[Decimal],
+    numerators: Sequence[int],
+    denominator: int,
+    span: tuple[float, float],
+    bounds: tuple[Decimal, Decimal],
+) -> Decimal | None:
+    """The root of ``Σ cₖ·z^(nₖ − n₀)``, ``z = (1 + x)^(−1/D)``, when it is easy; ``None`` otherwise
+    (the general path then decides, and raises the errors).
+
+    Easy means: at least two amounts, none zero, strictly increasing times, exactly one sign change
+    (so exactly one root with ``x > −1``), a clearly nonzero sum (so the root is not 0), discount
+    factors within 1e±250, a float Newton that converges inside the bracket in a few steps, and a
+    decimal correction below 1e-12 in ``y = ln(1 + x)``.
+
+    Float stage: Newton on ``y`` with ``zᵏ`` for the integer time gaps (a handful of distinct gaps:
+    28-31 days) and the powers ``z^(nₖ − n₀)`` as running products, all in C-level ``map`` /
+    ``accumulate`` / ``sum``. Decimal stage, straight-line (no loop): ``z₀`` = the float ``z``
+    (exact in decimal), ``g(z₀) = Σ cₖ·z₀^(nₖ − n₀)`` in 34 digits with the amounts that repeat
+    one object (a level installment) factored out, then one Newton correction ``z₁ = z₀ − g/g′``
+    with ``g′`` in float and ``x = z₁^(−D) − 1``.
+    """
+    count = len(amounts)
+    if count < 2:
+        return None
+    gaps = list(map(sub, islice(numerators, 1, None), numerators))
+    if min(gaps) <= 0:
+        return None
+    distinct = sorted(set(gaps))
+    gap_index = list(map({g: k for k, g in enumerate(distinct)}.__getitem__, gaps))
+    cs = _floats_once(amounts)
+    scale = sum(map(abs, cs))
+    if not math.isfinite(scale) or 0.0 in cs:
+        return None
+    signs = list(map((0.0).__lt__, cs))
+    if sum(map(ne, signs, islice(signs, 1, None))) != 1:
+        return None
+    total = math.fsum(cs)
+    if abs(total) <= 1e-9 * scale:
+        return None
+    n0 = numerators[0]
+    rel = [n - n0 for n in numerators]
+    cns = list(map(mul, cs, rel))
+    cn2s = list(map(mul, cns, rel))
+    d = float(denominator)
+
+    # start where P·e^(−t̄₊·y) = N·e^(−t̄₋·y) (totals and mean times of the two signs)
+    split = signs.index(not signs[0])
+    head, tail = math.fsum(cs[:split]), math.fsum(cs[split:])
+    t_head = math.fsum(cns[:split]) / head
+    t_tail = math.fsum(cns[split:]) / tail
+    y = d * log(-tail / head) / (t_tail - t_head)
+    y_lo, y_hi = log1p(span[0]), log1p(span[1])
+    # Halley steps on F(y) = Σ cₖ·e^(−nₖ·y/D): with g₀ = Σ cₖ·pₖ, g₁ = Σ cₖnₖ·pₖ, g₂ = Σ cₖnₖ²·pₖ
+    # (pₖ = z^nₖ), F = g₀, F′ = −g₁/D, F″ = g₂/D²; the step is −2FF′/(2F′² − FF″).
+    for _ in range(_FAST_ITERATIONS):
+        if not y_lo - 1e-9 < y < y_hi + 1e-9:
+            return None
+        z = exp(-y / d)
+        factor = list(map(pow, repeat(z), distinct))
+        ps = list(accumulate(map(factor.__getitem__, gap_index), mul, initial=1.0))
+        if not _TINY < ps[-1] < _HUGE:
+            return None
+        g0 = sum(map(mul, cs, ps))
+        g1 = sum(map(mul, cns, ps))
+        g2 = sum(map(mul, cn2s, ps))
+        denom = 2.0 * g1 * g1 - g0 * g2
+        if denom == 0.0:  # pragma: no cover - one sign change: no flat inflection at the root
+            return None
+        step = 2.0 * d * g0 * g1 / denom
+        y += step
+        if abs(step) <= _HALLEY_STEP * (1.0 + abs(y)):
+            break
+    else:
+        return None
+    zf = exp(-y / d)
+    # g′(z) = Σ cₖ·nₖ·z^(nₖ − 1) at the new point, to first order from the last evaluation:
+    # d(g₁)/dy = −g₂/D
+    slope = (g1 - g2 * step / d) / zf
+    level = amounts[-2] if count > 2 else amounts[0]
+    with decimal.localcontext(CONTEXT):
+        z0 = Decimal(zf)
+        p = z0 ** distinct[0]
+        dfactor = [p]
+        for a, b in pairwise(distinct):
+            p *= z0 if b - a == 1 else z0 ** (b - a)
+            dfactor.append(p)
+        dps = list(accumulate(map(dfactor.__getitem__, gap_index), mul, initial=ONE))
+        others = list(compress(range(count), map(is_not, amounts, repeat(level))))
+        if 2 * len(others) < count:
+            g = level * sum(dps, ZERO)
+            for k in others:
+                g += (amounts[k] - level) * dps[k]
+        else:
+            g = sum(map(mul, amounts, dps), ZERO)
+        correction = g / Decimal(slope)
+        if abs(correction) * denominator > _ACCEPT[0] * z0:
+            return None
+        x: Decimal = (z0 - correction) ** -denominator - ONE
+        if not bounds[0] <= x <= bounds[1]:
+            return None
+        return x.quantize(_QUANTUM)
 
 
 # ------------------------------------------------------------------------------------------------
