@@ -375,6 +375,18 @@ def solve_power(
     )
     if fast is not None:
         return fast
+    return _solve_power_general(amounts, numerators, denominator, field=field, span=span)
+
+
+def _solve_power_general(
+    amounts: Sequence[Decimal],
+    numerators: Sequence[int],
+    denominator: int,
+    *,
+    field: str,
+    span: tuple[float, float],
+) -> Decimal:
+    """:func:`solve_power` for any flows: merge, count roots, scan, scaled float Newton, polish."""
     agg_a: Sequence[Decimal] = amounts
     agg_n: Sequence[int] = numerators
     if len(set(numerators)) < len(numerators) or not all(amounts):
@@ -519,39 +531,34 @@ def _solve_power_fast(
     gaps = list(map(sub, islice(numerators, 1, None), numerators))
     if min(gaps) <= 0:
         return None
-    distinct = sorted(set(gaps))
-    gap_index = list(map({g: k for k, g in enumerate(distinct)}.__getitem__, gaps))
     cs = _floats_once(amounts)
-    scale = sum(map(abs, cs))
-    if not math.isfinite(scale) or 0.0 in cs:
+    if 0.0 in cs:
         return None
+    # one sign change: the signs read [s]·k + [−s]·(count − k)
     signs = list(map((0.0).__lt__, cs))
-    if sum(map(ne, signs, islice(signs, 1, None))) != 1:
+    split = signs.index(not signs[0]) if signs[0] is not signs[-1] else 0
+    if not split or signs.count(signs[0]) != split:
         return None
-    total = math.fsum(cs)
-    if abs(total) <= 1e-9 * scale:
+    head, tail = math.fsum(cs[:split]), math.fsum(cs[split:])  # one sign each
+    if not (math.isfinite(head) and math.isfinite(tail)):
         return None
+    if abs(head + tail) <= 1e-9 * (abs(head) + abs(tail)):
+        return None  # the rate may be exactly 0: the general path decides in decimal
     n0 = numerators[0]
-    rel = [n - n0 for n in numerators]
+    rel = list(numerators) if n0 == 0 else [n - n0 for n in numerators]
     cns = list(map(mul, cs, rel))
     cn2s = list(map(mul, cns, rel))
     d = float(denominator)
 
     # start where P·e^(−t̄₊·y) = N·e^(−t̄₋·y) (totals and mean times of the two signs)
-    split = signs.index(not signs[0])
-    head, tail = math.fsum(cs[:split]), math.fsum(cs[split:])
-    t_head = math.fsum(cns[:split]) / head
-    t_tail = math.fsum(cns[split:]) / tail
-    y = d * log(-tail / head) / (t_tail - t_head)
+    y = d * log(-tail / head) / (math.fsum(cns[split:]) / tail - math.fsum(cns[:split]) / head)
     y_lo, y_hi = log1p(span[0]), log1p(span[1])
     # Halley steps on F(y) = Σ cₖ·e^(−nₖ·y/D): with g₀ = Σ cₖ·pₖ, g₁ = Σ cₖnₖ·pₖ, g₂ = Σ cₖnₖ²·pₖ
     # (pₖ = z^nₖ), F = g₀, F′ = −g₁/D, F″ = g₂/D²; the step is −2FF′/(2F′² − FF″).
     for _ in range(_FAST_ITERATIONS):
         if not y_lo - 1e-9 < y < y_hi + 1e-9:
             return None
-        z = exp(-y / d)
-        factor = list(map(pow, repeat(z), distinct))
-        ps = list(accumulate(map(factor.__getitem__, gap_index), mul, initial=1.0))
+        ps = list(map(pow, repeat(exp(-y / d)), rel))
         if not _TINY < ps[-1] < _HUGE:
             return None
         g0 = sum(map(mul, cs, ps))
@@ -572,13 +579,14 @@ def _solve_power_fast(
     slope = (g1 - g2 * step / d) / zf
     level = amounts[-2] if count > 2 else amounts[0]
     with decimal.localcontext(CONTEXT):
-        z0 = Decimal(zf)
+        z0 = Decimal(repr(zf))  # any point near the root will do; 17 digits are cheaper than 52
+        distinct = sorted(set(gaps))
         p = z0 ** distinct[0]
-        dfactor = [p]
+        factor = {distinct[0]: p}
         for a, b in pairwise(distinct):
             p *= z0 if b - a == 1 else z0 ** (b - a)
-            dfactor.append(p)
-        dps = list(accumulate(map(dfactor.__getitem__, gap_index), mul, initial=ONE))
+            factor[b] = p
+        dps = list(accumulate(map(factor.__getitem__, gaps), mul, initial=ONE))
         others = list(compress(range(count), map(is_not, amounts, repeat(level))))
         if 2 * len(others) < count:
             g = level * sum(dps, ZERO)
