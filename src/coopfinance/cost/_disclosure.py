@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from itertools import combinations
 from collections.abc import Iterable
 from decimal import Decimal
 from types import MappingProxyType
@@ -164,6 +165,23 @@ def tcea_of(
     return solve_power(amounts, days, 360, field="schedule")
 
 
+def _plan(parts: frozenset[Component]) -> tuple[bool, bool, tuple[str, ...]]:
+    return (
+        Component.FEES in parts,
+        Component.TAXES in parts,
+        tuple(c.value for c in Component if c not in parts),
+    )
+
+
+_PLANS = {
+    frozenset(chosen): _plan(frozenset(chosen))
+    for k in range(len(_ALL) + 1)
+    for chosen in combinations(Component, k)
+}
+"""For each set of components: (fees count, taxes count, the columns left out of a payment) —
+looked up by the set's cached hash, cheaper than testing enum members (their hash is Python)."""
+
+
 def _tcea_flows(
     schedule: Schedule, parts: frozenset[Component]
 ) -> tuple[list[Decimal], list[int]] | None:
@@ -179,15 +197,15 @@ def _tcea_flows(
     rows = schedule.installments
     if not rows:
         return None
+    fees, taxes, excluded = _PLANS[parts]
     received = schedule.principal
-    if Component.FEES in parts:
+    if fees:
         received -= schedule.fees_financed + schedule.fees_withheld
-    if Component.TAXES in parts:
+    if taxes:
         received -= schedule.taxes_withheld
     if received <= 0:
         return None
-    excluded = [c.value for c in Component if c not in parts]
-    if excluded == ["taxes"]:
+    if excluded == ("taxes",):
         amounts = [r.total - r.taxes if r.taxes else r.total for r in rows]
     elif not excluded:
         amounts = [r.total for r in rows]

@@ -35,7 +35,7 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from itertools import accumulate, compress, islice, pairwise, repeat
+from itertools import accumulate, chain, compress, islice, pairwise, repeat
 from math import exp, expm1, log, log1p
 from operator import is_not, mul, ne, sub
 
@@ -490,17 +490,14 @@ _HALLEY_STEP = 1e-5  # a Halley step this small leaves an error near 1e-15 (cubi
 _TINY, _HUGE = 1e-250, 1e250  # discount factors beyond these go to the scaled general path
 
 
-def _floats_once(amounts: Sequence[Decimal]) -> list[float]:
-    """``[float(a) for a in amounts]``, converting each distinct *object* once: a schedule's level
-    installments are one shared ``Decimal``, and ``float(Decimal)`` (a string round trip) is the
-    costliest step of a small solve."""
-    ids = list(map(id, amounts))
-    memo: dict[int, Decimal | float] = dict(zip(ids, amounts, strict=True))
-    if 2 * len(memo) > len(ids):
-        return list(map(float, amounts))
-    for key, value in memo.items():
-        memo[key] = float(value)
-    return list(map(memo.__getitem__, ids))  # type: ignore[arg-type]
+def _runs(amounts: Sequence[Decimal]) -> tuple[list[int], list[Decimal]]:
+    """Where runs of one repeated ``Decimal`` *object* start, and those objects: a schedule's level
+    installments are one shared object. When most amounts differ, every amount is its own run."""
+    count = len(amounts)
+    starts = [0, *compress(range(1, count), map(is_not, islice(amounts, 1, None), amounts))]
+    if 2 * len(starts) > count:
+        return list(range(count)), list(amounts)
+    return starts, list(map(amounts.__getitem__, starts))
 
 
 def _solve_power_fast(
@@ -510,20 +507,20 @@ def _solve_power_fast(
     span: tuple[float, float],
     bounds: tuple[Decimal, Decimal],
 ) -> Decimal | None:
-    """The root of ``Σ cₖ·z^(nₖ − n₀)``, ``z = (1 + x)^(−1/D)``, when it is easy; ``None`` otherwise
-    (the general path then decides, and raises the errors).
+    """The root of ``g(z) = Σ cₖ·z^(nₖ − n₀)``, ``z = (1 + x)^(−1/D)``, when it is easy; ``None``
+    otherwise (the general path then decides, and raises the errors).
 
     Easy means: at least two amounts, none zero, strictly increasing times, exactly one sign change
-    (so exactly one root with ``x > −1``), a clearly nonzero sum (so the root is not 0), discount
-    factors within 1e±250, a float Newton that converges inside the bracket in a few steps, and a
-    decimal correction below 1e-12 in ``y = ln(1 + x)``.
+    (so exactly one root with ``x > −1``: Descartes), a sum clearly not zero (so the root is not
+    0), discount factors within 1e±250, Halley in float converging inside the bracket in a few
+    steps, and a decimal correction within 1e-12 in ``y = ln(1 + x)``.
 
-    Float stage: Newton on ``y`` with ``zᵏ`` for the integer time gaps (a handful of distinct gaps:
-    28-31 days) and the powers ``z^(nₖ − n₀)`` as running products, all in C-level ``map`` /
-    ``accumulate`` / ``sum``. Decimal stage, straight-line (no loop): ``z₀`` = the float ``z``
-    (exact in decimal), ``g(z₀) = Σ cₖ·z₀^(nₖ − n₀)`` in 34 digits with the amounts that repeat
-    one object (a level installment) factored out, then one Newton correction ``z₁ = z₀ − g/g′``
-    with ``g′`` in float and ``x = z₁^(−D) − 1``.
+    Float stage: Halley on ``y`` from the mean-time start, the powers ``z^(nₖ − n₀)`` by C-level
+    ``map``/``sum`` (no Python loop over the amounts). Decimal stage, straight-line: ``z₀`` = the
+    float ``z`` to 17 digits, ``g(z₀)`` in 34 digits — ``z₀^(gap)`` for the few distinct gaps
+    (28-31 days), running products, one multiplication per run of a repeated amount — then one
+    Newton correction ``z₁ = z₀ − g(z₀)/g′`` (``g′`` in float) and ``x = z₁^(−D) − 1``.
+    Amounts are converted to float once per run.
     """
     count = len(amounts)
     if count < 2:
@@ -531,15 +528,19 @@ def _solve_power_fast(
     gaps = list(map(sub, islice(numerators, 1, None), numerators))
     if min(gaps) <= 0:
         return None
-    cs = _floats_once(amounts)
-    if 0.0 in cs:
+    starts, objs = _runs(amounts)
+    sizes = list(map(sub, [*islice(starts, 1, None), count], starts))
+    fl = list(map(float, objs))
+    if 0.0 in fl:
         return None
-    # one sign change: the signs read [s]·k + [−s]·(count − k)
-    signs = list(map((0.0).__lt__, cs))
+    # one sign change: the run signs read [s]·k + [−s]·(runs − k)
+    signs = list(map((0.0).__lt__, fl))
     split = signs.index(not signs[0]) if signs[0] is not signs[-1] else 0
     if not split or signs.count(signs[0]) != split:
         return None
-    head, tail = math.fsum(cs[:split]), math.fsum(cs[split:])  # one sign each
+    cs = fl if len(fl) == count else list(chain.from_iterable(map(repeat, fl, sizes)))
+    head = math.fsum(map(mul, fl[:split], sizes[:split]))  # one sign each
+    tail = math.fsum(map(mul, fl[split:], sizes[split:]))
     if not (math.isfinite(head) and math.isfinite(tail)):
         return None
     if abs(head + tail) <= 1e-9 * (abs(head) + abs(tail)):
@@ -549,9 +550,10 @@ def _solve_power_fast(
     cns = list(map(mul, cs, rel))
     cn2s = list(map(mul, cns, rel))
     d = float(denominator)
+    cut = starts[split]
 
     # start where P·e^(−t̄₊·y) = N·e^(−t̄₋·y) (totals and mean times of the two signs)
-    y = d * log(-tail / head) / (math.fsum(cns[split:]) / tail - math.fsum(cns[:split]) / head)
+    y = d * log(-tail / head) / (math.fsum(cns[cut:]) / tail - math.fsum(cns[:cut]) / head)
     y_lo, y_hi = log1p(span[0]), log1p(span[1])
     # Halley steps on F(y) = Σ cₖ·e^(−nₖ·y/D): with g₀ = Σ cₖ·pₖ, g₁ = Σ cₖnₖ·pₖ, g₂ = Σ cₖnₖ²·pₖ
     # (pₖ = z^nₖ), F = g₀, F′ = −g₁/D, F″ = g₂/D²; the step is −2FF′/(2F′² − FF″).
@@ -577,7 +579,6 @@ def _solve_power_fast(
     # g′(z) = Σ cₖ·nₖ·z^(nₖ − 1) at the new point, to first order from the last evaluation:
     # d(g₁)/dy = −g₂/D
     slope = (g1 - g2 * step / d) / zf
-    level = amounts[-2] if count > 2 else amounts[0]
     with decimal.localcontext(CONTEXT):
         z0 = Decimal(repr(zf))  # any point near the root will do; 17 digits are cheaper than 52
         distinct = sorted(set(gaps))
@@ -587,13 +588,12 @@ def _solve_power_fast(
             p *= z0 if b - a == 1 else z0 ** (b - a)
             factor[b] = p
         dps = list(accumulate(map(factor.__getitem__, gaps), mul, initial=ONE))
-        others = list(compress(range(count), map(is_not, amounts, repeat(level))))
-        if 2 * len(others) < count:
-            g = level * sum(dps, ZERO)
-            for k in others:
-                g += (amounts[k] - level) * dps[k]
-        else:
+        if len(objs) == count:
             g = sum(map(mul, amounts, dps), ZERO)
+        else:
+            g = ZERO
+            for obj, a, b in zip(objs, starts, [*islice(starts, 1, None), count], strict=True):
+                g += obj * (dps[a] if b - a == 1 else sum(dps[a:b], ZERO))
         correction = g / Decimal(slope)
         if abs(correction) * denominator > _ACCEPT[0] * z0:
             return None
