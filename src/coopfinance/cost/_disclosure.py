@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from itertools import combinations
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import combinations
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
