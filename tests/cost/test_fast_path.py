@@ -74,6 +74,19 @@ def test_fast_path_answers_and_agrees_with_the_general_path(
     assert abs(fast - general) <= D("1e-18")
 
 
+def test_a_long_horizon_at_a_small_rate_per_period() -> None:
+    """38 payments of 3.50 over 1 389 periods for 100 (about 0.0385 % a period): found by the
+    property above; the general path used to stop its float Newton too early for so long a
+    horizon (a step of 1e-7 in y, not in y·t) and then refused its own root in decimal."""
+    days = [0, 27, 99, 172, 192, 223, 257, 284, 311, 365, 423, 515, 588, 595, 634, 684, 738, 756]
+    days += [799, 801, 834, 876, 934, 943, 952, 957, 966, 972, 995, 1034, 1078, 1124, 1168, 1212]
+    days += [1265, 1320, 1387, 1388, 1389]
+    amounts = [D(-100), *[D("3.50")] * (len(days) - 1)]
+    general = _solve_power_general(amounts, days, 1, field="flows", span=FULL)
+    assert _solve_power_fast(amounts, days, 1, FULL, BOUNDS) == general
+    assert general.quantize(D("1e-9")) == D("0.000385182")
+
+
 @given(loan_flows(), st.integers(min_value=-500, max_value=500))
 def test_fast_path_does_not_depend_on_the_time_origin(
     flows: tuple[list[Decimal], list[int], int], shift: int

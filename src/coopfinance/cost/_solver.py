@@ -26,6 +26,19 @@ Method, in three stages:
    ``z = (1 + x)^(−1/D)`` with integer powers only: no decimal ``ln``/``exp`` is needed.
 
 The rate is returned rounded to 20 decimal places.
+
+**Fast path** (power form, the common case of a loan: distinct times, no zero amount, one sign
+change, a sum clearly not zero, moderate exponents). Stages 2-3 in straight-line code without
+Python loops over the amounts: Halley steps in float from the mean-time start (usually two), then
+the value in 34-digit ``Decimal`` at the float root — powers of ``z`` for the few distinct time
+gaps, running products, one product per run of a repeated amount object (a schedule's level
+installment) — and one Newton correction with a float slope. No decimal root-finding loop: if the
+correction exceeds 1e-12 in ``y`` the fast path gives up and the general path above solves.
+Error bound of the result: the correction δ is accepted only if |δ| ≤ 1e-12 in ``y`` (typically
+it is ~1e-15). The float slope is carried to the final point to first order after a last Halley
+step s with s·T ≤ 1e-5 (T the gap between the mean times of the two signs), so its relative error
+is ε ≲ (s·T)² + 1e-15 ≲ 1e-9. The error after the correction is ε·|δ| + (g″/2g′)·δ² + 34-digit
+rounding ≤ ~1e-20 in ``y`` (typically ~1e-23), then ≤ 5e-21 from rounding to 20 places.
 """
 
 from __future__ import annotations
@@ -172,7 +185,7 @@ def _sign(v: float) -> int:
 
 
 def _newton(
-    ev: Evaluator, tau: float, a: float, fa: float, b: float, *, guess: float
+    ev: Evaluator, tau: float, a: float, fa: float, b: float, *, guess: float, horizon: float = 1.0
 ) -> tuple[float, bool]:
     """A root of ``ev`` in ``y`` between ``a`` and ``b``, where ``fa`` (the value at ``a``) is
     taken to be opposite in sign to the value at ``b``; Newton steps from ``guess``, bisection when
@@ -201,7 +214,8 @@ def _newton(
             nxt = 0.5 * (lo + hi)
         if nxt == y or hi - lo <= 4e-16 * (1.0 + abs(y)):
             return nxt, seen
-        if newton and abs(nxt - y) <= _FLOAT_STEP * (1.0 + abs(nxt)):
+        # y·t is the dimensionless variable: a long horizon needs a smaller step in y
+        if newton and abs(nxt - y) * horizon <= _FLOAT_STEP * (1.0 + abs(nxt) * horizon):
             return nxt, True
         y = nxt
     return y, seen  # pragma: no cover - bisection alone converges in fewer than 300 steps
@@ -237,6 +251,7 @@ def _find_root(
     lo_x, hi_x = bracket
     y_lo, y_hi = log(1.0 + lo_x), log(1.0 + hi_x)
     t_first, t_last = times[0], times[-1]
+    horizon = max(1.0, t_last - t_first)
     where = f"between {lo_x:g} and {hi_x:g} per period"
     if changes == 1:
         if sign0 == 0:
@@ -255,7 +270,9 @@ def _find_root(
             f_start = ev(start, tau)[0]
         if (start < end) != positive_side or _sign(f_start) != sign0:
             raise _no_solution(field, where, given)
-        y, seen = _newton(ev, tau, start, f_start, end, guess=_guess(times, amounts, start, end))
+        y, seen = _newton(
+            ev, tau, start, f_start, end, guess=_guess(times, amounts, start, end), horizon=horizon
+        )
         if seen:
             return y
         f_end = ev(end, tau)[0]
@@ -263,7 +280,9 @@ def _find_root(
             return end
         if _sign(f_end) == _sign(f_start):
             raise _no_solution(field, where, given)
-        return _newton(ev, tau, start, f_start, end, guess=y)[0]  # pragma: no cover - defensive
+        return _newton(ev, tau, start, f_start, end, guess=y, horizon=horizon)[
+            0
+        ]  # pragma: no cover
     grid = [log(1.0 + x) for x in _GRID if lo_x < x < hi_x]
     grid = [y_lo, *grid, y_hi]
     signs = [sign0 if y == 0.0 else _value_sign(ev, y, t_first, t_last) for y in grid]
@@ -274,7 +293,8 @@ def _find_root(
             roots.append(y0)
         elif s1 not in (0, s0):
             tau = t_first if y0 >= 0 else t_last
-            roots.append(_newton(ev, tau, y0, ev(y0, tau)[0], y1, guess=0.5 * (y0 + y1))[0])
+            guess = 0.5 * (y0 + y1)
+            roots.append(_newton(ev, tau, y0, ev(y0, tau)[0], y1, guess=guess, horizon=horizon)[0])
     if signs[-1] == 0:
         roots.append(grid[-1])
     if not roots:
@@ -486,7 +506,7 @@ def _polish_power(
 # ------------------------------------------------------------------------------------------------
 
 _FAST_ITERATIONS = 8
-_HALLEY_STEP = 1e-5  # a Halley step this small leaves an error near 1e-15 (cubic convergence)
+_HALLEY_STEP = 1e-5  # a Halley step (times the mean-time gap) this small leaves ~1e-15 (cubic)
 _TINY, _HUGE = 1e-250, 1e250  # discount factors beyond these go to the scaled general path
 
 
@@ -553,7 +573,8 @@ def _solve_power_fast(
     cut = starts[split]
 
     # start where P·e^(−t̄₊·y) = N·e^(−t̄₋·y) (totals and mean times of the two signs)
-    y = d * log(-tail / head) / (math.fsum(cns[cut:]) / tail - math.fsum(cns[:cut]) / head)
+    horizon = (math.fsum(cns[cut:]) / tail - math.fsum(cns[:cut]) / head) / d  # t̄₋ − t̄₊ > 0
+    y = log(-tail / head) / horizon
     y_lo, y_hi = log1p(span[0]), log1p(span[1])
     # Halley steps on F(y) = Σ cₖ·e^(−nₖ·y/D): with g₀ = Σ cₖ·pₖ, g₁ = Σ cₖnₖ·pₖ, g₂ = Σ cₖnₖ²·pₖ
     # (pₖ = z^nₖ), F = g₀, F′ = −g₁/D, F″ = g₂/D²; the step is −2FF′/(2F′² − FF″).
@@ -571,7 +592,7 @@ def _solve_power_fast(
             return None
         step = 2.0 * d * g0 * g1 / denom
         y += step
-        if abs(step) <= _HALLEY_STEP * (1.0 + abs(y)):
+        if abs(step) * horizon <= _HALLEY_STEP:  # y·t is the dimensionless variable
             break
     else:
         return None
