@@ -26,12 +26,13 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import combinations
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
 
-from coopfinance._decimal import to_decimal
+from coopfinance._decimal import ZERO, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance.cost._apr import apr
 from coopfinance.cost._aprc import TimeBasis, aprc
@@ -145,19 +146,76 @@ def tcea_of(
 ) -> Decimal:
     """Peru's TCEA of ``schedule``: ``Σ Fⱼ(1 + TCEA)^(−dⱼ/360) = received`` (see :func:`tcea`);
     ``received`` overrides the amount the borrower received."""
-    net, paid = schedule_flows(schedule, include, figure="tcea")
-    if received is None:
-        received = net
+    parts = _components(include, "tcea")
+    flows = _tcea_flows(schedule, parts)
+    if flows is None:  # a payment due at disbursement, a row of zero, nothing received
+        net, paid = schedule_flows(schedule, parts)
+        start = schedule.disbursed
+        amounts = [-net, *(a for _, a in paid)]
+        days = [0, *((d - start).days for d, _ in paid)]
     else:
+        amounts, days = flows
+    if received is not None:
         received = to_decimal(received, field="received")
         if received <= 0:
             raise InvalidValue(
                 f"'received' must be positive (got {received}).", field="received", value=received
             )
-    start = schedule.disbursed
-    amounts = [received, *(-a for _, a in paid)]
-    days = [0, *((d - start).days for d, _ in paid)]
+        amounts[0] = -received
     return solve_power(amounts, days, 360, field="schedule")
+
+
+def _plan(parts: frozenset[Component]) -> tuple[bool, bool, tuple[str, ...]]:
+    return (
+        Component.FEES in parts,
+        Component.TAXES in parts,
+        tuple(c.value for c in Component if c not in parts),
+    )
+
+
+_PLANS = {
+    frozenset(chosen): _plan(frozenset(chosen))
+    for k in range(len(_ALL) + 1)
+    for chosen in combinations(Component, k)
+}
+"""For each set of components: (fees count, taxes count, the columns left out of a payment) —
+looked up by the set's cached hash, cheaper than testing enum members (their hash is Python)."""
+
+
+def _tcea_flows(
+    schedule: Schedule, parts: frozenset[Component]
+) -> tuple[list[Decimal], list[int]] | None:
+    """``(amounts, days)`` of the TCEA equation as :func:`schedule_flows` gives them, the amount
+    received first and negated (only relative signs matter), the payments positive; ``None`` when
+    :func:`schedule_flows` must decide (a payment due at disbursement, a row with nothing to pay,
+    nothing received).
+
+    The payments are the rows' own ``total`` objects less the excluded columns (``total =
+    principal + interest + fees + insurance + taxes``), so a level installment stays one shared
+    ``Decimal`` and the solver converts it to float once.
+    """
+    rows = schedule.installments
+    if not rows:
+        return None
+    fees, taxes, excluded = _PLANS[parts]
+    received = schedule.principal
+    if fees:
+        received -= schedule.fees_financed + schedule.fees_withheld
+    if taxes:
+        received -= schedule.taxes_withheld
+    if received <= 0:
+        return None
+    if excluded == ("taxes",):
+        amounts = [r.total - r.taxes if r.taxes else r.total for r in rows]
+    elif not excluded:
+        amounts = [r.total for r in rows]
+    else:
+        amounts = [r.total - sum([getattr(r, name) for name in excluded], ZERO) for r in rows]
+    start = schedule.disbursed.toordinal()
+    days = [r.due_date.toordinal() - start for r in rows]
+    if min(days) <= 0 or not all(amounts):
+        return None
+    return [-received, *amounts], [0, *days]
 
 
 def apr_of(schedule: Schedule, *, include: Include = None) -> Decimal:
