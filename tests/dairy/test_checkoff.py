@@ -70,7 +70,7 @@ def test_enough_milk_pays_every_installment_from_the_settlement() -> None:
 
 
 def test_a_short_fortnight_leaves_arrears_that_are_due_again() -> None:
-    result, periods = season(40)  # 30 % of S/ 780 = S/ 234 a fortnight: less than the installment
+    result, _ = season(40)  # 30 % of S/ 780 = S/ 234 a fortnight: less than the installment
     first, second = result.settlements[0], result.settlements[1]
     c1 = first.statement("F01").collections[0]
     assert c1.obligation.kind is ObligationKind.LOAN_INSTALLMENT
@@ -86,7 +86,7 @@ def test_a_short_fortnight_leaves_arrears_that_are_due_again() -> None:
 
 @given(st.integers(10, 200))
 def test_collected_plus_short_equals_due_and_payments_match(litres: int) -> None:
-    result, periods = season(litres)
+    result, _ = season(litres)
     for s in result.settlements:
         for st_ in s.statements:
             for c in st_.collections:
