@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from coopfinance.cli import main
+from coopfinance.examples import examples_dir
 
-EXAMPLE = str(Path(__file__).parents[2] / "examples" / "plan-alfalfa.toml")
+EXAMPLE = str(examples_dir() / "plan-alfalfa.toml")
 
 
 def run(argv):

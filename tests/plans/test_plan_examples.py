@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from coopfinance.cost import npv
+from coopfinance.examples import examples_dir
 from coopfinance.plans import (
     BudgetLine,
     BusinessPlan,
@@ -22,7 +22,7 @@ from coopfinance.plans import (
     report,
 )
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "plan-alfalfa.toml"
+EXAMPLE = examples_dir() / "plan-alfalfa.toml"
 
 
 @pytest.mark.parametrize(

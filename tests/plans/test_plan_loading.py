@@ -6,15 +6,15 @@ import copy
 import json
 import tomllib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from coopfinance.errors import FloatNotAllowed, InvalidLoanTerms, InvalidPlan, ParseError, WrongType
+from coopfinance.examples import examples_dir
 from coopfinance.plans import BusinessPlan, report
 from coopfinance.plans._loading import yaml_available
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "plan-alfalfa.toml"
+EXAMPLE = examples_dir() / "plan-alfalfa.toml"
 
 
 def _data():
