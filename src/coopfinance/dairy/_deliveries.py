@@ -354,7 +354,7 @@ class PickupPlan:
         >>> PickupPlan.from_mapping({"routes": [{"name": "R1", "days": ["lun"], "farmers": []}]})
         Traceback (most recent call last):
         ...
-        coopfinance.errors.InvalidDelivery: 'routes[0].days' must be daily or weekdays mon … sun or 0–6 (got 'lun') in pickup plan.
+        coopfinance.errors.InvalidDelivery: 'routes[0].days' must be daily or ... (got 'lun') in pickup plan.
         """
         routes = data.get("routes")
         if not isinstance(routes, list):
