@@ -250,7 +250,6 @@ def _load(root: Path) -> ExampleCoop:
     ids = {f.id for f in farmers}
     data = tomllib.loads((root / "loans.toml").read_text(encoding="utf-8"), parse_float=Decimal)
     loans = _loans(data, "loans.toml", ids)
-    deliveries = Deliveries.from_csv(root / "deliveries.csv", farmers=ids, period=YEAR)
     prices = MilkPriceSchedule.from_file(root / "prices.toml")
     if prices.start > YEAR.start or prices.end < YEAR.end:
         raise InvalidValue(
@@ -264,6 +263,9 @@ def _load(root: Path) -> ExampleCoop:
     _check_known("cohort.toml", [p.id for p in cohort.participants], ids)
     pickup_plan = PickupPlan.from_file(root / "pickup-plan.toml")
     _check_plan(pickup_plan, farmers)
+    plan = BusinessPlan.from_file(root / "plan-alfalfa.toml")
+    # last: the largest file, a few seconds to parse
+    deliveries = Deliveries.from_csv(root / "deliveries.csv", farmers=ids, period=YEAR)
     coop = ExampleCoop(
         name="Cooperativa Agraria Manantial de Vida (ejemplo ilustrativo)",
         directory=root,
@@ -274,7 +276,7 @@ def _load(root: Path) -> ExampleCoop:
         obligations=obligations,
         cohort=cohort,
         pickup_plan=pickup_plan,
-        plan=BusinessPlan.from_file(root / "plan-alfalfa.toml"),
+        plan=plan,
     )
     coop.obligations_by_period()  # every due date falls in the season
     return coop
