@@ -1,7 +1,32 @@
 """Regenerate the bundled example co-op (illustrative data, modelled on Manantial de Vida).
 
-Run from the repository root: ``python examples/generate.py``. The output is deterministic for the
-seed below and is checked in; edit the parameters here, not the generated files.
+Run from the repository root: ``python examples/generate.py [--out DIR]`` (default: this
+directory). The output is deterministic for the seed below and is checked in (a test regenerates it
+into a temporary directory and compares byte for byte); edit the parameters here, not the generated
+files. It uses coopfinance from ``src/`` next to this directory when there is one.
+
+Files (formats are the library's own loaders; see ``coopfinance.examples``):
+
+- ``farmers.csv``: id, name, role (member/supplier), route, cows, litres_per_cow_day;
+- ``loans.toml``: seed-capital loans for alfalfa (``LoanTerms.from_mapping`` keys);
+- ``deliveries.csv``: a year of daily deliveries with a reception sample (``Deliveries.from_csv``);
+- ``prices.toml``: the milk price schedule, with a price change on 1 July (``MilkPriceSchedule``);
+- ``obligations.csv``: input advances and members' contributions with due dates
+  (``obligations_from_csv``; loan installments come from the loan schedules, service charges from
+  the price schedule);
+- ``cohort.toml``: the training cohort of the borrowers (``training.Cohort.from_file``);
+- ``pickup-plan.toml``: routes and pickup weekdays (``dairy.PickupPlan.from_file``);
+- ``plan-alfalfa.toml`` is written by hand (``plans.BusinessPlan.from_file``).
+
+Deliveries are the library's production model: each farmer's herd of ``cows`` cows with calvings
+spread over the 305 + 86-day cycle, Wood's Peruvian crossbred curve scaled so that a cow's mean over
+the cycle is the farmer's ``litres_per_cow_day``, the Ica seasonality, and for borrowers the alfalfa
+their loan pays for (S/ 4,500 a hectare, first cut 90 days after sowing); then integer-seeded noise
+(±12 % at most), a few days per route when the truck did not come, and rare single misses. The
+Chincha Baja route is not collected on Sundays (the milk is made into cheese at home). A herd whose
+cows are all dry delivers nothing, so one-cow farms show up as missed pickups for those days. Total
+solids and the bacterial count are measured at reception on every delivery (analyser and reductase
+test), around 12.1 % and in four hygiene tiers.
 
 The co-op is illustrative: 38 members and 150 non-member suppliers in Cabeza de Toro (Ica, Peru),
 herds of about 5 cows (Midagri 2025: most producers have fewer than 10 head), 6.5–10 litres per cow
@@ -12,22 +37,98 @@ for small loans) with Agrobanco's desgravamen of 0.0675 % a month on the origina
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
+import io
 import random
+import sys
+import tomllib
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 SEED = 20260201
 HERE = Path(__file__).resolve().parent
+if (HERE.parent / "src" / "coopfinance").is_dir():
+    sys.path.insert(0, str(HERE.parent / "src"))
+
+from coopfinance.dairy import (  # noqa: E402
+    Alfalfa,
+    Cow,
+    Herd,
+    LactationCurve,
+    SeasonalProfile,
+    SettlementFrequency,
+    periods_between,
+)
+from coopfinance.training import Curriculum  # noqa: E402
+
+YEAR_START, YEAR_END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+CYCLE = 305 + 86  # lactation + dry days (Herd defaults, reference §8)
+COST_PER_HECTARE = 4500  # alfalfa establishment, as in plan-alfalfa.toml (36,000 for 8 ha)
+NO_SUNDAY_ROUTES = ("Chincha Baja",)
+HYGIENE = ((0.30, 60), (0.40, 180), (0.20, 520), (0.10, 1400))  # share of farms, base count (000)
+CONTRIBUTION = "10.00"  # members' aportación per fortnight
 MEMBERS, SUPPLIERS = 38, 150
 ROUTES = ("Cabeza de Toro", "San José", "El Carmen", "Chincha Baja")
-FIRST = ("Juana", "Rosa", "María", "Elena", "Carmen", "Lucía", "Teresa", "Sonia", "Julia", "Ana",
-         "José", "Juan", "Pedro", "Luis", "Carlos", "Jorge", "Víctor", "Manuel", "Raúl", "Félix")
-LAST = ("Quispe", "Mamani", "Huamán", "Ccahuana", "Pariona", "Chumpitaz", "Tasayco", "Yataco",
-        "Cabrera", "Saravia", "Hernández", "Guillén", "Munayco", "Peña", "Uribe", "Napa",
-        "Ramos", "Torres", "Flores", "Espinoza")
-SEASONAL_WEIGHTS = ("1.00", "1.00", "1.00", "1.20", "1.20", "1.20", "1.20", "1.00", "0.80",
-                    "0.80", "0.80", "0.80")  # more in the flush months (Ica seasonality, §8)
+FIRST = (
+    "Juana",
+    "Rosa",
+    "María",
+    "Elena",
+    "Carmen",
+    "Lucía",
+    "Teresa",
+    "Sonia",
+    "Julia",
+    "Ana",
+    "José",
+    "Juan",
+    "Pedro",
+    "Luis",
+    "Carlos",
+    "Jorge",
+    "Víctor",
+    "Manuel",
+    "Raúl",
+    "Félix",
+)
+LAST = (
+    "Quispe",
+    "Mamani",
+    "Huamán",
+    "Ccahuana",
+    "Pariona",
+    "Chumpitaz",
+    "Tasayco",
+    "Yataco",
+    "Cabrera",
+    "Saravia",
+    "Hernández",
+    "Guillén",
+    "Munayco",
+    "Peña",
+    "Uribe",
+    "Napa",
+    "Ramos",
+    "Torres",
+    "Flores",
+    "Espinoza",
+)
+SEASONAL_WEIGHTS = (
+    "1.00",
+    "1.00",
+    "1.00",
+    "1.20",
+    "1.20",
+    "1.20",
+    "1.20",
+    "1.00",
+    "0.80",
+    "0.80",
+    "0.80",
+    "0.80",
+)  # more in the flush months (Ica seasonality, §8)
 
 
 def farmers(rng: random.Random) -> list[dict[str, str]]:
@@ -41,14 +142,16 @@ def farmers(rng: random.Random) -> list[dict[str, str]]:
                 break
         member = k < MEMBERS
         cows = max(1, min(10, round(rng.gauss(5.5 if member else 4.5, 2))))
-        rows.append({
-            "id": f"{'M' if member else 'S'}{k + 1:03d}",
-            "name": name,
-            "role": "member" if member else "supplier",
-            "route": ROUTES[k % len(ROUTES)],
-            "cows": str(cows),
-            "litres_per_cow_day": f"{rng.uniform(6.5, 10.0):.1f}",
-        })
+        rows.append(
+            {
+                "id": f"{'M' if member else 'S'}{k + 1:03d}",
+                "name": name,
+                "role": "member" if member else "supplier",
+                "route": ROUTES[k % len(ROUTES)],
+                "cows": str(cows),
+                "litres_per_cow_day": f"{rng.uniform(6.5, 10.0):.1f}",
+            }
+        )
     return rows
 
 
@@ -75,22 +178,266 @@ def loans(rng: random.Random, people: list[dict[str, str]]) -> str:
             'charges = ["insurance:0.0675%:original"]',
         ]
         if plan == "seasonal":
-            lines += ['amortization = "weighted"',
-                      "weights = [" + ", ".join(f'"{w}"' for w in SEASONAL_WEIGHTS) + "]"]
+            lines += [
+                'amortization = "weighted"',
+                "weights = [" + ", ".join(f'"{w}"' for w in SEASONAL_WEIGHTS) + "]",
+            ]
         if plan == "level-grace":
             lines += ["grace = 2", 'grace_type = "pay-interest"']
         lines.append("")
     return "\n".join(lines)
 
 
-def main() -> None:
+def _stream(name: str) -> random.Random:
+    """An independent random stream per file, so that changing one file leaves the others alone."""
+    return random.Random(f"{SEED}-{name}")
+
+
+def _herd(farmer: dict[str, str], rng: random.Random, loan: dict[str, object] | None) -> Herd:
+    base = LactationCurve.peruvian_crossbred()
+    cycle_mean = base.total(305) / CYCLE
+    scale = Decimal(farmer["litres_per_cow_day"]) / cycle_mean
+    curve = LactationCurve.wood(base.a * scale, base.b, base.c)
+    n = int(farmer["cows"])
+    phase = rng.randrange(CYCLE)
+    cows = []
+    for i in range(n):
+        offset = (phase + i * CYCLE // n + rng.randrange(-10, 11)) % CYCLE
+        cows.append(Cow(calved=YEAR_START - dt.timedelta(days=offset)))
+    alfalfa = []
+    if loan is not None:
+        hectares = (Decimal(str(loan["principal"])) / COST_PER_HECTARE).quantize(Decimal("0.01"))
+        sown = dt.date.fromisoformat(str(loan["disbursed"])) + dt.timedelta(days=7)
+        alfalfa.append(Alfalfa(hectares=hectares, sown=sown, establishment_days=90))
+    return Herd(cows=cows, curve=curve, seasonality=SeasonalProfile.ica(), alfalfa=alfalfa)
+
+
+def _days() -> list[dt.date]:
+    return [YEAR_START + dt.timedelta(days=i) for i in range((YEAR_END - YEAR_START).days + 1)]
+
+
+def deliveries(people: list[dict[str, str]], loan_rows: list[dict[str, object]]) -> str:
+    rng = _stream("deliveries")
+    by_farmer = {str(row["farmer"]): row for row in loan_rows}
+    days = _days()
+    down = {route: set(rng.sample(days, rng.randint(3, 6))) for route in ROUTES}
+    traits = []
+    for f in people:
+        herd = _herd(f, rng, by_farmer.get(f["id"]))
+        solids = 1210 + rng.randint(-30, 30)  # the farm's mean total solids, hundredths of a %
+        pick, acc, count = rng.random(), 0.0, HYGIENE[-1][1]
+        for share, base_count in HYGIENE:
+            acc += share
+            if pick < acc:
+                count = base_count
+                break
+        cooled = rng.random() < (0.7 if f["role"] == "member" else 0.2)
+        traits.append((f, herd, solids, count, cooled))
+    out = io.StringIO()
+    out.write("farmer,date,litres,total_solids,bacterial_count,cooled\n")
+    tenth = Decimal("0.1")
+    for day in days:
+        for f, herd, solids, count, cooled in traits:
+            if day in down[f["route"]] or rng.randrange(250) == 0:
+                continue
+            if day.weekday() == 6 and f["route"] in NO_SUNDAY_ROUTES:
+                continue
+            expected = herd.litres(day)
+            if expected == 0:
+                continue
+            noise = Decimal(1000 + sum(rng.randint(-40, 40) for _ in range(3))) / 1000
+            litres = (expected * noise).quantize(tenth, ROUND_HALF_UP)
+            ts = solids + rng.randint(-15, 15) + rng.randint(-15, 15)
+            ufc = count * rng.randint(70, 140) // 100 * 1000
+            out.write(
+                f"{f['id']},{day.isoformat()},{litres},{ts // 100}.{ts % 100:02d},{ufc},"
+                f"{'yes' if cooled else 'no'}\n"
+            )
+    return out.getvalue()
+
+
+def prices() -> str:
+    common = [
+        'solids_reference = "12.1"',
+        'solids_bonus_per_point = "0.10"',
+        'cooling_bonus = "0.03"',
+        "hygiene = [",
+        '  { up_to = 100000, adjustment = "0.03" },',
+        '  { up_to = 300000, adjustment = "0.01" },',
+        '  { up_to = 1000000, adjustment = "0.00" },',
+        '  { adjustment = "-0.05" },',
+        "]",
+        'service_charges = { transport = "0.04", chilling = "0.015" }',
+    ]
+    return "\n".join(
+        [
+            "# Milk price schedule of the example co-op (illustrative amounts). Generated by",
+            "# examples/generate.py; read with coopfinance.dairy.MilkPriceSchedule.from_file.",
+            "# Price of a litre = base + solids bonus x (total solids - 12.1) + hygiene tier",
+            "# + cooling bonus; service charges per litre are deducted at settlement. The buyer",
+            "# raised its price on 1 July; 'intermediary' is what the acopiador pays, for comparison.",
+            'currency = "PEN"',
+            "",
+            "[[prices]]",
+            "from = 2026-01-01",
+            "to = 2026-06-30",
+            'base = "1.30"',
+            *common,
+            'intermediary = "1.10"',
+            "",
+            "[[prices]]",
+            "from = 2026-07-01",
+            "to = 2026-12-31",
+            'base = "1.35"',
+            *common,
+            'intermediary = "1.12"',
+            "",
+        ]
+    )
+
+
+def obligations(people: list[dict[str, str]]) -> str:
+    rng = _stream("obligations")
+    periods = list(periods_between(YEAR_START, YEAR_END, SettlementFrequency.SEMI_MONTHLY))
+    rows = []
+    for f in people:
+        if f["role"] == "member":
+            for k, p in enumerate(periods):
+                rows.append(
+                    (
+                        p.end,
+                        f["id"],
+                        "compulsory-savings",
+                        CONTRIBUTION,
+                        f"aportación {k + 1}/{len(periods)}",
+                    )
+                )
+    advanced = rng.sample(people, 40)
+    for n, f in enumerate(sorted(advanced, key=lambda r: r["id"]), start=1):
+        what = rng.choice(("alimento balanceado", "sanidad (veterinario)", "inseminación"))
+        amount = rng.randrange(150, 601, 10)
+        start = rng.randrange(len(periods) - 4)
+        parts = rng.randint(2, 4)
+        each = (Decimal(amount) / parts).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        for j in range(parts):
+            due = each if j < parts - 1 else Decimal(amount) - each * (parts - 1)
+            rows.append(
+                (
+                    periods[start + 1 + j].end,
+                    f["id"],
+                    "input-advance",
+                    str(due),
+                    f"adelanto A{n:03d} {what} {j + 1}/{parts}",
+                )
+            )
+    rows.sort(key=lambda r: (r[0], r[1]))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("farmer", "kind", "amount", "reference", "due"))
+    for due_date, farmer, kind, amount, ref in rows:
+        writer.writerow((farmer, kind, amount, ref, due_date.isoformat()))
+    return out.getvalue()
+
+
+def cohort(people: list[dict[str, str]], loan_rows: list[dict[str, object]]) -> str:
+    rng = _stream("cohort")
+    names = {f["id"]: f for f in people}
+    ids = [str(row["farmer"]) for row in loan_rows]
+    curriculum = Curriculum.default("es")
+    people_lines = [
+        f'  {{ id = "{i}", name = "{names[i]["name"]}", role = "{names[i]["role"]}" }},'
+        for i in ids
+    ]
+    body = [
+        "# Training cohort of the example co-op (illustrative): the borrowers of the seed-capital",
+        "# loans take the default curriculum, one session each Saturday from 10 January, with a",
+        "# pre-quiz at a module's first session and a post-quiz at its last. Generated by",
+        "# examples/generate.py; read with coopfinance.training.Cohort.from_file.",
+        'id = "mdv-2026"',
+        'name = "Manantial de Vida 2026 (ejemplo)"',
+        'curriculum = "default"',
+        'lang = "es"',
+        "",
+        "participants = [",
+        *people_lines,
+        "]",
+        "",
+    ]
+    keen = {i: rng.uniform(0.75, 1.0) for i in ids}
+    skill = {i: rng.uniform(0.25, 0.6) for i in ids}
+    day = dt.date(2026, 1, 10)  # Saturdays from 10 January
+    held: dict[str, tuple[dt.date, list[str]]] = {}
+    body.append("sessions = [")
+    for _, session in curriculum.sessions():
+        present = [i for i in ids if rng.random() < keen[i]]
+        held[session.id] = (day, present)
+        body.append(
+            f'  {{ session = "{session.id}", date = {day.isoformat()}, '
+            f"attended = [{', '.join(f'{chr(34)}{i}{chr(34)}' for i in present)}] }},"
+        )
+        day += dt.timedelta(days=7)
+    body += ["]", "", "scores = ["]
+    for module in curriculum.modules:
+        total = len(module.exercises)
+        first, last = module.sessions[0].id, module.sessions[-1].id
+        for kind, sid in (("pre", first), ("post", last)):
+            date, present = held[sid]
+            for i in present:
+                p = skill[i] if kind == "pre" else min(0.95, skill[i] + rng.uniform(0.25, 0.45))
+                correct = sum(rng.random() < p for _ in range(total))
+                body.append(
+                    f'  {{ participant = "{i}", module = "{module.id}", kind = "{kind}", '
+                    f"correct = {correct}, total = {total}, date = {date.isoformat()} }},"
+                )
+    body += ["]", "", "[rule]", 'min_attendance = "0.8"', 'pass_mark = "0.6"', ""]
+    return "\n".join(body)
+
+
+def pickup_plan(people: list[dict[str, str]]) -> str:
+    lines = [
+        "# Collection routes and pickup weekdays of the example co-op (illustrative). Generated by",
+        "# examples/generate.py; read with coopfinance.dairy.PickupPlan.from_file. days: daily or",
+        "# a list of mon ... sun; farmer_days = { ID = [...] } gives a farmer other days.",
+    ]
+    for route in ROUTES:
+        farmers = [f["id"] for f in people if f["route"] == route]
+        days = (
+            '["mon", "tue", "wed", "thu", "fri", "sat"]' if route in NO_SUNDAY_ROUTES else '"daily"'
+        )
+        lines += ["", "[[routes]]", f'name = "{route}"', f"days = {days}", "farmers = ["]
+        for k in range(0, len(farmers), 10):
+            lines.append("  " + ", ".join(f'"{i}"' for i in farmers[k : k + 10]) + ",")
+        lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def write_all(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     people = farmers(rng)
-    with (HERE / "farmers.csv").open("w", newline="", encoding="utf-8") as fh:
+    with (out / "farmers.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(people[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(people)
-    (HERE / "loans.toml").write_text(loans(rng, people), encoding="utf-8")
+    loans_text = loans(rng, people)
+    loan_rows = tomllib.loads(loans_text)["loan"]
+    files = {
+        "loans.toml": loans_text,
+        "deliveries.csv": deliveries(people, loan_rows),
+        "prices.toml": prices(),
+        "obligations.csv": obligations(people),
+        "cohort.toml": cohort(people, loan_rows),
+        "pickup-plan.toml": pickup_plan(people),
+    }
+    for name, text in files.items():
+        with (out / name).open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="output directory (default: here)")
+    write_all(parser.parse_args(argv).out)
 
 
 if __name__ == "__main__":

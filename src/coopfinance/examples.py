@@ -1,7 +1,25 @@
 """The bundled example co-op: illustrative data modelled on Manantial de Vida (Cabeza de Toro, Ica).
 
 The files live in ``examples/`` of the repository and inside the wheel; they are plain CSV and TOML a
-user can copy and edit, generated reproducibly by ``examples/generate.py``.
+user can copy and edit, generated reproducibly by ``examples/generate.py`` (except the hand-written
+business plan), each in the format of the library's own loader:
+
+============================  ================================================================
+``farmers.csv``               id, name, role, route, cows, litres_per_cow_day
+``loans.toml``                ``[[loan]]`` tables: id, farmer, plan + ``LoanTerms.from_mapping`` keys
+``deliveries.csv``            ``dairy.Deliveries.from_csv``: a year of daily deliveries with a
+                              reception sample (total solids, bacterial count, cooled)
+``prices.toml``               ``dairy.MilkPriceSchedule.from_file`` (a price change on 1 July)
+``obligations.csv``           ``dairy.obligations_from_csv`` with due dates: input advances and
+                              members' contributions (loan installments come from the schedules)
+``cohort.toml``               ``training.Cohort.from_file``
+``pickup-plan.toml``          ``dairy.PickupPlan.from_file``
+``plan-alfalfa.toml``         ``plans.BusinessPlan.from_file``
+============================  ================================================================
+
+:func:`load` reads and cross-checks them all (every farmer named anywhere exists, deliveries and due
+dates fall in 2026, the pickup plan has every farmer on the route of ``farmers.csv``). Loading
+parses about 65,000 deliveries (a few seconds), so the result is cached while the files are unchanged.
 
 >>> coop = load()
 >>> len(coop.farmers), sum(f.role == "member" for f in coop.farmers)
@@ -9,6 +27,11 @@ user can copy and edit, generated reproducibly by ``examples/generate.py``.
 >>> loan = coop.loans[0]
 >>> loan.id, loan.farmer, loan.terms.schedule().installment_amount
 ('L001', 'M001', Decimal('136.65'))
+>>> coop.prices.terms_on(YEAR.end).base, len(coop.cohort.participants)
+(Decimal('1.35'), 42)
+>>> by_period = coop.obligations_by_period()
+>>> [ob.reference for ob in by_period[coop.periods()[0]]][:2]
+['aportación 1/24', 'aportación 1/24']
 """
 
 from __future__ import annotations
@@ -24,9 +47,37 @@ import attrs
 
 from coopfinance._decimal import to_decimal
 from coopfinance._terms import LoanTerms
+from coopfinance.dairy import (
+    Deliveries,
+    MilkPriceSchedule,
+    Obligation,
+    Period,
+    PickupPlan,
+    SettlementFrequency,
+    obligations_by_period,
+    obligations_from_csv,
+    periods_between,
+)
 from coopfinance.errors import InvalidValue, ParseError
+from coopfinance.plans import BusinessPlan
+from coopfinance.training import Cohort
 
-__all__ = ["ExampleCoop", "ExampleFarmer", "ExampleLoan", "examples_dir", "load"]
+__all__ = ["FILES", "YEAR", "ExampleCoop", "ExampleFarmer", "ExampleLoan", "examples_dir", "load"]
+
+YEAR = Period.parse("2026-01-01..2026-12-31")
+"""The example's season."""
+
+FILES = (
+    "farmers.csv",
+    "loans.toml",
+    "deliveries.csv",
+    "prices.toml",
+    "obligations.csv",
+    "cohort.toml",
+    "pickup-plan.toml",
+    "plan-alfalfa.toml",
+)
+"""The files of the bundled example (all but ``plan-alfalfa.toml`` written by ``generate.py``)."""
 
 _HERE = Path(__file__).resolve()
 _CANDIDATES = (_HERE.parent / "_bundled" / "examples", _HERE.parents[2] / "examples")
@@ -80,6 +131,37 @@ class ExampleCoop:
     directory: Path
     farmers: tuple[ExampleFarmer, ...]
     loans: tuple[ExampleLoan, ...]
+    deliveries: Deliveries
+    prices: MilkPriceSchedule
+    obligations: tuple[Obligation, ...]
+    """Input advances and members' contributions, each with its ``due`` date (not the loan
+    installments, which come from the loans' schedules, nor the service charges, which come
+    from the price schedule)."""
+    cohort: Cohort
+    pickup_plan: PickupPlan
+    plan: BusinessPlan
+
+    @property
+    def members(self) -> tuple[ExampleFarmer, ...]:
+        """The members (socios)."""
+        return tuple(f for f in self.farmers if f.is_member)
+
+    @property
+    def suppliers(self) -> tuple[ExampleFarmer, ...]:
+        """The non-member suppliers."""
+        return tuple(f for f in self.farmers if not f.is_member)
+
+    def periods(
+        self, frequency: SettlementFrequency = SettlementFrequency.SEMI_MONTHLY
+    ) -> tuple[Period, ...]:
+        """The settlement periods of the season (fortnights by default)."""
+        return tuple(periods_between(YEAR.start, YEAR.end, frequency))
+
+    def obligations_by_period(
+        self, frequency: SettlementFrequency = SettlementFrequency.SEMI_MONTHLY
+    ) -> dict[Period, tuple[Obligation, ...]]:
+        """:attr:`obligations` sorted into the season's periods, as ``settle_season`` takes them."""
+        return obligations_by_period(self.obligations, self.periods(frequency))
 
     def farmer(self, farmer_id: str) -> ExampleFarmer:
         """The farmer with ``farmer_id``."""
@@ -136,15 +218,95 @@ def _loans(data: dict[str, Any], source: str, farmers: set[str]) -> tuple[Exampl
     return tuple(out)
 
 
-def load(directory: str | Path | None = None) -> ExampleCoop:
-    """Load the example co-op from ``directory`` (default: the bundled one)."""
-    root = Path(directory) if directory is not None else examples_dir()
+def _check_plan(plan: PickupPlan, farmers: tuple[ExampleFarmer, ...]) -> None:
+    routes = plan.farmers()
+    for f in farmers:
+        if routes.get(f.id) != f.route:
+            raise InvalidValue(
+                f"pickup-plan.toml: farmer {f.id!r} should be on route {f.route!r} as in "
+                f"farmers.csv (got {routes.get(f.id)!r}).",
+                field="pickup_plan",
+                value=f.id,
+            )
+    stray = sorted(set(routes) - {f.id for f in farmers})
+    if stray:
+        raise InvalidValue(
+            f"pickup-plan.toml names {stray[0]!r}, who is not in farmers.csv.",
+            field="pickup_plan",
+            value=stray[0],
+        )
+
+
+def _check_known(what: str, ids: list[str], known: set[str]) -> None:
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        raise InvalidValue(
+            f"{what} names {unknown[0]!r}, who is not in farmers.csv.", field=what, value=unknown[0]
+        )
+
+
+def _load(root: Path) -> ExampleCoop:
     farmers = _farmers((root / "farmers.csv").read_text(encoding="utf-8"), "farmers.csv")
+    ids = {f.id for f in farmers}
     data = tomllib.loads((root / "loans.toml").read_text(encoding="utf-8"), parse_float=Decimal)
-    loans = _loans(data, "loans.toml", {f.id for f in farmers})
-    return ExampleCoop(
+    loans = _loans(data, "loans.toml", ids)
+    prices = MilkPriceSchedule.from_file(root / "prices.toml")
+    if prices.start > YEAR.start or prices.end < YEAR.end:
+        raise InvalidValue(
+            f"prices.toml must cover {YEAR} (got {prices.start}..{prices.end}).",
+            field="prices",
+            value=(prices.start, prices.end),
+        )
+    obligations = obligations_from_csv(root / "obligations.csv")
+    _check_known("obligations.csv", [ob.farmer for ob in obligations], ids)
+    cohort = Cohort.from_file(root / "cohort.toml")
+    _check_known("cohort.toml", [p.id for p in cohort.participants], ids)
+    pickup_plan = PickupPlan.from_file(root / "pickup-plan.toml")
+    _check_plan(pickup_plan, farmers)
+    plan = BusinessPlan.from_file(root / "plan-alfalfa.toml")
+    # last: the largest file, a few seconds to parse
+    deliveries = Deliveries.from_csv(root / "deliveries.csv", farmers=ids, period=YEAR)
+    coop = ExampleCoop(
         name="Cooperativa Agraria Manantial de Vida (ejemplo ilustrativo)",
         directory=root,
         farmers=farmers,
         loans=loans,
+        deliveries=deliveries,
+        prices=prices,
+        obligations=obligations,
+        cohort=cohort,
+        pickup_plan=pickup_plan,
+        plan=plan,
     )
+    coop.obligations_by_period()  # every due date falls in the season
+    return coop
+
+
+_CACHE: dict[Path, tuple[tuple[tuple[str, int, int], ...], ExampleCoop]] = {}
+
+
+def load(directory: str | Path | None = None) -> ExampleCoop:
+    """Load and cross-check the example co-op from ``directory`` (default: the bundled one).
+
+    The result is immutable and cached per directory while the files' sizes and modification
+    times are unchanged, so repeated calls are cheap.
+    """
+    root = (Path(directory) if directory is not None else examples_dir()).resolve()
+    stamp = []
+    for name in FILES:
+        try:
+            st = (root / name).stat()
+        except OSError:
+            raise InvalidValue(
+                f"the example co-op needs the file {name!r} in {root}.",
+                field="examples",
+                value=name,
+            ) from None
+        stamp.append((name, st.st_size, st.st_mtime_ns))
+    key = tuple(stamp)
+    cached = _CACHE.get(root)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    coop = _load(root)
+    _CACHE[root] = (key, coop)
+    return coop

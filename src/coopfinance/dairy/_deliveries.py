@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import pathlib
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -288,6 +290,7 @@ class Deliveries:
 
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _to_plan(
@@ -334,6 +337,144 @@ class PickupPlan:
     def daily(cls, routes: Mapping[str, Iterable[str]]) -> PickupPlan:
         """Every supplier picked up every day on its route."""
         return cls(routes={r: dict.fromkeys(fs, range(7)) for r, fs in routes.items()})
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "pickup plan") -> PickupPlan:
+        """From ``{"routes": [{"name", "days", "farmers", "farmer_days"?}, …]}`` (TOML/JSON shape).
+
+        ``days`` are the route's pickup weekdays: ``"daily"`` or a list of ``mon`` … ``sun``
+        (or 0 = Monday … 6 = Sunday); ``farmer_days`` optionally gives some farmers other days.
+        A farmer on two routes, an unknown key or weekday is an error naming the route.
+
+        >>> plan = PickupPlan.from_mapping({"routes": [
+        ...     {"name": "R1", "days": "daily", "farmers": ["F01", "F02"]},
+        ...     {"name": "R2", "days": ["mon", "wed", "fri"], "farmers": ["F03"]}]})
+        >>> sorted(plan.routes["R2"]["F03"]), len(plan.routes["R1"])
+        ([0, 2, 4], 2)
+        >>> PickupPlan.from_mapping({"routes": [{"name": "R1", "days": ["lun"], "farmers": []}]})
+        Traceback (most recent call last):
+        ...
+        coopfinance.errors.InvalidDelivery: 'routes[0].days' must be daily or ... (got 'lun') in pickup plan.
+        """
+        routes = data.get("routes")
+        if not isinstance(routes, list):
+            raise InvalidDelivery(
+                f"'routes' must be a list of routes with name, days and farmers (got "
+                f"{fmt_value(routes)}) in {source}.",
+                field="routes",
+                value=routes,
+            )
+        plan: dict[str, dict[str, frozenset[int]]] = {}
+        seen: dict[str, str] = {}
+        for k, route in enumerate(routes):
+            where = f"routes[{k}]"
+            if not isinstance(route, Mapping):
+                raise InvalidDelivery(
+                    f"{where!r} must be a table (got {fmt_value(route)}) in {source}.",
+                    field=where,
+                    value=route,
+                )
+            unknown = sorted(set(route) - {"name", "days", "farmers", "farmer_days"})
+            missing = [key for key in ("name", "days", "farmers") if key not in route]
+            if unknown or missing:
+                bad = unknown[0] if unknown else missing[0]
+                raise InvalidDelivery(
+                    f"'{where}.{bad}' is {'unknown' if unknown else 'required'}: a route has name, "
+                    f"days, farmers and optionally farmer_days (in {source}).",
+                    field=f"{where}.{bad}",
+                    value=route.get(bad),
+                )
+            name = str(route["name"])
+            days = _weekdays(route["days"], f"{where}.days", source)
+            own = route.get("farmer_days", {})
+            if not isinstance(own, Mapping):
+                raise InvalidDelivery(
+                    f"'{where}.farmer_days' must map farmer ids to days (got {fmt_value(own)}) "
+                    f"in {source}.",
+                    field=f"{where}.farmer_days",
+                    value=own,
+                )
+            farmers = route["farmers"]
+            if isinstance(farmers, str) or not isinstance(farmers, list):
+                raise InvalidDelivery(
+                    f"'{where}.farmers' must be a list of farmer ids (got {fmt_value(farmers)}) "
+                    f"in {source}.",
+                    field=f"{where}.farmers",
+                    value=farmers,
+                )
+            stray = sorted(set(map(str, own)) - set(map(str, farmers)))
+            if stray:
+                raise InvalidDelivery(
+                    f"'{where}.farmer_days' names {stray[0]!r}, who is not in the route's farmers "
+                    f"(in {source}).",
+                    field=f"{where}.farmer_days",
+                    value=stray[0],
+                )
+            entry = plan.setdefault(name, {})
+            for farmer in map(str, farmers):
+                if farmer in seen:
+                    raise InvalidDelivery(
+                        f"'{where}.farmers' repeats {farmer!r}, already on route {seen[farmer]!r} "
+                        f"(in {source}).",
+                        field=f"{where}.farmers",
+                        value=farmer,
+                    )
+                seen[farmer] = name
+                entry[farmer] = (
+                    _weekdays(own[farmer], f"{where}.farmer_days.{farmer}", source)
+                    if farmer in own
+                    else days
+                )
+        return cls(routes=plan)
+
+    @classmethod
+    def from_file(cls, path: str | pathlib.Path) -> PickupPlan:
+        """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_mapping` expects."""
+        p = pathlib.Path(path)
+        text = p.read_text(encoding="utf-8")
+        try:
+            if p.suffix.lower() == ".toml":
+                data = tomllib.loads(text)
+            elif p.suffix.lower() == ".json":
+                data = json.loads(text)
+            else:
+                raise InvalidDelivery(
+                    f"'pickup plan' file must end in .toml or .json (got {p.name!r}).",
+                    field="pickup_plan",
+                    value=str(p),
+                )
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidDelivery(
+                f"'pickup plan' file {p.name!r} cannot be read: {exc}.",
+                field="pickup_plan",
+                value=str(p),
+            ) from None
+        return cls.from_mapping(data, source=p.name)
+
+    def farmers(self) -> dict[str, str]:
+        """Each farmer's route."""
+        return {f: r for r, fs in self.routes.items() for f in fs}
+
+
+def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:
+    if isinstance(value, str) and value.strip().lower() == "daily":
+        return frozenset(range(7))
+    items = value if isinstance(value, list) else [value]
+    out = set()
+    for item in items:
+        key = item.strip().lower() if isinstance(item, str) else None
+        if key in _WEEKDAYS or key in _WEEKDAY_NAMES:
+            out.add(_WEEKDAYS.index(key[:3]))
+        elif isinstance(item, int) and not isinstance(item, bool) and 0 <= item <= 6:
+            out.add(item)
+        else:
+            raise InvalidDelivery(
+                f"{field!r} must be daily or weekdays mon … sun or 0–6 (got {fmt_value(item)}) "
+                f"in {source}.",
+                field=field,
+                value=item,
+            )
+    return frozenset(out)
 
 
 def missed_pickups(

@@ -50,6 +50,7 @@ __all__ = [
     "PeriodSummary",
     "Settlement",
     "SettlementPolicy",
+    "obligations_by_period",
     "obligations_from_csv",
     "settle",
     "settle_season",
@@ -143,12 +144,31 @@ def _opt_int(value: Any) -> int | None:
     )
 
 
+def _opt_due(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidSettlement(
+        f"'due' must be a date YYYY-MM-DD (got {fmt_value(value)}).", field="due", value=value
+    )
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Obligation:
     """An amount due from one farmer at one settlement.
 
     ``priority`` (lower first) overrides the policy's order of kinds; ties keep the order given.
-    A loan installment needs its ``loan_id``.
+    A loan installment needs its ``loan_id``. ``due`` (optional) dates the obligation, so that a
+    season's obligations can be given in one list and sorted into settlement periods with
+    :func:`obligations_by_period`; :func:`settle` itself does not look at it.
 
     >>> ob = Obligation(farmer="F01", kind="loan-installment", amount="120.50", loan_id="L-7")
     >>> ob.kind, ob.amount
@@ -161,6 +181,7 @@ class Obligation:
     priority: int | None = attrs.field(default=None, converter=_opt_int)
     loan_id: str | None = None
     reference: str = ""
+    due: dt.date | None = attrs.field(default=None, converter=_opt_due)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is ObligationKind.LOAN_INSTALLMENT and not self.loan_id:
@@ -594,12 +615,56 @@ def settle_season(
     return tuple(out)
 
 
-_OBLIGATION_COLUMNS = ("farmer", "kind", "amount", "loan_id", "priority", "reference")
+_OBLIGATION_COLUMNS = ("farmer", "kind", "amount", "loan_id", "priority", "reference", "due")
+
+
+def obligations_by_period(
+    obligations: Iterable[Obligation], periods: Iterable[Period]
+) -> dict[Period, tuple[Obligation, ...]]:
+    """Sort dated obligations into the settlement periods that contain their ``due`` date, in the
+    order given: the mapping :func:`settle_season` takes. Every period gets an entry (maybe empty).
+
+    An obligation without ``due``, or due outside every period, is an error naming it (nothing is
+    dropped).
+
+    >>> from coopfinance.dairy import periods_between, SettlementFrequency
+    >>> ps = periods_between(dt.date(2026, 1, 1), dt.date(2026, 1, 31),
+    ...                      SettlementFrequency.SEMI_MONTHLY)
+    >>> obs = [Obligation(farmer="M01", kind="compulsory-savings", amount="10", due=f"2026-01-{d}")
+    ...        for d in (15, 31)]
+    >>> [(str(p), len(v)) for p, v in obligations_by_period(obs, ps).items()]
+    [('2026-01-01..2026-01-15', 1), ('2026-01-16..2026-01-31', 1)]
+    >>> obligations_by_period([Obligation(farmer="M01", kind="input-advance", amount="5")], ps)
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidSettlement: obligation 1 (M01 input-advance 5) has no 'due' date.
+    """
+    ordered = tuple(periods)
+    out: dict[Period, list[Obligation]] = {p: [] for p in ordered}
+    by_date: dict[dt.date, Period] = {}
+    for p in ordered:
+        for i in range(p.days):
+            by_date[p.start + dt.timedelta(days=i)] = p
+    for n, ob in enumerate(obligations, start=1):
+        what = f"obligation {n} ({ob.farmer} {ob.kind.value} {ob.amount})"
+        if ob.due is None:
+            raise InvalidSettlement(f"{what} has no 'due' date.", field="due", value=None)
+        found = by_date.get(ob.due)
+        if found is None:
+            span = f"{ordered[0].start}..{ordered[-1].end}" if ordered else "no period"
+            raise InvalidSettlement(
+                f"{what}: 'due' {ob.due} is outside the periods ({span}).",
+                field="due",
+                value=ob.due,
+            )
+        out[found].append(ob)
+    return {p: tuple(v) for p, v in out.items()}
 
 
 def obligations_from_csv(source: str | pathlib.Path | Any) -> tuple[Obligation, ...]:
     """Read obligations from a CSV with columns ``farmer,kind,amount`` and optionally
-    ``loan_id,priority,reference``; every bad row is reported with its line number.
+    ``loan_id,priority,reference,due`` (``due`` a date YYYY-MM-DD, for
+    :func:`obligations_by_period`); every bad row is reported with its line number.
 
     >>> import io
     >>> text = "farmer,kind,amount,loan_id\\nF01,loan-installment,120.50,L-7\\nF02,input-advance,-5,\\n"
@@ -623,7 +688,7 @@ def _read_obligations(fh: Any) -> tuple[Obligation, ...]:
     if missing or unknown:
         raise InvalidSettlement(
             f"the obligations file needs the columns farmer, kind, amount and may have loan_id, "
-            f"priority, reference (got {', '.join(header) or 'no header'}).",
+            f"priority, reference, due (got {', '.join(header) or 'no header'}).",
             field="columns",
             value=header,
         )
@@ -640,6 +705,7 @@ def _read_obligations(fh: Any) -> tuple[Obligation, ...]:
                     loan_id=(row.get("loan_id") or "").strip() or None,
                     priority=(row.get("priority") or "").strip() or None,
                     reference=(row.get("reference") or "").strip(),
+                    due=(row.get("due") or "").strip() or None,
                 )
             )
             if not out[-1].farmer:

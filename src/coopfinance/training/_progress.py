@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
+import pathlib
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -35,7 +38,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import to_decimal
-from coopfinance.errors import InvalidTrainingRecord, fmt_value
+from coopfinance.errors import CoopFinanceError, InvalidTrainingRecord, fmt_value
 from coopfinance.training._curriculum import Curriculum
 from coopfinance.training._quiz import QuizKind, QuizResult
 
@@ -323,6 +326,85 @@ class Cohort:
                 )
             self.curriculum.module(s.module_id)
 
+    # -- loading --------------------------------------------------------------------------------
+    @classmethod
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        curriculum: Curriculum | None = None,
+        source: str = "cohort",
+    ) -> Cohort:
+        """A cohort from plain data (parsed TOML or JSON), validated.
+
+        Keys: ``id``, ``name``, ``curriculum`` (``"default"``: :meth:`Curriculum.default` in
+        ``lang``; any other value needs the ``curriculum`` argument), ``lang`` (default ``es``),
+        ``participants`` (rows with ``id``, ``name``, ``role``), ``sessions`` (``session``,
+        ``date``, ``attended``), ``scores`` (``participant``, ``module``, ``kind``, ``correct``,
+        ``total``, optional ``date``) and an optional ``rule`` table (``min_attendance``,
+        ``pass_mark`` as shares). Errors name ``source`` and the key path.
+
+        >>> c = Cohort.from_mapping({"id": "c1", "name": "Ica", "curriculum": "default",
+        ...     "participants": [{"id": "M01", "name": "Rosa Quispe"}],
+        ...     "sessions": [{"session": "milk-1", "date": "2026-03-01", "attended": ["M01"]}],
+        ...     "scores": [{"participant": "M01", "module": "milk", "kind": "pre",
+        ...                 "correct": 2, "total": 3}]})
+        >>> c.progress("M01").sessions_attended, c.scores[0].percent
+        (('milk-1',), Decimal('66.67'))
+        >>> Cohort.from_mapping({"id": "c1", "name": "Ica", "curriculum": "default",
+        ...     "participants": [], "sessions": [{"session": "milk-1", "date": "2026-13-01",
+        ...     "attended": []}]}, source="cohort.toml")
+        Traceback (most recent call last):
+        ...
+        coopfinance.errors.InvalidTrainingRecord: 'sessions[0].date' must be a date ... in cohort.toml.
+        """
+        return _CohortParser(source).cohort(data, curriculum)
+
+    @classmethod
+    def from_toml(
+        cls, text: str, *, curriculum: Curriculum | None = None, source: str = "cohort"
+    ) -> Cohort:
+        """A cohort from TOML text shaped as :meth:`from_mapping` expects."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InvalidTrainingRecord(
+                f"the cohort file is not valid TOML: {exc} (in {source}).",
+                field="cohort",
+                value=source,
+            ) from None
+        return cls.from_mapping(data, curriculum=curriculum, source=source)
+
+    @classmethod
+    def from_file(cls, path: str | pathlib.Path, *, curriculum: Curriculum | None = None) -> Cohort:
+        """A cohort from a ``.toml`` or ``.json`` file."""
+        p = pathlib.Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidTrainingRecord(
+                f"'path' cannot be read (got {str(p)!r}): {exc.strerror}.",
+                field="path",
+                value=str(p),
+            ) from None
+        if p.suffix.lower() == ".json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InvalidTrainingRecord(
+                    f"the cohort file is not valid JSON: {exc} (in {p.name}).",
+                    field="cohort",
+                    value=p.name,
+                ) from None
+            if not isinstance(data, dict):
+                raise InvalidTrainingRecord(
+                    f"the cohort file must hold an object (got {type(data).__name__}) in {p.name}.",
+                    field="cohort",
+                    value=p.name,
+                )
+            return cls.from_mapping(data, curriculum=curriculum, source=p.name)
+        return cls.from_toml(text, curriculum=curriculum, source=p.name)
+
     # -- recording ------------------------------------------------------------------------------
     def record_session(self, session_id: str, date: dt.date, attended: Iterable[str]) -> Cohort:
         """The cohort with one more session held."""
@@ -528,3 +610,143 @@ def participants_from(rows: Iterable[Mapping[str, Any]]) -> tuple[Participant, .
                 value=None,
             ) from None
     return tuple(out)
+
+
+class _CohortParser:
+    """Reads cohort data, naming the file and the key path of the first problem."""
+
+    _TOP = ("id", "name", "curriculum", "lang", "participants", "sessions", "scores", "rule")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, message: str, value: Any) -> InvalidTrainingRecord:
+        return InvalidTrainingRecord(
+            f"{path!r} {message} (got {fmt_value(value)}) in {self.source}.",
+            field=path,
+            value=value,
+        )
+
+    def table(self, data: Any, path: str, required: Sequence[str], optional: Sequence[str]) -> None:
+        if not isinstance(data, Mapping):
+            raise self.fail(path, "must be a table", data)
+        for key in data:
+            if key not in required and key not in optional:
+                known = ", ".join((*required, *optional))
+                raise self.fail(
+                    f"{path}.{key}" if path else key, f"is unknown; known: {known}", key
+                )
+        for key in required:
+            if key not in data:
+                raise self.fail(f"{path}.{key}" if path else key, "is required", None)
+
+    def rows(self, data: Mapping[str, Any], key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list of tables", value)
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, path: str) -> str:
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, "must be non-blank text", value)
+        return value.strip()
+
+    def date(self, value: Any, path: str) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.fail(path, "must be a date YYYY-MM-DD", value)
+
+    def count(self, value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(path, "must be a whole number", value)
+        return value
+
+    def cohort(self, data: Mapping[str, Any], curriculum: Curriculum | None) -> Cohort:
+        self.table(data, "", ("id", "name"), self._TOP[2:])
+        if curriculum is None:
+            name = data.get("curriculum", "default")
+            if name != "default":
+                raise self.fail(
+                    "curriculum", "must be default, or the curriculum passed when loading", name
+                )
+            try:
+                curriculum = Curriculum.default(str(data.get("lang", "es")))
+            except CoopFinanceError:
+                raise self.fail("lang", "must be es or en", data.get("lang")) from None
+        participants = []
+        for k, row in enumerate(self.rows(data, "participants")):
+            path = f"participants[{k}]"
+            self.table(row, path, ("id", "name"), ("role",))
+            try:
+                participants.append(
+                    Participant(
+                        id=self.text(row, "id", f"{path}.id"),
+                        name=self.text(row, "name", f"{path}.name"),
+                        role=row.get("role", "member"),
+                    )
+                )
+            except InvalidTrainingRecord as exc:
+                if exc.field == "role":
+                    raise self.fail(
+                        f"{path}.role", "must be member or supplier", exc.value
+                    ) from None
+                raise
+        held = []
+        for k, row in enumerate(self.rows(data, "sessions")):
+            path = f"sessions[{k}]"
+            self.table(row, path, ("session", "date", "attended"), ())
+            attended = row["attended"]
+            if not isinstance(attended, list) or not all(isinstance(a, str) for a in attended):
+                raise self.fail(f"{path}.attended", "must be a list of participant ids", attended)
+            held.append(
+                SessionHeld(
+                    session_id=self.text(row, "session", f"{path}.session"),
+                    date=self.date(row["date"], f"{path}.date"),
+                    attended=attended,
+                )
+            )
+        scores = []
+        for k, row in enumerate(self.rows(data, "scores")):
+            path = f"scores[{k}]"
+            self.table(row, path, ("participant", "module", "kind", "correct", "total"), ("date",))
+            kind = row["kind"]
+            if str(kind).strip().lower() not in {q.value for q in QuizKind}:
+                raise self.fail(f"{path}.kind", "must be pre, post or practice", kind)
+            scores.append(
+                QuizScore(
+                    participant=self.text(row, "participant", f"{path}.participant"),
+                    module_id=self.text(row, "module", f"{path}.module"),
+                    kind=kind,
+                    correct=self.count(row["correct"], f"{path}.correct"),
+                    total=self.count(row["total"], f"{path}.total"),
+                    date=None
+                    if row.get("date") is None
+                    else self.date(row["date"], f"{path}.date"),
+                )
+            )
+        rule = CompletionRule()
+        if "rule" in data:
+            self.table(data["rule"], "rule", (), ("min_attendance", "pass_mark"))
+            for key in data["rule"]:
+                if isinstance(data["rule"][key], float):
+                    raise self.fail(
+                        f"rule.{key}", 'must be text such as "0.8" (not a float)', data["rule"][key]
+                    )
+            rule = CompletionRule(**dict(data["rule"]))
+        return Cohort(
+            id=self.text(data, "id", "id"),
+            name=self.text(data, "name", "name"),
+            curriculum=curriculum,
+            participants=participants,
+            sessions_held=held,
+            scores=scores,
+            rule=rule,
+        )

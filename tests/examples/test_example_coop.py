@@ -1,0 +1,209 @@
+"""The bundled example co-op: every file loads with the library's own loaders, the files agree with
+each other, the figures are in the ranges the generator promises, and ``examples/generate.py``
+reproduces the checked-in files byte for byte."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import pathlib
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from coopfinance.dairy import ObligationKind, missed_pickups, settle
+from coopfinance.errors import InvalidValue
+from coopfinance.examples import FILES, YEAR, ExampleCoop, examples_dir, load
+
+GENERATED = [name for name in FILES if name != "plan-alfalfa.toml"]
+
+
+@pytest.fixture(scope="module")
+def coop() -> ExampleCoop:
+    return load()
+
+
+def test_counts_and_cross_references(coop: ExampleCoop) -> None:
+    ids = {f.id for f in coop.farmers}
+    assert len(ids) == len(coop.farmers) == 188
+    assert (len(coop.members), len(coop.suppliers)) == (38, 150)
+    assert {d.farmer for d in coop.deliveries} == ids  # everyone delivers, no stranger does
+    assert all(YEAR.contains(d.date) for d in coop.deliveries)
+    assert {d.date for d in coop.deliveries} == {
+        YEAR.start + dt.timedelta(days=i) for i in range(YEAR.days)
+    }
+    assert {loan.farmer for loan in coop.loans} <= ids
+    assert len(coop.loans) == 42
+    assert {p.id for p in coop.cohort.participants} == {loan.farmer for loan in coop.loans}
+    assert {ob.farmer for ob in coop.obligations} <= ids
+    assert coop.pickup_plan.farmers() == {f.id: f.route for f in coop.farmers}
+
+
+def test_one_delivery_per_farmer_and_day_with_a_sample(coop: ExampleCoop) -> None:
+    seen = collections.Counter((d.farmer, d.date) for d in coop.deliveries)
+    assert max(seen.values()) == 1
+    assert all(d.quality is not None and d.litres > 0 for d in coop.deliveries)
+    assert 60_000 < len(coop.deliveries) < 69_000
+
+
+def test_quality_is_around_the_reference_and_spans_every_hygiene_tier(coop: ExampleCoop) -> None:
+    solids = [d.quality.total_solids for d in coop.deliveries if d.quality]
+    mean = sum(solids, Decimal(0)) / len(solids)
+    assert Decimal("12.0") < mean < Decimal("12.2")
+    terms = coop.prices.terms_on(YEAR.start)
+    tiers = {
+        terms.hygiene_adjustment(d.quality.bacterial_count) for d in coop.deliveries if d.quality
+    }
+    assert tiers == {t.adjustment for t in terms.hygiene}
+
+
+def test_litres_follow_the_farmers_herds(coop: ExampleCoop) -> None:
+    """A farm without alfalfa delivers about cows × litres per cow per day over the year (within
+    the generator's noise, dry spells of small herds and missed pickups); borrowers get more."""
+    litres = coop.deliveries.litres_by_farmer()
+    borrowers = {loan.farmer for loan in coop.loans}
+    ratios = [
+        litres[f.id] / 365 / (f.cows * f.litres_per_cow_day)
+        for f in coop.farmers
+        if f.id not in borrowers and f.cows >= 3
+    ]
+    assert all(Decimal("0.8") < r < Decimal("1.15") for r in ratios), (min(ratios), max(ratios))
+    lifted = [litres[i] / 365 / (coop.farmer(i).cows * coop.farmer(i).litres_per_cow_day)
+              for i in borrowers]  # fmt: skip
+    assert sum(lifted) / len(lifted) > sum(ratios) / len(ratios)
+
+
+def test_price_change_mid_year_and_intermediary(coop: ExampleCoop) -> None:
+    first, second = coop.prices.terms
+    assert (first.base, second.base) == (Decimal("1.30"), Decimal("1.35"))
+    assert second.valid_from == dt.date(2026, 7, 1)
+    assert all(t.intermediary is not None and t.intermediary < t.base for t in coop.prices.terms)
+    assert dict(first.service_charges) == {
+        "transport": Decimal("0.04"),
+        "chilling": Decimal("0.015"),
+    }
+
+
+def test_obligations_are_dated_and_fall_in_the_season(coop: ExampleCoop) -> None:
+    by_period = coop.obligations_by_period()
+    assert len(by_period) == 24
+    assert sum(len(v) for v in by_period.values()) == len(coop.obligations)
+    kinds = collections.Counter(ob.kind for ob in coop.obligations)
+    assert kinds[ObligationKind.COMPULSORY_SAVINGS] == 38 * 24
+    assert kinds[ObligationKind.INPUT_ADVANCE] > 0
+    assert set(kinds) == {ObligationKind.COMPULSORY_SAVINGS, ObligationKind.INPUT_ADVANCE}
+    members = {f.id for f in coop.members}
+    assert all(
+        ob.farmer in members
+        for ob in coop.obligations
+        if ob.kind is ObligationKind.COMPULSORY_SAVINGS
+    )
+
+
+def test_a_fortnight_settles_and_adds_up(coop: ExampleCoop) -> None:
+    period = coop.periods()[0]
+    s = settle(
+        coop.deliveries.within(period),
+        coop.prices,
+        period,
+        coop.obligations_by_period()[period],
+        farmers=[f.id for f in coop.farmers],
+    )
+    assert s.summary.farmers == 188
+    assert s.summary.gross == s.summary.deductions + s.summary.net
+    for f in s.statements:
+        assert f.gross == f.deductions + f.net
+
+
+def test_missed_pickups_are_few_and_none_on_chincha_baja_sundays(coop: ExampleCoop) -> None:
+    missed, counts = missed_pickups(coop.pickup_plan, coop.deliveries, YEAR)
+    expected = sum(
+        1
+        for route, farmers in coop.pickup_plan.routes.items()
+        for days in farmers.values()
+        for i in range(YEAR.days)
+        if (YEAR.start + dt.timedelta(days=i)).weekday() in days
+    )
+    assert 0 < len(missed) < expected * 3 // 100
+    assert not any(m.route == "Chincha Baja" and m.date.weekday() == 6 for m in missed)
+    whole_route_days = [k for k, n in counts.items() if n >= 40]
+    assert 3 * 4 <= len(whole_route_days) <= 6 * 4  # the truck did not come, 3–6 days a route
+    assert not any(
+        d.date.weekday() == 6 and coop.farmer(d.farmer).route == "Chincha Baja"
+        for d in coop.deliveries
+    )
+
+
+def test_cohort_has_sessions_scores_and_gains(coop: ExampleCoop) -> None:
+    c = coop.cohort
+    assert len(c.sessions_held) == sum(1 for _ in c.curriculum.sessions())
+    assert all(YEAR.contains(h.date) for h in c.sessions_held)
+    gains = c.gains()
+    assert [g.module_id for g in gains] == [m.id for m in c.curriculum.modules]
+    assert all(g.gain > 0 for g in gains)
+    assert 0 < sum(p.completed for p in c.progress_all()) < len(c.participants)
+
+
+def test_business_plan_loads(coop: ExampleCoop) -> None:
+    assert coop.plan.title.startswith("Alfalfa")
+
+
+def test_generate_reproduces_the_checked_in_files(tmp_path: pathlib.Path) -> None:
+    script = examples_dir() / "generate.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True, timeout=120)
+    for name in GENERATED:
+        assert (tmp_path / name).read_bytes() == (examples_dir() / name).read_bytes(), name
+
+
+def _copy(to: pathlib.Path) -> None:
+    """The example files, with the first 2,000 deliveries only (quick to load)."""
+    for name in FILES:
+        shutil.copy(examples_dir() / name, to / name)
+    lines = (to / "deliveries.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (to / "deliveries.csv").write_text("".join(lines[:2001]), encoding="utf-8")
+
+
+def test_load_is_cached_and_sees_edits(tmp_path: pathlib.Path) -> None:
+    _copy(tmp_path)
+    first = load(tmp_path)
+    assert load(tmp_path) is first
+    with (tmp_path / "cohort.toml").open("a", encoding="utf-8") as fh:
+        fh.write("# edited\n")
+    assert load(tmp_path) is not first
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "match"),
+    [
+        ("cohort.toml", '"M001"', '"X999"', "cohort.toml names 'X999'"),
+        ("obligations.csv", "M001,compulsory", "Z001,compulsory", "obligations.csv names 'Z001'"),
+        ("pickup-plan.toml", '"M001", ', "", "farmer 'M001' should be on route 'Cabeza de Toro'"),
+        ("prices.toml", "to = 2026-12-31", "to = 2026-11-30", r"prices.toml must cover"),
+        ("obligations.csv", ",2026-01-15\n", ",2027-01-15\n", r"'due' 2027-01-15 is outside"),
+        (
+            "deliveries.csv",
+            "M001,2026-01-01,",
+            "Q001,2026-01-01,",
+            "'farmer' 'Q001' is not a known",
+        ),
+    ],
+)
+def test_inconsistent_files_are_refused(
+    tmp_path: pathlib.Path, name: str, old: str, new: str, match: str
+) -> None:
+    _copy(tmp_path)
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, -1 if name == "cohort.toml" else 1)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidValue, match=match):
+        load(tmp_path)
+
+
+def test_a_missing_file_is_named(tmp_path: pathlib.Path) -> None:
+    shutil.copy(examples_dir() / "farmers.csv", tmp_path / "farmers.csv")
+    with pytest.raises(InvalidValue, match=r"needs the file 'loans\.toml'"):
+        load(tmp_path)
