@@ -48,5 +48,5 @@ class DoctestFences(griffe.Extension):
         if doc is not None and not getattr(obj, "is_alias", False):
             doc.value = _ROLE.sub(r"`\1`", fence_doctests(doc.value))
 
-    def on_instance(self, *, obj: Any, **kwargs: Any) -> None:
+    def on_instance(self, *, obj: Any, **_kwargs: Any) -> None:
         self._fix(obj)
