@@ -339,8 +339,9 @@ def worksheet(member: MemberData, *, seed: int) -> Worksheet:
     >>> w = worksheet(m, seed=1)
     >>> [e.generator for e in w.exercises], w.exercises[0].answer
     (['cronograma_interest', 'cronograma_principal'], Decimal('99.70'))
-    >>> m.loan.schedule()[2].interest
-    Decimal('99.70')
+    >>> row = m.loan.schedule()[1]    # rows count from 0 when there is no down payment
+    >>> row.number, row.interest
+    (2, Decimal('99.70'))
     """
     if not isinstance(member, MemberData):
         raise InvalidMemberData(
