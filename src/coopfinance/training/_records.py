@@ -49,7 +49,12 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import to_decimal
-from coopfinance.errors import CoopFinanceError, CourseNotCompleted, InvalidTrainingRecord, fmt_value
+from coopfinance.errors import (
+    CoopFinanceError,
+    CourseNotCompleted,
+    InvalidTrainingRecord,
+    fmt_value,
+)
 from coopfinance.training._curriculum import Curriculum
 from coopfinance.training._files import Where, dotted, parse_text, read_file
 from coopfinance.training._progress import (
@@ -111,7 +116,8 @@ class CohortRecords:
         ...     'attended = ["m01"]\\n', source="cohort.toml")
         Traceback (most recent call last):
         ...
-        coopfinance.errors.InvalidTrainingRecord: 'sessions[0].session' is not in curriculum 'coop-lechera' (got 'milk-9') on line 7 of cohort.toml.
+        coopfinance.errors.InvalidTrainingRecord: 'sessions[0].session' is not in curriculum ...
+        (got 'milk-9') on line 7 of cohort.toml.
         """
         data, where = parse_text(text, fmt="toml", source=source, error=InvalidTrainingRecord)
         return _Reader(where, curriculum or Curriculum.default(lang)).records(data)
@@ -166,7 +172,9 @@ class _Reader:
     def text(self, table: Mapping[str, Any], path: _Path) -> str:
         value = table.get(str(path[-1]))
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, f"{dotted(path)!r} must be non-blank text (got {fmt_value(value)})")
+            raise self.fail(
+                path, f"{dotted(path)!r} must be non-blank text (got {fmt_value(value)})"
+            )
         return value
 
     def integer(self, table: Mapping[str, Any], path: _Path, default: int | None = None) -> int:
@@ -231,9 +239,12 @@ class _Reader:
             table = data["rule"]
             if not isinstance(table, Mapping) or set(table) - {"min_attendance", "pass_mark"}:
                 raise self.fail(
-                    ("rule",), f"'rule' must be a table of min_attendance, pass_mark (got {table!r})"
+                    ("rule",),
+                    f"'rule' must be a table of min_attendance, pass_mark (got {table!r})",
                 )
-            rule = self.guard(("rule",), lambda: CompletionRule(**{k: _share(v) for k, v in table.items()}))
+            rule = self.guard(
+                ("rule",), lambda: CompletionRule(**{k: _share(v) for k, v in table.items()})
+            )
         participants = []
         seen: dict[str, int] = {}
         for k, row in enumerate(self.rows(data, "participants")):
@@ -288,23 +299,22 @@ class _Reader:
                 )
             module = self.text(row, (*path, "module"))
             self.guard((*path, "module"), lambda module=module: self.curriculum.module(module))
-            kind = self.guard(
-                (*path, "kind"), lambda row=row: QuizKind.parse(str(row["kind"]))
-            )
+            kind = self.guard((*path, "kind"), lambda row=row: QuizKind.parse(str(row["kind"])))
             correct = self.integer(row, (*path, "correct"))
             total = self.integer(row, (*path, "total"))
             when_q = None if "date" not in row else self.date(row, (*path, "date"))
             scores.append(
                 self.guard(
                     (*path, "correct"),
-                    lambda who=who, module=module, kind=kind, correct=correct, total=total,
-                    when_q=when_q: QuizScore(
-                        participant=who,
-                        module_id=module,
-                        kind=kind,
-                        correct=correct,
-                        total=total,
-                        date=when_q,
+                    lambda who=who, module=module, kind=kind, correct=correct, total=total, when_q=when_q: (
+                        QuizScore(
+                            participant=who,
+                            module_id=module,
+                            kind=kind,
+                            correct=correct,
+                            total=total,
+                            date=when_q,
+                        )
                     ),
                 )
             )
@@ -364,7 +374,9 @@ def certify(cohort: Cohort, participant_id: str) -> Progress:
     >>> certify(c.record_session("milk-1", dt.date(2026, 3, 2), ["m01"]), "m01")
     Traceback (most recent call last):
     ...
-    coopfinance.errors.CourseNotCompleted: 'participant' m01 (Rosa Quispe) has not completed the course of cohort 'ica': attendance 8.33 % (needs 80.00 %); no passed post-quiz (60.00 % or more) in budget, saving, credit, milk, plans, coop.
+    coopfinance.errors.CourseNotCompleted: 'participant' m01 (Rosa Quispe) has not completed the
+    course of cohort 'ica': attendance 8.33 % (needs 80.00 %); no passed post-quiz (60.00 % or
+    more) in budget, saving, credit, milk, plans, coop.
     """
     progress = cohort.progress(participant_id)
     if progress.completed:
@@ -386,9 +398,7 @@ def certify(cohort: Cohort, participant_id: str) -> Progress:
         if not marks or max(marks) < pass_pct:
             failed.append(m.id)
     if failed:
-        reasons.append(
-            f"no passed post-quiz ({pass_pct:.2f} % or more) in {', '.join(failed)}"
-        )
+        reasons.append(f"no passed post-quiz ({pass_pct:.2f} % or more) in {', '.join(failed)}")
     p = progress.participant
     raise CourseNotCompleted(
         f"'participant' {p.id} ({p.name}) has not completed the course of cohort {cohort.id!r}: "

@@ -115,15 +115,15 @@ class MemberData:
                 raise InvalidMemberData(
                     f"{name!r} must not be blank (got {what!r}).", field=name, value=what
                 )
-        for name in _PATHS:
+        for name, path in _PATHS.items():
             value = getattr(self, name)
             if name == "row" or value is None:
                 continue
             low = "positive" if name in _POSITIVE else "zero or more"
             if value < 0 or (name in _POSITIVE and value == 0):
                 raise InvalidMemberData(
-                    f"{dotted(_PATHS[name])!r} must be {low} (got {value}).",
-                    field=dotted(_PATHS[name]),
+                    f"{dotted(path)!r} must be {low} (got {value}).",
+                    field=dotted(path),
                     value=value,
                 )
         for a, b in _TOGETHER:
@@ -187,7 +187,8 @@ class MemberData:
         ...                      source="member.toml")
         Traceback (most recent call last):
         ...
-        coopfinance.errors.InvalidMemberData: 'milk.litres' must be positive (got -3) on line 4 of member.toml.
+        coopfinance.errors.InvalidMemberData: 'milk.litres' must be positive (got -3) on line 4 of
+        member.toml.
         """
         data, where = parse_text(text, fmt="toml", source=source, error=InvalidMemberData)
         return _parse(data, where)
@@ -203,7 +204,9 @@ class MemberData:
         """A member's figures from a ``.toml`` or ``.json`` file."""
         text, fmt = read_file(path, field="data", error=InvalidMemberData)
         name = pathlib.Path(path).name
-        return cls.from_toml(text, source=name) if fmt == "toml" else cls.from_json(text, source=name)
+        return (
+            cls.from_toml(text, source=name) if fmt == "toml" else cls.from_json(text, source=name)
+        )
 
 
 _SECTIONS = {
