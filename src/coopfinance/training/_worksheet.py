@@ -318,6 +318,8 @@ class Worksheet:
                 for c in item["choices"]:
                     c.pop("correct")
                     c.pop("mistake")
+                if len(item["choices"]) < 2:  # a lone choice would be the answer
+                    item["choices"] = []
             items.append(item)
         return {
             "member": self.member.id,
