@@ -97,7 +97,7 @@ def test_worksheet_answers_are_the_library_computation_for_the_member() -> None:
     seed=st.integers(0, 10**6),
 )
 def test_worksheet_numbers_equal_the_library_for_any_member(
-    principal: int, tea: int, months: int, litres: int, price: int, seed: int
+    *, principal: int, tea: int, months: int, litres: int, price: int, seed: int
 ) -> None:
     """For any member's loan and milk, the answers are the schedule's row and Money's gross, and
     the installment share uses the loan's own installment when none is given."""
@@ -132,7 +132,8 @@ def test_participant_version_shows_no_answer_and_the_key_shows_every_one() -> No
                 assert all(step in key for step in (s.render(lang) for s in e.steps))
             # no worked solution, and no answer outside the multiple choices (which list the
             # answer among the typical mistakes' answers, unmarked)
-            assert "Worked solution" not in mine and "Solución paso a paso" not in mine
+            assert "Worked solution" not in mine
+            assert "Solución paso a paso" not in mine
             if fmt == "md":
                 rest = "\n".join(ln for ln in mine.splitlines() if not ln.startswith("- [ ]"))
             else:
@@ -149,7 +150,8 @@ def test_figures_are_shown_exactly_not_rounded() -> None:
     """A service charge of S/ 0.055 a litre reads S/ 0.055, in the figures and the question."""
     sheet = worksheet(_member(), seed=3)
     text = render_worksheet(sheet, lang="es")
-    assert "S/ 0.055" in text and "S/ 0.06" not in text
+    assert "S/ 0.055" in text
+    assert "S/ 0.06" not in text
 
 
 # -- escaping -------------------------------------------------------------------------------------
@@ -179,14 +181,16 @@ def test_a_co_op_curriculum_text_is_escaped_in_the_guide() -> None:
     course = Curriculum.default("en").extend(own)
     for fmt in ("md", "html"):
         text = render_guide("extra-1", seed=1, curriculum=course, lang="en", fmt=fmt)
-        assert SCRIPT not in text and "<b>M</b>" not in text
+        assert SCRIPT not in text
+        assert "<b>M</b>" not in text
 
 
 # -- certificates ---------------------------------------------------------------------------------
 def test_certificate_only_for_participants_who_completed() -> None:
     records = CohortRecords.from_file(DATA / "cohort.toml", lang="es")
     text = render_certificate(records.cohort, "m01", lang="es")
-    assert "Rosa Quispe Mamani" in text and "18 de mayo de 2026" in text
+    assert "Rosa Quispe Mamani" in text
+    assert "18 de mayo de 2026" in text
     with pytest.raises(
         CourseNotCompleted,
         match=r"^'participant' s07 \(Ana Flores\) has not completed the course of cohort "
@@ -204,7 +208,8 @@ def test_certificate_counts_hours_and_takes_the_issue_date() -> None:
     minutes = sum(s.minutes for _, s in records.cohort.curriculum.sessions())
     assert minutes == 555  # 9.25 hours, rounded half-up
     assert c["hours"] == Decimal("9.3")
-    assert c["issued"] == dt.date(2026, 6, 1) and len(c["modules"]) == 6
+    assert c["issued"] == dt.date(2026, 6, 1)
+    assert len(c["modules"]) == 6
 
 
 def test_documents_refuse_a_language_other_than_the_cohorts() -> None:
@@ -219,10 +224,14 @@ def test_report_shows_gains_and_outcomes() -> None:
     assert "| 58.33% | 91.67% | +33.34 points |" in text
     assert "| S/ 60.00 | S/ 220.25 | S/ 160.25 |" in text
     empty = Cohort(
-        id="c", name="C", curriculum=Curriculum.default("en"), participants=[Participant(id="a", name="A")]
+        id="c",
+        name="C",
+        curriculum=Curriculum.default("en"),
+        participants=[Participant(id="a", name="A")],
     )
     text = render_training_report(empty, lang="en")
-    assert "No pre- and post-quizzes yet." in text and "No sessions yet." in text
+    assert "No pre- and post-quizzes yet." in text
+    assert "No sessions yet." in text
 
 
 # -- input files: key path and line ---------------------------------------------------------------
@@ -233,23 +242,37 @@ MEMBER = 'id = "M001"\nname = "Rosa"\n'
     ("text", "message"),
     [
         ('name = "Rosa"\n', r"^'id' is required, as text \(got None\) in m\.toml\.$"),
-        (MEMBER + "[milk]\nlitres = -3\nprice = 1.3\n",
-         r"^'milk\.litres' must be positive \(got -3\) on line 4 of m\.toml\.$"),
-        (MEMBER + '[milk]\nlitres = "mucho"\nprice = 1.3\n',
-         r"^'milk\.litres' must be a number such as '1240\.50' \(got 'mucho'\) on line 4 of m\.toml\.$"),
-        (MEMBER + "[milk]\nlitres = 100\n",
-         r"^'milk\.price' is needed with 'milk\.litres' \(got milk\.litres = 100 alone\) on line 3"),
-        (MEMBER + "[milk]\nlitres = 100\nprice = 1\nprise = 2\n",
-         r"^'milk\.prise' is not a key of \[milk\]; use litres, price, .* on line 6 of m\.toml\.$"),
-        (MEMBER + '[loan]\nprincipal = "-5"\nrate = "35%"\nrate_type = "tea"\n'
-         'installments = 6\ndisbursed = "2026-01-15"\n',
-         r"^'principal' must be positive \(got -5(\.00)?\), in 'loan\.principal' on line 4 of m\.toml\.$"),
-        (MEMBER + '[loan]\nprincipal = "5000"\nrate = "35%"\nrate_type = "tea"\n'
-         'installments = 6\ndisbursed = "2026-01-15"\nrow = 9\n',
-         r"^'loan\.row' must be an installment that pays interest: 1, 2, 3, 4, 5, 6 \(got 9\) on "
-         r"line 9 of m\.toml\.$"),
-        (MEMBER + "[budget]\nincome = 100\n[savings]\ngoal = 5\n",
-         r"^'budget\.costs' is needed with 'budget\.income'"),
+        (
+            MEMBER + "[milk]\nlitres = -3\nprice = 1.3\n",
+            r"^'milk\.litres' must be positive \(got -3\) on line 4 of m\.toml\.$",
+        ),
+        (
+            MEMBER + '[milk]\nlitres = "mucho"\nprice = 1.3\n',
+            r"^'milk\.litres' must be a number such as '1240\.50' \(got 'mucho'\) on line 4 of m\.toml\.$",
+        ),
+        (
+            MEMBER + "[milk]\nlitres = 100\n",
+            r"^'milk\.price' is needed with 'milk\.litres' \(got milk\.litres = 100 alone\) on line 3",
+        ),
+        (
+            MEMBER + "[milk]\nlitres = 100\nprice = 1\nprise = 2\n",
+            r"^'milk\.prise' is not a key of \[milk\]; use litres, price, .* on line 6 of m\.toml\.$",
+        ),
+        (
+            MEMBER + '[loan]\nprincipal = "-5"\nrate = "35%"\nrate_type = "tea"\n'
+            'installments = 6\ndisbursed = "2026-01-15"\n',
+            r"^'principal' must be positive \(got -5(\.00)?\), in 'loan\.principal' on line 4 of m\.toml\.$",
+        ),
+        (
+            MEMBER + '[loan]\nprincipal = "5000"\nrate = "35%"\nrate_type = "tea"\n'
+            'installments = 6\ndisbursed = "2026-01-15"\nrow = 9\n',
+            r"^'loan\.row' must be an installment that pays interest: 1, 2, 3, 4, 5, 6 \(got 9\) on "
+            r"line 9 of m\.toml\.$",
+        ),
+        (
+            MEMBER + "[budget]\nincome = 100\n[savings]\ngoal = 5\n",
+            r"^'budget\.costs' is needed with 'budget\.income'",
+        ),
         (MEMBER + "colour = 1\n", r"^'colour' is not a member key; use id, name, .* on line 3"),
         ('id = "M001\n', r"^the file is not valid TOML: .* in m\.toml\.$"),
     ],
@@ -270,26 +293,42 @@ COHORT = 'id = "c"\nname = "C"\n[[participants]]\nid = "m01"\nname = "Rosa"\n'
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (COHORT + '[[participants]]\nid = "m01"\nname = "Ana"\n',
-         r"^'participants\[1\]\.id' repeats 'm01' of participants\[0\] on line 7 of c\.toml\.$"),
-        (COHORT + '[[participants]]\nid = "m02"\nname = "Ana"\nrole = "boss"\n',
-         r"^'participants\[1\]\.role' must be member or supplier \(got 'boss'\) on line 9"),
-        (COHORT + '[[sessions]]\nsession = "milk-1"\ndate = "ayer"\nattended = ["m01"]\n',
-         r"^'sessions\[0\]\.date' must be a date such as 2026-03-02 \(got 'ayer'\) on line 8"),
-        (COHORT + '[[sessions]]\nsession = "milk-1"\ndate = 2026-03-02\nattended = ["m09"]\n',
-         r"^'sessions\[0\]\.attended' names people not in the participants \(got m09\) on line 9"),
-        (COHORT + '[[sessions]]\nsession = "milk-1"\ndate = 2026-03-02\n',
-         r"^'sessions\[0\]\.attended' is required \(got none\) on line 6 of c\.toml\.$"),
-        (COHORT + '[[quizzes]]\nparticipant = "m01"\nmodule = "milk"\nkind = "post"\n'
-         "correct = 4\ntotal = 3\n",
-         r"^'quizzes\[0\]\.correct' must be between 0 and 'total' 3 \(got 4\).* on line 10"),
-        (COHORT + '[[quizzes]]\nparticipant = "m01"\nmodule = "cows"\nkind = "post"\n'
-         "correct = 1\ntotal = 3\n",
-         r"^'quizzes\[0\]\.module' must be one of budget, .* \(got 'cows'\) on line 8"),
-        (COHORT + '[[outcomes]]\nparticipant = "m01"\nperiod = "after"\ninstallments_due = 2\n'
-         "installments_on_time = 3\n",
-         r"^'outcomes\[0\]\.installments_on_time' must be between 0 and 'installments_due' 2 "
-         r"\(got 3\) for m01 on line 10"),
+        (
+            COHORT + '[[participants]]\nid = "m01"\nname = "Ana"\n',
+            r"^'participants\[1\]\.id' repeats 'm01' of participants\[0\] on line 7 of c\.toml\.$",
+        ),
+        (
+            COHORT + '[[participants]]\nid = "m02"\nname = "Ana"\nrole = "boss"\n',
+            r"^'participants\[1\]\.role' must be member or supplier \(got 'boss'\) on line 9",
+        ),
+        (
+            COHORT + '[[sessions]]\nsession = "milk-1"\ndate = "ayer"\nattended = ["m01"]\n',
+            r"^'sessions\[0\]\.date' must be a date such as 2026-03-02 \(got 'ayer'\) on line 8",
+        ),
+        (
+            COHORT + '[[sessions]]\nsession = "milk-1"\ndate = 2026-03-02\nattended = ["m09"]\n',
+            r"^'sessions\[0\]\.attended' names people not in the participants \(got m09\) on line 9",
+        ),
+        (
+            COHORT + '[[sessions]]\nsession = "milk-1"\ndate = 2026-03-02\n',
+            r"^'sessions\[0\]\.attended' is required \(got none\) on line 6 of c\.toml\.$",
+        ),
+        (
+            COHORT + '[[quizzes]]\nparticipant = "m01"\nmodule = "milk"\nkind = "post"\n'
+            "correct = 4\ntotal = 3\n",
+            r"^'quizzes\[0\]\.correct' must be between 0 and 'total' 3 \(got 4\).* on line 10",
+        ),
+        (
+            COHORT + '[[quizzes]]\nparticipant = "m01"\nmodule = "cows"\nkind = "post"\n'
+            "correct = 1\ntotal = 3\n",
+            r"^'quizzes\[0\]\.module' must be one of budget, .* \(got 'cows'\) on line 8",
+        ),
+        (
+            COHORT + '[[outcomes]]\nparticipant = "m01"\nperiod = "after"\ninstallments_due = 2\n'
+            "installments_on_time = 3\n",
+            r"^'outcomes\[0\]\.installments_on_time' must be between 0 and 'installments_due' 2 "
+            r"\(got 3\) for m01 on line 10",
+        ),
         (COHORT + '[rule]\npass_mark = "160%"\n', r"^'rule' must be between 0 and 100 %"),
     ],
 )
@@ -308,40 +347,53 @@ def _run(*argv: str) -> tuple[int, str, str]:
 def test_cli_worksheet_and_answer_key(tmp_path: pathlib.Path) -> None:
     data = str(DATA / "member.toml")
     code, out, _ = _run("training", "worksheet", "--member", "M001", "--data", data, "--seed", "3")
-    assert code == 0 and out.startswith("# Mi hoja de trabajo") and "Solución" not in out
+    assert code == 0
+    assert out.startswith("# Mi hoja de trabajo")
+    assert "Solución" not in out
     target = tmp_path / "key.html"
     code, _, _ = _run(
         "training", "worksheet", "--member", "M001", "--data", data, "--seed", "3",
         "--lang", "en", "--answers", "-o", str(target),
     )  # fmt: skip
     html = target.read_text(encoding="utf-8")
-    assert code == 0 and html.startswith("<!DOCTYPE html>") and "S/ 1,223.80" in html
+    assert code == 0
+    assert html.startswith("<!DOCTYPE html>")
+    assert "S/ 1,223.80" in html
     code, _, err = _run("training", "worksheet", "--member", "M002", "--data", data)
-    assert code == 1 and err == (
-        f"Error: 'member' 'M002' is not the member of {data} (its id is 'M001').\n"
-    )
+    assert code == 1
+    assert err == (f"Error: 'member' 'M002' is not the member of {data} (its id is 'M001').\n")
 
 
 def test_cli_guide_certificate_report(tmp_path: pathlib.Path) -> None:
     cohort = str(DATA / "cohort.toml")
     code, out, _ = _run("training", "guide", "--session", "milk-2", "--seed", "7", "--lang", "en")
-    assert code == 0 and out == render_guide("milk-2", seed=7, lang="en")
+    assert code == 0
+    assert out == render_guide("milk-2", seed=7, lang="en")
     code, out, _ = _run("training", "certificate", "--cohort", cohort, "--participant", "m01",
                         "--date", "2026-06-01")  # fmt: skip
-    assert code == 0 and "1 de junio de 2026" in out and "Manantial de Vida" in out
+    assert code == 0
+    assert "1 de junio de 2026" in out
+    assert "Manantial de Vida" in out
     code, _, err = _run("training", "certificate", "--cohort", cohort, "--participant", "s07")
-    assert code == 1 and err.startswith("Error: 'participant' s07 (Ana Flores) has not completed")
+    assert code == 1
+    assert err.startswith("Error: 'participant' s07 (Ana Flores) has not completed")
     code, out, _ = _run("training", "report", "--cohort", cohort, "--format", "html")
-    assert code == 0 and "&lt;script&gt;" in out and "<script>" not in out
+    assert code == 0
+    assert "&lt;script&gt;" in out
+    assert "<script>" not in out
     code, _, err = _run("training", "report", "--cohort", cohort, "-o", str(tmp_path / "r.txt"))
-    assert code == 1 and "'output' must end in .md, .html or .pdf" in err
+    assert code == 1
+    assert "'output' must end in .md, .html or .pdf" in err
 
 
 def test_cli_pdf_report(tmp_path: pathlib.Path) -> None:
     pytest.importorskip("weasyprint")
     target = tmp_path / "report.pdf"
-    code, _, _ = _run("training", "report", "--cohort", str(DATA / "cohort.toml"), "-o", str(target))
-    assert code == 0 and target.read_bytes().startswith(b"%PDF")
+    code, _, _ = _run(
+        "training", "report", "--cohort", str(DATA / "cohort.toml"), "-o", str(target)
+    )
+    assert code == 0
+    assert target.read_bytes().startswith(b"%PDF")
 
 
 def test_cli_cohort_file_errors_point_at_the_line(tmp_path: pathlib.Path) -> None:

@@ -296,8 +296,10 @@ def training_report_context(
     cohort = _cohort(cohort)
     records = tuple(outcomes)
     course = cohort.curriculum
-    rows = []
+    rows: list[dict[str, Any]] = []
+    attendances: list[Decimal] = []
     for p in cohort.progress_all():
+        attendances.append(p.attendance / _HUNDRED)
         rows.append(
             {
                 "id": p.participant.id,
@@ -312,9 +314,8 @@ def training_report_context(
         )
     n = len(rows)
     done = sum(1 for r in rows if r["completed"])
-    mean_attendance = (
-        sum((r["attendance"] for r in rows), Decimal(0)) / n if n else Decimal(0)
-    ).quantize(Decimal("0.0001"))
+    mean = sum(attendances, Decimal(0)) / n if n else Decimal(0)
+    mean_attendance = mean.quantize(Decimal("0.0001"), ROUND_HALF_UP)
     sessions = []
     for h in sorted(cohort.sessions_held, key=lambda h: (h.date, h.session_id)):
         sessions.append(

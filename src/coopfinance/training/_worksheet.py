@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import pathlib
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +82,10 @@ _NEEDS = {"installment": "litres", "service_per_litre": "litres", "savings": "li
 
 def _opt_decimal(value: Any) -> Decimal | None:
     return None if value is None else to_decimal(value, field="value")
+
+
+def _exercises(value: Iterable[Exercise]) -> tuple[Exercise, ...]:
+    return tuple(value)
 
 
 def _text(value: Any) -> str:
@@ -279,9 +283,9 @@ def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
     try:
         return MemberData(**kwargs)
     except InvalidMemberData as exc:
-        path = tuple(exc.field.split(".")) if exc.field else ()
+        at: tuple[str, ...] = tuple(exc.field.split(".")) if exc.field else ()
         raise InvalidMemberData(
-            f"{str(exc).rstrip('.')}{where(path)}.", field=exc.field, value=exc.value
+            f"{str(exc).rstrip('.')}{where(at)}.", field=exc.field, value=exc.value
         ) from None
 
 
@@ -301,7 +305,7 @@ class Worksheet:
     seed: int
     row: int | None
     """The cronograma row the loan exercises ask about (``None`` without a loan)."""
-    exercises: tuple[Exercise, ...] = attrs.field(converter=tuple)
+    exercises: tuple[Exercise, ...] = attrs.field(converter=_exercises)
 
     def to_data(self, lang: str, *, key: bool = False) -> dict[str, Any]:
         """Plain values for the document: the member, and each exercise's question and choices;
@@ -397,7 +401,7 @@ def worksheet(member: MemberData, *, seed: int) -> Worksheet:
                     },
                 )
             )
-    exercises = []
+    exercises: list[Exercise] = []
     for k, (name, values) in enumerate(plan):
         rng = random.Random(f"{seed}:{m.id}:{k}:{name}")
         exercises.append(GENERATORS[name][1](rng, **values))
