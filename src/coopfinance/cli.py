@@ -428,13 +428,140 @@ def _cmd_training(ns: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _training_format(ns: argparse.Namespace) -> str:
+    """``--format``, else the suffix of ``-o`` (.md, .html, .pdf), else md."""
+    if ns.format is not None:
+        return str(ns.format)
+    if ns.output:
+        suffix = pathlib.Path(ns.output).suffix.lower().lstrip(".")
+        if suffix in _DOCUMENT_FORMATS:
+            return suffix
+        raise InvalidValue(
+            f"'output' must end in .md, .html or .pdf, or pass --format (got {ns.output!r}).",
+            field="output",
+            value=ns.output,
+        )
+    return "md"
+
+
+def _training_emit(ns: argparse.Namespace, out: TextIO, name: str, context: Any) -> int:
+    from coopfinance.documents import render, render_pdf
+
+    fmt = _training_format(ns)
+    if fmt == "pdf":
+        return _emit(ns, out, render_pdf(name, context, lang=ns.lang, template_dirs=ns.templates))
+    document = render(name, context, lang=ns.lang, fmt=fmt, template_dirs=ns.templates)
+    return _emit(ns, out, document)
+
+
+def _training_curriculum(ns: argparse.Namespace) -> Any:
+    from coopfinance.training import Curriculum
+
+    course = Curriculum.default(ns.lang)
+    if ns.curriculum:
+        course = course.extend(Curriculum.from_file(ns.curriculum), replace=True)
+    return course
+
+
+def _cmd_training_worksheet(ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.documents import worksheet_context
+    from coopfinance.errors import InvalidMemberData
+    from coopfinance.training import MemberData, worksheet
+
+    member = MemberData.from_file(ns.data)
+    if member.id != ns.member:
+        raise InvalidMemberData(
+            f"'member' {ns.member!r} is not the member of {ns.data} (its id is {member.id!r}).",
+            field="member",
+            value=ns.member,
+        )
+    sheet = worksheet(member, seed=ns.seed)
+    context = worksheet_context(sheet, lang=ns.lang, key=ns.answers, coop=ns.coop)
+    return _training_emit(ns, out, "training_worksheet", context)
+
+
+def _cmd_training_guide(ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.documents import guide_context
+
+    context = guide_context(
+        ns.session, seed=ns.seed, curriculum=_training_curriculum(ns), lang=ns.lang
+    )
+    return _training_emit(ns, out, "training_guide", context)
+
+
+def _training_records(ns: argparse.Namespace) -> Any:
+    from coopfinance.training import CohortRecords
+
+    return CohortRecords.from_file(ns.cohort, curriculum=_training_curriculum(ns), lang=ns.lang)
+
+
+def _cmd_training_certificate(ns: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from coopfinance.documents import certificate_context
+
+    records = _training_records(ns)
+    issued = None
+    if ns.date is not None:
+        try:
+            issued = dt.date.fromisoformat(ns.date)
+        except ValueError:
+            raise InvalidValue(
+                f"'date' must be a date such as 2026-05-18 (got {ns.date!r}).",
+                field="date",
+                value=ns.date,
+            ) from None
+    context = certificate_context(
+        records.cohort,
+        ns.participant,
+        issued=issued,
+        issuer=ns.issuer if ns.issuer is not None else records.issuer,
+    )
+    return _training_emit(ns, out, "training_certificate", context)
+
+
+def _cmd_training_report(ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.documents import training_report_context
+
+    records = _training_records(ns)
+    context = training_report_context(records.cohort, outcomes=records.outcomes)
+    return _training_emit(ns, out, "training_report", context)
+
+
+def _add_training_document_options(p: argparse.ArgumentParser, *, curriculum: bool) -> None:
+    p.add_argument("--lang", default="es", choices=["es", "en"], help="language (default es)")
+    if curriculum:
+        p.add_argument(
+            "--curriculum",
+            default=None,
+            metavar="FILE",
+            help="a co-op's own modules (.toml or .json) added to the bundled curriculum",
+        )
+    p.add_argument(
+        "--format",
+        default=None,
+        choices=_DOCUMENT_FORMATS,
+        help="md, html or pdf (default: from the suffix of -o, else md)",
+    )
+    p.add_argument(
+        "--templates",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a template directory searched before the bundled one (repeatable)",
+    )
+    p.add_argument(
+        "-o", "--output", default=None, help="write the document to this file (required for pdf)"
+    )
+
+
 def _add_training_parser(sub: Any) -> None:
     from coopfinance.training import GENERATORS
 
     topics = sorted({topic.value for topic, _ in GENERATORS.values()})
     t = sub.add_parser(
         "training",
-        help="financial training: quizzes with answer keys",
+        help="financial training: quizzes, session guides, worksheets, certificates, reports",
         description="Financial training for co-op members.",
     )
     tsub = t.add_subparsers(dest="training_command", required=True, metavar="TRAINING_COMMAND")
@@ -454,6 +581,57 @@ def _add_training_parser(sub: Any) -> None:
     q.add_argument("--no-key", action="store_true", help="leave out the answer key")
     q.add_argument("--format", default="text", choices=("text", "json"), help="output format")
     q.set_defaults(handler=_cmd_training)
+
+    w = tsub.add_parser(
+        "worksheet",
+        help="a member's personal worksheet from their own figures (or its answer key)",
+        description="Write a personal worksheet whose exercises use the member's own loan, milk, "
+        "budget and savings figures (file format: docs/training.md). --answers writes the "
+        "trainer's answer key instead.",
+    )
+    w.add_argument("--member", required=True, metavar="ID", help="the member's id (checked)")
+    w.add_argument(
+        "--data", required=True, metavar="FILE", help="the member's figures, .toml or .json"
+    )
+    w.add_argument("--seed", type=int, default=0, help="picks the schedule row and choice order")
+    w.add_argument("--answers", action="store_true", help="the trainer's answer key")
+    w.add_argument("--coop", default=None, help="the co-op's name on the worksheet")
+    _add_training_document_options(w, curriculum=False)
+    w.set_defaults(handler=_cmd_training_worksheet)
+
+    g = tsub.add_parser(
+        "guide",
+        help="the trainer's guide to one session, with exercises and answer keys",
+        description="Write the trainer's guide to a session: objectives, materials, activities "
+        "with minutes, and practice exercises with worked solutions.",
+    )
+    g.add_argument("--session", required=True, metavar="ID", help="a session id, e.g. milk-2")
+    g.add_argument("--seed", type=int, default=0, help="the exercises' seed")
+    _add_training_document_options(g, curriculum=True)
+    g.set_defaults(handler=_cmd_training_guide)
+
+    c = tsub.add_parser(
+        "certificate",
+        help="a completion certificate (only for a participant who completed)",
+        description="Write the completion certificate of a participant of a cohort file; an "
+        "error says what is missing when the participant has not completed.",
+    )
+    c.add_argument("--cohort", required=True, metavar="FILE", help="the cohort file, .toml/.json")
+    c.add_argument("--participant", required=True, metavar="ID", help="the participant's id")
+    c.add_argument("--date", default=None, help="date issued (default: last session attended)")
+    c.add_argument("--issuer", default=None, help="who issues it (default: the file's issuer)")
+    _add_training_document_options(c, curriculum=True)
+    c.set_defaults(handler=_cmd_training_certificate)
+
+    r = tsub.add_parser(
+        "report",
+        help="a cohort's progress report: attendance, completion, gains, outcomes",
+        description="Write the progress report of a cohort file: attendance and completion per "
+        "participant, sessions held, pre/post gain per module and outcome indicators.",
+    )
+    r.add_argument("--cohort", required=True, metavar="FILE", help="the cohort file, .toml/.json")
+    _add_training_document_options(r, curriculum=True)
+    r.set_defaults(handler=_cmd_training_report)
 
 
 # -- coopfinance plan ---------------------------------------------------------------------------

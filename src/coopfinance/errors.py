@@ -21,6 +21,8 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidPlan                     a business plan whose inputs do not fit together
     │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
     │   ├── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
+    │   │   └── CourseNotCompleted          a certificate asked for a participant who has not completed
+    │   ├── InvalidMemberData               a member's worksheet data that does not fit together
     │   └── NoSolution                      flows that no rate makes worth zero
     │       ├── MultipleSolutions           flows that several rates do
     │       └── BatchNoSolution             rows of a batch of flows that have no single rate
@@ -45,6 +47,7 @@ from typing import Any
 __all__ = [
     "BatchNoSolution",
     "CoopFinanceError",
+    "CourseNotCompleted",
     "CurrencyMismatch",
     "FloatNotAllowed",
     "InvalidBatchInput",
@@ -53,6 +56,7 @@ __all__ = [
     "InvalidDelivery",
     "InvalidEvent",
     "InvalidLoanTerms",
+    "InvalidMemberData",
     "InvalidPlan",
     "InvalidPriceSchedule",
     "InvalidProduction",
@@ -297,6 +301,16 @@ class InvalidCurriculum(InvalidValue):
 class InvalidTrainingRecord(InvalidValue):
     """Training records that do not fit together: an unknown participant, session or module, a
     score above the maximum, a duplicate id."""
+
+
+class CourseNotCompleted(InvalidTrainingRecord):
+    """A completion certificate asked for a participant who has not completed the course; the
+    message says what is missing (attendance, post-quizzes)."""
+
+
+class InvalidMemberData(InvalidValue):
+    """A member's own figures (loan, milk, budget, savings) for a personal worksheet that do not
+    validate; ``field`` is the key path, e.g. ``milk.litres``."""
 
 
 def fmt_value(value: Any) -> str:

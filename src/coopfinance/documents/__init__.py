@@ -6,6 +6,9 @@
   :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
 - :func:`environment` is the one Jinja2 environment: ``StrictUndefined``, autoescaping for HTML,
   the filters ``money``, ``number``, ``percent``, ``date`` and ``md``, and the label lookup ``t``;
+- the training documents (data from :mod:`coopfinance.training`): :func:`render_guide` (the
+  trainer's session guide), :func:`render_worksheet` (a member's worksheet, or its answer key),
+  :func:`render_certificate` and :func:`render_training_report`, each with its ``*_context``;
 - the formatters behind the filters: :func:`format_money`, :func:`format_number`,
   :func:`format_percent`, :func:`format_date`, :func:`escape_markdown`.
 
@@ -51,6 +54,16 @@ from coopfinance.documents._format import (
     format_percent,
 )
 from coopfinance.documents._servicing import render_statement, statement_context
+from coopfinance.documents._training import (
+    certificate_context,
+    guide_context,
+    render_certificate,
+    render_guide,
+    render_training_report,
+    render_worksheet,
+    training_report_context,
+    worksheet_context,
+)
 
 __all__ = [
     "DATE_STYLES",
@@ -60,21 +73,29 @@ __all__ = [
     "ColumnKind",
     "KeyFacts",
     "bundled_templates",
+    "certificate_context",
     "environment",
     "escape_markdown",
     "format_date",
     "format_money",
     "format_number",
     "format_percent",
+    "guide_context",
     "key_facts_context",
     "rate_label",
     "render",
+    "render_certificate",
+    "render_guide",
     "render_key_facts",
     "render_pdf",
     "render_schedule",
     "render_statement",
+    "render_training_report",
+    "render_worksheet",
     "schedule_columns",
     "schedule_context",
     "statement_context",
     "template_search_path",
+    "training_report_context",
+    "worksheet_context",
 ]

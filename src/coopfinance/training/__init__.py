@@ -6,7 +6,10 @@ member's own numbers with answer keys computed by the library, quizzes, cohorts 
 - exercise generators (:data:`GENERATORS`, :func:`generate`), each taking a seeded random source or
   the member's own values, returning an :class:`Exercise` with a worked solution and distractors
   from typical :class:`Mistake` s;
-- :class:`Quiz` (pre/post, deterministic for a seed), :class:`Cohort` and :class:`Progress`.
+- :class:`Quiz` (pre/post, deterministic for a seed), :class:`Cohort` and :class:`Progress`;
+- the data of the documents (rendered by :mod:`coopfinance.documents`): :class:`MemberData` and
+  :func:`worksheet` (a personal worksheet from the member's own figures), :class:`CohortRecords`
+  (a cohort file with outcome records) and :func:`certify` (completion, or why not).
 
 >>> ex = generate("installment_share", litres=1240, price="1.30", installment=300)
 >>> ex.answer, ex.check("18.61 %").correct
@@ -74,6 +77,8 @@ from coopfinance.training._progress import (
     participants_from,
 )
 from coopfinance.training._quiz import Quiz, QuizKind, QuizResult
+from coopfinance.training._records import CohortRecords, certify
+from coopfinance.training._worksheet import MemberData, Worksheet, worksheet
 
 __all__ = [
     "GENERATORS",
@@ -84,9 +89,11 @@ __all__ = [
     "Check",
     "Choice",
     "Cohort",
+    "CohortRecords",
     "CompletionRule",
     "Curriculum",
     "Exercise",
+    "MemberData",
     "Method",
     "Mistake",
     "Module",
@@ -108,7 +115,9 @@ __all__ = [
     "Step",
     "Topic",
     "Unit",
+    "Worksheet",
     "break_even_litres",
+    "certify",
     "check_translations",
     "cronograma_interest",
     "cronograma_principal",
@@ -129,4 +138,5 @@ __all__ = [
     "settlement_net",
     "tea_to_tem",
     "tem_to_tea",
+    "worksheet",
 ]

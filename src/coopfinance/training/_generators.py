@@ -283,8 +283,20 @@ def _pct(x: Decimal, places: int = 2) -> str:
     return format_value(x * _HUNDRED, Unit.PERCENT, places)
 
 
+def _places(x: Decimal, minimum: int) -> int:
+    """Decimals needed to show ``x`` exactly (at least ``minimum``, at most 6): a member's price
+    of S/ 1.305 or service charge of S/ 0.055 a litre must not be shown rounded."""
+    exponent = x.normalize().as_tuple().exponent
+    return min(6, max(minimum, -exponent if isinstance(exponent, int) else 0))
+
+
 def _lit(x: Decimal) -> str:
-    return format_value(x, Unit.LITRES, 0)
+    return format_value(x, Unit.LITRES, _places(x, 0))
+
+
+def _per_litre(x: Decimal) -> str:
+    """A price per litre, with every decimal it has (at least 2)."""
+    return format_value(x, Unit.SOLES, _places(x, 2))
 
 
 def _rate_chain(
@@ -823,8 +835,10 @@ def _milk_inputs(d: _Draw, litres: Amount | None, price: Amount | None) -> tuple
 
 
 def _gross_steps(w: _Work, litres: Decimal, price: Decimal) -> int:
-    s_l = w.given(litres, (Unit.LITRES, 0), "Litros entregados", "Litres delivered")
-    s_p = w.given(price, (Unit.SOLES, 2), "Precio por litro", "Price per litre")
+    s_l = w.given(
+        litres, (Unit.LITRES, _places(litres, 0)), "Litros entregados", "Litres delivered"
+    )
+    s_p = w.given(price, (Unit.SOLES, _places(price, 2)), "Precio por litro", "Price per litre")
     s_g = w.calc(Op.MUL, (s_l, s_p), (Unit.SOLES, 4), "Litros × precio", "Litres × price")
     return w.calc(
         Op.ROUND,
@@ -852,9 +866,9 @@ def milk_gross(
         Topic.MILK,
         d,
         question={
-            "es": f"Esta quincena entregó {_lit(lt)} de leche a {_m(pr)} el litro. "
+            "es": f"Esta quincena entregó {_lit(lt)} de leche a {_per_litre(pr)} el litro. "
             "¿Cuánto es su bruto?",
-            "en": f"This fortnight you delivered {_lit(lt)} of milk at {_m(pr)} a litre. "
+            "en": f"This fortnight you delivered {_lit(lt)} of milk at {_per_litre(pr)} a litre. "
             "What is your gross?",
         },
         work=w,
@@ -912,9 +926,9 @@ def installment_share(
         Topic.MILK,
         d,
         question={
-            "es": f"Esta quincena entregó {_lit(lt)} a {_m(pr)} el litro. Su cuota es "
+            "es": f"Esta quincena entregó {_lit(lt)} a {_per_litre(pr)} el litro. Su cuota es "
             f"{_m(inst)}. ¿Qué parte (%) de su bruto se lleva la cuota?",
-            "en": f"This fortnight you delivered {_lit(lt)} at {_m(pr)} a litre. Your "
+            "en": f"This fortnight you delivered {_lit(lt)} at {_per_litre(pr)} a litre. Your "
             f"installment is {_m(inst)}. What share (%) of your gross does it take?",
         },
         work=w,
@@ -968,7 +982,12 @@ def settlement_net(
     answer = gross - service - inst - sav
     w = _Work()
     s_g = _gross_steps(w, lt, pr)
-    s_sv = w.given(svc, (Unit.SOLES, 2), "Cobro por servicio por litro", "Service charge per litre")
+    s_sv = w.given(
+        svc,
+        (Unit.SOLES, _places(svc, 2)),
+        "Cobro por servicio por litro",
+        "Service charge per litre",
+    )
     s_sx = w.calc(
         Op.MUL, (0, s_sv), (Unit.SOLES, 4), "Litros × cobro por litro", "Litres × charge per litre"
     )
@@ -989,12 +1008,12 @@ def settlement_net(
         Topic.MILK,
         d,
         question={
-            "es": f"Su liquidación: {_lit(lt)} a {_m(pr)} el litro. La cooperativa cobra {_m(svc)} "
-            f"por litro por servicio, descuenta la cuota de {_m(inst)} y su ahorro de {_m(sav)}. "
-            "¿Cuánto recibe en mano?",
-            "en": f"Your settlement: {_lit(lt)} at {_m(pr)} a litre. The co-op charges {_m(svc)} "
-            f"a litre for services, takes the installment of {_m(inst)} and your savings of "
-            f"{_m(sav)}. How much do you take home?",
+            "es": f"Su liquidación: {_lit(lt)} a {_per_litre(pr)} el litro. La cooperativa cobra "
+            f"{_per_litre(svc)} por litro por servicio, descuenta la cuota de {_m(inst)} y su "
+            f"ahorro de {_m(sav)}. ¿Cuánto recibe en mano?",
+            "en": f"Your settlement: {_lit(lt)} at {_per_litre(pr)} a litre. The co-op charges "
+            f"{_per_litre(svc)} a litre for services, takes the installment of {_m(inst)} and your "
+            f"savings of {_m(sav)}. How much do you take home?",
         },
         work=w,
         answer=answer,
@@ -1357,9 +1376,9 @@ def break_even_litres(
         Topic.PLANS,
         d,
         question={
-            "es": f"Su plan: costos fijos de {_m(fx)} al mes, leche a {_m(pr)} el litro, y cada "
+            "es": f"Su plan: costos fijos de {_m(fx)} al mes, leche a {_per_litre(pr)} el litro, y cada "
             f"litro cuesta {_m(v)} producir. ¿Cuántos litros al mes necesita para no perder?",
-            "en": f"Your plan: fixed costs of {_m(fx)} a month, milk at {_m(pr)} a litre, and each "
+            "en": f"Your plan: fixed costs of {_m(fx)} a month, milk at {_per_litre(pr)} a litre, and each "
             f"litre costs {_m(v)} to produce. How many litres a month do you need to break even?",
         },
         work=w,
