@@ -4,6 +4,9 @@
   HTML (needs the optional WeasyPrint: ``coopfinance[pdf]``);
 - :func:`render_schedule` (the cronograma) and :func:`render_key_facts` (Peru's *hoja resumen*, from
   :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
+- :func:`render_settlement` (a farmer's milk payment statement, the liquidación) and
+  :func:`render_settlement_summary` (the co-op's period summary, reconciled to the statements) with
+  :func:`settlement_context` / :func:`settlement_summary_context`;
 - :func:`environment` is the one Jinja2 environment: ``StrictUndefined``, autoescaping for HTML,
   the filters ``money``, ``number``, ``percent``, ``date`` and ``md``, and the label lookup ``t``;
 - the formatters behind the filters: :func:`format_money`, :func:`format_number`,
@@ -22,6 +25,12 @@ restyle any document by copying one template into its own directory (see docs/do
 (True, True)
 """
 
+from coopfinance.documents._dairy import (
+    render_settlement,
+    render_settlement_summary,
+    settlement_context,
+    settlement_summary_context,
+)
 from coopfinance.documents._documents import (
     Column,
     ColumnKind,
@@ -71,7 +80,11 @@ __all__ = [
     "render_key_facts",
     "render_pdf",
     "render_schedule",
+    "render_settlement",
+    "render_settlement_summary",
     "schedule_columns",
     "schedule_context",
+    "settlement_context",
+    "settlement_summary_context",
     "template_search_path",
 ]
