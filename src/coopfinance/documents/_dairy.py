@@ -346,7 +346,7 @@ def settlement_summary_context(
     settlement = _settlement(settlement)
     names = dict(farmer_names or {})
     for key, value in names.items():
-        _text(value, f"farmer_names[{key!r}]")
+        _text(value, f"farmer_names[{key}]")
     s = settlement.summary
     farmers: list[dict[str, Any]] = [
         {
