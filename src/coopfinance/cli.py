@@ -740,7 +740,10 @@ def _cmd_settle(ns: argparse.Namespace, out: TextIO) -> int:
 
     period = Period.parse(ns.period)
     try:
-        deliveries = Deliveries.from_csv(ns.deliveries, period=period)
+        if str(ns.deliveries).lower().endswith(".xlsx"):
+            deliveries = Deliveries.from_xlsx(ns.deliveries, period=period)
+        else:
+            deliveries = Deliveries.from_csv(ns.deliveries, period=period)
         prices = MilkPriceSchedule.from_file(ns.prices)
         obligations = obligations_from_csv(ns.obligations) if ns.obligations else ()
     except OSError as exc:
@@ -753,6 +756,8 @@ def _cmd_settle(ns: argparse.Namespace, out: TextIO) -> int:
         floor_price_per_litre=ns.floor_price,
     )
     result = settle(deliveries, prices, period, obligations, policy)
+    if ns.farmer is not None or ns.summary:
+        return _settle_document(ns, out, result)
     if ns.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return 0
@@ -795,6 +800,47 @@ def _cmd_settle(ns: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _settle_document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
+    """``--farmer ID`` (the farmer's statement) or ``--summary`` (the co-op's), as md/html/pdf."""
+    from coopfinance.documents import (
+        render,
+        render_pdf,
+        settlement_context,
+        settlement_summary_context,
+    )
+
+    if ns.farmer is not None and ns.summary:
+        raise InvalidValue(
+            "'--farmer' and '--summary' make different documents; give one of them.",
+            field="farmer",
+            value=ns.farmer,
+        )
+    fmt = "md"
+    if ns.output:
+        fmt = pathlib.Path(ns.output).suffix.lower().lstrip(".")
+        if fmt not in _DOCUMENT_FORMATS:
+            raise InvalidValue(
+                f"'output' must end in .md, .html or .pdf (got {ns.output!r}).",
+                field="output",
+                value=ns.output,
+            )
+    coop = ns.coop_name or ("Cooperativa" if ns.lang == "es" else "Co-op")
+    if ns.summary:
+        name = "settlement_summary"
+        context = settlement_summary_context(result, coop_name=coop)
+    else:
+        name = "settlement"
+        context = settlement_context(
+            result.statement(ns.farmer),
+            result,
+            farmer_name=ns.farmer_name or ns.farmer,
+            coop_name=coop,
+        )
+    if fmt == "pdf":
+        return _emit(ns, out, render_pdf(name, context, lang=ns.lang, template_dirs=ns.templates))
+    return _emit(ns, out, render(name, context, lang=ns.lang, fmt=fmt, template_dirs=ns.templates))
+
+
 def _add_settle_parser(sub: Any) -> None:
     p = sub.add_parser(
         "settle",
@@ -805,8 +851,9 @@ def _add_settle_parser(sub: Any) -> None:
     p.add_argument(
         "--deliveries",
         required=True,
-        metavar="FILE.csv",
-        help="deliveries: farmer,date,litres[,total_solids,fat,bacterial_count,cooled,route]",
+        metavar="FILE.csv|xlsx",
+        help="deliveries: farmer,date,litres[,total_solids,fat,bacterial_count,cooled,route]; "
+        ".xlsx needs openpyxl (coopfinance[xlsx])",
     )
     p.add_argument("--prices", required=True, metavar="FILE.toml|json", help="milk price schedule")
     p.add_argument(
@@ -840,6 +887,29 @@ def _add_settle_parser(sub: Any) -> None:
         help="the farmer keeps at least this much per litre (default 0)",
     )
     p.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    g = p.add_argument_group(
+        "documents (the format follows the extension of -o: .md, .html or .pdf; Markdown on "
+        "standard output without -o)"
+    )
+    g.add_argument(
+        "--farmer", default=None, metavar="ID", help="write this farmer's statement (liquidación)"
+    )
+    g.add_argument(
+        "--summary", action="store_true", help="write the co-op's period summary, reconciled"
+    )
+    g.add_argument("--farmer-name", default=None, help="the farmer's name (default: the ID)")
+    g.add_argument("--coop-name", default=None, help="the co-op's name on the document")
+    g.add_argument("--lang", default="es", choices=["es", "en"], help="language (default es)")
+    g.add_argument(
+        "--templates",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a template directory searched before the bundled one (repeatable)",
+    )
+    g.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="FILE.md, FILE.html or FILE.pdf"
+    )
     p.set_defaults(handler=_cmd_settle)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import json
 import pathlib
 import tomllib
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -18,7 +20,7 @@ import attrs
 from coopfinance._decimal import ZERO, to_decimal
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
-from coopfinance.errors import InvalidDelivery, ParseError, fmt_value
+from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
 
 __all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_pickups"]
 
@@ -130,6 +132,43 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
     )
 
 
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in _REQUIRED if c not in header]
+    if missing:
+        raise InvalidDelivery(
+            f"the deliveries file needs the columns {', '.join(_REQUIRED)} "
+            f"(missing {', '.join(missing)}; got {', '.join(header) or 'no header'}).",
+            field="columns",
+            value=header,
+        )
+    unknown_cols = [c for c in header if c not in _REQUIRED + _OPTIONAL]
+    if unknown_cols:
+        raise InvalidDelivery(
+            f"unknown column {unknown_cols[0]!r} in the deliveries file; known: "
+            f"{', '.join(_REQUIRED + _OPTIONAL)}.",
+            field="columns",
+            value=unknown_cols,
+        )
+
+
+def _cell_text(value: Any) -> str:
+    """An Excel cell as the text a CSV would hold: dates ISO (a date-time by its day), numbers to
+    15 significant digits (Excel's display precision), booleans yes/no, empty cells ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()  # a delivery is dated by its day; the hour is dropped
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(f"{value:.15g}").normalize(), "f")
+    return str(value)
+
+
 def _to_items(value: Iterable[Delivery]) -> tuple[Delivery, ...]:
     return tuple(value)
 
@@ -178,39 +217,115 @@ class Deliveries:
         return cls._read(source, farmers, period)
 
     @classmethod
+    def from_xlsx(
+        cls,
+        source: str | pathlib.Path | Any,
+        *,
+        sheet: str | None = None,
+        farmers: Iterable[str] | None = None,
+        period: Period | None = None,
+    ) -> Deliveries:
+        """Read deliveries from an Excel workbook (``.xlsx``): the same columns as
+        :meth:`from_csv`, names in the first row of ``sheet`` (default: the active sheet).
+
+        Needs the optional package openpyxl (``pip install 'coopfinance[xlsx]'``); without it this
+        raises :class:`~coopfinance.errors.MissingDependency`. Every bad row is reported with its
+        row number as Excel shows it (the header is row 1), exactly like the CSV loader; fully
+        empty rows are skipped. Cell values are read as Excel shows them: date cells become dates,
+        number cells become decimals of at most 15 significant digits (Excel's display precision,
+        so a litre count typed as ``32.5`` is ``Decimal('32.5')``, never a binary float), and
+        ``TRUE``/``FALSE`` cells are read as yes/no.
+        """
+        try:
+            openpyxl: Any = importlib.import_module("openpyxl")
+            bad_file: Any = importlib.import_module(
+                "openpyxl.utils.exceptions"
+            ).InvalidFileException
+        except ImportError as exc:
+            raise MissingDependency(
+                f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
+                f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
+                "or save the sheet as CSV and use Deliveries.from_csv.",
+                field="source",
+                value=str(source),
+            ) from None
+        source_arg = str(source) if isinstance(source, pathlib.Path) else source
+        try:
+            book = openpyxl.load_workbook(source_arg, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, bad_file) as exc:
+            raise InvalidDelivery(
+                f"cannot read {fmt_value(str(source))} as an Excel .xlsx workbook ({exc}).",
+                field="source",
+                value=str(source),
+            ) from None
+        try:
+            if sheet is None:
+                ws = book.active
+            elif sheet in book.sheetnames:
+                ws = book[sheet]
+            else:
+                raise InvalidDelivery(
+                    f"'sheet' {sheet!r} is not in the workbook; its sheets are "
+                    f"{', '.join(repr(n) for n in book.sheetnames)}.",
+                    field="sheet",
+                    value=sheet,
+                )
+            rows = ws.iter_rows(values_only=True)
+            first = next(rows, None)
+            header = [_cell_text(c).strip().lower() for c in (first or ())]
+            while header and not header[-1]:
+                header.pop()
+            if "" in header:
+                raise InvalidDelivery(
+                    f"column {header.index('') + 1} of the deliveries sheet has no name in row 1 "
+                    f"(got {', '.join(header)}).",
+                    field="columns",
+                    value=header,
+                )
+            _check_header(header)
+            numbered: list[tuple[int, dict[str, str], int]] = []
+            for number, values in enumerate(rows, start=2):
+                cells = [_cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                extra = [c for c in cells[len(header) :] if c.strip()]
+                row = dict(zip(header, cells[: len(header)], strict=False))
+                numbered.append((number, row, len(header) + len(extra) if extra else 0))
+        finally:
+            book.close()
+        return cls._parse(numbered, header, farmers, period, where="row", what="sheet")
+
+    @classmethod
     def _read(cls, fh: Any, farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
-        known = None if farmers is None else set(farmers)
         reader = csv.DictReader(fh)
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        missing = [c for c in _REQUIRED if c not in header]
-        if missing:
-            raise InvalidDelivery(
-                f"the deliveries file needs the columns {', '.join(_REQUIRED)} "
-                f"(missing {', '.join(missing)}; got {', '.join(header) or 'no header'}).",
-                field="columns",
-                value=header,
-            )
-        unknown_cols = [c for c in header if c not in _REQUIRED + _OPTIONAL]
-        if unknown_cols:
-            raise InvalidDelivery(
-                f"unknown column {unknown_cols[0]!r} in the deliveries file; known: "
-                f"{', '.join(_REQUIRED + _OPTIONAL)}.",
-                field="columns",
-                value=unknown_cols,
-            )
+        _check_header(header)
         reader.fieldnames = header
+        numbered: list[tuple[int, dict[str, str], int]] = []
+        for row in reader:
+            extra: Any = row.pop(None, None)
+            numbered.append((reader.line_num, row, len(header) + len(extra) if extra else 0))
+        return cls._parse(numbered, header, farmers, period, where="line", what="file")
+
+    @classmethod
+    def _parse(
+        cls,
+        numbered: Iterable[tuple[int, dict[str, str], int]],
+        header: list[str],
+        farmers: Iterable[str] | None,
+        period: Period | None,
+        *,
+        where: str,
+        what: str,
+    ) -> Deliveries:
+        """Rows given as ``(line or row number, {column: text}, fields when too many else 0)``."""
+        known = None if farmers is None else set(farmers)
         problems: list[tuple[int, str, str]] = []
         items: list[Delivery] = []
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                extra: Any = row[None]
+        for line, row, too_many in numbered:
+            if too_many:
                 problems.append(
-                    (
-                        line,
-                        "columns",
-                        f"has {len(header) + len(extra)} fields, the header {len(header)}.",
-                    )
+                    (line, "columns", f"has {too_many} fields, the header {len(header)}.")
                 )
                 continue
             found: dict[str, Any] = {}
@@ -248,9 +363,9 @@ class Deliveries:
             )
         if problems:
             lines = {p[0] for p in problems}
-            listing = "\n".join(f"  line {ln}: {msg}" for ln, _, msg in problems)
+            listing = "\n".join(f"  {where} {ln}: {msg}" for ln, _, msg in problems)
             raise InvalidDelivery(
-                f"{len(lines)} bad row{'s' if len(lines) != 1 else ''} in the deliveries file:\n"
+                f"{len(lines)} bad row{'s' if len(lines) != 1 else ''} in the deliveries {what}:\n"
                 + listing,
                 field="rows",
                 value=sorted(lines),

@@ -329,12 +329,26 @@ class PeriodSummary:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Settlement:
-    """The settlement of one period: a statement per farmer and the co-op summary."""
+    """The settlement of one period: a statement per farmer and the co-op summary.
+
+    :func:`settle` also keeps what it settled from (``deliveries``, ``prices``, ``policy``), so that
+    a farmer's statement can show each delivery with its price and the intermediary comparison
+    (``coopfinance.documents.render_settlement``). They are left out of ``repr`` and equality.
+    """
 
     period: Period
     currency: Currency
     statements: tuple[FarmerSettlement, ...]
     summary: PeriodSummary
+    deliveries: tuple[Delivery, ...] = attrs.field(default=(), repr=False, eq=False)
+    prices: MilkPriceSchedule | None = attrs.field(default=None, repr=False, eq=False)
+    policy: SettlementPolicy | None = attrs.field(default=None, repr=False, eq=False)
+
+    def deliveries_of(self, farmer: str) -> tuple[Delivery, ...]:
+        """The deliveries of ``farmer`` in this settlement, by date (stable for the same day)."""
+        return tuple(
+            sorted((d for d in self.deliveries if d.farmer == farmer), key=lambda d: d.date)
+        )
 
     def statement(self, farmer: str) -> FarmerSettlement:
         """The statement of ``farmer``."""
@@ -346,8 +360,9 @@ class Settlement:
         )
 
     def carried(self, policy: SettlementPolicy | None = None) -> tuple[Obligation, ...]:
-        """What is short, as obligations for the next settlement (arrears carried forward)."""
-        p = policy or SettlementPolicy()
+        """What is short, as obligations for the next settlement (arrears carried forward), under
+        ``policy`` (default: the policy it was settled with)."""
+        p = policy or self.policy or SettlementPolicy()
         out = []
         for s in self.statements:
             for c in s.collections:
@@ -503,6 +518,9 @@ def settle(
         currency=prices.currency,
         statements=statements,
         summary=_summarize(period, statements, pol),
+        deliveries=items,
+        prices=prices,
+        policy=pol,
     )
 
 

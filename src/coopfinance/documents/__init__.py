@@ -4,6 +4,9 @@
   HTML (needs the optional WeasyPrint: ``coopfinance[pdf]``);
 - :func:`render_schedule` (the cronograma) and :func:`render_key_facts` (Peru's *hoja resumen*, from
   :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
+- :func:`render_settlement` (a farmer's milk payment statement, the liquidación) and
+  :func:`render_settlement_summary` (the co-op's period summary, reconciled to the statements) with
+  :func:`settlement_context` / :func:`settlement_summary_context`;
 - :func:`environment` is the one Jinja2 environment: ``StrictUndefined``, autoescaping for HTML,
   the filters ``money``, ``number``, ``percent``, ``date`` and ``md``, and the label lookup ``t``;
 - the training documents (data from :mod:`coopfinance.training`): :func:`render_guide` (the
@@ -25,6 +28,12 @@ restyle any document by copying one template into its own directory (see docs/do
 (True, True)
 """
 
+from coopfinance.documents._dairy import (
+    render_settlement,
+    render_settlement_summary,
+    settlement_context,
+    settlement_summary_context,
+)
 from coopfinance.documents._documents import (
     Column,
     ColumnKind,
@@ -89,11 +98,15 @@ __all__ = [
     "render_key_facts",
     "render_pdf",
     "render_schedule",
+    "render_settlement",
+    "render_settlement_summary",
     "render_statement",
     "render_training_report",
     "render_worksheet",
     "schedule_columns",
     "schedule_context",
+    "settlement_context",
+    "settlement_summary_context",
     "statement_context",
     "template_search_path",
     "training_report_context",

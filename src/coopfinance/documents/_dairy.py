@@ -1,0 +1,448 @@
+"""The milk settlement documents: a farmer's statement (liquidación) and the co-op's period summary.
+
+The *statement* shows, for one farmer and one period: every delivery with its quality, its price per
+litre (base price plus the quality bonuses and penalties) and its value; the gross milk value; each
+deduction in the order it was applied with what was due, what was collected and what is left
+(arrears created, and whether they carry to the next settlement); the net paid; and what the
+intermediary's price would have paid for the same litres. The numbers come from the
+:class:`~coopfinance.dairy.Settlement` and its statement; this module only arranges them::
+
+    gross          = round(Σ litres × price)            (the settlement's own figure)
+    base value     = round(Σ litres × base price)
+    quality        = gross − base value                  (bonuses and penalties, net)
+    line amount    = round(litres × price)               (a rounding line makes the lines add up)
+    co-op value    = gross − this period's service charges
+    intermediary   = round(Σ litres × intermediary price)
+    difference     = co-op value − intermediary
+
+Loan, input and savings deductions are not part of the comparison: they are the farmer's own debts
+and savings, paid whoever buys the milk.
+
+The *summary* shows the co-op's totals for the period, one line per farmer, the deductions by kind
+(due, collected, short) and a reconciliation table: each total summed from the statements next to
+the summary's figure and their difference (0.00 when they reconcile to the céntimo).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance.dairy import (
+    FarmerSettlement,
+    ObligationKind,
+    Period,
+    PriceTerms,
+    Settlement,
+    SettlementPolicy,
+)
+from coopfinance.documents._env import render
+from coopfinance.errors import InvalidSettlement, InvalidValue, WrongType, fmt_value
+
+__all__ = [
+    "render_settlement",
+    "render_settlement_summary",
+    "settlement_context",
+    "settlement_summary_context",
+]
+
+_MAX_PRICE_PLACES = 4
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise WrongType(
+            f"{field!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
+            field=field,
+            value=value,
+        )
+    if not value.strip():
+        raise InvalidValue(
+            f"{field!r} must not be blank (got {value!r}).", field=field, value=value
+        )
+    return value
+
+
+def _settlement(value: object) -> Settlement:
+    if not isinstance(value, Settlement):
+        raise WrongType(
+            f"'settlement' must be a coopfinance.dairy Settlement (got {type(value).__name__}).",
+            field="settlement",
+            value=value,
+        )
+    return value
+
+
+def _places(values: Iterable[Decimal]) -> int:
+    """Decimals to print prices with: as many as the most precise one has, 2 to 4."""
+    places = 2
+    for v in values:
+        exponent = v.normalize(CONTEXT).as_tuple().exponent
+        if isinstance(exponent, int):
+            places = max(places, -exponent)
+    return min(places, _MAX_PRICE_PLACES)
+
+
+def _carried_from(reference: str) -> tuple[Period | None, str]:
+    """``(period, original reference)`` of an obligation carried by ``Settlement.carried``."""
+    if not reference.startswith("arrears "):
+        return None, reference
+    head, _, rest = reference[len("arrears ") :].partition(" ")
+    try:
+        return Period.parse(head), rest
+    except InvalidSettlement:
+        return None, reference
+
+
+def _adjustments(terms: PriceTerms, line_quality: Any) -> dict[str, Decimal]:
+    """Per-litre bonuses (+) and penalties (−) of one delivery, by criterion."""
+    q = line_quality
+    out = {"solids": ZERO, "fat": ZERO, "hygiene": ZERO, "cooling": ZERO}
+    if q is None:
+        return out
+    if q.total_solids is not None:
+        out["solids"] = CONTEXT.multiply(
+            terms.solids_bonus_per_point, q.total_solids - terms.solids_reference
+        )
+    if q.fat is not None:
+        out["fat"] = CONTEXT.multiply(terms.fat_bonus_per_point, q.fat - terms.fat_reference)
+    out["hygiene"] = terms.hygiene_adjustment(q.bacterial_count)
+    if q.cooled:
+        out["cooling"] = terms.cooling_bonus
+    return out
+
+
+def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]:
+    """The delivery lines, the base value / quality split and the intermediary comparison."""
+    unit = settlement.currency.unit
+    deliveries = settlement.deliveries_of(statement.farmer)
+    prices = settlement.prices
+    empty: dict[str, Any] = {
+        "lines": None,
+        "rounding": ZERO,
+        "base_value": None,
+        "quality_value": None,
+        "price_places": 2,
+        "comparison": None,
+    }
+    if prices is None or (not deliveries and statement.litres):
+        return empty
+    litres = sum((d.litres for d in deliveries), ZERO)
+    if litres != statement.litres:
+        raise InvalidSettlement(
+            f"the deliveries kept with the settlement add up to {litres} litres for "
+            f"{statement.farmer!r}, but the statement says {statement.litres}.",
+            field="deliveries",
+            value=litres,
+        )
+    lines: list[dict[str, Any]] = []
+    exact = base_exact = middle_exact = ZERO
+    middle_known = bool(deliveries)
+    for d in deliveries:
+        terms = prices.terms_on(d.date)
+        price = terms.price(d.quality)
+        value = CONTEXT.multiply(d.litres, price)
+        exact += value
+        base_exact += CONTEXT.multiply(d.litres, terms.base)
+        if terms.intermediary is None:
+            middle_known = False
+        else:
+            middle_exact += CONTEXT.multiply(d.litres, terms.intermediary)
+        adj = _adjustments(terms, d.quality)
+        lines.append(
+            {
+                "date": d.date,
+                "litres": d.litres,
+                "quality": d.quality,
+                "base": terms.base,
+                "adjustments": adj,
+                "adjustment": price - terms.base,
+                "price": price,
+                "amount": value.quantize(unit, ROUND_HALF_UP, CONTEXT),
+            }
+        )
+    gross = exact.quantize(unit, ROUND_HALF_UP, CONTEXT)
+    if gross != statement.gross:
+        raise InvalidSettlement(
+            f"the deliveries and prices kept with the settlement are worth {gross} for "
+            f"{statement.farmer!r}, but the statement's gross is {statement.gross}.",
+            field="gross",
+            value=gross,
+        )
+    base_value = base_exact.quantize(unit, ROUND_HALF_UP, CONTEXT)
+    comparison = None
+    if middle_known and litres:
+        services = sum(
+            (
+                c.due
+                for c in statement.collections
+                if c.obligation.kind is ObligationKind.SERVICE_CHARGE
+                and _carried_from(c.obligation.reference)[0] is None
+            ),
+            ZERO,
+        )
+        coop = statement.gross - services
+        middle = middle_exact.quantize(unit, ROUND_HALF_UP, CONTEXT)
+        comparison = {
+            "litres": litres,
+            "services": services,
+            "coop": coop,
+            "intermediary": middle,
+            "difference": coop - middle,
+            "coop_per_litre": CONTEXT.divide(coop, litres),
+            "intermediary_per_litre": CONTEXT.divide(middle, litres),
+            "difference_per_litre": CONTEXT.divide(coop - middle, litres),
+        }
+    return {
+        "lines": lines,
+        "rounding": statement.gross - sum((ln["amount"] for ln in lines), ZERO),
+        "base_value": base_value,
+        "quality_value": statement.gross - base_value,
+        "price_places": _places(
+            [v for ln in lines for v in (ln["base"], ln["adjustment"], ln["price"])]
+        ),
+        "comparison": comparison,
+    }
+
+
+def settlement_context(
+    statement: FarmerSettlement, settlement: Settlement, *, farmer_name: str, coop_name: str
+) -> dict[str, Any]:
+    """What the ``settlement`` templates use (see the module docstring for the figures).
+
+    ``statement``, ``settlement``, ``currency``, ``period``, ``farmer_id``, ``farmer_name``,
+    ``coop_name``, ``litres``, ``gross``, ``deductions``, ``net``, ``floor``, ``due``,
+    ``arrears`` (short in this period), ``carried_in`` (arrears of earlier periods due now),
+    ``carried_out`` (what passes to the next settlement), ``dropped`` (short and not carried:
+    voluntary savings unless the policy carries them), ``loan_cap`` (the cap of loan installments
+    as a share of gross, or ``None``), ``rows`` (one per deduction, in the order applied: ``kind``,
+    ``reference``, ``loan_id``, ``carried_from``, ``due``, ``collected``, ``short``, ``carried``),
+    and from the deliveries kept with the settlement: ``lines`` (``None`` when they were not kept),
+    ``rounding``, ``base_value``, ``quality_value``, ``price_places`` and ``comparison``
+    (``None`` without an intermediary price for every delivery).
+    """
+    settlement = _settlement(settlement)
+    if not isinstance(statement, FarmerSettlement):
+        raise WrongType(
+            f"'statement' must be a FarmerSettlement (got {type(statement).__name__}).",
+            field="statement",
+            value=statement,
+        )
+    if statement not in settlement.statements:
+        raise InvalidSettlement(
+            f"'statement' of {statement.farmer!r} is not one of this settlement's statements "
+            f"({settlement.period}).",
+            field="statement",
+            value=statement.farmer,
+        )
+    policy = settlement.policy or SettlementPolicy()
+    rows = []
+    carried_in = carried_out = dropped = ZERO
+    for c in statement.collections:
+        ob = c.obligation
+        origin, reference = _carried_from(ob.reference)
+        carried = c.short > 0 and (
+            ob.kind is not ObligationKind.VOLUNTARY_SAVINGS or policy.carry_voluntary
+        )
+        if origin is not None:
+            carried_in += c.due
+        if carried:
+            carried_out += c.short
+        else:
+            dropped += c.short
+        rows.append(
+            {
+                "kind": ob.kind.value,
+                "reference": reference,
+                "loan_id": ob.loan_id,
+                "carried_from": origin,
+                "due": c.due,
+                "collected": c.collected,
+                "short": c.short,
+                "carried": carried,
+            }
+        )
+    return {
+        "statement": statement,
+        "settlement": settlement,
+        "currency": settlement.currency,
+        "period": settlement.period,
+        "farmer_id": statement.farmer,
+        "farmer_name": _text(farmer_name, "farmer_name"),
+        "coop_name": _text(coop_name, "coop_name"),
+        "litres": statement.litres,
+        "gross": statement.gross,
+        "deductions": statement.deductions,
+        "net": statement.net,
+        "floor": statement.floor,
+        "due": statement.due,
+        "arrears": statement.arrears,
+        "carried_in": carried_in,
+        "carried_out": carried_out,
+        "dropped": dropped,
+        "loan_cap": policy.cap_share(ObligationKind.LOAN_INSTALLMENT),
+        "rows": rows,
+        **_milk(statement, settlement),
+    }
+
+
+def render_settlement(
+    statement: FarmerSettlement,
+    settlement: Settlement,
+    *,
+    farmer_name: str,
+    coop_name: str,
+    lang: str = "es",
+    fmt: str = "md",
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English.
+
+    For PDF: ``render_pdf("settlement", settlement_context(...), lang=...)``.
+
+    >>> import datetime as dt
+    >>> from coopfinance.dairy import Delivery, MilkPriceSchedule, Obligation, Period, settle
+    >>> prices = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31",
+    ...                                 service_charges={"transporte": "0.05"})
+    >>> milk = [Delivery(farmer="F01", date=dt.date(2026, 1, d), litres=40) for d in range(1, 16)]
+    >>> loan = Obligation(farmer="F01", kind="loan-installment", amount="300", loan_id="L-9")
+    >>> s = settle(milk, prices, Period.parse("2026-01-01..2026-01-15"), [loan])
+    >>> text = render_settlement(s.statement("F01"), s, farmer_name="Juana Quispe",
+    ...                          coop_name="Cooperativa Manantial de Vida")
+    >>> print(text.splitlines()[0])
+    # Liquidación de leche
+    >>> [line for line in text.splitlines() if "Neto a pagar" in line][0]
+    '- **Neto a pagar:** **S/ 516.00**'
+    """
+    context = settlement_context(
+        statement, settlement, farmer_name=farmer_name, coop_name=coop_name
+    )
+    return render("settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+
+
+_SUMMED = ("litres", "gross", "deductions", "net", "arrears")
+
+
+def settlement_summary_context(
+    settlement: Settlement,
+    *,
+    coop_name: str,
+    farmer_names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the ``settlement_summary`` templates use.
+
+    ``settlement``, ``summary``, ``currency``, ``period``, ``coop_name``, ``farmers`` (one dict per
+    statement: ``id``, ``name`` or ``None``, ``litres``, ``gross``, ``deductions``, ``net``,
+    ``arrears``), ``kinds`` (per kind in the policy's order: ``kind``, ``due``, ``collected``,
+    ``short``), ``totals`` (the summary's figures), ``reconciliation`` (rows of ``key``,
+    ``statements`` = summed from the statements, ``summary`` and ``difference``),
+    ``reconciles`` (every difference is 0 and gross = deductions + net for every statement),
+    ``balanced`` (how many statements satisfy gross = deductions + net) and ``comparison``
+    (the co-op's total advantage over the intermediary, or ``None``).
+    """
+    settlement = _settlement(settlement)
+    names = dict(farmer_names or {})
+    for key, value in names.items():
+        _text(value, f"farmer_names[{key}]")
+    s = settlement.summary
+    farmers: list[dict[str, Any]] = [
+        {
+            "id": f.farmer,
+            "name": names.get(f.farmer),
+            "litres": f.litres,
+            "gross": f.gross,
+            "deductions": f.deductions,
+            "net": f.net,
+            "arrears": f.arrears,
+        }
+        for f in settlement.statements
+    ]
+    summed = {k: sum((f[k] for f in farmers), ZERO) for k in _SUMMED}
+    by_kind_statements: dict[ObligationKind, list[Decimal]] = {}
+    for f in settlement.statements:
+        for c in f.collections:
+            got = by_kind_statements.setdefault(c.obligation.kind, [ZERO, ZERO])
+            got[0] += c.collected
+            got[1] += c.short
+    short_of = dict(s.arrears_by_kind)
+    kinds = [
+        {
+            "kind": kind.value,
+            "due": collected + short_of.get(kind, ZERO),
+            "collected": collected,
+            "short": short_of.get(kind, ZERO),
+        }
+        for kind, collected in s.deductions_by_kind
+    ]
+    reconciliation: list[dict[str, Any]] = [
+        {"key": "litres", "statements": summed["litres"], "summary": s.litres},
+        {"key": "gross", "statements": summed["gross"], "summary": s.gross},
+        *(
+            {
+                "key": f"collected.{kind.value}",
+                "kind": kind.value,
+                "statements": by_kind_statements.get(kind, [ZERO, ZERO])[0],
+                "summary": collected,
+            }
+            for kind, collected in s.deductions_by_kind
+        ),
+        {"key": "deductions", "statements": summed["deductions"], "summary": s.deductions},
+        {"key": "net", "statements": summed["net"], "summary": s.net},
+        {"key": "arrears", "statements": summed["arrears"], "summary": s.arrears},
+    ]
+    for row in reconciliation:
+        row["difference"] = row["summary"] - row["statements"]
+    balanced = sum(1 for f in settlement.statements if f.gross == f.deductions + f.net)
+    comparison = None
+    parts = [_milk(f, settlement)["comparison"] for f in settlement.statements if f.litres]
+    if parts and all(p is not None for p in parts):
+        comparison = {
+            k: sum((p[k] for p in parts), ZERO)
+            for k in ("litres", "coop", "intermediary", "difference")
+        }
+    return {
+        "settlement": settlement,
+        "summary": s,
+        "currency": settlement.currency,
+        "period": settlement.period,
+        "coop_name": _text(coop_name, "coop_name"),
+        "farmers": farmers,
+        "kinds": kinds,
+        "totals": {k: getattr(s, k) for k in _SUMMED},
+        "reconciliation": reconciliation,
+        "balanced": balanced,
+        "reconciles": balanced == len(farmers)
+        and all(row["difference"] == 0 for row in reconciliation)
+        and s.gross == s.deductions + s.net,
+        "comparison": comparison,
+    }
+
+
+def render_settlement_summary(
+    settlement: Settlement,
+    *,
+    coop_name: str,
+    farmer_names: Mapping[str, str] | None = None,
+    lang: str = "es",
+    fmt: str = "md",
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """The co-op's summary of one settlement period, with its reconciliation to the statements.
+
+    ``farmer_names`` maps farmer ids to names (ids without a name show the id alone). For PDF:
+    ``render_pdf("settlement_summary", settlement_summary_context(...), lang=...)``.
+
+    >>> import datetime as dt
+    >>> from coopfinance.dairy import Delivery, MilkPriceSchedule, Period, settle
+    >>> prices = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31")
+    >>> milk = [Delivery(farmer=f, date=dt.date(2026, 1, 2), litres=40) for f in ("F01", "F02")]
+    >>> s = settle(milk, prices, Period.parse("2026-01-01..2026-01-15"))
+    >>> text = render_settlement_summary(s, coop_name="Manantial de Vida", lang="en")
+    >>> [line for line in text.splitlines() if line.startswith("- **Net paid")]
+    ['- **Net paid:** S/ 104.00']
+    """
+    context = settlement_summary_context(settlement, coop_name=coop_name, farmer_names=farmer_names)
+    return render("settlement_summary", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
