@@ -2,6 +2,8 @@
 
 - :func:`render` renders any document by name with a context; :func:`render_pdf` makes PDF from the
   HTML (needs the optional WeasyPrint: ``coopfinance[pdf]``);
+- :func:`render_plan` renders a business plan (:mod:`coopfinance.plans`) as Markdown, HTML with
+  inline SVG charts, or PDF, from the context :func:`plan_context` builds;
 - :func:`render_schedule` (the cronograma) and :func:`render_key_facts` (Peru's *hoja resumen*, from
   :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
 - :func:`environment` is the one Jinja2 environment: ``StrictUndefined``, autoescaping for HTML,
@@ -41,6 +43,7 @@ from coopfinance.documents._env import (
     template_search_path,
 )
 from coopfinance.documents._facts import KeyFacts
+from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
 from coopfinance.documents._format import (
     DATE_STYLES,
     LANGUAGES,
@@ -55,6 +58,7 @@ __all__ = [
     "DATE_STYLES",
     "FORMATS",
     "LANGUAGES",
+    "PLAN_FORMATS",
     "Column",
     "ColumnKind",
     "KeyFacts",
@@ -66,10 +70,12 @@ __all__ = [
     "format_number",
     "format_percent",
     "key_facts_context",
+    "plan_context",
     "rate_label",
     "render",
     "render_key_facts",
     "render_pdf",
+    "render_plan",
     "render_schedule",
     "schedule_columns",
     "schedule_context",

@@ -40,7 +40,7 @@ PALETTE: Final[tuple[str, ...]] = ("#1f5f8b", "#c8553d", "#3a7d44", "#8a6d1d", "
 _WIDTH: Final = 640
 _HEIGHT: Final = 260
 _LEFT: Final = 64  # room for the tick labels
-_RIGHT: Final = 12
+_RIGHT: Final = 24
 _TOP: Final = 34  # room for the legend
 _BOTTOM: Final = 36  # room for the x labels
 
@@ -165,7 +165,7 @@ class _Frame:
     def x_labels(self, centres: Sequence[float]) -> list[str]:
         parts = []
         for k, (label, x) in enumerate(zip(self.labels, centres, strict=True)):
-            if k % self.label_every == 0:
+            if label and k % self.label_every == 0:
                 parts.append(
                     f'<line x1="{_f(x)}" y1="{self.y1}" x2="{_f(x)}" y2="{self.y1 + 3}" '
                     f'stroke="#333" stroke-width="0.5"/>'
@@ -187,7 +187,7 @@ def bar_chart(
 
     ``series`` is a sequence of ``(name, values)`` with one value per label; ``places`` is the
     number of decimals of the tick labels; every ``label_every``-th x label is printed (by default
-    at most 12 are).
+    at most 12 are), and empty labels are skipped.
     """
     checked = _check(labels, series)
     frame = _Frame(
