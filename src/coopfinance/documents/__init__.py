@@ -43,7 +43,6 @@ from coopfinance.documents._env import (
     template_search_path,
 )
 from coopfinance.documents._facts import KeyFacts
-from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
 from coopfinance.documents._format import (
     DATE_STYLES,
     LANGUAGES,
@@ -53,6 +52,7 @@ from coopfinance.documents._format import (
     format_number,
     format_percent,
 )
+from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
 
 __all__ = [
     "DATE_STYLES",

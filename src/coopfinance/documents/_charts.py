@@ -138,7 +138,7 @@ class _Frame:
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
             f'width="{_WIDTH}" height="{_HEIGHT}" class="chart chart-{kind}" role="img" '
-            f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="10">',
+            'font-size="10">',
             f"<title>{_esc(self.title)}</title>",
         ]
         # legend: a swatch and the series name, left to right
@@ -190,9 +190,7 @@ def bar_chart(
     at most 12 are), and empty labels are skipped.
     """
     checked = _check(labels, series)
-    frame = _Frame(
-        labels, checked, title=title, lang=lang, places=places, label_every=label_every
-    )
+    frame = _Frame(labels, checked, title=title, lang=lang, places=places, label_every=label_every)
     parts = frame.open("bars")
     n, m = len(labels), len(checked)
     slot = (frame.x1 - frame.x0) / n
@@ -231,9 +229,7 @@ def line_chart(
     (3, True)
     """
     checked = _check(labels, series)
-    frame = _Frame(
-        labels, checked, title=title, lang=lang, places=places, label_every=label_every
-    )
+    frame = _Frame(labels, checked, title=title, lang=lang, places=places, label_every=label_every)
     parts = frame.open("lines")
     n = len(labels)
     step = (frame.x1 - frame.x0) / max(n - 1, 1)

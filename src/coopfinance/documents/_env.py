@@ -382,11 +382,11 @@ def render(
     try:
         template = env.get_template(template_name)
         return template.render({**context, "lang": lang, "fmt": fmt})
-    except jinja2.sandbox.SecurityError as exc:
+    except jinja2.exceptions.SecurityError as exc:
         raise UnsafeTemplate(
             f"the template {template_name!r} does something the sandbox forbids"
-            f"{_template_line(exc.__traceback__)}: {str(exc).rstrip('.')}. User templates may format the values "
-            "they are given, not reach Python internals.",
+            f"{_template_line(exc.__traceback__)}: {str(exc).rstrip('.')}. User templates may "
+            "format the values they are given, not reach Python internals.",
             field="template",
             value=template_name,
         ) from None

@@ -210,7 +210,9 @@ def plan_context(plan: BusinessPlan | PlanReport, *, lang: str = "es") -> dict[s
     if fin.grant:
         sources.append({"key": "plan.source.grant", "name": fin.grantor, "amount": fin.grant})
     if schedule is not None:
-        sources.append({"key": "plan.source.loan", "name": fin.lender, "amount": schedule.amount_lent})
+        sources.append(
+            {"key": "plan.source.loan", "name": fin.lender, "amount": schedule.amount_lent}
+        )
     for row in sources:
         row["share"] = su.share(row["amount"])
 
@@ -233,7 +235,9 @@ def plan_context(plan: BusinessPlan | PlanReport, *, lang: str = "es") -> dict[s
     flows.append(_derived("plan.line.economic_evaluation_flow", rep.economic.flows, strong=True))
     if wo is not None:
         flows.append(_line("plan.line.financial_flow_with", w.yearly, "financial_flow"))
-        flows.append(_line("plan.line.financial_flow_without", wo.yearly, "financial_flow", sign=-1))
+        flows.append(
+            _line("plan.line.financial_flow_without", wo.yearly, "financial_flow", sign=-1)
+        )
     flows.append(_derived("plan.line.financial_evaluation_flow", rep.financial.flows, strong=True))
 
     sens = rep.sensitivity
