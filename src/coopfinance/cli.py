@@ -646,7 +646,48 @@ def _add_plan_parser(sub: Any) -> None:
         "file", help="the plan: .toml, .json, .yaml or .yml (see examples/plan-alfalfa.toml)"
     )
     p.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    d = p.add_argument_group("the plan document (-o plan.html, plan.md or plan.pdf)")
+    d.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="FILE",
+        help="write the business-plan document to FILE; its suffix (.md, .html, .pdf) sets the "
+        "format (PDF needs WeasyPrint)",
+    )
+    d.add_argument("--lang", default="es", choices=["es", "en"], help="document language (es)")
+    d.add_argument(
+        "--templates",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a template directory searched before the bundled one (repeatable); its templates "
+        "render in Jinja2's sandbox",
+    )
     p.set_defaults(handler=_cmd_plan)
+
+
+_PLAN_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def _write_plan_document(rep: Any, ns: argparse.Namespace, out: TextIO) -> int:
+    from coopfinance.documents import render_plan
+
+    path = pathlib.Path(ns.output)
+    fmt = _PLAN_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidValue(
+            f"'output' must end in .md, .html or .pdf (got {ns.output!r}).",
+            field="output",
+            value=ns.output,
+        )
+    document = render_plan(rep, lang=ns.lang, fmt=fmt, template_dirs=ns.templates)
+    if isinstance(document, bytes):
+        path.write_bytes(document)
+    else:
+        path.write_text(document, encoding="utf-8")
+    out.write(f"wrote {path} ({fmt}, {ns.lang})\n")
+    return 0
 
 
 def _pct(value: Decimal | None) -> str:
@@ -665,6 +706,8 @@ def _cmd_plan(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.plans import BusinessPlan, report
 
     rep = report(BusinessPlan.from_file(ns.file))
+    if ns.output is not None:
+        return _write_plan_document(rep, ns, out)
     if ns.format == "json":
         out.write(json.dumps(rep.indicators(), indent=2, ensure_ascii=False) + "\n")
         return 0

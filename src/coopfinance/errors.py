@@ -33,6 +33,7 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── MissingValue(LookupError)       a template uses a variable or label that is not there
     │   ├── MissingTemplate(LookupError)    no template of that name in the template directories
     │   └── InvalidTemplate(ValueError)     a template or label catalog that cannot be read
+    │       └── UnsafeTemplate              a user template that tries what the sandbox forbids
     └── MissingDependency(ImportError)      an optional package (WeasyPrint for PDF) is not installed
 
 Every message names the field and echoes the value, e.g.
@@ -75,6 +76,7 @@ __all__ = [
     "RenderError",
     "UnknownCurrency",
     "UnknownLoan",
+    "UnsafeTemplate",
     "WrongType",
 ]
 
@@ -271,6 +273,14 @@ class MissingTemplate(RenderError, LookupError):
 
 class InvalidTemplate(RenderError, ValueError):
     """A template with a syntax error, or a label catalog that is not a JSON object of strings."""
+
+
+class UnsafeTemplate(InvalidTemplate):
+    """A template that does what Jinja2's sandbox forbids (e.g. ``{{ ''.__class__.__mro__ }}``).
+
+    Templates from a user's template directory render in the sandbox, so they cannot reach Python
+    internals through attributes such as ``__class__`` or call unsafe methods.
+    """
 
 
 class MissingDependency(CoopFinanceError, ImportError):

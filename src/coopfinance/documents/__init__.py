@@ -2,6 +2,8 @@
 
 - :func:`render` renders any document by name with a context; :func:`render_pdf` makes PDF from the
   HTML (needs the optional WeasyPrint: ``coopfinance[pdf]``);
+- :func:`render_plan` renders a business plan (:mod:`coopfinance.plans`) as Markdown, HTML with
+  inline SVG charts, or PDF, from the context :func:`plan_context` builds;
 - :func:`render_schedule` (the cronograma) and :func:`render_key_facts` (Peru's *hoja resumen*, from
   :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
 - :func:`render_settlement` (a farmer's milk payment statement, the liquidación) and
@@ -62,6 +64,7 @@ from coopfinance.documents._format import (
     format_number,
     format_percent,
 )
+from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
 from coopfinance.documents._servicing import render_statement, statement_context
 from coopfinance.documents._training import (
     certificate_context,
@@ -78,6 +81,7 @@ __all__ = [
     "DATE_STYLES",
     "FORMATS",
     "LANGUAGES",
+    "PLAN_FORMATS",
     "Column",
     "ColumnKind",
     "KeyFacts",
@@ -91,12 +95,14 @@ __all__ = [
     "format_percent",
     "guide_context",
     "key_facts_context",
+    "plan_context",
     "rate_label",
     "render",
     "render_certificate",
     "render_guide",
     "render_key_facts",
     "render_pdf",
+    "render_plan",
     "render_schedule",
     "render_settlement",
     "render_settlement_summary",

@@ -26,9 +26,12 @@ from types import TracebackType
 from typing import Any, Final
 
 import jinja2
+import jinja2.sandbox
+import markupsafe
 from jinja2 import pass_context
 
 from coopfinance._money import Currency, Money
+from coopfinance.documents._charts import bar_chart, line_chart
 from coopfinance.documents._format import (
     check_lang,
     escape_markdown,
@@ -43,6 +46,7 @@ from coopfinance.errors import (
     MissingDependency,
     MissingTemplate,
     MissingValue,
+    UnsafeTemplate,
     WrongType,
     fmt_value,
 )
@@ -218,24 +222,47 @@ def _is_decimal(value: object) -> bool:
     return isinstance(value, Decimal)
 
 
-def environment(template_dirs: Iterable[str | os.PathLike[str]] = ()) -> jinja2.Environment:
+def environment(
+    template_dirs: Iterable[str | os.PathLike[str]] = (), *, sandboxed: bool | None = None
+) -> jinja2.Environment:
     """A new Jinja2 environment that loads from ``template_dirs``, then the bundled templates.
 
     - ``undefined=StrictUndefined``: a missing value is an error, never a blank;
     - autoescaping for ``.html.j2`` (and ``.html``), none for ``.md.j2``;
     - filters ``money``, ``number``, ``percent``, ``date`` (in the context's ``lang``) and ``md``;
-    - tests ``date`` and ``decimal``; the global ``t(key)`` looks a label up in ``i18n/{lang}.json``.
+    - tests ``date`` and ``decimal``; the global ``t(key)`` looks a label up in ``i18n/{lang}.json``;
+      the globals ``bar_chart`` and ``line_chart`` draw inline SVG charts (numbers in ``lang``);
+    - ``sandboxed``: render in Jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`, which
+      refuses access to Python internals (``__class__``, ``__globals__``, unsafe methods). ``None``
+      (the default) sandboxes exactly when ``template_dirs`` is not empty, i.e. when a user's
+      templates may be loaded; the bundled templates render the same either way.
 
     >>> env = environment()
     >>> env.from_string("{{ t('column.interest') }}: {{ x|money('PEN') }}").render(
     ...     lang="es", x=Decimal("130.9"))
     'Interés: S/ 130.90'
+    >>> type(environment(sandboxed=True)).__name__
+    'SandboxedEnvironment'
     """
-    return _build(template_search_path(template_dirs))
+    path = template_search_path(template_dirs)
+    return _build(path, _sandbox(path, sandboxed))
 
 
-def _build(search_path: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
+def _sandbox(search_path: tuple[Path, ...], sandboxed: bool | None) -> bool:
+    if sandboxed is None:
+        return len(search_path) > 1  # anything besides the bundled directory
+    if not isinstance(sandboxed, bool):
+        raise WrongType(
+            f"'sandboxed' must be True, False or None (got {fmt_value(sandboxed)}).",
+            field="sandboxed",
+            value=sandboxed,
+        )
+    return sandboxed
+
+
+def _build(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Environment:
+    kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
@@ -262,13 +289,21 @@ def _build(search_path: tuple[Path, ...]) -> jinja2.Environment:
     def t(ctx: jinja2.runtime.Context, key: str) -> str:
         return labels.lookup(_lang(ctx), key)
 
-    env.globals["t"] = t
+    @pass_context
+    def _bars(ctx: jinja2.runtime.Context, labels: Any, series: Any, **options: Any) -> Any:
+        return markupsafe.Markup(bar_chart(labels, series, lang=_lang(ctx), **options))
+
+    @pass_context
+    def _lines(ctx: jinja2.runtime.Context, labels: Any, series: Any, **options: Any) -> Any:
+        return markupsafe.Markup(line_chart(labels, series, lang=_lang(ctx), **options))
+
+    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines)
     return env
 
 
 @functools.lru_cache(maxsize=32)
-def _cached(search_path: tuple[Path, ...]) -> jinja2.Environment:
-    return _build(search_path)
+def _cached(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Environment:
+    return _build(search_path, sandboxed)
 
 
 def _check_fmt(fmt: object) -> str:
@@ -304,12 +339,15 @@ def render(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    sandboxed: bool | None = None,
 ) -> str:
     """Render the document ``name`` (the template ``{name}.{fmt}.j2``) with ``context``.
 
     ``lang`` (``es`` or ``en``) and ``fmt`` (``md`` or ``html``) are added to the context. A value
     the template needs but the context lacks raises :class:`~coopfinance.errors.MissingValue`
-    naming it.
+    naming it. With ``template_dirs`` (or ``sandboxed=True``) the templates render in Jinja2's
+    sandbox, and one that reaches for Python internals raises
+    :class:`~coopfinance.errors.UnsafeTemplate`.
 
     >>> print(render("schedule", {}, lang="es"))
     Traceback (most recent call last):
@@ -338,11 +376,20 @@ def render(
             field="context",
             value=clash,
         )
-    env = _cached(template_search_path(template_dirs))
+    search_path = template_search_path(template_dirs)
+    env = _cached(search_path, _sandbox(search_path, sandboxed))
     template_name = f"{name}.{fmt}.j2"
     try:
         template = env.get_template(template_name)
         return template.render({**context, "lang": lang, "fmt": fmt})
+    except jinja2.exceptions.SecurityError as exc:
+        raise UnsafeTemplate(
+            f"the template {template_name!r} does something the sandbox forbids"
+            f"{_template_line(exc.__traceback__)}: {str(exc).rstrip('.')}. User templates may "
+            "format the values they are given, not reach Python internals.",
+            field="template",
+            value=template_name,
+        ) from None
     except jinja2.UndefinedError as exc:
         message = str(exc)
         match = _UNDEFINED_NAME.match(message) or _UNDEFINED_MEMBER.match(message)
@@ -377,6 +424,7 @@ def render_pdf(
     *,
     lang: str = "es",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    sandboxed: bool | None = None,
 ) -> bytes:
     """The document ``name`` as PDF bytes: its HTML rendering laid out by WeasyPrint.
 
@@ -384,7 +432,9 @@ def render_pdf(
     :class:`~coopfinance.errors.MissingDependency`. The HTML references nothing outside itself,
     so nothing is fetched.
     """
-    html = render(name, context, lang=lang, fmt="html", template_dirs=template_dirs)
+    html = render(
+        name, context, lang=lang, fmt="html", template_dirs=template_dirs, sandboxed=sandboxed
+    )
     try:
         weasyprint: Any = importlib.import_module("weasyprint")
     except ImportError as exc:
