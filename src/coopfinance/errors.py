@@ -16,6 +16,7 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidDelivery                 milk deliveries that fail validation (per-row problems)
     │   ├── InvalidSettlement               a settlement whose policy or obligations do not fit
     │   ├── InvalidSurplusDistribution      a surplus (remanente) that cannot be distributed
+    │   ├── InvalidLinkedPlan               a revenue-linked plan, affordability or simulation input
     │   ├── InvalidPlan                     a business plan whose inputs do not fit together
     │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
     │   ├── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
@@ -49,6 +50,7 @@ __all__ = [
     "InvalidCalendar",
     "InvalidCurriculum",
     "InvalidDelivery",
+    "InvalidLinkedPlan",
     "InvalidLoanTerms",
     "InvalidPlan",
     "InvalidPriceSchedule",
@@ -150,6 +152,11 @@ class InvalidSettlement(InvalidValue):
 
 class InvalidSurplusDistribution(InvalidValue):
     """A surplus (remanente) distribution that the co-op law (LGC art. 42) or the data do not allow."""
+
+
+class InvalidLinkedPlan(InvalidValue):
+    """Revenue-linked repayment inputs that do not fit: a revenue-share plan (share, floor, cap,
+    term), forecast revenue or milk values, an affordability or simulation input."""
 
 
 class NoSolution(InvalidValue):

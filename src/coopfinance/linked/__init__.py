@@ -1,0 +1,18 @@
+"""Revenue-linked repayment: seasonal plans, revenue share, flexible options, affordability, simulation.
+
+Layer 4 beside :mod:`coopfinance.dairy` (DESIGN.md): imports only layers 1–4.
+"""
+
+from coopfinance.linked._plans import (
+    normalized_weights,
+    prepay_in_flush,
+    seasonal_plan,
+    skip_installments,
+)
+
+__all__ = [
+    "normalized_weights",
+    "prepay_in_flush",
+    "seasonal_plan",
+    "skip_installments",
+]
