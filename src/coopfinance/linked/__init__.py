@@ -3,6 +3,12 @@
 Layer 4 beside :mod:`coopfinance.dairy` (DESIGN.md): imports only layers 1–4.
 """
 
+from coopfinance.linked._revenue_share import (
+    MaturityRule,
+    RevenueSharePlan,
+    RevenueShareRow,
+    RevenueShareSchedule,
+)
 from coopfinance.linked._plans import (
     normalized_weights,
     prepay_in_flush,
@@ -11,6 +17,10 @@ from coopfinance.linked._plans import (
 )
 
 __all__ = [
+    "MaturityRule",
+    "RevenueSharePlan",
+    "RevenueShareRow",
+    "RevenueShareSchedule",
     "normalized_weights",
     "prepay_in_flush",
     "seasonal_plan",
