@@ -232,7 +232,8 @@ class RevenueSharePlan:
             self.currency.unit, rounding=ROUND_FLOOR
         )
         taken = max(taken, self.floor)
-        return taken if self.cap is None else min(taken, self.cap)
+        taken = taken if self.cap is None else min(taken, self.cap)
+        return taken.quantize(self.currency.unit)
 
     def _periods(
         self, milk_values: Mapping[Any, Any] | Iterable[Any]
