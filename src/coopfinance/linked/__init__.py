@@ -3,6 +3,7 @@
 Layer 4 beside :mod:`coopfinance.dairy` (DESIGN.md): imports only layers 1–4.
 """
 
+from coopfinance.linked._affordability import Affordability, affordability, loan_limit
 from coopfinance.linked._revenue_share import (
     MaturityRule,
     RevenueSharePlan,
@@ -17,6 +18,9 @@ from coopfinance.linked._plans import (
 )
 
 __all__ = [
+    "Affordability",
+    "affordability",
+    "loan_limit",
     "MaturityRule",
     "RevenueSharePlan",
     "RevenueShareRow",
