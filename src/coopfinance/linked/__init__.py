@@ -4,6 +4,7 @@ Layer 4 beside :mod:`coopfinance.dairy` (DESIGN.md): imports only layers 1–4.
 """
 
 from coopfinance.linked._affordability import Affordability, affordability, loan_limit
+from coopfinance.linked._simulate import BLOCK, Portfolio, SimulationResult, simulate
 from coopfinance.linked._revenue_share import (
     MaturityRule,
     RevenueSharePlan,
@@ -18,6 +19,10 @@ from coopfinance.linked._plans import (
 )
 
 __all__ = [
+    "BLOCK",
+    "Portfolio",
+    "SimulationResult",
+    "simulate",
     "Affordability",
     "affordability",
     "loan_limit",
