@@ -243,6 +243,13 @@ def prepay_in_flush(
             field="months",
             value=tuple(sorted(flush)),
         )
+    if left:
+        raise InvalidLinkedPlan(
+            f"'count' asks for {count} installments in the flush-season months {sorted(flush)} "
+            f"but only {count - left} fall there.",
+            field="count",
+            value=count,
+        )
     if all(x == w for x in weights):
         raise InvalidLinkedPlan(
             f"'count' must leave some installment outside the prepayment (got {count} of "
