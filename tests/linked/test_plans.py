@@ -8,6 +8,7 @@ lactation (reference dairy-and-coop.md §1.1, §8).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -50,7 +51,8 @@ def test_all_equal_revenue_gives_exactly_the_level_plan(
 def test_weights_have_mean_one_and_follow_revenue(revenue: list[Decimal]) -> None:
     w = normalized_weights(revenue)
     assert abs(sum(w) - len(w)) < Decimal("1e-25")
-    for (a, wa), (b, wb) in zip(zip(revenue, w), zip(revenue[1:], w[1:])):
+    pairs = list(zip(revenue, w, strict=True))
+    for (a, wa), (b, wb) in itertools.pairwise(pairs):
         assert (a < b) == (wa < wb)
 
 
@@ -63,7 +65,7 @@ def test_seasonal_plan_repays_exactly_and_installments_follow_revenue(
     assert s.total_principal == principal + sum(r.capitalized for r in s)
     assert s[-1].balance == 0
     rows = list(s)[:-1]  # the last one absorbs the rounding residual
-    for a, b, ra, rb in zip(rows, rows[1:], revenue, revenue[1:]):
+    for a, b, ra, rb in zip(rows, rows[1:], revenue, revenue[1:], strict=False):
         if ra < rb:
             assert a.total <= b.total
 
@@ -73,7 +75,8 @@ def test_grace_until_the_alfalfa_is_established() -> None:
     plot = Alfalfa(hectares=1, sown="2026-01-01", establishment_days=90)
     revenue = ["0"] * 6 + ["900"] * 18
     t = seasonal_plan("4000", "18%", "2026-01-01", revenue, grace_until=plot.first_cut)
-    assert t.grace.periods == 6 and t.grace.kind is GraceType.CAPITALIZE
+    assert t.grace.periods == 6
+    assert t.grace.kind is GraceType.CAPITALIZE
     s = t.schedule()
     assert [r.total for r in s][:6] == [Decimal("0.00")] * 6
     assert s[6].due_date == dt.date(2026, 4, 15)
@@ -85,10 +88,12 @@ def test_skip_installments_extends_the_term_and_solves_again() -> None:
     flex = skip_installments(base, [3, 7])
     dates = flex.dates()
     assert len(dates) == 12
-    assert dt.date(2026, 4, 10) not in dates and dt.date(2026, 8, 10) not in dates
+    assert dt.date(2026, 4, 10) not in dates
+    assert dt.date(2026, 8, 10) not in dates
     assert dates[-2:] == [dt.date(2027, 2, 10), dt.date(2027, 3, 10)]
     s = flex.schedule()
-    assert s.total_principal == Decimal(2400) and s[-1].balance == 0
+    assert s.total_principal == Decimal(2400)
+    assert s[-1].balance == 0
     assert s.total_interest > base.schedule().total_interest  # longer periods cost interest
 
 
@@ -111,12 +116,14 @@ def test_prepay_in_flush_doubles_flush_installments_and_repays_exactly(
         return
     t = prepay_in_flush(base, [6, 7, 8, 9, 10], count)
     assert t.amortization is Amortization.WEIGHTED
-    assert t.weights is not None and sum(1 for w in t.weights if w == 2) == count
+    assert t.weights is not None
+    assert sum(1 for w in t.weights if w == 2) == count
     s = t.schedule()
-    assert s.total_principal == 3000 and s[-1].balance == 0
-    doubled = [r for r, w in zip(s, t.weights) if w == 2]
+    assert s.total_principal == 3000
+    assert s[-1].balance == 0
+    doubled = [r for r, w in zip(s, t.weights, strict=False) if w == 2]
     assert all(r.due_date.month in (6, 7, 8, 9, 10) for r in doubled)
-    others = [r.total for r, w in zip(list(s)[:-1], t.weights) if w == 1]
+    others = [r.total for r, w in zip(list(s)[:-1], t.weights, strict=False) if w == 1]
     assert max(others) < base.schedule().installment_amount  # lighter outside the flush
 
 

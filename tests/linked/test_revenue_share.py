@@ -76,7 +76,8 @@ def test_repays_loan_plus_interest_exactly_when_revenue_suffices(
     plan = RevenueSharePlan(principal=principal, rate=rate, disbursed="2026-01-01", share=share,
                             max_periods=600)  # fmt: skip
     s = plan.run([value] * 600)
-    assert s.repaid and s.balloon == 0
+    assert s.repaid
+    assert s.balloon == 0
     assert s.total_paid == principal + s.total_interest
     last = s.rows[-1]
     assert last.paid == last.opening_balance + last.interest
@@ -91,7 +92,8 @@ def test_worked_example_interest_on_actual_days_tea_360() -> None:
     expected = (Decimal(1500) * (Decimal("1.18") ** (Decimal(14) / 360) - 1)).quantize(
         Decimal("0.01"), ROUND_HALF_UP
     )
-    assert first.days == 14 and first.interest == expected == Decimal("9.69")
+    assert first.days == 14
+    assert first.interest == expected == Decimal("9.69")
     assert (first.due, first.paid, first.balance) == (Decimal("155.00"), Decimal("155.00"),
                                                       Decimal("1354.69"))  # fmt: skip
 
@@ -111,8 +113,10 @@ def test_balloon_at_the_maximum_term() -> None:
     plan = RevenueSharePlan(principal="1000", rate="0%", disbursed="2026-01-01", share="10%",
                             max_periods=3)  # fmt: skip
     s = plan.run(["500"] * 10)
-    assert len(s) == 3 and s.repaid
-    assert s.rows[-1].paid == Decimal("900.00") and s.balloon == Decimal("850.00")
+    assert len(s) == 3
+    assert s.repaid
+    assert s.rows[-1].paid == Decimal("900.00")
+    assert s.balloon == Decimal("850.00")
 
 
 def test_extension_continues_at_the_stated_rate_then_balloon() -> None:
@@ -120,7 +124,8 @@ def test_extension_continues_at_the_stated_rate_then_balloon() -> None:
                             max_periods=2, at_maturity="extend", extension_rate="19%",
                             extension_periods=2)  # fmt: skip
     s = plan.run(["500"] * 10)
-    assert len(s) == 4 and s.repaid
+    assert len(s) == 4
+    assert s.repaid
     assert [r.interest for r in s.rows[:2]] == [Decimal("0.00")] * 2
     assert all(r.interest > 0 for r in s.rows[2:])
     ext = Rate.effective_annual("0.19")
@@ -134,14 +139,18 @@ def test_extension_continues_at_the_stated_rate_then_balloon() -> None:
 def test_values_run_out_before_repayment() -> None:
     plan = RevenueSharePlan(principal="1000", rate="18%", disbursed="2026-01-01", share="10%")
     s = plan.run(["500", "500"])
-    assert not s.repaid and s.payoff is None and s.balance > 0
+    assert not s.repaid
+    assert s.payoff is None
+    assert s.balance > 0
 
 
 def test_explicit_periods_and_mapping() -> None:
     plan = RevenueSharePlan(principal="300", rate="18%", disbursed="2026-01-01", share="50%")
     a = plan.run({Period.parse("2026-01-01..2026-01-31"): "400", "2026-02-01..2026-02-28": "400"})
     b = plan.run([("2026-01-01..2026-01-31", "400"), ("2026-02-01..2026-02-28", "400")])
-    assert a.rows == b.rows and a.repaid and a.rows[0].days == 30
+    assert a.rows == b.rows
+    assert a.repaid
+    assert a.rows[0].days == 30
 
 
 @pytest.mark.parametrize(

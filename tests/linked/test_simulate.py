@@ -50,7 +50,9 @@ def _small() -> tuple[list[LoanTerms], Portfolio]:
     return terms, pf
 
 
-def _exact(terms: list[LoanTerms], pf: Portfolio, trace: list[tuple[int, int, np.ndarray, np.ndarray]]):
+def _exact(
+    terms: list[LoanTerms], pf: Portfolio, trace: list[tuple[int, int, np.ndarray, np.ndarray]]
+):
     """Replay every traced scenario through dairy.settle; return collected céntimos (S×F×T),
     loans ever > 30 days late, repaid counts per period, and collections per scenario and period."""
     prices: dict[int, np.ndarray] = {}
@@ -77,7 +79,9 @@ def _exact(terms: list[LoanTerms], pf: Portfolio, trace: list[tuple[int, int, np
             prev = START
             for t, end in enumerate(ends):
                 period = Period(start=prev + dt.timedelta(days=1), end=end)
-                price = MilkPriceSchedule.flat(Decimal(float(block_prices[i, t])), period.start, end)
+                price = MilkPriceSchedule.flat(
+                    Decimal(float(block_prices[i, t])), period.start, end
+                )
                 milk = [Delivery(farmer=farmers[f], date=end, litres=Decimal(float(litres[(first, t)][i, f])))
                         for f in range(len(terms))]  # fmt: skip
                 new = [Obligation(farmer=farmers[f], kind="loan-installment", amount=due[f][t],
@@ -89,10 +93,15 @@ def _exact(terms: list[LoanTerms], pf: Portfolio, trace: list[tuple[int, int, np
                     c, _ = s.statement(farmers[f]).by_kind(ObligationKind.LOAN_INSTALLMENT)
                     got.append(c)
                     paid[f] += c
-                    old = sum(d for d, when in zip(due[f], ends) if (end - when).days > 30)
+                    old = sum(
+                        d for d, when in zip(due[f], ends, strict=False) if (end - when).days > 30
+                    )
                     late[f] = late[f] or paid[f] < old
                 rows.append((got, [p >= sum(due[f]) for f, p in enumerate(paid)]))
-                assert floats[(first, t)][i].tolist() == [float(g * 100) for g in got], (first + i, t)
+                assert floats[(first, t)][i].tolist() == [float(g * 100) for g in got], (
+                    first + i,
+                    t,
+                )
                 prev = end
             out.append((rows, late))
     return out
@@ -106,7 +115,8 @@ def test_float_path_equals_the_exact_path_to_the_centimo() -> None:
     exact = _exact(terms, pf, trace)  # asserts every farmer's collection per period
     assert len(exact) == 40
     late = sum(sum(lt) for _, lt in exact)
-    assert r.over_30_days == late and 0 < late < 40 * 3  # the case has both outcomes
+    assert r.over_30_days == late
+    assert 0 < late < 40 * 3
     repaid_by_t = [sum(sum(flags) for rows, _ in exact for flags in [rows[t][1]]) for t in range(8)]
     assert np.cumsum(r.repaid_in).tolist() == repaid_by_t
     for s, (rows, _) in enumerate(exact):
@@ -119,21 +129,22 @@ def test_effective_yield_agrees_with_exact_xirr() -> None:
     lent = Decimal(str(r.lent))
     for s in range(4):
         flows = [(START, -lent)] + [
-            (d, Decimal(str(c))) for d, c in zip(pf.period_ends, r.collected[s]) if c
+            (d, Decimal(str(c))) for d, c in zip(pf.period_ends, r.collected[s], strict=False) if c
         ]
         exact = xirr(flows, day_count="act/360")
         assert abs(float(exact) - r.effective_yield[s]) < 1e-9
 
 
 def test_nothing_collected_gives_minus_100_percent_not_nan() -> None:
-    _, pf = _small()
+    _, _pf = _small()
     broke = Portfolio.from_terms(
         [LoanTerms(principal="500", rate=TEA, installments=8, disbursed=START, frequency="semi-monthly")],
         [["0"] * 8], ["1.30"] * 8,
     )  # fmt: skip
     r = simulate(broke, scenarios=3, seed=0)
     assert r.effective_yield.tolist() == [-1.0, -1.0, -1.0]
-    assert r.not_repaid == 3 and r.probability_arrears_over_30 == 1.0
+    assert r.not_repaid == 3
+    assert r.probability_arrears_over_30 == 1.0
 
 
 def test_deterministic_for_a_seed_and_different_for_another() -> None:
@@ -141,7 +152,8 @@ def test_deterministic_for_a_seed_and_different_for_another() -> None:
     a = simulate(pf, scenarios=100, seed=5)
     b = simulate(pf, scenarios=100, seed=5)
     c = simulate(pf, scenarios=100, seed=6)
-    assert np.array_equal(a.collected, b.collected) and a.summary() == b.summary()
+    assert np.array_equal(a.collected, b.collected)
+    assert a.summary() == b.summary()
     assert not np.array_equal(a.collected, c.collected)
 
 
@@ -159,14 +171,18 @@ def test_chunked_equals_unchunked(chunk: int) -> None:
 def test_progress_reports_every_chunk() -> None:
     pf = Portfolio.example(farmers=5, periods=6, seed=0)
     seen: list[tuple[int, int]] = []
-    simulate(pf, scenarios=70, seed=0, chunk_scenarios=32, progress=lambda d, t: seen.append((d, t)))
+    simulate(
+        pf, scenarios=70, seed=0, chunk_scenarios=32, progress=lambda d, t: seen.append((d, t))
+    )
     assert seen == [(32, 70), (64, 70), (70, 70)]
 
 
 def test_no_shocks_collect_exactly_what_is_due() -> None:
     pf = Portfolio.example(farmers=10, periods=24, seed=1, loan_per_cow="300")
     r = simulate(pf, scenarios=8, seed=0, price_sd="0", yield_sd="0")
-    assert np.allclose(r.collected_share, 1.0) and r.over_30_days == 0 and r.not_repaid == 0
+    assert np.allclose(r.collected_share, 1.0)
+    assert r.over_30_days == 0
+    assert r.not_repaid == 0
     assert np.allclose(r.effective_yield, 0.18, atol=2e-3)  # the contract TEA, up to rounding
 
 
@@ -215,8 +231,10 @@ def test_bad_input(kwargs: dict[str, object], match: str) -> None:
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: Portfolio.example(farmers=0), r"^'farmers' must be a whole number of at least 1 \(got 0\)\.$"),
-        (lambda: Portfolio.example(periods=0), r"^'periods' must be a whole number of at least 1 \(got 0\)\.$"),
+        (lambda: Portfolio.example(farmers=0),
+         r"^'farmers' must be a whole number of at least 1 \(got 0\)\.$"),
+        (lambda: Portfolio.example(periods=0),
+         r"^'periods' must be a whole number of at least 1 \(got 0\)\.$"),
         (lambda: Portfolio.from_terms([], [], []), r"^'terms' must hold at least one loan \(got none\)\.$"),
         (lambda: Portfolio.from_terms(
             [LoanTerms(principal="500", rate=TEA, installments=2, disbursed=START)], [["-1", "2"]],
@@ -233,11 +251,13 @@ def test_cli_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["simulate", "--scenarios", "64", "--farmers", "10", "--periods", "24", "--seed", "3"]
     assert main([*argv, "--format", "json"], out=out) == 0
     data = json.loads(out.getvalue())
-    assert data["loans"] == 640 and data["seed"] == 3
+    assert data["loans"] == 640
+    assert data["seed"] == 3
     assert "simulated 64/64 scenarios" in capsys.readouterr().err
     again = io.StringIO()
     assert main([*argv, "--format", "json", "--quiet"], out=again) == 0
-    assert json.loads(again.getvalue()) == data and capsys.readouterr().err == ""
+    assert json.loads(again.getvalue()) == data
+    assert capsys.readouterr().err == ""
     table = io.StringIO()
     assert main([*argv, "--quiet"], out=table) == 0
     assert "arrears > 30 days (probability)" in table.getvalue()

@@ -224,9 +224,7 @@ def prepay_in_flush(
         )
     w = amounts([factor], "factor")[0]
     if w <= ONE:
-        raise InvalidLinkedPlan(
-            f"'factor' must be more than 1 (got {w}).", field="factor", value=w
-        )
+        raise InvalidLinkedPlan(f"'factor' must be more than 1 (got {w}).", field="factor", value=w)
     g = terms.grace.periods
     dates = terms.dates()[g:]
     weights: list[Decimal] = []

@@ -134,6 +134,22 @@ def _date(value: Any) -> dt.date:
         ) from None
 
 
+def _maturity(value: Any) -> MaturityRule:
+    return MaturityRule.parse(value)
+
+
+def _frequency(value: Any) -> SettlementFrequency:
+    return SettlementFrequency.parse(value)
+
+
+def _day_count(value: Any) -> DayCount:
+    return DayCount.parse(value)
+
+
+def _currency(value: Any) -> Currency:
+    return Currency.of(value)
+
+
 def _count(field: str, minimum: int) -> Any:
     def check(_instance: Any, _attribute: Any, value: Any) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
@@ -174,16 +190,14 @@ class RevenueSharePlan:
     floor: Decimal = attrs.field(default=ZERO, converter=_floor)
     cap: Decimal | None = attrs.field(default=None, converter=_cap)
     max_periods: int = attrs.field(default=24, validator=_count("max_periods", 1))
-    at_maturity: MaturityRule = attrs.field(
-        default=MaturityRule.BALLOON, converter=MaturityRule.parse
-    )
+    at_maturity: MaturityRule = attrs.field(default=MaturityRule.BALLOON, converter=_maturity)
     extension_rate: Rate | None = attrs.field(default=None, converter=_opt_rate)
     extension_periods: int = attrs.field(default=0, validator=_count("extension_periods", 0))
     frequency: SettlementFrequency = attrs.field(
-        default=SettlementFrequency.SEMI_MONTHLY, converter=SettlementFrequency.parse
+        default=SettlementFrequency.SEMI_MONTHLY, converter=_frequency
     )
-    day_count: DayCount = attrs.field(default=DayCount.ACT_360, converter=DayCount.parse)
-    currency: Currency = attrs.field(default="PEN", converter=Currency.of)
+    day_count: DayCount = attrs.field(default=DayCount.ACT_360, converter=_day_count)
+    currency: Currency = attrs.field(factory=lambda: Currency.of("PEN"), converter=_currency)
 
     def __attrs_post_init__(self) -> None:
         unit, code = self.currency.unit, self.currency.code
@@ -244,7 +258,7 @@ class RevenueSharePlan:
         else:
             values = list(milk_values)
             if values and isinstance(values[0], tuple):
-                items = [tuple(v) for v in values]  # type: ignore[misc]
+                items = [tuple(v) for v in values]
             else:
                 items = []
                 day = self.disbursed + dt.timedelta(days=1)
@@ -386,6 +400,7 @@ class RevenueShareSchedule:
             for r in self.rows
         ]
         widths = [max(len(x[i]) for x in (head, *body)) for i in range(len(head))]
-        lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in (head, *body)]
+        lines = [
+            "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in (head, *body)
+        ]
         return "\n".join(lines)
-

@@ -113,7 +113,9 @@ class Portfolio:
         expected price per period. Periods end on the loans' due dates; a loan shorter than the
         horizon asks nothing afterwards."""
         if not terms:
-            raise InvalidLinkedPlan("'terms' must hold at least one loan (got none).", field="terms")
+            raise InvalidLinkedPlan(
+                "'terms' must hold at least one loan (got none).", field="terms"
+            )
         schedules = [t.schedule() for t in terms]
         dates = tuple(r.due_date for r in schedules[0] if r.number > 0)
         for k, s in enumerate(schedules):
@@ -186,7 +188,7 @@ class Portfolio:
         profile = (seasonality or SeasonalProfile.ica()).normalized()
         base = Rate.effective_annual(to_decimal(rate, field="rate"))
         loans: dict[int, LoanTerms] = {}
-        for c in sorted(set(int(x) for x in cows)):
+        for c in sorted({int(x) for x in cows}):
             loans[c] = LoanTerms(
                 principal=CONTEXT.multiply(to_decimal(loan_per_cow, field="loan_per_cow"), c),
                 rate=base,
@@ -246,7 +248,8 @@ class SimulationResult:
     @property
     def collected_share(self) -> _F64:
         """Per scenario: collected within the horizon ÷ scheduled within it."""
-        return self.collected.sum(axis=1) / self.due
+        out: _F64 = self.collected.sum(axis=1) / self.due
+        return out
 
     def repayment_quantiles(self, qs: Sequence[float] = (0.1, 0.5, 0.9)) -> list[int | None]:
         """Repayment time (periods) at each quantile over all loans; ``None`` beyond the horizon."""
@@ -286,7 +289,7 @@ class SimulationResult:
         }
 
 
-def _over30_index(disbursed: dt.date, ends: Sequence[dt.date]) -> list[int]:
+def _over30_index(ends: Sequence[dt.date]) -> list[int]:
     """For each period end, how many installments fell due more than 30 days before it."""
     out = []
     for end in ends:
@@ -317,7 +320,8 @@ def _yields(collected: _F64, lent: float, days: _F64, guess: float) -> _F64:
             x = nx
             break
         x = nx
-    return np.where(total > 0, np.expm1(x), -1.0)
+    out: _F64 = np.where(total > 0, np.expm1(x), -1.0)
+    return out
 
 
 def simulate(
@@ -378,7 +382,7 @@ def simulate(
     cum_due = np.cumsum(inst, axis=1)
     total_due_f = cum_due[:, -1]
     last_due = int(np.max(np.nonzero(inst.any(axis=0))[0])) if inst.any() else 0
-    over_idx = _over30_index(portfolio.disbursed, portfolio.period_ends)
+    over_idx = _over30_index(portfolio.period_ends)
     base100 = portfolio.litres  # litres per farmer and period
     price = portfolio.price
     base_adj = base100 * math.exp(-sy * sy / 2)  # the mean-1 correction of the yield shock
@@ -473,4 +477,3 @@ def simulate(
         lent=lent,
         effective_yield=yields,
     )
-
