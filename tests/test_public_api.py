@@ -25,6 +25,7 @@ LAYERS = {
     "servicing": 3,
     "portfolio": 3,
     "dairy": 4,
+    "linked": 4,
     "coop": 5,
     "plans": 6,
     "training": 7,
@@ -55,6 +56,7 @@ def test_all_names_exist_and_are_exported() -> None:
         "coop",
         "servicing",
         "portfolio",
+        "linked",
     }
     assert public - modules <= set(coopfinance.__all__), public - set(coopfinance.__all__)
 

@@ -19,6 +19,7 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │   ├── InvalidSettlement               a settlement whose policy or obligations do not fit
     │   ├── InvalidSurplusDistribution      a surplus (remanente) that cannot be distributed
     │   ├── InvalidPlan                     a business plan whose inputs do not fit together
+    │   ├── InvalidLinkedPlan               a revenue-linked plan or simulation that does not fit
     │   ├── InvalidCurriculum               training content (curriculum data) that does not validate
     │   ├── InvalidTrainingRecord           cohorts, attendance or quiz results that do not fit together
     │   │   └── CourseNotCompleted          a certificate asked for a participant who has not completed
@@ -56,6 +57,7 @@ __all__ = [
     "InvalidCurriculum",
     "InvalidDelivery",
     "InvalidEvent",
+    "InvalidLinkedPlan",
     "InvalidLoanTerms",
     "InvalidMemberData",
     "InvalidPlan",
@@ -169,6 +171,11 @@ class InvalidEvent(InvalidValue):
 
 class UnknownLoan(InvalidEvent):
     """An event (e.g. a row of a portfolio file) for a loan id that has no terms."""
+
+
+class InvalidLinkedPlan(InvalidValue):
+    """Revenue-linked repayment inputs that do not fit: a revenue-share plan (share, floor, cap,
+    term), forecast revenue or milk values, an affordability or simulation input."""
 
 
 class NoSolution(InvalidValue):

@@ -1,0 +1,37 @@
+"""Revenue-linked repayment: seasonal plans, revenue share, flexible options, affordability, simulation.
+
+Layer 4 beside :mod:`coopfinance.dairy` (DESIGN.md): imports only layers 1–4.
+"""
+
+from coopfinance.linked._affordability import Affordability, affordability, loan_limit
+from coopfinance.linked._plans import (
+    normalized_weights,
+    prepay_in_flush,
+    seasonal_plan,
+    skip_installments,
+)
+from coopfinance.linked._revenue_share import (
+    MaturityRule,
+    RevenueSharePlan,
+    RevenueShareRow,
+    RevenueShareSchedule,
+)
+from coopfinance.linked._simulate import BLOCK, Portfolio, SimulationResult, simulate
+
+__all__ = [
+    "BLOCK",
+    "Affordability",
+    "MaturityRule",
+    "Portfolio",
+    "RevenueSharePlan",
+    "RevenueShareRow",
+    "RevenueShareSchedule",
+    "SimulationResult",
+    "affordability",
+    "loan_limit",
+    "normalized_weights",
+    "prepay_in_flush",
+    "seasonal_plan",
+    "simulate",
+    "skip_installments",
+]

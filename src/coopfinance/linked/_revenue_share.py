@@ -1,0 +1,406 @@
+"""Revenue-share repayment: each settlement pays a share of the milk value, within a floor and a cap.
+
+For settlement period ``k`` ending on ``dₖ`` (the payment date), with milk value ``Mₖ``::
+
+    interestₖ = round(Bₖ₋₁ · iₖ)          iₖ = (1 + r)^(daysₖ/360) − 1  (TEA, actual days / 360)
+    owedₖ     = Bₖ₋₁ + interestₖ
+    dueₖ      = min(owedₖ, min(cap, max(floor, ⌊share·Mₖ⌋)))
+    paidₖ     = min(dueₖ, Mₖ)              never more than the milk value
+    Bₖ        = owedₖ − paidₖ              unpaid interest is capitalized
+
+until the balance is 0: the last payment takes exactly the remaining balance plus its interest.
+At the maximum term (``max_periods``) the :class:`MaturityRule` applies: BALLOON makes the whole
+``owedₖ`` due and paid in that period (the part beyond the share is :attr:`balloon`); EXTEND goes on
+at ``extension_rate`` for up to ``extension_periods`` more periods, then the balance is a balloon.
+
+Defaults follow reference ``dairy-and-coop.md`` §8: TEA with a 360-day base (Agrobanco), semi-monthly
+settlements, a term of at most 12 months (24 fortnights, Centenary SACCO / AgroPerú). One Acre Fund's
+fully flexible repayment with a final deadline (§1.2) is the share-0 / floor-0 extreme of this plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
+
+import attrs
+
+from coopfinance._calendar import DayCount
+from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._money import Currency
+from coopfinance._rates import Rate
+from coopfinance.dairy import Period, SettlementFrequency
+from coopfinance.errors import CoopFinanceError, InvalidLinkedPlan, fmt_value
+from coopfinance.linked._common import amount, as_rate, share, whole_units
+
+__all__ = ["MaturityRule", "RevenueSharePlan", "RevenueShareRow", "RevenueShareSchedule"]
+
+
+class MaturityRule(enum.Enum):
+    """What happens when the maximum term is reached with a balance left."""
+
+    BALLOON = "balloon"
+    """The whole balance and its interest are due in the last period."""
+    EXTEND = "extend"
+    """The plan goes on at ``extension_rate`` for up to ``extension_periods`` more periods."""
+
+    @classmethod
+    def parse(cls, text: str | MaturityRule) -> MaturityRule:
+        """Read ``balloon`` or ``extend``."""
+        if isinstance(text, MaturityRule):
+            return text
+        try:
+            return cls(str(text).strip().lower())
+        except ValueError:
+            raise InvalidLinkedPlan(
+                f"'at_maturity' must be one of balloon, extend (got {fmt_value(text)}).",
+                field="at_maturity",
+                value=text,
+            ) from None
+
+
+class RevenueShareRow(NamedTuple):
+    """One settlement of a revenue-share plan. Amounts are ``Decimal``.
+
+    ``balance = opening_balance + interest − paid``; ``principal`` is what ``paid`` repays beyond
+    the interest (0 when the payment does not cover it, the rest being :attr:`capitalized`).
+    """
+
+    number: int
+    period: Period
+    days: int
+    milk_value: Decimal
+    opening_balance: Decimal
+    due: Decimal
+    paid: Decimal
+    interest: Decimal
+    principal: Decimal
+    balance: Decimal
+
+    @property
+    def capitalized(self) -> Decimal:
+        """Interest of this period that the payment did not cover, added to the balance."""
+        return self.interest - min(self.interest, self.paid)
+
+    @property
+    def short(self) -> Decimal:
+        """``due − paid``: what the milk value could not cover."""
+        return self.due - self.paid
+
+
+def _principal(value: Any) -> Decimal:
+    d = amount(value, "principal")
+    if d == 0:
+        raise InvalidLinkedPlan("'principal' must be positive (got 0).", field="principal", value=d)
+    return d
+
+
+def _share(value: Any) -> Decimal:
+    return share(value, "share")
+
+
+def _floor(value: Any) -> Decimal:
+    return amount(value, "floor")
+
+
+def _cap(value: Any) -> Decimal | None:
+    return None if value is None else amount(value, "cap")
+
+
+def _rate(value: Any) -> Rate:
+    return as_rate(value, "rate")
+
+
+def _opt_rate(value: Any) -> Rate | None:
+    return None if value is None else as_rate(value, "extension_rate")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidLinkedPlan(
+            f"'disbursed' must be a date such as '2026-01-01' (got {fmt_value(value)}).",
+            field="disbursed",
+            value=value,
+        ) from None
+
+
+def _maturity(value: Any) -> MaturityRule:
+    return MaturityRule.parse(value)
+
+
+def _frequency(value: Any) -> SettlementFrequency:
+    return SettlementFrequency.parse(value)
+
+
+def _day_count(value: Any) -> DayCount:
+    return DayCount.parse(value)
+
+
+def _currency(value: Any) -> Currency:
+    return Currency.of(value)
+
+
+def _count(field: str, minimum: int) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise InvalidLinkedPlan(
+                f"{field!r} must be a whole number of at least {minimum} (got {fmt_value(value)}).",
+                field=field,
+                value=value,
+            )
+
+    return check
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RevenueSharePlan:
+    """A loan repaid by a share of each settlement's milk value, within a floor and a cap per period.
+
+    ``rate`` (Rate, or text read as TEA) accrues on the balance by actual days (``day_count``,
+    ACT/360 by default). ``floor`` ≤ ``cap`` (``cap=None``: no cap). After ``max_periods``
+    settlements ``at_maturity`` applies (see the module docstring).
+
+    >>> plan = RevenueSharePlan(principal="1500", rate="18%", disbursed="2026-01-01", share="25%",
+    ...                         floor="50", cap="400", max_periods=12)
+    >>> milk = ["620", "640", "700", "180", "660", "690", "700", "650", "600", "700", "700"]
+    >>> s = plan.run(milk)
+    >>> [(r.paid, r.interest, r.balance) for r in s.rows[3:4]]
+    [(Decimal('50.00'), Decimal('6.22'), Decimal('994.25'))]
+    >>> last = s.rows[-1]
+    >>> s.repaid, len(s), last.paid, last.opening_balance + last.interest
+    (True, 11, Decimal('19.31'), Decimal('19.31'))
+    >>> s.total_paid == plan.principal + s.total_interest
+    True
+    """
+
+    principal: Decimal = attrs.field(converter=_principal)
+    rate: Rate = attrs.field(converter=_rate)
+    disbursed: dt.date = attrs.field(converter=_date)
+    share: Decimal = attrs.field(converter=_share)
+    floor: Decimal = attrs.field(default=ZERO, converter=_floor)
+    cap: Decimal | None = attrs.field(default=None, converter=_cap)
+    max_periods: int = attrs.field(default=24, validator=_count("max_periods", 1))
+    at_maturity: MaturityRule = attrs.field(default=MaturityRule.BALLOON, converter=_maturity)
+    extension_rate: Rate | None = attrs.field(default=None, converter=_opt_rate)
+    extension_periods: int = attrs.field(default=0, validator=_count("extension_periods", 0))
+    frequency: SettlementFrequency = attrs.field(
+        default=SettlementFrequency.SEMI_MONTHLY, converter=_frequency
+    )
+    day_count: DayCount = attrs.field(default=DayCount.ACT_360, converter=_day_count)
+    currency: Currency = attrs.field(factory=lambda: Currency.of("PEN"), converter=_currency)
+
+    def __attrs_post_init__(self) -> None:
+        unit, code = self.currency.unit, self.currency.code
+        whole_units(self.principal, unit, "principal", code)
+        whole_units(self.floor, unit, "floor", code)
+        if self.cap is not None:
+            whole_units(self.cap, unit, "cap", code)
+            if self.floor > self.cap:
+                raise InvalidLinkedPlan(
+                    f"'floor' must not exceed 'cap' {self.cap} (got {self.floor}).",
+                    field="floor",
+                    value=self.floor,
+                )
+        if self.share == 0 and self.floor == 0:
+            raise InvalidLinkedPlan(
+                "'share' and 'floor' must not both be 0: nothing would ever be paid (got share 0).",
+                field="share",
+                value=self.share,
+            )
+        if self.at_maturity is MaturityRule.EXTEND:
+            if self.extension_rate is None or self.extension_periods < 1:
+                raise InvalidLinkedPlan(
+                    "'extension_rate' and 'extension_periods' ≥ 1 are needed to extend at maturity "
+                    f"(got {self.extension_rate} for {self.extension_periods} periods).",
+                    field="extension_rate",
+                    value=self.extension_rate,
+                )
+        elif self.extension_rate is not None or self.extension_periods:
+            raise InvalidLinkedPlan(
+                "'extension_rate' and 'extension_periods' go only with at_maturity=extend "
+                f"(got {self.extension_periods} periods).",
+                field="extension_periods",
+                value=self.extension_periods,
+            )
+
+    @property
+    def last_period(self) -> int:
+        """The number of the period in which whatever is left falls due."""
+        extra = self.extension_periods if self.at_maturity is MaturityRule.EXTEND else 0
+        return self.max_periods + extra
+
+    def regular_payment(self, milk_value: Decimal) -> Decimal:
+        """``min(cap, max(floor, ⌊share·M⌋))``: what a period's settlement takes before the balance
+        and the milk value bound it."""
+        taken = CONTEXT.multiply(self.share, milk_value).quantize(
+            self.currency.unit, rounding=ROUND_FLOOR
+        )
+        taken = max(taken, self.floor)
+        taken = taken if self.cap is None else min(taken, self.cap)
+        return taken.quantize(self.currency.unit)
+
+    def _periods(
+        self, milk_values: Mapping[Any, Any] | Iterable[Any]
+    ) -> list[tuple[Period, Decimal]]:
+        items: list[tuple[Any, Any]]
+        if isinstance(milk_values, Mapping):
+            items = list(milk_values.items())
+        else:
+            values = list(milk_values)
+            if values and isinstance(values[0], tuple):
+                items = [tuple(v) for v in values]
+            else:
+                items = []
+                day = self.disbursed + dt.timedelta(days=1)
+                for v in values:
+                    p = self.frequency.period_of(day)
+                    items.append((Period(start=max(p.start, day), end=p.end), v))
+                    day = p.end + dt.timedelta(days=1)
+        if not items:
+            raise InvalidLinkedPlan(
+                "'milk_values' must hold at least one period (got none).",
+                field="milk_values",
+                value=(),
+            )
+        out: list[tuple[Period, Decimal]] = []
+        prev = self.disbursed
+        unit, code = self.currency.unit, self.currency.code
+        for k, (p, v) in enumerate(items, start=1):
+            period = p if isinstance(p, Period) else Period.parse(str(p))
+            where = f" in period {k}"
+            if period.end <= prev:
+                raise InvalidLinkedPlan(
+                    f"'milk_values' periods must end after {prev.isoformat()} "
+                    f"(got {period}){where}.",
+                    field="milk_values",
+                    value=str(period),
+                )
+            m = amount(v, "milk_values", where=where)
+            whole_units(m, unit, "milk_values", code, where=where)
+            out.append((period, m))
+            prev = period.end
+        return out
+
+    def run(self, milk_values: Mapping[Any, Any] | Iterable[Any]) -> RevenueShareSchedule:
+        """The plan applied to the milk value of each settlement period.
+
+        ``milk_values``: a mapping ``Period → value``, ``(Period, value)`` pairs (a period may be
+        text ``START..END``), or plain values for consecutive settlement periods of ``frequency``
+        from the day after disbursement. Payments fall on each period's last day. The schedule stops
+        when the loan is repaid, at the last period, or when the values run out (balance left).
+        """
+        try:
+            periods = self._periods(milk_values)
+        except CoopFinanceError as exc:
+            if isinstance(exc, InvalidLinkedPlan | TypeError):
+                raise
+            raise InvalidLinkedPlan(str(exc), field="milk_values", value=exc.value) from None
+        unit = self.currency.unit
+        balance = self.principal.quantize(unit)
+        prev = self.disbursed
+        rows: list[RevenueShareRow] = []
+        balloon = ZERO.quantize(unit)
+        last = self.last_period
+        with decimal.localcontext(CONTEXT):
+            for k, (period, milk) in enumerate(periods, start=1):
+                days = (period.end - prev).days
+                rate = self.rate if k <= self.max_periods else self.extension_rate
+                assert rate is not None
+                i = rate.period_rate(self.day_count.year_fraction(prev, period.end, None))
+                interest = (balance * i).quantize(unit, rounding=ROUND_HALF_UP)
+                owed = balance + interest
+                regular = min(owed, self.regular_payment(milk))
+                due = regular
+                paid = min(regular, milk)
+                if k == last and paid < owed:
+                    balloon = owed - paid
+                    due = paid = owed
+                principal = paid - min(paid, interest)
+                rows.append(
+                    RevenueShareRow(
+                        number=k,
+                        period=period,
+                        days=days,
+                        milk_value=milk,
+                        opening_balance=balance,
+                        due=due,
+                        paid=paid,
+                        interest=interest,
+                        principal=principal,
+                        balance=owed - paid,
+                    )
+                )
+                balance = owed - paid
+                prev = period.end
+                if balance == 0 or k == last:
+                    break
+        return RevenueShareSchedule(plan=self, rows=tuple(rows), balloon=balloon)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RevenueShareSchedule:
+    """The rows of a revenue-share plan run on milk values, and the balloon paid at maturity."""
+
+    plan: RevenueSharePlan
+    rows: tuple[RevenueShareRow, ...]
+    balloon: Decimal
+    """What the last period took beyond the revenue share (0 unless the balloon was needed)."""
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def balance(self) -> Decimal:
+        """The balance after the last row (0 once repaid)."""
+        return self.rows[-1].balance
+
+    @property
+    def repaid(self) -> bool:
+        """Whether the loan is repaid."""
+        return self.balance == 0
+
+    @property
+    def total_paid(self) -> Decimal:
+        """Everything paid."""
+        return sum((r.paid for r in self.rows), ZERO)
+
+    @property
+    def total_interest(self) -> Decimal:
+        """All the interest accrued."""
+        return sum((r.interest for r in self.rows), ZERO)
+
+    @property
+    def payoff(self) -> Period | None:
+        """The period of the last payment, when the loan is repaid."""
+        return self.rows[-1].period if self.repaid else None
+
+    def to_table(self) -> str:
+        """A plain-text table of the rows."""
+        head = ("#", "period", "milk value", "due", "paid", "interest", "principal", "balance")
+        body = [
+            (
+                str(r.number),
+                str(r.period),
+                *(f"{x:,.2f}" for x in (r.milk_value, r.due, r.paid, r.interest, r.principal)),
+                f"{r.balance:,.2f}",
+            )
+            for r in self.rows
+        ]
+        widths = [max(len(x[i]) for x in (head, *body)) for i in range(len(head))]
+        lines = [
+            "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in (head, *body)
+        ]
+        return "\n".join(lines)
