@@ -3,10 +3,18 @@
 This module orchestrates the library (layer 9 with the CLI): it loads :mod:`coopfinance.examples`,
 computes with the library and renders with :mod:`coopfinance.documents`. Progress goes to a callback
 so the CLI can print it; nothing here prints.
+
+The season: 42 seed-capital loans disbursed in February; 24 fortnightly settlements of a year of
+daily deliveries in which the installments are deducted at source (check-off), with the members'
+contributions and input advances; the loan accounts after those payments and the portfolio's
+quality at year end; the business plan of the alfalfa expansion; the training cohort's worksheets,
+report and certificates; and a Monte Carlo stress test of the loans against milk price and yield.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import tomllib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -16,12 +24,30 @@ import attrs
 
 from coopfinance._decimal import ZERO
 from coopfinance.cost import cost_of_credit
-from coopfinance.documents import KeyFacts, key_facts_context, rate_label, render, schedule_context
-from coopfinance.examples import ExampleCoop, load
+from coopfinance.dairy import SettlementPolicy, missed_pickups, run_checkoff
+from coopfinance.documents import (
+    KeyFacts,
+    key_facts_context,
+    rate_label,
+    render,
+    render_plan,
+    render_portfolio,
+    render_settlement,
+    render_settlement_summary,
+    render_statement,
+    render_training_report,
+    render_worksheet,
+    schedule_context,
+)
+from coopfinance.examples import YEAR, ExampleCoop, load
+from coopfinance.portfolio import exposure, report
+from coopfinance.servicing import LoanAccount, statement
+from coopfinance.training import Cohort, MemberData, worksheet
 
 __all__ = ["DemoResult", "run_demo"]
 
 Progress = Callable[[str], None]
+_YEAR_END = YEAR.end
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -36,64 +62,158 @@ class DemoResult:
     """Reconciliations that passed, in words."""
 
 
-def _write(path: Path, text: str, files: list[Path]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    files.append(path)
+class _Out:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: list[Path] = []
+
+    def write(self, relative: str, text: str) -> str:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.files.append(path)
+        return relative
 
 
-def _loans(
-    coop: ExampleCoop, outdir: Path, lang: str, files: list[Path], progress: Progress
-) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
+def _check(condition: bool, message: str, checks: list[str]) -> None:
+    if not condition:
+        raise AssertionError(f"demo reconciliation failed: {message}")
+    checks.append(message)
+
+
+def _loans(coop: ExampleCoop, out: _Out, lang: str, checks: list[str],
+           say: Progress) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
     rows: list[dict[str, Any]] = []
     lent = weighted = ZERO
-    lender = coop.name
     for k, loan in enumerate(coop.loans, start=1):
         farmer = coop.farmer(loan.farmer)
         schedule = loan.terms.schedule()
-        if schedule.total_principal != schedule.principal:
-            raise AssertionError(f"loan {loan.id}: principal repaid differs from principal lent")
+        _check(schedule.total_principal == schedule.principal,
+               f"loan {loan.id}: principal repaid = principal lent", [])
         cost = cost_of_credit(loan.terms)
-        context = schedule_context(
-            schedule,
-            borrower=farmer.name,
-            lender=lender,
-            rate_label=rate_label(loan.terms.rate, lang),
-        )
-        _write(
-            outdir / "loans" / f"{loan.id}-schedule.html",
-            render("schedule", context, lang=lang, fmt="html"),
-            files,
-        )
-        facts = KeyFacts.from_loan(
-            loan.terms,
-            borrower=farmer.name,
-            lender=lender,
-            product="Capital semilla — alfalfa",
-            moratorium_rate=Decimal("0.19"),
-        )
-        _write(
-            outdir / "loans" / f"{loan.id}-key-facts.html",
-            render("key_facts", key_facts_context(facts), lang=lang, fmt="html"),
-            files,
-        )
+        context = schedule_context(schedule, borrower=farmer.name, lender=coop.name,
+                                   rate_label=rate_label(loan.terms.rate, lang))
+        out.write(f"loans/{loan.id}-schedule.html",
+                  render("schedule", context, lang=lang, fmt="html"))
+        facts = KeyFacts.from_loan(loan.terms, borrower=farmer.name, lender=coop.name,
+                                   product="Capital semilla — alfalfa",
+                                   moratorium_rate=Decimal("0.19"))
+        out.write(f"loans/{loan.id}-key-facts.html",
+                  render("key_facts", key_facts_context(facts), lang=lang, fmt="html"))
         principal = loan.terms.principal.amount
         lent += principal
         weighted += principal * cost.tcea
-        rows.append(
-            {
-                "id": loan.id,
-                "farmer": farmer.name,
-                "plan": loan.plan,
-                "principal": principal,
-                "tcea": cost.tcea,
-                "schedule_href": f"loans/{loan.id}-schedule.html",
-                "key_facts_href": f"loans/{loan.id}-key-facts.html",
-            }
-        )
-        if k % 10 == 0 or k == len(coop.loans):
-            progress(f"loans: {k}/{len(coop.loans)} schedules and key-facts sheets")
+        rows.append({
+            "id": loan.id, "farmer": farmer.name, "plan": loan.plan, "principal": principal,
+            "tcea": cost.tcea, "schedule_href": f"loans/{loan.id}-schedule.html",
+            "key_facts_href": f"loans/{loan.id}-key-facts.html",
+        })
+        if k % 14 == 0 or k == len(coop.loans):
+            say(f"loans: {k}/{len(coop.loans)} schedules and key-facts sheets")
+    checks.append(f"{len(rows)} schedules repay exactly the principal lent")
     return rows, lent, weighted / lent if lent else ZERO
+
+
+def _season(coop: ExampleCoop, out: _Out, lang: str, checks: list[str],
+            say: Progress) -> tuple[list[dict[str, str]], dict[str, LoanAccount], Decimal]:
+    accounts: dict[str, list[LoanAccount]] = {}
+    for loan in coop.loans:
+        accounts.setdefault(loan.farmer, []).append(LoanAccount(terms=loan.terms, id=loan.id))
+    periods = coop.periods()
+    say(f"settlements: {len(periods)} fortnights × {len(coop.farmers)} farmers, installments "
+        "deducted at source")
+    policy = SettlementPolicy()
+    season = run_checkoff(coop.deliveries, coop.prices, accounts, periods,
+                          other_obligations=coop.obligations_by_period(), policy=policy,
+                          farmers=[f.id for f in coop.farmers])
+    links: list[dict[str, str]] = []
+    names = {f.id: f.name for f in coop.farmers}
+    loan_collected = ZERO
+    for s in season.settlements:
+        summary = s.summary
+        _check(summary.gross == summary.deductions + summary.net,
+               f"fortnight {s.period}: gross = deductions + net", [])
+        for st in s.statements:
+            for c in st.collections:
+                if c.collected + c.short != c.obligation.amount:
+                    raise AssertionError(f"{st.farmer} {s.period}: collected + short ≠ due")
+                if c.obligation.loan_id is not None:
+                    loan_collected += c.collected
+        href = out.write(f"settlements/{s.period.start.isoformat()}-summary.html",
+                         render_settlement_summary(s, coop_name=coop.name, farmer_names=names,
+                                                   lang=lang, fmt="html"))
+        links.append({"label": f"{s.period.start.isoformat()} … {s.period.end.isoformat()}",
+                      "href": href})
+    checks.append(f"{len(season.settlements)} fortnights: gross = deductions + net, and collected"
+                  " + short = due for every obligation, to the céntimo")
+    last = season.settlements[-1]
+    for st in last.statements:
+        out.write(f"settlements/last/{st.farmer}.html",
+                  render_settlement(st, last, farmer_name=names[st.farmer], coop_name=coop.name,
+                                    lang=lang, fmt="html"))
+    say(f"settlements: {len(season.settlements)} co-op summaries, {len(last.statements)} farmer "
+        "statements for the last fortnight")
+    final = {a.id: a for loans in season.accounts.values() for a in loans}
+    paid = sum((e.amount for a in final.values() for e in a.events), ZERO)
+    _check(paid == loan_collected,
+           f"loan payments on the accounts (S/ {paid:,.2f}) = installments collected in the "
+           "settlements", checks)
+    return links, final, loan_collected
+
+
+def _portfolio(coop: ExampleCoop, accounts: dict[str, LoanAccount], out: _Out, lang: str,
+               say: Progress) -> dict[str, Any]:
+    states = {loan_id: a.state(_YEAR_END) for loan_id, a in accounts.items()}
+    exposures = [exposure(st, loan_id) for loan_id, st in sorted(states.items())]
+    quality = report(list(states.values()))
+    out.write("portfolio.html", render_portfolio(quality, lender=coop.name, as_of=_YEAR_END,
+                                                 loans=exposures, lang=lang, fmt="html"))
+    for loan in coop.loans:
+        out.write(f"loans/{loan.id}-statement.html",
+                  render_statement(statement(accounts[loan.id], _YEAR_END),
+                                   borrower=coop.farmer(loan.farmer).name, lender=coop.name,
+                                   lang=lang, fmt="html"))
+    say(f"portfolio: {quality.accounts} accounts at {_YEAR_END}, PAR30 {quality.par[30]:.2%}")
+    return {"outstanding": quality.outstanding, "par30": quality.par[30],
+            "repayment_rate": quality.repayment_rate}
+
+
+def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
+    if coop.cohort.curriculum.lang == lang:
+        return coop.cohort
+    data = tomllib.loads((coop.directory / "cohort.toml").read_text(encoding="utf-8"))
+    data["lang"] = lang
+    return Cohort.from_mapping(data, source="cohort.toml")
+
+
+def _training(coop: ExampleCoop, out: _Out, lang: str, last_litres: dict[str, Decimal],
+              last_price: dict[str, Decimal], say: Progress) -> list[dict[str, str]]:
+    cohort = _cohort(coop, lang)
+    loans = {loan.farmer: loan for loan in coop.loans}
+    links = [{"label": "report", "href": out.write(
+        "training/report.html", render_training_report(cohort, lang=lang, fmt="html"))}]
+    for k, p in enumerate(cohort.participants):
+        loan = loans.get(p.id)
+        member = MemberData(
+            id=p.id, name=p.name, loan=None if loan is None else loan.terms,
+            litres=last_litres.get(p.id), price=last_price.get(p.id),
+        )
+        sheet = worksheet(member, seed=k)
+        out.write(f"training/worksheets/{p.id}.html",
+                  render_worksheet(sheet, coop=coop.name, lang=lang, fmt="html"))
+    say(f"training: cohort report and {len(cohort.participants)} personal worksheets")
+    return links
+
+
+def _stress(say: Progress) -> dict[str, Any]:
+    from coopfinance.linked import Portfolio, simulate
+
+    portfolio = Portfolio.example(farmers=42, periods=24, seed=7)
+    result = simulate(portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"),
+                      yield_sd=Decimal("0.10"))
+    summary = result.summary()
+    say("stress test: 500 price and yield scenarios")
+    return summary
 
 
 def run_demo(
@@ -105,30 +225,59 @@ def run_demo(
 ) -> DemoResult:
     """Run the season of the example co-op and write its documents and ``index.html`` to ``outdir``.
 
-    >>> import tempfile
-    >>> result = run_demo(tempfile.mkdtemp(), lang="en")
-    >>> result.loans, (result.outdir / "index.html").is_file()
-    (42, True)
+    Raises ``AssertionError`` if any reconciliation fails (it never should).
     """
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _Out(Path(outdir))
+    out.root.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _message: None)
-    data = coop or load()
-    files: list[Path] = []
     checks: list[str] = []
-    say(f"loading {data.name}: {len(data.farmers)} farmers, {len(data.loans)} loans")
-    loans, lent, average = _loans(data, out, lang, files, say)
-    checks.append(f"{len(loans)} schedules repay exactly the principal lent")
+    data = coop or load()
+    say(f"loaded {data.name}: {len(data.farmers)} farmers, {len(data.loans)} loans, "
+        f"{len(data.deliveries.items):,} deliveries")
+    loans, lent, average = _loans(data, out, lang, checks, say)
+    settlement_links, accounts, collected = _season(data, out, lang, checks, say)
+    quality = _portfolio(data, accounts, out, lang, say)
+    last = run_last_fortnight_figures(data)
+    training_links = _training(data, out, lang, *last, say)
+    plan_href = out.write("plan.html", render_plan(data.plan, lang=lang, fmt="html"))
+    say("business plan: the alfalfa expansion, with projections, indicators and sensitivity")
+    missed = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
+    stress = _stress(say)
+    others = [
+        {"label": "portfolio", "href": "portfolio.html",
+         "summary": f"PAR30 {quality['par30']:.2%} · S/ {quality['outstanding']:,.2f}"},
+        {"label": "plan", "href": plan_href, "summary": ""},
+        *[{**link, "summary": ""} for link in training_links],
+        *[{**link, "summary": ""} for link in settlement_links],
+    ]
     context = {
         "coop_name": data.name,
         "currency": "PEN",
         "loans": loans,
         "total_lent": lent,
         "average_tcea": average,
-        "others": [],
+        "others": others,
+        "collected": collected,
+        "missed_pickups": len(missed.missed) if hasattr(missed, "missed") else 0,
+        "stress": stress,
     }
-    _write(out / "index.html", render("demo_index", context, lang=lang, fmt="html"), files)
-    say(f"wrote {len(files)} files to {out}")
-    return DemoResult(
-        outdir=out, files=tuple(files), loans=len(loans), total_lent=lent, checks=tuple(checks)
-    )
+    out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))
+    say(f"wrote {len(out.files)} files to {out.root}")
+    return DemoResult(outdir=out.root, files=tuple(out.files), loans=len(loans), total_lent=lent,
+                      checks=tuple(checks))
+
+
+def run_last_fortnight_figures(coop: ExampleCoop) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Litres and average price per litre of each farmer in the season's last fortnight."""
+    period = coop.periods()[-1]
+    litres: dict[str, Decimal] = {}
+    value: dict[str, Decimal] = {}
+    for d in coop.deliveries.within(period).items:
+        price = coop.prices.price(d.date, d.quality)
+        litres[d.farmer] = litres.get(d.farmer, ZERO) + d.litres
+        value[d.farmer] = value.get(d.farmer, ZERO) + d.litres * price
+    prices = {f: (value[f] / litres[f]).quantize(Decimal("0.01")) for f in litres if litres[f]}
+    return litres, prices
+
+
+_ = dt

@@ -65,6 +65,7 @@ from coopfinance.documents._format import (
     format_percent,
 )
 from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
+from coopfinance.documents._portfolio import portfolio_context, render_portfolio
 from coopfinance.documents._servicing import render_statement, statement_context
 from coopfinance.documents._training import (
     certificate_context,
@@ -96,6 +97,7 @@ __all__ = [
     "guide_context",
     "key_facts_context",
     "plan_context",
+    "portfolio_context",
     "rate_label",
     "render",
     "render_certificate",
@@ -103,6 +105,7 @@ __all__ = [
     "render_key_facts",
     "render_pdf",
     "render_plan",
+    "render_portfolio",
     "render_schedule",
     "render_settlement",
     "render_settlement_summary",

@@ -1,0 +1,98 @@
+"""The portfolio-quality report (cartera) as a document, in Spanish or English."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from coopfinance._decimal import ZERO
+from coopfinance.documents._env import render
+from coopfinance.portfolio import Exposure, PortfolioReport
+
+__all__ = ["portfolio_context", "render_portfolio"]
+
+_CATEGORY_KEYS = {
+    "normal": "portfolio.category.normal",
+    "cpp": "portfolio.category.cpp",
+    "deficiente": "portfolio.category.deficiente",
+    "dudoso": "portfolio.category.dudoso",
+    "perdida": "portfolio.category.perdida",
+}
+
+
+def portfolio_context(
+    report: PortfolioReport,
+    *,
+    lender: str,
+    as_of: dt.date,
+    loans: Sequence[Exposure] = (),
+    currency: str = "PEN",
+) -> dict[str, Any]:
+    """What the ``portfolio`` templates use: the report's figures, PAR as fractions, the aging and
+    SBS category tables, and (optionally) one line per loan."""
+    outstanding = report.outstanding
+    return {
+        "lender": lender,
+        "as_of": as_of,
+        "currency": currency,
+        "accounts": report.accounts,
+        "active": report.active,
+        "outstanding": outstanding,
+        "par": [{"days": d, "share": share} for d, share in sorted(report.par.items())],
+        "aging": [
+            {"label": b.label, "count": b.count, "principal": b.principal} for b in report.aging
+        ],
+        "categories": [
+            {
+                "key": _CATEGORY_KEYS[c.category.value],
+                "count": c.count,
+                "principal": c.principal,
+                "rate": c.rate,
+                "provision": c.provision,
+            }
+            for c in report.categories
+        ],
+        "provisions": report.provisions,
+        "repayment_rate": report.repayment_rate,
+        "written_off": report.written_off,
+        "written_off_count": report.written_off_count,
+        "recovered": report.recovered,
+        "loans": [
+            {
+                "id": e.loan_id,
+                "outstanding": e.principal_outstanding,
+                "arrears": e.fallen_due - e.paid_of_due,
+                "days_past_due": e.days_past_due,
+            }
+            for e in loans
+        ],
+        "total_arrears": sum((e.fallen_due - e.paid_of_due for e in loans), ZERO),
+    }
+
+
+def render_portfolio(
+    report: PortfolioReport,
+    *,
+    lender: str,
+    as_of: dt.date,
+    loans: Sequence[Exposure] = (),
+    lang: str = "es",
+    fmt: str = "md",
+    template_dirs: Iterable[str] = (),
+) -> str:
+    """The portfolio-quality report as Markdown or self-contained HTML.
+
+    >>> import datetime as dt
+    >>> from coopfinance import LoanTerms, Rate, LoanAccount
+    >>> from coopfinance.portfolio import exposure, report
+    >>> terms = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=2,
+    ...                   disbursed="2026-01-15")
+    >>> state = LoanAccount(terms=terms, id="L-7").state(dt.date(2026, 3, 20))
+    >>> text = render_portfolio(report([state]), lender="Coop", as_of=dt.date(2026, 3, 20),
+    ...                         loans=[exposure(state, "L-7")], lang="en")
+    >>> print(text.splitlines()[0])
+    # Portfolio quality
+    """
+    context = portfolio_context(report, lender=lender, as_of=as_of, loans=loans)
+    return render("portfolio", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
