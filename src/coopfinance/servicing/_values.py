@@ -64,6 +64,33 @@ class Components:
         }
 
 
+_new = object.__new__
+_set_p = Components.principal.__set__  # type: ignore[attr-defined]
+_set_i = Components.interest.__set__  # type: ignore[attr-defined]
+_set_f = Components.fees.__set__  # type: ignore[attr-defined]
+_set_x = Components.penalties.__set__  # type: ignore[attr-defined]
+_NO_COMPONENTS = Components()
+
+
+def components(p: Decimal, i: Decimal, f: Decimal, x: Decimal) -> Components:
+    """``Components(principal=p, interest=i, fees=f, penalties=x)`` without the attrs ``__init__``
+    (a replay builds tens of them per account); all four the shared ``ZERO``: one shared value.
+
+    The fields are already ``Decimal``: nothing to convert or validate.
+
+    >>> components(ZERO, Decimal("1.50"), ZERO, ZERO) == Components(interest=Decimal("1.50"))
+    True
+    """
+    if p is ZERO and i is ZERO and f is ZERO and x is ZERO:
+        return _NO_COMPONENTS
+    c: Components = _new(Components)
+    _set_p(c, p)
+    _set_i(c, i)
+    _set_f(c, f)
+    _set_x(c, x)
+    return c
+
+
 class AccountStatus(enum.Enum):
     """Where a loan account stands."""
 
