@@ -23,6 +23,7 @@ import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import islice
 from typing import Any
 
 import attrs
@@ -60,6 +61,7 @@ from coopfinance.servicing._values import (
     MovementKind,
     PayoffQuote,
     components,
+    item_state,
 )
 
 __all__ = ["AccountState", "LoanAccount"]
@@ -326,6 +328,8 @@ class _Replay:
         self.strategy = account.allocation
         self.order = [_INDEX[c] for c in self.strategy.order]
         self.items: list[_Item] = []
+        self.done = 0
+        """How many leading items are settled for good (see :meth:`advance`)."""
         self.seq = 0
         self.credit = ZERO
         self.recovered = ZERO
@@ -351,6 +355,31 @@ class _Replay:
 
     def sort(self) -> None:
         self.items.sort(key=lambda it: (it.due, it.seq))
+
+    def advance(self, t: dt.date) -> None:
+        """Move :attr:`done` past the leading items due before ``t`` with nothing unpaid and no
+        late-interest base: such an item never changes again (what is unpaid only falls; new
+        items sort after it), so the daily steps and allocation start after them."""
+        items = self.items
+        k = self.done
+        while k < len(items):
+            it = items[k]
+            if it.due >= t or it.seg_base != 0:
+                break
+            amt, paid, waived, closed = it.amt, it.paid, it.waived, it.closed
+            if (
+                amt[0] - paid[0] - waived[0] - closed[0]
+                or amt[1] - paid[1] - waived[1] - closed[1]
+                or amt[2] - paid[2] - waived[2] - closed[2]
+                or amt[3] - paid[3] - waived[3] - closed[3]
+            ):
+                break
+            k += 1
+        self.done = k
+
+    def pending(self) -> Iterable[_Item]:
+        """The items after the settled ones, by due date."""
+        return islice(self.items, self.done, None)
 
     def future(self, t: dt.date) -> list[_Item]:
         return [it for it in self.items if it.due > t and it.kind is ItemKind.INSTALLMENT]
@@ -469,7 +498,7 @@ class _Replay:
         applied = [ZERO, ZERO, ZERO, ZERO]
         rem = amount
         due = []
-        for it in self.items:  # sorted by due date
+        for it in self.pending():  # sorted by due date
             if it.due > t:
                 break
             due.append(it)
@@ -553,7 +582,7 @@ class _Replay:
         grace = dt.timedelta(days=late.grace_days)
         mora = late.moratorium
         added = [ZERO, ZERO, ZERO, ZERO]
-        for it in self.items:  # sorted by due date
+        for it in self.pending():  # sorted by due date
             if it.due >= t:
                 break
             if it.kind is not ItemKind.INSTALLMENT:
@@ -586,7 +615,7 @@ class _Replay:
         self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
     def fall_due(self, t: dt.date) -> None:
-        for it in self.items:  # sorted by due date
+        for it in self.pending():  # sorted by due date
             if it.due > t:
                 break
             if it.due == t and it.kind is ItemKind.INSTALLMENT:
@@ -618,7 +647,7 @@ class _Replay:
             )
 
     def restart_segments(self, t: dt.date) -> None:
-        for it in self.items:  # sorted by due date
+        for it in self.pending():  # sorted by due date
             if it.due > t:
                 break
             if it.kind is ItemKind.INSTALLMENT:
@@ -826,7 +855,7 @@ class _Replay:
                 nxt = as_of if as_of > t else None
                 if i < n and (nxt is None or events[i].date < nxt):
                     nxt = events[i].date
-                for it in self.items:  # sorted by due date: the first one after t
+                for it in self.pending():  # sorted by due date: the first one after t
                     if it.due > t:
                         if it.due <= as_of and (nxt is None or it.due < nxt):
                             nxt = it.due
@@ -835,6 +864,7 @@ class _Replay:
                     break
                 t = nxt
             first = False
+            self.advance(t)
             self.accrue(t)
             self.fall_due(t)
             self.apply_credit(t)
@@ -853,29 +883,31 @@ class _Replay:
         paid = [ZERO, ZERO, ZERO, ZERO]
         waived = [ZERO, ZERO, ZERO, ZERO]
         for it in self.items:
-            out = [it.unpaid(c) for c in range(4)]
+            a, p, w, c = it.amt, it.paid, it.waived, it.closed
+            out = [a[0] - p[0] - w[0] - c[0], a[1] - p[1] - w[1] - c[1]]
+            out += [a[2] - p[2] - w[2] - c[2], a[3] - p[3] - w[3] - c[3]]
             late = 0
             if it.due <= as_of:
-                for c in range(4):
-                    due_sum[c] += out[c]
+                for k in range(4):
+                    due_sum[k] += out[k]
                 if it.kind is ItemKind.INSTALLMENT and out[_P] + out[_I] + out[_F] > 0:
                     late = (as_of - it.due).days
                     dpd = max(dpd, late)
-            for c in range(4):
-                paid[c] += it.paid[c]
-                waived[c] += it.waived[c]
+            for k in range(4):
+                paid[k] += p[k]
+                waived[k] += w[k]
             items.append(
-                ItemState(
-                    kind=it.kind,
-                    number=it.number,
-                    due_date=it.due,
-                    reference=it.ref,
-                    due=Components.of(it.amt),
-                    paid=Components.of(it.paid),
-                    waived=Components.of(it.waived),
-                    closed=Components.of(it.closed),
-                    outstanding=Components.of(out),
-                    days_past_due=late,
+                item_state(
+                    it.kind,
+                    it.number,
+                    it.due,
+                    it.ref,
+                    components(*a),
+                    components(*p),
+                    components(*w),
+                    components(*c),
+                    components(*out),
+                    late,
                 )
             )
         not_due = self.principal_not_due(as_of)

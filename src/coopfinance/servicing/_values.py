@@ -142,6 +142,52 @@ class ItemState:
         return self.outstanding.total == 0
 
 
+_ITEM_SETTERS = tuple(
+    getattr(ItemState, name).__set__
+    for name in (
+        "kind",
+        "number",
+        "due_date",
+        "reference",
+        "due",
+        "paid",
+        "waived",
+        "closed",
+        "outstanding",
+        "days_past_due",
+    )
+)
+
+
+def item_state(  # noqa: PLR0913, PLR0917 - one positional value per field, in field order
+    kind: ItemKind,
+    number: int | None,
+    due_date: dt.date,
+    reference: str,
+    due: Components,
+    paid: Components,
+    waived: Components,
+    closed: Components,
+    outstanding: Components,
+    days_past_due: int,
+) -> ItemState:
+    """An :class:`ItemState` without the attrs ``__init__`` (a replay builds one per item; the
+    values are already of the right types)."""
+    s: ItemState = _new(ItemState)
+    k, n, d, r, du, p, w, c, o, late = _ITEM_SETTERS
+    k(s, kind)
+    n(s, number)
+    d(s, due_date)
+    r(s, reference)
+    du(s, due)
+    p(s, paid)
+    w(s, waived)
+    c(s, closed)
+    o(s, outstanding)
+    late(s, days_past_due)
+    return s
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Allocation:
     """How one payment (or a credit applied on a due date) was split.
