@@ -149,10 +149,6 @@ def _dates(draw: st.DrawFn, account: LoanAccount) -> list[dt.date]:
     return [max(d, account.terms.disbursed) for d in out]
 
 
-def _build(account: LoanAccount) -> LoanAccount | None:
-    return account
-
-
 @given(data=st.data())
 def test_optimized_replay_equals_the_reference_on_any_account(data: st.DataObject) -> None:
     try:

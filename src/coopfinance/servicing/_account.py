@@ -323,7 +323,9 @@ class _Replay:
         self.unit = terms.rounding.unit_for(self.currency)
         self.mode = terms.rounding.mode.value
         tup = self.unit.as_tuple()
-        self.quantizable = tup.digits == (1,) and isinstance(tup.exponent, int) and tup.exponent <= 0
+        self.quantizable = (
+            tup.digits == (1,) and isinstance(tup.exponent, int) and tup.exponent <= 0
+        )
         self.late = account.late
         self.strategy = account.allocation
         self.order = [_INDEX[c] for c in self.strategy.order]

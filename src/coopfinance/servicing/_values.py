@@ -159,7 +159,7 @@ _ITEM_SETTERS = tuple(
 )
 
 
-def item_state(  # noqa: PLR0913, PLR0917 - one positional value per field, in field order
+def item_state(  # noqa: PLR0917 - one positional value per field, in field order
     kind: ItemKind,
     number: int | None,
     due_date: dt.date,
