@@ -65,10 +65,9 @@ class Components:
 
 
 _new = object.__new__
-_set_p = Components.principal.__set__  # type: ignore[attr-defined]
-_set_i = Components.interest.__set__  # type: ignore[attr-defined]
-_set_f = Components.fees.__set__  # type: ignore[attr-defined]
-_set_x = Components.penalties.__set__  # type: ignore[attr-defined]
+_set_p, _set_i, _set_f, _set_x = (
+    getattr(Components, name).__set__ for name in ("principal", "interest", "fees", "penalties")
+)  # the slots' own setters: they skip the frozen-class __setattr__
 _NO_COMPONENTS = Components()
 
 
