@@ -163,7 +163,8 @@ def test_optimized_replay_equals_the_reference_on_any_account(data: st.DataObjec
 
 @given(data=st.data())
 def test_optimized_replay_equals_the_reference_on_plain_payments(data: st.DataObject) -> None:
-    """The common case (only payments) through the fast path, exact and inexact amounts."""
+    """The common case (only payments, on, before and after due dates), where installments
+    settled for good are skipped by the daily steps."""
     account = data.draw(accounts(plain=True))
     for as_of in _dates(data.draw, account):
         assert repr(account.state(as_of)) == repr(reference_state(account, as_of))
