@@ -27,8 +27,10 @@ Decimal('0.3333333333333333333333333333333333')
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -36,7 +38,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance.errors import InvalidValue, WrongType
-from coopfinance.servicing import AccountState, AccountStatus, ItemKind
+from coopfinance.servicing import AccountState, AccountStatus, ItemKind, LoanAccount
 
 __all__ = [
     "DEFAULT_AGING",
@@ -50,10 +52,12 @@ __all__ = [
     "aging",
     "classify",
     "exposure",
+    "exposures",
     "outstanding",
     "par",
     "repayment_rate",
     "report",
+    "report_many",
 ]
 
 
@@ -334,3 +338,62 @@ def report(
         written_off_count=len(gone),
         recovered=sum((r.recovered for r in gone), ZERO),
     )
+
+
+def _exposures_of(chunk: tuple[Sequence[LoanAccount], dt.date]) -> list[Exposure]:
+    accounts, as_of = chunk
+    return [exposure(a.state(as_of, detail=False), a.id) for a in accounts]
+
+
+def exposures(
+    accounts: Sequence[LoanAccount], as_of: dt.date, *, workers: int = 1
+) -> list[Exposure]:
+    """The :class:`Exposure` of each account on ``as_of``, in order (``loan_id`` is the account's
+    ``id``), replayed without the ledger (``state(as_of, detail=False)``).
+
+    ``workers`` > 1 replays in that many processes (:class:`ProcessPoolExecutor`), in chunks of
+    accounts; the result is the same as with one. Each account is sent to a worker and its
+    exposure back, so it pays off only for thousands of accounts (see docs/servicing.md).
+    """
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise InvalidValue(
+            f"'workers' must be a whole number, 1 or more (got {workers!r}).",
+            field="workers",
+            value=workers,
+        )
+    accounts = list(accounts)
+    for a in accounts:
+        if not isinstance(a, LoanAccount):
+            raise WrongType(
+                f"'accounts' must hold LoanAccount values (got {a!r}).", field="accounts", value=a
+            )
+    if workers == 1 or len(accounts) < 2:
+        return _exposures_of((accounts, as_of))
+    size = max(1, -(-len(accounts) // (workers * 4)))
+    chunks = [(accounts[k : k + size], as_of) for k in range(0, len(accounts), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [row for part in pool.map(_exposures_of, chunks) for row in part]
+
+
+def report_many(
+    accounts: Sequence[LoanAccount],
+    as_of: dt.date,
+    *,
+    workers: int = 1,
+    policy: ProvisionPolicy = SBS_MICRO,
+    par_days: Sequence[int] = (1, 30, 90),
+    aging_bounds: Sequence[int] = DEFAULT_AGING,
+) -> PortfolioReport:
+    """:func:`report` on ``accounts`` replayed to ``as_of`` (in ``workers`` processes, see
+    :func:`exposures`); the same report as ``report([a.state(as_of) for a in accounts])``.
+
+    >>> import datetime as dt
+    >>> from coopfinance import LoanTerms, Rate
+    >>> terms = LoanTerms(principal="1000", rate=Rate.effective_annual("30%"), installments=6,
+    ...                   disbursed="2026-01-10")
+    >>> r = report_many([LoanAccount(terms=terms, id="a")], dt.date(2026, 4, 1))
+    >>> r.par[30], r.outstanding
+    (Decimal('1'), Decimal('1000.00'))
+    """
+    rows = exposures(accounts, as_of, workers=workers)
+    return report(rows, policy=policy, par_days=par_days, aging_bounds=aging_bounds)

@@ -23,6 +23,7 @@ import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import islice
 from typing import Any
 
 import attrs
@@ -30,6 +31,7 @@ import attrs
 from coopfinance._charges import ChargeKind
 from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance._money import Money, round_to
+from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
 from coopfinance._terms import Amortization, Grace, LoanTerms
 from coopfinance.errors import InvalidEvent, InvalidLoanTerms, InvalidValue, WrongType
@@ -58,6 +60,8 @@ from coopfinance.servicing._values import (
     Movement,
     MovementKind,
     PayoffQuote,
+    components,
+    item_state,
 )
 
 __all__ = ["AccountState", "LoanAccount"]
@@ -156,8 +160,12 @@ class LoanAccount:
         """A copy with ``events`` added."""
         return attrs.evolve(self, events=(*self.events, *events))
 
-    def state(self, as_of: dt.date) -> AccountState:
-        """The account as of the end of ``as_of``: events dated later are ignored."""
+    def state(self, as_of: dt.date, detail: bool = True) -> AccountState:
+        """The account as of the end of ``as_of``: events dated later are ignored.
+
+        With ``detail=False`` the ledger is not kept: ``allocations`` and ``movements`` are empty
+        and every other field is the same (for portfolio work, where only the figures count).
+        """
         if not isinstance(as_of, dt.date):
             raise WrongType(f"'as_of' must be a date (got {as_of!r}).", field="as_of", value=as_of)
         if as_of < self.terms.disbursed:
@@ -168,7 +176,7 @@ class LoanAccount:
                 value=as_of,
             )
         with decimal.localcontext(CONTEXT):
-            return _Replay(self).run(as_of)
+            return _Replay(self, detail=bool(detail)).run(as_of)
 
     def payoff(self, date: dt.date) -> PayoffQuote:
         """What closes the loan at the end of ``date`` (interest accrued to that date only)."""
@@ -231,6 +239,21 @@ def _check_events(terms: LoanTerms, events: Sequence[Event]) -> None:
             )
 
 
+_RATES: dict[tuple[Rate, int], Decimal] = {}
+"""``rate.period_rate(days/360)`` by rate and days: late interest asks for the same few."""
+
+
+def _late_rate(rate: Rate, days: int) -> Decimal:
+    """``rate.period_rate(Fraction(days, 360))``, remembered (equal rates give equal values)."""
+    key = (rate, days)
+    value = _RATES.get(key)
+    if value is None:
+        if len(_RATES) >= 8192:
+            _RATES.clear()
+        value = _RATES[key] = rate.period_rate(Fraction(days, 360))
+    return value
+
+
 class _Item:
     __slots__ = (
         "amt",
@@ -291,17 +314,24 @@ class _Item:
 class _Replay:
     """The mutable engine behind :meth:`LoanAccount.state` (private; one use per replay)."""
 
-    def __init__(self, account: LoanAccount) -> None:
+    def __init__(self, account: LoanAccount, *, detail: bool = True) -> None:
         self.account = account
+        self.detail = detail
         terms = account.terms
         self.terms = terms
         self.currency = terms.principal.currency
         self.unit = terms.rounding.unit_for(self.currency)
         self.mode = terms.rounding.mode.value
+        tup = self.unit.as_tuple()
+        self.quantizable = (
+            tup.digits == (1,) and isinstance(tup.exponent, int) and tup.exponent <= 0
+        )
         self.late = account.late
         self.strategy = account.allocation
         self.order = [_INDEX[c] for c in self.strategy.order]
         self.items: list[_Item] = []
+        self.done = 0
+        """How many leading items are settled for good (see :meth:`advance`)."""
         self.seq = 0
         self.credit = ZERO
         self.recovered = ZERO
@@ -315,6 +345,8 @@ class _Replay:
 
     # -- helpers ---------------------------------------------------------------------------------
     def rnd(self, x: Decimal) -> Decimal:
+        if self.quantizable:  # what round_to does for a unit such as 0.01, without its checks
+            return x.quantize(self.unit, rounding=self.mode, context=CONTEXT)
         return round_to(x, self.unit, self.mode)
 
     def new_item(self, kind: ItemKind, number: int | None, due: dt.date, ref: str = "") -> _Item:
@@ -326,11 +358,40 @@ class _Replay:
     def sort(self) -> None:
         self.items.sort(key=lambda it: (it.due, it.seq))
 
+    def advance(self, t: dt.date) -> None:
+        """Move :attr:`done` past the leading items due before ``t`` with nothing unpaid and no
+        late-interest base: such an item never changes again (what is unpaid only falls; new
+        items sort after it), so the daily steps and allocation start after them."""
+        items = self.items
+        k = self.done
+        while k < len(items):
+            it = items[k]
+            if it.due >= t or it.seg_base != 0:
+                break
+            amt, paid, waived, closed = it.amt, it.paid, it.waived, it.closed
+            if (
+                amt[0] - paid[0] - waived[0] - closed[0]
+                or amt[1] - paid[1] - waived[1] - closed[1]
+                or amt[2] - paid[2] - waived[2] - closed[2]
+                or amt[3] - paid[3] - waived[3] - closed[3]
+            ):
+                break
+            k += 1
+        self.done = k
+
+    def pending(self) -> Iterable[_Item]:
+        """The items after the settled ones, by due date."""
+        return islice(self.items, self.done, None)
+
     def future(self, t: dt.date) -> list[_Item]:
         return [it for it in self.items if it.due > t and it.kind is ItemKind.INSTALLMENT]
 
     def principal_not_due(self, t: dt.date) -> Decimal:
-        return sum((it.amt[_P] - it.cap - it.closed[_P] for it in self.future(t)), ZERO)
+        total = ZERO
+        for it in self.items:
+            if it.due > t and it.kind is ItemKind.INSTALLMENT:
+                total += it.amt[_P] - it.cap - it.closed[_P]
+        return total
 
     def base(self, it: _Item) -> Decimal:
         if it.kind is not ItemKind.INSTALLMENT:
@@ -438,7 +499,11 @@ class _Replay:
     def allocate(self, t: dt.date, amount: Decimal) -> tuple[list[Decimal], Decimal]:
         applied = [ZERO, ZERO, ZERO, ZERO]
         rem = amount
-        due = [it for it in self.items if it.due <= t]
+        due = []
+        for it in self.pending():  # sorted by due date
+            if it.due > t:
+                break
+            due.append(it)
         if self.strategy.vertical:
             pairs = [(it, c) for c in self.order for it in due]
         else:
@@ -446,7 +511,7 @@ class _Replay:
         for it, c in pairs:
             if rem <= 0:
                 break
-            owed = it.unpaid(c)
+            owed = it.amt[c] - it.paid[c] - it.waived[c] - it.closed[c]
             if owed > 0:
                 x = owed if owed < rem else rem
                 it.paid[c] += x
@@ -501,13 +566,13 @@ class _Replay:
         credit: Decimal = ZERO,
         description: str = "",
     ) -> None:
-        if any(amounts) or credit:
+        if self.detail and (any(amounts) or credit):
             self.movements.append(
                 Movement(
                     date=t,
                     kind=kind,
                     reference=ref,
-                    amounts=Components.of(amounts),
+                    amounts=components(*amounts),
                     credit=credit,
                     description=description,
                 )
@@ -519,21 +584,23 @@ class _Replay:
         grace = dt.timedelta(days=late.grace_days)
         mora = late.moratorium
         added = [ZERO, ZERO, ZERO, ZERO]
-        for it in self.items:
-            if it.kind is not ItemKind.INSTALLMENT or it.due >= t:
+        for it in self.pending():  # sorted by due date
+            if it.due >= t:
+                break
+            if it.kind is not ItemKind.INSTALLMENT:
                 continue
             if it.seg_base > 0:
                 start = max(it.seg_start, it.due + grace)
                 if t > start:
-                    tau = Fraction((t - start).days, 360)
+                    days = (t - start).days
                     if mora is not None:
-                        total = self.rnd(it.seg_base * mora.period_rate(tau))
+                        total = self.rnd(it.seg_base * _late_rate(mora, days))
                         inc = total - it.seg_mora
                         it.seg_mora = total
                         it.amt[_X] += inc
                         added[_X] += inc
                     if late.compensatory:
-                        total = self.rnd(it.seg_base * self.seg_terms.rate.period_rate(tau))
+                        total = self.rnd(it.seg_base * _late_rate(self.seg_terms.rate, days))
                         inc = total - it.seg_comp
                         it.seg_comp = total
                         it.amt[_I] += inc
@@ -550,7 +617,9 @@ class _Replay:
         self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
     def fall_due(self, t: dt.date) -> None:
-        for it in self.items:
+        for it in self.pending():  # sorted by due date
+            if it.due > t:
+                break
             if it.due == t and it.kind is ItemKind.INSTALLMENT:
                 amounts = [it.cap, it.amt[_I], it.amt[_F], ZERO]
                 label = f"{it.number}"
@@ -565,22 +634,25 @@ class _Replay:
         used = self.credit - rem
         if used:
             self.credit = rem
-            self.allocations.append(
-                Allocation(
-                    date=t,
-                    reference=f"credit:{t.isoformat()}",
-                    source="credit",
-                    amount=used,
-                    applied=Components.of(applied),
+            if self.detail:
+                self.allocations.append(
+                    Allocation(
+                        date=t,
+                        reference=f"credit:{t.isoformat()}",
+                        source="credit",
+                        amount=used,
+                        applied=components(*applied),
+                    )
                 )
-            )
             self.add_movement(
                 t, MovementKind.CREDIT_APPLIED, "", [-a for a in applied], credit=-used
             )
 
     def restart_segments(self, t: dt.date) -> None:
-        for it in self.items:
-            if it.kind is ItemKind.INSTALLMENT and it.due <= t:
+        for it in self.pending():  # sorted by due date
+            if it.due > t:
+                break
+            if it.kind is ItemKind.INSTALLMENT:
                 b = self.base(it)
                 if b != it.seg_base:
                     it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = t, b, ZERO, ZERO
@@ -636,16 +708,17 @@ class _Replay:
             kind = MovementKind.PAYMENT
         to_credit = self.use_surplus(t, e.id, rem, applied, mode)
         self.credit += to_credit
-        self.allocations.append(
-            Allocation(
-                date=t,
-                reference=e.id,
-                source=event_kind(e),
-                amount=e.amount,
-                applied=Components.of(applied),
-                to_credit=to_credit,
+        if self.detail:
+            self.allocations.append(
+                Allocation(
+                    date=t,
+                    reference=e.id,
+                    source=event_kind(e),
+                    amount=e.amount,
+                    applied=components(*applied),
+                    to_credit=to_credit,
+                )
             )
-        )
         self.add_movement(
             t, kind, e.id, [-a for a in applied], credit=to_credit, description=e.channel
         )
@@ -656,6 +729,8 @@ class _Replay:
         self.recovered += rec
         extra = e.amount - rec
         self.credit += extra
+        if not self.detail:
+            return
         self.allocations.append(
             Allocation(
                 date=t,
@@ -776,24 +851,30 @@ class _Replay:
         t = self.terms.disbursed
         i = 0
         first = True
+        n = len(events)
         while True:
-            if not first:
-                candidates = [as_of] if as_of > t else []
-                if i < len(events):
-                    candidates.append(events[i].date)
-                candidates.extend(it.due for it in self.items if t < it.due <= as_of)
-                if not candidates:
+            if not first:  # the next date where something happens: an event, a due date, as_of
+                nxt = as_of if as_of > t else None
+                if i < n and (nxt is None or events[i].date < nxt):
+                    nxt = events[i].date
+                for it in self.pending():  # sorted by due date: the first one after t
+                    if it.due > t:
+                        if it.due <= as_of and (nxt is None or it.due < nxt):
+                            nxt = it.due
+                        break
+                if nxt is None:
                     break
-                t = min(candidates)
+                t = nxt
             first = False
+            self.advance(t)
             self.accrue(t)
             self.fall_due(t)
             self.apply_credit(t)
-            while i < len(events) and events[i].date == t:
+            while i < n and events[i].date == t:
                 self.apply(events[i], t)
                 i += 1
             self.restart_segments(t)
-            if t >= as_of and i >= len(events):
+            if t >= as_of and i >= n:
                 break
         return self.snapshot(as_of)
 
@@ -804,29 +885,31 @@ class _Replay:
         paid = [ZERO, ZERO, ZERO, ZERO]
         waived = [ZERO, ZERO, ZERO, ZERO]
         for it in self.items:
-            out = [it.unpaid(c) for c in range(4)]
+            a, p, w, c = it.amt, it.paid, it.waived, it.closed
+            out = [a[0] - p[0] - w[0] - c[0], a[1] - p[1] - w[1] - c[1]]
+            out += [a[2] - p[2] - w[2] - c[2], a[3] - p[3] - w[3] - c[3]]
             late = 0
             if it.due <= as_of:
-                for c in range(4):
-                    due_sum[c] += out[c]
+                for k in range(4):
+                    due_sum[k] += out[k]
                 if it.kind is ItemKind.INSTALLMENT and out[_P] + out[_I] + out[_F] > 0:
                     late = (as_of - it.due).days
                     dpd = max(dpd, late)
-            for c in range(4):
-                paid[c] += it.paid[c]
-                waived[c] += it.waived[c]
+            for k in range(4):
+                paid[k] += p[k]
+                waived[k] += w[k]
             items.append(
-                ItemState(
-                    kind=it.kind,
-                    number=it.number,
-                    due_date=it.due,
-                    reference=it.ref,
-                    due=Components.of(it.amt),
-                    paid=Components.of(it.paid),
-                    waived=Components.of(it.waived),
-                    closed=Components.of(it.closed),
-                    outstanding=Components.of(out),
-                    days_past_due=late,
+                item_state(
+                    it.kind,
+                    it.number,
+                    it.due,
+                    it.ref,
+                    components(*a),
+                    components(*p),
+                    components(*w),
+                    components(*c),
+                    components(*out),
+                    late,
                 )
             )
         not_due = self.principal_not_due(as_of)

@@ -64,6 +64,32 @@ class Components:
         }
 
 
+_new = object.__new__
+_set_p, _set_i, _set_f, _set_x = (
+    getattr(Components, name).__set__ for name in ("principal", "interest", "fees", "penalties")
+)  # the slots' own setters: they skip the frozen-class __setattr__
+_NO_COMPONENTS = Components()
+
+
+def components(p: Decimal, i: Decimal, f: Decimal, x: Decimal) -> Components:
+    """``Components(principal=p, interest=i, fees=f, penalties=x)`` without the attrs ``__init__``
+    (a replay builds tens of them per account); all four the shared ``ZERO``: one shared value.
+
+    The fields are already ``Decimal``: nothing to convert or validate.
+
+    >>> components(ZERO, Decimal("1.50"), ZERO, ZERO) == Components(interest=Decimal("1.50"))
+    True
+    """
+    if p is ZERO and i is ZERO and f is ZERO and x is ZERO:
+        return _NO_COMPONENTS
+    c: Components = _new(Components)
+    _set_p(c, p)
+    _set_i(c, i)
+    _set_f(c, f)
+    _set_x(c, x)
+    return c
+
+
 class AccountStatus(enum.Enum):
     """Where a loan account stands."""
 
@@ -113,6 +139,52 @@ class ItemState:
     def settled(self) -> bool:
         """Nothing is outstanding."""
         return self.outstanding.total == 0
+
+
+_ITEM_SETTERS = tuple(
+    getattr(ItemState, name).__set__
+    for name in (
+        "kind",
+        "number",
+        "due_date",
+        "reference",
+        "due",
+        "paid",
+        "waived",
+        "closed",
+        "outstanding",
+        "days_past_due",
+    )
+)
+
+
+def item_state(  # noqa: PLR0917 - one positional value per field, in field order
+    kind: ItemKind,
+    number: int | None,
+    due_date: dt.date,
+    reference: str,
+    due: Components,
+    paid: Components,
+    waived: Components,
+    closed: Components,
+    outstanding: Components,
+    days_past_due: int,
+) -> ItemState:
+    """An :class:`ItemState` without the attrs ``__init__`` (a replay builds one per item; the
+    values are already of the right types)."""
+    s: ItemState = _new(ItemState)
+    k, n, d, r, du, p, w, c, o, late = _ITEM_SETTERS
+    k(s, kind)
+    n(s, number)
+    d(s, due_date)
+    r(s, reference)
+    du(s, due)
+    p(s, paid)
+    w(s, waived)
+    c(s, closed)
+    o(s, outstanding)
+    late(s, days_past_due)
+    return s
 
 
 @attrs.frozen(slots=True, kw_only=True)
