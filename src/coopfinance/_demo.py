@@ -13,7 +13,6 @@ report and certificates; and a Monte Carlo stress test of the loans against milk
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
@@ -41,7 +40,7 @@ from coopfinance.documents import (
 )
 from coopfinance.examples import YEAR, ExampleCoop, load
 from coopfinance.portfolio import exposure, report
-from coopfinance.servicing import LoanAccount, statement
+from coopfinance.servicing import LoanAccount, Payment, statement
 from coopfinance.training import Cohort, MemberData, worksheet
 
 __all__ = ["DemoResult", "run_demo"]
@@ -81,101 +80,165 @@ def _check(condition: bool, message: str, checks: list[str]) -> None:
     checks.append(message)
 
 
-def _loans(coop: ExampleCoop, out: _Out, lang: str, checks: list[str],
-           say: Progress) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
+def _loans(
+    coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
+) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
     rows: list[dict[str, Any]] = []
     lent = weighted = ZERO
     for k, loan in enumerate(coop.loans, start=1):
         farmer = coop.farmer(loan.farmer)
         schedule = loan.terms.schedule()
-        _check(schedule.total_principal == schedule.principal,
-               f"loan {loan.id}: principal repaid = principal lent", [])
+        _check(
+            schedule.total_principal == schedule.principal,
+            f"loan {loan.id}: principal repaid = principal lent",
+            [],
+        )
         cost = cost_of_credit(loan.terms)
-        context = schedule_context(schedule, borrower=farmer.name, lender=coop.name,
-                                   rate_label=rate_label(loan.terms.rate, lang))
-        out.write(f"loans/{loan.id}-schedule.html",
-                  render("schedule", context, lang=lang, fmt="html"))
-        facts = KeyFacts.from_loan(loan.terms, borrower=farmer.name, lender=coop.name,
-                                   product="Capital semilla — alfalfa",
-                                   moratorium_rate=Decimal("0.19"))
-        out.write(f"loans/{loan.id}-key-facts.html",
-                  render("key_facts", key_facts_context(facts), lang=lang, fmt="html"))
+        context = schedule_context(
+            schedule,
+            borrower=farmer.name,
+            lender=coop.name,
+            rate_label=rate_label(loan.terms.rate, lang),
+        )
+        out.write(
+            f"loans/{loan.id}-schedule.html", render("schedule", context, lang=lang, fmt="html")
+        )
+        facts = KeyFacts.from_loan(
+            loan.terms,
+            borrower=farmer.name,
+            lender=coop.name,
+            product="Capital semilla — alfalfa",
+            moratorium_rate=Decimal("0.19"),
+        )
+        out.write(
+            f"loans/{loan.id}-key-facts.html",
+            render("key_facts", key_facts_context(facts), lang=lang, fmt="html"),
+        )
         principal = loan.terms.principal.amount
         lent += principal
         weighted += principal * cost.tcea
-        rows.append({
-            "id": loan.id, "farmer": farmer.name, "plan": loan.plan, "principal": principal,
-            "tcea": cost.tcea, "schedule_href": f"loans/{loan.id}-schedule.html",
-            "key_facts_href": f"loans/{loan.id}-key-facts.html",
-        })
+        rows.append(
+            {
+                "id": loan.id,
+                "farmer": farmer.name,
+                "plan": loan.plan,
+                "principal": principal,
+                "tcea": cost.tcea,
+                "schedule_href": f"loans/{loan.id}-schedule.html",
+                "key_facts_href": f"loans/{loan.id}-key-facts.html",
+                "statement_href": f"loans/{loan.id}-statement.html",
+            }
+        )
         if k % 14 == 0 or k == len(coop.loans):
             say(f"loans: {k}/{len(coop.loans)} schedules and key-facts sheets")
     checks.append(f"{len(rows)} schedules repay exactly the principal lent")
     return rows, lent, weighted / lent if lent else ZERO
 
 
-def _season(coop: ExampleCoop, out: _Out, lang: str, checks: list[str],
-            say: Progress) -> tuple[list[dict[str, str]], dict[str, LoanAccount], Decimal]:
+def _season(
+    coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
+) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, LoanAccount], Decimal]:
     accounts: dict[str, list[LoanAccount]] = {}
     for loan in coop.loans:
         accounts.setdefault(loan.farmer, []).append(LoanAccount(terms=loan.terms, id=loan.id))
     periods = coop.periods()
-    say(f"settlements: {len(periods)} fortnights × {len(coop.farmers)} farmers, installments "
-        "deducted at source")
+    say(
+        f"settlements: {len(periods)} fortnights × {len(coop.farmers)} farmers, installments "
+        "deducted at source"
+    )
     policy = SettlementPolicy()
-    season = run_checkoff(coop.deliveries, coop.prices, accounts, periods,
-                          other_obligations=coop.obligations_by_period(), policy=policy,
-                          farmers=[f.id for f in coop.farmers])
+    season = run_checkoff(
+        coop.deliveries,
+        coop.prices,
+        accounts,
+        periods,
+        other_obligations=coop.obligations_by_period(),
+        policy=policy,
+        farmers=[f.id for f in coop.farmers],
+    )
     links: list[dict[str, str]] = []
+    farmer_links: list[dict[str, str]] = []
     names = {f.id: f.name for f in coop.farmers}
     loan_collected = ZERO
     for s in season.settlements:
         summary = s.summary
-        _check(summary.gross == summary.deductions + summary.net,
-               f"fortnight {s.period}: gross = deductions + net", [])
+        _check(
+            summary.gross == summary.deductions + summary.net,
+            f"fortnight {s.period}: gross = deductions + net",
+            [],
+        )
         for st in s.statements:
             for c in st.collections:
                 if c.collected + c.short != c.obligation.amount:
                     raise AssertionError(f"{st.farmer} {s.period}: collected + short ≠ due")
                 if c.obligation.loan_id is not None:
                     loan_collected += c.collected
-        href = out.write(f"settlements/{s.period.start.isoformat()}-summary.html",
-                         render_settlement_summary(s, coop_name=coop.name, farmer_names=names,
-                                                   lang=lang, fmt="html"))
-        links.append({"label": f"{s.period.start.isoformat()} … {s.period.end.isoformat()}",
-                      "href": href})
-    checks.append(f"{len(season.settlements)} fortnights: gross = deductions + net, and collected"
-                  " + short = due for every obligation, to the céntimo")
+        href = out.write(
+            f"settlements/{s.period.start.isoformat()}-summary.html",
+            render_settlement_summary(
+                s, coop_name=coop.name, farmer_names=names, lang=lang, fmt="html"
+            ),
+        )
+        links.append(
+            {"label": f"{s.period.start.isoformat()} … {s.period.end.isoformat()}", "href": href}
+        )
+    checks.append(
+        f"{len(season.settlements)} fortnights: gross = deductions + net, and collected"
+        " + short = due for every obligation, to the céntimo"
+    )
     last = season.settlements[-1]
     for st in last.statements:
-        out.write(f"settlements/last/{st.farmer}.html",
-                  render_settlement(st, last, farmer_name=names[st.farmer], coop_name=coop.name,
-                                    lang=lang, fmt="html"))
-    say(f"settlements: {len(season.settlements)} co-op summaries, {len(last.statements)} farmer "
-        "statements for the last fortnight")
+        farmer_links.append({"label": st.farmer, "href": f"settlements/last/{st.farmer}.html"})
+        out.write(
+            f"settlements/last/{st.farmer}.html",
+            render_settlement(
+                st, last, farmer_name=names[st.farmer], coop_name=coop.name, lang=lang, fmt="html"
+            ),
+        )
+    say(
+        f"settlements: {len(season.settlements)} co-op summaries, {len(last.statements)} farmer "
+        "statements for the last fortnight"
+    )
     final = {a.id: a for loans in season.accounts.values() for a in loans}
-    paid = sum((e.amount for a in final.values() for e in a.events), ZERO)
-    _check(paid == loan_collected,
-           f"loan payments on the accounts (S/ {paid:,.2f}) = installments collected in the "
-           "settlements", checks)
-    return links, final, loan_collected
+    paid = sum((e.amount for a in final.values() for e in a.events if isinstance(e, Payment)), ZERO)
+    _check(
+        paid == loan_collected,
+        f"loan payments on the accounts (S/ {paid:,.2f}) = installments collected in the "
+        "settlements",
+        checks,
+    )
+    return links, farmer_links, final, loan_collected
 
 
-def _portfolio(coop: ExampleCoop, accounts: dict[str, LoanAccount], out: _Out, lang: str,
-               say: Progress) -> dict[str, Any]:
+def _portfolio(
+    coop: ExampleCoop, accounts: dict[str, LoanAccount], out: _Out, lang: str, say: Progress
+) -> dict[str, Any]:
     states = {loan_id: a.state(_YEAR_END) for loan_id, a in accounts.items()}
     exposures = [exposure(st, loan_id) for loan_id, st in sorted(states.items())]
     quality = report(list(states.values()))
-    out.write("portfolio.html", render_portfolio(quality, lender=coop.name, as_of=_YEAR_END,
-                                                 loans=exposures, lang=lang, fmt="html"))
+    out.write(
+        "portfolio.html",
+        render_portfolio(
+            quality, lender=coop.name, as_of=_YEAR_END, loans=exposures, lang=lang, fmt="html"
+        ),
+    )
     for loan in coop.loans:
-        out.write(f"loans/{loan.id}-statement.html",
-                  render_statement(statement(accounts[loan.id], _YEAR_END),
-                                   borrower=coop.farmer(loan.farmer).name, lender=coop.name,
-                                   lang=lang, fmt="html"))
+        out.write(
+            f"loans/{loan.id}-statement.html",
+            render_statement(
+                statement(accounts[loan.id], _YEAR_END),
+                borrower=coop.farmer(loan.farmer).name,
+                lender=coop.name,
+                lang=lang,
+                fmt="html",
+            ),
+        )
     say(f"portfolio: {quality.accounts} accounts at {_YEAR_END}, PAR30 {quality.par[30]:.2%}")
-    return {"outstanding": quality.outstanding, "par30": quality.par[30],
-            "repayment_rate": quality.repayment_rate}
+    return {
+        "outstanding": quality.outstanding,
+        "par30": quality.par[30],
+        "repayment_rate": quality.repayment_rate,
+    }
 
 
 def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
@@ -186,21 +249,33 @@ def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
     return Cohort.from_mapping(data, source="cohort.toml")
 
 
-def _training(coop: ExampleCoop, out: _Out, lang: str, last_litres: dict[str, Decimal],
-              last_price: dict[str, Decimal], say: Progress) -> list[dict[str, str]]:
+def _training(
+    coop: ExampleCoop,
+    out: _Out,
+    lang: str,
+    last: tuple[dict[str, Decimal], dict[str, Decimal]],
+    say: Progress,
+) -> list[dict[str, str]]:
+    last_litres, last_price = last
     cohort = _cohort(coop, lang)
     loans = {loan.farmer: loan for loan in coop.loans}
-    links = [{"label": "report", "href": out.write(
-        "training/report.html", render_training_report(cohort, lang=lang, fmt="html"))}]
+    out.write("training/report.html", render_training_report(cohort, lang=lang, fmt="html"))
+    links = []
     for k, p in enumerate(cohort.participants):
         loan = loans.get(p.id)
         member = MemberData(
-            id=p.id, name=p.name, loan=None if loan is None else loan.terms,
-            litres=last_litres.get(p.id), price=last_price.get(p.id),
+            id=p.id,
+            name=p.name,
+            loan=None if loan is None else loan.terms,
+            litres=last_litres.get(p.id),
+            price=last_price.get(p.id),
         )
         sheet = worksheet(member, seed=k)
-        out.write(f"training/worksheets/{p.id}.html",
-                  render_worksheet(sheet, coop=coop.name, lang=lang, fmt="html"))
+        links.append({"label": p.id, "href": f"training/worksheets/{p.id}.html"})
+        out.write(
+            f"training/worksheets/{p.id}.html",
+            render_worksheet(sheet, coop=coop.name, lang=lang, fmt="html"),
+        )
     say(f"training: cohort report and {len(cohort.participants)} personal worksheets")
     return links
 
@@ -209,8 +284,9 @@ def _stress(say: Progress) -> dict[str, Any]:
     from coopfinance.linked import Portfolio, simulate
 
     portfolio = Portfolio.example(farmers=42, periods=24, seed=7)
-    result = simulate(portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"),
-                      yield_sd=Decimal("0.10"))
+    result = simulate(
+        portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"), yield_sd=Decimal("0.10")
+    )
     summary = result.summary()
     say("stress test: 500 price and yield scenarios")
     return summary
@@ -232,39 +308,45 @@ def run_demo(
     say = progress or (lambda _message: None)
     checks: list[str] = []
     data = coop or load()
-    say(f"loaded {data.name}: {len(data.farmers)} farmers, {len(data.loans)} loans, "
-        f"{len(data.deliveries.items):,} deliveries")
+    say(
+        f"loaded {data.name}: {len(data.farmers)} farmers, {len(data.loans)} loans, "
+        f"{len(data.deliveries.items):,} deliveries"
+    )
     loans, lent, average = _loans(data, out, lang, checks, say)
-    settlement_links, accounts, collected = _season(data, out, lang, checks, say)
+    settlement_links, farmer_links, accounts, collected = _season(data, out, lang, checks, say)
     quality = _portfolio(data, accounts, out, lang, say)
     last = run_last_fortnight_figures(data)
-    training_links = _training(data, out, lang, *last, say)
-    plan_href = out.write("plan.html", render_plan(data.plan, lang=lang, fmt="html"))
+    training_links = _training(data, out, lang, last, say)
+    out.write("plan.html", render_plan(data.plan, lang=lang, fmt="html"))
     say("business plan: the alfalfa expansion, with projections, indicators and sensitivity")
-    missed = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
+    missed, _per_day = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
     stress = _stress(say)
-    others = [
-        {"label": "portfolio", "href": "portfolio.html",
-         "summary": f"PAR30 {quality['par30']:.2%} · S/ {quality['outstanding']:,.2f}"},
-        {"label": "plan", "href": plan_href, "summary": ""},
-        *[{**link, "summary": ""} for link in training_links],
-        *[{**link, "summary": ""} for link in settlement_links],
-    ]
+    repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
+    arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
     context = {
         "coop_name": data.name,
         "currency": "PEN",
         "loans": loans,
         "total_lent": lent,
         "average_tcea": average,
-        "others": others,
         "collected": collected,
-        "missed_pickups": len(missed.missed) if hasattr(missed, "missed") else 0,
-        "stress": stress,
+        "missed_pickups": len(missed),
+        "settlements": settlement_links,
+        "farmer_statements": farmer_links,
+        "portfolio": quality,
+        "worksheets": training_links,
+        "stress_repaid": repaid,
+        "stress_arrears": arrears,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))
     say(f"wrote {len(out.files)} files to {out.root}")
-    return DemoResult(outdir=out.root, files=tuple(out.files), loans=len(loans), total_lent=lent,
-                      checks=tuple(checks))
+    return DemoResult(
+        outdir=out.root,
+        files=tuple(out.files),
+        loans=len(loans),
+        total_lent=lent,
+        checks=tuple(checks),
+    )
 
 
 def run_last_fortnight_figures(coop: ExampleCoop) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
@@ -278,6 +360,3 @@ def run_last_fortnight_figures(coop: ExampleCoop) -> tuple[dict[str, Decimal], d
         value[d.farmer] = value.get(d.farmer, ZERO) + d.litres * price
     prices = {f: (value[f] / litres[f]).quantize(Decimal("0.01")) for f in litres if litres[f]}
     return litres, prices
-
-
-_ = dt
