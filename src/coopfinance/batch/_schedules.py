@@ -381,27 +381,27 @@ def _fast_level(
         v *= disc_at(k)
         acc += v
     c = _half_up(p / acc)
-    bal = p
+    bal = p.copy()
+    cents = np.empty_like(p)
+    least = np.full_like(p, np.inf)
     last = width - 1
     for k in range(last):
-        interest, principal, balance = out.interest[k], out.principal[k], out.balance[k]
-        np.multiply(bal, rate_at(k), out=interest)
-        interest += 0.5
-        np.floor(interest, out=interest)
-        np.subtract(c, interest, out=principal)
-        np.subtract(bal, principal, out=balance)
-        bal = balance
-    interest = out.interest[last]
-    np.multiply(bal, rate_at(last), out=interest)
-    interest += 0.5
-    np.floor(interest, out=interest)
-    out.principal[last] = bal
-    bad = bal < 0
+        np.multiply(bal, rate_at(k), out=cents)
+        cents += 0.5
+        np.floor(cents, out=cents)
+        np.divide(cents, 100.0, out=out.interest[k])
+        np.subtract(c, cents, out=cents)
+        np.minimum(least, cents, out=least)
+        np.divide(cents, 100.0, out=out.principal[k])
+        bal -= cents
+        np.divide(bal, 100.0, out=out.balance[k])
+    np.multiply(bal, rate_at(last), out=cents)
+    cents += 0.5
+    np.floor(cents, out=cents)
+    np.divide(cents, 100.0, out=out.interest[last])
+    np.divide(bal, 100.0, out=out.principal[last])
     out.balance[last] = 0.0
-    if last:
-        bad |= out.principal[:last].min(axis=0) <= 0
-    for part in (out.interest, out.principal, out.balance):
-        np.divide(part, 100.0, out=part)
+    bad = (least <= 0) | (bal < 0)
     return c, bad
 
 
