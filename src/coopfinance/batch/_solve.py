@@ -8,10 +8,15 @@ For each row solve ``Σₖ cₖ·(1 + x)^(−tₖ) = 0`` with
 As :func:`coopfinance.cost._solver.solve_power` does, the unknown is ``y = ln(1 + x)``, and terms
 are scaled by ``(1 + x)^τ`` (τ the first time when ``y ≥ 0``, the last when ``y < 0``) so nothing
 overflows between −99 % and 1,000,000 %. A row whose nonzero amounts change sign once has one root;
-Newton steps start from the mean-time guess and fall back to bisection whenever they leave the
-bracket. Rows with several sign changes are scanned on the exact solver's grid first: exactly one
-bracketed root is solved, none or several make the row fail. Rows that fail are never NaN: they are
-raised (:class:`~coopfinance.errors.BatchNoSolution` listing them) or masked (``on_failure="mask"``).
+Rows whose first flow is the only one of its sign and whose rate is positive (every loan seen from
+one side) take a fast path: plain Newton from a mean-and-variance guess, evaluated by Horner's rule
+over the columns, accepted when a step falls below 1e-9 (the error left is about step², below
+1e-14). The other rows, and any fast row that leaves ``(0, 1,000,000 %)`` or does not settle in
+8 steps, get the general solver: Newton steps start from the mean-time guess and fall back to
+bisection whenever they leave the bracket. Rows with several sign changes are scanned on the exact
+solver's grid first: exactly one bracketed root is solved, none or several make the row fail. Rows
+that fail are never NaN: they are raised (:class:`~coopfinance.errors.BatchNoSolution` listing
+them) or masked (``on_failure="mask"``).
 """
 
 from __future__ import annotations
@@ -155,11 +160,11 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
             value=c.shape,
         )
     c = c.astype(np.float64, copy=False)
-    if np.isfinite(c.sum()):  # a NaN or infinity anywhere makes the sum non-finite
-        bad_rows = np.zeros(c.shape[0], dtype=np.bool_)
-    else:
+    if not np.isfinite(c.sum()):  # a NaN or infinity anywhere makes the sum non-finite
         bad_rows = ~np.isfinite(c).all(axis=1)
-    first_bad("amounts", bad_rows, c[:, 0] if c.shape[1] else c, "must hold finite numbers in row")
+        first_bad(
+            "amounts", bad_rows, c[:, 0] if c.shape[1] else c, "must hold finite numbers in row"
+        )
     if days is None:
         return c, None
     d = np.asarray(days)
