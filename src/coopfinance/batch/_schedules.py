@@ -345,20 +345,24 @@ def _rates(inp: _Inputs, days_t: I64) -> tuple[F64, F64, I64 | None, float, F64]
 def _step_picker(
     table: F64, disc: F64, index: I64 | None, which: I64
 ) -> tuple[Callable[[int], F64], Callable[[int], F64]]:
-    """Functions giving, at step ``k``, each loan's period rate and discount factor.
-
-    With several period lengths the block's ``(width, B)`` matrices of rates and discount factors
-    are gathered once, each with a single ``take`` on the small per-length table."""
+    """Functions giving, at step ``k``, each loan's period rate and discount factor."""
     b = table.shape[1]
     if index is None:
         i0, v0 = table[0], disc[0]
         return (lambda _k: i0), (lambda _k: v0)
-    pos = index[:, which]
-    pos *= b
-    pos += np.arange(b, dtype=np.int64)
-    rates = table.reshape(-1).take(pos)
-    discs = disc.reshape(-1).take(pos)
-    return (lambda k: rates[k]), (lambda k: discs[k])
+    flat_i, flat_v = table.reshape(-1), disc.reshape(-1)
+    offsets = np.arange(b, dtype=np.int64)
+    cache: dict[int, I64] = {}
+
+    def pos(k: int) -> I64:
+        hit = cache.get(k)
+        if hit is None:
+            hit = index[k][which] * b + offsets
+            cache.clear()
+            cache[k] = hit
+        return hit
+
+    return (lambda k: flat_i.take(pos(k))), (lambda k: flat_v.take(pos(k)))
 
 
 def _half_up(x: F64) -> F64:
@@ -370,11 +374,7 @@ def _fast_level(
     p: F64, width: int, rate_at: Callable[[int], F64], disc_at: Callable[[int], F64], out: _Out
 ) -> tuple[F64, npt.NDArray[np.bool_]]:
     """LEVEL without grace, every loan ``width`` installments; returns C and the loans whose rows
-    would capitalize or overpay (to be redone by :func:`_general`).
-
-    Each step writes whole cents straight into the output rows (interest
-    ``floor(balance·i + 0.5)``, principal ``C − interest``, balance ``balance − principal``, no
-    temporaries); the block is divided by 100 once at the end."""
+    would capitalize or overpay (to be redone by :func:`_general`)."""
     v = np.ones_like(p)
     acc = np.zeros_like(p)
     for k in range(width):
@@ -382,23 +382,23 @@ def _fast_level(
         acc += v
     c = _half_up(p / acc)
     bal = p.copy()
-    cents = np.empty_like(p)
+    tmp = np.empty_like(p)
     least = np.full_like(p, np.inf)
-    last = width - 1
-    for k in range(last):
-        np.multiply(bal, rate_at(k), out=cents)
-        cents += 0.5
-        np.floor(cents, out=cents)
-        np.divide(cents, 100.0, out=out.interest[k])
-        np.subtract(c, cents, out=cents)
-        np.minimum(least, cents, out=least)
-        np.divide(cents, 100.0, out=out.principal[k])
-        bal -= cents
+    for k in range(width - 1):
+        np.multiply(bal, rate_at(k), out=tmp)
+        tmp += 0.5
+        np.floor(tmp, out=tmp)
+        np.divide(tmp, 100.0, out=out.interest[k])
+        np.subtract(c, tmp, out=tmp)
+        np.minimum(least, tmp, out=least)
+        np.divide(tmp, 100.0, out=out.principal[k])
+        bal -= tmp
         np.divide(bal, 100.0, out=out.balance[k])
-    np.multiply(bal, rate_at(last), out=cents)
-    cents += 0.5
-    np.floor(cents, out=cents)
-    np.divide(cents, 100.0, out=out.interest[last])
+    last = width - 1
+    np.multiply(bal, rate_at(last), out=tmp)
+    tmp += 0.5
+    np.floor(tmp, out=tmp)
+    np.divide(tmp, 100.0, out=out.interest[last])
     np.divide(bal, 100.0, out=out.principal[last])
     out.balance[last] = 0.0
     bad = (least <= 0) | (bal < 0)
