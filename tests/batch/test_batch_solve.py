@@ -108,3 +108,34 @@ def test_par_worked_example() -> None:
     m = portfolio_metrics([1000, 1000, 1000, 1000], [0, 30, 31, 95])
     assert m.par[30] == Decimal("0.5")
     assert m.par[90] == Decimal("0.25")
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(10_000, 5_000_000), st.integers(1, 30_000), st.integers(1, 60)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_fast_path_agrees_with_the_bracketed_solver(
+    loans: list[tuple[int, int, int]], dated: bool
+) -> None:
+    """Loan rows take the Horner/Newton fast path (all but those whose interest rounds to nothing,
+    rate exactly 0); the general bracketed solver on the same rows gives the same rate to 1e-12."""
+    from coopfinance.batch._solve import _fast, _solve_general
+
+    cents, bp, n = (np.array(x) for x in zip(*loans, strict=True))
+    disbursed = np.datetime64("2024-01-31") + np.zeros(len(loans), dtype=int)
+    s = schedules(cents / 100, bp / 10_000, n, disbursed)
+    amounts, days = flows_of(s, disbursed)
+    d = days if dated else None
+    fast = np.zeros(len(loans))
+    left = _fast(amounts, d, 360.0, fast)
+    zero = np.abs(amounts.sum(axis=1)) <= 1e-12 * np.abs(amounts).sum(axis=1)
+    assert list(left) == list(np.flatnonzero(zero))
+    general = np.zeros(len(loans))
+    failed = np.zeros(len(loans), dtype=bool)
+    _solve_general(amounts, d, 360.0, general, failed)
+    assert not failed.any()
+    assert (np.abs(fast - general) <= 1e-12 * np.maximum(1.0, np.abs(general)))[fast != 0].all()
