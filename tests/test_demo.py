@@ -17,10 +17,15 @@ def test_demo_writes_documents_and_an_index_whose_links_resolve(tmp_path: pathli
     result = run_demo(tmp_path, lang="es", progress=messages.append)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
-    assert len(links) == 2 * result.loans
     assert all((tmp_path / link).is_file() for link in links)
+    # three documents per loan, 24 fortnights, every farmer's last statement, the portfolio,
+    # the plan, the training report and a worksheet per participant
+    assert len(links) >= 3 * result.loans + 24 + 188 + 3
+    for page in ("portfolio.html", "plan.html", "training/report.html"):
+        assert page in links
+    assert any("installments collected in the settlements" in c for c in result.checks)
     assert "http://" not in index
-    assert messages[0].startswith("loading")
+    assert messages[0].startswith("loaded")
     coop = load()
     assert result.total_lent == sum(
         (loan.terms.principal.amount for loan in coop.loans), Decimal(0)
