@@ -19,6 +19,7 @@ LAYERS = {
     "__about__": 1,
     "_terms": 2,
     "_charges": 2,
+    "_frames": 1,
     "_schedule": 2,
     "_interchange": 2,
     "cost": 2,

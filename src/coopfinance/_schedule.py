@@ -38,7 +38,7 @@ from coopfinance._calendar import (
 from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
 from coopfinance._money import Currency, Money, round_to
 from coopfinance._rates import Rate
-from coopfinance.errors import InvalidLoanTerms, InvalidValue, MissingDependency, ParseError
+from coopfinance.errors import InvalidLoanTerms, InvalidValue, ParseError
 
 if TYPE_CHECKING:
     from coopfinance._terms import LoanTerms
@@ -234,16 +234,9 @@ class Schedule:
 
         Without pandas, :meth:`to_records` gives the same data as plain dicts.
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise MissingDependency(
-                "'to_dataframe' needs pandas: pip install 'coopfinance[pandas]' (or use "
-                "to_records()).",
-                field="pandas",
-                value=None,
-            ) from None
-        frame = pd.DataFrame.from_records(self.to_records(), columns=list(COLUMNS))
+        from coopfinance._frames import to_dataframe
+
+        frame = to_dataframe(self.to_records(), COLUMNS, "Schedule")
         return frame.set_index("number")
 
     def to_dict(self) -> dict[str, Any]:

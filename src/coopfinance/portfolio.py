@@ -312,6 +312,29 @@ class PortfolioReport:
     written_off_count: int
     recovered: Decimal
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per SBS category: count, principal, provision rate and provision."""
+        return [
+            {
+                "category": c.category.value,
+                "count": c.count,
+                "principal": c.principal,
+                "rate": c.rate,
+                "provision": c.provision,
+            }
+            for c in self.categories
+        ]
+
+    def to_dataframe(self) -> Any:
+        """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``)."""
+        from coopfinance._frames import to_dataframe
+
+        return to_dataframe(
+            self.to_records(),
+            ("category", "count", "principal", "rate", "provision"),
+            "PortfolioReport",
+        )
+
 
 def report(
     accounts: Iterable[Exposure | AccountState],

@@ -379,6 +379,42 @@ class Settlement:
                 out.append(attrs.evolve(ob, amount=c.short, reference=ref))
         return tuple(out)
 
+    _RECORD_COLUMNS = (
+        "farmer",
+        "period_start",
+        "period_end",
+        "litres",
+        "gross",
+        "deductions",
+        "net",
+        "due",
+        "arrears",
+    )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per farmer: litres, gross, deductions, net, due and arrears (``Decimal``),
+        with the period's first and last day."""
+        return [
+            {
+                "farmer": st.farmer,
+                "period_start": self.period.start,
+                "period_end": self.period.end,
+                "litres": st.litres,
+                "gross": st.gross,
+                "deductions": st.deductions,
+                "net": st.net,
+                "due": st.due,
+                "arrears": st.arrears,
+            }
+            for st in self.statements
+        ]
+
+    def to_dataframe(self) -> Any:
+        """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``)."""
+        from coopfinance._frames import to_dataframe
+
+        return to_dataframe(self.to_records(), self._RECORD_COLUMNS, "Settlement")
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (amounts as strings)."""
         s = self.summary
