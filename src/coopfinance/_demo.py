@@ -13,6 +13,7 @@ report and certificates; and a Monte Carlo stress test of the loans against milk
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
@@ -318,6 +319,11 @@ def run_demo(
     last = run_last_fortnight_figures(data)
     training_links = _training(data, out, lang, last, say)
     out.write("plan.html", render_plan(data.plan, lang=lang, fmt="html"))
+    plan_pdf = importlib.util.find_spec("weasyprint") is not None  # the optional extra ``pdf``
+    if plan_pdf:
+        pdf = out.root / "plan.pdf"
+        pdf.write_bytes(render_plan(data.plan, lang=lang, fmt="pdf"))
+        out.files.append(pdf)
     say("business plan: the alfalfa expansion, with projections, indicators and sensitivity")
     missed, _per_day = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
     stress = _stress(say)
@@ -337,6 +343,7 @@ def run_demo(
         "worksheets": training_links,
         "stress_repaid": repaid,
         "stress_arrears": arrears,
+        "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))
     say(f"wrote {len(out.files)} files to {out.root}")
