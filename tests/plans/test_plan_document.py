@@ -26,10 +26,10 @@ from tests.plans.plan_strategies import plans
 from coopfinance.documents import format_money, format_percent, plan_context, render, render_plan
 from coopfinance.documents._plan import Table, cash_flow, income_statement
 from coopfinance.errors import InvalidValue, UnsafeTemplate, WrongType
+from coopfinance.examples import examples_dir
 from coopfinance.plans import BusinessPlan, PlanReport, project, report
 
-ROOT = pathlib.Path(__file__).parents[2]
-EXAMPLE = ROOT / "examples" / "plan-alfalfa.toml"
+EXAMPLE = examples_dir() / "plan-alfalfa.toml"
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 UPDATE = os.environ.get("COOPFINANCE_UPDATE_GOLDENS") == "1"
 

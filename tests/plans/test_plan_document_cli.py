@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from coopfinance.cli import main
+from coopfinance.examples import examples_dir
 
-EXAMPLE = str(Path(__file__).parents[2] / "examples" / "plan-alfalfa.toml")
+EXAMPLE = str(examples_dir() / "plan-alfalfa.toml")
 GOLDEN = Path(__file__).parent / "golden"
 
 
