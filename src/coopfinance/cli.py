@@ -782,17 +782,26 @@ def _cmd_settle(ns: argparse.Namespace, out: TextIO) -> int:
     )
 
     period = Period.parse(ns.period)
+    strict = None if ns.select_period else period
     try:
         if str(ns.deliveries).lower().endswith(".xlsx"):
-            deliveries = Deliveries.from_xlsx(ns.deliveries, period=period)
+            deliveries = Deliveries.from_xlsx(ns.deliveries, period=strict)
         else:
-            deliveries = Deliveries.from_csv(ns.deliveries, period=period)
+            deliveries = Deliveries.from_csv(ns.deliveries, period=strict)
         prices = MilkPriceSchedule.from_file(ns.prices)
         obligations = obligations_from_csv(ns.obligations) if ns.obligations else ()
     except OSError as exc:
         raise InvalidValue(
             f"cannot read {exc.filename!r}: {exc.strerror}.", field="file", value=exc.filename
         ) from None
+    if ns.select_period:
+        kept = deliveries.within(period)
+        due = [ob for ob in obligations if ob.due is None or period.contains(ob.due)]
+        sys.stderr.write(
+            f"{period}: kept {len(kept)} of {len(deliveries)} deliveries and {len(due)} of "
+            f"{len(obligations)} obligations; the others fall outside the period\n"
+        )
+        deliveries, obligations = kept, tuple(due)
     policy = SettlementPolicy(
         caps=SettlementPolicy().caps if ns.loan_cap is None else {"loan-installment": ns.loan_cap},
         floor_share=ns.floor_share,
@@ -904,6 +913,13 @@ def _add_settle_parser(sub: Any) -> None:
         required=True,
         metavar="START..END",
         help="settlement period, e.g. 2026-01-01..2026-01-15",
+    )
+    p.add_argument(
+        "--select-period",
+        action="store_true",
+        help="the files hold more than this period (a season): settle only the deliveries dated "
+        "in it and the obligations due in it (says how many were left out); without it, a "
+        "delivery outside the period is an error",
     )
     p.add_argument(
         "--obligations",

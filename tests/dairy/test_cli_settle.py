@@ -111,3 +111,37 @@ def test_settle_errors(files: dict[str, str], tmp_path: pathlib.Path) -> None:
     assert code == 1
     assert "START..END" in err
     assert _run("settle", "--prices", files["p.toml"])[0] == 2
+
+
+def test_a_season_file_needs_select_period_and_says_what_it_left_out(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = ["farmer,date,litres"] + [
+        f"F{k % 30:02d},2026-01-{1 + k // 30:02d},20" for k in range(900)
+    ]
+    deliveries = tmp_path / "season.csv"
+    deliveries.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    prices = tmp_path / "prices.toml"
+    prices.write_text(
+        'currency = "PEN"\n[[prices]]\nvalid_from = 2026-01-01\nvalid_to = 2026-12-31\nbase = "1.30"\n',
+        encoding="utf-8",
+    )
+    args = [
+        "settle",
+        "--deliveries",
+        str(deliveries),
+        "--prices",
+        str(prices),
+        "--period",
+        "2026-01-01..2026-01-15",
+    ]
+    err = io.StringIO()
+    assert main(args, out=io.StringIO(), err=err) == 1
+    message = err.getvalue()
+    assert "450 bad rows in the deliveries file" in message
+    assert message.count("is outside the period") == 20  # the first 20 are listed
+    assert "… and 430 more problems" in message
+    out = io.StringIO()
+    assert main([*args, "--select-period", "--format", "json"], out=out) == 0
+    assert "kept 450 of 900 deliveries" in capsys.readouterr().err
+    assert json.loads(out.getvalue())["summary"]["litres"] == "9000"

@@ -24,6 +24,9 @@ from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, f
 
 __all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_pickups"]
 
+_MAX_LISTED = 20
+"""A file's error message lists this many problems; ``InvalidDelivery.problems`` holds them all."""
+
 
 def _litres(value: Any) -> Decimal:
     try:
@@ -363,7 +366,13 @@ class Deliveries:
             )
         if problems:
             lines = {p[0] for p in problems}
-            listing = "\n".join(f"  {where} {ln}: {msg}" for ln, _, msg in problems)
+            shown = problems[:_MAX_LISTED]
+            listing = "\n".join(f"  {where} {ln}: {msg}" for ln, _, msg in shown)
+            if len(problems) > _MAX_LISTED:
+                listing += (
+                    f"\n  … and {len(problems) - _MAX_LISTED:,} more problems (the error's "
+                    "'problems' attribute lists them all)"
+                )
             raise InvalidDelivery(
                 f"{len(lines)} bad row{'s' if len(lines) != 1 else ''} in the deliveries {what}:\n"
                 + listing,
