@@ -153,3 +153,29 @@ def test_unknown_session_is_a_curriculum_error() -> None:
 def test_bad_toml_is_reported() -> None:
     with pytest.raises(InvalidTrainingRecord, match=r"not valid TOML: .* \(in c\.toml\)"):
         Cohort.from_toml("id = ", source="c.toml")
+
+
+def test_one_cohort_format_the_records_reader_reads_the_cohort_file() -> None:
+    """`CohortRecords.from_file` (training CLI) reads the file `Cohort.from_file` reads: `scores`
+    are its `quizzes`, `lang` and `curriculum = "default"` pick the bundled curriculum."""
+    from coopfinance.examples import examples_dir
+    from coopfinance.training import Cohort, CohortRecords
+
+    path = examples_dir() / "cohort.toml"
+    records = CohortRecords.from_file(path)
+    cohort = Cohort.from_file(path)
+    assert records.cohort.participants == cohort.participants
+    assert records.cohort.scores == cohort.scores
+    assert [p.completed for p in records.cohort.progress_all()] == [
+        p.completed for p in cohort.progress_all()
+    ]
+
+
+def test_scores_and_quizzes_together_are_refused() -> None:
+    import pytest
+
+    from coopfinance.errors import InvalidTrainingRecord
+    from coopfinance.training import CohortRecords
+
+    with pytest.raises(InvalidTrainingRecord, match="'scores' and 'quizzes' are the same section"):
+        CohortRecords.from_mapping({"id": "c", "name": "C", "scores": [], "quizzes": []})

@@ -97,8 +97,13 @@ class CohortRecords:
         lang: str = "es",
         source: str | None = None,
     ) -> CohortRecords:
-        """Records from plain data; ``curriculum`` defaults to ``Curriculum.default(lang)``."""
-        return _Reader(Where(source), curriculum or Curriculum.default(lang)).records(data)
+        """Records from plain data; ``curriculum`` defaults to ``Curriculum.default(lang)``.
+
+        The file of :meth:`Cohort.from_file` is read too (one cohort format): its ``scores``
+        section is the ``quizzes`` section, ``lang`` picks the default curriculum's language and
+        ``curriculum = "default"`` names it.
+        """
+        return _read(data, Where(source), curriculum, lang)
 
     @classmethod
     def from_toml(
@@ -120,7 +125,7 @@ class CohortRecords:
         (got 'milk-9') on line 7 of cohort.toml.
         """
         data, where = parse_text(text, fmt="toml", source=source, error=InvalidTrainingRecord)
-        return _Reader(where, curriculum or Curriculum.default(lang)).records(data)
+        return _read(data, where, curriculum, lang)
 
     @classmethod
     def from_json(
@@ -133,7 +138,7 @@ class CohortRecords:
     ) -> CohortRecords:
         """Records from JSON text."""
         data, where = parse_text(text, fmt="json", source=source, error=InvalidTrainingRecord)
-        return _Reader(where, curriculum or Curriculum.default(lang)).records(data)
+        return _read(data, where, curriculum, lang)
 
     @classmethod
     def from_file(
@@ -143,6 +148,34 @@ class CohortRecords:
         text, fmt = read_file(path, field="cohort", error=InvalidTrainingRecord)
         read = cls.from_toml if fmt == "toml" else cls.from_json
         return read(text, curriculum=curriculum, lang=lang, source=pathlib.Path(path).name)
+
+
+def _read(
+    data: Mapping[str, Any], where: Where, curriculum: Curriculum | None, lang: str
+) -> CohortRecords:
+    """One cohort format: the file of :meth:`Cohort.from_file` is read too — its ``scores`` are
+    the ``quizzes``, ``lang`` picks the default curriculum's language, ``curriculum = "default"``
+    names it."""
+    data = dict(data)
+    if "scores" in data:
+        if "quizzes" in data:
+            raise InvalidTrainingRecord(
+                f"'scores' and 'quizzes' are the same section; give one{where(('scores',))}.",
+                field="scores",
+                value=None,
+            )
+        data["quizzes"] = data.pop("scores")
+    if "lang" in data:
+        lang = str(data.pop("lang"))
+    named = data.pop("curriculum", None)
+    if named not in (None, "default") and curriculum is None:
+        raise InvalidTrainingRecord(
+            f"'curriculum' {named!r} is not bundled: pass the curriculum to read this cohort"
+            f"{where(('curriculum',))}.",
+            field="curriculum",
+            value=named,
+        )
+    return _Reader(where, curriculum or Curriculum.default(lang)).records(data)
 
 
 _Path = tuple[str | int, ...]
