@@ -20,6 +20,7 @@ LAYERS = {
     "_terms": 2,
     "_charges": 2,
     "_frames": 1,
+    "_enums": 1,
     "_schedule": 2,
     "_interchange": 2,
     "cost": 2,

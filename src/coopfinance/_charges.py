@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 import attrs
 
 from coopfinance._decimal import parse_number, to_decimal
+from coopfinance._enums import parse_enum
 from coopfinance._money import RoundingPolicy
 from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
 
@@ -125,16 +126,7 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 
 def _enum(cls: type[_E], value: Any, field: str) -> _E:
-    if isinstance(value, cls):
-        return value
-    key = str(value).strip().lower()
-    for member in cls:
-        if member.value == key:
-            return member
-    choices = ", ".join(m.value for m in cls)
-    raise InvalidValue(
-        f"{field!r} must be one of {choices} (got {fmt_value(value)}).", field=field, value=value
-    )
+    return parse_enum(cls, value, field)
 
 
 def _to_value(value: Any) -> Decimal:

@@ -20,6 +20,7 @@ from coopfinance._calendar import (
 )
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind
 from coopfinance._decimal import CONTEXT, to_decimal
+from coopfinance._enums import parse_enum
 from coopfinance._money import Money, RoundingPolicy
 from coopfinance._rates import Rate
 from coopfinance.errors import InvalidLoanTerms, ParseError, WrongType, fmt_value
@@ -78,16 +79,7 @@ def _to_grace_type(value: GraceType | str) -> GraceType:
 
 
 def _parse_enum(cls: type[_E], text: Any, field: str) -> _E:
-    if isinstance(text, cls):
-        return text
-    key = str(text).strip().lower().replace("_", "-")
-    for member in cls:
-        if member.value == key:
-            return member
-    choices = ", ".join(m.value for m in cls)
-    raise InvalidLoanTerms(
-        f"{field!r} must be one of {choices} (got {fmt_value(text)}).", field=field, value=text
-    )
+    return parse_enum(cls, text, field, error=InvalidLoanTerms)
 
 
 def _nonneg_int(field: str) -> Any:

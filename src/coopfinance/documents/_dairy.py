@@ -39,8 +39,9 @@ from coopfinance.dairy import (
     Settlement,
     SettlementPolicy,
 )
+from coopfinance.documents._documents import _text
 from coopfinance.documents._env import render
-from coopfinance.errors import InvalidSettlement, InvalidValue, WrongType, fmt_value
+from coopfinance.errors import InvalidSettlement, WrongType
 
 __all__ = [
     "render_settlement",
@@ -50,20 +51,6 @@ __all__ = [
 ]
 
 _MAX_PRICE_PLACES = 4
-
-
-def _text(value: object, field: str) -> str:
-    if not isinstance(value, str):
-        raise WrongType(
-            f"{field!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
-            field=field,
-            value=value,
-        )
-    if not value.strip():
-        raise InvalidValue(
-            f"{field!r} must not be blank (got {value!r}).", field=field, value=value
-        )
-    return value
 
 
 def _settlement(value: object) -> Settlement:
