@@ -1201,7 +1201,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coopfinance`` command."""
     parser = argparse.ArgumentParser(
         prog="coopfinance",
-        description="Exact loan schedules and cost of credit for dairy cooperatives.",
+        description="Loan schedules, cost of credit, servicing, milk settlements, business plans and "
+        "training material for dairy cooperatives.",
     )
     parser.add_argument("--version", action="version", version=f"coopfinance {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
