@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -64,7 +65,7 @@ from coopfinance.servicing._values import (
     item_state,
 )
 
-__all__ = ["AccountState", "LoanAccount"]
+__all__ = ["AccountState", "Figures", "LoanAccount"]
 
 _P, _I, _F, _X = 0, 1, 2, 3
 _INDEX = {
@@ -166,6 +167,43 @@ class LoanAccount:
         With ``detail=False`` the ledger is not kept: ``allocations`` and ``movements`` are empty
         and every other field is the same (for portfolio work, where only the figures count).
         """
+        self._check_as_of(as_of)
+        with decimal.localcontext(CONTEXT):
+            return _Replay(self, detail=bool(detail)).run(as_of)
+
+    def payoff(self, date: dt.date) -> PayoffQuote:
+        """What closes the loan at the end of ``date`` (interest accrued to that date only)."""
+        return self.state(date).payoff
+
+    def figures(self, as_of: dt.date) -> Figures:
+        """The portfolio figures of :meth:`state` on ``as_of`` (see :class:`Figures`), the same
+        values, computed faster.
+
+        An account whose events up to ``as_of`` are only payments, one on the due date of each
+        installment due by then and of exactly its total (an account paid on time, or one with
+        nothing due yet), is read off the schedule without a replay; any other is replayed without
+        the ledger, and its figures are summed without building the item states.
+
+        >>> import datetime as dt
+        >>> from coopfinance import LoanTerms, Rate
+        >>> terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
+        ...                   disbursed="2026-01-15")
+        >>> account = LoanAccount(terms=terms, events=[
+        ...     Payment(date="2026-02-15", amount="1751.80", id="p1")])
+        >>> f = account.figures(dt.date(2026, 3, 1))
+        >>> f.principal_outstanding, f.days_past_due, f.fallen_due == f.paid_of_due
+        (Decimal('3379.10'), 0, True)
+        """
+        self._check_as_of(as_of)
+        with decimal.localcontext(CONTEXT):
+            fast = _on_time_figures(self, as_of)
+            if fast is not None:
+                return fast
+            replay = _Replay(self, detail=False)
+            replay.replay(as_of)
+            return replay.figures(as_of)
+
+    def _check_as_of(self, as_of: dt.date) -> None:
         if not isinstance(as_of, dt.date):
             raise WrongType(f"'as_of' must be a date (got {as_of!r}).", field="as_of", value=as_of)
         if as_of < self.terms.disbursed:
@@ -175,12 +213,94 @@ class LoanAccount:
                 field="as_of",
                 value=as_of,
             )
-        with decimal.localcontext(CONTEXT):
-            return _Replay(self, detail=bool(detail)).run(as_of)
 
-    def payoff(self, date: dt.date) -> PayoffQuote:
-        """What closes the loan at the end of ``date`` (interest accrued to that date only)."""
-        return self.state(date).payoff
+
+class Figures(NamedTuple):
+    """An account's figures for portfolio work on a date (:meth:`LoanAccount.figures`).
+
+    ``fallen_due`` is the principal, interest and fees of installments due so far, less what was
+    waived or closed (moved by a reschedule or write-off); ``paid_of_due`` what was paid of it;
+    ``written_off`` the total written off.
+    """
+
+    principal_outstanding: Decimal
+    days_past_due: int
+    status: AccountStatus
+    fallen_due: Decimal
+    paid_of_due: Decimal
+    written_off: Decimal
+    recovered: Decimal
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule(terms: LoanTerms) -> Schedule:
+    """``terms.schedule()``, remembered for the last few thousand terms (a schedule is an
+    immutable value; accounts of one product, or one account replayed on several dates, share it)."""
+    return terms.schedule()
+
+
+_NO_WRITE_OFF = Components.of([ZERO, ZERO, ZERO, ZERO]).total
+
+
+def _on_time_figures(account: LoanAccount, as_of: dt.date) -> Figures | None:
+    """The figures of an account paid on time, read off its schedule; None for any other.
+
+    Paid on time: every event up to ``as_of`` is a :class:`Payment`, on the due date of an
+    installment due by ``as_of`` and of exactly its ``total``, one per installment (a row whose
+    total is 0 needs none); due dates strictly increasing. Then the replay pays each installment in
+    full on its due date, nothing is ever late or left over, and its snapshot holds what is summed
+    here, in the same order (so even the exponents of the Decimal results match).
+    """
+    paid: dict[dt.date, Decimal] = {}
+    for e in account.events:  # by date
+        if e.date > as_of:
+            break
+        if type(e) is not Payment or e.date in paid:
+            return None
+        paid[e.date] = e.amount
+    rows = _schedule(account.terms).installments
+    overdue = not_due = fallen = paid_due = ZERO
+    used = 0
+    prev: dt.date | None = None
+    for row in rows:
+        due = row.due_date
+        if prev is not None and due <= prev:
+            return None
+        prev = due
+        if due > as_of:
+            not_due += row.principal - row.capitalized - ZERO
+            continue
+        amount = paid.get(due)
+        if amount is None:
+            if row.total != 0:
+                return None
+        elif amount != row.total:
+            return None
+        else:
+            used += 1
+        p = row.principal
+        pp, pi, pf = _paid(p), _paid(row.interest), _paid(row.charges)
+        overdue += p - pp - ZERO - ZERO  # what the replay leaves unpaid: nothing
+        fallen += (p + row.interest + row.charges) - (ZERO + ZERO + ZERO)
+        fallen -= ZERO + ZERO + ZERO
+        paid_due += pp + pi + pf
+    if used != len(paid):
+        return None
+    status = AccountStatus.CLOSED if not_due == 0 else AccountStatus.ACTIVE
+    return Figures(
+        principal_outstanding=overdue + not_due,
+        days_past_due=0,
+        status=status,
+        fallen_due=fallen,
+        paid_of_due=paid_due,
+        written_off=_NO_WRITE_OFF,
+        recovered=ZERO,
+    )
+
+
+def _paid(owed: Decimal) -> Decimal:
+    """What the replay's allocation records as paid of a component owing ``owed`` in full."""
+    return ZERO + owed if owed > 0 else ZERO
 
 
 def _check_events(terms: LoanTerms, events: Sequence[Event]) -> None:
@@ -479,18 +599,18 @@ class _Replay:
         if principal <= 0:
             return
         terms = self.segment_terms(self.seg_terms, principal, t, dates)
-        schedule = terms.schedule()
+        schedule = _schedule(terms)
         if choice is PrepaymentChoice.REDUCE_TERM and self.installment_amount > 0:
             lo, hi = 1, len(dates)
             while lo < hi:  # the fewest dates whose installment is at most the current one
                 mid = (lo + hi) // 2
-                trial = self.segment_terms(self.seg_terms, principal, t, dates[:mid]).schedule()
+                trial = _schedule(self.segment_terms(self.seg_terms, principal, t, dates[:mid]))
                 if trial.installment_amount <= self.installment_amount:
                     hi = mid
                 else:
                     lo = mid + 1
             if lo < len(dates):
-                schedule = self.segment_terms(self.seg_terms, principal, t, dates[:lo]).schedule()
+                schedule = _schedule(self.segment_terms(self.seg_terms, principal, t, dates[:lo]))
         else:
             self.installment_amount = schedule.installment_amount
         self.add_schedule(schedule, first_number, carried)
@@ -662,7 +782,7 @@ class _Replay:
         terms = self.terms
         if tranche is not None and tranche != terms.principal.amount:
             terms = terms.evolve(principal=Money(amount=tranche, currency=self.currency))
-        schedule = terms.schedule()
+        schedule = _schedule(terms)
         self.installment_amount = schedule.installment_amount
         self.disbursed = schedule.principal
         self.add_schedule(schedule, 1, ZERO)
@@ -815,7 +935,7 @@ class _Replay:
             )
         try:
             terms = self.segment_terms(e.terms, principal, t, None)
-            schedule = terms.schedule()
+            schedule = _schedule(terms)
         except InvalidLoanTerms as exc:
             raise InvalidEvent(
                 f"reschedule {e.id!r}: {exc}", field=exc.field, value=exc.value
@@ -843,6 +963,11 @@ class _Replay:
 
     # -- the loop --------------------------------------------------------------------------------
     def run(self, as_of: dt.date) -> AccountState:
+        self.replay(as_of)
+        return self.snapshot(as_of)
+
+    def replay(self, as_of: dt.date) -> None:
+        """Apply the events up to ``as_of`` and step through the dates to it."""
         events = [e for e in self.account.events if e.date <= as_of]
         tranches = [e for e in events if isinstance(e, Disbursement)]
         self.start(tranches[0].amount if tranches else None)
@@ -876,7 +1001,42 @@ class _Replay:
             self.restart_segments(t)
             if t >= as_of and i >= n:
                 break
-        return self.snapshot(as_of)
+
+    def figures(self, as_of: dt.date) -> Figures:
+        """What :func:`coopfinance.portfolio.exposure` sums from :meth:`snapshot`'s state, summed
+        from the items in the same order (same values, same Decimal exponents)."""
+        dpd = 0
+        overdue = fallen = paid_due = ZERO
+        due_sum = ZERO
+        for it in self.items:
+            if it.due > as_of:
+                continue
+            a, p, w, c = it.amt, it.paid, it.waived, it.closed
+            out_p = a[0] - p[0] - w[0] - c[0]
+            out_i = a[1] - p[1] - w[1] - c[1]
+            out_f = a[2] - p[2] - w[2] - c[2]
+            out_x = a[3] - p[3] - w[3] - c[3]
+            overdue += out_p
+            due_sum += out_p + out_i + out_f + out_x
+            if it.kind is ItemKind.INSTALLMENT:
+                if out_p + out_i + out_f > 0:
+                    dpd = max(dpd, (as_of - it.due).days)
+                fallen += (a[0] + a[1] + a[2]) - (w[0] + w[1] + w[2])
+                fallen -= c[0] + c[1] + c[2]
+                paid_due += p[0] + p[1] + p[2]
+        not_due = self.principal_not_due(as_of)
+        status = self.status
+        if status is AccountStatus.ACTIVE and not_due == 0 and due_sum == 0:
+            status = AccountStatus.CLOSED
+        return Figures(
+            principal_outstanding=overdue + not_due,
+            days_past_due=dpd,
+            status=status,
+            fallen_due=fallen,
+            paid_of_due=paid_due,
+            written_off=Components.of(self.written_off).total,
+            recovered=self.recovered,
+        )
 
     def snapshot(self, as_of: dt.date) -> AccountState:
         items = []
