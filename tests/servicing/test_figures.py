@@ -76,9 +76,10 @@ def varied_terms(draw: st.DrawFn) -> LoanTerms:
 
 
 @st.composite
-def on_time_accounts(draw: st.DrawFn) -> tuple[LoanAccount, dt.date]:
+def on_time_accounts(draw: st.DrawFn, *, early: bool = False) -> tuple[LoanAccount, dt.date]:
     """An account whose payments up to ``as_of`` each pay one installment's total on its due
-    date (every installment due by then), with any payments after ``as_of``."""
+    date (every installment due by then), with any payments after ``as_of``; with ``early``,
+    payments made up to 60 days before their due dates."""
     terms = draw(varied_terms())
     try:
         rows = terms.schedule().installments
@@ -93,11 +94,13 @@ def on_time_accounts(draw: st.DrawFn) -> tuple[LoanAccount, dt.date]:
             as_of = rows[k - 1].due_date
     else:
         as_of = rows[-1].due_date + dt.timedelta(days=draw(st.integers(0, 90)))
-    events = [
-        Payment(date=r.due_date, amount=r.total, id=f"p{r.number}")
-        for r in rows
-        if r.total and (r.due_date <= as_of or draw(st.booleans()))
-    ]
+    events = []
+    for r in rows:
+        if r.total and (r.due_date <= as_of or draw(st.booleans())):
+            day = r.due_date
+            if early and draw(st.booleans()):
+                day = max(terms.disbursed, day - dt.timedelta(days=draw(st.integers(1, 60))))
+            events.append(Payment(date=day, amount=r.total, id=f"p{r.number}"))
     account = LoanAccount(
         terms=terms,
         events=events,
@@ -119,6 +122,18 @@ def test_accounts_paid_on_time_are_read_off_the_schedule(case: tuple[LoanAccount
     want = _state_figures(account, as_of)
     assert repr(Exposure(account.id, *fast)) == repr(want)
     assert _figures(account, as_of) == want
+
+
+@given(case=on_time_accounts(early=True))
+def test_accounts_paid_early_read_off_the_schedule_equal_the_replay(
+    case: tuple[LoanAccount, dt.date],
+) -> None:
+    account, as_of = case
+    want = _state_figures(account, as_of)
+    fast = _account._on_time_figures(account, as_of)
+    if fast is not None:
+        assert repr(Exposure(account.id, *fast)) == repr(want)
+    assert repr(_figures(account, as_of)) == repr(want)
 
 
 @given(data=st.data())
@@ -156,9 +171,9 @@ OUTSIDE = {
         *_on_time(3),
         Payment(date=_day(ROWS[3].due_date, 1), amount=ROWS[3].total, id="p4"),
     ],
-    "one paid early": [
-        *_on_time(3),
-        Payment(date=_day(ROWS[3].due_date, -3), amount=ROWS[3].total, id="p4"),
+    "the last paid early (it could pay the loan off)": [
+        *_on_time(5),
+        Payment(date=_day(ROWS[5].due_date, -3), amount=ROWS[5].total, id="p6"),
     ],
     "one paid short": [
         *_on_time(3),
@@ -176,12 +191,23 @@ OUTSIDE = {
 }
 
 
-@pytest.mark.parametrize("events", OUTSIDE.values(), ids=OUTSIDE.keys())
+EARLY = [
+    *_on_time(2),
+    Payment(date=_day(ROWS[2].due_date, -3), amount=ROWS[2].total, id="p3"),
+    Payment(date=_day(ROWS[2].due_date, -2), amount=ROWS[3].total, id="p4"),
+]
+
+
+@pytest.mark.parametrize(
+    "events", [*OUTSIDE.values(), EARLY], ids=[*OUTSIDE.keys(), "early, reduce-term"]
+)
 def test_accounts_outside_the_fast_path_are_replayed(
     events: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    account = LoanAccount(terms=TERMS, events=events, id="L")
-    assert _account._on_time_figures(account, AS_OF) is None
+    overpayment = "reduce-term" if events is EARLY else "next-installments"
+    account = LoanAccount(terms=TERMS, events=events, id="L", overpayment=overpayment)
+    as_of = max([AS_OF, *(e.date for e in events)])
+    assert _account._on_time_figures(account, as_of) is None
     replays: list[dt.date] = []
     original = _account._Replay.replay
 
@@ -190,18 +216,21 @@ def test_accounts_outside_the_fast_path_are_replayed(
         original(self, as_of)
 
     monkeypatch.setattr(_account._Replay, "replay", counted)
-    got = _figures(account, AS_OF)
-    assert replays == [AS_OF]
-    assert repr(got) == repr(_state_figures(account, AS_OF))
+    got = _figures(account, as_of)
+    assert replays == [as_of]
+    assert repr(got) == repr(_state_figures(account, as_of))
 
 
 @pytest.mark.parametrize(
     "as_of", [TERMS.disbursed, _day(ROWS[0].due_date, -1), AS_OF, _day(ROWS[-1].due_date, 30)]
 )
+@pytest.mark.parametrize("events", [_on_time(6), EARLY], ids=["on time", "early"])
 def test_on_time_and_not_yet_due_accounts_are_not_replayed(
-    as_of: dt.date, monkeypatch: pytest.MonkeyPatch
+    as_of: dt.date, events: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    account = LoanAccount(terms=TERMS, events=_on_time(6), id="L")
+    if events is EARLY and as_of > AS_OF:
+        events = [*EARLY, *_on_time(6)[4:]]
+    account = LoanAccount(terms=TERMS, events=events, id="L")
     want = _state_figures(account, as_of)
     monkeypatch.setattr(_account._Replay, "replay", None)  # would fail if called
     got = _figures(account, as_of)

@@ -245,46 +245,56 @@ _NO_WRITE_OFF = Components.of([ZERO, ZERO, ZERO, ZERO]).total
 def _on_time_figures(account: LoanAccount, as_of: dt.date) -> Figures | None:
     """The figures of an account paid on time, read off its schedule; None for any other.
 
-    Paid on time: every event up to ``as_of`` is a :class:`Payment`, on the due date of an
-    installment due by ``as_of`` and of exactly its ``total``, one per installment (a row whose
-    total is 0 needs none); due dates strictly increasing. Then the replay pays each installment in
-    full on its due date, nothing is ever late or left over, and its snapshot holds what is summed
-    here, in the same order (so even the exponents of the Decimal results match).
+    Paid on time: the events up to ``as_of`` are only :class:`Payment` values which, in their
+    canonical order, pay the installments in turn (those whose total is not 0), each exactly its
+    ``total`` on or before its due date, and every installment due by ``as_of`` is paid; due dates
+    strictly increase. A payment made early waits as a credit and pays its installment on the due
+    date, so the replay pays each installment in full by its due date: nothing is ever late, and
+    its snapshot holds what is summed here, in the same order (even the Decimal exponents match).
+
+    Early payments must not let the replay do anything else with the money: the account must put
+    what is left over to the next installments (:attr:`Overpayment.NEXT_INSTALLMENTS`), and on
+    each date with a payment, the money received beyond what fell due must stay under the
+    principal not yet due (so the payment cannot pay the loan off: a payoff also needs the
+    accrued interest, which is never negative).
     """
-    paid: dict[dt.date, Decimal] = {}
-    for e in account.events:  # by date
+    pays: list[Payment] = []
+    for e in account.events:  # in the canonical order: by date
         if e.date > as_of:
             break
-        if type(e) is not Payment or e.date in paid:
+        if type(e) is not Payment:
             return None
-        paid[e.date] = e.amount
+        pays.append(e)
     rows = _schedule(account.terms).installments
+    n = len(pays)
+    j = 0
+    early = False
     overdue = not_due = fallen = paid_due = ZERO
-    used = 0
     prev: dt.date | None = None
     for row in rows:
         due = row.due_date
         if prev is not None and due <= prev:
             return None
         prev = due
+        if row.total:
+            if j < n:
+                pay = pays[j]
+                if pay.amount != row.total or pay.date > due:
+                    return None
+                early = early or pay.date < due
+                j += 1
+            elif due <= as_of:
+                return None
         if due > as_of:
             not_due += row.principal - row.capitalized - ZERO
             continue
-        amount = paid.get(due)
-        if amount is None:
-            if row.total != 0:
-                return None
-        elif amount != row.total:
-            return None
-        else:
-            used += 1
         p = row.principal
         pp, pi, pf = _paid(p), _paid(row.interest), _paid(row.charges)
         overdue += p - pp - ZERO - ZERO  # what the replay leaves unpaid: nothing
         fallen += (p + row.interest + row.charges) - (ZERO + ZERO + ZERO)
         fallen -= ZERO + ZERO + ZERO
         paid_due += pp + pi + pf
-    if used != len(paid):
+    if j < n or (early and not _no_surplus_use(account, pays, rows)):
         return None
     status = AccountStatus.CLOSED if not_due == 0 else AccountStatus.ACTIVE
     return Figures(
@@ -296,6 +306,30 @@ def _on_time_figures(account: LoanAccount, as_of: dt.date) -> Figures | None:
         written_off=_NO_WRITE_OFF,
         recovered=ZERO,
     )
+
+
+def _no_surplus_use(account: LoanAccount, pays: list[Payment], rows: Sequence[Any]) -> bool:
+    """Whether the money a replay holds after each date's payments (at most ``R − D``: received
+    so far less the totals due so far, all of which are paid) only waits as a credit: the account
+    keeps overpayments for the next installments and ``R − D`` stays below the principal not yet
+    due on every payment date where it is positive (see :func:`_on_time_figures`)."""
+    if account.overpayment is not Overpayment.NEXT_INSTALLMENTS:
+        return False
+    received = due_total = ZERO
+    not_due = sum((row.principal - row.capitalized for row in rows), ZERO)
+    k = 0
+    for idx, pay in enumerate(pays):
+        received += pay.amount
+        t = pay.date
+        if idx + 1 < len(pays) and pays[idx + 1].date == t:
+            continue  # the date's last payment
+        while k < len(rows) and rows[k].due_date <= t:
+            due_total += rows[k].total
+            not_due -= rows[k].principal - rows[k].capitalized
+            k += 1
+        if received > due_total and received - due_total >= not_due:
+            return False
+    return True
 
 
 def _paid(owed: Decimal) -> Decimal:
