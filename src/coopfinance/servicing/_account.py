@@ -393,18 +393,27 @@ def _check_events(terms: LoanTerms, events: Sequence[Event]) -> None:
             )
 
 
-_RATES: dict[tuple[Rate, int], Decimal] = {}
-"""``rate.period_rate(days/360)`` by rate and days: late interest asks for the same few."""
+_RATE_TABLES: dict[Rate, dict[int, Decimal]] = {}
+"""``rate.period_rate(days/360)`` by rate, then days: late interest asks for the same few."""
 
 
-def _late_rate(rate: Rate, days: int) -> Decimal:
-    """``rate.period_rate(Fraction(days, 360))``, remembered (equal rates give equal values)."""
-    key = (rate, days)
-    value = _RATES.get(key)
+def _rate_table(rate: Rate) -> dict[int, Decimal]:
+    """The remembered late-interest rates of ``rate`` by days (equal rates share one table)."""
+    table = _RATE_TABLES.get(rate)
+    if table is None:
+        if len(_RATE_TABLES) >= 256:
+            _RATE_TABLES.clear()
+        table = _RATE_TABLES[rate] = {}
+    return table
+
+
+def _late_rate(rate: Rate, days: int, table: dict[int, Decimal]) -> Decimal:
+    """``rate.period_rate(Fraction(days, 360))``, remembered in ``rate``'s :func:`_rate_table`."""
+    value = table.get(days)
     if value is None:
-        if len(_RATES) >= 8192:
-            _RATES.clear()
-        value = _RATES[key] = rate.period_rate(Fraction(days, 360))
+        if len(table) >= 8192:
+            table.clear()
+        value = table[days] = rate.period_rate(Fraction(days, 360))
     return value
 
 
@@ -496,6 +505,8 @@ class _Replay:
         self.movements: list[Movement] = []
         self.seg_terms = terms
         self.installment_amount = ZERO
+        mora = account.late.moratorium
+        self.mora_rates = _rate_table(mora) if mora is not None else {}
 
     # -- helpers ---------------------------------------------------------------------------------
     def rnd(self, x: Decimal) -> Decimal:
@@ -684,8 +695,10 @@ class _Replay:
     ) -> Decimal:
         """Apply money left after all dues; return the change of the credit balance (negative
         when a payoff also draws on an existing credit)."""
+        if rem <= 0:
+            return rem
         not_due = self.principal_not_due(t)
-        if rem <= 0 or not_due <= 0:
+        if not_due <= 0:
             return rem
         accrued = self.accrued(t)
         if rem + self.credit >= accrued + not_due:  # pays the loan off, with any credit held
@@ -737,6 +750,7 @@ class _Replay:
         late = self.late
         grace = dt.timedelta(days=late.grace_days)
         mora = late.moratorium
+        mora_rates = self.mora_rates
         added = [ZERO, ZERO, ZERO, ZERO]
         for it in self.pending():  # sorted by due date
             if it.due >= t:
@@ -748,13 +762,16 @@ class _Replay:
                 if t > start:
                     days = (t - start).days
                     if mora is not None:
-                        total = self.rnd(it.seg_base * _late_rate(mora, days))
+                        rate = _late_rate(mora, days, mora_rates)
+                        total = self.rnd(it.seg_base * rate)
                         inc = total - it.seg_mora
                         it.seg_mora = total
                         it.amt[_X] += inc
                         added[_X] += inc
                     if late.compensatory:
-                        total = self.rnd(it.seg_base * _late_rate(self.seg_terms.rate, days))
+                        contract = self.seg_terms.rate
+                        rate = _late_rate(contract, days, _rate_table(contract))
+                        total = self.rnd(it.seg_base * rate)
                         inc = total - it.seg_comp
                         it.seg_comp = total
                         it.amt[_I] += inc
@@ -768,7 +785,8 @@ class _Replay:
                 it.late_fee = True
                 it.amt[_X] += late.late_fee
                 added[_X] += late.late_fee
-        self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
+        if self.detail:
+            self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
     def fall_due(self, t: dt.date) -> None:
         for it in self.pending():  # sorted by due date
@@ -803,11 +821,17 @@ class _Replay:
             )
 
     def restart_segments(self, t: dt.date) -> None:
+        by_installment = self.late.base is LateBase.INSTALLMENT
         for it in self.pending():  # sorted by due date
             if it.due > t:
                 break
             if it.kind is ItemKind.INSTALLMENT:
-                b = self.base(it)
+                # by principal, base() is the unpaid principal: inlined
+                b = (
+                    self.base(it)
+                    if by_installment
+                    else it.amt[0] - it.paid[0] - it.waived[0] - it.closed[0]
+                )
                 if b != it.seg_base:
                     it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = t, b, ZERO, ZERO
 
