@@ -365,7 +365,7 @@ def report(
 
 def _exposures_of(chunk: tuple[Sequence[LoanAccount], dt.date]) -> list[Exposure]:
     accounts, as_of = chunk
-    return [exposure(a.state(as_of, detail=False), a.id) for a in accounts]
+    return [Exposure(a.id, *a.figures(as_of)) for a in accounts]
 
 
 def exposures(

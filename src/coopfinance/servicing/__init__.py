@@ -10,7 +10,7 @@
 Decimal('4641.79')
 """
 
-from coopfinance.servicing._account import AccountState, LoanAccount
+from coopfinance.servicing._account import AccountState, Figures, LoanAccount
 from coopfinance.servicing._events import (
     SAME_DAY_RANK,
     ChargeApplied,
@@ -55,6 +55,7 @@ __all__ = [
     "Components",
     "Disbursement",
     "Event",
+    "Figures",
     "ItemKind",
     "ItemState",
     "LateBase",
