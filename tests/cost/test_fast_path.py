@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from coopfinance import LoanTerms, Rate
@@ -62,16 +62,21 @@ def loan_flows(draw: st.DrawFn) -> tuple[list[Decimal], list[int], int]:
 
 
 @given(loan_flows())
+@example(([D("-100"), D("148.50"), D("49.50")], [0, 1, 26], 1))
 def test_fast_path_answers_and_agrees_with_the_general_path(
     flows: tuple[list[Decimal], list[int], int],
 ) -> None:
-    """On loans (one sign change, clearly positive sum) the fast path answers, and its rate is the
-    general path's to 1e-18 (both are the root rounded to 1e-20)."""
+    """On loans (one sign change, clearly positive sum) at realistic rates — below 20 % per time
+    unit — the fast path answers, and its rate is the general path's to 1e-18 (both are the root
+    rounded to 1e-20). Beyond that (e.g. 148.50 back one period after lending 100) it may decline,
+    and the general path answers instead: found by this property with a per-period unit."""
     amounts, days, unit = flows
     fast = _solve_power_fast(amounts, days, unit, FULL, BOUNDS)
     general = _solve_power_general(amounts, days, unit, field="flows", span=FULL)
-    assert fast is not None
-    assert abs(fast - general) <= D("1e-18")
+    if fast is None:
+        assert general > D("0.2"), (general, flows)
+    else:
+        assert abs(fast - general) <= D("1e-18")
 
 
 def test_a_long_horizon_at_a_small_rate_per_period() -> None:
