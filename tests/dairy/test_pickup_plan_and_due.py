@@ -143,3 +143,25 @@ def test_each_obligation_lands_in_the_period_of_its_due_date(
     for period, got in out.items():
         assert all(ob.due is not None and period.contains(ob.due) for ob in got)
         assert list(got) == [ob for ob in obs if ob.due is not None and period.contains(ob.due)]
+
+
+def test_price_and_plan_files_read_numbers_exactly(tmp_path: pathlib.Path) -> None:
+    """A TOML or JSON number such as 1.355000000000000001 is read as that Decimal, never through a
+    binary float (which would give 1.355)."""
+    from decimal import Decimal
+
+    from coopfinance.dairy import MilkPriceSchedule
+
+    body = (
+        "[[prices]]\nvalid_from = 2026-01-01\nvalid_to = 2026-12-31\nbase = 1.355000000000000001\n"
+    )
+    toml = tmp_path / "prices.toml"
+    toml.write_text('currency = "PEN"\n' + body, encoding="utf-8")
+    assert MilkPriceSchedule.from_file(toml).terms[0].base == Decimal("1.355000000000000001")
+    js = tmp_path / "prices.json"
+    js.write_text(
+        '{"currency": "PEN", "prices": [{"valid_from": "2026-01-01", '
+        '"valid_to": "2026-12-31", "base": 1.355000000000000001}]}',
+        encoding="utf-8",
+    )
+    assert MilkPriceSchedule.from_file(js).terms[0].base == Decimal("1.355000000000000001")

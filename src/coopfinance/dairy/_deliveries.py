@@ -6,9 +6,7 @@ import csv
 import datetime as dt
 import importlib
 import io
-import json
 import pathlib
-import tomllib
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,6 +16,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import ZERO, to_decimal
+from coopfinance.dairy._files import read_table
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
 from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
@@ -554,26 +553,8 @@ class PickupPlan:
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> PickupPlan:
         """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_mapping` expects."""
-        p = pathlib.Path(path)
-        text = p.read_text(encoding="utf-8")
-        try:
-            if p.suffix.lower() == ".toml":
-                data = tomllib.loads(text)
-            elif p.suffix.lower() == ".json":
-                data = json.loads(text)
-            else:
-                raise InvalidDelivery(
-                    f"'pickup plan' file must end in .toml or .json (got {p.name!r}).",
-                    field="pickup_plan",
-                    value=str(p),
-                )
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            raise InvalidDelivery(
-                f"'pickup plan' file {p.name!r} cannot be read: {exc}.",
-                field="pickup_plan",
-                value=str(p),
-            ) from None
-        return cls.from_mapping(data, source=p.name)
+        data = read_table(path, what="pickup plan", field="pickup_plan", error=InvalidDelivery)
+        return cls.from_mapping(data, source=pathlib.Path(path).name)
 
     def farmers(self) -> dict[str, str]:
         """Each farmer's route."""

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import pathlib
-import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,6 +18,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._money import Currency
+from coopfinance.dairy._files import read_table
 from coopfinance.errors import InvalidPriceSchedule, ParseError, fmt_value
 
 __all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
@@ -364,23 +363,7 @@ class MilkPriceSchedule:
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> MilkPriceSchedule:
         """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_mapping` expects."""
-        p = pathlib.Path(path)
-        text = p.read_text(encoding="utf-8")
-        try:
-            if p.suffix.lower() == ".toml":
-                data = tomllib.loads(text)
-            elif p.suffix.lower() == ".json":
-                data = json.loads(text)
-            else:
-                raise InvalidPriceSchedule(
-                    f"'prices' file must end in .toml or .json (got {p.name!r}).",
-                    field="prices",
-                    value=str(p),
-                )
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            raise InvalidPriceSchedule(
-                f"'prices' file {p.name!r} cannot be read: {exc}.", field="prices", value=str(p)
-            ) from None
+        data = read_table(path, what="prices", field="prices", error=InvalidPriceSchedule)
         return cls.from_mapping(data)
 
     @property
