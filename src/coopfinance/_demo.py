@@ -75,10 +75,12 @@ class _Out:
         return relative
 
 
-def _check(condition: bool, message: str, checks: list[str]) -> None:
+def _check(condition: bool, message: str, checks: list[str] | None = None) -> None:
+    """Stop the demo if a reconciliation fails; record it in ``checks`` (the summary) if given."""
     if not condition:
         raise AssertionError(f"demo reconciliation failed: {message}")
-    checks.append(message)
+    if checks is not None:
+        checks.append(message)
 
 
 def _loans(
@@ -92,7 +94,6 @@ def _loans(
         _check(
             schedule.total_principal == schedule.principal,
             f"loan {loan.id}: principal repaid = principal lent",
-            [],
         )
         cost = cost_of_credit(loan.terms)
         context = schedule_context(
@@ -166,12 +167,13 @@ def _season(
         _check(
             summary.gross == summary.deductions + summary.net,
             f"fortnight {s.period}: gross = deductions + net",
-            [],
         )
         for st in s.statements:
             for c in st.collections:
-                if c.collected + c.short != c.obligation.amount:
-                    raise AssertionError(f"{st.farmer} {s.period}: collected + short ≠ due")
+                _check(
+                    c.collected + c.short == c.obligation.amount,
+                    f"{st.farmer} {s.period}: collected + short = due",
+                )
                 if c.obligation.loan_id is not None:
                     loan_collected += c.collected
         href = out.write(
