@@ -17,6 +17,7 @@ The names a co-op app needs most are re-exported here; each area has its own pub
 from coopfinance.__about__ import __version__
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, PeriodUnit
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind, Upfront
+from coopfinance._json import JSONEncoder, json_default
 from coopfinance._money import Currency, Money, RoundingMode, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
@@ -106,6 +107,7 @@ __all__ = [
     "InvalidTemplate",
     "InvalidTrainingRecord",
     "InvalidValue",
+    "JSONEncoder",
     "LatePolicy",
     "LoanAccount",
     "LoanTerms",
@@ -137,4 +139,5 @@ __all__ = [
     "WriteOff",
     "WrongType",
     "__version__",
+    "json_default",
 ]

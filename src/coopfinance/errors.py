@@ -44,7 +44,8 @@ Every message names the field and echoes the value, e.g.
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, Self
 
 __all__ = [
     "BatchNoSolution",
@@ -102,6 +103,21 @@ class CoopFinanceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def at(self, where: str) -> Self:
+        """A copy of this error placed in a file: ``where`` (``"line 7"``, ``"line 7 of
+        deliveries.csv"``) is put before the message; every payload (``field``, ``value``,
+        ``problems``, ``rows``, ``roots``, ``source``, ...) is kept.
+
+        >>> err = InvalidValue("'litres' must be positive (got -3).", field="litres", value=-3)
+        >>> moved = err.at("line 7 of deliveries.csv")
+        >>> str(moved), moved.field, moved.value
+        ("line 7 of deliveries.csv: 'litres' must be positive (got -3).", 'litres', -3)
+        """
+        moved = copy.copy(self)
+        moved.message = f"{where}: {self.message}"
+        moved.args = (moved.message,)
+        return moved
 
 
 class InvalidValue(CoopFinanceError, ValueError):

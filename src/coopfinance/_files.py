@@ -1,0 +1,134 @@
+"""Reading the files users hand to coopfinance: one helper, one kind of error for every failure.
+
+A missing file, a directory, a permission problem or text that is not UTF-8 becomes the domain's own
+error (``error=``), naming the field and the path, never a bare ``FileNotFoundError`` or
+``UnicodeDecodeError``. A UTF-8 byte-order mark (as spreadsheet programs write) is accepted.
+
+TOML and JSON numbers with a fraction are read as exact ``Decimal`` (never through binary floats).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import tomllib
+from decimal import Decimal
+from typing import IO, Any
+
+from coopfinance.errors import InvalidValue
+
+__all__ = ["open_text", "parse_data", "read_data", "read_text"]
+
+DATA_FORMATS = ("toml", "json")
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or type(exc).__name__
+
+
+def _refuse(
+    path: pathlib.Path, exc: OSError | UnicodeDecodeError, *, field: str, error: type[InvalidValue]
+) -> InvalidValue:
+    return error(
+        f"{field!r} cannot be read (got {str(path)!r}): {_reason(exc)}.",
+        field=field,
+        value=str(path),
+    )
+
+
+def read_text(
+    path: str | pathlib.Path, *, field: str, error: type[InvalidValue] = InvalidValue
+) -> str:
+    """The whole text of a UTF-8 file (a byte-order mark is dropped).
+
+    >>> read_text("/no/such/file.csv", field="deliveries")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidValue: 'deliveries' cannot be read (got '/no/such/file.csv'): no such file.
+    """
+    p = pathlib.Path(path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _refuse(p, exc, field=field, error=error) from None
+
+
+def open_text(
+    path: str | pathlib.Path, *, field: str, error: type[InvalidValue] = InvalidValue
+) -> IO[str]:
+    """The file opened for streaming (``newline=""`` as :mod:`csv` wants; a BOM is dropped).
+
+    Decoding errors found later while reading surface as :class:`UnicodeDecodeError`: wrap the
+    reading loop with :func:`decoding_errors` to map them.
+    """
+    p = pathlib.Path(path)
+    try:
+        return p.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise _refuse(p, exc, field=field, error=error) from None
+
+
+def refuse_decoding(
+    path: str | pathlib.Path,
+    exc: UnicodeDecodeError,
+    *,
+    field: str,
+    error: type[InvalidValue] = InvalidValue,
+) -> InvalidValue:
+    """The error for a file opened by :func:`open_text` whose bytes turned out not to be UTF-8."""
+    return _refuse(pathlib.Path(path), exc, field=field, error=error)
+
+
+def parse_data(
+    text: str, *, fmt: str, field: str, source: str | None, error: type[InvalidValue]
+) -> Any:
+    """Parse TOML or JSON text (``fmt``) into plain data, numbers with a fraction as ``Decimal``.
+
+    >>> parse_data('price = 1.45', fmt="toml", field="prices", source=None, error=InvalidValue)
+    {'price': Decimal('1.45')}
+    """
+    where = f" in {source}" if source else ""
+    try:
+        if fmt == "toml":
+            return tomllib.loads(text, parse_float=Decimal)
+        if fmt == "json":
+            return json.loads(text, parse_float=Decimal)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise error(
+            f"{field!r} is not valid {fmt.upper()}{where}: {exc}.", field=field, value=source
+        ) from None
+    raise error(f"{field!r} must be TOML or JSON (got format {fmt!r}).", field=field, value=source)
+
+
+def read_data(
+    path: str | pathlib.Path,
+    *,
+    field: str,
+    error: type[InvalidValue] = InvalidValue,
+    formats: tuple[str, ...] = DATA_FORMATS,
+) -> Any:
+    """The parsed content of a ``.toml`` or ``.json`` file (the suffix decides).
+
+    >>> read_data("prices.yaml", field="prices")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidValue: 'prices' must be a .toml or .json file (got 'prices.yaml').
+    """
+    p = pathlib.Path(path)
+    fmt = p.suffix.lower().lstrip(".")
+    if fmt not in formats:
+        kinds = " or ".join(f".{f}" for f in formats)
+        raise error(
+            f"{field!r} must be a {kinds} file (got {str(p)!r}).", field=field, value=str(p)
+        )
+    return parse_data(
+        read_text(p, field=field, error=error), fmt=fmt, field=field, source=p.name, error=error
+    )
