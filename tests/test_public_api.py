@@ -35,12 +35,13 @@ LAYERS = {
     "plans": 6,
     "training": 7,
     "documents": 8,
-    "cli": 9,
-    "_demo": 9,
-    "examples": 9,
-    "__main__": 9,
-    "__init__": 9,
-    "batch": 9,
+    "book": 9,
+    "cli": 10,
+    "_demo": 10,
+    "examples": 10,
+    "__main__": 10,
+    "__init__": 10,
+    "batch": 10,
 }
 
 
