@@ -81,6 +81,7 @@ __all__ = [
     "UnknownLoan",
     "UnsafeTemplate",
     "WrongType",
+    "fmt_value",
 ]
 
 _MISSING: Any = object()
