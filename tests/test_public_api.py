@@ -24,6 +24,7 @@ LAYERS = {
     "_fields": 1,
     "_files": 1,
     "_json": 1,
+    "text": 1,
     "_schedule": 2,
     "_interchange": 2,
     "cost": 2,

@@ -1,0 +1,352 @@
+"""Languages and messages: every word coopfinance shows a person comes from a gettext catalog.
+
+The catalogs are ordinary gettext ``.po`` files under ``coopfinance/locale/<lang>/LC_MESSAGES/``
+(the format Poedit, Weblate and Crowdin read); the wheel ships them compiled to ``.mo`` by the build
+(``hatch_build.py``), and a checkout reads the ``.po`` sources directly. Message ids are the English
+text (the gettext convention), with ``%(name)s`` placeholders (Python format, as the Jinja2 ``i18n``
+extension writes them) and real plurals (``ngettext``: "1 día", "2 días").
+
+Maintainers' commands (Babel's ``pybabel``; see docs/text.md)::
+
+    pybabel extract -F babel.cfg -o src/coopfinance/locale/coopfinance.pot src templates
+    pybabel update -i src/coopfinance/locale/coopfinance.pot -d src/coopfinance/locale -D coopfinance
+    pybabel compile -d src/coopfinance/locale -D coopfinance     # only to check; the build compiles
+
+A co-op overrides any message without copying templates: a directory of its own ``.po`` files
+(``<dir>/<lang>/LC_MESSAGES/coopfinance.po`` or ``<dir>/<lang>.po``) or a mapping ``{msgid: text}``;
+each override must keep the placeholders of the message it replaces.
+
+>>> es = translator("es")
+>>> es.ngettext("%(num)d day late", "%(num)d days late", 1, num=1)
+'1 día de atraso'
+>>> es.ngettext("%(num)d day late", "%(num)d days late", 3, num=3)
+'3 días de atraso'
+>>> translator("es", overrides={"Installment": "Cuota mensual"}).gettext("Installment")
+'Cuota mensual'
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import io
+import os
+import pathlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from coopfinance.errors import InvalidTemplate, InvalidValue, fmt_value
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "Message",
+    "Translator",
+    "catalog_messages",
+    "check_lang",
+    "lang_from_env",
+    "placeholders",
+    "translator",
+]
+
+LANGUAGES = ("es", "en", "pt_BR")
+"""The languages shipped: Spanish (the default, as a Peruvian co-op reads), English, Brazilian
+Portuguese (a dairy co-op in Brazil)."""
+
+DEFAULT_LANGUAGE = "es"
+DOMAIN = "coopfinance"
+LOCALE_DIR = pathlib.Path(__file__).parent / "locale"
+"""Where the bundled catalogs are (``.po`` sources; ``.mo`` compiled by the build in a wheel)."""
+
+_ALIASES = {"es": "es", "en": "en", "pt": "pt_BR", "pt_br": "pt_BR"}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|\{(\w+)(?:[:!][^}]*)?\}")
+
+
+def check_lang(lang: object) -> str:
+    """The shipped language ``lang`` names: ``"es"``, ``"es_PE"``, ``"es-PE.UTF-8"`` → ``"es"``,
+    ``"pt-BR"`` → ``"pt_BR"``; anything else is refused.
+
+    >>> check_lang("es_PE.UTF-8"), check_lang("pt-BR"), check_lang("en")
+    ('es', 'pt_BR', 'en')
+    >>> check_lang("fr")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidValue: 'lang' must be one of 'es', 'en', 'pt_BR' (got 'fr').
+    """
+    if isinstance(lang, str):
+        base = lang.split(".", 1)[0].split("@", 1)[0].replace("-", "_").lower()
+        found = _ALIASES.get(base) or _ALIASES.get(base.split("_", 1)[0])
+        if found:
+            return found
+    choices = ", ".join(repr(k) for k in LANGUAGES)
+    raise InvalidValue(
+        f"'lang' must be one of {choices} (got {fmt_value(lang)}).", field="lang", value=lang
+    )
+
+
+def lang_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """The shipped language the environment asks for (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG``, in gettext's order), or ``None`` (unset, ``C``/``POSIX``, or not shipped).
+
+    >>> lang_from_env({"LANG": "es_PE.UTF-8"}), lang_from_env({"LANG": "C.UTF-8"})
+    ('es', None)
+    """
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in env.get(var, "").split(":"):
+            if not value or value.split(".", 1)[0] in ("C", "POSIX"):
+                continue
+            try:
+                return check_lang(value)
+            except InvalidValue:
+                continue
+    return None
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The named placeholders of a message (``%(name)s`` or ``{name}``).
+
+    >>> sorted(placeholders("Cuota %(number)s vence el %(date)s"))
+    ['date', 'number']
+    """
+    return frozenset(a or b for a, b in _PLACEHOLDER.findall(text))
+
+
+@attrs.frozen(kw_only=True)
+class Message:
+    """A message to show, not yet in any language: what domain code returns instead of prose.
+
+    ``msgid`` is the English text with ``%(name)s`` placeholders; ``params`` fill them (formatted by
+    the renderer: amounts, dates and percents per language); ``plural`` and ``n`` make it a plural
+    message; ``context`` tells apart two uses of the same English words.
+
+    >>> msg = Message(msgid="%(num)d day late", plural="%(num)d days late", n=2, params={"num": 2})
+    >>> translator("es").message(msg)
+    '2 días de atraso'
+    """
+
+    msgid: str
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    plural: str | None = None
+    n: int | None = None
+    context: str | None = None
+
+
+def _compile(catalog: Catalog) -> _gettext.GNUTranslations:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def _read_po(path: pathlib.Path, lang: str) -> Catalog:
+    try:
+        with path.open("rb") as fh:
+            return read_po(fh, locale=lang, domain=DOMAIN)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidTemplate(
+            f"the message catalog {str(path)!r} cannot be read: {exc}.",
+            field="catalog",
+            value=str(path),
+        ) from None
+
+
+def _po_path(root: pathlib.Path, lang: str) -> pathlib.Path | None:
+    for candidate in (root / lang / "LC_MESSAGES" / f"{DOMAIN}.po", root / f"{lang}.po"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def catalog_messages(lang: str, root: pathlib.Path = LOCALE_DIR) -> Catalog:
+    """The ``.po`` catalog of ``lang`` under ``root`` (the bundled one by default), as Babel reads it.
+
+    Tests use it to prove every message is translated in every shipped language.
+    """
+    lang = check_lang(lang)
+    path = _po_path(root, lang)
+    if path is None:
+        return Catalog(locale=lang, domain=DOMAIN)
+    return _read_po(path, lang)
+
+
+@functools.cache
+def _bundled(lang: str) -> _gettext.NullTranslations:
+    mo = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo.is_file():  # an installed wheel: compiled by the build from the .po sources
+        with mo.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    path = _po_path(LOCALE_DIR, lang)
+    if path is None:
+        return _gettext.NullTranslations()
+    return _compile(_read_po(path, lang))
+
+
+def _check_override(msgid: str, text: str) -> None:
+    """An override keeps exactly the placeholders of the message it replaces."""
+    if placeholders(text) != placeholders(msgid):
+        raise InvalidTemplate(
+            f"the override of {msgid!r} must use the placeholders "
+            f"{sorted(placeholders(msgid))} (got {text!r}).",
+            field=msgid,
+            value=text,
+        )
+
+
+class _Mapping(_gettext.NullTranslations):
+    """Overrides given as a mapping ``{msgid: text}`` (or ``{(context, msgid): text}``)."""
+
+    def __init__(self, table: Mapping[Any, str]) -> None:
+        super().__init__()
+        self._table = dict(table)
+
+    def gettext(self, message: str) -> str:
+        found = self._table.get(message)
+        return found if found is not None else super().gettext(message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        found = self._table.get((context, message))
+        return found if found is not None else super().pgettext(context, message)
+
+
+class Translator:
+    """The messages of one language (with a co-op's overrides in front of the bundled catalog).
+
+    ``gettext``/``ngettext``/``pgettext`` return the translated text with ``params`` put in its
+    ``%(name)s`` placeholders (so a literal percent sign is written ``%%``); with no message in the
+    catalog, the English text is used (the tests prove every shipped message has a translation).
+    """
+
+    def __init__(self, lang: str, translations: _gettext.NullTranslations) -> None:
+        self.lang = lang
+        self._t = translations
+
+    def __repr__(self) -> str:
+        return f"Translator({self.lang!r})"
+
+    @staticmethod
+    def _fill(text: str, params: Mapping[str, Any]) -> str:
+        try:
+            return text % dict(params)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidTemplate(
+                f"the message {text!r} cannot take the values {sorted(params)} ({exc}).",
+                field="message",
+                value=text,
+            ) from None
+
+    def gettext(self, msgid: str, /, **params: Any) -> str:
+        """The translation of ``msgid`` with ``params`` filled in."""
+        return self._fill(self._t.gettext(msgid), params)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        """The singular or plural form the language uses for ``n``, ``params`` filled in."""
+        return self._fill(self._t.ngettext(singular, plural, n), params)
+
+    def pgettext(self, context: str, msgid: str, /, **params: Any) -> str:
+        """:meth:`gettext` for ``msgid`` in ``context`` (the same English words used twice)."""
+        return self._fill(self._t.pgettext(context, msgid), params)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        """:meth:`ngettext` in ``context``."""
+        return self._fill(self._t.npgettext(context, singular, plural, n), params)
+
+    def message(self, msg: Message, fmt: Callable[[Any], Any] = lambda v: v) -> str:
+        """A :class:`Message` in this language; ``fmt`` formats each parameter first (the
+        documents pass their money, date and percent formatting)."""
+        params = {k: fmt(v) for k, v in msg.params.items()}
+        if msg.plural is not None:
+            n = msg.n if msg.n is not None else 1
+            if msg.context:
+                return self.npgettext(msg.context, msg.msgid, msg.plural, n, **params)
+            return self.ngettext(msg.msgid, msg.plural, n, **params)
+        if msg.context:
+            return self.pgettext(msg.context, msg.msgid, **params)
+        return self.gettext(msg.msgid, **params)
+
+    # the callables the Jinja2 i18n extension installs (newstyle: Jinja fills the placeholders)
+    def jinja_callables(self) -> dict[str, Callable[..., str]]:
+        """``gettext``, ``ngettext``, ``pgettext``, ``npgettext`` without placeholder filling."""
+        t = self._t
+        return {
+            "gettext": t.gettext,
+            "ngettext": t.ngettext,
+            "pgettext": t.pgettext,
+            "npgettext": t.npgettext,
+        }
+
+
+def _overrides(lang: str, overrides: object) -> _gettext.NullTranslations:
+    if isinstance(overrides, Mapping):
+        items: Iterator[tuple[Any, str]] = iter(overrides.items())
+        table = dict(items)
+        for key, text in table.items():
+            msgid = key[1] if isinstance(key, tuple) else key
+            if not isinstance(msgid, str) or not isinstance(text, str):
+                raise InvalidTemplate(
+                    f"message overrides must map text to text (got {key!r}: {text!r}).",
+                    field="overrides",
+                    value=key,
+                )
+            _check_override(msgid, text)
+        return _Mapping(table)
+    if isinstance(overrides, str | os.PathLike):
+        root = pathlib.Path(overrides)
+        if not root.is_dir():
+            raise InvalidTemplate(
+                f"'overrides' must be a folder of .po files (got {str(root)!r}).",
+                field="overrides",
+                value=str(root),
+            )
+        path = _po_path(root, lang)
+        if path is None:
+            return _gettext.NullTranslations()
+        catalog = _read_po(path, lang)
+        for message in catalog:
+            if message.id and message.string and not message.fuzzy:
+                ids = [message.id] if isinstance(message.id, str) else list(message.id)
+                texts = [message.string] if isinstance(message.string, str) else message.string
+                for text in texts:
+                    _check_override(str(ids[-1]), str(text))
+        return _compile(catalog)
+    raise InvalidTemplate(
+        f"'overrides' must be a folder of .po files or a mapping (got {fmt_value(overrides)}).",
+        field="overrides",
+        value=overrides,
+    )
+
+
+@functools.cache
+def _plain(lang: str) -> Translator:
+    return Translator(lang, _bundled(lang))
+
+
+def translator(
+    lang: str = DEFAULT_LANGUAGE,
+    *,
+    overrides: str | os.PathLike[str] | Mapping[Any, str] | None = None,
+) -> Translator:
+    """The :class:`Translator` for ``lang`` (see :func:`check_lang`), with ``overrides`` (a folder
+    of ``.po`` files or a mapping) in front of the bundled catalog.
+
+    >>> translator("en").gettext("Installment")
+    'Installment'
+    >>> translator("es", overrides={"Installment %(number)s": "Cuota"})
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidTemplate: the override of 'Installment %(number)s' must use the ...
+    """
+    lang = check_lang(lang)
+    if overrides is None:
+        return _plain(lang)
+    chain = _overrides(lang, overrides)
+    chain.add_fallback(_bundled(lang))
+    return Translator(lang, chain)
