@@ -57,16 +57,25 @@ __all__ = [
     "translator",
 ]
 
-LANGUAGES = ("es", "en", "pt_BR")
-"""The languages shipped: Spanish (the default, as a Peruvian co-op reads), English, Brazilian
-Portuguese (a dairy co-op in Brazil)."""
-
 DEFAULT_LANGUAGE = "es"
 DOMAIN = "coopfinance"
 LOCALE_DIR = pathlib.Path(__file__).parent / "locale"
 """Where the bundled catalogs are (``.po`` sources; ``.mo`` compiled by the build in a wheel)."""
 
-_ALIASES = {"es": "es", "en": "en", "pt": "pt_BR", "pt_br": "pt_BR"}
+
+def _shipped() -> tuple[str, ...]:
+    found = {p.parts[-3] for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    first = [lang for lang in ("es", "en") if lang in found]
+    return (*first, *sorted(found - set(first)))
+
+
+LANGUAGES = _shipped()
+"""The languages shipped, one per catalog folder: a new language is a catalog alone. Today Spanish
+(the default, as a Peruvian co-op reads), English and Brazilian Portuguese (``pt_BR``)."""
+
+_ALIASES = {lang.lower(): lang for lang in LANGUAGES} | {
+    lang.split("_", 1)[0].lower(): lang for lang in reversed(LANGUAGES)
+}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|\{(\w+)(?:[:!][^}]*)?\}")
 
 
