@@ -312,7 +312,7 @@ def test_a_catalog_that_is_not_an_object_of_strings(tmp_path: pathlib.Path) -> N
     [
         ({"name": "letter"}, MissingTemplate, r"no template 'letter.md.j2' in .*templates"),
         ({"lang": "qu"}, InvalidValue, r"'lang' must be one of 'es', 'en' \(got 'qu'\)"),
-        ({"fmt": "pdf"}, InvalidValue, r"'fmt' must be one of 'md', 'html' \(got 'pdf'\)"),
+        ({"fmt": "pdf"}, InvalidValue, r"'fmt' must be one of 'md', 'html', 'txt' \(got 'pdf'\)"),
         ({"name": ""}, InvalidValue, r"'name' must be a document name .*\(got ''\)"),
         ({"context": {"lang": "en"}}, InvalidValue, r"'context' must not set 'lang'"),
         ({"context": [1]}, WrongType, r"'context' must be a mapping .*\(got list\)"),
