@@ -337,8 +337,8 @@ def test_bad_render_arguments(
 @pytest.mark.parametrize(
     ("changes", "error", "match"),
     [
-        ({"borrower": ""}, InvalidValue, r"'borrower' must not be blank \(got ''\)"),
-        ({"lender": 5}, WrongType, r"'lender' must be text \(got int 5\)"),
+        ({"borrower": ""}, InvalidValue, r"'borrower' must not be empty \(got ''\)"),
+        ({"lender": 5}, InvalidValue, r"'lender' must be text \(got int 5\)"),
         ({"schedule": "x"}, WrongType, r"'schedule' must be a coopfinance Schedule \(got str\)"),
         ({"tea": 0.35}, FloatNotAllowed, r"'tea' must not be a float \(got 0.35\)"),
         ({"tcea": "abc"}, InvalidValue, r"'tcea' must be a number .*'abc'"),

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import ZERO
+from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
@@ -111,20 +112,6 @@ def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-def _text(value: object, field: str) -> str:
-    if not isinstance(value, str):
-        raise WrongType(
-            f"{field!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
-            field=field,
-            value=value,
-        )
-    if not value.strip():
-        raise InvalidValue(
-            f"{field!r} must not be blank (got {value!r}).", field=field, value=value
-        )
-    return value
-
-
 def _schedule(value: object) -> Schedule:
     if not isinstance(value, Schedule):
         raise WrongType(
@@ -168,9 +155,9 @@ def schedule_context(
     """
     return {
         **_table(_schedule(schedule)),
-        "borrower": _text(borrower, "borrower"),
-        "lender": _text(lender, "lender"),
-        "rate_label": None if rate_label is None else _text(rate_label, "rate_label"),
+        "borrower": to_text(borrower, field="borrower"),
+        "lender": to_text(lender, field="lender"),
+        "rate_label": None if rate_label is None else to_text(rate_label, field="rate_label"),
     }
 
 
