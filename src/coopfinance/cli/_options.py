@@ -37,7 +37,6 @@ __all__ = [
     "loan_terms",
     "output_format",
     "read_terms_file",
-    "render_text",
     "write_document",
 ]
 
@@ -349,11 +348,3 @@ def write_document(
     if fmt == "pdf":
         return emit(ns, out, render_pdf(name, context, lang=ns.lang, template_dirs=templates))
     return emit(ns, out, render(name, context, lang=ns.lang, fmt=fmt, template_dirs=templates))
-
-
-def render_text(out: TextIO, name: str, context: Mapping[str, Any], *, lang: str) -> int:
-    """Write the plain-text template ``{name}.txt.j2`` (what a command prints on a terminal)."""
-    from coopfinance.documents import render
-
-    out.write(render(name, context, lang=lang, fmt="txt"))
-    return 0
