@@ -391,4 +391,4 @@ def test_bad_terms_files(tmp_path: pathlib.Path, content: str, message: str) -> 
 def test_missing_terms_file() -> None:
     code, _, err = run(["schedule", "--terms", "/nonexistent/terms.json"])
     assert code == 1
-    assert "'terms' must be a readable file" in err
+    assert "'terms' cannot be read (got '/nonexistent/terms.json'): no such file." in err

@@ -1,23 +1,60 @@
-"""``coopfinance demo`` runs end to end on the bundled example and every link of its index resolves."""
+"""``coopfinance demo`` runs end to end on the bundled example and every link of its index resolves.
+
+The demo takes seconds: every test here shares one run of the command (the ``demo`` fixture).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pathlib
 import re
 from decimal import Decimal
+from typing import Any
 
-from coopfinance._demo import run_demo
+import attrs
+import pytest
+
+from coopfinance import _demo
+from coopfinance._demo import DemoResult
 from coopfinance.cli import main
 from coopfinance.examples import load
 
 
-def test_demo_writes_documents_and_an_index_whose_links_resolve(tmp_path: pathlib.Path) -> None:
-    messages: list[str] = []
-    result = run_demo(tmp_path, lang="es", progress=messages.append)
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+@attrs.frozen
+class DemoRun:
+    """One run of ``coopfinance demo OUTDIR --lang en``: exit code, stdout, stderr, the result."""
+
+    code: int
+    out: str
+    err: str
+    result: DemoResult
+    outdir: pathlib.Path
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    outdir = tmp_path_factory.mktemp("demo") / "out"
+    results: list[DemoResult] = []
+    real = _demo.run_demo
+
+    def recording(*args: Any, **kwargs: Any) -> DemoResult:
+        result = real(*args, **kwargs)
+        results.append(result)
+        return result
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stderr(err):
+        mp.setattr(_demo, "run_demo", recording)
+        code = main(["demo", str(outdir), "--lang", "en"], out=out, err=err)
+    return DemoRun(code, out.getvalue(), err.getvalue(), results[0], outdir)
+
+
+def test_demo_writes_documents_and_an_index_whose_links_resolve(demo: DemoRun) -> None:
+    result = demo.result
+    index = (demo.outdir / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
-    assert all((tmp_path / link).is_file() for link in links)
+    assert all((demo.outdir / link).is_file() for link in links)
     # three documents per loan, 24 fortnights, every farmer's last statement, the portfolio,
     # the plan, the training report and a worksheet per participant
     assert len(links) >= 3 * result.loans + 24 + 188 + 3
@@ -25,18 +62,17 @@ def test_demo_writes_documents_and_an_index_whose_links_resolve(tmp_path: pathli
         assert page in links
     assert any("installments collected in the settlements" in c for c in result.checks)
     assert "http://" not in index
-    assert messages[0].startswith("loaded")
+    assert re.match(r"\[ *\d+\.\d s\] loaded", demo.err)
     coop = load()
     assert result.total_lent == sum(
         (loan.terms.principal.amount for loan in coop.loans), Decimal(0)
     )
 
 
-def test_demo_command(tmp_path: pathlib.Path) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["demo", str(tmp_path / "out"), "--lang", "en"], out=out, err=err) == 0
-    assert "ok  42 schedules repay exactly the principal lent" in out.getvalue()
-    assert (tmp_path / "out" / "loans" / "L001-key-facts.html").is_file()
+def test_demo_command(demo: DemoRun) -> None:
+    assert demo.code == 0
+    assert "ok  42 schedules repay exactly the principal lent" in demo.out
+    assert (demo.outdir / "loans" / "L001-key-facts.html").is_file()
 
 
 def test_example_data_is_consistent() -> None:

@@ -40,6 +40,7 @@ from coopfinance.documents import (
     schedule_context,
 )
 from coopfinance.examples import YEAR, ExampleCoop, load
+from coopfinance.linked import Portfolio, simulate
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, Payment, statement
 from coopfinance.training import Cohort, MemberData, worksheet
@@ -284,8 +285,6 @@ def _training(
 
 
 def _stress(say: Progress) -> dict[str, Any]:
-    from coopfinance.linked import Portfolio, simulate
-
     portfolio = Portfolio.example(farmers=42, periods=24, seed=7)
     result = simulate(
         portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"), yield_sd=Decimal("0.10")

@@ -117,12 +117,8 @@ class Schedule:
     >>> from coopfinance import LoanTerms, Rate
     >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
     ...               disbursed="2026-01-15").schedule()
-    >>> print(s.to_table())
-    # due date   days  opening principal interest charges    total  balance
-    1 2026-02-15   31 5,000.00  1,620.90   130.90    0.00 1,751.80 3,379.10
-    2 2026-03-15   28 3,379.10  1,672.00    79.80    0.00 1,751.80 1,707.10
-    3 2026-04-15   31 1,707.10  1,707.10    44.69    0.00 1,751.79     0.00
-      total                     5,000.00   255.39    0.00 5,255.39
+    >>> [str(row.total) for row in s], s.total_interest
+    (['1751.80', '1751.80', '1751.79'], Decimal('255.39'))
     """
 
     currency: Currency = attrs.field(converter=_to_currency)
@@ -366,38 +362,6 @@ class Schedule:
             installment_amount=installment_amount,
             installments=rows,
         )
-
-    def to_table(self, lang: str = "en") -> str:
-        """A plain-text table for a terminal or a printout, headers in English or Spanish (``es``).
-
-        The fees, insurance and taxes columns appear only when some row has one.
-        """
-        heads = _HEADS[lang] if lang in _HEADS else _HEADS["en"]
-        minor = self.currency.minor_unit
-        t = self.totals()
-        shown = [c for c in COLUMNS if c not in ("fees", "insurance", "taxes") or t[c] != 0]
-
-        def cell(r: Installment, c: str) -> str:
-            v = getattr(r, c)
-            if c == "due_date":
-                return str(v.isoformat())
-            return str(v) if c in ("number", "days") else f"{v:,.{minor}f}"
-
-        body = [[cell(r, c) for c in shown] for r in self.installments]
-        foot = [
-            heads["sum"] if c == "due_date" else f"{t[c]:,.{minor}f}" if c in t else ""
-            for c in shown
-        ]
-        table = [[heads[c] for c in shown], *body, foot]
-        widths = [max(len(row[c]) for row in table) for c in range(len(shown))]
-        lines = []
-        for row in table:
-            cells = [
-                row[c].ljust(widths[c]) if shown[c] == "due_date" else row[c].rjust(widths[c])
-                for c in range(len(shown))
-            ]
-            lines.append(" ".join(cells).rstrip())
-        return "\n".join(lines)
 
 
 _HEADS = {

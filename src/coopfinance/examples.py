@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,8 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import to_decimal
+from coopfinance._fields import to_whole
+from coopfinance._files import read_data, read_text
 from coopfinance._terms import LoanTerms
 from coopfinance.dairy import (
     Deliveries,
@@ -183,14 +184,20 @@ def _farmers(text: str, source: str) -> tuple[ExampleFarmer, ...]:
                     name=row["name"],
                     role=row["role"],
                     route=row["route"],
-                    cows=int(row["cows"]),
+                    cows=to_whole(row["cows"], field="cows", error=ParseError),
                     litres_per_cow_day=to_decimal(
                         row["litres_per_cow_day"], field="litres_per_cow_day"
                     ),
                 )
             )
-        except (KeyError, ValueError) as exc:
-            raise ParseError(f"{source} line {line}: {exc}", field="farmers", value=row) from None
+        except KeyError as exc:
+            raise ParseError(
+                f"line {line} of {source}: the column {exc.args[0]!r} is missing.",
+                field=str(exc.args[0]),
+                value=row,
+            ) from None
+        except InvalidValue as exc:
+            raise exc.at(f"line {line} of {source}") from None
     return tuple(out)
 
 
@@ -246,9 +253,9 @@ def _check_known(what: str, ids: list[str], known: set[str]) -> None:
 
 
 def _load(root: Path) -> ExampleCoop:
-    farmers = _farmers((root / "farmers.csv").read_text(encoding="utf-8"), "farmers.csv")
+    farmers = _farmers(read_text(root / "farmers.csv", field="farmers"), "farmers.csv")
     ids = {f.id for f in farmers}
-    data = tomllib.loads((root / "loans.toml").read_text(encoding="utf-8"), parse_float=Decimal)
+    data = read_data(root / "loans.toml", field="loans", error=ParseError)
     loans = _loans(data, "loans.toml", ids)
     prices = MilkPriceSchedule.from_file(root / "prices.toml")
     if prices.start > YEAR.start or prices.end < YEAR.end:

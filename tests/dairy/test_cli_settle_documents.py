@@ -134,7 +134,7 @@ ERRORS = [
     (("--farmer", "F09"), r"Error: 'farmer' 'F09' has no statement in 2026-01-01\.\.2026-01-15\."),
     (("--farmer", "F01", "--summary"), r"Error: '--farmer' and '--summary' make different"),
     (("--summary", "-o", "x.docx"), r"Error: 'output' must end in .md, .html or .pdf"),
-    (("--farmer", "F01", "--coop-name", " "), r"Error: 'coop_name' must not be blank"),
+    (("--farmer", "F01", "--coop-name", " "), r"Error: 'coop_name' must not be empty"),
 ]
 
 

@@ -312,7 +312,7 @@ def test_a_catalog_that_is_not_an_object_of_strings(tmp_path: pathlib.Path) -> N
     [
         ({"name": "letter"}, MissingTemplate, r"no template 'letter.md.j2' in .*templates"),
         ({"lang": "qu"}, InvalidValue, r"'lang' must be one of 'es', 'en' \(got 'qu'\)"),
-        ({"fmt": "pdf"}, InvalidValue, r"'fmt' must be one of 'md', 'html' \(got 'pdf'\)"),
+        ({"fmt": "pdf"}, InvalidValue, r"'fmt' must be one of 'md', 'html', 'txt' \(got 'pdf'\)"),
         ({"name": ""}, InvalidValue, r"'name' must be a document name .*\(got ''\)"),
         ({"context": {"lang": "en"}}, InvalidValue, r"'context' must not set 'lang'"),
         ({"context": [1]}, WrongType, r"'context' must be a mapping .*\(got list\)"),
@@ -337,8 +337,8 @@ def test_bad_render_arguments(
 @pytest.mark.parametrize(
     ("changes", "error", "match"),
     [
-        ({"borrower": ""}, InvalidValue, r"'borrower' must not be blank \(got ''\)"),
-        ({"lender": 5}, WrongType, r"'lender' must be text \(got int 5\)"),
+        ({"borrower": ""}, InvalidValue, r"'borrower' must not be empty \(got ''\)"),
+        ({"lender": 5}, InvalidValue, r"'lender' must be text \(got int 5\)"),
         ({"schedule": "x"}, WrongType, r"'schedule' must be a coopfinance Schedule \(got str\)"),
         ({"tea": 0.35}, FloatNotAllowed, r"'tea' must not be a float \(got 0.35\)"),
         ({"tcea": "abc"}, InvalidValue, r"'tcea' must be a number .*'abc'"),

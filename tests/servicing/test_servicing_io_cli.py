@@ -128,7 +128,7 @@ def test_cli_statement_missing_file(tmp_path: pathlib.Path) -> None:
         "2026-02-01",
     ]
     assert main(args, out=io.StringIO(), err=err) == 1
-    assert "'terms' file cannot be read" in err.getvalue()
+    assert "'terms' cannot be read (got " in err.getvalue()
 
 
 def test_cli_statement_as_a_document_escapes_user_text(tmp_path: pathlib.Path) -> None:

@@ -4,6 +4,8 @@
   HTML (needs the optional WeasyPrint: ``coopfinance[pdf]``);
 - :func:`render_plan` renders a business plan (:mod:`coopfinance.plans`) as Markdown, HTML with
   inline SVG charts, or PDF, from the context :func:`plan_context` builds;
+- :func:`schedule_text` and :func:`statement_text`: the plain-text schedule and account statement a
+  terminal shows (``*.txt.j2`` templates, laid out by :func:`align_columns`);
 - :func:`render_schedule` (the cronograma) and :func:`render_key_facts` (Peru's *hoja resumen*, from
   :class:`KeyFacts`) build their contexts with :func:`schedule_context` / :func:`key_facts_context`;
 - :func:`render_settlement` (a farmer's milk payment statement, the liquidación) and
@@ -45,6 +47,7 @@ from coopfinance.documents._documents import (
     render_schedule,
     schedule_columns,
     schedule_context,
+    schedule_text,
 )
 from coopfinance.documents._env import (
     FORMATS,
@@ -58,6 +61,7 @@ from coopfinance.documents._facts import KeyFacts
 from coopfinance.documents._format import (
     DATE_STYLES,
     LANGUAGES,
+    align_columns,
     escape_markdown,
     format_date,
     format_money,
@@ -66,7 +70,7 @@ from coopfinance.documents._format import (
 )
 from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
 from coopfinance.documents._portfolio import portfolio_context, render_portfolio
-from coopfinance.documents._servicing import render_statement, statement_context
+from coopfinance.documents._servicing import render_statement, statement_context, statement_text
 from coopfinance.documents._training import (
     certificate_context,
     guide_context,
@@ -86,6 +90,7 @@ __all__ = [
     "Column",
     "ColumnKind",
     "KeyFacts",
+    "align_columns",
     "bundled_templates",
     "certificate_context",
     "environment",
@@ -114,9 +119,11 @@ __all__ = [
     "render_worksheet",
     "schedule_columns",
     "schedule_context",
+    "schedule_text",
     "settlement_context",
     "settlement_summary_context",
     "statement_context",
+    "statement_text",
     "template_search_path",
     "training_report_context",
     "worksheet_context",

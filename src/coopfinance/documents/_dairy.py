@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._fields import to_text
 from coopfinance.dairy import (
     FarmerSettlement,
     ObligationKind,
@@ -39,7 +40,6 @@ from coopfinance.dairy import (
     Settlement,
     SettlementPolicy,
 )
-from coopfinance.documents._documents import _text
 from coopfinance.documents._env import render
 from coopfinance.errors import InvalidSettlement, WrongType
 
@@ -258,8 +258,8 @@ def settlement_context(
         "currency": settlement.currency,
         "period": settlement.period,
         "farmer_id": statement.farmer,
-        "farmer_name": _text(farmer_name, "farmer_name"),
-        "coop_name": _text(coop_name, "coop_name"),
+        "farmer_name": to_text(farmer_name, field="farmer_name"),
+        "coop_name": to_text(coop_name, field="coop_name"),
         "litres": statement.litres,
         "gross": statement.gross,
         "deductions": statement.deductions,
@@ -333,7 +333,7 @@ def settlement_summary_context(
     settlement = _settlement(settlement)
     names = dict(farmer_names or {})
     for key, value in names.items():
-        _text(value, f"farmer_names[{key}]")
+        to_text(value, field=f"farmer_names[{key}]")
     s = settlement.summary
     farmers: list[dict[str, Any]] = [
         {
@@ -395,7 +395,7 @@ def settlement_summary_context(
         "summary": s,
         "currency": settlement.currency,
         "period": settlement.period,
-        "coop_name": _text(coop_name, "coop_name"),
+        "coop_name": to_text(coop_name, field="coop_name"),
         "farmers": farmers,
         "kinds": kinds,
         "totals": {k: getattr(s, k) for k in _SUMMED},

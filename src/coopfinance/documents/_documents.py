@@ -20,8 +20,10 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import ZERO
+from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
+from coopfinance._terms import LoanTerms
 from coopfinance.documents._env import render
 from coopfinance.documents._facts import KeyFacts
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
@@ -35,6 +37,7 @@ __all__ = [
     "render_schedule",
     "schedule_columns",
     "schedule_context",
+    "schedule_text",
 ]
 
 _NOT_SUMMED = frozenset({"opening_balance", "balance"})
@@ -109,20 +112,6 @@ def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-def _text(value: object, field: str) -> str:
-    if not isinstance(value, str):
-        raise WrongType(
-            f"{field!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
-            field=field,
-            value=value,
-        )
-    if not value.strip():
-        raise InvalidValue(
-            f"{field!r} must not be blank (got {value!r}).", field=field, value=value
-        )
-    return value
-
-
 def _schedule(value: object) -> Schedule:
     if not isinstance(value, Schedule):
         raise WrongType(
@@ -166,9 +155,9 @@ def schedule_context(
     """
     return {
         **_table(_schedule(schedule)),
-        "borrower": _text(borrower, "borrower"),
-        "lender": _text(lender, "lender"),
-        "rate_label": None if rate_label is None else _text(rate_label, "rate_label"),
+        "borrower": to_text(borrower, field="borrower"),
+        "lender": to_text(lender, field="lender"),
+        "rate_label": None if rate_label is None else to_text(rate_label, field="rate_label"),
     }
 
 
@@ -219,6 +208,34 @@ def render_schedule(
     """
     context = schedule_context(schedule, borrower=borrower, lender=lender, rate_label=rate_label)
     return render("schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+
+
+def schedule_text(
+    schedule: Schedule,
+    *,
+    lang: str = "en",
+    terms: LoanTerms | None = None,
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """The schedule as a plain-text table for a terminal or a printout (``schedule.txt.j2``, what
+    ``coopfinance schedule`` prints), headers in English or Spanish (``es``); with ``terms``, a
+    first line names the principal, the rate, the day count and the amortization.
+
+    The fees, insurance and taxes columns appear only when some row has one.
+
+    >>> from coopfinance import LoanTerms, Rate
+    >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=3,
+    ...               disbursed="2026-01-15").schedule()
+    >>> print(schedule_text(s))
+    # due date   days  opening principal interest charges    total  balance
+    1 2026-02-15   31 5,000.00  1,620.90   130.90    0.00 1,751.80 3,379.10
+    2 2026-03-15   28 3,379.10  1,672.00    79.80    0.00 1,751.80 1,707.10
+    3 2026-04-15   31 1,707.10  1,707.10    44.69    0.00 1,751.79     0.00
+      total                     5,000.00   255.39    0.00 5,255.39
+    """
+    context = {**_table(_schedule(schedule)), "terms": terms}
+    text = render("schedule", context, lang=lang, fmt="txt", template_dirs=template_dirs)
+    return text.removesuffix("\n")
 
 
 def render_key_facts(

@@ -6,7 +6,8 @@ top-level ``templates/`` in an editable install (``Path(__file__).parents[3]`` f
 repository root: ``documents`` → ``coopfinance`` → ``src`` → root).
 
 A document ``name`` in format ``fmt`` is the template ``{name}.{fmt}.j2``. Autoescaping is on for
-``.html.j2`` and off for ``.md.j2``, where templates pass user text through the ``md`` filter.
+``.html.j2`` and off for ``.md.j2``, where templates pass user text through the ``md`` filter, and
+for ``.txt.j2`` (plain text for a terminal, laid out in columns by the ``columns`` filter).
 Labels come from ``i18n/{lang}.json`` in every directory of the search path, the user's keys taking
 precedence over the bundled ones.
 """
@@ -33,6 +34,7 @@ from jinja2 import pass_context
 from coopfinance._money import Currency, Money
 from coopfinance.documents._charts import bar_chart, line_chart
 from coopfinance.documents._format import (
+    align_columns,
     check_lang,
     escape_markdown,
     format_date,
@@ -60,8 +62,9 @@ __all__ = [
     "template_search_path",
 ]
 
-FORMATS: Final[tuple[str, ...]] = ("md", "html")
-"""The text formats a document renders to; PDF is made from the HTML (:func:`render_pdf`)."""
+FORMATS: Final[tuple[str, ...]] = ("md", "html", "txt")
+"""The text formats a document renders to: Markdown, HTML, and plain text for a terminal (``txt``,
+what the command line prints); PDF is made from the HTML (:func:`render_pdf`)."""
 
 _HERE = Path(__file__).resolve()
 _WHEEL_TEMPLATES = _HERE.parents[1] / "_bundled" / "templates"
@@ -229,7 +232,8 @@ def environment(
 
     - ``undefined=StrictUndefined``: a missing value is an error, never a blank;
     - autoescaping for ``.html.j2`` (and ``.html``), none for ``.md.j2``;
-    - filters ``money``, ``number``, ``percent``, ``date`` (in the context's ``lang``) and ``md``;
+    - filters ``money``, ``number``, ``percent``, ``date`` (in the context's ``lang``), ``md`` and
+      ``columns`` (:func:`~coopfinance.documents.align_columns`, for plain-text tables);
     - tests ``date`` and ``decimal``; the global ``t(key)`` looks a label up in ``i18n/{lang}.json``;
       the globals ``bar_chart`` and ``line_chart`` draw inline SVG charts (numbers in ``lang``);
     - ``sandboxed``: render in Jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`, which
@@ -267,7 +271,7 @@ def _build(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Env
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html.j2", "html", "htm"),
-            disabled_extensions=("md.j2", "md"),
+            disabled_extensions=("md.j2", "md", "txt.j2", "txt"),
             default_for_string=False,
             default=False,
         ),
@@ -281,6 +285,7 @@ def _build(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Env
         percent=_percent_filter,
         date=_date_filter,
         md=escape_markdown,
+        columns=align_columns,
     )
     env.tests.update(date=_is_date, decimal=_is_decimal)
     labels = _Labels(search_path)

@@ -8,33 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from coopfinance._decimal import to_decimal
+from coopfinance._fields import non_negative, required_text
 from coopfinance._schedule import Schedule
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
-
-if TYPE_CHECKING:
-    from coopfinance._terms import LoanTerms
+from coopfinance._terms import LoanTerms
+from coopfinance.cost import cost_of_credit
+from coopfinance.errors import WrongType, fmt_value
 
 __all__ = ["KeyFacts"]
-
-
-def _text(_instance: Any, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        raise WrongType(
-            f"{attribute.name!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
-            field=attribute.name,
-            value=value,
-        )
-    if not value.strip():
-        raise InvalidValue(
-            f"{attribute.name!r} must not be blank (got {fmt_value(value)}).",
-            field=attribute.name,
-            value=value,
-        )
 
 
 def _schedule(_instance: Any, _attribute: attrs.Attribute[Schedule], value: object) -> None:
@@ -42,15 +27,6 @@ def _schedule(_instance: Any, _attribute: attrs.Attribute[Schedule], value: obje
         raise WrongType(
             f"'schedule' must be a coopfinance Schedule (got {type(value).__name__}).",
             field="schedule",
-            value=value,
-        )
-
-
-def _non_negative(_instance: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and value < 0:
-        raise InvalidValue(
-            f"{attribute.name!r} must not be negative (got {value}).",
-            field=attribute.name,
             value=value,
         )
 
@@ -149,34 +125,34 @@ class KeyFacts:
     coopfinance.errors.FloatNotAllowed: 'tea' must not be a float (got 0.35): ...
     """
 
-    borrower: str = attrs.field(validator=_text)
-    lender: str = attrs.field(validator=_text)
-    product: str = attrs.field(validator=_text)
+    borrower: str = attrs.field(validator=required_text())
+    lender: str = attrs.field(validator=required_text())
+    product: str = attrs.field(validator=required_text())
     schedule: Schedule = attrs.field(validator=_schedule)
-    tea: Decimal = attrs.field(converter=_tea, validator=_non_negative)
-    tcea: Decimal | None = attrs.field(default=None, converter=_tcea, validator=_non_negative)
+    tea: Decimal = attrs.field(converter=_tea, validator=non_negative())
+    tcea: Decimal | None = attrs.field(default=None, converter=_tcea, validator=non_negative())
     fees_withheld: Decimal = attrs.field(
-        default=Decimal(0), converter=_fees_withheld, validator=_non_negative
+        default=Decimal(0), converter=_fees_withheld, validator=non_negative()
     )
     fees_financed: Decimal = attrs.field(
-        default=Decimal(0), converter=_fees_financed, validator=_non_negative
+        default=Decimal(0), converter=_fees_financed, validator=non_negative()
     )
-    total_interest: Decimal = attrs.field(converter=_total_interest, validator=_non_negative)
+    total_interest: Decimal = attrs.field(converter=_total_interest, validator=non_negative())
     total_fees: Decimal = attrs.field(
-        default=Decimal(0), converter=_total_fees, validator=_non_negative
+        default=Decimal(0), converter=_total_fees, validator=non_negative()
     )
     total_insurance: Decimal = attrs.field(
-        default=Decimal(0), converter=_total_insurance, validator=_non_negative
+        default=Decimal(0), converter=_total_insurance, validator=non_negative()
     )
     total_taxes: Decimal = attrs.field(
-        default=Decimal(0), converter=_total_taxes, validator=_non_negative
+        default=Decimal(0), converter=_total_taxes, validator=non_negative()
     )
-    total_to_pay: Decimal = attrs.field(converter=_total_to_pay, validator=_non_negative)
+    total_to_pay: Decimal = attrs.field(converter=_total_to_pay, validator=non_negative())
     moratorium_rate: Decimal | None = attrs.field(
-        default=None, converter=_moratorium_rate, validator=_non_negative
+        default=None, converter=_moratorium_rate, validator=non_negative()
     )
     late_fee: Decimal | None = attrs.field(
-        default=None, converter=_late_fee, validator=_non_negative
+        default=None, converter=_late_fee, validator=non_negative()
     )
     notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
 
@@ -202,8 +178,6 @@ class KeyFacts:
         >>> facts.fees_withheld, facts.total_insurance, facts.moratorium_rate
         (Decimal('50.00'), Decimal('17.86'), Decimal('0.19'))
         """
-        from coopfinance.cost import cost_of_credit
-
         schedule = terms.schedule()
         cost = cost_of_credit(schedule) if terms.rate.is_flat else cost_of_credit(terms)
         return cls(

@@ -36,6 +36,7 @@ from coopfinance.errors import CurrencyMismatch, InvalidValue, WrongType, fmt_va
 __all__ = [
     "DATE_STYLES",
     "LANGUAGES",
+    "align_columns",
     "check_lang",
     "escape_markdown",
     "format_date",
@@ -228,3 +229,41 @@ def escape_markdown(value: Any) -> str:
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_BLOCK_MARK.sub(r"\1\\\2", text)
     return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
+
+
+_RULE = "---"
+
+
+def align_columns(text: str, align: str = "l", sep: str = " ") -> str:
+    r"""Lines of tab-separated cells laid out as a plain-text table (the ``columns`` filter).
+
+    Every column is as wide as its widest cell; ``align`` has one letter per column, ``l`` (left)
+    or ``r`` (right), its last letter standing for the columns after it. Cells are joined with
+    ``sep`` and each line loses its trailing blanks. A line ``---`` becomes a rule of dashes under
+    every column; an empty line stays empty.
+
+    >>> print(align_columns("name\tlitres\n---\nQuispe\t1,250.5\nMamani\t80", "lr", "  "))
+    name     litres
+    ------  -------
+    Quispe  1,250.5
+    Mamani       80
+    """
+    lines = text.split("\n")
+    rows = [line.split("\t") for line in lines if line and line != _RULE]
+    count = max((len(r) for r in rows), default=0)
+    widths = [max((len(r[c]) for r in rows if c < len(r)), default=0) for c in range(count)]
+    sides = [align[min(c, len(align) - 1)] if align else "l" for c in range(count)]
+    out = []
+    for line in lines:
+        if line == _RULE:
+            out.append(sep.join("-" * w for w in widths))
+        elif not line:
+            out.append("")
+        else:
+            cells = line.split("\t")
+            padded = [
+                cell.rjust(widths[c]) if sides[c] == "r" else cell.ljust(widths[c])
+                for c, cell in enumerate(cells)
+            ]
+            out.append(sep.join(padded).rstrip())
+    return "\n".join(out)

@@ -9,7 +9,7 @@ from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import render
 from coopfinance.servicing import Statement
 
-__all__ = ["render_statement", "statement_context"]
+__all__ = ["render_statement", "statement_context", "statement_text"]
 
 
 def statement_context(
@@ -17,11 +17,13 @@ def statement_context(
 ) -> dict[str, Any]:
     """What the ``statement`` templates use: the header, one row per movement (``date``, ``label``,
     ``charged``, ``paid``, ``balance``, ``credit``) and the summary of the state."""
+    return {"borrower": borrower, "lender": lender, **_statement(statement, lang)}
+
+
+def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     state = statement.state
     nxt = state.next_due()
     return {
-        "borrower": borrower,
-        "lender": lender,
         "account_id": statement.account_id,
         "currency": statement.currency,
         "as_of": statement.as_of,
@@ -78,3 +80,30 @@ def render_statement(
     """
     context = statement_context(statement, borrower=borrower, lender=lender, lang=lang)
     return render("statement", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+
+
+def statement_text(
+    statement: Statement, *, lang: str = "en", template_dirs: Iterable[str] = ()
+) -> str:
+    """The statement as plain text for a terminal (``statement.txt.j2``, what ``coopfinance
+    statement`` prints), in English or Spanish (``es``).
+
+    >>> import datetime as dt
+    >>> from coopfinance import LoanTerms, Rate, LoanAccount, Payment
+    >>> from coopfinance.servicing import statement
+    >>> terms = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=2,
+    ...                   disbursed="2026-01-15")
+    >>> account = LoanAccount(terms=terms, id="L-7",
+    ...                       events=[Payment(date="2026-02-15", amount="522.49", id="p1")])
+    >>> print(statement_text(statement(account, dt.date(2026, 2, 20))))
+    Account statement L-7 as of 2026-02-20 (PEN)
+    date       movement           charged   paid  balance credit
+    2026-01-15 Disbursement      1,000.00        1,000.00   0.00
+    2026-02-15 Installment 1 due    15.82        1,015.82   0.00
+    2026-02-15 Payment p1                 522.49   504.31  10.98
+    Owed: 504.31 · Arrears: 0.00 · Days past due: 0 · Payoff today: 494.61
+    Next installment: 2 · 2026-03-15 · 511.51 · Status: active
+    """
+    context = _statement(statement, lang)
+    text = render("statement", context, lang=lang, fmt="txt", template_dirs=template_dirs)
+    return text.removesuffix("\n")

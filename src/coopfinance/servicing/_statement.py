@@ -111,7 +111,8 @@ class StatementLine:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Statement:
-    """An account statement as data; :meth:`to_text` prints it, :meth:`to_dict` feeds templates.
+    """An account statement as data; :meth:`to_dict` feeds templates (the text, Markdown and HTML
+    statements are in :mod:`coopfinance.documents`).
 
     >>> from coopfinance import LoanTerms, Rate
     >>> from coopfinance.servicing import LoanAccount, Payment
@@ -119,14 +120,9 @@ class Statement:
     ...                   disbursed="2026-01-15")
     >>> account = LoanAccount(terms=terms, id="L-7",
     ...                       events=[Payment(date="2026-02-15", amount="522.49", id="p1")])
-    >>> print(statement(account, dt.date(2026, 2, 20)).to_text())
-    Account statement L-7 as of 2026-02-20 (PEN)
-    date       movement           charged   paid  balance credit
-    2026-01-15 Disbursement      1,000.00        1,000.00   0.00
-    2026-02-15 Installment 1 due    15.82        1,015.82   0.00
-    2026-02-15 Payment p1                 522.49   504.31  10.98
-    Owed: 504.31 · Arrears: 0.00 · Days past due: 0 · Payoff today: 494.61
-    Next installment: 2 · 2026-03-15 · 511.51 · Status: active
+    >>> s = statement(account, dt.date(2026, 2, 20))
+    >>> [(str(ln.date), ln.kind.value, str(ln.balance)) for ln in s.lines][-1], s.state.owed
+    (('2026-02-15', 'payment', '504.31'), Decimal('504.31'))
     """
 
     account_id: str
@@ -198,57 +194,6 @@ class Statement:
     def status_label(self, lang: str = "en") -> str:
         """The account's status in words (active, paid off, written off)."""
         return _STATUS.get(lang, _STATUS["en"])[self.state.status]
-
-    def to_text(self, lang: str = "en") -> str:
-        """A plain-text statement in English or Spanish (``es``)."""
-        words = _LABELS.get(lang, _LABELS["en"])
-        s = self.state
-
-        def money(x: Decimal) -> str:
-            return f"{x:,.2f}"
-
-        rows = [
-            [
-                words["date"],
-                words["movement"],
-                words["charged"],
-                words["paid"],
-                words["balance"],
-                words["credit"],
-            ]
-        ]
-        for ln in self.lines:
-            label = self.line_label(ln, lang)
-            rows.append(
-                [
-                    ln.date.isoformat(),
-                    label,
-                    money(ln.charged) if ln.charged else "",
-                    money(ln.paid) if ln.paid else "",
-                    money(ln.balance),
-                    money(ln.credit_balance),
-                ]
-            )
-        widths = [max(len(r[c]) for r in rows) for c in range(6)]
-        out = [
-            f"{words['title']} {self.account_id} {words['as_of']} {self.as_of} ({self.currency})"
-        ]
-        for r in rows:
-            cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
-            cells += [r[c].rjust(widths[c]) for c in range(2, 6)]
-            out.append(" ".join(cells).rstrip())
-        out.append(
-            f"{words['owed']}: {money(s.owed)} · {words['arrears']}: {money(s.arrears)} · "
-            f"{words['dpd']}: {s.days_past_due} · {words['payoff']}: {money(s.payoff.total)}"
-        )
-        nxt = s.next_due()
-        tail = f"{words['status']}: {self.status_label(lang)}"
-        if nxt is not None:
-            tail = (
-                f"{words['next']}: {nxt.number} · {nxt.due_date} · {money(nxt.due.total)} · " + tail
-            )
-        out.append(tail)
-        return "\n".join(out)
 
 
 def statement(account: LoanAccount, as_of: dt.date) -> Statement:

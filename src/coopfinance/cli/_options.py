@@ -1,0 +1,350 @@
+"""What the commands share: the loan options, ``--lang``, ``--templates``, ``-o`` and the writing of
+documents and text.
+
+Choices of options that name a convention come from its enum (``Amortization``, ``DayCount``, ...),
+so a member added to the library is offered by the command line without editing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import pathlib
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
+
+from coopfinance import (
+    Amortization,
+    BusinessDay,
+    DayCount,
+    GraceType,
+    LoanTerms,
+    RoundingMode,
+)
+from coopfinance._files import parse_data, read_text
+from coopfinance.errors import InvalidValue
+
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "LANGUAGES",
+    "add_document_options",
+    "add_lang",
+    "add_loan_options",
+    "add_output",
+    "add_templates",
+    "choices",
+    "emit",
+    "loan_terms",
+    "output_format",
+    "read_terms_file",
+    "write_document",
+]
+
+DOCUMENT_FORMATS = ("md", "html", "pdf")
+LANGUAGES = ("es", "en")  # coopfinance.documents.LANGUAGES (not imported: start-up time)
+# Rate.parse's spellings of a quoted rate (a kind and, for periodic kinds, its period).
+RATE_TYPES = (
+    "effective-annual",
+    "nominal-annual",
+    "effective-monthly",
+    "effective-daily",
+    "flat-monthly",
+    "flat-annual",
+)
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def choices(kind: type[enum.Enum], *, by_name: bool = False) -> list[str]:
+    """The values of an enum as the command line spells them (``by_name``: the member names,
+    lower case with ``-``, for enums whose values are not text for people).
+
+    >>> choices(GraceType)
+    ['capitalize', 'pay-interest', 'waive']
+    >>> choices(RoundingMode, by_name=True)
+    ['half-up', 'half-even', 'down', 'up']
+    """
+    if by_name:
+        return [m.name.lower().replace("_", "-") for m in kind]
+    return [str(m.value) for m in kind]
+
+
+def add_lang(p: argparse.ArgumentParser | Any, *, default: str, help: str) -> None:
+    """``--lang es|en``."""
+    p.add_argument("--lang", default=default, choices=LANGUAGES, help=help)
+
+
+def add_templates(p: argparse.ArgumentParser | Any, *, sandbox_note: bool = False) -> None:
+    """``--templates DIR`` (repeatable): a co-op's own template directories."""
+    note = "; its templates render in Jinja2's sandbox" if sandbox_note else ""
+    p.add_argument(
+        "--templates",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=f"a template directory searched before the bundled one (repeatable){note}",
+    )
+
+
+def add_output(
+    p: argparse.ArgumentParser | Any,
+    *,
+    help: str = "write the document to this file (required for pdf)",
+    metavar: str | None = None,
+) -> None:
+    """``-o/--output FILE``."""
+    p.add_argument("-o", "--output", default=None, metavar=metavar, help=help)
+
+
+def add_document_options(p: argparse.ArgumentParser, *, key_facts: bool = False) -> None:
+    """The options of the loan documents (``--format md|html|pdf``): names, templates, ``-o``."""
+    g = p.add_argument_group("documents (--format md, html or pdf)")
+    g.add_argument("--borrower", default="—", help="the borrower's name on the document")
+    g.add_argument("--lender", default="—", help="the lender's name on the document")
+    if key_facts:
+        g.add_argument("--product", default="—", help="the loan product (key-facts sheet)")
+        g.add_argument("--moratorium-rate", default=None, help="late-payment rate shown, e.g. 19%%")
+        g.add_argument("--late-fee", default=None, help="late fee shown, e.g. 10.00")
+    add_templates(g)
+    add_output(g)
+
+
+def add_loan_options(p: argparse.ArgumentParser) -> None:
+    """The loan's terms, as :meth:`coopfinance.LoanTerms.from_mapping` reads them."""
+    g = p.add_argument_group("loan")
+    g.add_argument(
+        "--terms",
+        default=None,
+        metavar="FILE",
+        help="loan terms from a JSON or TOML file (keys of LoanTerms.from_mapping, see "
+        "docs/interchange.md); options given on the command line override it",
+    )
+    g.add_argument("--principal", default=None, help="amount lent, e.g. 5000 or 'S/ 5,000'")
+    g.add_argument("--currency", default=None, help="ISO 4217 code (default PEN)")
+    g.add_argument("--rate", default=None, help="rate as '35%%' or '0.35'")
+    g.add_argument(
+        "--rate-type",
+        default="effective-annual",
+        choices=RATE_TYPES,
+        help="how the rate is quoted (default effective-annual, Peru's TEA)",
+    )
+    g.add_argument(
+        "--installments",
+        type=int,
+        default=None,
+        help="number of installments, grace periods included",
+    )
+    g.add_argument(
+        "--frequency",
+        default="monthly",
+        help="weekly|biweekly|semimonthly|monthly|bimonthly|quarterly|semiannual|"
+        "annual|<N>d (default monthly)",
+    )
+    g.add_argument("--disbursed", default=None, help="disbursement date, YYYY-MM-DD")
+    g.add_argument("--first-due", default=None, help="first due date, YYYY-MM-DD")
+    g.add_argument(
+        "--due-dates",
+        default=None,
+        help="explicit due dates, comma-separated YYYY-MM-DD (replaces --frequency)",
+    )
+    g.add_argument(
+        "--method",
+        default=None,
+        choices=choices(Amortization),
+        help="amortization (default level; flat for a flat rate)",
+    )
+    g.add_argument(
+        "--weights",
+        default=None,
+        help="weighted method: one positive weight per installment after grace, comma-separated",
+    )
+    g.add_argument(
+        "--day-count",
+        default=None,
+        choices=choices(DayCount),
+        help="day count (default act/360; per-period for flat rates)",
+    )
+    g.add_argument("--grace", type=int, default=0, help="grace periods (default 0)")
+    g.add_argument(
+        "--grace-type",
+        default="capitalize",
+        choices=choices(GraceType),
+        help="interest during grace (default capitalize)",
+    )
+    g.add_argument(
+        "--rounding",
+        default="half-up",
+        choices=choices(RoundingMode, by_name=True),
+        help="rounding mode (default half-up)",
+    )
+    g.add_argument(
+        "--rounding-unit",
+        default=None,
+        help="round every amount to a multiple of this (default: the currency's minor unit)",
+    )
+    g.add_argument(
+        "--multiple",
+        default=None,
+        help="round the installment to a multiple of this step, e.g. 0.10 or 1",
+    )
+    g.add_argument(
+        "--holidays",
+        default="none",
+        help="PE (Peru's public holidays; due dates roll to the next business day) or "
+        "none (default)",
+    )
+    g.add_argument(
+        "--charge",
+        action="append",
+        default=[],
+        metavar="KIND:VALUE[:OPTION]",
+        help="a charge, repeatable: upfront:1%%:withheld, upfront:100:financed, "
+        "installment:10.00, installment:1%%:principal, insurance:0.10%%:balance, "
+        "insurance:0.0675%%:original, tax:0.005%% (see docs/charges.md)",
+    )
+    g.add_argument("--down-payment", default=None, help="share due at disbursement, e.g. 25%%")
+    g.add_argument(
+        "--level-includes-insurance",
+        action="store_true",
+        help="keep principal + interest + insurance on the balance level",
+    )
+    g.add_argument(
+        "--business-day",
+        default=None,
+        choices=choices(BusinessDay),
+        help="rolling rule with --holidays (default following)",
+    )
+
+
+# What each loan option is when not given: only options that differ override a --terms file.
+_UNSET: dict[str, Any] = {
+    "principal": None,
+    "currency": None,
+    "rate": None,
+    "rate_type": "effective-annual",
+    "disbursed": None,
+    "installments": None,
+    "frequency": "monthly",
+    "first_due": None,
+    "due_dates": None,
+    "amortization": None,
+    "weights": None,
+    "day_count": None,
+    "grace": 0,
+    "grace_type": "capitalize",
+    "rounding": "half-up",
+    "rounding_unit": None,
+    "installment_multiple": None,
+    "business_day": "none",
+    "holidays": "none",
+    "charges": [],
+    "down_payment": None,
+    "level_includes_insurance": False,
+}
+
+
+def read_terms_file(path: str) -> dict[str, Any]:
+    """The table of loan terms in a ``.toml`` file, or a JSON one (any other suffix)."""
+    fmt = "toml" if pathlib.Path(path).suffix.lower() == ".toml" else "json"
+    text = read_text(path, field="terms", error=InvalidValue)
+    data = parse_data(text, fmt=fmt, field="terms", source=path, error=InvalidValue)
+    if not isinstance(data, dict):
+        raise InvalidValue(
+            f"'terms' file {path!r} must hold a table of loan terms (got {type(data).__name__}).",
+            field="terms",
+            value=path,
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def loan_terms(ns: argparse.Namespace) -> LoanTerms:
+    """The loan of :func:`add_loan_options`: the ``--terms`` file with the options given on top."""
+    return LoanTerms.from_mapping(_terms_mapping(ns))
+
+
+def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
+    given = _given_terms(ns)
+    if ns.terms is None:
+        return given
+    merged = read_terms_file(ns.terms)
+    for key, value in given.items():
+        if value != _UNSET[key]:
+            merged[key] = value
+    return merged
+
+
+def _given_terms(ns: argparse.Namespace) -> dict[str, Any]:
+    holidays = ns.holidays
+    business_day = ns.business_day
+    if holidays.strip().lower() == "none" and business_day is None:
+        business_day = "none"
+    return {
+        "principal": ns.principal,
+        "currency": ns.currency,
+        "rate": ns.rate,
+        "rate_type": ns.rate_type,
+        "disbursed": ns.disbursed,
+        "installments": ns.installments,
+        "frequency": ns.frequency if ns.due_dates is None else None,
+        "first_due": ns.first_due,
+        "due_dates": ns.due_dates,
+        "amortization": ns.method,
+        "weights": ns.weights,
+        "day_count": ns.day_count,
+        "grace": ns.grace,
+        "grace_type": ns.grace_type,
+        "rounding": ns.rounding,
+        "rounding_unit": ns.rounding_unit,
+        "installment_multiple": ns.multiple,
+        "business_day": business_day,
+        "holidays": holidays if holidays.strip().lower() != "none" else "none",
+        "charges": ns.charge,
+        "down_payment": ns.down_payment,
+        "level_includes_insurance": ns.level_includes_insurance,
+    }
+
+
+def output_format(ns: argparse.Namespace, *, hint: str = "") -> str:
+    """The document format ``-o`` names by its suffix (.md, .html, .pdf); Markdown without ``-o``.
+
+    ``hint`` is added to the message when the suffix is none of those (e.g. ``", or pass
+    --format"``).
+    """
+    if not ns.output:
+        return "md"
+    fmt = _SUFFIXES.get(pathlib.Path(ns.output).suffix.lower())
+    if fmt is None:
+        raise InvalidValue(
+            f"'output' must end in .md, .html or .pdf{hint} (got {ns.output!r}).",
+            field="output",
+            value=ns.output,
+        )
+    return fmt
+
+
+def emit(ns: argparse.Namespace, out: TextIO, document: str | bytes) -> int:
+    """Write ``document`` to ``-o`` if given, else to ``out`` (a PDF needs ``-o``)."""
+    if ns.output:
+        path = pathlib.Path(ns.output)
+        if isinstance(document, bytes):
+            path.write_bytes(document)
+        else:
+            path.write_text(document, encoding="utf-8")
+        return 0
+    if isinstance(document, bytes):
+        raise InvalidValue(
+            "'output' is needed for a PDF (got none); pass -o FILE.pdf.", field="output", value=None
+        )
+    out.write(document if document.endswith("\n") else document + "\n")
+    return 0
+
+
+def write_document(
+    ns: argparse.Namespace, out: TextIO, name: str, context: Mapping[str, Any], fmt: str
+) -> int:
+    """Render the document ``name`` in ``fmt`` (md, html or pdf) and :func:`emit` it."""
+    from coopfinance.documents import render, render_pdf
+
+    templates: Iterable[str] = ns.templates
+    if fmt == "pdf":
+        return emit(ns, out, render_pdf(name, context, lang=ns.lang, template_dirs=templates))
+    return emit(ns, out, render(name, context, lang=ns.lang, fmt=fmt, template_dirs=templates))
