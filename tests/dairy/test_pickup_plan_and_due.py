@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import pathlib
 
@@ -92,24 +91,30 @@ def test_plan_from_toml_and_json_files(tmp_path: pathlib.Path) -> None:
 )
 def test_bad_plans_are_refused_with_the_key_path(data: dict[str, object], match: str) -> None:
     with pytest.raises(InvalidDelivery, match=match):
-        PickupPlan.from_mapping(data, source="plan.toml")
+        PickupPlan.from_dict(data, source="plan.toml")
 
 
 def test_plan_file_suffix_is_checked(tmp_path: pathlib.Path) -> None:
     (tmp_path / "plan.txt").write_text("", encoding="utf-8")
-    with pytest.raises(InvalidDelivery, match=r"must end in \.toml or \.json \(got 'plan\.txt'\)"):
+    with pytest.raises(
+        InvalidDelivery,
+        match=r"'pickup_plan' must be a \.toml or \.json file \(got '.*plan\.txt'\)",
+    ):
         PickupPlan.from_file(tmp_path / "plan.txt")
     (tmp_path / "plan.toml").write_text("routes = [", encoding="utf-8")
-    with pytest.raises(InvalidDelivery, match=r"'plan\.toml' cannot be read"):
+    with pytest.raises(InvalidDelivery, match=r"'pickup_plan' is not valid TOML in plan\.toml"):
         PickupPlan.from_file(tmp_path / "plan.toml")
 
 
 def test_obligations_csv_reads_due_dates() -> None:
     text = "farmer,kind,amount,due\nF01,input-advance,50.00,2026-02-15\nF02,input-advance,5,\n"
-    first, second = obligations_from_csv(io.StringIO(text))
+    first, second = obligations_from_csv(text)
     assert (first.due, second.due) == (dt.date(2026, 2, 15), None)
-    with pytest.raises(InvalidSettlement, match=r"line 2: 'due' must be a date YYYY-MM-DD"):
-        obligations_from_csv(io.StringIO("farmer,kind,amount,due\nF01,input-advance,5,15/02\n"))
+    with pytest.raises(
+        InvalidSettlement,
+        match=r"line 2: 'due' must be a date such as '2026-01-15' \(got '15/02'\)",
+    ):
+        obligations_from_csv("farmer,kind,amount,due\nF01,input-advance,5,15/02\n")
 
 
 def test_obligations_outside_the_periods_are_refused() -> None:

@@ -167,7 +167,7 @@ def test_explicit_periods_and_mapping() -> None:
         ({}, [], r"^'milk_values' must hold at least one period \(got none\)\.$"),
         ({}, ["100", "-3"], r"^'milk_values' must not be negative \(got -3\) in period 2\.$"),
         ({}, [("2025-12-01..2025-12-15", "9")], r"periods must end after 2026-01-01"),
-        ({}, [("2026-13-01..2026-12-15", "9")], r"'period' dates must be YYYY-MM-DD"),
+        ({}, [("2026-13-01..2026-12-15", "9")], r"'start' must be a date such as .* \(got '2026-13-01'\)"),
     ],
 )  # fmt: skip
 def test_bad_input(kwargs: dict[str, object], values: list[object], match: str) -> None:
