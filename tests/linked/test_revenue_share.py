@@ -160,7 +160,7 @@ def test_explicit_periods_and_mapping() -> None:
         ({"share": "-0.1"}, ["1"], r"^'share' must not be negative \(got -0\.1\)\.$"),
         ({"floor": "500", "cap": "400"}, ["1"], r"^'floor' must not exceed 'cap' 400 \(got 500\)\.$"),
         ({"share": "0"}, ["1"], r"'share' and 'floor' must not both be 0"),
-        ({"max_periods": 0}, ["1"], r"^'max_periods' must be a whole number of at least 1 \(got 0\)\.$"),
+        ({"max_periods": 0}, ["1"], r"^'max_periods' must be at least 1 \(got 0\)\.$"),
         ({"at_maturity": "extend"}, ["1"], r"'extension_rate' and 'extension_periods' ≥ 1 are needed"),
         ({"at_maturity": "roll"}, ["1"], r"^'at_maturity' must be one of balloon, extend \(got 'roll'\)\.$"),
         ({"floor": "10.005"}, ["1"], r"'floor' must be in whole PEN minor units of 0\.01 \(got 10\.005\)"),

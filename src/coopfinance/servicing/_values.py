@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import ZERO
+from coopfinance._json import json_default
 
 __all__ = [
     "AccountState",
@@ -352,13 +353,9 @@ class AccountState:
 
 
 def _plain(_instance: Any, _field: Any, value: Any) -> Any:
-    """``attrs.asdict``'s serializer for the replay's values: JSON-ready leaves."""
-    if isinstance(value, Components):
-        return value.to_dict()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+    """``attrs.asdict``'s serializer: :func:`~coopfinance._json.json_default` for the leaves it
+    knows (decimals, dates, enums, :class:`Components`), the value itself for the rest."""
+    try:
+        return json_default(value)
+    except TypeError:
+        return value
