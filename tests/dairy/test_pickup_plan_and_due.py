@@ -16,6 +16,7 @@ from coopfinance.dairy import (
     SettlementFrequency,
     obligations_by_period,
     obligations_from_csv,
+    obligations_from_file,
     periods_between,
 )
 from coopfinance.errors import InvalidDelivery, InvalidSettlement
@@ -170,3 +171,26 @@ def test_price_and_plan_files_read_numbers_exactly(tmp_path: pathlib.Path) -> No
         encoding="utf-8",
     )
     assert MilkPriceSchedule.from_file(js).terms[0].base == Decimal("1.355000000000000001")
+
+
+def test_obligation_files_are_read_like_their_text(tmp_path: pathlib.Path) -> None:
+    text = "farmer,kind,amount,due\nF01,input-advance,50.00,2026-02-15\n"
+    (tmp_path / "o.csv").write_text(text, encoding="utf-8-sig")
+    assert obligations_from_file(tmp_path / "o.csv") == obligations_from_csv(text)
+    with pytest.raises(
+        InvalidSettlement, match=r"^'obligations' cannot be read .*: no such file\.$"
+    ):
+        obligations_from_file(tmp_path / "none.csv")
+
+
+def test_bad_obligation_rows_keep_their_line_numbers() -> None:
+    text = "farmer,kind,amount\n,input-advance,5\nF02,input-advance,x\nF03,loan,1\n"
+    with pytest.raises(InvalidSettlement) as info:
+        obligations_from_csv(text)
+    assert info.value.value == [2, 3, 4]
+    assert str(info.value).splitlines()[1:] == [
+        "  line 2: 'farmer' must not be empty (got '').",
+        "  line 3: 'amount' must be a number such as '1250.50' or '35%' (got 'x').",
+        "  line 4: 'kind' must be one of service-charge, input-advance, loan-installment, "
+        "compulsory-savings, voluntary-savings (got 'loan').",
+    ]

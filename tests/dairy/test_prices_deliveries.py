@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from coopfinance.dairy import (
     Deliveries,
     Delivery,
+    HygieneTier,
     MilkPriceSchedule,
     Period,
     PickupPlan,
@@ -247,3 +248,42 @@ def test_missed_pickups_per_day_and_route() -> None:
     }
     with pytest.raises(InvalidDelivery, match="must be weekdays 0"):
         PickupPlan(routes={"R": {"F": [7]}})
+
+
+def test_delivery_files_that_cannot_be_read_name_the_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "none.csv"
+    with pytest.raises(
+        InvalidDelivery, match=r"^'deliveries' cannot be read \(got '.*none\.csv'\)"
+    ):
+        Deliveries.from_file(missing)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("farmer,date,litres\nF\xf1,2026-01-01,3\n".encode("latin-1"))
+    with pytest.raises(InvalidDelivery, match=r"it is not UTF-8 text") as info:
+        Deliveries.from_file(latin)
+    assert info.value.field == "deliveries"
+    bom = tmp_path / "bom.csv"
+    bom.write_text(CSV_OK, encoding="utf-8-sig")
+    assert Deliveries.from_file(bom) == Deliveries.from_csv(CSV_OK)
+
+
+def test_price_schedules_round_trip_through_to_dict() -> None:
+    schedule = MilkPriceSchedule(
+        terms=[
+            PriceTerms(
+                valid_from="2026-01-01",
+                valid_to="2026-06-30",
+                base="1.30",
+                solids_bonus_per_point="0.10",
+                hygiene=[
+                    HygieneTier(up_to=100_000, adjustment="0.02"),
+                    HygieneTier(up_to=None, adjustment="-0.05"),
+                ],
+                service_charges={"transport": "0.05"},
+                intermediary="1.10",
+            ),
+            PriceTerms(valid_from="2026-07-01", valid_to="2026-12-31", base="1.35"),
+        ],
+        currency="PEN",
+    )
+    data = json.loads(json.dumps(schedule.to_dict()))
+    assert MilkPriceSchedule.from_dict(data) == schedule

@@ -11,7 +11,7 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
@@ -298,7 +298,7 @@ class Deliveries:
         return cls._parse(numbered, header, farmers, period, where="row", what="sheet")
 
     @classmethod
-    def _read(cls, fh: Any, farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
+    def _read(cls, fh: IO[str], farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
         reader = csv.DictReader(fh)
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         _check_header(header)

@@ -104,7 +104,7 @@ class HygieneTier:
     adjustment: Decimal = attrs.field(converter=_adjustment)
 
 
-def _to_tiers(value: Iterable[Any]) -> tuple[HygieneTier, ...]:
+def _to_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[HygieneTier, ...]:
     tiers = tuple(
         t
         if isinstance(t, HygieneTier)
@@ -124,7 +124,7 @@ def _to_tiers(value: Iterable[Any]) -> tuple[HygieneTier, ...]:
     return tiers
 
 
-def _to_charges(value: Mapping[str, Any]) -> tuple[tuple[str, Decimal], ...]:
+def _to_charges(value: Mapping[str, _Number]) -> tuple[tuple[str, Decimal], ...]:
     out = []
     for name, amount in dict(value).items():
         d = _number(amount, f"service_charges.{name}")
@@ -232,7 +232,7 @@ class PriceTerms:
 _NO_SAMPLE = Quality()
 
 
-def _to_terms(value: Iterable[Any]) -> tuple[PriceTerms, ...]:
+def _to_terms(value: Iterable[PriceTerms | Mapping[str, Any]]) -> tuple[PriceTerms, ...]:
     terms = sorted(
         (t if isinstance(t, PriceTerms) else _terms_from_dict(t) for t in value),
         key=lambda t: t.valid_from,

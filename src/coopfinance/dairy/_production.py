@@ -232,7 +232,7 @@ ICA_SEASONALITY: tuple[Decimal, ...] = tuple(
 Ruiz et al. 2019; summer dips of solids, Chagray et al. 2023; magnitude assumed, calibrate)."""
 
 
-def _to_factors(value: Iterable[Any]) -> tuple[Decimal, ...]:
+def _to_factors(value: Iterable[_Number]) -> tuple[Decimal, ...]:
     factors = tuple(to_decimal(v, field="factors") for v in value)
     if len(factors) != 12:
         raise InvalidProduction(

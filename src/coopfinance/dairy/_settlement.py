@@ -55,7 +55,10 @@ __all__ = [
 ]
 
 
-def _share(value: Decimal | int | str, field: str) -> Decimal:
+_Number = Decimal | int | str
+
+
+def _share(value: _Number, field: str) -> Decimal:
     d = amount_of(value, field)
     if d > ONE:
         raise InvalidSettlement(
@@ -64,11 +67,11 @@ def _share(value: Decimal | int | str, field: str) -> Decimal:
     return d
 
 
-def _floor_share(value: Decimal | int | str) -> Decimal:
+def _floor_share(value: _Number) -> Decimal:
     return _share(value, "floor_share")
 
 
-def _floor_price(value: Decimal | int | str) -> Decimal:
+def _floor_price(value: _Number) -> Decimal:
     return amount_of(value, "floor_price_per_litre")
 
 
@@ -76,7 +79,7 @@ def _frequency(value: SettlementFrequency | str) -> SettlementFrequency:
     return SettlementFrequency.parse(value)
 
 
-def _to_order(value: Iterable[Any]) -> tuple[ObligationKind, ...]:
+def _to_order(value: Iterable[ObligationKind | str]) -> tuple[ObligationKind, ...]:
     order = tuple(ObligationKind.parse(k) for k in value)
     if sorted(k.value for k in order) != sorted(k.value for k in ObligationKind):
         raise InvalidSettlement(
@@ -89,7 +92,9 @@ def _to_order(value: Iterable[Any]) -> tuple[ObligationKind, ...]:
 
 
 def _to_caps(
-    value: Mapping[Any, Any] | Iterable[tuple[Any, Any]],
+    value: Mapping[str, _Number]
+    | Mapping[ObligationKind, _Number]
+    | Iterable[tuple[ObligationKind | str, _Number]],
 ) -> tuple[tuple[ObligationKind, Decimal], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple(

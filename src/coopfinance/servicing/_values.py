@@ -354,7 +354,10 @@ class AccountState:
 
 def _plain(_instance: Any, _field: Any, value: Any) -> Any:
     """``attrs.asdict``'s serializer: :func:`~coopfinance._json.json_default` for the leaves it
-    knows (decimals, dates, enums, :class:`Components`), the value itself for the rest."""
+    knows (decimals, dates, enums, :class:`Components`), tuples as lists, the value itself for
+    the rest."""
+    if isinstance(value, tuple):
+        return list(value)
     try:
         return json_default(value)
     except TypeError:
