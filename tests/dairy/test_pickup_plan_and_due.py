@@ -194,3 +194,27 @@ def test_bad_obligation_rows_keep_their_line_numbers() -> None:
         "  line 4: 'kind' must be one of service-charge, input-advance, loan-installment, "
         "compulsory-savings, voluntary-savings (got 'loan').",
     ]
+
+
+@given(
+    st.dictionaries(
+        st.text("RS", min_size=1, max_size=3),
+        st.dictionaries(
+            st.text("F0123", min_size=1, max_size=3),
+            st.frozensets(st.integers(0, 6)),
+            max_size=4,
+        ),
+        max_size=3,
+    )
+)
+def test_pickup_plans_round_trip_through_to_dict(
+    routes: dict[str, dict[str, frozenset[int]]],
+) -> None:
+    seen: set[str] = set()
+    unique = {}
+    for name, suppliers in routes.items():  # a farmer is on one route only
+        unique[name] = {f: d for f, d in suppliers.items() if f not in seen}
+        seen |= set(suppliers)
+    plan = PickupPlan(routes=unique)
+    data = json.loads(json.dumps(plan.to_dict()))
+    assert PickupPlan.from_dict(data) == plan

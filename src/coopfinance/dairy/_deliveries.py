@@ -556,9 +556,40 @@ class PickupPlan:
         data = read_data(path, field="pickup_plan", error=InvalidDelivery)
         return cls.from_dict(data, source=pathlib.Path(path).name)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :meth:`from_dict` reads back into an equal plan: per route its
+        ``name``, the first farmer's weekdays as ``days``, its ``farmers`` and, for those picked up
+        on other days, ``farmer_days``.
+
+        >>> plan = PickupPlan.from_dict({"routes": [
+        ...     {"name": "R1", "days": ["mon", "thu"], "farmers": ["F01", "F02"],
+        ...      "farmer_days": {"F02": "daily"}}]})
+        >>> plan.to_dict()["routes"][0]["farmer_days"]
+        {'F02': ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']}
+        >>> PickupPlan.from_dict(plan.to_dict()) == plan
+        True
+        """
+        routes = []
+        for name, suppliers in self.routes.items():
+            days = next(iter(suppliers.values()), frozenset())
+            own = {f: _day_names(d) for f, d in suppliers.items() if d != days}
+            route: dict[str, Any] = {
+                "name": name,
+                "days": _day_names(days),
+                "farmers": list(suppliers),
+            }
+            if own:
+                route["farmer_days"] = own
+            routes.append(route)
+        return {"routes": routes}
+
     def farmers(self) -> dict[str, str]:
         """Each farmer's route."""
         return {f: r for r, fs in self.routes.items() for f in fs}
+
+
+def _day_names(days: frozenset[int]) -> list[str]:
+    return [_WEEKDAYS[d] for d in sorted(days)]
 
 
 def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:
