@@ -54,7 +54,7 @@ def data() -> tuple[list[Delivery], MilkPriceSchedule]:
             )
         day += dt.timedelta(days=1)
     charges = {"transport": "0.04", "chilling": "0.015"}
-    prices = MilkPriceSchedule.from_mapping(
+    prices = MilkPriceSchedule.from_dict(
         {
             "prices": [
                 {"from": "2026-01-01", "to": "2026-06-30", "base": "1.25",

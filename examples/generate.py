@@ -9,10 +9,10 @@ Files (formats are the library's own loaders; see ``coopfinance.examples``):
 
 - ``farmers.csv``: id, name, role (member/supplier), route, cows, litres_per_cow_day;
 - ``loans.toml``: seed-capital loans for alfalfa (``LoanTerms.from_mapping`` keys);
-- ``deliveries.csv``: a year of daily deliveries with a reception sample (``Deliveries.from_csv``);
+- ``deliveries.csv``: a year of daily deliveries with a reception sample (``Deliveries.from_file``);
 - ``prices.toml``: the milk price schedule, with a price change on 1 July (``MilkPriceSchedule``);
 - ``obligations.csv``: input advances and members' contributions with due dates
-  (``obligations_from_csv``; loan installments come from the loan schedules, service charges from
+  (``obligations_from_file``; loan installments come from the loan schedules, service charges from
   the price schedule);
 - ``cohort.toml``: the training cohort of the borrowers (``training.Cohort.from_file``);
 - ``pickup-plan.toml``: routes and pickup weekdays (``dairy.PickupPlan.from_file``);

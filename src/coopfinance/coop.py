@@ -17,7 +17,6 @@ largest-remainder (Hamilton) method.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -27,9 +26,10 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._fields import ParseableEnum, to_text
 from coopfinance._money import Currency
 from coopfinance.dairy import Obligation, ObligationKind
-from coopfinance.errors import InvalidSurplusDistribution, ParseError, fmt_value
+from coopfinance.errors import InvalidSurplusDistribution, InvalidValue, ParseError
 
 __all__ = [
     "Member",
@@ -45,7 +45,10 @@ __all__ = [
 _MIN_RESERVE = Decimal("0.20")
 
 
-def _dec(value: Any, field: str) -> Decimal:
+_Number = Decimal | int | str
+
+
+def _dec(value: _Number, field: str) -> Decimal:
     try:
         d = to_decimal(value, field=field)
     except ParseError as exc:
@@ -57,15 +60,11 @@ def _dec(value: Any, field: str) -> Decimal:
     return d
 
 
-def _id(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidSurplusDistribution(
-            f"'id' must be a non-blank text (got {fmt_value(value)}).", field="id", value=value
-        )
-    return value.strip()
+def _id(value: str) -> str:
+    return to_text(value, field="id", error=InvalidSurplusDistribution)
 
 
-def _contributions(value: Any) -> Decimal:
+def _contributions(value: _Number) -> Decimal:
     return _dec(value, "contributions")
 
 
@@ -111,14 +110,18 @@ def contribution_obligations(
     )
 
 
-class PatronageBasis(enum.Enum):
+class PatronageBasis(ParseableEnum):
     """What patronage refunds are proportional to."""
 
     LITRES = "litres"
     VALUE = "value"
 
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidSurplusDistribution
 
-def _reserve_share(value: Any) -> Decimal:
+
+def _reserve_share(value: _Number) -> Decimal:
     d = _dec(value, "reserve_share")
     if not _MIN_RESERVE <= d <= ONE:
         raise InvalidSurplusDistribution(
@@ -129,29 +132,24 @@ def _reserve_share(value: Any) -> Decimal:
     return d
 
 
-def _education_share(value: Any) -> Decimal:
+def _education_share(value: _Number) -> Decimal:
     return _dec(value, "education_share")
 
 
-def _interest_rate(value: Any) -> Decimal:
+def _interest_rate(value: _Number) -> Decimal:
     return _dec(value, "contribution_interest_rate")
 
 
-def _opt_cap(value: Any) -> Decimal | None:
+def _opt_cap(value: _Number | None) -> Decimal | None:
     return None if value is None else _dec(value, "contribution_interest_cap")
 
 
-def _funds(value: Mapping[str, Any]) -> tuple[tuple[str, Decimal], ...]:
+def _funds(value: Mapping[str, _Number]) -> tuple[tuple[str, Decimal], ...]:
     return tuple((str(k), _dec(v, f"funds.{k}")) for k, v in dict(value).items())
 
 
-def _basis(value: Any) -> PatronageBasis:
-    try:
-        return PatronageBasis(value)
-    except ValueError:
-        raise InvalidSurplusDistribution(
-            f"'basis' must be litres or value (got {fmt_value(value)}).", field="basis", value=value
-        ) from None
+def _basis(value: PatronageBasis | str) -> PatronageBasis:
+    return PatronageBasis.parse(value, field="basis")
 
 
 @attrs.frozen(slots=True, kw_only=True)

@@ -7,10 +7,10 @@ business plan), each in the format of the library's own loader:
 ============================  ================================================================
 ``farmers.csv``               id, name, role, route, cows, litres_per_cow_day
 ``loans.toml``                ``[[loan]]`` tables: id, farmer, plan + ``LoanTerms.from_mapping`` keys
-``deliveries.csv``            ``dairy.Deliveries.from_csv``: a year of daily deliveries with a
+``deliveries.csv``            ``dairy.Deliveries.from_file``: a year of daily deliveries with a
                               reception sample (total solids, bacterial count, cooled)
 ``prices.toml``               ``dairy.MilkPriceSchedule.from_file`` (a price change on 1 July)
-``obligations.csv``           ``dairy.obligations_from_csv`` with due dates: input advances and
+``obligations.csv``           ``dairy.obligations_from_file`` with due dates: input advances and
                               members' contributions (loan installments come from the schedules)
 ``cohort.toml``               ``training.Cohort.from_file``
 ``pickup-plan.toml``          ``dairy.PickupPlan.from_file``
@@ -56,7 +56,7 @@ from coopfinance.dairy import (
     PickupPlan,
     SettlementFrequency,
     obligations_by_period,
-    obligations_from_csv,
+    obligations_from_file,
     periods_between,
 )
 from coopfinance.errors import InvalidValue, ParseError
@@ -264,7 +264,7 @@ def _load(root: Path) -> ExampleCoop:
             field="prices",
             value=(prices.start, prices.end),
         )
-    obligations = obligations_from_csv(root / "obligations.csv")
+    obligations = obligations_from_file(root / "obligations.csv")
     _check_known("obligations.csv", [ob.farmer for ob in obligations], ids)
     cohort = Cohort.from_file(root / "cohort.toml")
     _check_known("cohort.toml", [p.id for p in cohort.participants], ids)
@@ -272,7 +272,7 @@ def _load(root: Path) -> ExampleCoop:
     _check_plan(pickup_plan, farmers)
     plan = BusinessPlan.from_file(root / "plan-alfalfa.toml")
     # last: the largest file, a few seconds to parse
-    deliveries = Deliveries.from_csv(root / "deliveries.csv", farmers=ids, period=YEAR)
+    deliveries = Deliveries.from_file(root / "deliveries.csv", farmers=ids, period=YEAR)
     coop = ExampleCoop(
         name="Cooperativa Agraria Manantial de Vida (ejemplo ilustrativo)",
         directory=root,

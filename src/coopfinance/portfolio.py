@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._frames import to_dataframe
 from coopfinance.errors import InvalidValue, WrongType
 from coopfinance.servicing import AccountState, AccountStatus, ItemKind, LoanAccount
 
@@ -203,11 +204,11 @@ class Category(enum.Enum):
     PERDIDA = "perdida"
 
 
-def _bounds(value: Any) -> tuple[int, ...]:
+def _bounds(value: Iterable[int | str]) -> tuple[int, ...]:
     return tuple(int(v) for v in value)
 
 
-def _rates(value: Any) -> tuple[Decimal, ...]:
+def _rates(value: Iterable[Decimal | int | str]) -> tuple[Decimal, ...]:
     return tuple(to_decimal(v, field="rates") for v in value)
 
 
@@ -327,8 +328,6 @@ class PortfolioReport:
 
     def to_dataframe(self) -> Any:
         """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``)."""
-        from coopfinance._frames import to_dataframe
-
         return to_dataframe(
             self.to_records(),
             ("category", "count", "principal", "rate", "provision"),

@@ -131,7 +131,7 @@ def test_contributions_and_obligations() -> None:
             lambda: SurplusPolicy(reserve_share="0.6", education_share="0.5"),
             "must not exceed the surplus",
         ),
-        (lambda: SurplusPolicy(basis="weight"), "'basis' must be litres or value"),
+        (lambda: SurplusPolicy(basis="weight"), "'basis' must be one of litres, value"),
         (
             lambda: distribute_surplus("-1", [Member(id="S")], {"S": 1}),
             r"'surplus' must not be negative \(got -1\)",
@@ -155,7 +155,7 @@ def test_contributions_and_obligations() -> None:
             ),
             "both a member and a supplier",
         ),
-        (lambda: Member(id=" "), "'id' must be a non-blank text"),
+        (lambda: Member(id=" "), "'id' must not be empty"),
     ],
 )
 def test_bad_surplus_input(call, match) -> None:  # type: ignore[no-untyped-def]

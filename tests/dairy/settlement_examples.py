@@ -27,7 +27,7 @@ from coopfinance.dairy import (
 COOP = "Cooperativa Agraria Manantial de Vida"
 NAMES = {"F01": "Juana Quispe Mamani", "F02": "Rosa Huamán Ccori", "F03": "Teodoro Yupanqui"}
 
-PRICES = MilkPriceSchedule.from_mapping(
+PRICES = MilkPriceSchedule.from_dict(
     {
         "prices": [
             {

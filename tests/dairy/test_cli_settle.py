@@ -104,7 +104,7 @@ def test_settle_errors(files: dict[str, str], tmp_path: pathlib.Path) -> None:
         "--period",
         "2026-01-01..2026-01-15",
     )
-    assert (code, err.startswith("Error: cannot read")) == (1, True)
+    assert (code, err.startswith("Error: 'deliveries' cannot be read")) == (1, True)
     code, _, err = _run(
         "settle", "--deliveries", files["d.csv"], "--prices", files["p.toml"], "--period", "Jan"
     )

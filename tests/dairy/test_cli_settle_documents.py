@@ -15,7 +15,7 @@ from coopfinance.dairy import (
     MilkPriceSchedule,
     Period,
     Settlement,
-    obligations_from_csv,
+    obligations_from_file,
     settle,
 )
 from coopfinance.documents import render_settlement, render_settlement_summary
@@ -66,10 +66,10 @@ def _run(files: dict[str, str], *extra: str) -> tuple[int, str, str]:
 def _settlement(files: dict[str, str]) -> Settlement:
     period = Period.parse(PERIOD)
     return settle(
-        Deliveries.from_csv(files["d.csv"], period=period),
+        Deliveries.from_file(files["d.csv"], period=period),
         MilkPriceSchedule.from_file(files["p.toml"]),
         period,
-        obligations_from_csv(files["o.csv"]),
+        obligations_from_file(files["o.csv"]),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import pathlib
 
@@ -17,6 +16,7 @@ from coopfinance.dairy import (
     SettlementFrequency,
     obligations_by_period,
     obligations_from_csv,
+    obligations_from_file,
     periods_between,
 )
 from coopfinance.errors import InvalidDelivery, InvalidSettlement
@@ -92,24 +92,30 @@ def test_plan_from_toml_and_json_files(tmp_path: pathlib.Path) -> None:
 )
 def test_bad_plans_are_refused_with_the_key_path(data: dict[str, object], match: str) -> None:
     with pytest.raises(InvalidDelivery, match=match):
-        PickupPlan.from_mapping(data, source="plan.toml")
+        PickupPlan.from_dict(data, source="plan.toml")
 
 
 def test_plan_file_suffix_is_checked(tmp_path: pathlib.Path) -> None:
     (tmp_path / "plan.txt").write_text("", encoding="utf-8")
-    with pytest.raises(InvalidDelivery, match=r"must end in \.toml or \.json \(got 'plan\.txt'\)"):
+    with pytest.raises(
+        InvalidDelivery,
+        match=r"'pickup_plan' must be a \.toml or \.json file \(got '.*plan\.txt'\)",
+    ):
         PickupPlan.from_file(tmp_path / "plan.txt")
     (tmp_path / "plan.toml").write_text("routes = [", encoding="utf-8")
-    with pytest.raises(InvalidDelivery, match=r"'plan\.toml' cannot be read"):
+    with pytest.raises(InvalidDelivery, match=r"'pickup_plan' is not valid TOML in plan\.toml"):
         PickupPlan.from_file(tmp_path / "plan.toml")
 
 
 def test_obligations_csv_reads_due_dates() -> None:
     text = "farmer,kind,amount,due\nF01,input-advance,50.00,2026-02-15\nF02,input-advance,5,\n"
-    first, second = obligations_from_csv(io.StringIO(text))
+    first, second = obligations_from_csv(text)
     assert (first.due, second.due) == (dt.date(2026, 2, 15), None)
-    with pytest.raises(InvalidSettlement, match=r"line 2: 'due' must be a date YYYY-MM-DD"):
-        obligations_from_csv(io.StringIO("farmer,kind,amount,due\nF01,input-advance,5,15/02\n"))
+    with pytest.raises(
+        InvalidSettlement,
+        match=r"line 2: 'due' must be a date such as '2026-01-15' \(got '15/02'\)",
+    ):
+        obligations_from_csv("farmer,kind,amount,due\nF01,input-advance,5,15/02\n")
 
 
 def test_obligations_outside_the_periods_are_refused() -> None:
@@ -165,3 +171,50 @@ def test_price_and_plan_files_read_numbers_exactly(tmp_path: pathlib.Path) -> No
         encoding="utf-8",
     )
     assert MilkPriceSchedule.from_file(js).terms[0].base == Decimal("1.355000000000000001")
+
+
+def test_obligation_files_are_read_like_their_text(tmp_path: pathlib.Path) -> None:
+    text = "farmer,kind,amount,due\nF01,input-advance,50.00,2026-02-15\n"
+    (tmp_path / "o.csv").write_text(text, encoding="utf-8-sig")
+    assert obligations_from_file(tmp_path / "o.csv") == obligations_from_csv(text)
+    with pytest.raises(
+        InvalidSettlement, match=r"^'obligations' cannot be read .*: no such file\.$"
+    ):
+        obligations_from_file(tmp_path / "none.csv")
+
+
+def test_bad_obligation_rows_keep_their_line_numbers() -> None:
+    text = "farmer,kind,amount\n,input-advance,5\nF02,input-advance,x\nF03,loan,1\n"
+    with pytest.raises(InvalidSettlement) as info:
+        obligations_from_csv(text)
+    assert info.value.value == [2, 3, 4]
+    assert str(info.value).splitlines()[1:] == [
+        "  line 2: 'farmer' must not be empty (got '').",
+        "  line 3: 'amount' must be a number such as '1250.50' or '35%' (got 'x').",
+        "  line 4: 'kind' must be one of service-charge, input-advance, loan-installment, "
+        "compulsory-savings, voluntary-savings (got 'loan').",
+    ]
+
+
+@given(
+    st.dictionaries(
+        st.text("RS", min_size=1, max_size=3),
+        st.dictionaries(
+            st.text("F0123", min_size=1, max_size=3),
+            st.frozensets(st.integers(0, 6)),
+            max_size=4,
+        ),
+        max_size=3,
+    )
+)
+def test_pickup_plans_round_trip_through_to_dict(
+    routes: dict[str, dict[str, frozenset[int]]],
+) -> None:
+    seen: set[str] = set()
+    unique = {}
+    for name, suppliers in routes.items():  # a farmer is on one route only
+        unique[name] = {f: d for f, d in suppliers.items() if f not in seen}
+        seen |= set(suppliers)
+    plan = PickupPlan(routes=unique)
+    data = json.loads(json.dumps(plan.to_dict()))
+    assert PickupPlan.from_dict(data) == plan

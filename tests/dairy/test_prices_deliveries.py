@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from coopfinance.dairy import (
     Deliveries,
     Delivery,
+    HygieneTier,
     MilkPriceSchedule,
     Period,
     PickupPlan,
@@ -132,7 +132,7 @@ def test_schedule_from_toml_and_json(tmp_path) -> None:  # type: ignore[no-untyp
 )
 def test_bad_price_schedule(prices: list[dict[str, object]], match: str) -> None:
     with pytest.raises(InvalidPriceSchedule, match=match):
-        MilkPriceSchedule.from_mapping({"prices": prices})
+        MilkPriceSchedule.from_dict({"prices": prices})
 
 
 def test_no_price_outside_schedule() -> None:
@@ -156,7 +156,7 @@ CSV_OK = (
 
 
 def test_deliveries_from_csv() -> None:
-    d = Deliveries.from_csv(io.StringIO(CSV_OK), farmers=["F01", "F02"])
+    d = Deliveries.from_csv(CSV_OK, farmers=["F01", "F02"])
     assert len(d) == 2
     first = d.items[0]
     assert first.quality == Quality(
@@ -180,7 +180,7 @@ def test_every_bad_row_reported_with_line_and_reason() -> None:
     )
     with pytest.raises(InvalidDelivery) as info:
         Deliveries.from_csv(
-            io.StringIO(text), farmers=["F01", "F02"], period=Period.parse("2026-01-01..2026-01-15")
+            text, farmers=["F01", "F02"], period=Period.parse("2026-01-01..2026-01-15")
         )
     err = info.value
     assert str(err).startswith("6 bad rows in the deliveries file:")
@@ -196,7 +196,7 @@ def test_every_bad_row_reported_with_line_and_reason() -> None:
     assert "line 3: 'litres' must not be negative (got -3)." in str(err)
     assert "line 4: 'farmer' 'F09' is not a known farmer." in str(err)
     assert "line 5: 'date' 2026-01-20 is outside the period 2026-01-01..2026-01-15." in str(err)
-    assert "line 6: 'date' must be a date YYYY-MM-DD (got '02/01/2026')." in str(err)
+    assert "line 6: 'date' must be a date such as '2026-01-15' (got '02/01/2026')." in str(err)
 
 
 @pytest.mark.parametrize(
@@ -213,13 +213,13 @@ def test_every_bad_row_reported_with_line_and_reason() -> None:
 )
 def test_bad_delivery_files(text: str, match: str) -> None:
     with pytest.raises(InvalidDelivery, match=match):
-        Deliveries.from_csv(io.StringIO(text))
+        Deliveries.from_csv(text)
 
 
 def test_deliveries_from_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
     p = tmp_path / "d.csv"
     p.write_text(CSV_OK, encoding="utf-8")
-    assert len(Deliveries.from_csv(p)) == 2
+    assert len(Deliveries.from_file(p)) == 2
 
 
 def test_missed_pickups_per_day_and_route() -> None:
@@ -248,3 +248,42 @@ def test_missed_pickups_per_day_and_route() -> None:
     }
     with pytest.raises(InvalidDelivery, match="must be weekdays 0"):
         PickupPlan(routes={"R": {"F": [7]}})
+
+
+def test_delivery_files_that_cannot_be_read_name_the_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "none.csv"
+    with pytest.raises(
+        InvalidDelivery, match=r"^'deliveries' cannot be read \(got '.*none\.csv'\)"
+    ):
+        Deliveries.from_file(missing)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("farmer,date,litres\nF\xf1,2026-01-01,3\n".encode("latin-1"))
+    with pytest.raises(InvalidDelivery, match=r"it is not UTF-8 text") as info:
+        Deliveries.from_file(latin)
+    assert info.value.field == "deliveries"
+    bom = tmp_path / "bom.csv"
+    bom.write_text(CSV_OK, encoding="utf-8-sig")
+    assert Deliveries.from_file(bom) == Deliveries.from_csv(CSV_OK)
+
+
+def test_price_schedules_round_trip_through_to_dict() -> None:
+    schedule = MilkPriceSchedule(
+        terms=[
+            PriceTerms(
+                valid_from="2026-01-01",
+                valid_to="2026-06-30",
+                base="1.30",
+                solids_bonus_per_point="0.10",
+                hygiene=[
+                    HygieneTier(up_to=100_000, adjustment="0.02"),
+                    HygieneTier(up_to=None, adjustment="-0.05"),
+                ],
+                service_charges={"transport": "0.05"},
+                intermediary="1.10",
+            ),
+            PriceTerms(valid_from="2026-07-01", valid_to="2026-12-31", base="1.35"),
+        ],
+        currency="PEN",
+    )
+    data = json.loads(json.dumps(schedule.to_dict()))
+    assert MilkPriceSchedule.from_dict(data) == schedule

@@ -155,7 +155,11 @@ def test_forecast_per_period_sums_to_total() -> None:
             InvalidProduction,
             r"'max_uplift' must be between 0 and 1 \(got 1.5\)",
         ),
-        (lambda: Cow(calved="2026-13-01"), InvalidProduction, "'date' must be a date YYYY-MM-DD"),
+        (
+            lambda: Cow(calved="2026-13-01"),
+            InvalidProduction,
+            "'calved' must be a date such as '2026-01-15'",
+        ),
         (lambda: Cow.in_milk(days_in_milk=0, on="2026-01-01"), InvalidProduction, "at least 1"),
         (
             lambda: ProductionForecast(herds={}, start="2026-02-01", end="2026-01-01"),

@@ -39,7 +39,7 @@ def _season() -> tuple[list[str], list[str], list[Delivery], MilkPriceSchedule]:
             )
             milk.append(Delivery(farmer=farmer, date=day, litres=litres, quality=quality))
         day += dt.timedelta(days=1)
-    prices = MilkPriceSchedule.from_mapping(
+    prices = MilkPriceSchedule.from_dict(
         {
             "prices": [
                 {

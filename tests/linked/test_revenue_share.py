@@ -160,14 +160,14 @@ def test_explicit_periods_and_mapping() -> None:
         ({"share": "-0.1"}, ["1"], r"^'share' must not be negative \(got -0\.1\)\.$"),
         ({"floor": "500", "cap": "400"}, ["1"], r"^'floor' must not exceed 'cap' 400 \(got 500\)\.$"),
         ({"share": "0"}, ["1"], r"'share' and 'floor' must not both be 0"),
-        ({"max_periods": 0}, ["1"], r"^'max_periods' must be a whole number of at least 1 \(got 0\)\.$"),
+        ({"max_periods": 0}, ["1"], r"^'max_periods' must be at least 1 \(got 0\)\.$"),
         ({"at_maturity": "extend"}, ["1"], r"'extension_rate' and 'extension_periods' ≥ 1 are needed"),
         ({"at_maturity": "roll"}, ["1"], r"^'at_maturity' must be one of balloon, extend \(got 'roll'\)\.$"),
         ({"floor": "10.005"}, ["1"], r"'floor' must be in whole PEN minor units of 0\.01 \(got 10\.005\)"),
         ({}, [], r"^'milk_values' must hold at least one period \(got none\)\.$"),
         ({}, ["100", "-3"], r"^'milk_values' must not be negative \(got -3\) in period 2\.$"),
         ({}, [("2025-12-01..2025-12-15", "9")], r"periods must end after 2026-01-01"),
-        ({}, [("2026-13-01..2026-12-15", "9")], r"'period' dates must be YYYY-MM-DD"),
+        ({}, [("2026-13-01..2026-12-15", "9")], r"'start' must be a date such as .* \(got '2026-13-01'\)"),
     ],
 )  # fmt: skip
 def test_bad_input(kwargs: dict[str, object], values: list[object], match: str) -> None:

@@ -214,12 +214,12 @@ def test_mean_one_shocks_keep_expected_gross() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"scenarios": 0}, r"^'scenarios' must be a whole number of at least 1 \(got 0\)\.$"),
+        ({"scenarios": 0}, r"^'scenarios' must be at least 1 \(got 0\)\.$"),
         ({"price_sd": "-0.1"}, r"^'price_sd' must not be negative \(got -0\.1\)\.$"),
         ({"yield_sd": "x"}, r"'yield_sd' must be a number"),
         ({"price_persistence": "1"}, r"^'price_persistence' must be below 1 \(got 1\)\.$"),
-        ({"seed": -1}, r"^'seed' must be a whole number of at least 0 \(got -1\)\.$"),
-        ({"chunk_scenarios": 0}, r"^'chunk_scenarios' must be a whole number of at least 1"),
+        ({"seed": -1}, r"^'seed' must be at least 0 \(got -1\)\.$"),
+        ({"chunk_scenarios": 0}, r"^'chunk_scenarios' must be at least 1"),
     ],
 )
 def test_bad_input(kwargs: dict[str, object], match: str) -> None:
@@ -232,9 +232,9 @@ def test_bad_input(kwargs: dict[str, object], match: str) -> None:
     ("call", "match"),
     [
         (lambda: Portfolio.example(farmers=0),
-         r"^'farmers' must be a whole number of at least 1 \(got 0\)\.$"),
+         r"^'farmers' must be at least 1 \(got 0\)\.$"),
         (lambda: Portfolio.example(periods=0),
-         r"^'periods' must be a whole number of at least 1 \(got 0\)\.$"),
+         r"^'periods' must be between 1 and 600 \(got 0\)\.$"),
         (lambda: Portfolio.from_terms([], [], []), r"^'terms' must hold at least one loan \(got none\)\.$"),
         (lambda: Portfolio.from_terms(
             [LoanTerms(principal="500", rate=TEA, installments=2, disbursed=START)], [["-1", "2"]],

@@ -25,8 +25,9 @@ from coopfinance.servicing import (
     Overpayment,
     Payment,
     Prepayment,
-    _account,
+    _replay,
 )
+from coopfinance.servicing import _figures as figures_room
 
 
 def _state_figures(account: LoanAccount, as_of: dt.date) -> Exposure:
@@ -117,7 +118,7 @@ def on_time_accounts(draw: st.DrawFn, *, early: bool = False) -> tuple[LoanAccou
 @given(case=on_time_accounts())
 def test_accounts_paid_on_time_are_read_off_the_schedule(case: tuple[LoanAccount, dt.date]) -> None:
     account, as_of = case
-    fast = _account._on_time_figures(account, as_of)
+    fast = figures_room.on_time_figures(account, as_of)
     assert fast is not None
     want = _state_figures(account, as_of)
     assert repr(Exposure(account.id, *fast)) == repr(want)
@@ -130,7 +131,7 @@ def test_accounts_paid_early_read_off_the_schedule_equal_the_replay(
 ) -> None:
     account, as_of = case
     want = _state_figures(account, as_of)
-    fast = _account._on_time_figures(account, as_of)
+    fast = figures_room.on_time_figures(account, as_of)
     if fast is not None:
         assert repr(Exposure(account.id, *fast)) == repr(want)
     assert repr(_figures(account, as_of)) == repr(want)
@@ -207,15 +208,15 @@ def test_accounts_outside_the_fast_path_are_replayed(
     overpayment = "reduce-term" if events is EARLY else "next-installments"
     account = LoanAccount(terms=TERMS, events=events, id="L", overpayment=overpayment)
     as_of = max([AS_OF, *(e.date for e in events)])
-    assert _account._on_time_figures(account, as_of) is None
+    assert figures_room.on_time_figures(account, as_of) is None
     replays: list[dt.date] = []
-    original = _account._Replay.replay
+    original = _replay.Replay.replay
 
     def counted(self: Any, as_of: dt.date) -> None:
         replays.append(as_of)
         original(self, as_of)
 
-    monkeypatch.setattr(_account._Replay, "replay", counted)
+    monkeypatch.setattr(_replay.Replay, "replay", counted)
     got = _figures(account, as_of)
     assert replays == [as_of]
     assert repr(got) == repr(_state_figures(account, as_of))
@@ -232,7 +233,7 @@ def test_on_time_and_not_yet_due_accounts_are_not_replayed(
         events = [*EARLY, *_on_time(6)[4:]]
     account = LoanAccount(terms=TERMS, events=events, id="L")
     want = _state_figures(account, as_of)
-    monkeypatch.setattr(_account._Replay, "replay", None)  # would fail if called
+    monkeypatch.setattr(_replay.Replay, "replay", None)  # would fail if called
     got = _figures(account, as_of)
     assert repr(got) == repr(want)
     assert got.days_past_due == 0
@@ -250,12 +251,12 @@ def test_schedules_are_remembered_per_terms() -> None:
     twin = LoanTerms(
         principal="3000", rate=Rate.effective_annual("30%"), installments=6, disbursed="2026-01-10"
     )
-    first = _account._schedule(TERMS)
-    assert _account._schedule(twin) is first
+    first = _replay.cached_schedule(TERMS)
+    assert _replay.cached_schedule(twin) is first
     assert first == TERMS.schedule()
     other = twin.evolve(installments=7)
-    assert _account._schedule(other) is not first
-    assert len(_account._schedule(other).installments) == 7
+    assert _replay.cached_schedule(other) is not first
+    assert len(_replay.cached_schedule(other).installments) == 7
 
 
 @pytest.mark.parametrize(

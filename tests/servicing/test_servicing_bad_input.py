@@ -76,7 +76,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
         "empty id",
         lambda: Payment(date="2026-02-15", amount="1", id=" "),
         InvalidEvent,
-        r"'id' must be non-empty text \(got ' '\)",
+        r"'id' must not be empty \(got ' '\)",
     ),
     (
         "bad date",
@@ -172,7 +172,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
         "negative grace days",
         lambda: LatePolicy(grace_days=-2),
         InvalidValue,
-        r"'grace_days' must be a whole number of days, 0 or more \(got -2\)",
+        r"'grace_days' must be at least 0 \(got -2\)",
     ),
     (
         "tranche after maturity",

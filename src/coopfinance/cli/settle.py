@@ -98,7 +98,7 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
         MilkPriceSchedule,
         Period,
         SettlementPolicy,
-        obligations_from_csv,
+        obligations_from_file,
         settle,
     )
 
@@ -108,9 +108,9 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
         if str(ns.deliveries).lower().endswith(".xlsx"):
             deliveries = Deliveries.from_xlsx(ns.deliveries, period=strict)
         else:
-            deliveries = Deliveries.from_csv(ns.deliveries, period=strict)
+            deliveries = Deliveries.from_file(ns.deliveries, period=strict)
         prices = MilkPriceSchedule.from_file(ns.prices)
-        obligations = obligations_from_csv(ns.obligations) if ns.obligations else ()
+        obligations = obligations_from_file(ns.obligations) if ns.obligations else ()
     except OSError as exc:
         raise InvalidValue(
             f"cannot read {exc.filename!r}: {exc.strerror}.", field="file", value=exc.filename

@@ -27,6 +27,15 @@ from coopfinance.dairy._deliveries import (
     PickupPlan,
     missed_pickups,
 )
+from coopfinance.dairy._obligations import (
+    DEFAULT_ORDER,
+    Collection,
+    Obligation,
+    ObligationKind,
+    obligations_by_period,
+    obligations_from_csv,
+    obligations_from_file,
+)
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
 from coopfinance.dairy._prices import HygieneTier, MilkPriceSchedule, PriceTerms, Quality
 from coopfinance.dairy._production import (
@@ -40,16 +49,10 @@ from coopfinance.dairy._production import (
     SeasonalProfile,
 )
 from coopfinance.dairy._settlement import (
-    DEFAULT_ORDER,
-    Collection,
     FarmerSettlement,
-    Obligation,
-    ObligationKind,
     PeriodSummary,
     Settlement,
     SettlementPolicy,
-    obligations_by_period,
-    obligations_from_csv,
     settle,
     settle_season,
 )
@@ -87,6 +90,7 @@ __all__ = [
     "missed_pickups",
     "obligations_by_period",
     "obligations_from_csv",
+    "obligations_from_file",
     "periods_between",
     "run_checkoff",
     "settle",

@@ -22,15 +22,10 @@ import attrs
 
 from coopfinance._decimal import ZERO
 from coopfinance.dairy._deliveries import Deliveries, Delivery
+from coopfinance.dairy._obligations import Obligation, ObligationKind
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import MilkPriceSchedule
-from coopfinance.dairy._settlement import (
-    Obligation,
-    ObligationKind,
-    Settlement,
-    SettlementPolicy,
-    settle,
-)
+from coopfinance.dairy._settlement import Settlement, SettlementPolicy, settle
 from coopfinance.errors import InvalidSettlement
 from coopfinance.servicing import LoanAccount, Payment
 

@@ -11,12 +11,13 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
 from coopfinance._decimal import ZERO, to_decimal
-from coopfinance.dairy._files import read_table
+from coopfinance._fields import to_date, to_text
+from coopfinance._files import open_text, read_data, refuse_decoding
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
 from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
@@ -27,39 +28,26 @@ _MAX_LISTED = 20
 """A file's error message lists this many problems; ``InvalidDelivery.problems`` holds them all."""
 
 
-def _litres(value: Any) -> Decimal:
+def _number(value: Decimal | int | str, field: str) -> Decimal:
     try:
-        d = to_decimal(value, field="litres")
+        return to_decimal(value, field=field)
     except ParseError as exc:
-        raise InvalidDelivery(str(exc), field="litres", value=value) from None
+        raise InvalidDelivery(str(exc), field=field, value=value) from None
+
+
+def _litres(value: Decimal | int | str) -> Decimal:
+    d = _number(value, "litres")
     if d < 0:
         raise InvalidDelivery(f"'litres' must not be negative (got {d}).", field="litres", value=d)
     return d
 
 
-def _farmer(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidDelivery(
-            f"'farmer' must be a non-blank id (got {fmt_value(value)}).",
-            field="farmer",
-            value=value,
-        )
-    return value.strip()
+def _farmer(value: str) -> str:
+    return to_text(value, field="farmer", error=InvalidDelivery)
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidDelivery(
-        f"'date' must be a date YYYY-MM-DD (got {fmt_value(value)}).", field="date", value=value
-    )
+def _date(value: dt.date | str) -> dt.date:
+    return to_date(value, field="date", error=InvalidDelivery)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -116,10 +104,7 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
         )
     for name, text in (("total_solids", ts), ("fat", fat)):
         if text:
-            try:
-                value = to_decimal(text, field=name)
-            except ParseError as exc:
-                raise InvalidDelivery(str(exc), field=name, value=text) from None
+            value = _number(text, name)
             if not 0 <= value <= 100:
                 raise InvalidDelivery(
                     f"{name!r} must be a percentage between 0 and 100 (got {value}).",
@@ -180,12 +165,12 @@ class Deliveries:
     """A collection of deliveries, in the order given.
 
     >>> data = "farmer,date,litres\\nF01,2026-01-01,30\\nF02,2026-01-01,-2\\nF03,2026-01-40,5\\n"
-    >>> Deliveries.from_csv(io.StringIO(data), farmers={"F01", "F02"})
+    >>> Deliveries.from_csv(data, farmers={"F01", "F02"})
     Traceback (most recent call last):
     ...
     coopfinance.errors.InvalidDelivery: 2 bad rows in the deliveries file:
       line 3: 'litres' must not be negative (got -2).
-      line 4: 'date' must be a date YYYY-MM-DD (got '2026-01-40').
+      line 4: 'date' must be a date such as '2026-01-15' (got '2026-01-40').
       line 4: 'farmer' 'F03' is not a known farmer.
     """
 
@@ -200,23 +185,38 @@ class Deliveries:
     @classmethod
     def from_csv(
         cls,
-        source: str | pathlib.Path | io.TextIOBase | Any,
+        text: str,
         *,
         farmers: Iterable[str] | None = None,
         period: Period | None = None,
     ) -> Deliveries:
-        """Read deliveries from a CSV with columns ``farmer,date,litres`` and optionally
+        """Read deliveries from CSV text with columns ``farmer,date,litres`` and optionally
         ``total_solids,fat,bacterial_count,cooled,route``.
 
-        ``source`` is a path or an open text file. Every bad row is reported, with its line number
-        and reason, in one :class:`~coopfinance.errors.InvalidDelivery` whose ``problems`` lists
+        Every bad row is reported, with its line number and reason, in one
+        :class:`~coopfinance.errors.InvalidDelivery` whose ``problems`` lists
         ``(line, field, message)``: negative or unreadable litres, a bad date, a date outside
         ``period``, a farmer not in ``farmers`` (when given). Nothing is silently dropped.
         """
-        if isinstance(source, str | pathlib.Path):
-            with pathlib.Path(source).open(encoding="utf-8-sig", newline="") as fh:
+        return cls._read(io.StringIO(text, newline=""), farmers, period)
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | pathlib.Path,
+        *,
+        farmers: Iterable[str] | None = None,
+        period: Period | None = None,
+    ) -> Deliveries:
+        """Read a deliveries CSV file (UTF-8, a byte-order mark accepted) as :meth:`from_csv`
+        reads its text; a file that cannot be read is an :class:`InvalidDelivery` naming it."""
+        with open_text(path, field="deliveries", error=InvalidDelivery) as fh:
+            try:
                 return cls._read(fh, farmers, period)
-        return cls._read(source, farmers, period)
+            except UnicodeDecodeError as exc:
+                raise refuse_decoding(
+                    path, exc, field="deliveries", error=InvalidDelivery
+                ) from None
 
     @classmethod
     def from_xlsx(
@@ -247,7 +247,7 @@ class Deliveries:
             raise MissingDependency(
                 f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
                 f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
-                "or save the sheet as CSV and use Deliveries.from_csv.",
+                "or save the sheet as CSV and use Deliveries.from_file.",
                 field="source",
                 value=str(source),
             ) from None
@@ -298,7 +298,7 @@ class Deliveries:
         return cls._parse(numbered, header, farmers, period, where="row", what="sheet")
 
     @classmethod
-    def _read(cls, fh: Any, farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
+    def _read(cls, fh: IO[str], farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
         reader = csv.DictReader(fh)
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         _check_header(header)
@@ -462,19 +462,19 @@ class PickupPlan:
         return cls(routes={r: dict.fromkeys(fs, range(7)) for r, fs in routes.items()})
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "pickup plan") -> PickupPlan:
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "pickup plan") -> PickupPlan:
         """From ``{"routes": [{"name", "days", "farmers", "farmer_days"?}, …]}`` (TOML/JSON shape).
 
         ``days`` are the route's pickup weekdays: ``"daily"`` or a list of ``mon`` … ``sun``
         (or 0 = Monday … 6 = Sunday); ``farmer_days`` optionally gives some farmers other days.
         A farmer on two routes, an unknown key or weekday is an error naming the route.
 
-        >>> plan = PickupPlan.from_mapping({"routes": [
+        >>> plan = PickupPlan.from_dict({"routes": [
         ...     {"name": "R1", "days": "daily", "farmers": ["F01", "F02"]},
         ...     {"name": "R2", "days": ["mon", "wed", "fri"], "farmers": ["F03"]}]})
         >>> sorted(plan.routes["R2"]["F03"]), len(plan.routes["R1"])
         ([0, 2, 4], 2)
-        >>> PickupPlan.from_mapping({"routes": [{"name": "R1", "days": ["lun"], "farmers": []}]})
+        >>> PickupPlan.from_dict({"routes": [{"name": "R1", "days": ["lun"], "farmers": []}]})
         Traceback (most recent call last):
         ...
         coopfinance.errors.InvalidDelivery: 'routes[0].days' must be daily or ... (got 'lun') in pickup plan.
@@ -552,13 +552,44 @@ class PickupPlan:
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> PickupPlan:
-        """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_mapping` expects."""
-        data = read_table(path, what="pickup plan", field="pickup_plan", error=InvalidDelivery)
-        return cls.from_mapping(data, source=pathlib.Path(path).name)
+        """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_dict` expects."""
+        data = read_data(path, field="pickup_plan", error=InvalidDelivery)
+        return cls.from_dict(data, source=pathlib.Path(path).name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :meth:`from_dict` reads back into an equal plan: per route its
+        ``name``, the first farmer's weekdays as ``days``, its ``farmers`` and, for those picked up
+        on other days, ``farmer_days``.
+
+        >>> plan = PickupPlan.from_dict({"routes": [
+        ...     {"name": "R1", "days": ["mon", "thu"], "farmers": ["F01", "F02"],
+        ...      "farmer_days": {"F02": "daily"}}]})
+        >>> plan.to_dict()["routes"][0]["farmer_days"]
+        {'F02': ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']}
+        >>> PickupPlan.from_dict(plan.to_dict()) == plan
+        True
+        """
+        routes = []
+        for name, suppliers in self.routes.items():
+            days = next(iter(suppliers.values()), frozenset())
+            own = {f: _day_names(d) for f, d in suppliers.items() if d != days}
+            route: dict[str, Any] = {
+                "name": name,
+                "days": _day_names(days),
+                "farmers": list(suppliers),
+            }
+            if own:
+                route["farmer_days"] = own
+            routes.append(route)
+        return {"routes": routes}
 
     def farmers(self) -> dict[str, str]:
         """Each farmer's route."""
         return {f: r for r, fs in self.routes.items() for f in fs}
+
+
+def _day_names(days: frozenset[int]) -> list[str]:
+    return [_WEEKDAYS[d] for d in sorted(days)]
 
 
 def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import enum
 from collections.abc import Iterator
-from typing import Any
+from typing import Self
 
 import attrs
 
-from coopfinance.errors import InvalidSettlement, fmt_value
+from coopfinance._fields import ParseableEnum, to_date, to_enum
+from coopfinance.errors import InvalidSettlement, InvalidValue
 
 __all__ = ["Period", "SettlementFrequency", "periods_between"]
 
 
-class SettlementFrequency(enum.Enum):
+_FREQUENCY_ALIASES = {
+    "quincenal": "semi-monthly",
+    "semimonthly": "semi-monthly",
+    "ten-day": "10-day",
+}
+
+
+class SettlementFrequency(ParseableEnum):
     """How often the co-op settles (liquida) milk payments.
 
     Reference §8: quincenal by default (Chagray et al. 2023, Huaura); weekly or 10-day (India,
@@ -32,23 +39,15 @@ class SettlementFrequency(enum.Enum):
     """The calendar month."""
 
     @classmethod
-    def parse(cls, text: str | SettlementFrequency) -> SettlementFrequency:
+    def parse(cls, text: Self | str, *, field: str | None = None) -> Self:
         """Read ``semi-monthly`` (or ``quincenal``), ``weekly``, ``10-day`` or ``monthly``."""
-        if isinstance(text, SettlementFrequency):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        key = {"quincenal": "semi-monthly", "semimonthly": "semi-monthly", "ten-day": "10-day"}.get(
-            key, key
-        )
-        try:
-            return cls(key)
-        except ValueError:
-            raise InvalidSettlement(
-                "'frequency' must be one of semi-monthly, weekly, 10-day, monthly "
-                f"(got {fmt_value(text)}).",
-                field="frequency",
-                value=text,
-            ) from None
+        key = text.strip().lower().replace("_", "-") if isinstance(text, str) else text
+        value = _FREQUENCY_ALIASES.get(key, text) if isinstance(key, str) else text
+        return to_enum(cls, value, field=field or "frequency", error=cls.parse_error())
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidSettlement
 
     def period_of(self, day: dt.date) -> Period:
         """The period of this frequency that contains ``day``."""
@@ -65,19 +64,12 @@ class SettlementFrequency(enum.Enum):
         return Period(start=day.replace(day=first), end=day.replace(day=end))
 
 
-def _to_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidSettlement(
-        f"'period' dates must be YYYY-MM-DD (got {fmt_value(value)}).", field="period", value=value
-    )
+def _start(value: dt.date | str) -> dt.date:
+    return to_date(value, field="start", error=InvalidSettlement)
+
+
+def _end(value: dt.date | str) -> dt.date:
+    return to_date(value, field="end", error=InvalidSettlement)
 
 
 @attrs.frozen(slots=True, kw_only=True, order=True)
@@ -91,8 +83,8 @@ class Period:
     '2026-01-16..2026-01-31'
     """
 
-    start: dt.date = attrs.field(converter=_to_date)
-    end: dt.date = attrs.field(converter=_to_date)
+    start: dt.date = attrs.field(converter=_start)
+    end: dt.date = attrs.field(converter=_end)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:

@@ -17,85 +17,70 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._fields import to_date
+from coopfinance._files import read_data
 from coopfinance._money import Currency
-from coopfinance.dairy._files import read_table
-from coopfinance.errors import InvalidPriceSchedule, ParseError, fmt_value
+from coopfinance.errors import InvalidPriceSchedule, ParseError
 
 __all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
 
 
-def _req(value: Any, field: str) -> Decimal:
+_Number = Decimal | int | str
+
+
+def _number(value: _Number, field: str) -> Decimal:
     try:
         return to_decimal(value, field=field)
     except ParseError as exc:
         raise InvalidPriceSchedule(str(exc), field=field, value=value) from None
 
 
-def _opt(value: Any, field: str) -> Decimal | None:
-    return None if value is None else _req(value, field)
+def _total_solids(value: _Number | None) -> Decimal | None:
+    return None if value is None else _number(value, "total_solids")
 
 
-def _dec_total_solids_opt(value: Any) -> Decimal | None:
-    return _opt(value, "total_solids")
+def _fat(value: _Number | None) -> Decimal | None:
+    return None if value is None else _number(value, "fat")
 
 
-def _dec_fat_opt(value: Any) -> Decimal | None:
-    return _opt(value, "fat")
+def _intermediary(value: _Number | None) -> Decimal | None:
+    return None if value is None else _number(value, "intermediary")
 
 
-def _dec_adjustment(value: Any) -> Decimal:
-    return _req(value, "adjustment")
+def _adjustment(value: _Number) -> Decimal:
+    return _number(value, "adjustment")
 
 
-def _dec_base(value: Any) -> Decimal:
-    return _req(value, "base")
+def _base(value: _Number) -> Decimal:
+    return _number(value, "base")
 
 
-def _dec_solids_reference(value: Any) -> Decimal:
-    return _req(value, "solids_reference")
+def _solids_reference(value: _Number) -> Decimal:
+    return _number(value, "solids_reference")
 
 
-def _dec_solids_bonus_per_point(value: Any) -> Decimal:
-    return _req(value, "solids_bonus_per_point")
+def _solids_bonus_per_point(value: _Number) -> Decimal:
+    return _number(value, "solids_bonus_per_point")
 
 
-def _dec_fat_reference(value: Any) -> Decimal:
-    return _req(value, "fat_reference")
+def _fat_reference(value: _Number) -> Decimal:
+    return _number(value, "fat_reference")
 
 
-def _dec_fat_bonus_per_point(value: Any) -> Decimal:
-    return _req(value, "fat_bonus_per_point")
+def _fat_bonus_per_point(value: _Number) -> Decimal:
+    return _number(value, "fat_bonus_per_point")
 
 
-def _dec_cooling_bonus(value: Any) -> Decimal:
-    return _req(value, "cooling_bonus")
+def _cooling_bonus(value: _Number) -> Decimal:
+    return _number(value, "cooling_bonus")
 
 
-def _dec_intermediary_opt(value: Any) -> Decimal | None:
-    return _opt(value, "intermediary")
+def _valid_from(value: dt.date | str) -> dt.date:
+    return to_date(value, field="valid_from", error=InvalidPriceSchedule)
 
 
-def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidPriceSchedule(
-        f"{field!r} must be a date YYYY-MM-DD (got {fmt_value(value)}).", field=field, value=value
-    )
-
-
-def _valid_from(value: Any) -> dt.date:
-    return _date(value, "valid_from")
-
-
-def _valid_to(value: Any) -> dt.date:
-    return _date(value, "valid_to")
+def _valid_to(value: dt.date | str) -> dt.date:
+    return to_date(value, field="valid_to", error=InvalidPriceSchedule)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -105,8 +90,8 @@ class Quality:
     ``None`` means not measured: no bonus or penalty for that criterion.
     """
 
-    total_solids: Decimal | None = attrs.field(default=None, converter=_dec_total_solids_opt)
-    fat: Decimal | None = attrs.field(default=None, converter=_dec_fat_opt)
+    total_solids: Decimal | None = attrs.field(default=None, converter=_total_solids)
+    fat: Decimal | None = attrs.field(default=None, converter=_fat)
     bacterial_count: int | None = None
     cooled: bool = False
 
@@ -116,10 +101,10 @@ class HygieneTier:
     """Price adjustment per litre for a bacterial count up to ``up_to`` UFC/ml (``None``: any count)."""
 
     up_to: int | None
-    adjustment: Decimal = attrs.field(converter=_dec_adjustment)
+    adjustment: Decimal = attrs.field(converter=_adjustment)
 
 
-def _to_tiers(value: Iterable[Any]) -> tuple[HygieneTier, ...]:
+def _to_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[HygieneTier, ...]:
     tiers = tuple(
         t
         if isinstance(t, HygieneTier)
@@ -139,10 +124,10 @@ def _to_tiers(value: Iterable[Any]) -> tuple[HygieneTier, ...]:
     return tiers
 
 
-def _to_charges(value: Mapping[str, Any]) -> tuple[tuple[str, Decimal], ...]:
+def _to_charges(value: Mapping[str, _Number]) -> tuple[tuple[str, Decimal], ...]:
     out = []
     for name, amount in dict(value).items():
-        d = _req(amount, f"service_charges.{name}")
+        d = _number(amount, f"service_charges.{name}")
         if d < 0:
             raise InvalidPriceSchedule(
                 f"'service_charges.{name}' must not be negative (got {d}).",
@@ -176,21 +161,17 @@ class PriceTerms:
 
     valid_from: dt.date = attrs.field(converter=_valid_from)
     valid_to: dt.date = attrs.field(converter=_valid_to)
-    base: Decimal = attrs.field(default=Decimal("1.30"), converter=_dec_base)
-    solids_reference: Decimal = attrs.field(
-        default=Decimal("12.1"), converter=_dec_solids_reference
-    )
-    solids_bonus_per_point: Decimal = attrs.field(
-        default=ZERO, converter=_dec_solids_bonus_per_point
-    )
-    fat_reference: Decimal = attrs.field(default=Decimal("3.5"), converter=_dec_fat_reference)
-    fat_bonus_per_point: Decimal = attrs.field(default=ZERO, converter=_dec_fat_bonus_per_point)
+    base: Decimal = attrs.field(default=Decimal("1.30"), converter=_base)
+    solids_reference: Decimal = attrs.field(default=Decimal("12.1"), converter=_solids_reference)
+    solids_bonus_per_point: Decimal = attrs.field(default=ZERO, converter=_solids_bonus_per_point)
+    fat_reference: Decimal = attrs.field(default=Decimal("3.5"), converter=_fat_reference)
+    fat_bonus_per_point: Decimal = attrs.field(default=ZERO, converter=_fat_bonus_per_point)
     hygiene: tuple[HygieneTier, ...] = attrs.field(default=(), converter=_to_tiers)
-    cooling_bonus: Decimal = attrs.field(default=ZERO, converter=_dec_cooling_bonus)
+    cooling_bonus: Decimal = attrs.field(default=ZERO, converter=_cooling_bonus)
     service_charges: tuple[tuple[str, Decimal], ...] = attrs.field(
         factory=tuple, converter=_to_charges
     )
-    intermediary: Decimal | None = attrs.field(default=None, converter=_dec_intermediary_opt)
+    intermediary: Decimal | None = attrs.field(default=None, converter=_intermediary)
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to < self.valid_from:
@@ -251,9 +232,9 @@ class PriceTerms:
 _NO_SAMPLE = Quality()
 
 
-def _to_terms(value: Iterable[Any]) -> tuple[PriceTerms, ...]:
+def _to_terms(value: Iterable[PriceTerms | Mapping[str, Any]]) -> tuple[PriceTerms, ...]:
     terms = sorted(
-        (t if isinstance(t, PriceTerms) else _terms_from_mapping(t) for t in value),
+        (t if isinstance(t, PriceTerms) else _terms_from_dict(t) for t in value),
         key=lambda t: t.valid_from,
     )
     if not terms:
@@ -295,7 +276,7 @@ _KEYS = {
 }
 
 
-def _terms_from_mapping(data: Mapping[str, Any]) -> PriceTerms:
+def _terms_from_dict(data: Mapping[str, Any]) -> PriceTerms:
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:
         raise InvalidPriceSchedule(
@@ -316,6 +297,29 @@ def _terms_from_mapping(data: Mapping[str, Any]) -> PriceTerms:
     return PriceTerms(**kwargs)
 
 
+def _terms_to_dict(terms: PriceTerms) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "from": terms.valid_from.isoformat(),
+        "to": terms.valid_to.isoformat(),
+    }
+    for name in (
+        "base",
+        "solids_reference",
+        "solids_bonus_per_point",
+        "fat_reference",
+        "fat_bonus_per_point",
+        "cooling_bonus",
+    ):
+        out[name] = str(getattr(terms, name))
+    out["hygiene"] = [
+        {"up_to": tier.up_to, "adjustment": str(tier.adjustment)} for tier in terms.hygiene
+    ]
+    out["service_charges"] = {name: str(amount) for name, amount in terms.service_charges}
+    if terms.intermediary is not None:
+        out["intermediary"] = str(terms.intermediary)
+    return out
+
+
 def _to_currency(value: Currency | str) -> Currency:
     return Currency.of(value)
 
@@ -324,12 +328,12 @@ def _to_currency(value: Currency | str) -> Currency:
 class MilkPriceSchedule:
     """Price terms over time, contiguous: a gap or an overlap between periods is an error.
 
-    >>> schedule = MilkPriceSchedule.from_mapping({"prices": [
+    >>> schedule = MilkPriceSchedule.from_dict({"prices": [
     ...     {"from": "2026-01-01", "to": "2026-03-31", "base": "1.30"},
     ...     {"from": "2026-04-01", "to": "2026-12-31", "base": "1.35"}]})
     >>> schedule.terms_on(dt.date(2026, 5, 1)).base
     Decimal('1.35')
-    >>> MilkPriceSchedule.from_mapping({"prices": [
+    >>> MilkPriceSchedule.from_dict({"prices": [
     ...     {"from": "2026-01-01", "to": "2026-03-30"}, {"from": "2026-04-01", "to": "2026-12-31"}]})
     Traceback (most recent call last):
     ...
@@ -349,7 +353,7 @@ class MilkPriceSchedule:
         )
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> MilkPriceSchedule:
+    def from_dict(cls, data: Mapping[str, Any]) -> MilkPriceSchedule:
         """From ``{"currency": "PEN", "prices": [{"from", "to", "base", …}, …]}`` (TOML/JSON shape)."""
         prices = data.get("prices")
         if not isinstance(prices, list):
@@ -362,9 +366,22 @@ class MilkPriceSchedule:
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> MilkPriceSchedule:
-        """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_mapping` expects."""
-        data = read_table(path, what="prices", field="prices", error=InvalidPriceSchedule)
-        return cls.from_mapping(data)
+        """Load a ``.toml`` or ``.json`` file shaped as :meth:`from_dict` expects."""
+        data = read_data(path, field="prices", error=InvalidPriceSchedule)
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :meth:`from_dict` reads back into an equal schedule (amounts as
+        decimal strings, dates ISO 8601).
+
+        >>> schedule = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31",
+        ...                                   service_charges={"transport": "0.05"})
+        >>> schedule.to_dict()["prices"][0]["service_charges"]
+        {'transport': '0.05'}
+        >>> MilkPriceSchedule.from_dict(schedule.to_dict()) == schedule
+        True
+        """
+        return {"currency": self.currency.code, "prices": [_terms_to_dict(t) for t in self.terms]}
 
     @property
     def start(self) -> dt.date:

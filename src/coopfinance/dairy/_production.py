@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import decimal
-import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,8 +17,9 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._fields import ParseableEnum, non_negative, positive, to_date, to_optional_date
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
-from coopfinance.errors import InvalidProduction, ParseError, fmt_value
+from coopfinance.errors import InvalidProduction, InvalidValue, ParseError
 
 __all__ = [
     "ICA_SEASONALITY",
@@ -35,58 +35,49 @@ __all__ = [
 _WILMINK_K = Decimal("-0.05")
 
 
-def _dec(value: Any, field: str) -> Decimal:
+_Number = Decimal | int | str
+
+
+def _dec(value: _Number, field: str) -> Decimal:
     try:
         return to_decimal(value, field=field)
     except ParseError as exc:
         raise InvalidProduction(str(exc), field=field, value=value) from None
 
 
-def _dec_a(value: Any) -> Decimal:
+def _dec_a(value: _Number) -> Decimal:
     return _dec(value, "a")
 
 
-def _dec_b(value: Any) -> Decimal:
+def _dec_b(value: _Number) -> Decimal:
     return _dec(value, "b")
 
 
-def _dec_c(value: Any) -> Decimal:
+def _dec_c(value: _Number) -> Decimal:
     return _dec(value, "c")
 
 
-def _dec_cuts_per_year(value: Any) -> Decimal:
+def _dec_cuts_per_year(value: _Number) -> Decimal:
     return _dec(value, "cuts_per_year")
 
 
-def _dec_hectares(value: Any) -> Decimal:
+def _dec_hectares(value: _Number) -> Decimal:
     return _dec(value, "hectares")
 
 
-def _dec_intake_kg_per_cow_day(value: Any) -> Decimal:
+def _dec_intake_kg_per_cow_day(value: _Number) -> Decimal:
     return _dec(value, "intake_kg_per_cow_day")
 
 
-def _dec_tonnes_per_cut(value: Any) -> Decimal:
+def _dec_tonnes_per_cut(value: _Number) -> Decimal:
     return _dec(value, "tonnes_per_cut")
 
 
-def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: Decimal | int) -> None:
-    if value <= 0:
-        raise InvalidProduction(
-            f"{attribute.name!r} must be positive (got {value}).", field=attribute.name, value=value
-        )
+_positive = positive(InvalidProduction)
+_non_negative = non_negative(InvalidProduction)
 
 
-def _non_negative(_instance: Any, attribute: attrs.Attribute[Any], value: Decimal | int) -> None:
-    if value < 0:
-        raise InvalidProduction(
-            f"{attribute.name!r} must not be negative (got {value}).",
-            field=attribute.name,
-            value=value,
-        )
-
-
-class CurveKind(enum.Enum):
+class CurveKind(ParseableEnum):
     """The shape of a lactation curve."""
 
     WOOD = "wood"
@@ -95,6 +86,14 @@ class CurveKind(enum.Enum):
     """Wilmink (1987) ``y = a + b·e^(−0.05t) + c·t``."""
     FLAT = "flat"
     """A constant average yield ``y = a`` every day in milk."""
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidProduction
+
+
+def _curve_kind(value: CurveKind | str) -> CurveKind:
+    return CurveKind.parse(value, field="kind")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -120,7 +119,7 @@ class LactationCurve:
     Decimal('4032')
     """
 
-    kind: CurveKind = attrs.field(converter=CurveKind)
+    kind: CurveKind = attrs.field(converter=_curve_kind)
     a: Decimal = attrs.field(converter=_dec_a)
     b: Decimal = attrs.field(default=ZERO, converter=_dec_b)
     c: Decimal = attrs.field(default=ZERO, converter=_dec_c)
@@ -233,7 +232,7 @@ ICA_SEASONALITY: tuple[Decimal, ...] = tuple(
 Ruiz et al. 2019; summer dips of solids, Chagray et al. 2023; magnitude assumed, calibrate)."""
 
 
-def _to_factors(value: Iterable[Any]) -> tuple[Decimal, ...]:
+def _to_factors(value: Iterable[_Number]) -> tuple[Decimal, ...]:
     factors = tuple(to_decimal(v, field="factors") for v in value)
     if len(factors) != 12:
         raise InvalidProduction(
@@ -297,23 +296,32 @@ class SeasonalProfile:
         return SeasonalProfile(factors=tuple(CONTEXT.divide(f, mean) for f in self.factors))
 
 
-def _opt_date(value: Any) -> dt.date | None:
-    return None if value is None else _to_date(value)
+def _date_of(field: str, value: dt.date | str) -> dt.date:
+    return to_date(value, field=field, error=InvalidProduction)
 
 
-def _to_date(value: Any, field: str = "date") -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidProduction(
-        f"{field!r} must be a date YYYY-MM-DD (got {fmt_value(value)}).", field=field, value=value
-    )
+def _calved(value: dt.date | str) -> dt.date:
+    return _date_of("calved", value)
+
+
+def _joins(value: dt.date | str | None) -> dt.date | None:
+    return to_optional_date(value, field="joins", error=InvalidProduction)
+
+
+def _leaves(value: dt.date | str | None) -> dt.date | None:
+    return to_optional_date(value, field="leaves", error=InvalidProduction)
+
+
+def _sown(value: dt.date | str) -> dt.date:
+    return _date_of("sown", value)
+
+
+def _start(value: dt.date | str) -> dt.date:
+    return _date_of("start", value)
+
+
+def _end(value: dt.date | str) -> dt.date:
+    return _date_of("end", value)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -327,10 +335,10 @@ class Cow:
     datetime.date(2026, 1, 2)
     """
 
-    calved: dt.date = attrs.field(converter=_to_date)
+    calved: dt.date = attrs.field(converter=_calved)
     curve: LactationCurve | None = None
-    joins: dt.date | None = attrs.field(default=None, converter=_opt_date)
-    leaves: dt.date | None = attrs.field(default=None, converter=_opt_date)
+    joins: dt.date | None = attrs.field(default=None, converter=_joins)
+    leaves: dt.date | None = attrs.field(default=None, converter=_leaves)
     recalves: bool = True
 
     @classmethod
@@ -342,10 +350,10 @@ class Cow:
                 field="days_in_milk",
                 value=days_in_milk,
             )
-        return cls(calved=_to_date(on, "on") - dt.timedelta(days=days_in_milk - 1), **kwargs)
+        return cls(calved=_date_of("on", on) - dt.timedelta(days=days_in_milk - 1), **kwargs)
 
 
-def _max_uplift(value: Any) -> Decimal:
+def _max_uplift(value: _Number) -> Decimal:
     d = _dec(value, "max_uplift")
     if not ZERO <= d <= ONE:
         raise InvalidProduction(
@@ -374,7 +382,7 @@ class Alfalfa:
     """
 
     hectares: Decimal = attrs.field(converter=_dec_hectares, validator=_non_negative)
-    sown: dt.date = attrs.field(converter=_to_date)
+    sown: dt.date = attrs.field(converter=_sown)
     establishment_days: int = attrs.field(validator=_non_negative)
     cuts_per_year: Decimal = attrs.field(
         default=Decimal(10), converter=_dec_cuts_per_year, validator=_non_negative
@@ -495,8 +503,8 @@ class ProductionForecast:
     """
 
     herds: Mapping[str, Herd] = attrs.field(converter=_to_herds)
-    start: dt.date = attrs.field(converter=_to_date)
-    end: dt.date = attrs.field(converter=_to_date)
+    start: dt.date = attrs.field(converter=_start)
+    end: dt.date = attrs.field(converter=_end)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:

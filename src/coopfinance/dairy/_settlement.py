@@ -16,17 +16,13 @@ Dairy Board circular and the Lessos check-off): order services → inputs on cre
 compulsory savings → voluntary savings; loan installments capped at 30 % of gross (Gestión's 30 %
 rule); a floor given as a share of gross and/or a net price per litre (KDB "≥ Sh30/L net"), 0 unless set.
 
-The obligations are the interface with loan servicing: each :class:`Collection` says what was
-collected and what is short for one :class:`Obligation` (a loan installment carries its ``loan_id``),
-as plain frozen values to be turned into payment and arrears events on the loan accounts.
+The obligations themselves (:class:`Obligation`, :class:`Collection`) are in
+:mod:`coopfinance.dairy._obligations`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import enum
-import pathlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -34,75 +30,36 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._frames import to_dataframe
 from coopfinance._money import Currency
 from coopfinance.dairy._deliveries import Deliveries, Delivery
+from coopfinance.dairy._obligations import (
+    DEFAULT_ORDER,
+    Collection,
+    Obligation,
+    ObligationKind,
+    amount_of,
+)
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
 from coopfinance.dairy._prices import MilkPriceSchedule
-from coopfinance.errors import InvalidSettlement, ParseError, fmt_value
+from coopfinance.errors import InvalidSettlement
 
 __all__ = [
-    "DEFAULT_ORDER",
-    "Collection",
     "FarmerSettlement",
-    "Obligation",
-    "ObligationKind",
     "PeriodSummary",
     "Settlement",
     "SettlementPolicy",
-    "obligations_by_period",
-    "obligations_from_csv",
     "settle",
     "settle_season",
 ]
 
 
-class ObligationKind(enum.Enum):
-    """What a deduction from the milk payment is for."""
-
-    SERVICE_CHARGE = "service-charge"
-    """Per-litre services: transport, chilling, co-op margin."""
-    INPUT_ADVANCE = "input-advance"
-    """Inputs bought on credit: feed, veterinary care, artificial insemination."""
-    LOAN_INSTALLMENT = "loan-installment"
-    """An installment due on a loan account (carries the loan id)."""
-    COMPULSORY_SAVINGS = "compulsory-savings"
-    """Compulsory savings or member contributions (aportaciones)."""
-    VOLUNTARY_SAVINGS = "voluntary-savings"
-    """Voluntary savings."""
-
-    @classmethod
-    def parse(cls, text: str | ObligationKind) -> ObligationKind:
-        """Read a kind such as ``loan-installment`` (underscores accepted)."""
-        if isinstance(text, ObligationKind):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        try:
-            return cls(key)
-        except ValueError:
-            raise InvalidSettlement(
-                f"'kind' must be one of {', '.join(k.value for k in cls)} (got {fmt_value(text)}).",
-                field="kind",
-                value=text,
-            ) from None
+_Number = Decimal | int | str
 
 
-DEFAULT_ORDER: tuple[ObligationKind, ...] = tuple(ObligationKind)
-"""Reference §8 deduction order: services → inputs → loan installment → compulsory → voluntary savings."""
-
-
-def _money(value: Any, field: str) -> Decimal:
-    try:
-        d = to_decimal(value, field=field)
-    except ParseError as exc:
-        raise InvalidSettlement(str(exc), field=field, value=value) from None
-    if d < 0:
-        raise InvalidSettlement(f"{field!r} must not be negative (got {d}).", field=field, value=d)
-    return d
-
-
-def _share(value: Any, field: str) -> Decimal:
-    d = _money(value, field)
+def _share(value: _Number, field: str) -> Decimal:
+    d = amount_of(value, field)
     if d > ONE:
         raise InvalidSettlement(
             f"{field!r} must be a share between 0 and 1 (got {d}).", field=field, value=d
@@ -110,103 +67,19 @@ def _share(value: Any, field: str) -> Decimal:
     return d
 
 
-def _amount(value: Any) -> Decimal:
-    return _money(value, "amount")
-
-
-def _floor_share(value: Any) -> Decimal:
+def _floor_share(value: _Number) -> Decimal:
     return _share(value, "floor_share")
 
 
-def _floor_price(value: Any) -> Decimal:
-    return _money(value, "floor_price_per_litre")
+def _floor_price(value: _Number) -> Decimal:
+    return amount_of(value, "floor_price_per_litre")
 
 
-def _parse_kind(value: Any) -> ObligationKind:
-    return ObligationKind.parse(value)
-
-
-def _parse_frequency(value: Any) -> SettlementFrequency:
+def _frequency(value: SettlementFrequency | str) -> SettlementFrequency:
     return SettlementFrequency.parse(value)
 
 
-def _opt_int(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise InvalidSettlement(
-        f"'priority' must be a whole number (got {fmt_value(value)}).",
-        field="priority",
-        value=value,
-    )
-
-
-def _opt_due(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidSettlement(
-        f"'due' must be a date YYYY-MM-DD (got {fmt_value(value)}).", field="due", value=value
-    )
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class Obligation:
-    """An amount due from one farmer at one settlement.
-
-    ``priority`` (lower first) overrides the policy's order of kinds; ties keep the order given.
-    A loan installment needs its ``loan_id``. ``due`` (optional) dates the obligation, so that a
-    season's obligations can be given in one list and sorted into settlement periods with
-    :func:`obligations_by_period`; :func:`settle` itself does not look at it.
-
-    >>> ob = Obligation(farmer="F01", kind="loan-installment", amount="120.50", loan_id="L-7")
-    >>> ob.kind, ob.amount
-    (<ObligationKind.LOAN_INSTALLMENT: 'loan-installment'>, Decimal('120.50'))
-    """
-
-    farmer: str
-    kind: ObligationKind = attrs.field(converter=_parse_kind)
-    amount: Decimal = attrs.field(converter=_amount)
-    priority: int | None = attrs.field(default=None, converter=_opt_int)
-    loan_id: str | None = None
-    reference: str = ""
-    due: dt.date | None = attrs.field(default=None, converter=_opt_due)
-
-    def __attrs_post_init__(self) -> None:
-        if self.kind is ObligationKind.LOAN_INSTALLMENT and not self.loan_id:
-            raise InvalidSettlement(
-                f"'loan_id' is required for a loan installment (farmer {self.farmer!r}).",
-                field="loan_id",
-                value=self.loan_id,
-            )
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class Collection:
-    """What one settlement collected of one obligation, and what is short (arrears created)."""
-
-    obligation: Obligation
-    collected: Decimal
-    short: Decimal
-
-    @property
-    def due(self) -> Decimal:
-        """The amount that was due: ``collected + short``."""
-        return self.collected + self.short
-
-
-def _to_order(value: Iterable[Any]) -> tuple[ObligationKind, ...]:
+def _to_order(value: Iterable[ObligationKind | str]) -> tuple[ObligationKind, ...]:
     order = tuple(ObligationKind.parse(k) for k in value)
     if sorted(k.value for k in order) != sorted(k.value for k in ObligationKind):
         raise InvalidSettlement(
@@ -219,7 +92,9 @@ def _to_order(value: Iterable[Any]) -> tuple[ObligationKind, ...]:
 
 
 def _to_caps(
-    value: Mapping[Any, Any] | Iterable[tuple[Any, Any]],
+    value: Mapping[str, _Number]
+    | Mapping[ObligationKind, _Number]
+    | Iterable[tuple[ObligationKind | str, _Number]],
 ) -> tuple[tuple[ObligationKind, Decimal], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple(
@@ -245,7 +120,7 @@ class SettlementPolicy:
     """
 
     frequency: SettlementFrequency = attrs.field(
-        default=SettlementFrequency.SEMI_MONTHLY, converter=_parse_frequency
+        default=SettlementFrequency.SEMI_MONTHLY, converter=_frequency
     )
     order: tuple[ObligationKind, ...] = attrs.field(default=DEFAULT_ORDER, converter=_to_order)
     caps: tuple[tuple[ObligationKind, Decimal], ...] = attrs.field(
@@ -411,8 +286,6 @@ class Settlement:
 
     def to_dataframe(self) -> Any:
         """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``)."""
-        from coopfinance._frames import to_dataframe
-
         return to_dataframe(self.to_records(), self._RECORD_COLUMNS, "Settlement")
 
     def to_dict(self) -> dict[str, Any]:
@@ -666,113 +539,4 @@ def settle_season(
         s = settle(buckets[p], prices, p, (*carried, *new), pol, farmers=known)
         carried = s.carried(pol)
         out.append(s)
-    return tuple(out)
-
-
-_OBLIGATION_COLUMNS = ("farmer", "kind", "amount", "loan_id", "priority", "reference", "due")
-
-
-def obligations_by_period(
-    obligations: Iterable[Obligation], periods: Iterable[Period]
-) -> dict[Period, tuple[Obligation, ...]]:
-    """Sort dated obligations into the settlement periods that contain their ``due`` date, in the
-    order given: the mapping :func:`settle_season` takes. Every period gets an entry (maybe empty).
-
-    An obligation without ``due``, or due outside every period, is an error naming it (nothing is
-    dropped).
-
-    >>> from coopfinance.dairy import periods_between, SettlementFrequency
-    >>> ps = periods_between(dt.date(2026, 1, 1), dt.date(2026, 1, 31),
-    ...                      SettlementFrequency.SEMI_MONTHLY)
-    >>> obs = [Obligation(farmer="M01", kind="compulsory-savings", amount="10", due=f"2026-01-{d}")
-    ...        for d in (15, 31)]
-    >>> [(str(p), len(v)) for p, v in obligations_by_period(obs, ps).items()]
-    [('2026-01-01..2026-01-15', 1), ('2026-01-16..2026-01-31', 1)]
-    >>> obligations_by_period([Obligation(farmer="M01", kind="input-advance", amount="5")], ps)
-    Traceback (most recent call last):
-    ...
-    coopfinance.errors.InvalidSettlement: obligation 1 (M01 input-advance 5) has no 'due' date.
-    """
-    ordered = tuple(periods)
-    out: dict[Period, list[Obligation]] = {p: [] for p in ordered}
-    by_date: dict[dt.date, Period] = {}
-    for p in ordered:
-        for i in range(p.days):
-            by_date[p.start + dt.timedelta(days=i)] = p
-    for n, ob in enumerate(obligations, start=1):
-        what = f"obligation {n} ({ob.farmer} {ob.kind.value} {ob.amount})"
-        if ob.due is None:
-            raise InvalidSettlement(f"{what} has no 'due' date.", field="due", value=None)
-        found = by_date.get(ob.due)
-        if found is None:
-            span = f"{ordered[0].start}..{ordered[-1].end}" if ordered else "no period"
-            raise InvalidSettlement(
-                f"{what}: 'due' {ob.due} is outside the periods ({span}).",
-                field="due",
-                value=ob.due,
-            )
-        out[found].append(ob)
-    return {p: tuple(v) for p, v in out.items()}
-
-
-def obligations_from_csv(source: str | pathlib.Path | Any) -> tuple[Obligation, ...]:
-    """Read obligations from a CSV with columns ``farmer,kind,amount`` and optionally
-    ``loan_id,priority,reference,due`` (``due`` a date YYYY-MM-DD, for
-    :func:`obligations_by_period`); every bad row is reported with its line number.
-
-    >>> import io
-    >>> text = "farmer,kind,amount,loan_id\\nF01,loan-installment,120.50,L-7\\nF02,input-advance,-5,\\n"
-    >>> obligations_from_csv(io.StringIO(text))
-    Traceback (most recent call last):
-    ...
-    coopfinance.errors.InvalidSettlement: 1 bad row in the obligations file:
-      line 3: 'amount' must not be negative (got -5).
-    """
-    if isinstance(source, str | pathlib.Path):
-        with pathlib.Path(source).open(encoding="utf-8-sig", newline="") as fh:
-            return _read_obligations(fh)
-    return _read_obligations(source)
-
-
-def _read_obligations(fh: Any) -> tuple[Obligation, ...]:
-    reader = csv.DictReader(fh)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in _OBLIGATION_COLUMNS[:3] if c not in header]
-    unknown = [c for c in header if c not in _OBLIGATION_COLUMNS]
-    if missing or unknown:
-        raise InvalidSettlement(
-            f"the obligations file needs the columns farmer, kind, amount and may have loan_id, "
-            f"priority, reference, due (got {', '.join(header) or 'no header'}).",
-            field="columns",
-            value=header,
-        )
-    reader.fieldnames = header
-    out: list[Obligation] = []
-    problems: list[tuple[int, str]] = []
-    for row in reader:
-        try:
-            out.append(
-                Obligation(
-                    farmer=(row.get("farmer") or "").strip(),
-                    kind=row.get("kind") or "",
-                    amount=row.get("amount") or "",
-                    loan_id=(row.get("loan_id") or "").strip() or None,
-                    priority=(row.get("priority") or "").strip() or None,
-                    reference=(row.get("reference") or "").strip(),
-                    due=(row.get("due") or "").strip() or None,
-                )
-            )
-            if not out[-1].farmer:
-                out.pop()
-                problems.append((reader.line_num, "'farmer' must not be blank."))
-        except InvalidSettlement as exc:
-            problems.append((reader.line_num, str(exc)))
-    if problems:
-        n = len(problems)
-        raise InvalidSettlement(
-            f"{n} bad row{'s' if n != 1 else ''} in the obligations file:\n"
-            + "\n".join(f"  line {ln}: {msg}" for ln, msg in problems),
-            field="rows",
-            value=[ln for ln, _ in problems],
-        )
     return tuple(out)

@@ -28,10 +28,11 @@ import attrs
 
 from coopfinance._calendar import Frequency
 from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule, period_rates
 from coopfinance._terms import Amortization, Grace, GraceType, LoanTerms
-from coopfinance.errors import InvalidLinkedPlan, fmt_value
+from coopfinance.errors import InvalidLinkedPlan
 from coopfinance.linked._common import amount, amounts, as_rate, share
 from coopfinance.linked._plans import normalized_weights
 
@@ -214,12 +215,7 @@ def loan_limit(
     >>> loan_limit(["1180.50", "1265.00", "1302.10"])
     Decimal('11242.80')
     """
-    if not isinstance(months, int) or isinstance(months, bool) or months < 1:
-        raise InvalidLinkedPlan(
-            f"'months' must be a whole number of at least 1 (got {fmt_value(months)}).",
-            field="months",
-            value=months,
-        )
+    months = to_whole(months, field="months", lo=1, error=InvalidLinkedPlan)
     proceeds = list(monthly_proceeds_last_3)
     if len(proceeds) < months:
         raise InvalidLinkedPlan(

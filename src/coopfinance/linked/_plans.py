@@ -24,6 +24,7 @@ from typing import Any
 
 from coopfinance._calendar import Frequency
 from coopfinance._decimal import CONTEXT, ONE
+from coopfinance._fields import to_whole
 from coopfinance._money import Money
 from coopfinance._rates import Rate
 from coopfinance._terms import Amortization, Grace, GraceType, LoanTerms
@@ -216,12 +217,7 @@ def prepay_in_flush(
                 field="months",
                 value=m,
             )
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise InvalidLinkedPlan(
-            f"'count' must be a whole number of at least 1 (got {fmt_value(count)}).",
-            field="count",
-            value=count,
-        )
+    count = to_whole(count, field="count", lo=1, error=InvalidLinkedPlan)
     w = amounts([factor], "factor")[0]
     if w <= ONE:
         raise InvalidLinkedPlan(f"'factor' must be more than 1 (got {w}).", field="factor", value=w)

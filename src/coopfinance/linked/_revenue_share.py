@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import enum
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -31,16 +30,17 @@ import attrs
 
 from coopfinance._calendar import DayCount
 from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._fields import ParseableEnum, to_date, whole
 from coopfinance._money import Currency
 from coopfinance._rates import Rate
 from coopfinance.dairy import Period, SettlementFrequency
-from coopfinance.errors import CoopFinanceError, InvalidLinkedPlan, fmt_value
+from coopfinance.errors import CoopFinanceError, InvalidLinkedPlan, InvalidValue
 from coopfinance.linked._common import amount, as_rate, share, whole_units
 
 __all__ = ["MaturityRule", "RevenueSharePlan", "RevenueShareRow", "RevenueShareSchedule"]
 
 
-class MaturityRule(enum.Enum):
+class MaturityRule(ParseableEnum):
     """What happens when the maximum term is reached with a balance left."""
 
     BALLOON = "balloon"
@@ -49,18 +49,8 @@ class MaturityRule(enum.Enum):
     """The plan goes on at ``extension_rate`` for up to ``extension_periods`` more periods."""
 
     @classmethod
-    def parse(cls, text: str | MaturityRule) -> MaturityRule:
-        """Read ``balloon`` or ``extend``."""
-        if isinstance(text, MaturityRule):
-            return text
-        try:
-            return cls(str(text).strip().lower())
-        except ValueError:
-            raise InvalidLinkedPlan(
-                f"'at_maturity' must be one of balloon, extend (got {fmt_value(text)}).",
-                field="at_maturity",
-                value=text,
-            ) from None
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidLinkedPlan
 
 
 class RevenueShareRow(NamedTuple):
@@ -92,74 +82,54 @@ class RevenueShareRow(NamedTuple):
         return self.due - self.paid
 
 
-def _principal(value: Any) -> Decimal:
+_Number = Decimal | int | str
+
+
+def _principal(value: _Number) -> Decimal:
     d = amount(value, "principal")
     if d == 0:
         raise InvalidLinkedPlan("'principal' must be positive (got 0).", field="principal", value=d)
     return d
 
 
-def _share(value: Any) -> Decimal:
+def _share(value: _Number) -> Decimal:
     return share(value, "share")
 
 
-def _floor(value: Any) -> Decimal:
+def _floor(value: _Number) -> Decimal:
     return amount(value, "floor")
 
 
-def _cap(value: Any) -> Decimal | None:
+def _cap(value: _Number | None) -> Decimal | None:
     return None if value is None else amount(value, "cap")
 
 
-def _rate(value: Any) -> Rate:
+def _rate(value: Rate | _Number) -> Rate:
     return as_rate(value, "rate")
 
 
-def _opt_rate(value: Any) -> Rate | None:
+def _opt_rate(value: Rate | _Number | None) -> Rate | None:
     return None if value is None else as_rate(value, "extension_rate")
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidLinkedPlan(
-            f"'disbursed' must be a date such as '2026-01-01' (got {fmt_value(value)}).",
-            field="disbursed",
-            value=value,
-        ) from None
+def _date(value: dt.date | str) -> dt.date:
+    return to_date(value, field="disbursed", error=InvalidLinkedPlan)
 
 
-def _maturity(value: Any) -> MaturityRule:
-    return MaturityRule.parse(value)
+def _maturity(value: MaturityRule | str) -> MaturityRule:
+    return MaturityRule.parse(value, field="at_maturity")
 
 
-def _frequency(value: Any) -> SettlementFrequency:
+def _frequency(value: SettlementFrequency | str) -> SettlementFrequency:
     return SettlementFrequency.parse(value)
 
 
-def _day_count(value: Any) -> DayCount:
+def _day_count(value: DayCount | str) -> DayCount:
     return DayCount.parse(value)
 
 
-def _currency(value: Any) -> Currency:
+def _currency(value: Currency | str) -> Currency:
     return Currency.of(value)
-
-
-def _count(field: str, minimum: int) -> Any:
-    def check(_instance: Any, _attribute: Any, value: Any) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise InvalidLinkedPlan(
-                f"{field!r} must be a whole number of at least {minimum} (got {fmt_value(value)}).",
-                field=field,
-                value=value,
-            )
-
-    return check
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -189,10 +159,10 @@ class RevenueSharePlan:
     share: Decimal = attrs.field(converter=_share)
     floor: Decimal = attrs.field(default=ZERO, converter=_floor)
     cap: Decimal | None = attrs.field(default=None, converter=_cap)
-    max_periods: int = attrs.field(default=24, validator=_count("max_periods", 1))
+    max_periods: int = attrs.field(default=24, validator=whole(1, error=InvalidLinkedPlan))
     at_maturity: MaturityRule = attrs.field(default=MaturityRule.BALLOON, converter=_maturity)
     extension_rate: Rate | None = attrs.field(default=None, converter=_opt_rate)
-    extension_periods: int = attrs.field(default=0, validator=_count("extension_periods", 0))
+    extension_periods: int = attrs.field(default=0, validator=whole(0, error=InvalidLinkedPlan))
     frequency: SettlementFrequency = attrs.field(
         default=SettlementFrequency.SEMI_MONTHLY, converter=_frequency
     )

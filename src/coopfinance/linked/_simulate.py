@@ -36,10 +36,11 @@ import numpy as np
 import numpy.typing as npt
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
 from coopfinance._terms import LoanTerms
 from coopfinance.dairy import SeasonalProfile
-from coopfinance.errors import InvalidLinkedPlan, fmt_value
+from coopfinance.errors import InvalidLinkedPlan
 from coopfinance.linked._common import amount, share
 
 __all__ = ["BLOCK", "Portfolio", "SimulationResult", "simulate"]
@@ -55,18 +56,8 @@ def _ratio(value: Decimal) -> tuple[int, int]:
     return f.numerator, f.denominator
 
 
-def _positive_int(value: Any, field: str, maximum: int | None = None) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidLinkedPlan(
-            f"{field!r} must be a whole number of at least 1 (got {fmt_value(value)}).",
-            field=field,
-            value=value,
-        )
-    if maximum is not None and value > maximum:
-        raise InvalidLinkedPlan(
-            f"{field!r} must be at most {maximum} (got {value}).", field=field, value=value
-        )
-    return value
+def _count(value: int, field: str, lo: int = 1, hi: int | None = None) -> int:
+    return to_whole(value, field=field, lo=lo, hi=hi, error=InvalidLinkedPlan)
 
 
 @attrs.frozen(slots=True, kw_only=True, eq=False)
@@ -180,8 +171,8 @@ class Portfolio:
         litre, a level loan of S/ 1,200 per cow at TEA 18 % repaid in ``periods`` fortnightly
         installments, installments capped at 30 % of gross.
         """
-        _positive_int(farmers, "farmers")
-        _positive_int(periods, "periods", maximum=600)
+        farmers = _count(farmers, "farmers")
+        periods = _count(periods, "periods", hi=600)
         rng = np.random.default_rng(seed)
         cows = np.clip(rng.poisson(4.5, size=farmers) + 1, 1, 10)
         per_cow = to_decimal(litres_per_cow_day, field="litres_per_cow_day")
@@ -351,13 +342,8 @@ def simulate(
     >>> r.summary() == simulate(pf, scenarios=64, seed=7, chunk_scenarios=32).summary()
     True
     """
-    s_total = _positive_int(scenarios, "scenarios")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise InvalidLinkedPlan(
-            f"'seed' must be a whole number of at least 0 (got {fmt_value(seed)}).",
-            field="seed",
-            value=seed,
-        )
+    s_total = _count(scenarios, "scenarios")
+    seed = _count(seed, "seed", lo=0)
     sp = float(amount(price_sd, "price_sd"))
     sy = float(amount(yield_sd, "yield_sd"))
     rho_d = amount(price_persistence, "price_persistence")
@@ -371,7 +357,7 @@ def simulate(
     f_count, t_count = portfolio.farmers, portfolio.periods
     if chunk_scenarios is None:
         chunk_scenarios = max(BLOCK, (1 << 16) // max(f_count, 1))
-    _positive_int(chunk_scenarios, "chunk_scenarios")
+    chunk_scenarios = _count(chunk_scenarios, "chunk_scenarios")
     chunk = -(-chunk_scenarios // BLOCK) * BLOCK
     n_blocks = -(-s_total // BLOCK)
     streams = np.random.SeedSequence(seed).spawn(n_blocks)

@@ -10,7 +10,7 @@
 Decimal('4641.79')
 """
 
-from coopfinance.servicing._account import AccountState, Figures, LoanAccount
+from coopfinance.servicing._account import LoanAccount
 from coopfinance.servicing._events import (
     SAME_DAY_RANK,
     ChargeApplied,
@@ -25,6 +25,7 @@ from coopfinance.servicing._events import (
     Waiver,
     WriteOff,
 )
+from coopfinance.servicing._figures import Figures
 from coopfinance.servicing._io import (
     accounts_from_csv,
     events_from_csv,
@@ -34,6 +35,7 @@ from coopfinance.servicing._io import (
 from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
 from coopfinance.servicing._statement import Statement, StatementLine, statement
 from coopfinance.servicing._values import (
+    AccountState,
     AccountStatus,
     Allocation,
     Components,

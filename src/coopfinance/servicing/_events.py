@@ -11,15 +11,15 @@ events of the same kind by ``id``; the order in which they are given never matte
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import Self, TypeAlias
 
 import attrs
 
 from coopfinance._decimal import to_decimal
+from coopfinance._fields import ParseableEnum, to_date, to_enum, to_text
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidEvent, ParseError, WrongType, fmt_value
+from coopfinance.errors import InvalidEvent, InvalidValue, ParseError, WrongType
 
 __all__ = [
     "SAME_DAY_RANK",
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-class Component(enum.Enum):
+class Component(ParseableEnum):
     """A part of what a borrower owes, in the order a payment may settle it."""
 
     PRINCIPAL = "principal"
@@ -51,23 +51,20 @@ class Component(enum.Enum):
     """Moratorium interest (interés moratorio) and late fees."""
 
     @classmethod
-    def parse(cls, text: str | Component) -> Component:
+    def parse(cls, text: Self | str, *, field: str | None = None) -> Self:
         """Read ``principal``, ``interest``, ``fees`` or ``penalties`` (singular accepted)."""
-        if isinstance(text, Component):
-            return text
-        key = str(text).strip().lower()
-        for member in cls:
-            if key in (member.value, member.value.rstrip("s"), member.value[:-3] + "y"):
-                return member
-        raise InvalidEvent(
-            "'component' must be one of principal, interest, fees, penalties "
-            f"(got {fmt_value(text)}).",
-            field="component",
-            value=text,
-        )
+        value = _SINGULAR.get(text.strip().lower(), text) if isinstance(text, str) else text
+        return to_enum(cls, value, field=field or "component", error=cls.parse_error())
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidEvent
 
 
-class PrepaymentChoice(enum.Enum):
+_SINGULAR = {"fee": "fees", "penalty": "penalties"}
+
+
+class PrepaymentChoice(ParseableEnum):
     """What a partial prepayment does to the rest of the schedule.
 
     Peru's consumer-protection code (Ley 29571, art. 85) and the SBS transparency rules require the
@@ -80,43 +77,18 @@ class PrepaymentChoice(enum.Enum):
     """Keep the installment (at most), drop the last due dates: fewer installments."""
 
     @classmethod
-    def parse(cls, text: str | PrepaymentChoice) -> PrepaymentChoice:
-        """Read ``reduce-installment`` or ``reduce-term``."""
-        if isinstance(text, PrepaymentChoice):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        for member in cls:
-            if member.value == key:
-                return member
-        raise InvalidEvent(
-            f"'choice' must be reduce-installment or reduce-term (got {fmt_value(text)}).",
-            field="choice",
-            value=text,
-        )
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidEvent
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ParseError(
-                f"'date' must be a date such as '2026-01-15' (got {value!r}).",
-                field="date",
-                value=value,
-            ) from None
-    raise WrongType(
-        f"'date' must be a date or ISO text such as '2026-01-15' (got {value!r}).",
-        field="date",
-        value=value,
-    )
+def _date(value: dt.date | str) -> dt.date:
+    return to_date(value, field="date", error=ParseError)
 
 
-def _amount(value: Any) -> Decimal:
+_Amount = Decimal | int | str
+
+
+def _amount(value: _Amount) -> Decimal:
     amount = to_decimal(value, field="amount")
     if amount <= 0:
         raise InvalidEvent(
@@ -125,21 +97,17 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-def _opt_amount(value: Any) -> Decimal | None:
+def _opt_amount(value: _Amount | None) -> Decimal | None:
     return None if value is None else _amount(value)
 
 
-def _id(value: Any) -> str:
+def _id(value: str | int) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidEvent(
-            f"'id' must be non-empty text (got {fmt_value(value)}).", field="id", value=value
-        )
-    return value.strip()
+    return to_text(value, field="id", error=InvalidEvent)
 
 
-def _fees_or_penalties(value: Any) -> Component:
+def _fees_or_penalties(value: Component | str) -> Component:
     c = Component.parse(value)
     if c not in (Component.FEES, Component.PENALTIES):
         raise InvalidEvent(
@@ -150,7 +118,7 @@ def _fees_or_penalties(value: Any) -> Component:
     return c
 
 
-def _waivable(value: Any) -> Component:
+def _waivable(value: Component | str) -> Component:
     c = Component.parse(value)
     if c is Component.PRINCIPAL:
         raise InvalidEvent(
@@ -166,7 +134,7 @@ def _to_choice(value: PrepaymentChoice | str) -> PrepaymentChoice:
     return PrepaymentChoice.parse(value)
 
 
-def _terms(value: Any) -> LoanTerms:
+def _terms(value: LoanTerms) -> LoanTerms:
     if not isinstance(value, LoanTerms):
         raise WrongType(
             f"'terms' must be LoanTerms (got {type(value).__name__}).", field="terms", value=value

@@ -34,8 +34,8 @@ from coopfinance.servicing._events import (
 __all__ = [
     "CSV_COLUMNS",
     "accounts_from_csv",
-    "event_from_mapping",
-    "event_to_mapping",
+    "event_from_dict",
+    "event_to_dict",
     "events_from_csv",
     "events_from_json",
     "events_to_json",
@@ -79,10 +79,10 @@ def _bool(value: Any, field: str) -> bool:
     raise ParseError(f"{field!r} must be true or false (got {value!r}).", field=field, value=value)
 
 
-def event_from_mapping(data: Mapping[str, Any]) -> Event:
+def event_from_dict(data: Mapping[str, Any]) -> Event:
     """One event from plain data (see the module docstring); empty values count as absent.
 
-    >>> event_from_mapping({"type": "payment", "date": "2026-02-15", "id": "p1",
+    >>> event_from_dict({"type": "payment", "date": "2026-02-15", "id": "p1",
     ...                     "amount": "489.11"})
     Payment(date=datetime.date(2026, 2, 15), amount=Decimal('489.11'), id='p1', channel='')
     """
@@ -133,7 +133,7 @@ def event_from_mapping(data: Mapping[str, Any]) -> Event:
     return result
 
 
-def event_to_mapping(event: Event) -> dict[str, Any]:
+def event_to_dict(event: Event) -> dict[str, Any]:
     """The plain-data form of ``event`` (amounts as decimal strings, dates ISO 8601)."""
     out: dict[str, Any] = {
         "type": event_kind(event),
@@ -181,15 +181,15 @@ def events_from_json(text: str) -> tuple[Event, ...]:
     out = []
     for position, item in enumerate(data, start=1):
         try:
-            out.append(event_from_mapping(item))
+            out.append(event_from_dict(item))
         except CoopFinanceError as exc:
-            raise type(exc)(f"event {position}: {exc}", field=exc.field, value=exc.value) from None
+            raise exc.at(f"event {position}") from None
     return tuple(out)
 
 
 def events_to_json(events: tuple[Event, ...] | list[Event], *, indent: int | None = 2) -> str:
     """Events as a JSON list; :func:`events_from_json` reads it back exactly."""
-    return json.dumps([event_to_mapping(e) for e in events], indent=indent, ensure_ascii=False)
+    return json.dumps([event_to_dict(e) for e in events], indent=indent, ensure_ascii=False)
 
 
 def _rows(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
@@ -221,9 +221,9 @@ def _rows(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, dict[str, s
 
 def _row_event(line: int, record: dict[str, str]) -> Event:
     try:
-        return event_from_mapping(record)
+        return event_from_dict(record)
     except CoopFinanceError as exc:
-        raise type(exc)(f"line {line}: {exc}", field=exc.field, value=exc.value) from None
+        raise exc.at(f"line {line}") from None
 
 
 def events_from_csv(text: str) -> tuple[Event, ...]:
@@ -260,5 +260,5 @@ def accounts_from_csv(
         try:
             out[loan] = LoanAccount(terms=terms[loan], events=events, id=loan, **options)
         except InvalidEvent as exc:
-            raise type(exc)(f"loan {loan!r}: {exc}", field=exc.field, value=exc.value) from None
+            raise exc.at(f"loan {loan!r}") from None
     return out

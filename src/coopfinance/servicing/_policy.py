@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -10,6 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from coopfinance._decimal import to_decimal
+from coopfinance._fields import ParseableEnum, non_negative, whole
 from coopfinance._rates import Rate
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
 from coopfinance.servicing._events import Component
@@ -89,7 +89,7 @@ AllocationStrategy.INTEREST_PRINCIPAL = AllocationStrategy(
 )
 
 
-class Overpayment(enum.Enum):
+class Overpayment(ParseableEnum):
     """What a payment does with money left after everything due is paid."""
 
     NEXT_INSTALLMENTS = "next-installments"
@@ -100,24 +100,8 @@ class Overpayment(enum.Enum):
     REDUCE_TERM = "reduce-term"
     """A prepayment of principal (after interest accrued to the date) with fewer installments."""
 
-    @classmethod
-    def parse(cls, text: str | Overpayment) -> Overpayment:
-        """Read ``next-installments``, ``reduce-installment`` or ``reduce-term``."""
-        if isinstance(text, Overpayment):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        for member in cls:
-            if member.value == key:
-                return member
-        raise InvalidValue(
-            "'overpayment' must be next-installments, reduce-installment or reduce-term "
-            f"(got {fmt_value(text)}).",
-            field="overpayment",
-            value=text,
-        )
 
-
-class LateBase(enum.Enum):
+class LateBase(ParseableEnum):
     """What moratorium (and late compensatory) interest is charged on."""
 
     PRINCIPAL = "principal"
@@ -127,49 +111,18 @@ class LateBase(enum.Enum):
     without insurance or fees, as Peruvian lenders' formula sheets state)."""
 
 
-def _opt_rate(value: Any) -> Rate | None:
+def _opt_rate(value: Rate | Decimal | int | str | None) -> Rate | None:
     if value is None or isinstance(value, Rate):
         return value
     return Rate.effective_annual(value)
 
 
-def _money(field: str) -> Any:
-    def convert(value: Any) -> Decimal:
-        amount = to_decimal(value, field=field)
-        if amount < 0:
-            raise InvalidValue(
-                f"{field!r} must not be negative (got {amount}).", field=field, value=amount
-            )
-        return amount
-
-    return convert
-
-
-def _late_fee(value: Any) -> Decimal:
-    result: Decimal = _money("late_fee")(value)
-    return result
-
-
-def _grace_days(_instance: Any, _attribute: Any, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidValue(
-            f"'grace_days' must be a whole number of days, 0 or more (got {fmt_value(value)}).",
-            field="grace_days",
-            value=value,
-        )
+def _late_fee(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, field="late_fee")
 
 
 def _to_base(value: LateBase | str) -> LateBase:
-    if isinstance(value, LateBase):
-        return value
-    try:
-        return LateBase(str(value).strip().lower())
-    except ValueError:
-        raise InvalidValue(
-            f"'base' must be principal or installment (got {fmt_value(value)}).",
-            field="base",
-            value=value,
-        ) from None
+    return LateBase.parse(value, field="base")
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -196,8 +149,10 @@ class LatePolicy:
     )
     base: LateBase = attrs.field(default=LateBase.PRINCIPAL, converter=_to_base)
     compensatory: bool = False
-    late_fee: Decimal = attrs.field(default=Decimal(0), converter=_late_fee)
-    grace_days: int = attrs.field(default=0, validator=_grace_days)
+    late_fee: Decimal = attrs.field(
+        default=Decimal(0), converter=_late_fee, validator=non_negative()
+    )
+    grace_days: int = attrs.field(default=0, validator=whole(0))
 
     @classmethod
     def none(cls) -> LatePolicy:

@@ -15,8 +15,8 @@ import attrs
 
 from coopfinance._decimal import ZERO
 from coopfinance._rates import Rate
-from coopfinance.servicing._account import AccountState, LoanAccount
-from coopfinance.servicing._values import AccountStatus, Components, MovementKind
+from coopfinance.servicing._account import LoanAccount
+from coopfinance.servicing._values import AccountState, AccountStatus, Components, MovementKind
 
 __all__ = ["Statement", "StatementLine", "statement"]
 

@@ -1,16 +1,20 @@
-"""The values a replay produces: amounts by component, installments, allocations, movements."""
+"""The values a replay produces: amounts by component, installments, allocations, movements, and
+the account state that holds them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from coopfinance._decimal import ZERO
+from coopfinance._json import json_default
 
 __all__ = [
+    "AccountState",
     "AccountStatus",
     "Allocation",
     "Components",
@@ -257,3 +261,104 @@ class PayoffQuote:
         """The amount to pay."""
         gross = self.principal + self.interest + self.fees + self.penalties
         return max(gross - self.credit, ZERO)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class AccountState:
+    """A loan account at the end of ``as_of``.
+
+    ``principal_outstanding = principal_overdue + principal_not_due``; what is owed,
+    :attr:`owed`, adds the interest, fees and penalties due and unpaid; :attr:`payoff` adds the
+    interest accrued in the current period and takes off the credit.
+    """
+
+    as_of: dt.date
+    currency: str
+    status: AccountStatus
+    disbursed: Decimal
+    """Principal disbursed so far (financed upfront fees included)."""
+    principal_overdue: Decimal
+    """Principal of installments already due and unpaid."""
+    principal_not_due: Decimal
+    interest_due: Decimal
+    """Interest due and unpaid (scheduled, and late compensatory interest)."""
+    interest_accrued: Decimal
+    """Interest accrued since the current period began, not yet due."""
+    fees_due: Decimal
+    penalties_due: Decimal
+    days_past_due: int
+    """Days since the oldest installment with unpaid principal, interest or fees fell due."""
+    credit: Decimal
+    """Money received and not yet applied (an advance or an excess); never lost."""
+    installment_amount: Decimal
+    """The regular installment of the current schedule."""
+    paid: Components
+    waived: Components
+    written_off: Components
+    recovered: Decimal
+    items: tuple[ItemState, ...]
+    allocations: tuple[Allocation, ...]
+    movements: tuple[Movement, ...]
+
+    @property
+    def principal_outstanding(self) -> Decimal:
+        """Principal still owed, overdue or not."""
+        return self.principal_overdue + self.principal_not_due
+
+    @property
+    def arrears(self) -> Decimal:
+        """Everything due and unpaid (atrasos): principal, interest, fees and penalties."""
+        return self.principal_overdue + self.interest_due + self.fees_due + self.penalties_due
+
+    @property
+    def owed(self) -> Decimal:
+        """Principal outstanding plus interest, fees and penalties due (before any credit)."""
+        return self.principal_outstanding + self.interest_due + self.fees_due + self.penalties_due
+
+    @property
+    def installments(self) -> tuple[ItemState, ...]:
+        """The schedule's rows (past and current schedules), without charges or settlements."""
+        return tuple(i for i in self.items if i.kind is ItemKind.INSTALLMENT)
+
+    @property
+    def payoff(self) -> PayoffQuote:
+        """What closes the loan on ``as_of`` (see :class:`PayoffQuote`)."""
+        return PayoffQuote(
+            date=self.as_of,
+            principal=self.principal_outstanding,
+            interest=self.interest_due + self.interest_accrued,
+            fees=self.fees_due,
+            penalties=self.penalties_due,
+            credit=self.credit,
+        )
+
+    def next_due(self) -> ItemState | None:
+        """The next installment not yet due, if any."""
+        return next((i for i in self.installments if i.due_date > self.as_of), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: every field, amounts as decimal strings (split by component as
+        :meth:`Components.to_dict`), dates ISO 8601, kinds and statuses as their value.
+
+        >>> import datetime as dt
+        >>> from coopfinance import LoanTerms, Rate
+        >>> from coopfinance.servicing import LoanAccount
+        >>> terms = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=2,
+        ...                   disbursed="2026-01-15")
+        >>> data = LoanAccount(terms=terms).state(dt.date(2026, 2, 20)).to_dict()
+        >>> data["status"], data["principal_overdue"], data["items"][0]["due"]["total"]
+        ('active', '495.69', '512.71')
+        """
+        return attrs.asdict(self, recurse=True, value_serializer=_plain)
+
+
+def _plain(_instance: Any, _field: Any, value: Any) -> Any:
+    """``attrs.asdict``'s serializer: :func:`~coopfinance._json.json_default` for the leaves it
+    knows (decimals, dates, enums, :class:`Components`), tuples as lists, the value itself for
+    the rest."""
+    if isinstance(value, tuple):
+        return list(value)
+    try:
+        return json_default(value)
+    except TypeError:
+        return value
