@@ -6,6 +6,7 @@ import decimal
 from decimal import Decimal
 
 from coopfinance._decimal import CONTEXT, to_decimal
+from coopfinance.coop import Member, Supplier, SurplusPolicy, distribute_surplus
 from coopfinance.errors import InvalidValue
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -24,6 +25,30 @@ from coopfinance.training._generators._kit import (
     _Work,
 )
 
+_YOU, _OTHERS, _SUPPLIERS = "you", "other members", "suppliers"
+
+
+def _patronage(
+    surplus: Decimal,
+    member_litres: Decimal,
+    members_litres: Decimal,
+    supplier_litres: Decimal,
+    policy: SurplusPolicy,
+) -> Decimal:
+    """The member's patronage refund as :func:`coopfinance.coop.distribute_surplus` computes it:
+    the member, the other members (their litres together) and the non-member suppliers."""
+    members = [Member(id=_YOU)]
+    litres = {_YOU: member_litres}
+    if members_litres > member_litres:
+        members.append(Member(id=_OTHERS))
+        litres[_OTHERS] = members_litres - member_litres
+    suppliers = []
+    if supplier_litres:
+        suppliers.append(Supplier(id=_SUPPLIERS))
+        litres[_SUPPLIERS] = supplier_litres
+    result = distribute_surplus(surplus, members, litres, policy, suppliers=suppliers)
+    return dict(result.patronage)[_YOU]
+
 
 def patronage_return(
     rng: RandomSource = None,
@@ -36,10 +61,12 @@ def patronage_return(
     supplier_litres: Amount | None = None,
 ) -> Exercise:
     """A member's patronage return (retorno) from the year's surplus (remanente):
-    ``surplus × (1 − reserve − education) × member litres / all members' litres``.
+    ``(surplus − ⌈surplus × reserve⌉ − round(surplus × education)) × member litres / all members'
+    litres``, to the céntimo.
 
-    Non-member suppliers' litres stay out of the base (reference §5, LGC art. 42). Distractors: the
-    reserve and fund forgotten, suppliers' litres counted.
+    Non-member suppliers' litres stay out of the base (reference §5, LGC art. 42); the reserve is at
+    least 20 %. Library: :func:`coopfinance.coop.distribute_surplus`. Distractors: the reserve and
+    fund forgotten, suppliers' litres counted.
     """
     d = _Draw(rng, "patronage_return")
     s = _positive(
@@ -82,22 +109,47 @@ def patronage_return(
         ),
         "supplier_litres",
     )
+    policy = SurplusPolicy(reserve_share=rv, education_share=ed)
+    answer = _patronage(s, ml, al, sl, policy)
+    counted = _patronage(s, ml, al + sl, Decimal(0), policy)
     with decimal.localcontext(CONTEXT):
-        shared = s * (1 - rv - ed)
-        answer = _q(shared * ml / al, 2)
         forgot = _q(s * ml / al, 2)
-        counted = _q(shared * ml / (al + sl), 2)
     w = _Work()
     s_s = w.given(s, (Unit.SOLES, 2), "Remanente del año", "Surplus for the year")
-    s_k = w.calc(
-        Op.SUB,
-        (Decimal(1), rv, ed),
-        (Unit.NUMBER, 2),
-        f"Parte a repartir: 1 − reserva {_pct(rv, 0)} − educación {_pct(ed, 0)}",
-        f"Share to distribute: 1 − reserve {_pct(rv, 0)} − education {_pct(ed, 0)}",
+    s_rx = w.calc(
+        Op.MUL,
+        (s_s, rv),
+        (Unit.SOLES, 4),
+        f"Reserva: remanente × {_pct(rv, 0)}",
+        f"Reserve: surplus × {_pct(rv, 0)}",
+    )
+    s_rv = w.calc(
+        Op.CEIL,
+        (s_rx, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Reserva, al céntimo hacia arriba",
+        "Reserve, rounded up to the cent",
+    )
+    s_ex = w.calc(
+        Op.MUL,
+        (s_s, ed),
+        (Unit.SOLES, 4),
+        f"Fondo de educación: remanente × {_pct(ed, 0)}",
+        f"Education fund: surplus × {_pct(ed, 0)}",
+    )
+    s_ed = w.calc(
+        Op.ROUND,
+        (s_ex, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Fondo de educación, al céntimo",
+        "Education fund, to the cent",
     )
     s_d = w.calc(
-        Op.MUL, (s_s, s_k), (Unit.SOLES, 2), "A repartir entre socios", "To share among members"
+        Op.SUB,
+        (s_s, s_rv, s_ed),
+        (Unit.SOLES, 2),
+        "A repartir entre socios: remanente − reserva − educación",
+        "To share among members: surplus − reserve − education",
     )
     s_m = w.given(ml, (Unit.LITRES, 0), "Sus litros", "Your litres")
     s_a = w.given(al, (Unit.LITRES, 0), "Litros de todos los socios", "All members' litres")

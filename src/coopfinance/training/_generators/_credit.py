@@ -213,7 +213,7 @@ def flat_offer_tcea(
         Op.ROUND, (s_x, Decimal(2)), (Unit.PERCENT, 2), "TCEA, a 2 decimales", "TCEA, to 2 decimals"
     )
     no_insurance = _q(tcea_of(schedule, include=["fees"]) * _HUNDRED, 2)
-    declining = _q(((1 + f) ** 12 - 1) * _HUNDRED, 2)
+    declining = _q(Rate.effective_monthly(f).to_effective_annual().value * _HUNDRED, 2)
     ins_es = f" y seguro de {_pct(ins, 4)} mensual sobre el monto" if ins else ""
     ins_en = f" and insurance of {_pct(ins, 4)} a month on the amount" if ins else ""
     return _exercise(

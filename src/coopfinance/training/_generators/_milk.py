@@ -6,7 +6,17 @@ import decimal
 from decimal import Decimal
 
 from coopfinance._decimal import CONTEXT
-from coopfinance._money import Money
+from coopfinance.dairy import (
+    Delivery,
+    FarmerSettlement,
+    MilkPriceSchedule,
+    Obligation,
+    ObligationKind,
+    Period,
+    SettlementPolicy,
+    settle,
+)
+from coopfinance.errors import InvalidValue
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     _CENT,
@@ -52,14 +62,58 @@ def _gross_steps(w: _Work, litres: Decimal, price: Decimal) -> int:
     )
 
 
+_FORTNIGHT = Period.parse("2026-01-01..2026-01-15")
+_MEMBER = "member"
+
+
+def _settle(
+    litres: Decimal,
+    price: Decimal,
+    *,
+    service_per_litre: Decimal = Decimal(0),
+    installment: Decimal = Decimal(0),
+    savings: Decimal = Decimal(0),
+) -> FarmerSettlement:
+    """The member's fortnight settled by :func:`coopfinance.dairy.settle`: one delivery of
+    ``litres`` at ``price``, the service charge per litre, the installment and the savings deducted
+    (no caps, no floor: the exercise asks what is left after all of them)."""
+    prices = MilkPriceSchedule.flat(
+        price,
+        _FORTNIGHT.start,
+        _FORTNIGHT.end,
+        service_charges={"service": service_per_litre} if service_per_litre else {},
+    )
+    milk = [Delivery(farmer=_MEMBER, date=_FORTNIGHT.end, litres=litres)]
+    dues = []
+    if installment:
+        dues.append(
+            Obligation(farmer=_MEMBER, kind="loan-installment", amount=installment, loan_id="loan")
+        )
+    if savings:
+        dues.append(Obligation(farmer=_MEMBER, kind="voluntary-savings", amount=savings))
+    policy = SettlementPolicy(caps=())
+    statement = settle(milk, prices, _FORTNIGHT, dues, policy).statement(_MEMBER)
+    if statement.arrears:
+        raise InvalidValue(
+            f"'installment' and 'savings' must fit in the gross {statement.gross} after the "
+            f"service charge (got {installment} and {savings}).",
+            field="installment",
+            value=installment,
+        )
+    return statement
+
+
 def _gross(litres: Decimal, price: Decimal) -> Decimal:
-    return (Money(amount=price) * litres).round().amount
+    """The gross milk value of the fortnight, as the settlement engine computes it."""
+    return _settle(litres, price).gross
 
 
 def milk_gross(
     rng: RandomSource = None, *, litres: Amount | None = None, price: Amount | None = None
 ) -> Exercise:
-    """The gross value of a fortnight's milk: ``litres × price``, to the céntimo (``Money``)."""
+    """The gross value of a fortnight's milk: ``litres × price``, to the céntimo.
+
+    Library: :func:`coopfinance.dairy.settle` (the statement's ``gross``)."""
     d = _Draw(rng, "milk_gross")
     lt, pr = _milk_inputs(d, litres, price)
     w = _Work()
@@ -156,7 +210,9 @@ def settlement_net(
     """What the member takes home from a fortnight's settlement (liquidación):
     ``gross − litres × service charge − installment − savings``.
 
-    Distractors: the service charge forgotten, the service charge taken once.
+    Library: :func:`coopfinance.dairy.settle` (the statement's ``net``; no caps, and deductions that
+    do not fit in the gross are refused). Distractors: the service charge forgotten, the service
+    charge taken once.
     """
     d = _Draw(rng, "settlement_net")
     lt, pr = _milk_inputs(d, litres, price)
@@ -181,8 +237,9 @@ def settlement_net(
     sav = _nonneg(
         _amount(savings, "savings", lambda: d.decimal("10", "50", "5", field="savings")), "savings"
     )
-    service = (Money(amount=svc) * lt).round().amount
-    answer = gross - service - inst - sav
+    statement = _settle(lt, pr, service_per_litre=svc, installment=inst, savings=sav)
+    service = statement.by_kind(ObligationKind.SERVICE_CHARGE)[0]
+    answer = statement.net
     w = _Work()
     s_g = _gross_steps(w, lt, pr)
     s_sv = w.given(

@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from coopfinance._decimal import CONTEXT
 from coopfinance.errors import InvalidValue
+from coopfinance.plans import payback
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     Amount,
@@ -97,6 +98,15 @@ def break_even_litres(
     )
 
 
+def _payback(investment: Decimal, net: Decimal) -> Decimal:
+    """Years to pay back as :func:`coopfinance.plans.payback` computes it: the investment at year 0,
+    the same net cash flow every year after."""
+    years = int(CONTEXT.divide(investment, net)) + 1
+    result = payback([-investment, *([net] * years)])
+    assert result is not None  # enough years of flows to pay back
+    return result
+
+
 def payback_years(
     rng: RandomSource = None,
     *,
@@ -105,7 +115,7 @@ def payback_years(
     costs: Amount | None = None,
 ) -> Exercise:
     """Simple payback of a plan: ``investment / (annual revenue − annual costs)``, years to 2 dp.
-    Distractor: investment / revenue."""
+    Library: :func:`coopfinance.plans.payback`. Distractor: investment / revenue."""
     d = _Draw(rng, "payback_years")
     inv = _positive(
         _amount(
@@ -129,7 +139,7 @@ def payback_years(
             f"'costs' must be below 'revenue' {rev} (got {cst}).", field="costs", value=cst
         )
     with decimal.localcontext(CONTEXT):
-        answer = _q(inv / net, 2)
+        answer = _q(_payback(inv, net), 2)
         wrong = _q(inv / rev, 2)
     w = _Work()
     s_i = w.given(inv, (Unit.SOLES, 2), "Inversión", "Investment")
