@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import enum
 import importlib.resources
-import json
 import pathlib
 import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -32,6 +30,7 @@ import attrs
 
 from coopfinance.errors import InvalidCurriculum, fmt_value
 from coopfinance.training._exercise import LANGUAGES, Topic
+from coopfinance.training._files import parse_table, read_table
 from coopfinance.training._generators import GENERATORS
 
 __all__ = [
@@ -213,7 +212,7 @@ class Curriculum:
 
     # -- loading ------------------------------------------------------------------------------------
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, source: str | None = None) -> Curriculum:
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Curriculum:
         """A curriculum from plain data (parsed TOML or JSON), validated; ``source`` names the file
         in error messages."""
         return _Parser(source).curriculum(data)
@@ -221,47 +220,23 @@ class Curriculum:
     @classmethod
     def from_toml(cls, text: str, *, source: str | None = None) -> Curriculum:
         """A curriculum from TOML text."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidCurriculum(
-                f"the file is not valid TOML: {exc}{_where(source)}.", field=None, source=source
-            ) from None
-        return cls.from_mapping(data, source=source)
+        return cls.from_dict(_table(text, "toml", source), source=source)
 
     @classmethod
     def from_json(cls, text: str, *, source: str | None = None) -> Curriculum:
         """A curriculum from JSON text."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidCurriculum(
-                f"the file is not valid JSON: {exc}{_where(source)}.", field=None, source=source
-            ) from None
-        if not isinstance(data, dict):
-            raise InvalidCurriculum(
-                f"the file must hold an object at the top (got {type(data).__name__})"
-                f"{_where(source)}.",
-                source=source,
-            )
-        return cls.from_mapping(data, source=source)
+        return cls.from_dict(_table(text, "json", source), source=source)
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> Curriculum:
         """A curriculum from a ``.toml`` or ``.json`` file."""
-        p = pathlib.Path(path)
+        name = pathlib.Path(path).name
         try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidCurriculum(
-                f"'path' cannot be read (got {str(p)!r}): {exc.strerror}.",
-                field="path",
-                value=str(p),
-                source=p.name,
-            ) from None
-        if p.suffix.lower() == ".json":
-            return cls.from_json(text, source=p.name)
-        return cls.from_toml(text, source=p.name)
+            data, _ = read_table(path, field="curriculum", error=InvalidCurriculum)
+        except InvalidCurriculum as exc:
+            exc.source = name
+            raise
+        return cls.from_dict(data, source=name)
 
     @classmethod
     def default(cls, lang: str = "es") -> Curriculum:
@@ -316,6 +291,17 @@ class Curriculum:
                 for m in self.modules
             ],
         }
+
+
+def _table(text: str, fmt: str, source: str | None) -> dict[str, Any]:
+    try:
+        data, _ = parse_table(
+            text, fmt=fmt, field="curriculum", source=source, error=InvalidCurriculum
+        )
+    except InvalidCurriculum as exc:
+        exc.source = source
+        raise
+    return data
 
 
 def _where(source: str | None) -> str:
