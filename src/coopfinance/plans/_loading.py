@@ -45,6 +45,8 @@ PLAN_KEYS = (
     "with_plan",
     "without_plan",
 )
+_PARTS = ("enterprise", "investments", "financing", "with_plan", "without_plan")
+"""The plan keys read as parts; the others are given to the plan as they are."""
 ENTERPRISE_KEYS = (
     "name",
     "kind",
@@ -144,7 +146,7 @@ def _lines(data: Any, path: str) -> tuple[BudgetLine, ...]:
     return tuple(_line(item, _join(path, k)) for k, item in enumerate(_list(data, path)))
 
 
-def _production(data: Any, path: str) -> Any:
+def _production(data: Any, path: str) -> MonthlyProduction:
     if isinstance(data, Mapping):
         t = _table(data, path, PRODUCTION_KEYS)
         _required(t, "litres_per_day", path)
@@ -224,21 +226,7 @@ def plan_fields(data: Any) -> dict[str, Any]:
     without_plan = None if without is None else _scenario(without, "without_plan", "without plan")
     investments = _investments(t.get("investments", []))
     financing = _financing(t["financing"]) if t.get("financing") is not None else Financing()
-    simple = (
-        "title",
-        "start",
-        "horizon_years",
-        "currency",
-        "cok",
-        "income_tax_rate",
-        "working_capital",
-        "working_capital_recovered",
-        "repayment_capacity_limit",
-        "sensitivity_steps",
-        "risks",
-        "training",
-        "notes",
-    )
+    simple = tuple(k for k in PLAN_KEYS if k not in _PARTS)
     kwargs = _kwargs(t, simple)
     if "working_capital_recovered" in kwargs and not isinstance(
         kwargs["working_capital_recovered"], bool

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -47,7 +47,15 @@ from coopfinance.training._quiz import QuizKind, QuizResult
 __all__ = ["Cohort"]
 
 
-def _tuple(value: Sequence[Any]) -> tuple[Any, ...]:
+def _participants(value: Iterable[Participant]) -> tuple[Participant, ...]:
+    return tuple(value)
+
+
+def _sessions_held(value: Iterable[SessionHeld]) -> tuple[SessionHeld, ...]:
+    return tuple(value)
+
+
+def _scores(value: Iterable[QuizScore]) -> tuple[QuizScore, ...]:
     return tuple(value)
 
 
@@ -59,9 +67,9 @@ class Cohort:
     id: str
     name: str
     curriculum: Curriculum
-    participants: tuple[Participant, ...] = attrs.field(converter=_tuple)
-    sessions_held: tuple[SessionHeld, ...] = attrs.field(converter=_tuple, default=())
-    scores: tuple[QuizScore, ...] = attrs.field(converter=_tuple, default=())
+    participants: tuple[Participant, ...] = attrs.field(converter=_participants)
+    sessions_held: tuple[SessionHeld, ...] = attrs.field(converter=_sessions_held, default=())
+    scores: tuple[QuizScore, ...] = attrs.field(converter=_scores, default=())
     rule: CompletionRule = attrs.field(factory=CompletionRule)
 
     def __attrs_post_init__(self) -> None:

@@ -4,7 +4,7 @@ co-op's outcome records and the certificates' issuer), and completion certificat
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -25,7 +25,7 @@ from coopfinance.training._quiz import QuizKind
 __all__ = ["CohortRecords", "certify"]
 
 
-def _outcomes(value: Sequence[OutcomeRecord]) -> tuple[OutcomeRecord, ...]:
+def _outcomes(value: Iterable[OutcomeRecord]) -> tuple[OutcomeRecord, ...]:
     return tuple(value)
 
 
