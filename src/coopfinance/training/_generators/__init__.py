@@ -3,9 +3,16 @@
 Each generator takes a random source — ``random.Random``, ``numpy.random.Generator`` or an ``int``
 seed — for numbers in realistic ranges (reference §4, §8: TEA 18–60 %, milk at S/ 0.95–1.75 a litre,
 5-cow herds), and/or the member's own values as keyword arguments, which replace the drawn ones.
-The answer is computed by the library (:meth:`coopfinance.LoanTerms.schedule`,
-:func:`coopfinance.cost.tcea_of`, :class:`coopfinance.Rate` conversions, :class:`coopfinance.Money`);
-the worked solution reaches it step by step (see :meth:`Exercise.verify`).
+The answer is computed by the library's engines, so an answer key cannot drift from what the
+library computes: :meth:`coopfinance.LoanTerms.schedule`, :func:`coopfinance.cost.tcea_of`,
+:class:`coopfinance.Rate` conversions, :func:`coopfinance.dairy.settle` (milk value, settlement
+net), :func:`coopfinance.coop.distribute_surplus` (patronage) and :func:`coopfinance.plans.payback`;
+the worked solution reaches it step by step (see :meth:`Exercise.verify`). Only plain arithmetic
+with no engine of its own (budget sums, the 30 % rule, break-even litres, savings deposits and
+months) is computed here.
+
+Modules by topic: ``_credit``, ``_milk``, ``_saving``, ``_budget``, ``_plans``, ``_coop``; what
+they share (draws, the worked-solution builder, formatting) is in ``_kit``.
 
 >>> ex = tea_to_tem(tea="35%")
 >>> ex.answer, ex.unit.value
