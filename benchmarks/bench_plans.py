@@ -11,7 +11,7 @@ from pathlib import Path
 from coopfinance.plans import BusinessPlan, project, report
 from coopfinance.plans._sensitivity import run
 
-PLAN = BusinessPlan.from_toml(Path(__file__).parents[1] / "examples" / "plan-alfalfa.toml")
+PLAN = BusinessPlan.from_file(Path(__file__).parents[1] / "examples" / "plan-alfalfa.toml")
 
 
 def best_of(fn, repeat: int = 5) -> float:

@@ -35,7 +35,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     page = render_plan(
-        report(BusinessPlan.from_toml(ROOT / "examples" / "plan-alfalfa.toml")),
+        report(BusinessPlan.from_file(ROOT / "examples" / "plan-alfalfa.toml")),
         lang=ns.lang,
         fmt="html",
     )

@@ -250,7 +250,7 @@ def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
         return coop.cohort
     data = tomllib.loads((coop.directory / "cohort.toml").read_text(encoding="utf-8"))
     data["lang"] = lang
-    return Cohort.from_mapping(data, source="cohort.toml")
+    return Cohort.from_dict(data, source="cohort.toml")
 
 
 def _training(

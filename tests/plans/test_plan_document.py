@@ -42,12 +42,12 @@ KEY_FIGURES = {
 
 @pytest.fixture(scope="module")
 def example() -> PlanReport:
-    return report(BusinessPlan.from_toml(EXAMPLE))
+    return report(BusinessPlan.from_file(EXAMPLE))
 
 
 def _small_plan(**enterprise: object) -> BusinessPlan:
     """A one-year plan without a 'without plan' scenario (fast to evaluate)."""
-    return BusinessPlan.from_mapping(
+    return BusinessPlan.from_dict(
         {
             "enterprise": {"name": "Cooperativa Pequeña", **enterprise},
             "start": "2026-03-01",

@@ -132,7 +132,7 @@ def test_a_one_year_plan_checked_by_hand():
 
 def test_the_bundled_alfalfa_example_evaluates():
     """The illustrative example loads and its key figures are pinned (regression, not a source)."""
-    r = report(BusinessPlan.from_toml(EXAMPLE))
+    r = report(BusinessPlan.from_file(EXAMPLE))
     assert r.plan.incremental
     assert r.sources_and_uses.gap == 0
     assert r.economic.npv.quantize(Decimal("0.01")) == Decimal("49464.84")

@@ -13,7 +13,7 @@ from coopfinance.cost import npv
 from coopfinance.errors import NoSolution
 from coopfinance.plans import break_even, plan_irr, project
 from coopfinance.plans._indicators import evaluations
-from coopfinance.plans._model import month_index
+from coopfinance.plans._operations import month_index
 from coopfinance.plans._projection import MONEY_FIELDS
 from coopfinance.plans._sensitivity import run
 

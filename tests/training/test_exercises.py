@@ -308,3 +308,52 @@ def test_bad_responses_and_rng() -> None:
         ex.check("Z")
     with pytest.raises(WrongType, match=r"'rng' must be a random\.Random"):
         tea_to_tem("seed")  # type: ignore[arg-type]
+
+
+def test_answers_are_what_the_engines_compute_for_a_member_own_values() -> None:
+    """Milk, patronage and payback answers come from dairy.settle, coop.distribute_surplus and
+    plans.payback: with a surplus in céntimos the reserve is rounded up as the engine does, and
+    the worked solution still adds up."""
+    from coopfinance.coop import Member, Supplier, SurplusPolicy, distribute_surplus
+    from coopfinance.dairy import Delivery, MilkPriceSchedule, Period, settle
+    from coopfinance.plans import payback
+
+    ex = generate(
+        "patronage_return",
+        surplus="12345.67",
+        member_litres=1234,
+        members_litres=30000,
+        supplier_litres=5000,
+    )
+    d = distribute_surplus(
+        "12345.67",
+        [Member(id="a"), Member(id="b")],
+        {"a": 1234, "b": 30000 - 1234, "p": 5000},
+        SurplusPolicy(),
+        suppliers=[Supplier(id="p")],
+    )
+    assert ex.answer == dict(d.patronage)["a"]
+    assert ex.verify() == []
+    prices = MilkPriceSchedule.flat("1.305", "2026-01-01", "2026-01-15")
+    s = settle(
+        [Delivery(farmer="f", date="2026-01-15", litres="987.5")],
+        prices,
+        Period.parse("2026-01-01..2026-01-15"),
+    )
+    assert generate("milk_gross", litres="987.5", price="1.305").answer == s.statement("f").gross
+    ex = generate("payback_years", investment=10000, revenue=9000, costs=6000)
+    assert ex.answer == q(payback([-10000, 3000, 3000, 3000, 3000]), 2)
+
+
+def test_a_settlement_whose_deductions_do_not_fit_is_refused() -> None:
+    from coopfinance.errors import InvalidValue
+
+    with pytest.raises(InvalidValue, match="'installment' and 'savings' must fit in the gross"):
+        generate(
+            "settlement_net",
+            litres=100,
+            price="1.00",
+            service_per_litre="0.05",
+            installment=200,
+            savings=10,
+        )

@@ -180,7 +180,7 @@ BAD = [
                       participants=[Participant(id="a", name="A"), Participant(id="a", name="B")]),
      "'participants' repeat the id 'a'"),
     (lambda _: Participant(id="a", name="A", role="owner"),
-     "'role' must be member or supplier \\(got 'owner'\\)"),
+     "'role' must be one of member, supplier \\(got 'owner'\\)"),
     (lambda _: OutcomeRecord(participant="m01", period="after", installments_due=2,
                              installments_on_time=3),
      "'installments_on_time' must be between 0 and 'installments_due' 2 \\(got 3\\)"),

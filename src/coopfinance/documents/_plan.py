@@ -23,7 +23,7 @@ from coopfinance.documents._env import render, render_pdf
 from coopfinance.documents._format import check_lang, format_percent
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
 from coopfinance.plans import BusinessPlan, PlanReport, ProjectionRow, report
-from coopfinance.plans._model import month_index
+from coopfinance.plans._operations import month_index
 
 __all__ = ["PLAN_FORMATS", "Line", "Table", "plan_context", "render_plan"]
 
@@ -339,7 +339,7 @@ def render_plan(
     ``partials/plan_*.j2`` and render in Jinja2's sandbox.
 
     >>> from coopfinance.plans import BusinessPlan, report
-    >>> r = report(BusinessPlan.from_toml("examples/plan-alfalfa.toml"))
+    >>> r = report(BusinessPlan.from_file("examples/plan-alfalfa.toml"))
     >>> md = render_plan(r, lang="en", fmt="md")
     >>> md.splitlines()[0]
     '# Business plan: Alfalfa for a small dairy co-op (illustrative)'

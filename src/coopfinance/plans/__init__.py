@@ -1,5 +1,6 @@
 """Business plans: the plan model, monthly and yearly projections, indicators and sensitivity."""
 
+from coopfinance.plans._enterprise import Buyer, Enterprise, Financing, Investment
 from coopfinance.plans._indicators import (
     BreakEven,
     DebtCoverage,
@@ -11,14 +12,10 @@ from coopfinance.plans._indicators import (
     payback,
     plan_irr,
 )
-from coopfinance.plans._model import (
+from coopfinance.plans._model import BusinessPlan
+from coopfinance.plans._operations import (
     Basis,
     BudgetLine,
-    BusinessPlan,
-    Buyer,
-    Enterprise,
-    Financing,
-    Investment,
     MilkSupply,
     MonthlyProduction,
     Scenario,

@@ -9,35 +9,19 @@ that keeps the text), so ``cok = 0.10`` is fine; amounts may also be written as 
 
 from __future__ import annotations
 
-import json
-import os
-import tomllib
+import copy
+import pathlib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, TypeVar
 
+from coopfinance._files import parse_data, read_text
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import (
-    CoopFinanceError,
-    InvalidPlan,
-    MultipleSolutions,
-    ParseError,
-    WrongType,
-    fmt_value,
-)
-from coopfinance.plans._model import (
-    BudgetLine,
-    BusinessPlan,
-    Buyer,
-    Enterprise,
-    Financing,
-    Investment,
-    MonthlyProduction,
-    Scenario,
-)
+from coopfinance.errors import CoopFinanceError, InvalidPlan, WrongType, fmt_value
+from coopfinance.plans._enterprise import Buyer, Enterprise, Financing, Investment
+from coopfinance.plans._operations import BudgetLine, MonthlyProduction, Scenario
 
-__all__ = ["load_file", "load_json", "load_toml", "load_yaml", "plan_from_mapping"]
+__all__ = ["PLAN_FORMATS", "build", "parse_plan", "plan_fields", "read_plan", "yaml_available"]
 
 _T = TypeVar("_T")
 
@@ -61,6 +45,8 @@ PLAN_KEYS = (
     "with_plan",
     "without_plan",
 )
+_PARTS = ("enterprise", "investments", "financing", "with_plan", "without_plan")
+"""The plan keys read as parts; the others are given to the plan as they are."""
 ENTERPRISE_KEYS = (
     "name",
     "kind",
@@ -88,26 +74,23 @@ def _join(path: str, key: str | int) -> str:
 
 
 def _relocate(exc: CoopFinanceError, path: str) -> CoopFinanceError:
-    """The same error, with its field (and the field quoted in its message) under ``path``."""
+    """The same error (every payload kept), its field and the field quoted in its message put
+    under the key path ``path``: ``'cost' ...`` becomes ``'investments[2].cost' ...``."""
     if not path:
         return exc
-    if exc.field is None:
-        field = path
-        message = f"{path!r}: {exc.message}"
+    field = path if exc.field is None else _join(path, exc.field)
+    old = repr(exc.field)
+    if exc.field is not None and old in exc.message:
+        message = exc.message.replace(old, repr(field), 1)
     else:
-        field = _join(path, exc.field) if path else exc.field
-        old = repr(exc.field)
-        message = (
-            exc.message.replace(old, repr(field), 1)
-            if old in exc.message
-            else f"{field!r}: {exc.message}"
-        )
-    if isinstance(exc, MultipleSolutions):
-        return MultipleSolutions(message, field=field, value=exc.value, roots=exc.roots)
-    return type(exc)(message, field=field, value=exc.value)
+        message = f"{field!r}: {exc.message}"
+    moved = copy.copy(exc)
+    moved.message, moved.args, moved.field = message, (message,), field
+    return moved
 
 
-def _build(path: str, factory: Callable[..., _T], **kwargs: Any) -> _T:
+def build(path: str, factory: Callable[..., _T], **kwargs: Any) -> _T:
+    """``factory(**kwargs)``, its errors placed under the key path ``path``."""
     try:
         return factory(**kwargs)
     except CoopFinanceError as exc:
@@ -156,19 +139,19 @@ def _line(data: Any, path: str) -> BudgetLine:
     t = _table(data, path, LINE_KEYS)
     _required(t, "name", path)
     _required(t, "amount", path)
-    return _build(path, BudgetLine, **_kwargs(t, LINE_KEYS))
+    return build(path, BudgetLine, **_kwargs(t, LINE_KEYS))
 
 
 def _lines(data: Any, path: str) -> tuple[BudgetLine, ...]:
     return tuple(_line(item, _join(path, k)) for k, item in enumerate(_list(data, path)))
 
 
-def _production(data: Any, path: str) -> Any:
+def _production(data: Any, path: str) -> MonthlyProduction:
     if isinstance(data, Mapping):
         t = _table(data, path, PRODUCTION_KEYS)
         _required(t, "litres_per_day", path)
-        return _build(path, MonthlyProduction, **_kwargs(t, PRODUCTION_KEYS))
-    return _build(path, MonthlyProduction, litres_per_day=data)
+        return build(path, MonthlyProduction, **_kwargs(t, PRODUCTION_KEYS))
+    return build(path, MonthlyProduction, litres_per_day=data)
 
 
 def _scenario(data: Any, path: str, default_name: str) -> Scenario:
@@ -176,7 +159,7 @@ def _scenario(data: Any, path: str, default_name: str) -> Scenario:
     production = _production(_required(t, "production", path), _join(path, "production"))
     _required(t, "price_per_litre", path)
     kwargs = _kwargs(t, ("description", "price_per_litre"))
-    return _build(
+    return build(
         path,
         Scenario,
         name=t.get("name") or default_name,
@@ -196,9 +179,9 @@ def _enterprise(data: Any) -> Enterprise:
         where = f"enterprise.buyers[{k}]"
         b = _table(item, where, BUYER_KEYS)
         _required(b, "name", where)
-        buyers.append(_build(where, Buyer, **_kwargs(b, BUYER_KEYS)))
+        buyers.append(build(where, Buyer, **_kwargs(b, BUYER_KEYS)))
     kwargs = _kwargs(t, tuple(k for k in ENTERPRISE_KEYS if k != "buyers"))
-    return _build(path, Enterprise, buyers=buyers, **kwargs)
+    return build(path, Enterprise, buyers=buyers, **kwargs)
 
 
 def _investments(data: Any) -> tuple[Investment, ...]:
@@ -208,7 +191,7 @@ def _investments(data: Any) -> tuple[Investment, ...]:
         t = _table(item, where, INVESTMENT_KEYS)
         for key in ("name", "date", "cost"):
             _required(t, key, where)
-        out.append(_build(where, Investment, **_kwargs(t, INVESTMENT_KEYS)))
+        out.append(build(where, Investment, **_kwargs(t, INVESTMENT_KEYS)))
     return tuple(out)
 
 
@@ -220,28 +203,21 @@ def _loan(data: Any) -> LoanTerms:
             field=path,
             value=data,
         )
-    return _build(path, LoanTerms.from_mapping, data=data)
+    return build(path, LoanTerms.from_mapping, data=data)
 
 
 def _financing(data: Any) -> Financing:
     path = "financing"
     t = _table(data, path, FINANCING_KEYS)
     loan = _loan(t["loan"]) if t.get("loan") is not None else None
-    return _build(
+    return build(
         path, Financing, loan=loan, **_kwargs(t, ("own_funds", "grant", "grantor", "lender"))
     )
 
 
-def plan_from_mapping(data: Any) -> BusinessPlan:
-    """A :class:`BusinessPlan` from plain data; see :meth:`BusinessPlan.from_mapping`.
-
-    >>> BusinessPlan.from_mapping({"enterprise": {"name": "Coop"}, "start": "2026-01-01",
-    ...     "with_plan": {"production": "100", "price_per_litre": "1.30"},
-    ...     "investments": [{"name": "Tank", "date": "2025-12-01", "cost": "-3"}]})
-    Traceback (most recent call last):
-    ...
-    coopfinance.errors.InvalidPlan: 'investments[0].cost' must not be negative (got -3).
-    """
+def plan_fields(data: Any) -> dict[str, Any]:
+    """The keyword arguments of :class:`~coopfinance.plans.BusinessPlan` read from plain data, every
+    part built and checked (errors name the key path); see :meth:`BusinessPlan.from_dict`."""
     t = _table(data, "", PLAN_KEYS)
     _required(t, "start", "")
     enterprise = _enterprise(_required(t, "enterprise", ""))
@@ -250,21 +226,7 @@ def plan_from_mapping(data: Any) -> BusinessPlan:
     without_plan = None if without is None else _scenario(without, "without_plan", "without plan")
     investments = _investments(t.get("investments", []))
     financing = _financing(t["financing"]) if t.get("financing") is not None else Financing()
-    simple = (
-        "title",
-        "start",
-        "horizon_years",
-        "currency",
-        "cok",
-        "income_tax_rate",
-        "working_capital",
-        "working_capital_recovered",
-        "repayment_capacity_limit",
-        "sensitivity_steps",
-        "risks",
-        "training",
-        "notes",
-    )
+    simple = tuple(k for k in PLAN_KEYS if k not in _PARTS)
     kwargs = _kwargs(t, simple)
     if "working_capital_recovered" in kwargs and not isinstance(
         kwargs["working_capital_recovered"], bool
@@ -277,51 +239,18 @@ def plan_from_mapping(data: Any) -> BusinessPlan:
         )
     if "sensitivity_steps" in kwargs:
         kwargs["sensitivity_steps"] = _list(kwargs["sensitivity_steps"], "sensitivity_steps")
-    return _build(
-        "",
-        BusinessPlan,
-        enterprise=enterprise,
-        with_plan=with_plan,
-        without_plan=without_plan,
-        investments=investments,
-        financing=financing,
+    return {
+        "enterprise": enterprise,
+        "with_plan": with_plan,
+        "without_plan": without_plan,
+        "investments": investments,
+        "financing": financing,
         **kwargs,
-    )
+    }
 
 
-def _read(path: str | os.PathLike[str], kind: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InvalidPlan(
-            f"the {kind} plan file {str(path)!r} cannot be read: {exc.strerror or exc}.",
-            field="path",
-            value=str(path),
-        ) from None
-
-
-def load_toml(path: str | os.PathLike[str]) -> BusinessPlan:
-    """A plan from a TOML file (decimals read exactly)."""
-    raw = _read(path, "TOML")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(
-            f"{str(path)!r} is not valid TOML: {exc}.", field="path", value=str(path)
-        ) from None
-    return plan_from_mapping(data)
-
-
-def load_json(path: str | os.PathLike[str]) -> BusinessPlan:
-    """A plan from a JSON file (decimals read exactly)."""
-    raw = _read(path, "JSON")
-    try:
-        data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(
-            f"{str(path)!r} is not valid JSON: {exc}.", field="path", value=str(path)
-        ) from None
-    return plan_from_mapping(data)
+PLAN_FORMATS = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+"""The plan file suffixes and the format each is read as."""
 
 
 def yaml_available() -> bool:
@@ -333,47 +262,50 @@ def yaml_available() -> bool:
     return True
 
 
-def load_yaml(path: str | os.PathLike[str]) -> BusinessPlan:
-    """A plan from a YAML file; needs PyYAML (an :class:`InvalidPlan` error says so without it)."""
+def _parse_yaml(text: str, source: str | None) -> Any:
+    where = f" {source!r}" if source else ""
     try:
         import yaml
     except ImportError:
         raise InvalidPlan(
-            f"reading the YAML plan {str(path)!r} needs PyYAML (pip install pyyaml); "
+            f"reading the YAML plan{where} needs PyYAML (pip install pyyaml); "
             "or write the plan as TOML or JSON.",
-            field="path",
-            value=str(path),
+            field="plan",
+            value=source,
         ) from None
-    raw = _read(path, "YAML")
 
     class _Loader(yaml.SafeLoader):  # type: ignore[misc, unused-ignore]
         """SafeLoader that keeps decimals exact."""
 
     def _decimal(loader: Any, node: Any) -> Decimal:
-        text = str(loader.construct_scalar(node)).replace("_", "")
-        return Decimal(text)
+        return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
 
     _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_Loader)
-    except (yaml.YAMLError, UnicodeDecodeError, ArithmeticError) as exc:
-        raise ParseError(
-            f"{str(path)!r} is not valid YAML: {exc}.", field="path", value=str(path)
+        return yaml.load(text, Loader=_Loader)
+    except (yaml.YAMLError, ArithmeticError) as exc:
+        at = f" in {source}" if source else ""
+        raise InvalidPlan(
+            f"'plan' is not valid YAML{at}: {exc}.", field="plan", value=source
         ) from None
-    return plan_from_mapping(data)
 
 
-def load_file(path: str | os.PathLike[str]) -> BusinessPlan:
-    """A plan from ``.toml``, ``.json``, ``.yaml`` or ``.yml`` by suffix."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".toml":
-        return load_toml(path)
-    if suffix == ".json":
-        return load_json(path)
-    if suffix in (".yaml", ".yml"):
-        return load_yaml(path)
-    raise InvalidPlan(
-        f"'path' must end in .toml, .json, .yaml or .yml (got {str(path)!r}).",
-        field="path",
-        value=str(path),
-    )
+def parse_plan(text: str, fmt: str, *, source: str | None = None) -> Any:
+    """Plain data from plan text in ``fmt`` (``toml``, ``json`` or ``yaml``), decimals exact."""
+    if fmt == "yaml":
+        return _parse_yaml(text, source)
+    return parse_data(text, fmt=fmt, field="plan", source=source, error=InvalidPlan)
+
+
+def read_plan(path: str | pathlib.Path) -> Any:
+    """Plain data from a ``.toml``, ``.json``, ``.yaml`` or ``.yml`` plan file (by suffix)."""
+    p = pathlib.Path(path)
+    fmt = PLAN_FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise InvalidPlan(
+            f"'path' must end in .toml, .json, .yaml or .yml (got {str(p)!r}).",
+            field="path",
+            value=str(p),
+        )
+    text = read_text(p, field="plan", error=InvalidPlan)
+    return parse_plan(text, fmt, source=p.name)

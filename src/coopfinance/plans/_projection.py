@@ -43,14 +43,8 @@ from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidPlan
-from coopfinance.plans._model import (
-    Basis,
-    BusinessPlan,
-    Scenario,
-    add_months,
-    days_in_month,
-    month_index,
-)
+from coopfinance.plans._model import BusinessPlan
+from coopfinance.plans._operations import Basis, Scenario, add_months, days_in_month, month_index
 
 __all__ = ["MONEY_FIELDS", "Projection", "ProjectionRow", "project"]
 

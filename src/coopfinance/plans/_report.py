@@ -23,7 +23,8 @@ from coopfinance.plans._indicators import (
     break_even,
     debt_coverage,
 )
-from coopfinance.plans._model import BusinessPlan, month_index
+from coopfinance.plans._model import BusinessPlan
+from coopfinance.plans._operations import month_index
 from coopfinance.plans._projection import Projection
 from coopfinance.plans._sensitivity import Sensitivity, run, sensitivity
 

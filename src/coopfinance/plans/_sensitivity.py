@@ -17,7 +17,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance.cost import npv
-from coopfinance.plans._indicators import Evaluation, evaluations
+from coopfinance.plans._indicators import Evaluation, debt_coverage, evaluations
 from coopfinance.plans._model import BusinessPlan
 from coopfinance.plans._projection import Projection, project
 
@@ -210,8 +210,6 @@ def _summary(name: str, p: Projection, cok: Decimal) -> ScenarioSummary:
 
 
 def _point(plan: BusinessPlan, variable: str, change: Decimal) -> SensitivityPoint:
-    from coopfinance.plans._indicators import debt_coverage
-
     factor = ONE + change
     w, _, econ, fin = run(plan, price=factor) if variable == "price" else run(plan, litres=factor)
     return SensitivityPoint(

@@ -18,6 +18,7 @@ member's own numbers with answer keys computed by the library, quizzes, cohorts 
 True
 """
 
+from coopfinance.training._cohort import Cohort
 from coopfinance.training._curriculum import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -63,7 +64,6 @@ from coopfinance.training._generators import (
     tem_to_tea,
 )
 from coopfinance.training._progress import (
-    Cohort,
     CompletionRule,
     ModuleGain,
     OutcomeIndicators,

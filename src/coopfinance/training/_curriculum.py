@@ -20,18 +20,19 @@ File format (TOML; JSON with the same keys also works)::
 from __future__ import annotations
 
 import enum
+import functools
 import importlib.resources
-import json
 import pathlib
 import re
-import tomllib
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
-from coopfinance.errors import InvalidCurriculum, fmt_value
+from coopfinance._fields import to_text, to_whole
+from coopfinance.errors import InvalidCurriculum, InvalidValue, fmt_value
 from coopfinance.training._exercise import LANGUAGES, Topic
+from coopfinance.training._files import parse_table, read_table
 from coopfinance.training._generators import GENERATORS
 
 __all__ = [
@@ -49,6 +50,7 @@ MIN_MINUTES = 30
 MAX_MINUTES = 60
 """A session lasts 30–60 minutes (FECC: pick-and-choose sessions an adult group can sit through)."""
 
+_V = TypeVar("_V")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -64,7 +66,19 @@ class Method(enum.Enum):
     QUIZ = "quiz"
 
 
-def _tuple(value: Sequence[Any]) -> tuple[Any, ...]:
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _activities(value: Iterable[Activity]) -> tuple[Activity, ...]:
+    return tuple(value)
+
+
+def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
+    return tuple(value)
+
+
+def _modules(value: Iterable[Module]) -> tuple[Module, ...]:
     return tuple(value)
 
 
@@ -86,10 +100,10 @@ class Session:
     id: str
     title: str
     minutes: int
-    objectives: tuple[str, ...] = attrs.field(converter=_tuple)
-    materials: tuple[str, ...] = attrs.field(converter=_tuple, default=())
-    activities: tuple[Activity, ...] = attrs.field(converter=_tuple, default=())
-    exercises: tuple[str, ...] = attrs.field(converter=_tuple, default=())
+    objectives: tuple[str, ...] = attrs.field(converter=_strings)
+    materials: tuple[str, ...] = attrs.field(converter=_strings, default=())
+    activities: tuple[Activity, ...] = attrs.field(converter=_activities, default=())
+    exercises: tuple[str, ...] = attrs.field(converter=_strings, default=())
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -99,7 +113,7 @@ class Module:
     id: str
     title: str
     topic: Topic
-    sessions: tuple[Session, ...] = attrs.field(converter=_tuple)
+    sessions: tuple[Session, ...] = attrs.field(converter=_sessions)
     summary: str = ""
 
     @property
@@ -129,7 +143,7 @@ class Curriculum:
     id: str
     lang: str
     title: str
-    modules: tuple[Module, ...] = attrs.field(converter=_tuple)
+    modules: tuple[Module, ...] = attrs.field(converter=_modules)
     audience: str = ""
     version: str = ""
 
@@ -213,7 +227,7 @@ class Curriculum:
 
     # -- loading ------------------------------------------------------------------------------------
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, source: str | None = None) -> Curriculum:
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Curriculum:
         """A curriculum from plain data (parsed TOML or JSON), validated; ``source`` names the file
         in error messages."""
         return _Parser(source).curriculum(data)
@@ -221,47 +235,23 @@ class Curriculum:
     @classmethod
     def from_toml(cls, text: str, *, source: str | None = None) -> Curriculum:
         """A curriculum from TOML text."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidCurriculum(
-                f"the file is not valid TOML: {exc}{_where(source)}.", field=None, source=source
-            ) from None
-        return cls.from_mapping(data, source=source)
+        return cls.from_dict(_table(text, "toml", source), source=source)
 
     @classmethod
     def from_json(cls, text: str, *, source: str | None = None) -> Curriculum:
         """A curriculum from JSON text."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidCurriculum(
-                f"the file is not valid JSON: {exc}{_where(source)}.", field=None, source=source
-            ) from None
-        if not isinstance(data, dict):
-            raise InvalidCurriculum(
-                f"the file must hold an object at the top (got {type(data).__name__})"
-                f"{_where(source)}.",
-                source=source,
-            )
-        return cls.from_mapping(data, source=source)
+        return cls.from_dict(_table(text, "json", source), source=source)
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> Curriculum:
         """A curriculum from a ``.toml`` or ``.json`` file."""
-        p = pathlib.Path(path)
+        name = pathlib.Path(path).name
         try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidCurriculum(
-                f"'path' cannot be read (got {str(p)!r}): {exc.strerror}.",
-                field="path",
-                value=str(p),
-                source=p.name,
-            ) from None
-        if p.suffix.lower() == ".json":
-            return cls.from_json(text, source=p.name)
-        return cls.from_toml(text, source=p.name)
+            data, _ = read_table(path, field="curriculum", error=InvalidCurriculum)
+        except InvalidCurriculum as exc:
+            exc.source = name
+            raise
+        return cls.from_dict(data, source=name)
 
     @classmethod
     def default(cls, lang: str = "es") -> Curriculum:
@@ -318,6 +308,17 @@ class Curriculum:
         }
 
 
+def _table(text: str, fmt: str, source: str | None) -> dict[str, Any]:
+    try:
+        data, _ = parse_table(
+            text, fmt=fmt, field="curriculum", source=source, error=InvalidCurriculum
+        )
+    except InvalidCurriculum as exc:
+        exc.source = source
+        raise
+    return data
+
+
 def _where(source: str | None) -> str:
     return f" in {source}" if source else ""
 
@@ -335,6 +336,10 @@ def _check_unique_sessions(modules: Sequence[Module], source: str | None) -> Non
                     source=source,
                 )
             seen[s.id] = m.id
+
+
+def _text(value: Any, field: str) -> str:
+    return to_text(value, field=field, error=InvalidCurriculum)
 
 
 class _Parser:
@@ -363,14 +368,24 @@ class _Parser:
                 allowed = ", ".join(sorted(required | optional))
                 raise self.fail(f"{prefix}{k}", f"is not a known key ({allowed})", data[k])
 
+    def kit(self, path: str, convert: Callable[[str], _V]) -> _V:
+        """``convert(field)`` with the field-parsing kit; its message, naming the file."""
+        try:
+            return convert(path)
+        except InvalidValue as exc:
+            raise InvalidCurriculum(
+                f"{exc.message.rstrip('.')}{_where(self.source)}.",
+                field=path,
+                value=exc.value,
+                source=self.source,
+            ) from None
+
     def text(self, data: Mapping[str, Any], key: str, path: str, *, empty: bool = False) -> str:
         value = data.get(key, "")
+        if empty and isinstance(value, str) and not value.strip():
+            return ""
         p = f"{path}.{key}" if path else key
-        if not isinstance(value, str):
-            raise self.fail(p, "must be text", value)
-        if not empty and not value.strip():
-            raise self.fail(p, "must not be blank", value)
-        return value.strip()
+        return self.kit(p, functools.partial(_text, value))
 
     def ident(self, data: Mapping[str, Any], key: str, path: str) -> str:
         value = self.text(data, key, path)
@@ -381,11 +396,10 @@ class _Parser:
 
     def minutes(self, data: Mapping[str, Any], path: str, low: int, high: int) -> int:
         value = data["minutes"]
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(f"{path}.minutes", "must be a whole number of minutes", value)
-        if not low <= value <= high:
-            raise self.fail(f"{path}.minutes", f"must be between {low} and {high}", value)
-        return value
+        return self.kit(
+            f"{path}.minutes",
+            lambda f: to_whole(value, field=f, lo=low, hi=high, error=InvalidCurriculum),
+        )
 
     def texts(
         self, data: Mapping[str, Any], key: str, path: str, *, required: bool
@@ -398,9 +412,7 @@ class _Parser:
             raise self.fail(p, "must list at least one item", value)
         out = []
         for k, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{p}[{k}]", "must be non-blank text", item)
-            out.append(item.strip())
+            out.append(self.kit(f"{p}[{k}]", functools.partial(_text, item)))
         return tuple(out)
 
     def items(self, data: Mapping[str, Any], key: str, path: str) -> list[Any]:

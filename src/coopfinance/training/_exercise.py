@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, parse_number, to_decimal
+from coopfinance._fields import ParseableEnum
 from coopfinance.errors import InvalidValue, ParseError, fmt_value
 
 __all__ = [
@@ -39,8 +40,9 @@ LANGUAGES = ("es", "en")
 """Every text in the training package exists in these languages."""
 
 
-class Topic(enum.Enum):
-    """The subject of a module and of the exercise generators that serve it."""
+class Topic(ParseableEnum):
+    """The subject of a module and of the exercise generators that serve it (``Topic.parse``
+    reads ``credit``, ``milk``, ... case-insensitively)."""
 
     BUDGET = "budget"
     SAVING = "saving"
@@ -48,20 +50,6 @@ class Topic(enum.Enum):
     MILK = "milk"
     PLANS = "plans"
     COOP = "coop"
-
-    @classmethod
-    def parse(cls, text: Topic | str) -> Topic:
-        """Read ``credit``, ``milk``, ... (case-insensitive)."""
-        if isinstance(text, Topic):
-            return text
-        key = str(text).strip().lower()
-        for t in cls:
-            if t.value == key:
-                return t
-        choices = ", ".join(t.value for t in cls)
-        raise InvalidValue(
-            f"'topic' must be one of {choices} (got {fmt_value(text)}).", field="topic", value=text
-        )
 
 
 class Unit(enum.Enum):

@@ -1,5 +1,6 @@
-"""Reading the small training input files (member figures, cohort records) with errors that name
-the key path and, for TOML, the line.
+"""Reading the small training input files (curricula, member figures, cohort records) with errors
+that name the key path and, for TOML, the line; the files themselves are read by
+:mod:`coopfinance._files`.
 
 ``tomllib`` reports syntax errors with their line but gives no positions for values, so
 :func:`line_of` finds the line of a key path by reading the table headers and ``key =`` lines of
@@ -8,15 +9,13 @@ the text: enough for the flat tables and top-level arrays of tables these files 
 
 from __future__ import annotations
 
-import json
 import pathlib
 import re
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from coopfinance.errors import CoopFinanceError
+from coopfinance._files import DATA_FORMATS, parse_data, read_text
+from coopfinance.errors import InvalidValue
 
 _ARRAY = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]")
 _TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
@@ -84,47 +83,32 @@ class Where:
         return f" in {self.source}" if self.source else ""
 
 
-def parse_text(
-    text: str,
-    *,
-    fmt: str,
-    source: str | None,
-    error: Callable[..., CoopFinanceError],
+def parse_table(
+    text: str, *, fmt: str, field: str, source: str | None, error: type[InvalidValue]
 ) -> tuple[dict[str, Any], Where]:
-    """Parse TOML or JSON text (numbers with a fraction stay exact ``Decimal`` s) into a table."""
-    where = f" in {source}" if source else ""
-    try:
-        if fmt == "toml":
-            data: Any = tomllib.loads(text, parse_float=Decimal)
-        else:
-            data = json.loads(text, parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise error(
-            f"the file is not valid {fmt.upper()}: {exc}{where}.", field=None, value=source
-        ) from None
+    """Parse TOML or JSON text (:func:`coopfinance._files.parse_data`: numbers with a fraction
+    stay exact ``Decimal`` s) into a table, with the :class:`Where` of its key paths."""
+    data = parse_data(text, fmt=fmt, field=field, source=source, error=error)
     if not isinstance(data, dict):
+        where = f" in {source}" if source else ""
         raise error(
-            f"the file must hold a table at the top (got {type(data).__name__}){where}.",
-            field=None,
+            f"{field!r} must hold a table at the top (got {type(data).__name__}){where}.",
+            field=field,
             value=source,
         )
     return data, Where(source, key_lines(text) if fmt == "toml" else None)
 
 
-def read_file(
-    path: str | pathlib.Path, *, field: str, error: Callable[..., CoopFinanceError]
-) -> tuple[str, str]:
-    """The text of a ``.toml`` or ``.json`` file and its format."""
+def read_table(
+    path: str | pathlib.Path, *, field: str, error: type[InvalidValue]
+) -> tuple[dict[str, Any], Where]:
+    """The table of a ``.toml`` or ``.json`` file (read by :func:`coopfinance._files.read_text`)
+    and the :class:`Where` of its key paths."""
     p = pathlib.Path(path)
     fmt = p.suffix.lower().lstrip(".")
-    if fmt not in ("toml", "json"):
+    if fmt not in DATA_FORMATS:
         raise error(
             f"{field!r} must be a .toml or .json file (got {str(p)!r}).", field=field, value=str(p)
         )
-    try:
-        return p.read_text(encoding="utf-8"), fmt
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise error(
-            f"{field!r} cannot be read (got {str(p)!r}): {reason}.", field=field, value=str(p)
-        ) from None
+    text = read_text(p, field=field, error=error)
+    return parse_table(text, fmt=fmt, field=field, source=p.name, error=error)

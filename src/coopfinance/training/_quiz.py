@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import enum
 import random
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -24,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from coopfinance._fields import ParseableEnum, to_enum
 from coopfinance.errors import InvalidValue, fmt_value
 from coopfinance.training._curriculum import Module
 from coopfinance.training._exercise import Check, Exercise, Topic, _lang
@@ -32,7 +32,7 @@ from coopfinance.training._generators import GENERATORS, generators_for
 __all__ = ["Quiz", "QuizKind", "QuizResult"]
 
 
-class QuizKind(enum.Enum):
+class QuizKind(ParseableEnum):
     """When a quiz is taken."""
 
     PRE = "pre"
@@ -43,19 +43,9 @@ class QuizKind(enum.Enum):
     """During a session."""
 
     @classmethod
-    def parse(cls, text: QuizKind | str) -> QuizKind:
-        """Read ``pre``, ``post`` or ``practice``."""
-        if isinstance(text, QuizKind):
-            return text
-        key = str(text).strip().lower()
-        for k in cls:
-            if k.value == key:
-                return k
-        raise InvalidValue(
-            f"'kind' must be one of pre, post, practice (got {fmt_value(text)}).",
-            field="kind",
-            value=text,
-        )
+    def parse(cls, text: QuizKind | str, *, field: str | None = None) -> QuizKind:
+        """Read ``pre``, ``post`` or ``practice`` (the field is ``kind``)."""
+        return to_enum(cls, text, field=field or "kind", error=cls.parse_error())
 
 
 def _to_kind(value: QuizKind | str) -> QuizKind:

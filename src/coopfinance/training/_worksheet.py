@@ -52,10 +52,11 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import to_decimal
+from coopfinance._fields import to_text
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import CoopFinanceError, InvalidMemberData, fmt_value
 from coopfinance.training._exercise import Exercise, _lang
-from coopfinance.training._files import Where, dotted, parse_text, read_file
+from coopfinance.training._files import Where, dotted, parse_table, read_table
 from coopfinance.training._generators import GENERATORS
 from coopfinance.training._progress import Role, _to_role
 
@@ -80,7 +81,7 @@ _TOGETHER = (("litres", "price"), ("income", "costs"), ("goal", "monthly"))
 _NEEDS = {"installment": "litres", "service_per_litre": "litres", "savings": "litres"}
 
 
-def _opt_decimal(value: Any) -> Decimal | None:
+def _opt_decimal(value: Decimal | int | str | None) -> Decimal | None:
     return None if value is None else to_decimal(value, field="value")
 
 
@@ -88,8 +89,12 @@ def _exercises(value: Iterable[Exercise]) -> tuple[Exercise, ...]:
     return tuple(value)
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
+def _id(value: str) -> str:
+    return to_text(value, field="id", error=InvalidMemberData)
+
+
+def _name(value: str) -> str:
+    return to_text(value, field="name", error=InvalidMemberData)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -98,8 +103,8 @@ class MemberData:
     income and costs, goal and monthly). Amounts are soles, litres are litres; floats are refused.
     """
 
-    id: str = attrs.field(converter=_text)
-    name: str = attrs.field(converter=_text)
+    id: str = attrs.field(converter=_id)
+    name: str = attrs.field(converter=_name)
     role: Role = attrs.field(default=Role.MEMBER, converter=_to_role)
     loan: LoanTerms | None = None
     row: int | None = None
@@ -114,11 +119,6 @@ class MemberData:
     monthly: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
 
     def __attrs_post_init__(self) -> None:
-        for name, what in (("id", self.id), ("name", self.name)):
-            if not what.strip():
-                raise InvalidMemberData(
-                    f"{name!r} must not be blank (got {what!r}).", field=name, value=what
-                )
         for name, path in _PATHS.items():
             value = getattr(self, name)
             if name == "row" or value is None:
@@ -175,17 +175,14 @@ class MemberData:
 
     # -- loading ------------------------------------------------------------------------------
     @classmethod
-    def from_mapping(
-        cls, data: Mapping[str, Any], *, source: str | None = None, where: Where | None = None
-    ) -> MemberData:
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> MemberData:
         """A member's figures from plain data (parsed TOML or JSON; see the module docstring).
-        Errors name the key path and, for TOML text, the line."""
-        at = where or Where(source)
-        return _parse(data, at)
+        Errors name the key path and ``source``."""
+        return _parse(data, Where(source))
 
     @classmethod
     def from_toml(cls, text: str, *, source: str | None = None) -> MemberData:
-        """A member's figures from TOML text (``source`` names the file in errors).
+        """A member's figures from TOML text (``source`` names the file in errors, with the line).
 
         >>> MemberData.from_toml('id = "M001"\\nname = "Rosa"\\n[milk]\\nlitres = -3\\nprice = 1.3\\n',
         ...                      source="member.toml")
@@ -194,23 +191,21 @@ class MemberData:
         coopfinance.errors.InvalidMemberData: 'milk.litres' must be positive (got -3) on line 4 of
         member.toml.
         """
-        data, where = parse_text(text, fmt="toml", source=source, error=InvalidMemberData)
-        return _parse(data, where)
+        return _parse(*_table(text, "toml", source))
 
     @classmethod
     def from_json(cls, text: str, *, source: str | None = None) -> MemberData:
         """A member's figures from JSON text."""
-        data, where = parse_text(text, fmt="json", source=source, error=InvalidMemberData)
-        return _parse(data, where)
+        return _parse(*_table(text, "json", source))
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> MemberData:
         """A member's figures from a ``.toml`` or ``.json`` file."""
-        text, fmt = read_file(path, field="data", error=InvalidMemberData)
-        name = pathlib.Path(path).name
-        return (
-            cls.from_toml(text, source=name) if fmt == "toml" else cls.from_json(text, source=name)
-        )
+        return _parse(*read_table(path, field="data", error=InvalidMemberData))
+
+
+def _table(text: str, fmt: str, source: str | None) -> tuple[dict[str, Any], Where]:
+    return parse_table(text, fmt=fmt, field="data", source=source, error=InvalidMemberData)
 
 
 _SECTIONS = {

@@ -1,0 +1,195 @@
+"""The co-op: a member's patronage return from the surplus."""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+from coopfinance._decimal import CONTEXT, to_decimal
+from coopfinance.coop import Member, Supplier, SurplusPolicy, distribute_surplus
+from coopfinance.errors import InvalidValue
+from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
+from coopfinance.training._generators._kit import (
+    _CENT,
+    Amount,
+    RandomSource,
+    _amount,
+    _Draw,
+    _exercise,
+    _lit,
+    _m,
+    _nonneg,
+    _pct,
+    _positive,
+    _q,
+    _Work,
+)
+
+_YOU, _OTHERS, _SUPPLIERS = "you", "other members", "suppliers"
+
+
+def _patronage(
+    surplus: Decimal,
+    member_litres: Decimal,
+    members_litres: Decimal,
+    supplier_litres: Decimal,
+    policy: SurplusPolicy,
+) -> Decimal:
+    """The member's patronage refund as :func:`coopfinance.coop.distribute_surplus` computes it:
+    the member, the other members (their litres together) and the non-member suppliers."""
+    members = [Member(id=_YOU)]
+    litres = {_YOU: member_litres}
+    if members_litres > member_litres:
+        members.append(Member(id=_OTHERS))
+        litres[_OTHERS] = members_litres - member_litres
+    suppliers = []
+    if supplier_litres:
+        suppliers.append(Supplier(id=_SUPPLIERS))
+        litres[_SUPPLIERS] = supplier_litres
+    result = distribute_surplus(surplus, members, litres, policy, suppliers=suppliers)
+    return dict(result.patronage)[_YOU]
+
+
+def patronage_return(
+    rng: RandomSource = None,
+    *,
+    surplus: Amount | None = None,
+    reserve: Amount = "20%",
+    education: Amount = "10%",
+    member_litres: Amount | None = None,
+    members_litres: Amount | None = None,
+    supplier_litres: Amount | None = None,
+) -> Exercise:
+    """A member's patronage return (retorno) from the year's surplus (remanente):
+    ``(surplus − ⌈surplus × reserve⌉ − round(surplus × education)) × member litres / all members'
+    litres``, to the céntimo.
+
+    Non-member suppliers' litres stay out of the base (reference §5, LGC art. 42); the reserve is at
+    least 20 %. Library: :func:`coopfinance.coop.distribute_surplus`. Distractors: the reserve and
+    fund forgotten, suppliers' litres counted.
+    """
+    d = _Draw(rng, "patronage_return")
+    s = _positive(
+        _amount(surplus, "surplus", lambda: d.decimal("10000", "80000", "1000", field="surplus")),
+        "surplus",
+    )
+    rv = _nonneg(to_decimal(reserve, field="reserve"), "reserve")
+    ed = _nonneg(to_decimal(education, field="education"), "education")
+    if rv + ed >= 1:
+        raise InvalidValue(
+            f"'reserve' + 'education' must be below 100 % (got {rv + ed}).",
+            field="reserve",
+            value=rv,
+        )
+    ml = _positive(
+        _amount(
+            member_litres,
+            "member_litres",
+            lambda: d.decimal("5000", "30000", "100", field="member_litres"),
+        ),
+        "member_litres",
+    )
+    al = _positive(
+        _amount(
+            members_litres, "members_litres", lambda: ml * d.integer(20, 50, field="members_litres")
+        ),
+        "members_litres",
+    )
+    if ml > al:
+        raise InvalidValue(
+            f"'member_litres' must not exceed 'members_litres' {al} (got {ml}).",
+            field="member_litres",
+            value=ml,
+        )
+    sl = _nonneg(
+        _amount(
+            supplier_litres,
+            "supplier_litres",
+            lambda: d.decimal("100000", "400000", "1000", field="supplier_litres"),
+        ),
+        "supplier_litres",
+    )
+    policy = SurplusPolicy(reserve_share=rv, education_share=ed)
+    answer = _patronage(s, ml, al, sl, policy)
+    counted = _patronage(s, ml, al + sl, Decimal(0), policy)
+    with decimal.localcontext(CONTEXT):
+        forgot = _q(s * ml / al, 2)
+    w = _Work()
+    s_s = w.given(s, (Unit.SOLES, 2), "Remanente del año", "Surplus for the year")
+    s_rx = w.calc(
+        Op.MUL,
+        (s_s, rv),
+        (Unit.SOLES, 4),
+        f"Reserva: remanente × {_pct(rv, 0)}",
+        f"Reserve: surplus × {_pct(rv, 0)}",
+    )
+    s_rv = w.calc(
+        Op.CEIL,
+        (s_rx, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Reserva, al céntimo hacia arriba",
+        "Reserve, rounded up to the cent",
+    )
+    s_ex = w.calc(
+        Op.MUL,
+        (s_s, ed),
+        (Unit.SOLES, 4),
+        f"Fondo de educación: remanente × {_pct(ed, 0)}",
+        f"Education fund: surplus × {_pct(ed, 0)}",
+    )
+    s_ed = w.calc(
+        Op.ROUND,
+        (s_ex, Decimal(_CENT)),
+        (Unit.SOLES, 2),
+        "Fondo de educación, al céntimo",
+        "Education fund, to the cent",
+    )
+    s_d = w.calc(
+        Op.SUB,
+        (s_s, s_rv, s_ed),
+        (Unit.SOLES, 2),
+        "A repartir entre socios: remanente − reserva − educación",
+        "To share among members: surplus − reserve − education",
+    )
+    s_m = w.given(ml, (Unit.LITRES, 0), "Sus litros", "Your litres")
+    s_a = w.given(al, (Unit.LITRES, 0), "Litros de todos los socios", "All members' litres")
+    s_r = w.calc(
+        Op.DIV,
+        (s_m, s_a),
+        (Unit.NUMBER, 6),
+        "Su parte: sus litros ÷ litros de socios",
+        "Your part: your litres ÷ members' litres",
+    )
+    s_x = w.calc(
+        Op.MUL, (s_d, s_r), (Unit.SOLES, 4), "A repartir × su parte", "To share × your part"
+    )
+    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), "Su retorno", "Your return")
+    return _exercise(
+        "patronage_return",
+        Topic.COOP,
+        d,
+        question={
+            "es": f"La cooperativa tuvo un remanente de {_m(s)}. Va {_pct(rv, 0)} a la reserva y "
+            f"{_pct(ed, 0)} al fondo de educación. El resto se reparte por litros entre los socios. "
+            f"Usted entregó {_lit(ml)}; todos los socios, {_lit(al)}; los proveedores no socios, "
+            f"{_lit(sl)}. ¿Cuánto es su retorno?",
+            "en": f"The co-op had a surplus of {_m(s)}. {_pct(rv, 0)} goes to the reserve and "
+            f"{_pct(ed, 0)} to the education fund. The rest is shared by litres among members. "
+            f"You delivered {_lit(ml)}; all members, {_lit(al)}; non-member suppliers, "
+            f"{_lit(sl)}. What is your return?",
+        },
+        work=w,
+        answer=answer,
+        unit=Unit.SOLES,
+        places=2,
+        tolerance=Decimal("0.01"),
+        distractors=[(Mistake.FORGOT_RESERVE, forgot), (Mistake.COUNTED_SUPPLIERS, counted)],
+        data={
+            "surplus": s,
+            "reserve": rv,
+            "education": ed,
+            "member_litres": ml,
+            "members_litres": al,
+            "supplier_litres": sl,
+        },
+    )
