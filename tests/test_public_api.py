@@ -102,6 +102,11 @@ def test_lower_layers_never_import_higher_ones() -> None:
                 and node.module.startswith("coopfinance")
             ):
                 names = [node.module]
+                if node.module == "coopfinance":  # from coopfinance import text: the submodule
+                    names = [
+                        f"coopfinance.{a.name}" if a.name in LAYERS else node.module
+                        for a in node.names
+                    ]
             elif isinstance(node, ast.Import):
                 names = [a.name for a in node.names if a.name.startswith("coopfinance")]
             for name in names:

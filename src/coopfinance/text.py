@@ -33,7 +33,7 @@ import io
 import os
 import pathlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -49,6 +49,7 @@ __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
     "Message",
+    "Overrides",
     "Translator",
     "catalog_messages",
     "check_lang",
@@ -77,6 +78,11 @@ _ALIASES = {lang.lower(): lang for lang in LANGUAGES} | {
     lang.split("_", 1)[0].lower(): lang for lang in reversed(LANGUAGES)
 }
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|\{(\w+)(?:[:!][^}]*)?\}")
+
+
+Overrides = str | os.PathLike[str] | Mapping[Any, str]
+"""A co-op's own messages: a folder of ``.po`` files, or a mapping ``{msgid: text}`` (or
+``{(context, msgid): text}``)."""
 
 
 def check_lang(lang: object) -> str:
@@ -268,6 +274,11 @@ class Translator:
         """:meth:`ngettext` in ``context``."""
         return self._fill(self._t.npgettext(context, singular, plural, n), params)
 
+    def label(self, key: str, english: str) -> str:
+        """The label ``key`` (a message whose context is ``key`` and whose id is ``english``), as
+        it stands in the catalog: no placeholder is filled (templates fill labels themselves)."""
+        return self._t.pgettext(key, english)
+
     def message(self, msg: Message, fmt: Callable[[Any], Any] = lambda v: v) -> str:
         """A :class:`Message` in this language; ``fmt`` formats each parameter first (the
         documents pass their money, date and percent formatting)."""
@@ -341,10 +352,11 @@ def _plain(lang: str) -> Translator:
 def translator(
     lang: str = DEFAULT_LANGUAGE,
     *,
-    overrides: str | os.PathLike[str] | Mapping[Any, str] | None = None,
+    overrides: Overrides | Sequence[Overrides] | None = None,
 ) -> Translator:
     """The :class:`Translator` for ``lang`` (see :func:`check_lang`), with ``overrides`` (a folder
-    of ``.po`` files or a mapping) in front of the bundled catalog.
+    of ``.po`` files or a mapping, or a sequence of them, the first winning) in front of the
+    bundled catalog.
 
     >>> translator("en").gettext("Installment")
     'Installment'
@@ -356,6 +368,13 @@ def translator(
     lang = check_lang(lang)
     if overrides is None:
         return _plain(lang)
-    chain = _overrides(lang, overrides)
+    sources: Sequence[Overrides] = (
+        [overrides] if isinstance(overrides, str | os.PathLike | Mapping) else list(overrides)
+    )
+    if not sources:
+        return _plain(lang)
+    chain = _overrides(lang, sources[0])
+    for source in sources[1:]:
+        chain.add_fallback(_overrides(lang, source))
     chain.add_fallback(_bundled(lang))
     return Translator(lang, chain)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import json
 import pathlib
 import re
 from decimal import Decimal
@@ -22,6 +21,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.catalogs import labels as catalog_labels
 from tests.dairy.settlement_examples import COOP, NAMES, PRICES, golden_settlement
 
 from coopfinance.dairy import (
@@ -126,9 +126,7 @@ def settlements(draw: st.DrawFn) -> Settlement:
 @given(settlements(), st.sampled_from(["es", "en"]))
 def test_statement_numbers_are_the_settlements(s: Settlement, lang: str) -> None:
     """gross = deductions + net to the céntimo, as printed, and every column adds up."""
-    labels = json.loads(
-        (bundled_templates() / "i18n" / f"{lang}-dairy.json").read_text(encoding="utf-8")
-    )
+    labels = catalog_labels(lang)
     for f in s.statements:
         text = render_settlement(f, s, farmer_name=NAMES["F01"], coop_name=COOP, lang=lang)
         gross = _item(text, labels["dairy.field.gross"])
@@ -350,12 +348,10 @@ def test_summary_bad_names() -> None:
 # --- catalogs and PDF -----------------------------------------------------------------------------
 
 
-def test_dairy_catalogs_have_the_same_keys_and_only_dairy_keys() -> None:
-    folder = bundled_templates() / "i18n"
-    es = json.loads((folder / "es-dairy.json").read_text(encoding="utf-8"))
-    en = json.loads((folder / "en-dairy.json").read_text(encoding="utf-8"))
+def test_dairy_labels_cover_every_kind_and_reconciliation_line() -> None:
+    es = {k: v for k, v in catalog_labels("es").items() if k.startswith("dairy.")}
+    en = {k: v for k, v in catalog_labels("en").items() if k.startswith("dairy.")}
     assert set(es) == set(en)
-    assert all(k.startswith("dairy.") for k in es)
     used = set()
     for path in pathlib.Path(bundled_templates()).glob("**/*.j2"):
         used |= set(re.findall(r"\"(dairy\.[a-z_.\-]+)\"", path.read_text(encoding="utf-8")))

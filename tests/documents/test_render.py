@@ -10,9 +10,11 @@ import sys
 from decimal import Decimal
 
 import pytest
+from tests.catalogs import labels as catalog_labels
 from tests.documents.examples import golden_facts
 
 import coopfinance
+from coopfinance import text
 from coopfinance.documents import (
     Column,
     KeyFacts,
@@ -181,31 +183,14 @@ def test_html_is_one_self_contained_page(
 
 
 # -- the label catalogs ---------------------------------------------------------------------------
-def _catalog(lang: str) -> dict[str, str]:
-    folder = bundled_templates() / "i18n"
-    data: dict[str, str] = {}
-    for path in [folder / f"{lang}.json", *sorted(folder.glob(f"{lang}-*.json"))]:
-        part = json.loads(path.read_text(encoding="utf-8"))
-        assert isinstance(part, dict)
-        data.update(part)
-    return data
-
-
-def test_both_catalogs_have_the_same_keys() -> None:
-    es, en = _catalog("es"), _catalog("en")
-    assert sorted(es) == sorted(en), set(es) ^ set(en)
-    assert all(isinstance(v, str) and v.strip() for v in [*es.values(), *en.values()])
-
-
-def test_topic_catalogs_come_in_pairs() -> None:
-    """A topic catalog such as i18n/es-plans.json has its English twin with the same keys."""
-    folder = bundled_templates() / "i18n"
-    for es_path in folder.glob("es-*.json"):
-        en_path = folder / ("en-" + es_path.name.removeprefix("es-"))
-        assert en_path.is_file(), en_path
-        es = json.loads(es_path.read_text(encoding="utf-8"))
-        en = json.loads(en_path.read_text(encoding="utf-8"))
-        assert sorted(es) == sorted(en), (es_path.name, set(es) ^ set(en))
+def test_every_language_has_every_label() -> None:
+    """Each shipped catalog translates every label (no empty text), with the English one's keys."""
+    english = catalog_labels("en")
+    assert english
+    for lang in text.LANGUAGES:
+        labels = catalog_labels(lang)
+        assert sorted(labels) == sorted(english), (lang, set(labels) ^ set(english))
+        assert all(v.strip() for v in labels.values()), lang
 
 
 def test_topic_catalogs_are_loaded(tmp_path: pathlib.Path) -> None:
@@ -219,7 +204,7 @@ def test_topic_catalogs_are_loaded(tmp_path: pathlib.Path) -> None:
 def test_every_schedule_column_has_a_label(schedule: coopfinance.Schedule) -> None:
     """A field added to Installment needs its `column.<name>` label in every catalog."""
     for lang in LANGS:
-        catalog = _catalog(lang)
+        catalog = catalog_labels(lang)
         missing = [c.name for c in schedule_columns(schedule) if f"column.{c.name}" not in catalog]
         assert not missing, (lang, missing)
 
@@ -230,7 +215,7 @@ def test_every_label_the_templates_use_exists() -> None:
         used |= set(re.findall(r"""t\(["']([\w.]+)["']\)""", path.read_text(encoding="utf-8")))
     assert used
     for lang in LANGS:
-        assert used <= set(_catalog(lang)), (lang, used - set(_catalog(lang)))
+        assert used <= set(catalog_labels(lang)), (lang, used - set(catalog_labels(lang)))
 
 
 # -- the schedule table follows the Installment fields --------------------------------------------
@@ -311,7 +296,7 @@ def test_a_catalog_that_is_not_an_object_of_strings(tmp_path: pathlib.Path) -> N
     ("kwargs", "error", "match"),
     [
         ({"name": "letter"}, MissingTemplate, r"no template 'letter.md.j2' in .*templates"),
-        ({"lang": "qu"}, InvalidValue, r"'lang' must be one of 'es', 'en' \(got 'qu'\)"),
+        ({"lang": "qu"}, InvalidValue, r"'lang' must be one of 'es', 'en', 'pt_BR' \(got 'qu'\)"),
         ({"fmt": "pdf"}, InvalidValue, r"'fmt' must be one of 'md', 'html', 'txt' \(got 'pdf'\)"),
         ({"name": ""}, InvalidValue, r"'name' must be a document name .*\(got ''\)"),
         ({"context": {"lang": "en"}}, InvalidValue, r"'context' must not set 'lang'"),

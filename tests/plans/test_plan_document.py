@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from tests.catalogs import labels as catalog_labels
 from tests.plans.plan_strategies import plans
 
 from coopfinance.documents import format_money, format_percent, plan_context, render, render_plan
@@ -364,9 +365,6 @@ def test_evaluation_flows_are_with_minus_without(example: PlanReport) -> None:
 
 def test_dynamic_label_keys_exist_in_both_catalogs(example: PlanReport) -> None:
     """Keys built in Python (table lines, sources, uses) or in templates (variables, kinds)."""
-    import json
-
-    from coopfinance.documents import bundled_templates
 
     ctx = plan_context(example, lang="es")
     keys = {
@@ -378,6 +376,5 @@ def test_dynamic_label_keys_exist_in_both_catalogs(example: PlanReport) -> None:
     keys |= {"plan.use.fees_withheld", "plan.variable.price", "plan.variable.yield"}
     keys |= {"plan.eval.economic", "plan.eval.financial"}
     for lang in ("es", "en"):
-        path = bundled_templates() / "i18n" / f"{lang}-plans.json"
-        catalog = json.loads(path.read_text(encoding="utf-8"))
+        catalog = catalog_labels(lang)
         assert keys <= set(catalog), keys - set(catalog)

@@ -8,8 +8,8 @@ repository root: ``documents`` → ``coopfinance`` → ``src`` → root).
 A document ``name`` in format ``fmt`` is the template ``{name}.{fmt}.j2``. Autoescaping is on for
 ``.html.j2`` and off for ``.md.j2``, where templates pass user text through the ``md`` filter, and
 for ``.txt.j2`` (plain text for a terminal, laid out in columns by the ``columns`` filter).
-Labels come from ``i18n/{lang}.json`` in every directory of the search path, the user's keys taking
-precedence over the bundled ones.
+Labels are gettext messages (:mod:`coopfinance.text`; a label key is the message context); a
+user template directory may override them (``i18n/{lang}.json`` or ``locale/``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import jinja2.sandbox
 import markupsafe
 from jinja2 import pass_context
 
+from coopfinance import text
 from coopfinance._money import Currency, Money
 from coopfinance.documents._charts import bar_chart, line_chart
 from coopfinance.documents._format import (
@@ -76,7 +77,7 @@ _RESERVED = ("lang", "fmt")
 def bundled_templates() -> Path:
     """The directory of the templates shipped with coopfinance (wheel or editable install).
 
-    >>> (bundled_templates() / "i18n" / "es.json").is_file()
+    >>> (bundled_templates() / "schedule.md.j2").is_file()
     True
     """
     for candidate in (_WHEEL_TEMPLATES, _REPO_TEMPLATES):
@@ -124,33 +125,61 @@ def template_search_path(template_dirs: Iterable[str | os.PathLike[str]] = ()) -
     return (*dirs, bundled_templates())
 
 
+@functools.cache
+def _label_index() -> dict[str, str]:
+    """Each label key → its English message id (labels are gettext messages whose ``msgctxt`` is
+    the key, so a template asks ``t("column.interest")`` and a translator sees the English text)."""
+    return {str(m.context): str(m.id) for m in text.catalog_messages("en") if m.context and m.id}
+
+
 class _Labels:
-    """The label catalogs of one search path, loaded on first use per language."""
+    """The labels of one search path in every language: the gettext catalogs of
+    :mod:`coopfinance.text`, with a user's overrides in front (``i18n/{lang}.json`` and
+    ``i18n/{lang}-*.json`` label files, or ``locale/{lang}/LC_MESSAGES/coopfinance.po``, in each of
+    the user's template directories; then ``messages`` given to :func:`render`)."""
 
-    def __init__(self, search_path: tuple[Path, ...]) -> None:
-        self._search_path = search_path
-        self._loaded: dict[str, dict[str, str]] = {}
+    def __init__(
+        self, search_path: tuple[Path, ...], messages: text.Overrides | None = None
+    ) -> None:
+        self._user_dirs = search_path[:-1]
+        self._messages = messages
+        self._loaded: dict[str, tuple[text.Translator, dict[str, str]]] = {}
 
-    def catalog(self, lang: str) -> dict[str, str]:
+    def _user_labels(self, lang: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for directory in reversed(self._user_dirs):  # the first directory given wins
+            folder = directory / "i18n"
+            for path in [folder / f"{lang}.json", *sorted(folder.glob(f"{lang}-*.json"))]:
+                if path.is_file():
+                    found.update(_read_catalog(path))
+        return found
+
+    def translator(self, lang: str) -> tuple[text.Translator, dict[str, str]]:
         found = self._loaded.get(lang)
         if found is None:
-            found = {}
-            for directory in reversed(self._search_path):  # bundled first, the user's on top
-                # i18n/es.json, then any topic catalogs such as i18n/es-plans.json (sorted)
-                folder = directory / "i18n"
-                for path in [folder / f"{lang}.json", *sorted(folder.glob(f"{lang}-*.json"))]:
-                    if path.is_file():
-                        found.update(_read_catalog(path))
+            index = _label_index()
+            user = self._user_labels(lang)
+            own = {k: v for k, v in user.items() if k not in index}  # a user template's own labels
+            sources: list[text.Overrides] = []
+            if self._messages is not None:
+                sources.append(self._messages)
+            sources.append({(k, index[k]): v for k, v in user.items() if k in index})
+            sources.extend(d / "locale" for d in self._user_dirs if (d / "locale").is_dir())
+            found = (text.translator(lang, overrides=sources), own)
             self._loaded[lang] = found
         return found
 
     def lookup(self, lang: str, key: object) -> str:
-        catalog = self.catalog(check_lang(lang))
-        if isinstance(key, str) and key in catalog:
-            return catalog[key]
-        where = ", ".join(str(d / "i18n" / f"{lang}.json") for d in self._search_path)
+        lang = check_lang(lang)
+        translator, own = self.translator(lang)
+        english = _label_index().get(key) if isinstance(key, str) else None
+        if english is not None:
+            return translator.label(str(key), english)
+        if isinstance(key, str) and key in own:
+            return own[key]
         raise MissingValue(
-            f"the label {fmt_value(key)} is not in the {lang!r} catalog ({where}).",
+            f"the label {fmt_value(key)} is not in the {lang!r} catalog "
+            f"({text.LOCALE_DIR} or a template directory's i18n/{lang}.json).",
             field=str(key),
             value=key,
         )

@@ -1,8 +1,9 @@
 """Locale-aware formatting of money, numbers, percents and dates, and escaping for Markdown.
 
-Two languages, each with one locale: ``es`` → ``es_PE`` (Peru) and ``en`` → ``en_US``. The digits come
-from Babel with the locale's symbols; both locales group thousands with a comma and use a dot for the
-decimals (``1,250.50``), as Peruvian lenders print and as the SBS publishes.
+Each language has one locale: ``es`` → ``es_PE`` (Peru), ``en`` → ``en_US``, ``pt_BR`` → ``pt_BR``.
+The digits come from Babel with the locale's symbols; ``es_PE`` and ``en_US`` group thousands with a
+comma and use a dot for the decimals (``1,250.50``), as Peruvian lenders print and as the SBS
+publishes; ``pt_BR`` writes ``1.250,50`` as Brazilians do.
 
 Decisions (see docs/documents.md):
 
@@ -29,6 +30,7 @@ from typing import Any, Final
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
 
+from coopfinance import text
 from coopfinance._decimal import CONTEXT, to_decimal
 from coopfinance._money import Currency, Money
 from coopfinance.errors import CurrencyMismatch, InvalidValue, WrongType, fmt_value
@@ -45,31 +47,29 @@ __all__ = [
     "format_percent",
 ]
 
-LANGUAGES: Final[dict[str, str]] = {"es": "es_PE", "en": "en_US"}
-"""The languages documents are written in, each with the Babel locale that formats its numbers."""
+_LOCALES: Final[dict[str, str]] = {"es": "es_PE", "en": "en_US"}
+LANGUAGES: Final[dict[str, str]] = {lang: _LOCALES.get(lang, lang) for lang in text.LANGUAGES}
+"""The languages documents are written in (every catalog :mod:`coopfinance.text` ships), each with
+the Babel locale that formats its numbers and dates (a language without an entry in the table is its
+own Babel locale, as ``pt_BR``)."""
 
-_PERCENT_SUFFIX: Final[dict[str, str]] = {"es": " %", "en": "%"}
-_SHORT_DATE: Final[dict[str, str]] = {"es": "dd/MM/yyyy", "en": "MM/dd/yyyy"}
+_PERCENT_SUFFIX: Final[dict[str, str]] = {"es": " %"}  # other languages: "35%"
+_SHORT_DATE: Final[dict[str, str]] = {"en": "MM/dd/yyyy"}  # other languages: dd/MM/yyyy
 DATE_STYLES: Final[tuple[str, ...]] = ("long", "short", "iso")
 """The styles :func:`format_date` knows."""
 
 
 def check_lang(lang: object) -> str:
-    """``lang`` if it is one of :data:`LANGUAGES`, else a clear error.
+    """``lang`` if it names one of :data:`LANGUAGES` (see :func:`coopfinance.text.check_lang`).
 
-    >>> check_lang("es")
+    >>> check_lang("es_PE.UTF-8")
     'es'
     >>> check_lang("fr")
     Traceback (most recent call last):
     ...
-    coopfinance.errors.InvalidValue: 'lang' must be one of 'es', 'en' (got 'fr').
+    coopfinance.errors.InvalidValue: 'lang' must be one of 'es', 'en', 'pt_BR' (got 'fr').
     """
-    if isinstance(lang, str) and lang in LANGUAGES:
-        return lang
-    choices = ", ".join(repr(k) for k in LANGUAGES)
-    raise InvalidValue(
-        f"'lang' must be one of {choices} (got {fmt_value(lang)}).", field="lang", value=lang
-    )
+    return text.check_lang(lang)
 
 
 def _check_places(places: object) -> int:
@@ -169,7 +169,7 @@ def format_percent(value: Decimal | int | str, *, lang: str = "es", places: int 
     lang = check_lang(lang)
     places = _check_places(places)
     pct = _round(CONTEXT.multiply(to_decimal(value, field="rate"), Decimal(100)), places)
-    return _digits(pct, lang, places) + _PERCENT_SUFFIX[lang]
+    return _digits(pct, lang, places) + _PERCENT_SUFFIX.get(lang, "%")
 
 
 def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str:
@@ -195,7 +195,9 @@ def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str
         text: str = _babel_date(day, format="long", locale=LANGUAGES[lang])
         return text
     if style == "short":
-        short: str = _babel_date(day, format=_SHORT_DATE[lang], locale=LANGUAGES[lang])
+        short: str = _babel_date(
+            day, format=_SHORT_DATE.get(lang, "dd/MM/yyyy"), locale=LANGUAGES[lang]
+        )
         return short
     choices = ", ".join(repr(s) for s in DATE_STYLES)
     raise InvalidValue(
