@@ -8,19 +8,18 @@ from hypothesis import given
 from tests.strategies import loan_terms
 
 from coopfinance import LoanTerms
-from coopfinance._interchange import terms_to_mapping
 
 
 @given(loan_terms())
 def test_terms_round_trip_through_plain_data(terms: LoanTerms) -> None:
-    data = terms_to_mapping(terms)
-    back = LoanTerms.from_mapping(json.loads(json.dumps(data)))
+    data = terms.to_dict()
+    back = LoanTerms.from_dict(json.loads(json.dumps(data)))
     assert back == terms
     assert back.schedule() == terms.schedule()
 
 
 def test_charges_and_down_payment_round_trip() -> None:
-    terms = LoanTerms.from_mapping(
+    terms = LoanTerms.from_dict(
         {
             "principal": "3000",
             "rate": "18%",
@@ -32,4 +31,4 @@ def test_charges_and_down_payment_round_trip() -> None:
             "grace_type": "pay-interest",
         }
     )
-    assert LoanTerms.from_mapping(terms_to_mapping(terms)) == terms
+    assert LoanTerms.from_dict(terms.to_dict()) == terms

@@ -228,7 +228,7 @@ CASES = [
     ),
     (
         "unknown key in mapping",
-        lambda: LoanTerms.from_mapping({**BASE, "tasa": "3%"}),
+        lambda: LoanTerms.from_dict({**BASE, "tasa": "3%"}),
         InvalidLoanTerms,
         r"^unknown loan-terms key 'tasa'",
     ),

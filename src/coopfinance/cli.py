@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
 
 from coopfinance.__about__ import __version__
-from coopfinance._interchange import terms_from_mapping
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import CoopFinanceError, InvalidValue
 
 __all__ = ["main", "run"]
@@ -29,7 +29,7 @@ def _add_loan_options(p: argparse.ArgumentParser) -> None:
         "--terms",
         default=None,
         metavar="FILE",
-        help="loan terms from a JSON or TOML file (keys of LoanTerms.from_mapping, see "
+        help="loan terms from a JSON or TOML file (keys of LoanTerms.from_dict, see "
         "docs/interchange.md); options given on the command line override it",
     )
     g.add_argument("--principal", default=None, help="amount lent, e.g. 5000 or 'S/ 5,000'")
@@ -274,7 +274,7 @@ def _emit(ns: argparse.Namespace, out: TextIO, document: str | bytes) -> int:
 
 
 def _cmd_schedule(ns: argparse.Namespace, out: TextIO) -> int:
-    terms = terms_from_mapping(_terms_mapping(ns))
+    terms = LoanTerms.from_dict(_terms_mapping(ns))
     schedule = terms.schedule()
     if ns.format in _DOCUMENT_FORMATS:
         from coopfinance.documents import rate_label, render, render_pdf, schedule_context
@@ -313,7 +313,7 @@ _FIGURES = ("tea", "tcea", "apr", "aprc", "eir")
 def _cmd_cost(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.cost import cost_of_credit
 
-    terms = terms_from_mapping(_terms_mapping(ns))
+    terms = LoanTerms.from_dict(_terms_mapping(ns))
     includes = {}
     for figure in ("tcea", "apr", "aprc", "eir"):
         value = getattr(ns, f"{figure}_includes")
@@ -1007,7 +1007,7 @@ def _cmd_statement(ns: argparse.Namespace, out: TextIO) -> int:
         ) from None
     if not isinstance(terms_data, dict):
         raise ParseError("'terms' must be a JSON object.", field="terms", value=ns.terms)
-    terms = terms_from_mapping(terms_data)
+    terms = LoanTerms.from_dict(terms_data)
     text = _read_text(ns.events, "events")
     events = (
         events_from_json(text) if ns.events.lower().endswith(".json") else events_from_csv(text)

@@ -1,6 +1,6 @@
 """Repayment schedules of N loans at once, in float64 cents, agreeing with the exact engine.
 
-The arithmetic mirrors :func:`coopfinance._schedule.build_schedule` row by row, on whole céntimos held
+The arithmetic mirrors :func:`coopfinance._builder.build_schedule` row by row, on whole céntimos held
 exactly in float64:
 
 - period rate of an effective annual rate ``r`` over ``d`` days: ``i = (1 + r)^(d/B) − 1``
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coopfinance._calendar import DayCount, Frequency, PeriodUnit
-from coopfinance._terms import MAX_INSTALLMENTS, Amortization, GraceType
+from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, GraceType
 from coopfinance.batch._validate import as_dates, as_float, as_int, common_length, first_bad
 from coopfinance.errors import InvalidBatchInput
 

@@ -220,7 +220,7 @@ def _loan(data: Any) -> LoanTerms:
             field=path,
             value=data,
         )
-    return _build(path, LoanTerms.from_mapping, data=data)
+    return _build(path, LoanTerms.from_dict, data=data)
 
 
 def _financing(data: Any) -> Financing:

@@ -542,7 +542,7 @@ def _draw_terms(d: _Draw, terms: _TermsInput) -> LoanTerms:
     if isinstance(terms, LoanTerms):
         return terms
     if terms is not None:
-        return LoanTerms.from_mapping(terms)
+        return LoanTerms.from_dict(terms)
     return LoanTerms(
         principal=d.decimal("2000", "10000", "500", field="principal"),
         rate=Rate.effective_annual(d.decimal("0.18", "0.60", "0.01", field="tea")),
@@ -623,7 +623,7 @@ def cronograma_interest(
 ) -> Exercise:
     """The interest of one row of a cronograma: ``round(balance × ((1 + TEA)^(days/360) − 1))``.
 
-    ``terms`` is the member's :class:`LoanTerms` (or a mapping for :meth:`LoanTerms.from_mapping`);
+    ``terms`` is the member's :class:`LoanTerms` (or a mapping for :meth:`LoanTerms.from_dict`);
     ``row`` the installment number. Library: ``terms.schedule()[row].interest``. Distractors:
     balance × TEA/12, interest on the amount first lent.
     """
