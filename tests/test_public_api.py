@@ -20,7 +20,6 @@ LAYERS = {
     "_terms": 2,
     "_charges": 2,
     "_frames": 1,
-    "_enums": 1,
     "_fields": 1,
     "_files": 1,
     "_json": 1,

@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from coopfinance.errors import InvalidCalendar, WrongType, fmt_value
+from coopfinance._fields import ParseableEnum
+from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType, fmt_value
 
 __all__ = [
     "BusinessDay",
@@ -213,7 +214,10 @@ def _act_act_isda(d0: dt.date, d1: dt.date) -> Fraction:
     return first + (d1.year - d0.year - 1) + last
 
 
-class DayCount(enum.Enum):
+_DAY_COUNT_ALIASES = {"act/365f": "act/365", "act/act-isda": "act/act", "30/360-us": "30/360"}
+
+
+class DayCount(ParseableEnum):
     """How the length of a period becomes a fraction of a year τ.
 
     ============  ======================================================  =========================
@@ -240,22 +244,18 @@ class DayCount(enum.Enum):
     PER_PERIOD = "per-period"
 
     @classmethod
-    def parse(cls, text: str | DayCount) -> DayCount:
-        """Read ``act/360``, ``act/365``, ``act/act``, ``30/360``, ``30e/360`` or ``per-period``."""
-        if isinstance(text, DayCount):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        aliases = {"act/365f": "act/365", "act/act-isda": "act/act", "30/360-us": "30/360"}
-        key = aliases.get(key, key)
-        for member in cls:
-            if member.value == key:
-                return member
-        raise InvalidCalendar(
-            "'day_count' must be act/360, act/365, act/act, 30/360, 30e/360 or per-period "
-            f"(got {fmt_value(text)}).",
-            field="day_count",
-            value=text,
-        )
+    def parse(cls, text: DayCount | str, *, field: str | None = None) -> DayCount:
+        """:meth:`ParseableEnum.parse`, reading the aliases ``act/365f``, ``act/act-isda`` and
+        ``30/360-us`` too."""
+        if isinstance(text, str):
+            key = text.strip().lower().replace("_", "-")
+            text = _DAY_COUNT_ALIASES.get(key, text)
+        return super().parse(text, field=field)
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        """Calendar conventions raise :class:`~coopfinance.errors.InvalidCalendar`."""
+        return InvalidCalendar
 
     def year_fraction(
         self, d0: dt.date, d1: dt.date, frequency: Frequency | None = None
@@ -285,7 +285,7 @@ def _year_fraction(dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency 
     return 1 / frequency.periods_per_year
 
 
-class BusinessDay(enum.Enum):
+class BusinessDay(ParseableEnum):
     """How a due date that falls on a non-business day is moved."""
 
     UNADJUSTED = "none"
@@ -294,20 +294,9 @@ class BusinessDay(enum.Enum):
     PRECEDING = "preceding"
 
     @classmethod
-    def parse(cls, text: str | BusinessDay) -> BusinessDay:
-        """Read ``none``, ``following``, ``modified-following`` or ``preceding``."""
-        if isinstance(text, BusinessDay):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        for member in cls:
-            if member.value == key:
-                return member
-        raise InvalidCalendar(
-            "'business_day' must be none, following, modified-following or preceding "
-            f"(got {fmt_value(text)}).",
-            field="business_day",
-            value=text,
-        )
+    def parse_error(cls) -> type[InvalidValue]:
+        """Calendar conventions raise :class:`~coopfinance.errors.InvalidCalendar`."""
+        return InvalidCalendar
 
 
 @functools.lru_cache(maxsize=256)

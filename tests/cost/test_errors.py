@@ -221,7 +221,7 @@ BAD: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "APRC time basis",
         lambda: aprc([(D(2026, 1, 1), 10)], [(D(2027, 1, 1), 11)], time_basis="weeks"),
         InvalidValue,
-        r"^'time_basis' must be act/365, calendar or equal-months \(got 'weeks'\)\.$",
+        r"^'time_basis' must be one of act/365, calendar, equal-months \(got 'weeks'\)\.$",
     ),
     (
         "APRC no decimals",
