@@ -30,7 +30,6 @@ Insurance rates are monthly: a period of another frequency is charged ``12/k`` m
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
@@ -121,7 +120,7 @@ def _to_upfront(value: Upfront | str | None) -> Upfront | None:
     return None if value is None else Upfront.parse(value)
 
 
-def _to_value(value: Any) -> Decimal:
+def _to_value(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, field="value")
 
 

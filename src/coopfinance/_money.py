@@ -145,7 +145,7 @@ def _to_currency(value: Currency | str) -> Currency:
     return Currency.of(value)
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, field="amount")
 
 
@@ -297,11 +297,11 @@ def _opt_positive(value: Any, field: str) -> Decimal | None:
     return d
 
 
-def _to_unit(value: Any) -> Decimal | None:
+def _to_unit(value: Decimal | int | str | None) -> Decimal | None:
     return _opt_positive(value, "unit")
 
 
-def _to_multiple(value: Any) -> Decimal | None:
+def _to_multiple(value: Decimal | int | str | None) -> Decimal | None:
     return _opt_positive(value, "installment_multiple")
 
 

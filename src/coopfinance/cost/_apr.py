@@ -47,11 +47,11 @@ __all__ = [
 ]
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: Amount) -> Decimal:
     return to_decimal(value, field="amount")
 
 
-def _periods(value: Any) -> int:
+def _periods(value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise InvalidValue(
             f"'periods' must be a whole number ≥ 0 (got {value!r}).", field="periods", value=value
@@ -59,7 +59,7 @@ def _periods(value: Any) -> int:
     return value
 
 
-def _fraction(value: Any) -> Fraction:
+def _fraction(value: Fraction | int) -> Fraction:
     if isinstance(value, float):
         raise WrongType(
             f"'fraction' must not be a float (got {value!r}): pass a Fraction such as "
