@@ -23,7 +23,7 @@ from coopfinance import (
     Schedule,
     Upfront,
 )
-from coopfinance.cost import apr_of, aprc_of, eir_of, tcea_of
+from coopfinance.cost import apr_of, aprc_of, eir_of, tcea
 from coopfinance.errors import InvalidValue
 
 D = Decimal
@@ -268,7 +268,7 @@ def test_adding_a_fee_never_lowers_any_figure(base: LoanTerms, charge: str) -> N
     plain, charged = base.schedule(), with_fee.schedule()
     if charged.total_charges + charged.fees_withheld + charged.fees_financed == 0:
         return  # the fee rounded to nothing on a tiny loan
-    for figure in (tcea_of, aprc_of, eir_of):
+    for figure in (tcea, aprc_of, eir_of):
         try:
             lo, hi = figure(plain), figure(charged)
         except InvalidValue:
@@ -285,10 +285,10 @@ def test_tcea_equals_tea_without_charges_and_exceeds_it_with_them(base: LoanTerm
     if s.principal < 10_000 * unit or s.total_interest < 1_000 * unit:
         return  # rounding to the unit dominates the rate of a tiny loan or a tiny interest
     tea = base.rate.value
-    assert abs(tcea_of(s) - tea) < D("0.0005")
+    assert abs(tcea(s) - tea) < D("0.0005")
     fee = base.evolve(charges=["installment:1%"]).schedule()
     if fee.total_fees > 0:
-        assert tcea_of(fee) > tcea_of(s)
+        assert tcea(fee) > tcea(s)
 
 
 def test_apr_of_a_simple_loan_is_the_nominal_rate() -> None:

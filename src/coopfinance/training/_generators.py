@@ -4,7 +4,7 @@ Each generator takes a random source — ``random.Random``, ``numpy.random.Gener
 seed — for numbers in realistic ranges (reference §4, §8: TEA 18–60 %, milk at S/ 0.95–1.75 a litre,
 5-cow herds), and/or the member's own values as keyword arguments, which replace the drawn ones.
 The answer is computed by the library (:meth:`coopfinance.LoanTerms.schedule`,
-:func:`coopfinance.cost.tcea_of`, :class:`coopfinance.Rate` conversions, :class:`coopfinance.Money`);
+:func:`coopfinance.cost.tcea`, :class:`coopfinance.Rate` conversions, :class:`coopfinance.Money`);
 the worked solution reaches it step by step (see :meth:`Exercise.verify`).
 
 >>> ex = tea_to_tem(tea="35%")
@@ -33,7 +33,7 @@ from coopfinance._money import Money
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.cost import tcea_of
+from coopfinance.cost import tcea
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
 from coopfinance.training._exercise import (
     Choice,
@@ -417,7 +417,7 @@ def flat_offer_tcea(
     """The TCEA of a flat-rate offer with desgravamen on the original amount, in % to 2 decimals.
 
     ``flat_rate`` is monthly (``"2.5%"``), ``insurance`` monthly on the amount lent
-    (``"0.0675%"``, Agrobanco). Library: ``tcea_of(LoanTerms(rate=Rate.flat(...), charges=[...])
+    (``"0.0675%"``, Agrobanco). Library: ``tcea(LoanTerms(rate=Rate.flat(...), charges=[...])
     .schedule())``. Distractors: 12 × flat, ``(1 + flat)^12 − 1`` (flat read as a TEM), the TCEA
     without insurance. Tolerance 0.05 points.
     """
@@ -449,8 +449,8 @@ def flat_offer_tcea(
         principal=p, rate=Rate.flat(f), installments=n, disbursed=start, charges=charges
     )
     schedule = terms.schedule()
-    tcea = tcea_of(schedule)
-    answer = _q(tcea * _HUNDRED, 2)
+    rate = tcea(schedule)
+    answer = _q(rate * _HUNDRED, 2)
     w = _Work()
     s_p = w.given(p, (Unit.SOLES, 2), "Préstamo", "Loan")
     s_f = w.given(
@@ -497,16 +497,16 @@ def flat_offer_tcea(
         )
         w.calc(Op.ADD, (s_c, s_is), (Unit.SOLES, 2), "Pago de cada mes", "Payment each month")
     s_x = w.library(
-        tcea * _HUNDRED,
+        rate * _HUNDRED,
         (Unit.PERCENT, 4),
         f"TCEA: la tasa anual que iguala los {n} pagos con los {_m(p)} recibidos",
         f"TCEA: the annual rate at which the {n} payments are worth the {_m(p)} received",
-        source="coopfinance.cost.tcea_of",
+        source="coopfinance.cost.tcea",
     )
     w.calc(
         Op.ROUND, (s_x, Decimal(2)), (Unit.PERCENT, 2), "TCEA, a 2 decimales", "TCEA, to 2 decimals"
     )
-    no_insurance = _q(tcea_of(schedule, include=["fees"]) * _HUNDRED, 2)
+    no_insurance = _q(tcea(schedule, include=["fees"]) * _HUNDRED, 2)
     declining = _q(((1 + f) ** 12 - 1) * _HUNDRED, 2)
     ins_es = f" y seguro de {_pct(ins, 4)} mensual sobre el monto" if ins else ""
     ins_en = f" and insurance of {_pct(ins, 4)} a month on the amount" if ins else ""
