@@ -362,6 +362,40 @@ PLANNERS: Mapping[Amortization, Planner] = MappingProxyType(
 # The builder
 # ------------------------------------------------------------------------------------------------
 
+
+def _row(  # noqa: PLR0917 - one call per row: positional for speed
+    number: int,
+    due_date: dt.date,
+    days: int,
+    opening: Decimal,
+    principal: Decimal,
+    interest: Decimal,
+    insurance: Decimal,
+    closing: Decimal,
+    zero: Decimal,
+) -> Installment:
+    """A row before charges are applied: no fees or taxes; ``insurance`` is what is folded into a
+    level installment (so ``charges = insurance``), ``total = principal + interest + insurance``."""
+    total = principal + interest + insurance
+    return _tuple_new(
+        Installment,
+        (
+            number,
+            due_date,
+            days,
+            opening,
+            principal,
+            interest,
+            zero,
+            insurance,
+            zero,
+            insurance,
+            total,
+            closing,
+        ),
+    )
+
+
 _RUNAWAY = 100
 """A balance beyond this multiple of the principal means the terms cannot be repaid."""
 
@@ -443,22 +477,7 @@ def _build(terms: ScheduleTerms) -> Schedule:
         if terms.down_payment is not None:
             down = rnd(lent * terms.down_payment)
             balance = principal - down
-            rows.append(
-                Installment(
-                    number=0,
-                    due_date=terms.disbursed,
-                    days=0,
-                    opening_balance=principal,
-                    principal=down,
-                    interest=zero,
-                    fees=zero,
-                    insurance=zero,
-                    taxes=zero,
-                    charges=zero,
-                    total=down,
-                    balance=balance,
-                )
-            )
+            rows.append(_row(0, terms.disbursed, 0, principal, down, zero, zero, balance, zero))
         # insurance on the balance folded into a level installment ("cuota total" kept level)
         folded = _folded_insurance(terms, dates, days) if terms.level_includes_insurance else None
 
@@ -471,22 +490,7 @@ def _build(terms: ScheduleTerms) -> Schedule:
                 paid, closing = accrued, balance
             else:
                 paid, closing = zero, balance
-            rows.append(
-                Installment(
-                    number=k + 1,
-                    due_date=dates[k],
-                    days=days[k],
-                    opening_balance=balance,
-                    principal=zero,
-                    interest=paid,
-                    fees=zero,
-                    insurance=zero,
-                    taxes=zero,
-                    charges=zero,
-                    total=paid,
-                    balance=closing,
-                )
-            )
+            rows.append(_row(k + 1, dates[k], days[k], balance, zero, paid, zero, closing, zero))
             balance = closing
 
         # a céntimo loan in many installments rounds them to zero: measure against n units too
@@ -545,21 +549,17 @@ def _build(terms: ScheduleTerms) -> Schedule:
             closing = opening + capitalized - princ
             if capitalized and closing > ceiling:
                 _runaway(terms, j + 1, closing)
-            total = princ + paid_interest + folded_row
             rows.append(
-                Installment(
-                    number=j + 1,
-                    due_date=dates[j],
-                    days=days[j],
-                    opening_balance=opening,
-                    principal=princ,
-                    interest=paid_interest,
-                    fees=zero,
-                    insurance=folded_row,
-                    taxes=zero,
-                    charges=folded_row,
-                    total=total,
-                    balance=closing,
+                _row(
+                    j + 1,
+                    dates[j],
+                    days[j],
+                    opening,
+                    princ,
+                    paid_interest,
+                    folded_row,
+                    closing,
+                    zero,
                 )
             )
             balance = closing

@@ -214,10 +214,19 @@ def _act_act_isda(d0: dt.date, d1: dt.date) -> Fraction:
     return first + (d1.year - d0.year - 1) + last
 
 
+class _CalendarConvention(ParseableEnum):
+    """A calendar convention: a bad name raises :class:`~coopfinance.errors.InvalidCalendar`."""
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        """Calendar conventions raise :class:`~coopfinance.errors.InvalidCalendar`."""
+        return InvalidCalendar
+
+
 _DAY_COUNT_ALIASES = {"act/365f": "act/365", "act/act-isda": "act/act", "30/360-us": "30/360"}
 
 
-class DayCount(ParseableEnum):
+class DayCount(_CalendarConvention):
     """How the length of a period becomes a fraction of a year τ.
 
     ============  ======================================================  =========================
@@ -252,11 +261,6 @@ class DayCount(ParseableEnum):
             text = _DAY_COUNT_ALIASES.get(key, text)
         return super().parse(text, field=field)
 
-    @classmethod
-    def parse_error(cls) -> type[InvalidValue]:
-        """Calendar conventions raise :class:`~coopfinance.errors.InvalidCalendar`."""
-        return InvalidCalendar
-
     def year_fraction(
         self, d0: dt.date, d1: dt.date, frequency: Frequency | None = None
     ) -> Fraction:
@@ -285,18 +289,13 @@ def _year_fraction(dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency 
     return 1 / frequency.periods_per_year
 
 
-class BusinessDay(ParseableEnum):
+class BusinessDay(_CalendarConvention):
     """How a due date that falls on a non-business day is moved."""
 
     UNADJUSTED = "none"
     FOLLOWING = "following"
     MODIFIED_FOLLOWING = "modified-following"
     PRECEDING = "preceding"
-
-    @classmethod
-    def parse_error(cls) -> type[InvalidValue]:
-        """Calendar conventions raise :class:`~coopfinance.errors.InvalidCalendar`."""
-        return InvalidCalendar
 
 
 @functools.lru_cache(maxsize=256)

@@ -23,7 +23,16 @@ MAX_INSTALLMENTS = 600
 """The most installments a schedule may have (50 years monthly, 11 years weekly)."""
 
 
-class Amortization(ParseableEnum):
+class _TermsConvention(ParseableEnum):
+    """A convention of loan terms: a bad name raises :class:`~coopfinance.errors.InvalidLoanTerms`."""
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        """Loan terms' conventions raise :class:`~coopfinance.errors.InvalidLoanTerms`."""
+        return InvalidLoanTerms
+
+
+class Amortization(_TermsConvention):
     """How principal is repaid.
 
     >>> Amortization.parse("constant_principal")
@@ -43,13 +52,8 @@ class Amortization(ParseableEnum):
     WEIGHTED = "weighted"
     """Installments proportional to given weights: ``Cₖ = wₖ·P / Σ wₖ·vₖ`` (seasonal plans)."""
 
-    @classmethod
-    def parse_error(cls) -> type[InvalidValue]:
-        """Loan terms' conventions raise :class:`~coopfinance.errors.InvalidLoanTerms`."""
-        return InvalidLoanTerms
 
-
-class GraceType(ParseableEnum):
+class GraceType(_TermsConvention):
     """What happens to interest during grace periods.
 
     >>> GraceType.parse("pay-interest")
@@ -62,11 +66,6 @@ class GraceType(ParseableEnum):
     """"Gracia parcial": only interest is paid."""
     WAIVE = "waive"
     """Nothing is paid and no interest is charged (an interest-free period)."""
-
-    @classmethod
-    def parse_error(cls) -> type[InvalidValue]:
-        """Loan terms' conventions raise :class:`~coopfinance.errors.InvalidLoanTerms`."""
-        return InvalidLoanTerms
 
 
 def _grace_periods(value: int) -> int:
