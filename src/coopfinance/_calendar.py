@@ -9,12 +9,12 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from coopfinance._fields import ParseableEnum
-from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType, fmt_value
+from coopfinance._fields import ParseableEnum, whole
+from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType
 
 __all__ = [
     "BusinessDay",
@@ -88,15 +88,6 @@ _NAMES = {
 _EVERY_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
-def _positive_every(instance: Any, attribute: Any, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366:
-        raise InvalidCalendar(
-            f"'every' must be a whole number from 1 to 366 (got {fmt_value(value)}).",
-            field="every",
-            value=value,
-        )
-
-
 @attrs.frozen(slots=True, kw_only=True)
 class Frequency:
     """How often installments fall due: a :class:`PeriodUnit` times ``every``.
@@ -112,7 +103,7 @@ class Frequency:
     """
 
     unit: PeriodUnit
-    every: int = attrs.field(default=1, validator=_positive_every)
+    every: int = attrs.field(default=1, validator=whole(1, 366, error=InvalidCalendar))
 
     WEEKLY: ClassVar[Frequency]
     BIWEEKLY: ClassVar[Frequency]

@@ -46,7 +46,7 @@ BAD_SCHEDULES = [
     ),
     ({"frequency": "semimonthly"}, r"'frequency' must be month-, year-, week- or day-based"),
     ({"day_count": "30/360"}, r"'day_count' must be act/360, act/365 or per-period"),
-    ({"chunk_size": 0}, r"'chunk_size' must be a positive whole number \(got 0\)"),
+    ({"chunk_size": 0}, r"'chunk_size' must be at least 1 \(got 0\)"),
 ]
 
 

@@ -185,7 +185,7 @@ BAD: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "negative periods",
         lambda: UnitPeriodFlow(amount=1, periods=-1),
         InvalidValue,
-        r"'periods' must be a whole number ≥ 0 \(got -1\)",
+        r"'periods' must be at least 0 \(got -1\)",
     ),
     (
         "no periods per year",

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from coopfinance._calendar import DayCount, Frequency, PeriodUnit
 from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, GraceType
+from coopfinance._fields import to_whole
 from coopfinance.batch._validate import as_dates, as_float, as_int, common_length, first_bad
 from coopfinance.errors import InvalidBatchInput
 
@@ -601,13 +602,8 @@ def _compute(inp: _Inputs, width: int, block: int) -> BatchSchedules:
 def _check_chunk(chunk_size: int | None) -> int:
     if chunk_size is None:
         return _BLOCK
-    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
-        raise InvalidBatchInput(
-            f"'chunk_size' must be a positive whole number (got {chunk_size!r}).",
-            field="chunk_size",
-            value=chunk_size,
-        )
-    return min(chunk_size, _BLOCK)
+    size = to_whole(chunk_size, field="chunk_size", lo=1, error=InvalidBatchInput)
+    return min(size, _BLOCK)
 
 
 def schedules(
