@@ -17,8 +17,9 @@ from decimal import Decimal
 
 from coopfinance import LoanTerms, Rate
 from coopfinance.cost import irr, tcea, xirr
-from coopfinance.cost._disclosure import _components, _tcea_flows
+from coopfinance.cost._components import components
 from coopfinance.cost._solver import _solve_power_fast, _solve_power_general
+from coopfinance.cost._tcea import _tcea_flows
 
 ROUNDS = 7
 REPEAT = 3
@@ -71,7 +72,7 @@ def main() -> None:
     import pyxirr
 
     rate = tcea(SCHEDULE)
-    parts = _components(None, "tcea")
+    parts = components(None, "tcea")
     amounts, days = _tcea_flows(SCHEDULE, parts) or ([], [])
     full = (-0.99, 10000.0)
     bounds = (Decimal("-0.99"), Decimal(10000))

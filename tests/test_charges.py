@@ -23,7 +23,7 @@ from coopfinance import (
     Schedule,
     Upfront,
 )
-from coopfinance.cost import apr_of, aprc_of, eir_of, tcea_of
+from coopfinance.cost import apr_of, aprc_of, eir_of, tcea
 from coopfinance.errors import InvalidValue
 
 D = Decimal
@@ -268,7 +268,7 @@ def test_adding_a_fee_never_lowers_any_figure(base: LoanTerms, charge: str) -> N
     plain, charged = base.schedule(), with_fee.schedule()
     if charged.total_charges + charged.fees_withheld + charged.fees_financed == 0:
         return  # the fee rounded to nothing on a tiny loan
-    for figure in (tcea_of, aprc_of, eir_of):
+    for figure in (tcea, aprc_of, eir_of):
         try:
             lo, hi = figure(plain), figure(charged)
         except InvalidValue:
@@ -284,11 +284,13 @@ def test_tcea_equals_tea_without_charges_and_exceeds_it_with_them(base: LoanTerm
     unit = base.rounding.unit_for(base.principal.currency)
     if s.principal < 10_000 * unit or s.total_interest < 1_000 * unit:
         return  # rounding to the unit dominates the rate of a tiny loan or a tiny interest
+    if s.installment_amount < 5_000 * unit:
+        return  # CLP 62,200 installments rounded to 100 move a 112 % TEA by 0.0007
     tea = base.rate.value
-    assert abs(tcea_of(s) - tea) < D("0.0005")
+    assert abs(tcea(s) - tea) < D("0.0005")
     fee = base.evolve(charges=["installment:1%"]).schedule()
     if fee.total_fees > 0:
-        assert tcea_of(fee) > tcea_of(s)
+        assert tcea(fee) > tcea(s)
 
 
 def test_apr_of_a_simple_loan_is_the_nominal_rate() -> None:

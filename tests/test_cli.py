@@ -280,7 +280,7 @@ def test_cost_json_and_inclusion_override() -> None:
 def test_cost_refuses_an_unknown_component() -> None:
     code, _, err = run(["cost", *LOAN[1:], "--apr-includes", "fees,stamps"])
     assert code == 1
-    assert "'include' must name fees, insurance or taxes (got 'stamps')" in err
+    assert "'include' must be one of fees, insurance, taxes (got 'stamps')" in err
 
 
 def test_schedule_as_a_spanish_markdown_document_escapes_the_borrower() -> None:

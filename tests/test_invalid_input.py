@@ -187,7 +187,7 @@ CASES = [
         "unknown day count",
         lambda: terms(day_count="act/364"),
         InvalidCalendar,
-        r"^'day_count' must be act/360, act/365, act/act, 30/360, 30e/360 or per-period "
+        r"^'day_count' must be one of act/360, act/365, act/act, 30/360, 30e/360, per-period "
         r"\(got 'act/364'\)\.$",
     ),
     (
@@ -228,7 +228,7 @@ CASES = [
     ),
     (
         "unknown key in mapping",
-        lambda: LoanTerms.from_mapping({**BASE, "tasa": "3%"}),
+        lambda: LoanTerms.from_dict({**BASE, "tasa": "3%"}),
         InvalidLoanTerms,
         r"^unknown loan-terms key 'tasa'",
     ),

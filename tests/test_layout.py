@@ -73,7 +73,6 @@ def _imports(module: str) -> list[tuple[str, ast.stmt, bool]]:
     return found
 
 
-@pytest.mark.xfail(reason="issue 13 in progress: the engine split removes them", strict=True)
 def test_no_function_level_internal_imports() -> None:
     """Outside the CLI package, every coopfinance import is at the top of its module: a
     function-level import hides a layering problem (or an import cycle)."""
@@ -87,7 +86,6 @@ def test_no_function_level_internal_imports() -> None:
     assert not lazy, lazy
 
 
-@pytest.mark.xfail(reason="issue 13 in progress: the engine split removes them", strict=True)
 def test_import_graph_has_no_cycle() -> None:
     """Module imports (``TYPE_CHECKING`` ones included) form a DAG: each module can be read with
     only what it imports in mind."""
@@ -148,18 +146,7 @@ def _public_names(name: str) -> set[str]:
     return {n for n in out if not n.startswith("_")}
 
 
-_PENDING: set[str] = set()  # issue 13 in progress
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 13 in progress"))
-        if n in _PENDING
-        else n
-        for n in _public_modules()
-    ],
-)
+@pytest.mark.parametrize("name", _public_modules())
 def test_all_is_exactly_the_public_names(name: str) -> None:
     """``__all__`` of every public module lists exactly the names it makes public: nothing
     exported that is not there, nothing public that is not exported."""

@@ -21,6 +21,7 @@ from coopfinance import (
     Rate,
     RoundingPolicy,
 )
+from coopfinance._builder import PLANNERS
 
 D = Decimal
 
@@ -312,3 +313,8 @@ def test_fixed_due_day_periods_vary_from_28_to_31_days() -> None:
     assert len({r.total for r in s[:-1]}) == 1
     principals = col(s, "principal")
     assert any(b < a for a, b in itertools.pairwise(principals))  # Feb: 28 days
+
+
+def test_every_amortization_has_a_planner() -> None:
+    """Adding an amortization kind means adding its planner (see coopfinance._builder)."""
+    assert set(PLANNERS) == set(Amortization)

@@ -22,7 +22,7 @@ from coopfinance import (
     Rate,
     RoundingPolicy,
 )
-from coopfinance._schedule import period_rates
+from coopfinance._builder import period_rates
 
 
 def unit_of(terms: LoanTerms) -> Decimal:

@@ -17,11 +17,12 @@ The names a co-op app needs most are re-exported here; each area has its own pub
 from coopfinance.__about__ import __version__
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, PeriodUnit
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind, Upfront
+from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._json import JSONEncoder, json_default
 from coopfinance._money import Currency, Money, RoundingMode, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
-from coopfinance._terms import Amortization, Grace, GraceType, LoanTerms
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import (
     BatchNoSolution,
     CoopFinanceError,

@@ -9,11 +9,12 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from coopfinance.errors import InvalidCalendar, WrongType, fmt_value
+from coopfinance._fields import ParseableEnum, whole
+from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType
 
 __all__ = [
     "BusinessDay",
@@ -87,15 +88,6 @@ _NAMES = {
 _EVERY_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
-def _positive_every(instance: Any, attribute: Any, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366:
-        raise InvalidCalendar(
-            f"'every' must be a whole number from 1 to 366 (got {fmt_value(value)}).",
-            field="every",
-            value=value,
-        )
-
-
 @attrs.frozen(slots=True, kw_only=True)
 class Frequency:
     """How often installments fall due: a :class:`PeriodUnit` times ``every``.
@@ -111,7 +103,7 @@ class Frequency:
     """
 
     unit: PeriodUnit
-    every: int = attrs.field(default=1, validator=_positive_every)
+    every: int = attrs.field(default=1, validator=whole(1, 366, error=InvalidCalendar))
 
     WEEKLY: ClassVar[Frequency]
     BIWEEKLY: ClassVar[Frequency]
@@ -213,7 +205,19 @@ def _act_act_isda(d0: dt.date, d1: dt.date) -> Fraction:
     return first + (d1.year - d0.year - 1) + last
 
 
-class DayCount(enum.Enum):
+class _CalendarConvention(ParseableEnum):
+    """A calendar convention: a bad name raises :class:`~coopfinance.errors.InvalidCalendar`."""
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        """Calendar conventions raise :class:`~coopfinance.errors.InvalidCalendar`."""
+        return InvalidCalendar
+
+
+_DAY_COUNT_ALIASES = {"act/365f": "act/365", "act/act-isda": "act/act", "30/360-us": "30/360"}
+
+
+class DayCount(_CalendarConvention):
     """How the length of a period becomes a fraction of a year τ.
 
     ============  ======================================================  =========================
@@ -240,22 +244,13 @@ class DayCount(enum.Enum):
     PER_PERIOD = "per-period"
 
     @classmethod
-    def parse(cls, text: str | DayCount) -> DayCount:
-        """Read ``act/360``, ``act/365``, ``act/act``, ``30/360``, ``30e/360`` or ``per-period``."""
-        if isinstance(text, DayCount):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        aliases = {"act/365f": "act/365", "act/act-isda": "act/act", "30/360-us": "30/360"}
-        key = aliases.get(key, key)
-        for member in cls:
-            if member.value == key:
-                return member
-        raise InvalidCalendar(
-            "'day_count' must be act/360, act/365, act/act, 30/360, 30e/360 or per-period "
-            f"(got {fmt_value(text)}).",
-            field="day_count",
-            value=text,
-        )
+    def parse(cls, text: DayCount | str, *, field: str | None = None) -> DayCount:
+        """:meth:`ParseableEnum.parse`, reading the aliases ``act/365f``, ``act/act-isda`` and
+        ``30/360-us`` too."""
+        if isinstance(text, str):
+            key = text.strip().lower().replace("_", "-")
+            text = _DAY_COUNT_ALIASES.get(key, text)
+        return super().parse(text, field=field)
 
     def year_fraction(
         self, d0: dt.date, d1: dt.date, frequency: Frequency | None = None
@@ -285,29 +280,13 @@ def _year_fraction(dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency 
     return 1 / frequency.periods_per_year
 
 
-class BusinessDay(enum.Enum):
+class BusinessDay(_CalendarConvention):
     """How a due date that falls on a non-business day is moved."""
 
     UNADJUSTED = "none"
     FOLLOWING = "following"
     MODIFIED_FOLLOWING = "modified-following"
     PRECEDING = "preceding"
-
-    @classmethod
-    def parse(cls, text: str | BusinessDay) -> BusinessDay:
-        """Read ``none``, ``following``, ``modified-following`` or ``preceding``."""
-        if isinstance(text, BusinessDay):
-            return text
-        key = str(text).strip().lower().replace("_", "-")
-        for member in cls:
-            if member.value == key:
-                return member
-        raise InvalidCalendar(
-            "'business_day' must be none, following, modified-following or preceding "
-            f"(got {fmt_value(text)}).",
-            field="business_day",
-            value=text,
-        )
 
 
 @functools.lru_cache(maxsize=256)

@@ -29,21 +29,19 @@ Insurance rates are monthly: a period of another frequency is charged ``12/k`` m
 
 from __future__ import annotations
 
-import enum
 from decimal import Decimal
-from typing import Any, TypeVar
 
 import attrs
 
 from coopfinance._decimal import parse_number, to_decimal
-from coopfinance._enums import parse_enum
+from coopfinance._fields import ParseableEnum
 from coopfinance._money import RoundingPolicy
 from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
 
 __all__ = ["Charge", "ChargeBasis", "ChargeKind", "Upfront"]
 
 
-class ChargeKind(enum.Enum):
+class ChargeKind(ParseableEnum):
     """What a charge is, which fixes its column."""
 
     UPFRONT = "upfront"
@@ -56,7 +54,7 @@ class ChargeKind(enum.Enum):
     """A tax on payments and disbursements such as Peru's ITF (column ``taxes``)."""
 
 
-class ChargeBasis(enum.Enum):
+class ChargeBasis(ParseableEnum):
     """What a percentage charge is a percentage of."""
 
     FLAT = "flat"
@@ -77,7 +75,7 @@ class ChargeBasis(enum.Enum):
     """Everything paid (taxes on payments)."""
 
 
-class Upfront(enum.Enum):
+class Upfront(ParseableEnum):
     """How an upfront fee is paid."""
 
     WITHHELD = "withheld"
@@ -111,25 +109,18 @@ sources; see docs/conventions.md). Override with ``Charge.tax(..., rounding=...)
 
 
 def _to_kind(value: ChargeKind | str) -> ChargeKind:
-    return _enum(ChargeKind, value, "kind")
+    return ChargeKind.parse(value, field="kind")
 
 
 def _to_basis(value: ChargeBasis | str) -> ChargeBasis:
-    return _enum(ChargeBasis, value, "basis")
+    return ChargeBasis.parse(value, field="basis")
 
 
 def _to_upfront(value: Upfront | str | None) -> Upfront | None:
-    return None if value is None else _enum(Upfront, value, "upfront")
+    return None if value is None else Upfront.parse(value)
 
 
-_E = TypeVar("_E", bound=enum.Enum)
-
-
-def _enum(cls: type[_E], value: Any, field: str) -> _E:
-    return parse_enum(cls, value, field)
-
-
-def _to_value(value: Any) -> Decimal:
+def _to_value(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, field="value")
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, parse_number, to_decimal
+from coopfinance._fields import positive
 from coopfinance.errors import (
     CurrencyMismatch,
     InvalidValue,
@@ -145,7 +146,7 @@ def _to_currency(value: Currency | str) -> Currency:
     return Currency.of(value)
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, field="amount")
 
 
@@ -288,21 +289,12 @@ class RoundingMode(enum.Enum):
     """Away from zero."""
 
 
-def _opt_positive(value: Any, field: str) -> Decimal | None:
-    if value is None:
-        return None
-    d = to_decimal(value, field=field)
-    if d <= 0:
-        raise InvalidValue(f"{field!r} must be positive (got {d}).", field=field, value=value)
-    return d
+def _to_unit(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="unit")
 
 
-def _to_unit(value: Any) -> Decimal | None:
-    return _opt_positive(value, "unit")
-
-
-def _to_multiple(value: Any) -> Decimal | None:
-    return _opt_positive(value, "installment_multiple")
+def _to_multiple(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="installment_multiple")
 
 
 def _to_mode(value: RoundingMode | str) -> RoundingMode:
@@ -333,8 +325,10 @@ class RoundingPolicy:
     """
 
     mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_to_mode)
-    unit: Decimal | None = attrs.field(default=None, converter=_to_unit)
-    installment_multiple: Decimal | None = attrs.field(default=None, converter=_to_multiple)
+    unit: Decimal | None = attrs.field(default=None, converter=_to_unit, validator=positive())
+    installment_multiple: Decimal | None = attrs.field(
+        default=None, converter=_to_multiple, validator=positive()
+    )
 
     def unit_for(self, currency: Currency) -> Decimal:
         """The rounding unit for ``currency`` (``unit`` if set, else the currency's minor unit)."""

@@ -49,7 +49,7 @@ class RateKind(enum.Enum):
 _MAX_RATE = Decimal(100)  # 10,000 % a year: anything above is a typo, not a loan
 
 
-def _rate_value(value: Any) -> Decimal:
+def _rate_value(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, field="rate")
 
 

@@ -1,15 +1,21 @@
-"""Loan terms: everything that fixes a repayment schedule, validated on construction."""
+"""Loan terms: everything that fixes a repayment schedule, validated on construction, and their
+plain-data form (JSON, TOML, CLI files): :meth:`LoanTerms.from_dict` / :meth:`LoanTerms.to_dict`.
+
+Dependencies point one way: this module → :mod:`coopfinance._builder` (the engine, which reads the
+terms through a protocol) → :mod:`coopfinance._schedule` (the values). The conventions
+(:class:`Amortization`, :class:`GraceType`, :class:`Grace`) are in :mod:`coopfinance._conventions`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import attrs
 
+from coopfinance._builder import build_schedule
 from coopfinance._calendar import (
     BusinessDay,
     DayCount,
@@ -19,98 +25,45 @@ from coopfinance._calendar import (
     check_increasing,
 )
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind
+from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, Grace
 from coopfinance._decimal import CONTEXT, to_decimal
-from coopfinance._enums import parse_enum
+from coopfinance._fields import to_date, to_optional_date, to_whole
 from coopfinance._money import Money, RoundingPolicy
-from coopfinance._rates import Rate
-from coopfinance.errors import InvalidLoanTerms, ParseError, WrongType, fmt_value
+from coopfinance._rates import Rate, RateKind
+from coopfinance._schedule import Schedule
+from coopfinance.errors import InvalidLoanTerms, WrongType
 
-if TYPE_CHECKING:
-    from coopfinance._schedule import Schedule
+__all__ = ["TERMS_KEYS", "LoanTerms"]
 
-_E = TypeVar("_E", bound=enum.Enum)
-
-__all__ = ["MAX_INSTALLMENTS", "Amortization", "Grace", "GraceType", "LoanTerms"]
-
-MAX_INSTALLMENTS = 600
-"""The most installments a schedule may have (50 years monthly, 11 years weekly)."""
-
-
-class Amortization(enum.Enum):
-    """How principal is repaid."""
-
-    LEVEL = "level"
-    """French: the same total each period, ``C = P / Σ vₖ`` (cuota fija)."""
-    CONSTANT_PRINCIPAL = "constant-principal"
-    """German: the same principal each period, interest on the balance (cuota decreciente)."""
-    FLAT = "flat"
-    """Interest on the original principal for the whole term, spread evenly."""
-    BULLET = "bullet"
-    """Principal and all interest at maturity, nothing before."""
-    INTEREST_ONLY = "interest-only"
-    """Interest each period, principal at maturity."""
-    WEIGHTED = "weighted"
-    """Installments proportional to given weights: ``Cₖ = wₖ·P / Σ wₖ·vₖ`` (seasonal plans)."""
-
-    @classmethod
-    def parse(cls, text: str | Amortization) -> Amortization:
-        """Read a member's value, e.g. ``level`` or ``constant-principal``."""
-        return _parse_enum(cls, text, "amortization")
+TERMS_KEYS = (
+    "principal",
+    "currency",
+    "rate",
+    "rate_type",
+    "disbursed",
+    "installments",
+    "frequency",
+    "first_due",
+    "due_dates",
+    "amortization",
+    "weights",
+    "day_count",
+    "grace",
+    "grace_type",
+    "rounding",
+    "rounding_unit",
+    "installment_multiple",
+    "business_day",
+    "holidays",
+    "charges",
+    "down_payment",
+    "level_includes_insurance",
+)
+"""The keys of :meth:`LoanTerms.from_dict` (and of the CLI's ``--terms`` files)."""
 
 
-class GraceType(enum.Enum):
-    """What happens to interest during grace periods."""
-
-    CAPITALIZE = "capitalize"
-    """"Gracia total": nothing is paid and interest is added to the balance."""
-    PAY_INTEREST = "pay-interest"
-    """"Gracia parcial": only interest is paid."""
-    WAIVE = "waive"
-    """Nothing is paid and no interest is charged (an interest-free period)."""
-
-    @classmethod
-    def parse(cls, text: str | GraceType) -> GraceType:
-        """Read ``capitalize``, ``pay-interest`` or ``waive``."""
-        return _parse_enum(cls, text, "grace_type")
-
-
-def _to_grace_type(value: GraceType | str) -> GraceType:
-    return GraceType.parse(value)
-
-
-def _parse_enum(cls: type[_E], text: Any, field: str) -> _E:
-    return parse_enum(cls, text, field, error=InvalidLoanTerms)
-
-
-def _nonneg_int(field: str) -> Any:
-    def check(instance: Any, attribute: Any, value: Any) -> None:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise WrongType(
-                f"{field!r} must be a whole number (got {fmt_value(value)}).",
-                field=field,
-                value=value,
-            )
-        if value < 0:
-            raise InvalidLoanTerms(
-                f"{field!r} must not be negative (got {value}).", field=field, value=value
-            )
-
-    return check
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class Grace:
-    """``periods`` grace periods at the start of the schedule, counted among the installments.
-
-    >>> Grace(periods=2, kind=GraceType.PAY_INTEREST)
-    Grace(periods=2, kind=<GraceType.PAY_INTEREST: 'pay-interest'>)
-    """
-
-    periods: int = attrs.field(default=0, validator=_nonneg_int("grace"))
-    kind: GraceType = attrs.field(default=GraceType.CAPITALIZE, converter=_to_grace_type)
-
-
-def _to_principal(value: Any) -> Money:
+# -- converters: named, with an annotated first parameter, so LoanTerms(...) is typed -------------
+def _principal(value: Money | Decimal | int | str) -> Money:
     if isinstance(value, Money):
         return value
     if isinstance(value, str):
@@ -118,74 +71,45 @@ def _to_principal(value: Any) -> Money:
     return Money(amount=to_decimal(value, field="principal"))
 
 
-def _to_date(field: str) -> Any:
-    def convert(value: Any) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ParseError(
-                    f"{field!r} must be a date such as '2026-01-15' (got {value!r}).",
-                    field=field,
-                    value=value,
-                ) from None
-        raise WrongType(
-            f"{field!r} must be a date or ISO text such as '2026-01-15' (got {value!r}).",
-            field=field,
-            value=value,
-        )
-
-    return convert
+def _disbursed(value: dt.date | str) -> dt.date:
+    return to_date(value, field="disbursed")
 
 
-_disbursed_date = _to_date("disbursed")
-_first_due_date = _to_date("first_due")
+def _first_due(value: dt.date | str | None) -> dt.date | None:
+    return to_optional_date(value, field="first_due")
 
 
-def _to_disbursed(value: Any) -> dt.date:
-    result: dt.date = _disbursed_date(value)
-    return result
+def _installments(value: int | None) -> int | None:
+    return None if value is None else to_whole(value, field="installments", error=InvalidLoanTerms)
 
 
-def _to_first_due(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    result: dt.date = _first_due_date(value)
-    return result
-
-
-def _to_frequency(value: Frequency | str) -> Frequency:
+def _frequency(value: Frequency | str) -> Frequency:
     return Frequency.parse(value)
 
 
-def _to_amortization(value: Amortization | str) -> Amortization:
+def _amortization(value: Amortization | str) -> Amortization:
     return Amortization.parse(value)
 
 
-def _to_day_count(value: DayCount | str) -> DayCount:
+def _day_count(value: DayCount | str) -> DayCount:
     return DayCount.parse(value)
 
 
-def _to_business_day(value: BusinessDay | str) -> BusinessDay:
+def _business_day(value: BusinessDay | str) -> BusinessDay:
     return BusinessDay.parse(value)
 
 
-def _opt_dates(value: Iterable[Any] | None) -> tuple[dt.date, ...] | None:
+def _due_dates(value: Iterable[dt.date | str] | None) -> tuple[dt.date, ...] | None:
     if value is None:
         return None
     if isinstance(value, str | bytes):
         raise WrongType(
             f"'due_dates' must be a list of dates (got {value!r}).", field="due_dates", value=value
         )
-    conv = _to_date("due_dates")
-    return tuple(conv(v) for v in value)
+    return tuple(to_date(v, field="due_dates") for v in value)
 
 
-def _opt_weights(value: Iterable[Any] | None) -> tuple[Decimal, ...] | None:
+def _weights(value: Iterable[Decimal | int | str] | str | None) -> tuple[Decimal, ...] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -193,7 +117,7 @@ def _opt_weights(value: Iterable[Any] | None) -> tuple[Decimal, ...] | None:
     return tuple(to_decimal(v, field="weights") for v in value)
 
 
-def _to_charges(value: Iterable[Charge | str]) -> tuple[Charge, ...]:
+def _charges(value: Iterable[Charge | str] | Charge | str) -> tuple[Charge, ...]:
     if isinstance(value, Charge | str):
         value = [value]
     out = []
@@ -209,7 +133,7 @@ def _to_charges(value: Iterable[Charge | str]) -> tuple[Charge, ...]:
     return tuple(out)
 
 
-def _to_down_payment(value: Any) -> Decimal | None:
+def _down_payment(value: Decimal | int | str | None) -> Decimal | None:
     if value is None:
         return None
     share = to_decimal(value, field="down_payment")
@@ -249,29 +173,27 @@ class LoanTerms:
     Decimal('489.11')
     """
 
-    principal: Money = attrs.field(converter=_to_principal)
+    principal: Money = attrs.field(converter=_principal)
     rate: Rate = attrs.field(validator=attrs.validators.instance_of(Rate))
-    disbursed: dt.date = attrs.field(converter=_to_disbursed)
-    installments: int | None = None
-    frequency: Frequency = attrs.field(default=Frequency.MONTHLY, converter=_to_frequency)
-    first_due: dt.date | None = attrs.field(default=None, converter=_to_first_due)
-    due_dates: tuple[dt.date, ...] | None = attrs.field(default=None, converter=_opt_dates)
-    amortization: Amortization = attrs.field(converter=_to_amortization)
-    weights: tuple[Decimal, ...] | None = attrs.field(default=None, converter=_opt_weights)
-    day_count: DayCount = attrs.field(converter=_to_day_count)
+    disbursed: dt.date = attrs.field(converter=_disbursed)
+    installments: int | None = attrs.field(default=None, converter=_installments)
+    frequency: Frequency = attrs.field(default=Frequency.MONTHLY, converter=_frequency)
+    first_due: dt.date | None = attrs.field(default=None, converter=_first_due)
+    due_dates: tuple[dt.date, ...] | None = attrs.field(default=None, converter=_due_dates)
+    amortization: Amortization = attrs.field(converter=_amortization)
+    weights: tuple[Decimal, ...] | None = attrs.field(default=None, converter=_weights)
+    day_count: DayCount = attrs.field(converter=_day_count)
     grace: Grace = attrs.field(factory=Grace, validator=attrs.validators.instance_of(Grace))
     rounding: RoundingPolicy = attrs.field(
         factory=RoundingPolicy, validator=attrs.validators.instance_of(RoundingPolicy)
     )
-    business_day: BusinessDay = attrs.field(
-        default=BusinessDay.UNADJUSTED, converter=_to_business_day
-    )
+    business_day: BusinessDay = attrs.field(default=BusinessDay.UNADJUSTED, converter=_business_day)
     holidays: HolidayCalendar = attrs.field(
         factory=_default_holidays, validator=attrs.validators.instance_of(HolidayCalendar)
     )
-    charges: tuple[Charge, ...] = attrs.field(default=(), converter=_to_charges)
+    charges: tuple[Charge, ...] = attrs.field(default=(), converter=_charges)
     """Upfront fees, installment fees, insurance and taxes (see :class:`Charge`)."""
-    down_payment: Decimal | None = attrs.field(default=None, converter=_to_down_payment)
+    down_payment: Decimal | None = attrs.field(default=None, converter=_down_payment)
     """A share of the amount lent due at disbursement (``"25%"``), as installment number 0."""
     level_includes_insurance: bool = False
     """Keep principal + interest + insurance on the balance level (the lender's "cuota total")."""
@@ -313,9 +235,7 @@ class LoanTerms:
         )
 
     def schedule(self) -> Schedule:
-        """The repayment schedule (cronograma) these terms define."""
-        from coopfinance._schedule import build_schedule
-
+        """The repayment schedule (cronograma) these terms define (see :mod:`coopfinance._builder`)."""
         return build_schedule(self)
 
     def evolve(self, **changes: Any) -> LoanTerms:
@@ -323,18 +243,161 @@ class LoanTerms:
         return attrs.evolve(self, **changes)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> LoanTerms:
+    def from_dict(cls, data: Mapping[str, Any]) -> LoanTerms:
         """Terms from plain data (e.g. parsed JSON or TOML): strings for amounts, rates and dates.
 
-        Keys: ``principal``, ``currency``, ``rate`` and ``rate_type`` (see :meth:`Rate.parse`),
-        ``disbursed``, and optionally ``installments``, ``frequency``, ``first_due``, ``due_dates``,
-        ``amortization``, ``weights``, ``day_count``, ``grace`` and ``grace_type``, ``rounding``,
-        ``rounding_unit``, ``installment_multiple``, ``business_day``, ``holidays`` (``"PE"`` or
-        ``"none"``). Unknown keys are an error.
-        """
-        from coopfinance._interchange import terms_from_mapping
+        Keys (:data:`TERMS_KEYS`): ``principal``, ``currency``, ``rate`` and ``rate_type`` (see
+        :meth:`Rate.parse`), ``disbursed``, and optionally ``installments``, ``frequency``,
+        ``first_due``, ``due_dates``, ``amortization``, ``weights``, ``day_count``, ``grace`` and
+        ``grace_type``, ``rounding``, ``rounding_unit``, ``installment_multiple``, ``business_day``,
+        ``holidays`` (``"PE"`` or ``"none"``), ``charges``, ``down_payment``,
+        ``level_includes_insurance``. Unknown keys are an error.
 
-        return terms_from_mapping(data)
+        >>> terms = LoanTerms.from_dict({"principal": "5000", "rate": "35%", "installments": 12,
+        ...                              "disbursed": "2026-01-15"})
+        >>> LoanTerms.from_dict(terms.to_dict()) == terms
+        True
+        """
+        return _from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain-data form that :meth:`from_dict` reads back to equal terms.
+
+        Rates are written with their value and kind (``rate_type``); effective rates per a period
+        other than a month or a day, and holiday calendars with extra dates, have no plain form and
+        raise :class:`~coopfinance.errors.InvalidLoanTerms`.
+        """
+        return _to_dict(self)
+
+
+def _holidays(value: Any) -> HolidayCalendar:
+    if value is None:
+        return HolidayCalendar.peru()
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key == "none":
+            return HolidayCalendar.none()
+        return HolidayCalendar(country=value.strip().upper())
+    raise WrongType(
+        f"'holidays' must be a country code such as 'PE' or 'none' (got {value!r}).",
+        field="holidays",
+        value=value,
+    )
+
+
+def _from_dict(data: Mapping[str, Any]) -> LoanTerms:
+    unknown = sorted(set(data) - set(TERMS_KEYS))
+    if unknown:
+        raise InvalidLoanTerms(
+            f"unknown loan-terms key {unknown[0]!r} (known: {', '.join(TERMS_KEYS)}).",
+            field=unknown[0],
+            value=data[unknown[0]],
+        )
+    for key in ("principal", "rate", "disbursed"):
+        if data.get(key) is None:
+            raise InvalidLoanTerms(f"{key!r} is required (got None).", field=key, value=None)
+    principal = data["principal"]
+    currency = data.get("currency")
+    money = Money.parse(principal, currency) if not isinstance(principal, Money) else principal
+    rate = data["rate"]
+    if not isinstance(rate, Rate):
+        rate = Rate.parse(rate, data.get("rate_type") or "effective-annual")
+    holidays = _holidays(data.get("holidays"))
+    business_day = data.get("business_day")
+    if business_day is None:
+        roll = data.get("holidays") not in (None, "none", "None", "NONE")
+        business_day = BusinessDay.FOLLOWING if roll else BusinessDay.UNADJUSTED
+    due = data.get("due_dates")
+    if isinstance(due, str):
+        due = [d for d in due.split(",") if d.strip()]
+    kwargs: dict[str, Any] = {
+        "principal": money,
+        "rate": rate,
+        "disbursed": data["disbursed"],
+        "installments": data.get("installments"),
+        "first_due": data.get("first_due"),
+        "due_dates": due,
+        "weights": data.get("weights"),
+        "grace": Grace(periods=data.get("grace") or 0, kind=data.get("grace_type") or "capitalize"),
+        "rounding": RoundingPolicy(
+            mode=data.get("rounding") or "half-up",
+            unit=data.get("rounding_unit"),
+            installment_multiple=data.get("installment_multiple"),
+        ),
+        "business_day": business_day,
+        "holidays": holidays,
+    }
+    for key in ("frequency", "amortization", "day_count", "down_payment"):
+        if data.get(key) is not None:
+            kwargs[key] = data[key]
+    if data.get("charges"):
+        kwargs["charges"] = data["charges"]
+    if data.get("level_includes_insurance") is not None:
+        flag = data["level_includes_insurance"]
+        if not isinstance(flag, bool):
+            raise WrongType(
+                f"'level_includes_insurance' must be true or false (got {flag!r}).",
+                field="level_includes_insurance",
+                value=flag,
+            )
+        kwargs["level_includes_insurance"] = flag
+    return LoanTerms(**kwargs)
+
+
+def _to_dict(terms: LoanTerms) -> dict[str, Any]:
+    r = terms.rate
+    kinds = {
+        RateKind.EFFECTIVE_ANNUAL: "effective-annual",
+        RateKind.NOMINAL_ANNUAL: "nominal-annual",
+        RateKind.FLAT_ANNUAL: "flat-annual",
+    }
+    rate_type = kinds.get(r.kind)
+    if rate_type is None:
+        label = str(r.period)
+        rate_type = {
+            (RateKind.EFFECTIVE_PERIODIC, "monthly"): "effective-monthly",
+            (RateKind.EFFECTIVE_PERIODIC, "1d"): "effective-daily",
+            (RateKind.FLAT_PERIODIC, "monthly"): "flat-monthly",
+        }.get((r.kind, label))
+    if rate_type is None or terms.holidays.extra:
+        raise InvalidLoanTerms(
+            f"these terms have no plain-data form (rate {r}, holidays {terms.holidays}).",
+            field="terms",
+            value=terms,
+        )
+    out: dict[str, Any] = {
+        "principal": str(terms.principal.amount),
+        "currency": terms.currency,
+        "rate": str(r.value),
+        "rate_type": rate_type,
+        "disbursed": terms.disbursed.isoformat(),
+        "installments": terms.count,
+        "frequency": terms.frequency.label,
+        "amortization": terms.amortization.value,
+        "day_count": terms.day_count.value,
+        "grace": terms.grace.periods,
+        "grace_type": terms.grace.kind.value,
+        "rounding": terms.rounding.mode.name.lower().replace("_", "-"),
+        "business_day": terms.business_day.value,
+        "holidays": terms.holidays.country or "none",
+    }
+    if terms.first_due is not None:
+        out["first_due"] = terms.first_due.isoformat()
+    if terms.due_dates is not None:
+        out["due_dates"] = [d.isoformat() for d in terms.due_dates]
+    if terms.weights is not None:
+        out["weights"] = [str(w) for w in terms.weights]
+    if terms.rounding.unit is not None:
+        out["rounding_unit"] = str(terms.rounding.unit)
+    if terms.rounding.installment_multiple is not None:
+        out["installment_multiple"] = str(terms.rounding.installment_multiple)
+    if terms.charges:
+        out["charges"] = [c.describe() for c in terms.charges]
+    if terms.down_payment is not None:
+        out["down_payment"] = str(terms.down_payment)
+    if terms.level_includes_insurance:
+        out["level_includes_insurance"] = True
+    return out
 
 
 def _validate(t: LoanTerms) -> None:
@@ -366,12 +429,6 @@ def _validate(t: LoanTerms) -> None:
             value=None,
         )
     count = t.count
-    if not isinstance(count, int) or isinstance(count, bool):
-        raise WrongType(
-            f"'installments' must be a whole number (got {fmt_value(count)}).",
-            field="installments",
-            value=count,
-        )
     if not 1 <= count <= MAX_INSTALLMENTS:
         raise InvalidLoanTerms(
             f"'installments' must be between 1 and {MAX_INSTALLMENTS} (got {count}).",
@@ -400,27 +457,10 @@ def _validate(t: LoanTerms) -> None:
             field="amortization",
             value=t.amortization.value,
         )
-    if t.amortization is Amortization.BULLET and g:
-        raise InvalidLoanTerms(
-            f"'grace' does not apply to a bullet loan, which already defers everything (got {g}).",
-            field="grace",
-            value=g,
-        )
-    if t.amortization is Amortization.WEIGHTED:
-        if t.weights is None or len(t.weights) != count - g:
-            got = "None" if t.weights is None else f"{len(t.weights)} weights"
-            raise InvalidLoanTerms(
-                f"'weights' must give one weight per installment after grace, {count - g} "
-                f"(got {got}).",
-                field="weights",
-                value=t.weights,
-            )
-        for w in t.weights:
-            if w <= 0:
-                raise InvalidLoanTerms(
-                    f"'weights' must all be positive (got {w}).", field="weights", value=w
-                )
-    elif t.weights is not None:
+    rule = _KIND_RULES.get(t.amortization)
+    if rule is not None:
+        rule(t, count, g)
+    if t.weights is not None and t.amortization is not Amortization.WEIGHTED:
         raise InvalidLoanTerms(
             f"'weights' go only with weighted amortization (got {t.amortization.value}).",
             field="weights",
@@ -453,3 +493,34 @@ def _validate(t: LoanTerms) -> None:
             field="installment_multiple",
             value=step,
         )
+
+
+def _bullet_rule(t: LoanTerms, count: int, g: int) -> None:
+    if g:
+        raise InvalidLoanTerms(
+            f"'grace' does not apply to a bullet loan, which already defers everything (got {g}).",
+            field="grace",
+            value=g,
+        )
+
+
+def _weighted_rule(t: LoanTerms, count: int, g: int) -> None:
+    if t.weights is None or len(t.weights) != count - g:
+        got = "None" if t.weights is None else f"{len(t.weights)} weights"
+        raise InvalidLoanTerms(
+            f"'weights' must give one weight per installment after grace, {count - g} (got {got}).",
+            field="weights",
+            value=t.weights,
+        )
+    for w in t.weights:
+        if w <= 0:
+            raise InvalidLoanTerms(
+                f"'weights' must all be positive (got {w}).", field="weights", value=w
+            )
+
+
+_KIND_RULES: dict[Amortization, Callable[[LoanTerms, int, int], None]] = {
+    Amortization.BULLET: _bullet_rule,
+    Amortization.WEIGHTED: _weighted_rule,
+}
+"""What an amortization kind asks of the other terms (``count`` installments, ``g`` of grace)."""

@@ -6,7 +6,7 @@ business plan), each in the format of the library's own loader:
 
 ============================  ================================================================
 ``farmers.csv``               id, name, role, route, cows, litres_per_cow_day
-``loans.toml``                ``[[loan]]`` tables: id, farmer, plan + ``LoanTerms.from_mapping`` keys
+``loans.toml``                ``[[loan]]`` tables: id, farmer, plan + ``LoanTerms.from_dict`` keys
 ``deliveries.csv``            ``dairy.Deliveries.from_file``: a year of daily deliveries with a
                               reception sample (total solids, bacterial count, cooled)
 ``prices.toml``               ``dairy.MilkPriceSchedule.from_file`` (a price change on 1 July)
@@ -220,7 +220,7 @@ def _loans(data: dict[str, Any], source: str, farmers: set[str]) -> tuple[Exampl
                 value=farmer,
             )
         out.append(
-            ExampleLoan(id=loan_id, farmer=farmer, plan=plan, terms=LoanTerms.from_mapping(body))
+            ExampleLoan(id=loan_id, farmer=farmer, plan=plan, terms=LoanTerms.from_dict(body))
         )
     return tuple(out)
 

@@ -40,7 +40,13 @@ def client() -> Iterator[object]:
 
 def test_schedules_frame_equals_in_memory(client: object) -> None:
     frame = pd.DataFrame(
-        {"principal": PRINCIPAL, "rate": RATE, "n": TERM, "disbursed": DISBURSED, "grace": GRACE}
+        {
+            "principal": PRINCIPAL,
+            "rate": RATE,
+            "installments": TERM,
+            "disbursed": DISBURSED,
+            "grace": GRACE,
+        }
     )
     got = bdask.schedules_frame(dd.from_pandas(frame, npartitions=7)).compute()
     want = batch.schedules(PRINCIPAL, RATE, TERM, DISBURSED, grace=GRACE).to_long()

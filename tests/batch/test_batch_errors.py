@@ -9,7 +9,7 @@ from coopfinance.batch import portfolio_metrics, schedules, solve_rates
 from coopfinance.errors import BatchNoSolution, InvalidBatchInput
 
 D = np.datetime64("2026-01-15")
-OK = {"principal": [1000, 2000], "rate": [0.3, 0.3], "n": [12, 12], "disbursed": D}
+OK = {"principal": [1000, 2000], "rate": [0.3, 0.3], "installments": [12, 12], "disbursed": D}
 
 BAD_SCHEDULES = [
     (
@@ -22,28 +22,31 @@ BAD_SCHEDULES = [
     ),
     ({"principal": [1000, -5]}, r"'principal' must be positive \(got -5.0 at index 1\)"),
     ({"rate": [0.3, -0.1]}, r"'rate' must be between 0 and 100 .* \(got -0.1 at index 1\)"),
-    ({"n": [0, 12]}, r"'n' must be between 1 and 600 \(got 0 at index 0\)"),
-    ({"n": [12, 601]}, r"'n' must be between 1 and 600 \(got 601 at index 1\)"),
-    ({"n": [12, 1.5]}, r"'n' must be whole \(got 1.5 at index 1\)"),
+    ({"installments": [0, 12]}, r"'installments' must be between 1 and 600 \(got 0 at index 0\)"),
+    (
+        {"installments": [12, 601]},
+        r"'installments' must be between 1 and 600 \(got 601 at index 1\)",
+    ),
+    ({"installments": [12, 1.5]}, r"'installments' must be whole \(got 1.5 at index 1\)"),
     (
         {"disbursed": ["2026-01-01", "NaT"]},
         r"'disbursed' must be a date, not NaT \(got NaT at index 1\)",
     ),
     (
         {"grace": [0, 12]},
-        r"'grace' must be fewer periods than the installments 'n' \(got 12 at index 1\)",
+        r"'grace' must be fewer periods than the 'installments' \(got 12 at index 1\)",
     ),
     (
-        {"grace": 1, "method": "bullet"},
+        {"grace": 1, "amortization": "bullet"},
         r"'grace' does not apply to a bullet loan \(got 1 at index 0\)",
     ),
     (
-        {"method": ["level", "weighted"]},
-        r"'method' must be level, .* \(got 'weighted' at index 1\)",
+        {"amortization": ["level", "weighted"]},
+        r"'amortization' must be level, .* \(got 'weighted' at index 1\)",
     ),
     ({"frequency": "semimonthly"}, r"'frequency' must be month-, year-, week- or day-based"),
     ({"day_count": "30/360"}, r"'day_count' must be act/360, act/365 or per-period"),
-    ({"chunk_size": 0}, r"'chunk_size' must be a positive whole number \(got 0\)"),
+    ({"chunk_size": 0}, r"'chunk_size' must be at least 1 \(got 0\)"),
 ]
 
 

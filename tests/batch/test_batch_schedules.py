@@ -28,11 +28,11 @@ def portfolios(draw: st.DrawFn) -> dict[str, object]:
     return {
         "principal": np.array(cents) / 100,
         "rate": np.array(bp) / 10_000,
-        "n": np.array(n),
+        "installments": np.array(n),
         "disbursed": np.datetime64("2023-01-01") + np.array(start),
         "grace": np.array(grace),
-        "method": method,
-        "grace_kind": draw(st.sampled_from(["capitalize", "pay-interest"])),
+        "amortization": method,
+        "grace_type": draw(st.sampled_from(["capitalize", "pay-interest"])),
         "day_count": draw(st.sampled_from(["act/360", "per-period"])),
     }
 
@@ -41,10 +41,10 @@ def exact(p: dict[str, object], j: int) -> LoanTerms:
     return LoanTerms(
         principal=f"{p['principal'][j]:.2f}",  # type: ignore[index]
         rate=Rate.effective_annual(str(p["rate"][j])),  # type: ignore[index]
-        installments=int(p["n"][j]),  # type: ignore[index]
+        installments=int(p["installments"][j]),  # type: ignore[index]
         disbursed=p["disbursed"][j].item(),  # type: ignore[index]
-        amortization=p["method"],
-        grace=Grace(periods=int(p["grace"][j]), kind=p["grace_kind"]),  # type: ignore[index]
+        amortization=p["amortization"],
+        grace=Grace(periods=int(p["grace"][j]), kind=p["grace_type"]),  # type: ignore[index]
         day_count=p["day_count"],
     )
 
@@ -52,7 +52,7 @@ def exact(p: dict[str, object], j: int) -> LoanTerms:
 @given(portfolios())
 def test_every_amount_within_one_cent_of_the_exact_engine(p: dict[str, object]) -> None:
     s = schedules(**p)  # type: ignore[arg-type]
-    for j in range(len(p["n"])):  # type: ignore[arg-type]
+    for j in range(len(p["installments"])):  # type: ignore[arg-type]
         sched = exact(p, j).schedule()
         rows = sched.installments
         assert s.n[j] == len(rows)
@@ -71,7 +71,7 @@ def test_every_amount_within_one_cent_of_the_exact_engine(p: dict[str, object]) 
 def test_principal_repaid_equals_principal_lent(p: dict[str, object]) -> None:
     s = schedules(**p)  # type: ignore[arg-type]
     assert np.allclose(s.principal.sum(axis=1) - s.lent, 0, atol=1e-6) | (
-        p["grace_kind"] == "capitalize"  # capitalized interest is repaid as principal too
+        p["grace_type"] == "capitalize"  # capitalized interest is repaid as principal too
     )
     assert (s.balance[np.arange(len(s.n)), s.n - 1] == 0).all()
 

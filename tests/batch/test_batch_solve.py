@@ -1,4 +1,4 @@
-"""solve_rates agrees with the exact solvers (tcea_of, irr) to 1e-8; portfolio metrics are exact."""
+"""solve_rates agrees with the exact solvers (tcea, irr) to 1e-8; portfolio metrics are exact."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_tcea_within_1e8_of_the_exact_solver(loans: list[tuple[int, int, int, in
             installments=int(n[j]),
             disbursed=disbursed[j].item(),
         )
-        assert abs(rates[j] - float(cost.tcea_of(terms.schedule()))) <= 1e-8
+        assert abs(rates[j] - float(cost.tcea(terms.schedule()))) <= 1e-8
         row = [f"{v:.2f}" for v in amounts[j, : n[j] + 1].tolist()]
         assert abs(periodic[j] - float(cost.irr(row))) <= 1e-8
 

@@ -185,7 +185,7 @@ BAD: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "negative periods",
         lambda: UnitPeriodFlow(amount=1, periods=-1),
         InvalidValue,
-        r"'periods' must be a whole number ≥ 0 \(got -1\)",
+        r"'periods' must be at least 0 \(got -1\)",
     ),
     (
         "no periods per year",
@@ -221,7 +221,7 @@ BAD: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "APRC time basis",
         lambda: aprc([(D(2026, 1, 1), 10)], [(D(2027, 1, 1), 11)], time_basis="weeks"),
         InvalidValue,
-        r"^'time_basis' must be act/365, calendar or equal-months \(got 'weeks'\)\.$",
+        r"^'time_basis' must be one of act/365, calendar, equal-months \(got 'weeks'\)\.$",
     ),
     (
         "APRC no decimals",

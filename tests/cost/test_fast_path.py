@@ -16,14 +16,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from coopfinance import LoanTerms, Rate
-from coopfinance.cost import tcea
-from coopfinance.cost._disclosure import (
-    Component,
-    _components,
-    _tcea_flows,
-    schedule_flows,
-    tcea_of,
-)
+from coopfinance.cost import CostComponent, schedule_flows, tcea
+from coopfinance.cost._components import components
 from coopfinance.cost._solver import (
     HIGHEST_RATE,
     LOWEST_RATE,
@@ -31,6 +25,7 @@ from coopfinance.cost._solver import (
     _solve_power_general,
     solve_power,
 )
+from coopfinance.cost._tcea import _tcea_flows
 
 D = Decimal
 FULL = (float(LOWEST_RATE), float(HIGHEST_RATE))
@@ -160,7 +155,7 @@ def test_tcea_flows_are_schedule_flows(terms: LoanTerms, include: tuple[str, ...
     """The fast extraction gives the amounts and days of :func:`schedule_flows` (or declines, for
     a down payment), and the TCEA from it is the general path's on those flows."""
     schedule = terms.schedule()
-    parts = _components(include, "tcea")
+    parts = components(include, "tcea")
     net, paid = schedule_flows(schedule, parts)
     start = schedule.disbursed
     expected_amounts = [-net, *(a for _, a in paid)]
@@ -175,7 +170,7 @@ def test_tcea_flows_are_schedule_flows(terms: LoanTerms, include: tuple[str, ...
     general = _solve_power_general(
         expected_amounts, expected_days, 360, field="schedule", span=FULL
     )
-    assert tcea_of(schedule, include=include) == general
+    assert tcea(schedule, include=include) == general
 
 
 def test_tcea_of_a_schedule_with_taxes_leaves_them_out_by_default() -> None:
@@ -184,9 +179,9 @@ def test_tcea_of_a_schedule_with_taxes_leaves_them_out_by_default() -> None:
     taxed = base.evolve(charges=[*base.charges, "tax:0.005%"]).schedule()
     assert any(r.taxes for r in taxed)
     assert tcea(taxed) == tcea(base.schedule())
-    assert tcea_of(taxed, include=[Component.FEES, Component.INSURANCE, Component.TAXES]) > tcea(
-        taxed
-    )
+    assert tcea(
+        taxed, include=[CostComponent.FEES, CostComponent.INSURANCE, CostComponent.TAXES]
+    ) > tcea(taxed)
 
 
 def test_received_overrides_the_fast_flows() -> None:

@@ -16,10 +16,11 @@ from fractions import Fraction
 from typing import Any
 
 from coopfinance._charges import ChargeKind
+from coopfinance._conventions import Amortization, Grace
 from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance._money import Money, round_to
 from coopfinance._schedule import Schedule
-from coopfinance._terms import Amortization, Grace, LoanTerms
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidEvent, InvalidLoanTerms
 from coopfinance.servicing import AccountState, LoanAccount
 from coopfinance.servicing._events import (

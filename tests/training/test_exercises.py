@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from coopfinance import Charge, DayCount, LoanTerms, Rate
-from coopfinance.cost import tcea_of
+from coopfinance.cost import tcea
 from coopfinance.training import (
     GENERATORS,
     Exercise,
@@ -60,7 +60,7 @@ def _oracle(ex: Exercise) -> Decimal:
             disbursed=v["disbursed"],
             charges=charges,
         ).schedule()
-        return q(tcea_of(s) * 100, 2)
+        return q(tcea(s) * 100, 2)
     if n in ("cronograma_interest", "cronograma_principal"):
         s = LoanTerms(
             principal=v["principal"],

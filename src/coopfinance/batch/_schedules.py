@@ -1,6 +1,6 @@
 """Repayment schedules of N loans at once, in float64 cents, agreeing with the exact engine.
 
-The arithmetic mirrors :func:`coopfinance._schedule.build_schedule` row by row, on whole céntimos held
+The arithmetic mirrors :func:`coopfinance._builder.build_schedule` row by row, on whole céntimos held
 exactly in float64:
 
 - period rate of an effective annual rate ``r`` over ``d`` days: ``i = (1 + r)^(d/B) − 1``
@@ -27,7 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from coopfinance._calendar import DayCount, Frequency, PeriodUnit
-from coopfinance._terms import MAX_INSTALLMENTS, Amortization, GraceType
+from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, GraceType
+from coopfinance._fields import to_whole
 from coopfinance.batch._validate import as_dates, as_float, as_int, common_length, first_bad
 from coopfinance.errors import InvalidBatchInput
 
@@ -169,14 +170,14 @@ class _Inputs:
         )
 
 
-def _method_codes(method: Any, length: int) -> I64:
-    if isinstance(method, Amortization | str):
-        return np.full(length, _code(method, 0), dtype=np.int64)
-    values = np.asarray(method, dtype=object).reshape(-1)
+def _method_codes(amortization: Any, length: int) -> I64:
+    if isinstance(amortization, Amortization | str):
+        return np.full(length, _code(amortization, 0), dtype=np.int64)
+    values = np.asarray(amortization, dtype=object).reshape(-1)
     if len(values) != length:
         raise InvalidBatchInput(
-            f"'method' must have the same length as the loans, {length} (got {len(values)}).",
-            field="method",
+            f"'amortization' must have the same length as the loans, {length} (got {len(values)}).",
+            field="amortization",
             value=len(values),
         )
     table: dict[Any, int] = {}
@@ -196,9 +197,9 @@ def _code(value: Any, index: int) -> int:
         member = None
     if member not in _METHODS:
         raise InvalidBatchInput(
-            f"'method' must be level, constant-principal, flat or bullet (got {value!r} at "
+            f"'amortization' must be level, constant-principal, flat or bullet (got {value!r} at "
             f"index {index}).",
-            field="method",
+            field="amortization",
             value=value,
             index=index,
         )
@@ -209,14 +210,14 @@ def _code(value: Any, index: int) -> int:
 def _prepare(
     principal: Any,
     rate: Any,
-    n: Any,
+    installments: Any,
     disbursed: Any,
     *,
-    method: Any,
+    amortization: Any,
     frequency: Frequency | str,
     day_count: DayCount | str,
     grace: Any,
-    grace_kind: GraceType | str,
+    grace_type: GraceType | str,
 ) -> _Inputs:
     freq = Frequency.parse(frequency)
     if freq.unit is PeriodUnit.SEMI_MONTH:
@@ -233,25 +234,28 @@ def _prepare(
             field="day_count",
             value=dc.value,
         )
-    gk = GraceType.parse(grace_kind)
+    gk = GraceType.parse(grace_type)
     arrays = {
         "principal": as_float("principal", principal),
         "rate": as_float("rate", rate),
-        "n": as_int("n", n),
+        "installments": as_int("installments", installments),
         "disbursed": as_dates("disbursed", disbursed),
         "grace": as_int("grace", grace),
     }
     length = common_length(arrays)
     full = {k: np.broadcast_to(v, (length,)) for k, v in arrays.items()}
-    p, r, nn, g = full["principal"], full["rate"], full["n"], full["grace"]
+    p, r, nn, g = full["principal"], full["rate"], full["installments"], full["grace"]
     first_bad("principal", p <= 0, p, "must be positive")
     first_bad("rate", (r < 0) | (r > 100), r, "must be between 0 and 100 (10,000 %)")
     first_bad(
-        "n", (nn < 1) | (nn > MAX_INSTALLMENTS), nn, f"must be between 1 and {MAX_INSTALLMENTS}"
+        "installments",
+        (nn < 1) | (nn > MAX_INSTALLMENTS),
+        nn,
+        f"must be between 1 and {MAX_INSTALLMENTS}",
     )
     first_bad("grace", g < 0, g, "must not be negative")
-    first_bad("grace", g >= nn, g, "must be fewer periods than the installments 'n'")
-    codes = _method_codes(method, length)
+    first_bad("grace", g >= nn, g, "must be fewer periods than the 'installments'")
+    codes = _method_codes(amortization, length)
     first_bad("grace", (codes == _Method.BULLET) & (g > 0), g, "does not apply to a bullet loan")
     cents = np.floor(p * 100.0 + 0.5)
     return _Inputs(
@@ -598,34 +602,29 @@ def _compute(inp: _Inputs, width: int, block: int) -> BatchSchedules:
 def _check_chunk(chunk_size: int | None) -> int:
     if chunk_size is None:
         return _BLOCK
-    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
-        raise InvalidBatchInput(
-            f"'chunk_size' must be a positive whole number (got {chunk_size!r}).",
-            field="chunk_size",
-            value=chunk_size,
-        )
-    return min(chunk_size, _BLOCK)
+    size = to_whole(chunk_size, field="chunk_size", lo=1, error=InvalidBatchInput)
+    return min(size, _BLOCK)
 
 
 def schedules(
     principal: Any,
     rate: Any,
-    n: Any,
+    installments: Any,
     disbursed: Any,
     *,
-    method: Any = Amortization.LEVEL,
+    amortization: Any = Amortization.LEVEL,
     frequency: Frequency | str = Frequency.MONTHLY,
     day_count: DayCount | str = DayCount.ACT_360,
     grace: Any = 0,
-    grace_kind: GraceType | str = GraceType.CAPITALIZE,
+    grace_type: GraceType | str = GraceType.CAPITALIZE,
     chunk_size: int | None = None,
 ) -> BatchSchedules:
     """Schedules of N loans at once, each as ``LoanTerms(...).schedule()`` would give it.
 
     - ``principal`` (currency units, rounded half-up to the cent), ``rate`` (effective annual,
-      a fraction: 0.35 for a TEA of 35 %), ``n`` (installments, grace included, 1 to 600),
+      a fraction: 0.35 for a TEA of 35 %), ``installments`` (grace included, 1 to 600),
       ``disbursed`` (``datetime64[D]``), ``grace``: 1-D arrays or scalars (broadcast);
-    - ``method``: an :class:`~coopfinance.Amortization` (LEVEL, CONSTANT_PRINCIPAL, FLAT, BULLET)
+    - ``amortization``: an :class:`~coopfinance.Amortization` (LEVEL, CONSTANT_PRINCIPAL, FLAT, BULLET)
       or one per loan; ``frequency`` month-, year-, week- or day-based; ``day_count`` ACT_360
       (``i = (1+r)^(d/360) − 1``), ACT_365F or PER_PERIOD (``i = (1+r)^(1/k) − 1``);
     - ``chunk_size``: at most this many loans are worked on at once (temporary memory); the result
@@ -646,13 +645,13 @@ def schedules(
     inp = _prepare(
         principal,
         rate,
-        n,
+        installments,
         disbursed,
-        method=method,
+        amortization=amortization,
         frequency=frequency,
         day_count=day_count,
         grace=grace,
-        grace_kind=grace_kind,
+        grace_type=grace_type,
     )
     block = _check_chunk(chunk_size)
     width = int(inp.n.max())
@@ -662,15 +661,15 @@ def schedules(
 def iter_schedules(
     principal: Any,
     rate: Any,
-    n: Any,
+    installments: Any,
     disbursed: Any,
     *,
     chunk_size: int,
-    method: Any = Amortization.LEVEL,
+    amortization: Any = Amortization.LEVEL,
     frequency: Frequency | str = Frequency.MONTHLY,
     day_count: DayCount | str = DayCount.ACT_360,
     grace: Any = 0,
-    grace_kind: GraceType | str = GraceType.CAPITALIZE,
+    grace_type: GraceType | str = GraceType.CAPITALIZE,
 ) -> Iterator[BatchSchedules]:
     """:func:`schedules` for ``chunk_size`` loans at a time (memory bounded by one chunk's output).
 
@@ -680,13 +679,13 @@ def iter_schedules(
     inp = _prepare(
         principal,
         rate,
-        n,
+        installments,
         disbursed,
-        method=method,
+        amortization=amortization,
         frequency=frequency,
         day_count=day_count,
         grace=grace,
-        grace_kind=grace_kind,
+        grace_type=grace_type,
     )
     size = _check_chunk(chunk_size) if chunk_size <= _BLOCK else chunk_size
     _check_chunk(chunk_size)

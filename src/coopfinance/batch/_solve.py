@@ -204,7 +204,7 @@ def solve_rates(
 
     - ``days`` given (``(N, m)`` whole days from the first flow, not decreasing along a row):
       the effective annual rate with ``Σ cₖ·(1 + x)^(−dₖ/basis) = 0``, Peru's TCEA for
-      ``basis=360`` (as :func:`coopfinance.cost.tcea_of`);
+      ``basis=360`` (as :func:`coopfinance.cost.tcea`);
     - ``days=None``: the periodic IRR, ``Σ cₖ·(1 + x)^(−k) = 0`` (as :func:`coopfinance.cost.irr`).
 
     Rows with no rate, or several, between −99 % and 1,000,000 % raise

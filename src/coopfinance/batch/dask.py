@@ -52,7 +52,7 @@ def _long_partition(part: Any, options: dict[str, Any]) -> Any:
     s = schedules(
         part["principal"].to_numpy(),
         part["rate"].to_numpy(),
-        part["n"].to_numpy(),
+        part["installments"].to_numpy(),
         part["disbursed"].to_numpy().astype("datetime64[D]"),
         grace=part["grace"].to_numpy() if "grace" in part else 0,
         **options,
@@ -80,8 +80,8 @@ def _meta() -> Any:
 def schedules_frame(loans: Any, **options: Any) -> Any:
     """Long-format schedule rows of a Dask DataFrame of loans, one output partition per input one.
 
-    ``loans`` has columns ``principal``, ``rate``, ``n``, ``disbursed`` (and optionally ``grace``);
-    ``options`` are :func:`coopfinance.batch.schedules` keywords (``method``, ``frequency``, ...).
+    ``loans`` has columns ``principal``, ``rate``, ``installments``, ``disbursed`` (and optionally ``grace``);
+    ``options`` are :func:`coopfinance.batch.schedules` keywords (``amortization``, ``frequency``, ...).
     Each partition's inputs are validated when it is computed.
     """
     return loans.map_partitions(_long_partition, options, meta=_meta())

@@ -109,13 +109,13 @@ def add_document_options(p: argparse.ArgumentParser, *, key_facts: bool = False)
 
 
 def add_loan_options(p: argparse.ArgumentParser) -> None:
-    """The loan's terms, as :meth:`coopfinance.LoanTerms.from_mapping` reads them."""
+    """The loan's terms, as :meth:`coopfinance.LoanTerms.from_dict` reads them."""
     g = p.add_argument_group("loan")
     g.add_argument(
         "--terms",
         default=None,
         metavar="FILE",
-        help="loan terms from a JSON or TOML file (keys of LoanTerms.from_mapping, see "
+        help="loan terms from a JSON or TOML file (keys of LoanTerms.from_dict, see "
         "docs/interchange.md); options given on the command line override it",
     )
     g.add_argument("--principal", default=None, help="amount lent, e.g. 5000 or 'S/ 5,000'")
@@ -258,7 +258,7 @@ def read_terms_file(path: str) -> dict[str, Any]:
 
 def loan_terms(ns: argparse.Namespace) -> LoanTerms:
     """The loan of :func:`add_loan_options`: the ``--terms`` file with the options given on top."""
-    return LoanTerms.from_mapping(_terms_mapping(ns))
+    return LoanTerms.from_dict(_terms_mapping(ns))
 
 
 def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def _statement(ns: argparse.Namespace, out: TextIO) -> int:
         statement,
     )
 
-    terms = LoanTerms.from_mapping(read_terms_file(ns.terms))
+    terms = LoanTerms.from_dict(read_terms_file(ns.terms))
     text = read_text(ns.events, field="events", error=ParseError)
     events = (
         events_from_json(text) if ns.events.lower().endswith(".json") else events_from_csv(text)

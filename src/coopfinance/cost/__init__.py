@@ -1,7 +1,10 @@
 """Cost of credit: the rates that make a loan's cash flows worth zero, by each regulator's rule.
 
 - :func:`irr`, :func:`xirr`, :func:`npv`, :func:`xnpv`: the general rates and present values;
-- :func:`tcea`: Peru's tasa de costo efectivo anual (SBS), 360-day year on actual days;
+- :func:`tcea`: Peru's tasa de costo efectivo anual (SBS), 360-day year on actual days, of a
+  schedule or of dated flows;
+- :func:`apr_of`, :func:`aprc_of`, :func:`eir_of`, :func:`cost_of_credit`: the figures of a schedule,
+  counting the charge columns each regulator counts (:class:`CostComponent`, ``include=``);
 - :func:`apr`, :func:`apr_at_positions`: the US Regulation Z Appendix J annual percentage rate;
 - :func:`aprc`: the EU Consumer Credit Directive annual percentage rate of charge;
 - :func:`eir`, :class:`AmortizedCostTable`: the IFRS 9 effective interest rate and amortized cost.
@@ -22,17 +25,8 @@ from coopfinance.cost._apr import (
     unit_periods_per_year,
 )
 from coopfinance.cost._aprc import TimeBasis, aprc, aprc_percent, year_fraction_eu
-from coopfinance.cost._disclosure import (
-    DEFAULT_INCLUDES,
-    Component,
-    CostOfCredit,
-    apr_of,
-    aprc_of,
-    cost_of_credit,
-    eir_of,
-    schedule_flows,
-    tcea_of,
-)
+from coopfinance.cost._components import DEFAULT_INCLUDES, CostComponent, schedule_flows
+from coopfinance.cost._disclosure import CostOfCredit, apr_of, aprc_of, cost_of_credit, eir_of
 from coopfinance.cost._eir import AmortizedCostRow, AmortizedCostTable, eir
 from coopfinance.cost._flows import CashFlow, irr, npv, percent, xirr, xnpv
 from coopfinance.cost._tcea import tcea
@@ -42,7 +36,7 @@ __all__ = [
     "AmortizedCostRow",
     "AmortizedCostTable",
     "CashFlow",
-    "Component",
+    "CostComponent",
     "CostOfCredit",
     "TimeBasis",
     "UnitPeriodFlow",
@@ -62,7 +56,6 @@ __all__ = [
     "percent",
     "schedule_flows",
     "tcea",
-    "tcea_of",
     "unit_period",
     "unit_periods_per_year",
     "xirr",

@@ -32,6 +32,7 @@ import attrs
 
 from coopfinance._calendar import Frequency, PeriodUnit, add_months
 from coopfinance._decimal import CONTEXT, fraction_to_decimal, to_decimal
+from coopfinance._fields import to_whole
 from coopfinance.cost._flows import Amount, DatedFlows, dated, percent
 from coopfinance.cost._solver import solve_actuarial
 from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType
@@ -47,19 +48,15 @@ __all__ = [
 ]
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: Amount) -> Decimal:
     return to_decimal(value, field="amount")
 
 
-def _periods(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidValue(
-            f"'periods' must be a whole number ≥ 0 (got {value!r}).", field="periods", value=value
-        )
-    return value
+def _periods(value: int) -> int:
+    return to_whole(value, field="periods", lo=0)
 
 
-def _fraction(value: Any) -> Fraction:
+def _fraction(value: Fraction | int) -> Fraction:
     if isinstance(value, float):
         raise WrongType(
             f"'fraction' must not be a float (got {value!r}): pass a Fraction such as "

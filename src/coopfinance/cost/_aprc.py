@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import enum
 from decimal import Decimal
 from fractions import Fraction
 
 from coopfinance._calendar import add_months
+from coopfinance._fields import ParseableEnum
 from coopfinance.cost._flows import Amount, DatedFlows, dated, percent
 from coopfinance.cost._solver import common_units, solve_power
 from coopfinance.errors import InvalidValue, fmt_value
@@ -24,7 +24,7 @@ from coopfinance.errors import InvalidValue, fmt_value
 __all__ = ["TimeBasis", "aprc", "aprc_percent", "year_fraction_eu"]
 
 
-class TimeBasis(enum.Enum):
+class TimeBasis(ParseableEnum):
     """How Annex I remark (c) time is measured (the date is ``d``, the first drawdown ``d₀``).
 
     ============  ===============================================================================
@@ -96,7 +96,7 @@ def aprc(
     >>> aprc_percent(aprc([(dt.date(1994, 1, 1), "950")], [(dt.date(1995, 7, 1), "1200")]))
     Decimal('16.9')
     """
-    basis = time_basis if isinstance(time_basis, TimeBasis) else _parse_basis(time_basis)
+    basis = TimeBasis.parse(time_basis)
     draws = dated(drawdowns, field="drawdowns")
     pays = dated(repayments, field="repayments")
     for name, items in (("drawdowns", draws), ("repayments", pays)):
@@ -122,18 +122,6 @@ def aprc(
     times = [year_fraction_eu(start, d, basis) for d, _ in merged]
     numerators, denominator = common_units(times)
     return solve_power([a for _, a in merged], numerators, denominator, field="repayments")
-
-
-def _parse_basis(text: str) -> TimeBasis:
-    key = str(text).strip().lower().replace("_", "-")
-    for member in TimeBasis:
-        if member.value == key:
-            return member
-    raise InvalidValue(
-        f"'time_basis' must be act/365, calendar or equal-months (got {fmt_value(text)}).",
-        field="time_basis",
-        value=text,
-    )
 
 
 def aprc_percent(rate: Amount, places: int = 1) -> Decimal:

@@ -43,7 +43,7 @@ def _check_date(_instance: Any, _attribute: Any, value: Any) -> None:
         )
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: Amount) -> Decimal:
     return to_decimal(value, field="amount")
 
 

@@ -26,12 +26,14 @@ from typing import Any
 
 import attrs
 
+from coopfinance._builder import period_rates
 from coopfinance._calendar import Frequency
+from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
-from coopfinance._schedule import Schedule, period_rates
-from coopfinance._terms import Amortization, Grace, GraceType, LoanTerms
+from coopfinance._schedule import Schedule
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidLinkedPlan
 from coopfinance.linked._common import amount, amounts, as_rate, share
 from coopfinance.linked._plans import normalized_weights

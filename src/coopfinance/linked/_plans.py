@@ -23,11 +23,12 @@ from decimal import Decimal
 from typing import Any
 
 from coopfinance._calendar import Frequency
+from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._decimal import CONTEXT, ONE
 from coopfinance._fields import to_whole
 from coopfinance._money import Money
 from coopfinance._rates import Rate
-from coopfinance._terms import Amortization, Grace, GraceType, LoanTerms
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidLinkedPlan, fmt_value
 from coopfinance.linked._common import amounts, as_rate
 

@@ -203,7 +203,7 @@ def _loan(data: Any) -> LoanTerms:
             field=path,
             value=data,
         )
-    return build(path, LoanTerms.from_mapping, data=data)
+    return build(path, LoanTerms.from_dict, data=data)
 
 
 def _financing(data: Any) -> Financing:

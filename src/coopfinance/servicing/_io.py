@@ -4,7 +4,7 @@ An event as plain data is a mapping with ``type`` (``disbursement``, ``payment``
 ``waiver``, ``write-off``, ``recovery``, ``reschedule``, ``prepayment``), ``date`` (ISO 8601),
 ``id``, and the fields of its class: ``amount`` (a decimal string), ``channel``, ``component``,
 ``description``, ``choice``, ``capitalize`` and ``terms`` (the mapping read by
-:meth:`LoanTerms.from_mapping`, for a reschedule).
+:meth:`LoanTerms.from_dict`, for a reschedule).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
                 raise ParseError(
                     f"'terms' must be a JSON object ({exc.msg}).", field="terms", value=terms
                 ) from None
-        values["terms"] = LoanTerms.from_mapping(terms)
+        values["terms"] = LoanTerms.from_dict(terms)
         if "capitalize" in values:
             values["capitalize"] = _bool(values["capitalize"], "capitalize")
     result: Event = cls(**values)
@@ -145,9 +145,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         if value is None or value == "":
             continue
         if key == "terms":
-            from coopfinance._interchange import terms_to_mapping
-
-            out[key] = terms_to_mapping(value)
+            out[key] = value.to_dict()
         elif key in ("component", "choice"):
             out[key] = value.value
         elif isinstance(value, bool):

@@ -27,11 +27,12 @@ from itertools import islice
 from typing import Any, Protocol
 
 from coopfinance._charges import ChargeKind
+from coopfinance._conventions import Amortization, Grace
 from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance._money import Money, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
-from coopfinance._terms import Amortization, Grace, LoanTerms
+from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidEvent, InvalidLoanTerms
 from coopfinance.servicing._events import (
     ChargeApplied,

@@ -4,7 +4,7 @@ answer with its unit and tolerance, and multiple-choice distractors drawn from t
 Every step of a worked solution records its operation and operands (earlier steps or literal
 numbers), so :meth:`Exercise.verify` recomputes the whole chain and proves that the steps add up to
 the answer. Steps whose value comes from a library computation that is not plain arithmetic (a TCEA
-solved by :func:`coopfinance.cost.tcea_of`, a row of a :class:`~coopfinance.Schedule`) are marked
+solved by :func:`coopfinance.cost.tcea`, a row of a :class:`~coopfinance.Schedule`) are marked
 ``LIBRARY`` and name the function.
 """
 

@@ -12,7 +12,7 @@ The input file (TOML; JSON with the same keys also works)::
     name = "Rosa Quispe Mamani"      # required
     role = "member"                  # or "supplier"; default member
 
-    [loan]                           # the loan: keys of LoanTerms.from_mapping
+    [loan]                           # the loan: keys of LoanTerms.from_dict
     principal = "5000"               #   (principal, rate, rate_type, installments, disbursed, …)
     rate = "35%"
     rate_type = "tea"
@@ -247,7 +247,7 @@ def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
                     )
                 kwargs["row"] = row
             try:
-                kwargs["loan"] = LoanTerms.from_mapping(terms)
+                kwargs["loan"] = LoanTerms.from_dict(terms)
             except CoopFinanceError as exc:
                 path = ("loan", exc.field) if exc.field else ("loan",)
                 raise InvalidMemberData(

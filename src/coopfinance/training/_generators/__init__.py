@@ -4,7 +4,7 @@ Each generator takes a random source — ``random.Random``, ``numpy.random.Gener
 seed — for numbers in realistic ranges (reference §4, §8: TEA 18–60 %, milk at S/ 0.95–1.75 a litre,
 5-cow herds), and/or the member's own values as keyword arguments, which replace the drawn ones.
 The answer is computed by the library's engines, so an answer key cannot drift from what the
-library computes: :meth:`coopfinance.LoanTerms.schedule`, :func:`coopfinance.cost.tcea_of`,
+library computes: :meth:`coopfinance.LoanTerms.schedule`, :func:`coopfinance.cost.tcea`,
 :class:`coopfinance.Rate` conversions, :func:`coopfinance.dairy.settle` (milk value, settlement
 net), :func:`coopfinance.coop.distribute_surplus` (patronage) and :func:`coopfinance.plans.payback`;
 the worked solution reaches it step by step (see :meth:`Exercise.verify`). Only plain arithmetic

@@ -14,7 +14,7 @@ from coopfinance._decimal import CONTEXT
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.cost import tcea_of
+from coopfinance.cost import tcea
 from coopfinance.errors import InvalidValue
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -123,7 +123,7 @@ def flat_offer_tcea(
     """The TCEA of a flat-rate offer with desgravamen on the original amount, in % to 2 decimals.
 
     ``flat_rate`` is monthly (``"2.5%"``), ``insurance`` monthly on the amount lent
-    (``"0.0675%"``, Agrobanco). Library: ``tcea_of(LoanTerms(rate=Rate.flat(...), charges=[...])
+    (``"0.0675%"``, Agrobanco). Library: ``tcea(LoanTerms(rate=Rate.flat(...), charges=[...])
     .schedule())``. Distractors: 12 × flat, ``(1 + flat)^12 − 1`` (flat read as a TEM), the TCEA
     without insurance. Tolerance 0.05 points.
     """
@@ -155,8 +155,8 @@ def flat_offer_tcea(
         principal=p, rate=Rate.flat(f), installments=n, disbursed=start, charges=charges
     )
     schedule = terms.schedule()
-    tcea = tcea_of(schedule)
-    answer = _q(tcea * _HUNDRED, 2)
+    rate = tcea(schedule)
+    answer = _q(rate * _HUNDRED, 2)
     w = _Work()
     s_p = w.given(p, (Unit.SOLES, 2), "Préstamo", "Loan")
     s_f = w.given(
@@ -203,16 +203,16 @@ def flat_offer_tcea(
         )
         w.calc(Op.ADD, (s_c, s_is), (Unit.SOLES, 2), "Pago de cada mes", "Payment each month")
     s_x = w.library(
-        tcea * _HUNDRED,
+        rate * _HUNDRED,
         (Unit.PERCENT, 4),
         f"TCEA: la tasa anual que iguala los {n} pagos con los {_m(p)} recibidos",
         f"TCEA: the annual rate at which the {n} payments are worth the {_m(p)} received",
-        source="coopfinance.cost.tcea_of",
+        source="coopfinance.cost.tcea",
     )
     w.calc(
         Op.ROUND, (s_x, Decimal(2)), (Unit.PERCENT, 2), "TCEA, a 2 decimales", "TCEA, to 2 decimals"
     )
-    no_insurance = _q(tcea_of(schedule, include=["fees"]) * _HUNDRED, 2)
+    no_insurance = _q(tcea(schedule, include=["fees"]) * _HUNDRED, 2)
     declining = _q(Rate.effective_monthly(f).to_effective_annual().value * _HUNDRED, 2)
     ins_es = f" y seguro de {_pct(ins, 4)} mensual sobre el monto" if ins else ""
     ins_en = f" and insurance of {_pct(ins, 4)} a month on the amount" if ins else ""
@@ -248,7 +248,7 @@ def _draw_terms(d: _Draw, terms: _TermsInput) -> LoanTerms:
     if isinstance(terms, LoanTerms):
         return terms
     if terms is not None:
-        return LoanTerms.from_mapping(terms)
+        return LoanTerms.from_dict(terms)
     return LoanTerms(
         principal=d.decimal("2000", "10000", "500", field="principal"),
         rate=Rate.effective_annual(d.decimal("0.18", "0.60", "0.01", field="tea")),
@@ -329,7 +329,7 @@ def cronograma_interest(
 ) -> Exercise:
     """The interest of one row of a cronograma: ``round(balance × ((1 + TEA)^(days/360) − 1))``.
 
-    ``terms`` is the member's :class:`LoanTerms` (or a mapping for :meth:`LoanTerms.from_mapping`);
+    ``terms`` is the member's :class:`LoanTerms` (or a mapping for :meth:`LoanTerms.from_dict`);
     ``row`` the installment number. Library: ``terms.schedule()[row].interest``. Distractors:
     balance × TEA/12, interest on the amount first lent.
     """

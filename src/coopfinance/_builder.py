@@ -1,0 +1,670 @@
+"""The schedule builder: loan terms in, a :class:`~coopfinance.Schedule` out.
+
+For installments ``k = 1..n`` with due dates ``d_k`` and period rates ``i_k`` (see :class:`Rate`):
+
+- discount factors ``v_k = Π_{j≤k} 1/(1 + i_j)`` (counted from the end of grace);
+- each row: ``interest_k = round(balance_{k−1} · i_k)``, ``principal_k = C_k − interest_k``;
+  the last row takes the remaining balance, so principal repaid equals principal lent exactly.
+
+What differs between amortization kinds is a **planner** (one per kind, in :data:`PLANNERS`):
+given the balance after grace and the period rates, it says what each row is due and how a row
+splits into interest, principal and capitalized interest:
+
+=====================  ========================================================================
+kind                   planner
+=====================  ========================================================================
+LEVEL                  ``C = B / Σ v_k``, every row due ``C`` (rounded to the installment step)
+WEIGHTED               ``C_k = w_k·X`` with ``X = B / Σ w_k·v_k``
+CONSTANT_PRINCIPAL     ``principal_k = round(B/m)``, interest on the balance
+FLAT                   total interest ``Σ B·i_k`` spread evenly, with ``B/m`` of principal
+BULLET                 nothing before maturity; then ``B`` and ``B·i(whole term)``
+INTEREST_ONLY          interest each period, the principal at maturity
+=====================  ========================================================================
+
+A row that is due less than the interest it accrues (capitalizing grace, a small seasonal weight)
+pays what it can and adds the rest to the balance (shown by :attr:`Installment.capitalized`).
+
+Adding an amortization kind
+---------------------------
+
+1. a member of :class:`~coopfinance.Amortization` (``_conventions.py``);
+2. a planner here: a function ``(_Context) -> _Plan`` registered in :data:`PLANNERS` (the test
+   ``test_every_amortization_has_a_planner`` fails until it is);
+3. its validation rule, if the kind constrains other terms, in ``_KIND_RULES`` of ``_terms.py``;
+4. an entry in ``_METHODS`` of ``batch/_schedules.py`` with its float kernel, or nothing there:
+   the batch engine then refuses the kind with a message that lists the kinds it computes.
+
+The builder reads the terms through :class:`ScheduleTerms` (the fields of
+:class:`~coopfinance.LoanTerms`), so it imports the conventions, the charges and the schedule
+values but never the terms module: ``_terms → _builder → _schedule``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, NamedTuple, NoReturn, Protocol
+
+from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
+from coopfinance._charges import Charge, ChargeBasis, ChargeKind, Upfront
+from coopfinance._conventions import Amortization, Grace, GraceType
+from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
+from coopfinance._money import Money, RoundingPolicy, round_to
+from coopfinance._rates import Rate
+from coopfinance._schedule import Installment, Schedule
+from coopfinance.errors import InvalidLoanTerms
+
+__all__ = ["PLANNERS", "ScheduleTerms", "build_schedule", "period_rates"]
+
+
+class ScheduleTerms(Protocol):
+    """What the builder reads of loan terms: the fields of :class:`~coopfinance.LoanTerms`."""
+
+    @property
+    def principal(self) -> Money: ...
+    @property
+    def rate(self) -> Rate: ...
+    @property
+    def disbursed(self) -> dt.date: ...
+    @property
+    def installments(self) -> int | None: ...
+    @property
+    def frequency(self) -> Frequency: ...
+    @property
+    def first_due(self) -> dt.date | None: ...
+    @property
+    def due_dates(self) -> tuple[dt.date, ...] | None: ...
+    @property
+    def amortization(self) -> Amortization: ...
+    @property
+    def weights(self) -> tuple[Decimal, ...] | None: ...
+    @property
+    def day_count(self) -> DayCount: ...
+    @property
+    def grace(self) -> Grace: ...
+    @property
+    def rounding(self) -> RoundingPolicy: ...
+    @property
+    def business_day(self) -> BusinessDay: ...
+    @property
+    def holidays(self) -> HolidayCalendar: ...
+    @property
+    def charges(self) -> tuple[Charge, ...]: ...
+    @property
+    def down_payment(self) -> Decimal | None: ...
+    @property
+    def level_includes_insurance(self) -> bool: ...
+    @property
+    def count(self) -> int: ...
+
+
+_tuple_new = tuple.__new__
+Rounder = Callable[[Decimal], Decimal]
+
+
+# ------------------------------------------------------------------------------------------------
+# Calendar and period rates
+# ------------------------------------------------------------------------------------------------
+
+
+def period_rates(
+    terms: ScheduleTerms, dates: Sequence[dt.date]
+) -> tuple[list[int], list[Decimal], list[Fraction]]:
+    """Days, period rates ``i_k`` and year fractions ``τ_k`` for each period of ``dates``.
+
+    Each distinct period is priced once (most monthly periods have 28–31 days).
+    """
+    return _period_rates(terms.rate, terms.day_count, terms.frequency, terms.disbursed, dates)
+
+
+def _period_rates(
+    rate: Rate, dc: DayCount, freq: Frequency, disbursed: dt.date, dates: Sequence[dt.date]
+) -> tuple[list[int], list[Decimal], list[Fraction]]:
+    days: list[int] = []
+    rates: list[Decimal] = []
+    taus: list[Fraction] = []
+    seen: dict[Any, tuple[Decimal, Fraction]] = {}
+    by_days = dc.value in ("act/360", "act/365")
+    prev = disbursed
+    for d in dates:
+        n = (d - prev).days
+        key: Any = n if by_days else (prev, d)
+        hit = seen.get(key)
+        if hit is None:
+            tau = dc.year_fraction(prev, d, freq)
+            hit = (rate.period_rate(tau), tau)
+            seen[key] = hit
+        days.append(n)
+        rates.append(hit[0])
+        taus.append(hit[1])
+        prev = d
+    return days, rates, taus
+
+
+@functools.lru_cache(maxsize=1024)
+def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
+    disbursed: dt.date,
+    frequency: Frequency,
+    installments: int | None,
+    first_due: dt.date | None,
+    due_dates: tuple[dt.date, ...] | None,
+    business_day: BusinessDay,
+    holidays: HolidayCalendar,
+    rate: Rate,
+    day_count: DayCount,
+) -> tuple[
+    tuple[dt.date, ...],
+    tuple[int, ...],
+    tuple[Decimal, ...],
+    tuple[Fraction, ...],
+    tuple[Decimal, ...],
+]:
+    """Due dates, days, period rates ``i_k``, year fractions and ``1/(1 + i_k)`` for a loan's
+    calendar and rate, whatever its amount: loans disbursed together on the same product share it.
+    """
+    dates = calendar_dates(
+        disbursed, frequency, installments, first_due, due_dates, business_day, holidays
+    )
+    days, rates, taus = _period_rates(rate, day_count, frequency, disbursed, dates)
+    inverse: dict[Decimal, Decimal] = {}
+    discounts = []
+    for i in rates:
+        v = inverse.get(i)
+        if v is None:
+            v = inverse[i] = CONTEXT.divide(ONE, ONE + i)
+        discounts.append(v)
+    return tuple(dates), tuple(days), tuple(rates), tuple(taus), tuple(discounts)
+
+
+# ------------------------------------------------------------------------------------------------
+# Planners: one per amortization kind
+# ------------------------------------------------------------------------------------------------
+
+
+class _Context(NamedTuple):
+    """What a planner sees: the balance after grace and the periods that amortize it."""
+
+    terms: ScheduleTerms
+    base: Decimal
+    """The balance after the grace periods."""
+    grace: int
+    n: int
+    rates: tuple[Decimal, ...]
+    discounts: tuple[Decimal, ...]
+    taus: tuple[Fraction, ...]
+    folded: list[Decimal] | None
+    """Per period, the insurance rate folded into a level installment (or ``None``)."""
+    rnd: Rounder
+    to_step: Rounder
+    """Rounding of an installment total to ``installment_multiple`` (or the unit)."""
+    zero: Decimal
+
+    @property
+    def m(self) -> int:
+        """The amortizing rows (after grace)."""
+        return self.n - self.grace
+
+
+Split = tuple[Decimal, Decimal, Decimal]
+"""A row's (interest paid, principal, interest capitalized)."""
+
+
+class _Plan:
+    """How one amortization kind fills the rows after grace (the last row always pays the rest).
+
+    - :attr:`targets`: what each amortizing row is due, where the kind fixes it;
+    - :attr:`fast`: rows may take the builder's fast path (targets, interest on the balance);
+    - :attr:`regular`: the schedule's ``installment_amount``, or ``None`` for the first amortizing
+      row's total;
+    - :meth:`accrue`: the interest of row ``j``; :meth:`split`: how a row before the last pays.
+    """
+
+    targets: list[Decimal] | None = None
+    fast = False
+    regular: Decimal | None = None
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+
+    def accrue(self, j: int, opening: Decimal, _last: bool) -> Decimal:
+        """Interest on the opening balance at the period rate."""
+        return self.ctx.rnd(opening * self.ctx.rates[j])
+
+    def split(self, _j: int, _opening: Decimal, accrued: Decimal, _folded_row: Decimal) -> Split:
+        """Pay the interest, repay nothing (overridden by kinds that repay before maturity)."""
+        zero = self.ctx.zero
+        return accrued, zero, zero
+
+
+class _TargetPlan(_Plan):
+    """Rows due a fixed total: interest first, the rest principal, any shortfall capitalized."""
+
+    def split(self, j: int, opening: Decimal, accrued: Decimal, folded_row: Decimal) -> Split:
+        assert self.targets is not None
+        target = self.targets[j - self.ctx.grace] - folded_row
+        paid_interest = accrued if accrued < target else target
+        princ = target - paid_interest
+        capitalized = accrued - paid_interest
+        return paid_interest, min(princ, opening + capitalized), capitalized
+
+
+def _annuity(ctx: _Context, weights: Sequence[Decimal] | None) -> Decimal:
+    """``X = B / Σ w_k·v_k`` (``w ≡ 1`` for LEVEL), insurance folded into the rates if asked."""
+    v = ONE
+    acc = ZERO
+    folded = ctx.folded
+    for j in range(ctx.grace, ctx.n):
+        v *= ctx.discounts[j] if folded is None else ONE / (ONE + ctx.rates[j] + folded[j])
+        acc += v if weights is None else weights[j - ctx.grace] * v
+    return ctx.base / acc
+
+
+class _Level(_TargetPlan):
+    """LEVEL: ``C = B / Σ v_k`` every row."""
+
+    fast = True
+
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__(ctx)
+        level = ctx.to_step(_annuity(ctx, None))
+        self.regular = level
+        self.targets = [level] * ctx.m
+
+
+class _Weighted(_TargetPlan):
+    """WEIGHTED: ``C_k = w_k·X``; the regular installment is ``X`` (weight 1)."""
+
+    fast = True
+
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__(ctx)
+        weights = ctx.terms.weights
+        assert weights is not None
+        x = _annuity(ctx, weights)
+        self.regular = ctx.rnd(x)
+        self.targets = [ctx.to_step(w * x) for w in weights]
+
+
+class _Flat(_TargetPlan):
+    """FLAT: ``Σ B·i_k`` of interest spread evenly over the rows, plus ``B/m`` of principal."""
+
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__(ctx)
+        rnd, base, m = ctx.rnd, ctx.base, ctx.m
+        self.total = rnd(sum((base * ctx.rates[j] for j in range(ctx.grace, ctx.n)), ZERO))
+        self.each = rnd(self.total / m)
+        self.paid = ZERO
+        self.targets = [ctx.to_step(rnd(base / m) + self.each)] * m
+
+    def accrue(self, _j: int, _opening: Decimal, last: bool) -> Decimal:
+        remaining = self.total - self.paid
+        interest = remaining if last or remaining < self.each else self.each
+        self.paid += interest
+        return interest
+
+
+class _ConstantPrincipal(_Plan):
+    """CONSTANT_PRINCIPAL: ``round(B/m)`` of principal each row, interest on the balance."""
+
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__(ctx)
+        self.share = ctx.rnd(ctx.base / ctx.m)
+        rounding = ctx.terms.rounding
+        self.step = rounding.installment_multiple
+        self.mode = rounding.mode.value
+
+    def split(self, _j: int, opening: Decimal, accrued: Decimal, _folded_row: Decimal) -> Split:
+        zero = self.ctx.zero
+        princ = self.share if self.share < opening else opening
+        if self.step is not None:
+            princ = round_to(princ + accrued, self.step, self.mode) - accrued
+            princ = min(max(princ, zero), opening)
+        return accrued, princ, zero
+
+
+class _Bullet(_Plan):
+    """BULLET: nothing before maturity, then ``B`` and ``B·i(whole term)``."""
+
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__(ctx)
+        tau_total = sum(ctx.taus, Fraction(0))
+        self.interest = ctx.rnd(ctx.base * ctx.terms.rate.period_rate(tau_total))
+
+    def accrue(self, _j: int, _opening: Decimal, last: bool) -> Decimal:
+        return self.interest if last else self.ctx.zero
+
+
+class _InterestOnly(_Plan):
+    """INTEREST_ONLY: interest each period (the base class's rows), principal at maturity."""
+
+
+Planner = Callable[[_Context], _Plan]
+
+PLANNERS: Mapping[Amortization, Planner] = MappingProxyType(
+    {
+        Amortization.LEVEL: _Level,
+        Amortization.WEIGHTED: _Weighted,
+        Amortization.CONSTANT_PRINCIPAL: _ConstantPrincipal,
+        Amortization.FLAT: _Flat,
+        Amortization.BULLET: _Bullet,
+        Amortization.INTEREST_ONLY: _InterestOnly,
+    }
+)
+"""The planner of each amortization kind (see the module docstring)."""
+
+
+# ------------------------------------------------------------------------------------------------
+# The builder
+# ------------------------------------------------------------------------------------------------
+
+
+def _row(  # noqa: PLR0917 - one call per row: positional for speed
+    number: int,
+    due_date: dt.date,
+    days: int,
+    opening: Decimal,
+    principal: Decimal,
+    interest: Decimal,
+    insurance: Decimal,
+    closing: Decimal,
+    zero: Decimal,
+) -> Installment:
+    """A row before charges are applied: no fees or taxes; ``insurance`` is what is folded into a
+    level installment (so ``charges = insurance``), ``total = principal + interest + insurance``."""
+    total = principal + interest + insurance
+    return _tuple_new(
+        Installment,
+        (
+            number,
+            due_date,
+            days,
+            opening,
+            principal,
+            interest,
+            zero,
+            insurance,
+            zero,
+            insurance,
+            total,
+            closing,
+        ),
+    )
+
+
+_RUNAWAY = 100
+"""A balance beyond this multiple of the principal means the terms cannot be repaid."""
+
+
+def _runaway(terms: ScheduleTerms, number: int, balance: Decimal) -> NoReturn:
+    raise InvalidLoanTerms(
+        f"the balance grows past {_RUNAWAY} times the principal by installment {number} "
+        f"({balance:.2f}): the installments never cover the interest; check 'rate' ({terms.rate}), "
+        "'weights' and 'grace'.",
+        field="rate",
+        value=terms.rate.value,
+    )
+
+
+def build_schedule(terms: ScheduleTerms) -> Schedule:
+    """Build the schedule of ``terms`` (the engine behind :meth:`LoanTerms.schedule`)."""
+    try:
+        return _build(terms)
+    except (decimal.InvalidOperation, decimal.Overflow):
+        raise InvalidLoanTerms(
+            "the schedule's amounts exceed 34 significant digits: check 'rate' "
+            f"({terms.rate}), 'installments' ({terms.count}) and 'frequency' ({terms.frequency}).",
+            field="rate",
+            value=terms.rate.value,
+        ) from None
+
+
+def _build(terms: ScheduleTerms) -> Schedule:
+    currency = terms.principal.currency
+    unit = terms.rounding.unit_for(currency)
+    mode = terms.rounding.mode.value
+    step = terms.rounding.installment_multiple
+    quantizable = unit.as_tuple().digits == (1,) and int(unit.as_tuple().exponent) <= 0
+
+    def rnd(x: Decimal) -> Decimal:
+        return x.quantize(unit, mode) if quantizable else round_to(x, unit, mode)
+
+    def to_step(x: Decimal) -> Decimal:
+        return rnd(x) if step is None else round_to(x, step, mode)
+
+    dates, days, rates, taus, discounts = _calendar_part(
+        terms.disbursed,
+        terms.frequency,
+        terms.installments,
+        terms.first_due,
+        terms.due_dates,
+        terms.business_day,
+        terms.holidays,
+        terms.rate,
+        terms.day_count,
+    )
+    n = len(dates)
+    g = terms.grace.periods
+    grace_kind = terms.grace.kind
+    charges = terms.charges
+    rows: list[Installment] = []
+
+    with decimal.localcontext(CONTEXT):
+        zero = rnd(ZERO)  # 0.00 in PEN: zeros print with the currency's decimals
+        lent = rnd(terms.principal.amount)  # a multiple of the unit: this only sets the exponent
+        # ---- upfront fees and the down payment ---------------------------------------------------
+        withheld = financed = zero
+        for c in charges:
+            if c.kind is ChargeKind.UPFRONT:
+                fee = rnd(c.value * lent) if c.is_rate else rnd(c.value)
+                if c.upfront is Upfront.FINANCED:
+                    financed += fee
+                else:
+                    withheld += fee
+        principal = lent + financed
+        if withheld >= lent:
+            raise InvalidLoanTerms(
+                f"'charges' withheld at disbursement ({withheld}) must be less than the amount "
+                f"lent ({lent}).",
+                field="charges",
+                value=withheld,
+            )
+        balance = principal
+        if terms.down_payment is not None:
+            down = rnd(lent * terms.down_payment)
+            balance = principal - down
+            rows.append(_row(0, terms.disbursed, 0, principal, down, zero, zero, balance, zero))
+        # insurance on the balance folded into a level installment ("cuota total" kept level)
+        folded = _folded_insurance(terms, dates, days) if terms.level_includes_insurance else None
+
+        # ---- grace periods --------------------------------------------------------------------
+        for k in range(g):
+            accrued = rnd(balance * rates[k])
+            if grace_kind is GraceType.CAPITALIZE:
+                paid, closing = zero, balance + accrued
+            elif grace_kind is GraceType.PAY_INTEREST:
+                paid, closing = accrued, balance
+            else:
+                paid, closing = zero, balance
+            rows.append(_row(k + 1, dates[k], days[k], balance, zero, paid, zero, closing, zero))
+            balance = closing
+
+        # a céntimo loan in many installments rounds them to zero: measure against n units too
+        ceiling = max(principal, unit * n) * _RUNAWAY
+        if balance > ceiling:
+            _runaway(terms, g, balance)
+        m = n - g
+        ctx = _Context(terms, balance, g, n, rates, discounts, taus, folded, rnd, to_step, zero)
+        plan = PLANNERS[terms.amortization](ctx)
+
+        start = g
+        targets = plan.targets
+        if targets is not None and plan.fast and folded is None and quantizable:
+            # the fast path (level and weighted): rows that pay their interest in full
+            append = rows.append
+            for j in range(g, n - 1):
+                opening = balance
+                accrued = (opening * rates[j]).quantize(unit, mode)
+                target = targets[j - g]
+                if accrued >= target:
+                    break  # this row capitalizes: the general loop below handles it
+                princ = target - accrued
+                if princ > opening:
+                    break
+                balance = opening - princ
+                append(
+                    _tuple_new(
+                        Installment,
+                        (
+                            j + 1,
+                            dates[j],
+                            days[j],
+                            opening,
+                            princ,
+                            accrued,
+                            zero,
+                            zero,
+                            zero,
+                            zero,
+                            target,
+                            balance,
+                        ),
+                    )
+                )
+                start = j + 1
+
+        for j in range(start, n):
+            last = j == n - 1
+            opening = balance
+            folded_row = zero if folded is None else rnd(opening * folded[j])
+            accrued = plan.accrue(j, opening, last)
+            if last:
+                paid_interest, princ, capitalized = accrued, opening, zero
+            else:
+                paid_interest, princ, capitalized = plan.split(j, opening, accrued, folded_row)
+            closing = opening + capitalized - princ
+            if capitalized and closing > ceiling:
+                _runaway(terms, j + 1, closing)
+            rows.append(
+                _row(
+                    j + 1,
+                    dates[j],
+                    days[j],
+                    opening,
+                    princ,
+                    paid_interest,
+                    folded_row,
+                    closing,
+                    zero,
+                )
+            )
+            balance = closing
+
+        regular = plan.regular if plan.regular is not None else rows[-m].total
+        taxes_withheld = zero
+        if charges:
+            rows, taxes_withheld = _apply_charges(
+                terms, rows, lent, principal, withheld, folded is not None, rnd
+            )
+
+    return Schedule(
+        currency=currency,
+        principal=principal,
+        disbursed=terms.disbursed,
+        installment_amount=regular,
+        installments=rows,
+        fees_withheld=withheld,
+        fees_financed=financed,
+        taxes_withheld=taxes_withheld,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Charges on the rows
+# ------------------------------------------------------------------------------------------------
+
+
+def _months_per_period(terms: ScheduleTerms, days: int) -> Fraction:
+    """How many months of a monthly insurance rate one period carries."""
+    if terms.due_dates is not None:
+        return Fraction(days, 30)
+    return Fraction(12) / terms.frequency.periods_per_year
+
+
+def _folded_insurance(
+    terms: ScheduleTerms, dates: Sequence[dt.date], days: Sequence[int]
+) -> list[Decimal]:
+    """Per period, the insurance rate on the balance to fold into a level installment."""
+    out = []
+    for k in range(len(dates)):
+        total = ZERO
+        for c in terms.charges:
+            if c.kind is ChargeKind.INSURANCE and c.basis is ChargeBasis.BALANCE:
+                months = Fraction(days[k], 30) if c.prorated else _months_per_period(terms, days[k])
+                total += c.value * fraction_to_decimal(months)
+        out.append(total)
+    return out
+
+
+def _apply_charges(  # noqa: PLR0917 - a private step of _build, called once
+    terms: ScheduleTerms,
+    rows: list[Installment],
+    lent: Decimal,
+    principal: Decimal,
+    withheld: Decimal,
+    folded: bool,
+    rnd: Rounder,
+) -> tuple[list[Installment], Decimal]:
+    """Fees, insurance and taxes on each row; the tax on the disbursement."""
+    currency = terms.principal.currency
+    zero = rnd(ZERO)
+    out = []
+    for r in rows:
+        fees = zero
+        insurance = r.insurance
+        live = r.opening_balance > 0 and r.number > 0
+        for c in terms.charges:
+            if not live:
+                break
+            if c.kind is ChargeKind.INSTALLMENT:
+                basis = {
+                    ChargeBasis.FLAT: ONE,
+                    ChargeBasis.AMOUNT: lent,
+                    ChargeBasis.INSTALLMENT: r.principal + r.interest,
+                    ChargeBasis.PRINCIPAL: r.principal,
+                    ChargeBasis.INTEREST: r.interest,
+                }[c.basis]
+                fees += rnd(c.value * basis)
+            elif c.kind is ChargeKind.INSURANCE:
+                if c.basis is ChargeBasis.FLAT:
+                    insurance += rnd(c.value)
+                    continue
+                if folded and c.basis is ChargeBasis.BALANCE:
+                    continue  # already in the level installment
+                months = Fraction(r.days, 30) if c.prorated else _months_per_period(terms, r.days)
+                on = r.opening_balance if c.basis is ChargeBasis.BALANCE else principal
+                insurance += rnd(on * c.value * fraction_to_decimal(months))
+        taxes = zero
+        paid = r.principal + r.interest + fees + insurance
+        for c in terms.charges:
+            if c.kind is ChargeKind.TAX and c.on_payments:
+                taxes += c.tax_rounding().round(paid * c.value, currency)
+        charges = fees + insurance + taxes
+        out.append(
+            r._replace(
+                fees=fees,
+                insurance=insurance,
+                taxes=taxes,
+                charges=charges,
+                total=r.principal + r.interest + charges,
+            )
+        )
+    on_disbursement = zero
+    for c in terms.charges:
+        if c.kind is ChargeKind.TAX and c.on_disbursement:
+            on_disbursement += c.tax_rounding().round((lent - withheld) * c.value, currency)
+    return out, on_disbursement
