@@ -282,6 +282,7 @@ def frozen_settlement(
                 loan_id=line.loan_id,
                 reference=line.reference,
                 priority=line.priority,
+                due=line.due_date,
             )
             collections.append(
                 Collection(
@@ -571,6 +572,7 @@ def _store(
                     "loan_id": o.loan_id,
                     "reference": o.reference,
                     "priority": o.priority,
+                    "due_date": o.due,
                     "due": c.due,
                     "collected": c.collected,
                     "short": c.short,
@@ -588,6 +590,7 @@ def _store(
                     "loan_id": None,
                     "reference": a.reference,
                     "priority": None,
+                    "due_date": None,
                     "due": a.amount,
                     "collected": Decimal(0),
                     "short": Decimal(0),

@@ -56,6 +56,11 @@ class Coop:
         """The day the settlement of ``period`` is paid, and its check-off payments dated."""
         return period.end + dt.timedelta(days=self.pay_delay_days)
 
+    def is_pay_date(self, day: dt.date) -> bool:
+        """Whether ``day`` is the pay date of a period."""
+        end = day - dt.timedelta(days=self.pay_delay_days)
+        return self.period_of(end).end == end
+
     def next_period(self, period: Period) -> Period:
         """The period after ``period``."""
         return self.period_of(period.end + dt.timedelta(days=1))

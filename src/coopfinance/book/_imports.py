@@ -317,16 +317,16 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
             continue
         if checkoff:
             for d in terms.dates():
-                pay = coop.pay_date(coop.period_of(d))
-                if d != pay:
+                if not coop.is_pay_date(d):
+                    pay = coop.pay_date(coop.period_of(d))
                     problems.append(
                         Problem(
                             line=k,
                             field="due_dates",
-                            message=f"loan {loan_id!r} is collected by check-off but falls due on {d}, "
-                            f"not a pay date (the settlement of its period is paid on {pay}); leave "
-                            "out due_dates and first_due to take them from the calendar, or set "
-                            "checkoff = false.",
+                            message=f"loan {loan_id!r} is collected by check-off but falls due on "
+                            f"{d}, not a pay date (the settlement of its period is paid on {pay}); "
+                            "leave out due_dates and first_due to take them from the calendar, or "
+                            "set checkoff = false.",
                         )
                     )
                     break

@@ -211,6 +211,7 @@ settlement_lines = sa.Table(
     sa.Column("loan_id", ID),
     sa.Column("reference", sa.Text, nullable=False),
     sa.Column("priority", sa.Integer),
+    sa.Column("due_date", sa.Date),  # the obligation's own due date, when it has one
     sa.Column("due", Exact, nullable=False),
     sa.Column("collected", Exact, nullable=False),
     sa.Column("short", Exact, nullable=False),

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("loan_id", sa.String(length=64), nullable=True),
         sa.Column("reference", sa.Text(), nullable=False),
         sa.Column("priority", sa.Integer(), nullable=True),
+        sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("due", coopfinance.book._types.Exact(), nullable=False),
         sa.Column("collected", coopfinance.book._types.Exact(), nullable=False),
         sa.Column("short", coopfinance.book._types.Exact(), nullable=False),
