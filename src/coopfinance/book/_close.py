@@ -125,20 +125,20 @@ def open_period(conn: Connection, coop: Coop) -> Period | None:
     return None if first is None else coop.period_of(_date(first))
 
 
-def _delivery(r: Any) -> Delivery:
+def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -> Delivery:
     quality = None
-    if (
-        r.total_solids is not None
-        or r.fat is not None
-        or r.bacterial_count is not None
-        or (r.cooled is not None)
-    ):
-        quality = Quality(
-            total_solids=r.total_solids,
-            fat=r.fat,
-            bacterial_count=r.bacterial_count,
-            cooled=bool(r.cooled),
-        )
+    sample = (r.total_solids, r.fat, r.bacterial_count, r.cooled)
+    if sample != (None, None, None, None):
+        quality = qualities.get(sample) if qualities is not None else None
+        if quality is None:
+            quality = Quality(
+                total_solids=r.total_solids,
+                fat=r.fat,
+                bacterial_count=r.bacterial_count,
+                cooled=bool(r.cooled),
+            )
+            if qualities is not None:
+                qualities[sample] = quality
     return Delivery(farmer=r.farmer, date=r.date, litres=r.litres, quality=quality, route=r.route)
 
 
@@ -146,17 +146,19 @@ def deliveries_in(
     conn: Connection, coop: str, period: Period, *, up_to_import: int | None = None
 ) -> list[Delivery]:
     """The deliveries of ``period``: the latest version of each identity (recorded by the import
-    ``up_to_import`` or earlier, when given), by farmer, date and shift."""
-    d, newer = t.deliveries, t.deliveries.alias("newer")
-    later = [newer.c.version > d.c.version]
+    ``up_to_import`` or earlier, when given), by farmer, date and shift.
+
+    Every version of the period is read in identity order and the last of each kept (corrections
+    are few: one pass, no correlated subquery for the planner to get wrong)."""
+    d = t.deliveries
     mine = [d.c.coop_id == coop, d.c.date >= period.start, d.c.date <= period.end]
     if up_to_import is not None:
-        later.append(newer.c.import_id <= up_to_import)
         mine.append(d.c.import_id <= up_to_import)
     rows = conn.execute(
         sa.select(
             d.c.farmer,
             d.c.date,
+            d.c.shift,
             d.c.litres,
             d.c.total_solids,
             d.c.fat,
@@ -164,19 +166,20 @@ def deliveries_in(
             d.c.cooled,
             d.c.route,
         )
-        .where(
-            *mine,
-            ~sa.exists().where(
-                newer.c.coop_id == d.c.coop_id,
-                newer.c.farmer == d.c.farmer,
-                newer.c.date == d.c.date,
-                newer.c.shift == d.c.shift,
-                *later,
-            ),
-        )
-        .order_by(d.c.farmer, d.c.date, d.c.shift)
+        .where(*mine)
+        .order_by(d.c.farmer, d.c.date, d.c.shift, d.c.version)
     )
-    return [_delivery(r) for r in rows]
+    out: list[Delivery] = []
+    last: tuple[Any, ...] | None = None
+    qualities: dict[tuple[Any, ...], Quality] = {}  # samples repeat: one value each
+    for r in rows:
+        key = (r.farmer, r.date, r.shift)
+        if key == last:
+            out[-1] = _delivery(r, qualities)
+        else:
+            out.append(_delivery(r, qualities))
+        last = key
+    return out
 
 
 def accounts(

@@ -233,6 +233,7 @@ def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -
     conn.exec_driver_sql(
         "CREATE INDEX ix_book_staging_identity ON book_staging (farmer, date, shift)"
     )
+    conn.exec_driver_sql("ANALYZE book_staging")  # a temporary table gets no statistics else
     cid = coop.coop_id
     same_identity = sa.and_(
         d.c.coop_id == cid, d.c.farmer == s.c.farmer, d.c.date == s.c.date, d.c.shift == s.c.shift

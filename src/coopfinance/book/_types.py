@@ -58,7 +58,9 @@ class Exact(TypeDecorator[Decimal]):
             raise BookError(f"not a decimal number (got {value!r}).", value=value) from None
         return text if dialect.name == "sqlite" else Decimal(text)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:  # noqa: ARG002
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(canonical(Decimal(value)))
+        if dialect.name == "sqlite":
+            return Decimal(value)  # stored canonical
+        return Decimal(canonical(value))
