@@ -14,7 +14,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from coopfinance import Currency
 from coopfinance.book import _close, _deliveries, _export, _imports
 from coopfinance.book import _schema as t
 from coopfinance.book._close import Adjustment, Closing
@@ -26,7 +25,7 @@ from coopfinance.book._common import (
     current_members,
     dumps,
 )
-from coopfinance.book._compat import policy_to_dict
+from coopfinance.book._compat import Currency, policy_to_dict
 from coopfinance.book._csv import Source
 from coopfinance.book._errors import BookError
 from coopfinance.book._migrate import check_revision, current_revision, upgrade

@@ -32,7 +32,6 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from coopfinance import Currency
 from coopfinance.book import _schema as t
 from coopfinance.book._common import (
     Coop,
@@ -44,7 +43,7 @@ from coopfinance.book._common import (
     price_schedule,
     record_import,
 )
-from coopfinance.book._compat import policy_from_dict, policy_to_dict, terms_from_dict
+from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict, terms_from_dict
 from coopfinance.book._errors import WrongPeriod
 from coopfinance.book._imports import event_row, events_of
 from coopfinance.dairy import (

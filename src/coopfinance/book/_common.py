@@ -12,9 +12,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from coopfinance import json_default
 from coopfinance.book import _schema as t
-from coopfinance.book._compat import policy_from_dict
+from coopfinance.book._compat import json_default, policy_from_dict
 from coopfinance.book._errors import BookError
 from coopfinance.dairy import MilkPriceSchedule, Period, SettlementPolicy
 

@@ -10,10 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from coopfinance import LoanTerms
+from coopfinance._json import json_default
+from coopfinance._money import Currency
+from coopfinance._terms import LoanTerms
 from coopfinance.dairy import SettlementPolicy
 
-__all__ = ["policy_from_dict", "policy_to_dict", "terms_from_dict"]
+# Names of the top package, taken from their layer-1/2 modules: a layer-9 module may not import
+# ``coopfinance`` itself (layer 10). When issue 13 moves them, change these lines only.
+__all__ = [
+    "Currency",
+    "LoanTerms",
+    "json_default",
+    "policy_from_dict",
+    "policy_to_dict",
+    "terms_from_dict",
+]
 
 
 def terms_from_dict(data: Mapping[str, Any]) -> LoanTerms:

@@ -17,7 +17,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from coopfinance import CoopFinanceError
 from coopfinance._fields import to_optional_date
 from coopfinance._files import read_data
 from coopfinance.book import _schema as t
@@ -35,6 +34,7 @@ from coopfinance.book._csv import Source, csv_rows, source_name
 from coopfinance.book._errors import BookError, Conflict, ImportRefused, Problem
 from coopfinance.book._types import canonical
 from coopfinance.dairy import MilkPriceSchedule, Obligation, ObligationKind
+from coopfinance.errors import CoopFinanceError
 from coopfinance.servicing import Payment, events_from_json, events_to_json
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pathlib
 
 import pytest
-from book_helpers import write
+from book_helpers import fixture_book, fixture_coop, fixture_postgres_engine, fixture_where, write  # noqa: F401
 
 from coopfinance.book import Book, ImportRefused
 

@@ -8,7 +8,14 @@ import pathlib
 from decimal import Decimal
 
 import pytest
-from book_helpers import Where, write
+from book_helpers import (  # noqa: F401
+    Where,
+    fixture_book,
+    fixture_coop,
+    fixture_postgres_engine,
+    fixture_where,
+    write,
+)
 
 from coopfinance.book import Book, WrongPeriod
 from coopfinance.dairy import Period

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pathlib
 
 import pytest
-from book_helpers import PRICES, ROSTER, write
+from book_helpers import (  # noqa: F401
+    PRICES,
+    ROSTER,
+    fixture_book,
+    fixture_coop,
+    fixture_postgres_engine,
+    fixture_where,
+    write,
+)
 
 from coopfinance.book._cli import main
 

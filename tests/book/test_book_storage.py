@@ -9,7 +9,14 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from book_helpers import Where, write
+from book_helpers import (  # noqa: F401
+    Where,
+    fixture_book,
+    fixture_coop,
+    fixture_postgres_engine,
+    fixture_where,
+    write,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
