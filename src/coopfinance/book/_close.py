@@ -1,0 +1,605 @@
+"""Closing a settlement period: settle from the book, post the check-off payments on the pay date,
+freeze the result.
+
+``close(period)`` settles every delivery recorded in the period (the latest version of each
+identity) against the prices recorded for it, with these obligations:
+
+1. what the previous closed settlement left short (arrears carried, as
+   :meth:`Settlement.carried` says; loan installments excepted, the loan account carries those);
+2. adjustments: a correction recorded after its period was closed changes that period's milk
+   value by ``round(litres' × price') − round(litres × price)``; a decrease is collected first (a
+   service-charge line, reference ``adjustment …``), an increase is paid with the net (an
+   ``adjustment`` line of the farmer's statement);
+3. the other obligations recorded as due in the period;
+4. for each loan collected by check-off, everything due and unpaid on the **pay date** of the
+   period (:func:`~coopfinance.dairy.loan_obligations` on ``start..pay date``).
+
+What is collected for a loan is posted to its account as a payment **dated the pay date**
+(channel ``milk``), so an installment falling due on the pay date is paid on time. The
+settlement's lines are stored as data and never recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from coopfinance.book import _schema as t
+from coopfinance.book._common import (
+    Coop,
+    closed_through,
+    current_members,
+    dumps,
+    lock,
+    price_rows,
+    price_schedule,
+    record_import,
+)
+from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict, terms_from_dict
+from coopfinance.book._errors import WrongPeriod
+from coopfinance.book._imports import event_row, events_of
+from coopfinance.dairy import (
+    Collection,
+    Delivery,
+    FarmerSettlement,
+    MilkPriceSchedule,
+    Obligation,
+    ObligationKind,
+    Period,
+    PeriodSummary,
+    Quality,
+    Settlement,
+    SettlementPolicy,
+    loan_obligations,
+    settle,
+)
+from coopfinance.servicing import LoanAccount, Payment
+
+__all__ = [
+    "Adjustment",
+    "Closing",
+    "accounts",
+    "close",
+    "deliveries_in",
+    "frozen_settlement",
+    "open_period",
+]
+
+ADJUSTMENT = "adjustment"
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Adjustment:
+    """A change to a closed period's milk value, settled in a later period: ``amount`` is what the
+    farmer is owed (negative: what the farmer owes back)."""
+
+    farmer: str
+    amount: Decimal
+    reference: str
+    correction_id: int
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Closing:
+    """A closed period: its frozen settlement, the pay date, the check-off payments posted (by loan
+    id) and the adjustments of earlier periods it settled."""
+
+    period: Period
+    pay_date: dt.date
+    settlement: Settlement
+    payments: dict[str, tuple[Payment, ...]]
+    adjustments: tuple[Adjustment, ...]
+
+    def payable(self, farmer: str) -> Decimal:
+        """What the farmer is paid on the pay date: the statement's net plus the increases of
+        earlier periods' milk value settled now."""
+        extra = sum(
+            (a.amount for a in self.adjustments if a.farmer == farmer and a.amount > 0), Decimal(0)
+        )
+        return self.settlement.statement(farmer).net + extra
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def open_period(conn: Connection, coop: Coop) -> Period | None:
+    """The first period not closed: after the last closed one, or the period of the earliest
+    delivery when nothing is closed (``None``: nothing recorded)."""
+    closed = closed_through(conn, coop.coop_id)
+    if closed is not None:
+        return coop.next_period(coop.period_of(closed))
+    d = t.deliveries
+    first = conn.execute(
+        sa.select(sa.func.min(d.c.date)).where(d.c.coop_id == coop.coop_id)
+    ).scalar()
+    return None if first is None else coop.period_of(_date(first))
+
+
+def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -> Delivery:
+    quality = None
+    sample = (r.total_solids, r.fat, r.bacterial_count, r.cooled)
+    if sample != (None, None, None, None):
+        quality = qualities.get(sample) if qualities is not None else None
+        if quality is None:
+            quality = Quality(
+                total_solids=r.total_solids,
+                fat=r.fat,
+                bacterial_count=r.bacterial_count,
+                cooled=bool(r.cooled),
+            )
+            if qualities is not None:
+                qualities[sample] = quality
+    return Delivery(farmer=r.farmer, date=r.date, litres=r.litres, quality=quality, route=r.route)
+
+
+def deliveries_in(
+    conn: Connection, coop: str, period: Period, *, up_to_import: int | None = None
+) -> list[Delivery]:
+    """The deliveries of ``period``: the latest version of each identity (recorded by the import
+    ``up_to_import`` or earlier, when given), by farmer, date and shift.
+
+    Every version of the period is read in identity order and the last of each kept (corrections
+    are few: one pass, no correlated subquery for the planner to get wrong)."""
+    d = t.deliveries
+    mine = [d.c.coop_id == coop, d.c.date >= period.start, d.c.date <= period.end]
+    if up_to_import is not None:
+        mine.append(d.c.import_id <= up_to_import)
+    rows = conn.execute(
+        sa.select(
+            d.c.farmer,
+            d.c.date,
+            d.c.shift,
+            d.c.litres,
+            d.c.total_solids,
+            d.c.fat,
+            d.c.bacterial_count,
+            d.c.cooled,
+            d.c.route,
+        )
+        .where(*mine)
+        .order_by(d.c.farmer, d.c.date, d.c.shift, d.c.version)
+    )
+    out: list[Delivery] = []
+    last: tuple[Any, ...] | None = None
+    qualities: dict[tuple[Any, ...], Quality] = {}  # samples repeat: one value each
+    for r in rows:
+        key = (r.farmer, r.date, r.shift)
+        if key == last:
+            out[-1] = _delivery(r, qualities)
+        else:
+            out.append(_delivery(r, qualities))
+        last = key
+    return out
+
+
+def accounts(
+    conn: Connection, coop: str, *, checkoff_only: bool = False, loan_id: str | None = None
+) -> dict[str, tuple[str, LoanAccount]]:
+    """The loan accounts with every event recorded: ``{loan id: (farmer, account)}``."""
+    lo, ev = t.loans, t.loan_events
+    q = sa.select(lo).where(lo.c.coop_id == coop)
+    if checkoff_only:
+        q = q.where(lo.c.checkoff.is_(True))
+    if loan_id is not None:
+        q = q.where(lo.c.loan_id == loan_id)
+    loans = {r.loan_id: (r.farmer, terms_from_dict(json.loads(r.terms))) for r in conn.execute(q)}
+    events: dict[str, list[Any]] = defaultdict(list)
+    eq = sa.select(ev.c.loan_id, ev.c.event).where(ev.c.coop_id == coop).order_by(ev.c.id)
+    if loan_id is not None:
+        eq = eq.where(ev.c.loan_id == loan_id)
+    for r in conn.execute(eq):
+        if r.loan_id in loans:
+            events[r.loan_id].append(events_of(r.event))
+    return {
+        k: (farmer, LoanAccount(terms=terms, events=events[k], id=k))
+        for k, (farmer, terms) in loans.items()
+    }
+
+
+def _summary(
+    period: Period, statements: tuple[FarmerSettlement, ...], policy: SettlementPolicy
+) -> PeriodSummary:
+    collected = dict.fromkeys(policy.order, Decimal(0))
+    short = dict.fromkeys(policy.order, Decimal(0))
+    for s in statements:
+        for c in s.collections:
+            collected[c.obligation.kind] += c.collected
+            short[c.obligation.kind] += c.short
+    return PeriodSummary(
+        period=period,
+        farmers=len(statements),
+        litres=sum((s.litres for s in statements), Decimal(0)),
+        gross=sum((s.gross for s in statements), Decimal(0)),
+        deductions_by_kind=tuple(collected.items()),
+        arrears_by_kind=tuple(short.items()),
+        net=sum((s.net for s in statements), Decimal(0)),
+    )
+
+
+def frozen_settlement(
+    conn: Connection, coop: Coop, period_start: dt.date, *, with_deliveries: bool = False
+) -> tuple[Settlement, dt.date, tuple[Adjustment, ...]]:
+    """A closed period's settlement as it was frozen, its pay date and its adjustment lines."""
+    st = t.settlements
+    head = conn.execute(
+        sa.select(st).where(st.c.coop_id == coop.coop_id, st.c.period_start == period_start)
+    ).first()
+    if head is None:
+        raise WrongPeriod(
+            f"the period starting {period_start} is not closed.", field="period", value=period_start
+        )
+    currency = Currency.of(head.currency)
+    unit = currency.unit
+    policy = policy_from_dict(json.loads(head.policy))
+    period = Period(start=head.period_start, end=head.period_end)
+    sf, sl = t.settlement_farmers, t.settlement_lines
+    lines: dict[str, list[Any]] = defaultdict(list)
+    for r in conn.execute(
+        sa.select(sl)
+        .where(sl.c.coop_id == coop.coop_id, sl.c.period_start == period_start)
+        .order_by(sl.c.farmer, sl.c.seq)
+    ):
+        lines[r.farmer].append(r)
+    adjustments: list[Adjustment] = []
+    statements = []
+    for r in conn.execute(
+        sa.select(sf)
+        .where(sf.c.coop_id == coop.coop_id, sf.c.period_start == period_start)
+        .order_by(sf.c.id)
+    ):
+        collections = []
+        for line in lines.get(r.farmer, []):
+            if line.kind == ADJUSTMENT:
+                adjustments.append(
+                    Adjustment(
+                        farmer=r.farmer,
+                        amount=line.due.quantize(unit),
+                        reference=line.reference,
+                        correction_id=line.correction_id,
+                    )
+                )
+                continue
+            if line.correction_id is not None:
+                adjustments.append(
+                    Adjustment(
+                        farmer=r.farmer,
+                        amount=-line.due.quantize(unit),
+                        reference=line.reference,
+                        correction_id=line.correction_id,
+                    )
+                )
+            ob = Obligation(
+                farmer=r.farmer,
+                kind=line.kind,
+                amount=line.due.quantize(unit),
+                loan_id=line.loan_id,
+                reference=line.reference,
+                priority=line.priority,
+                due=line.due_date,
+            )
+            collections.append(
+                Collection(
+                    obligation=ob,
+                    collected=line.collected.quantize(unit),
+                    short=line.short.quantize(unit),
+                )
+            )
+        statements.append(
+            FarmerSettlement(
+                farmer=r.farmer,
+                period=period,
+                litres=r.litres,
+                gross=r.gross.quantize(unit),
+                floor=r.floor.quantize(unit),
+                collections=tuple(collections),
+            )
+        )
+    frozen = tuple(statements)
+    extra: dict[str, Any] = {}
+    if with_deliveries:
+        extra["deliveries"] = tuple(
+            deliveries_in(conn, coop.coop_id, period, up_to_import=head.import_id)
+        )
+        extra["prices"] = price_schedule(price_rows(conn, coop.coop_id), head.currency, period)
+    settlement = Settlement(
+        period=period,
+        currency=currency,
+        statements=frozen,
+        summary=_summary(period, frozen, policy),
+        policy=policy,
+        **extra,
+    )
+    return settlement, head.pay_date, tuple(adjustments)
+
+
+def _value(d: Delivery | None, prices: MilkPriceSchedule, unit: Decimal) -> Decimal:
+    if d is None:
+        return Decimal(0)
+    return (d.litres * prices.price(d.date, d.quality)).quantize(unit, rounding=ROUND_HALF_UP)
+
+
+def _adjustments(conn: Connection, coop: Coop, closed: dt.date, unit: Decimal) -> list[Adjustment]:
+    """Corrections of closed periods' deliveries recorded after those periods closed and not yet
+    settled."""
+    d, prev, st, sl = t.deliveries, t.deliveries.alias("prev"), t.settlements, t.settlement_lines
+    closing_import = (
+        sa.select(st.c.import_id)
+        .where(
+            st.c.coop_id == d.c.coop_id, st.c.period_start <= d.c.date, st.c.period_end >= d.c.date
+        )
+        .scalar_subquery()
+    )
+    settled = sa.exists().where(sl.c.coop_id == d.c.coop_id, sl.c.correction_id == d.c.id)
+    rows = conn.execute(
+        sa.select(
+            d,
+            *(
+                prev.c[k].label(f"prev_{k}")
+                for k in (
+                    "farmer",
+                    "date",
+                    "litres",
+                    "total_solids",
+                    "fat",
+                    "bacterial_count",
+                    "cooled",
+                    "route",
+                )
+            ),
+        )
+        .select_from(d.outerjoin(prev, prev.c.id == d.c.corrects))
+        .where(
+            d.c.coop_id == coop.coop_id,
+            d.c.date <= closed,
+            d.c.reason.is_not(None),
+            d.c.import_id > closing_import,
+            ~settled,
+        )
+        .order_by(d.c.id)
+    ).all()
+    out = []
+    rows_by_price = price_rows(conn, coop.coop_id)
+    for r in rows:
+        period = coop.period_of(r.date)
+        prices = price_schedule(rows_by_price, coop.currency, period)
+        before = None
+        if r.corrects is not None:
+            before = _delivery(_Prev(r))
+        delta = _value(_delivery(r), prices, unit) - _value(before, prices, unit)
+        if delta:
+            ref = f"adjustment {r.date} {r.shift or ''}".rstrip() + f": {r.reason}"
+            out.append(Adjustment(farmer=r.farmer, amount=delta, reference=ref, correction_id=r.id))
+    return out
+
+
+class _Prev:
+    """The ``prev_`` columns of a row, as a delivery row."""
+
+    def __init__(self, row: Any) -> None:
+        for k in (
+            "farmer",
+            "date",
+            "litres",
+            "total_solids",
+            "fat",
+            "bacterial_count",
+            "cooled",
+            "route",
+        ):
+            setattr(self, k, getattr(row, f"prev_{k}"))
+
+
+def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Closing:
+    """Close ``period`` (default: the first open one); see the module docstring."""
+    lock(conn, coop.coop_id)
+    first_open = open_period(conn, coop)
+    closed = closed_through(conn, coop.coop_id)
+    if period is None:
+        if first_open is None:
+            raise WrongPeriod("there is nothing to close: no delivery is recorded.", field="period")
+        period = first_open
+    if coop.period_of(period.start) != period:
+        raise WrongPeriod(
+            f"{period} is not a settlement period of the book's calendar "
+            f"(the period of {period.start} is {coop.period_of(period.start)}).",
+            field="period",
+            value=str(period),
+        )
+    if closed is not None and period.end <= closed:
+        raise WrongPeriod(
+            f"{period} is already closed; a closed settlement is never recomputed "
+            "(a correction is settled in the next open period).",
+            field="period",
+            value=str(period),
+        )
+    if first_open is not None and period.start > first_open.start:
+        raise WrongPeriod(
+            f"{period} cannot close before {first_open}: periods close in order.",
+            field="period",
+            value=str(period),
+        )
+    currency = Currency.of(coop.currency)
+    unit = currency.unit
+    pay = coop.pay_date(period)
+    milk = deliveries_in(conn, coop.coop_id, period)
+    prices = price_schedule(price_rows(conn, coop.coop_id), coop.currency, period)
+    obligations: list[Obligation] = []
+    if closed is not None:
+        previous, _, _ = frozen_settlement(conn, coop, coop.period_of(closed).start)
+        obligations.extend(
+            ob
+            for ob in previous.carried(coop.policy)
+            if ob.kind is not ObligationKind.LOAN_INSTALLMENT
+        )
+    adjustments = _adjustments(conn, coop, closed, unit) if closed is not None else []
+    by_reference: dict[tuple[str, str], int] = {}
+    for a in adjustments:
+        if a.amount < 0:
+            obligations.append(
+                Obligation(
+                    farmer=a.farmer,
+                    kind=ObligationKind.SERVICE_CHARGE,
+                    amount=-a.amount,
+                    reference=a.reference,
+                    priority=0,
+                )
+            )
+            by_reference[(a.farmer, a.reference)] = a.correction_id
+    ob = t.obligations
+    for r in conn.execute(
+        sa.select(ob)
+        .where(ob.c.coop_id == coop.coop_id, ob.c.due >= period.start, ob.c.due <= period.end)
+        .order_by(ob.c.id)
+    ):
+        obligations.append(
+            Obligation(
+                farmer=r.farmer,
+                kind=r.kind,
+                amount=r.amount.quantize(unit),
+                due=r.due,
+                reference=r.reference,
+                priority=r.priority,
+            )
+        )
+    loans = accounts(conn, coop.coop_id, checkoff_only=True)
+    by_farmer: dict[str, list[LoanAccount]] = defaultdict(list)
+    for farmer, account in loans.values():
+        by_farmer[farmer].append(account)
+    obligations.extend(loan_obligations(by_farmer, Period(start=period.start, end=pay)))
+    members = current_members(conn, coop.coop_id)
+    farmers = sorted(
+        {f for f, m in members.items() if m.on_roster(period.start) or m.on_roster(period.end)}
+        | {d.farmer for d in milk}
+        | {o.farmer for o in obligations}
+        | {a.farmer for a in adjustments}
+    )
+    settlement = settle(milk, prices, period, obligations, coop.policy, farmers=farmers)
+    payments: dict[str, tuple[Payment, ...]] = {}
+    for statement in settlement.statements:
+        for c in statement.collections:
+            o = c.obligation
+            if o.kind is ObligationKind.LOAN_INSTALLMENT and c.collected > 0:
+                assert o.loan_id is not None
+                pid = f"milk-{period.start.isoformat()}-{o.loan_id}"
+                payments[o.loan_id] = (
+                    *payments.get(o.loan_id, ()),
+                    Payment(date=pay, amount=c.collected, id=pid, channel="milk"),
+                )
+    iid = record_import(
+        conn, coop.coop_id, "close", str(period), user, new=len(settlement.statements), already=0
+    )
+    conn.execute(
+        t.settlements.insert().values(
+            coop_id=coop.coop_id,
+            period_start=period.start,
+            period_end=period.end,
+            pay_date=pay,
+            currency=coop.currency,
+            policy=dumps(policy_to_dict(coop.policy)),
+            import_id=iid,
+        )
+    )
+    _store(conn, coop.coop_id, settlement, adjustments, by_reference)
+    events = []
+    for loan_id, posted in payments.items():
+        for p in posted:
+            data, amount = event_row(p)
+            events.append(
+                {
+                    "coop_id": coop.coop_id,
+                    "loan_id": loan_id,
+                    "event_id": p.id,
+                    "date": p.date,
+                    "amount": amount,
+                    "event": dumps(data),
+                    "period_start": period.start,
+                    "import_id": iid,
+                    "line": 0,
+                }
+            )
+    if events:
+        conn.execute(t.loan_events.insert(), events)
+    return Closing(
+        period=period,
+        pay_date=pay,
+        settlement=settlement,
+        payments=payments,
+        adjustments=tuple(adjustments),
+    )
+
+
+def _store(
+    conn: Connection,
+    coop: str,
+    settlement: Settlement,
+    adjustments: Iterable[Adjustment],
+    by_reference: dict[tuple[str, str], int],
+) -> None:
+    start = settlement.period.start
+    farmers, lines = [], []
+    credits: dict[str, list[Adjustment]] = defaultdict(list)
+    for a in adjustments:
+        if a.amount > 0:
+            credits[a.farmer].append(a)
+    for s in settlement.statements:
+        farmers.append(
+            {
+                "coop_id": coop,
+                "period_start": start,
+                "farmer": s.farmer,
+                "litres": s.litres,
+                "gross": s.gross,
+                "floor": s.floor,
+            }
+        )
+        seq = 0
+        for seq, c in enumerate(s.collections, start=1):
+            o = c.obligation
+            lines.append(
+                {
+                    "coop_id": coop,
+                    "period_start": start,
+                    "farmer": s.farmer,
+                    "seq": seq,
+                    "kind": o.kind.value,
+                    "loan_id": o.loan_id,
+                    "reference": o.reference,
+                    "priority": o.priority,
+                    "due_date": o.due,
+                    "due": c.due,
+                    "collected": c.collected,
+                    "short": c.short,
+                    "correction_id": by_reference.get((s.farmer, o.reference)),
+                }
+            )
+        for k, a in enumerate(credits.get(s.farmer, ()), start=seq + 1):
+            lines.append(
+                {
+                    "coop_id": coop,
+                    "period_start": start,
+                    "farmer": s.farmer,
+                    "seq": k,
+                    "kind": ADJUSTMENT,
+                    "loan_id": None,
+                    "reference": a.reference,
+                    "priority": None,
+                    "due_date": None,
+                    "due": a.amount,
+                    "collected": Decimal(0),
+                    "short": Decimal(0),
+                    "correction_id": a.correction_id,
+                }
+            )
+    if farmers:
+        conn.execute(t.settlement_farmers.insert(), farmers)
+    if lines:
+        conn.execute(t.settlement_lines.insert(), lines)
