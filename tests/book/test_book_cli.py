@@ -1,4 +1,4 @@
-"""``coopfinance book …`` (run through the module's own ``main`` until the CLI package wires it)."""
+"""``coopfinance book …``, run in-process through the CLI's entry."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ from book_helpers import (  # noqa: F401
     write,
 )
 
-from coopfinance.book._cli import main
+from coopfinance.cli import main as _main
+
+
+def main(argv: list[str]) -> int:
+    """``coopfinance book ARGV``."""
+    return _main(["book", *argv])
 
 
 def test_a_season_from_the_command_line(

@@ -207,4 +207,4 @@ def price_schedule(
             field="prices",
             value=str(period),
         )
-    return MilkPriceSchedule.from_mapping({"currency": currency, "prices": used})
+    return MilkPriceSchedule.from_dict({"currency": currency, "prices": used})

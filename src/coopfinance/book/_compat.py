@@ -1,8 +1,5 @@
-"""The one place where the book meets names of other areas that are being renamed (issue 13):
-``LoanTerms.from_mapping`` → ``from_dict``. Change the line here, nowhere else.
-
-It also holds the plain-data form of a :class:`~coopfinance.dairy.SettlementPolicy`, which has none
-of its own yet.
+"""Where the book meets the other areas' values: loan terms to and from plain data, and the
+plain-data form of a :class:`~coopfinance.dairy.SettlementPolicy`, which has none of its own yet.
 """
 
 from __future__ import annotations
@@ -28,8 +25,8 @@ __all__ = [
 
 
 def terms_from_dict(data: Mapping[str, Any]) -> LoanTerms:
-    """Loan terms from their plain data (the keys of ``LoanTerms.from_mapping``)."""
-    return LoanTerms.from_mapping(data)  # issue 13: LoanTerms.from_dict
+    """Loan terms from their plain data (the keys of ``LoanTerms.from_dict``)."""
+    return LoanTerms.from_dict(data)
 
 
 def policy_to_dict(policy: SettlementPolicy) -> dict[str, Any]:

@@ -175,7 +175,7 @@ def import_prices(conn: Connection, coop: Coop, source: Source, user: str) -> Im
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
         raise BookError("'prices' must be a path to a .toml or .json file.", field="prices")
     data = read_data(source, field="prices", error=BookError)  # type: ignore[arg-type]
-    schedule = MilkPriceSchedule.from_mapping(data)  # the file on its own is valid
+    schedule = MilkPriceSchedule.from_dict(data)  # the file on its own is valid
     if schedule.currency.code != coop.currency:
         raise BookError(
             f"'currency' of the prices is {schedule.currency.code}, the book's is {coop.currency}.",

@@ -9,13 +9,23 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from coopfinance.__about__ import __version__
-from coopfinance.cli import cost, demo, plan, schedule, settle, simulate, statement, training
+from coopfinance.cli import (
+    book,
+    cost,
+    demo,
+    plan,
+    schedule,
+    settle,
+    simulate,
+    statement,
+    training,
+)
 from coopfinance.errors import CoopFinanceError
 
 __all__ = ["build_parser", "main", "run"]
 
 # The command groups, in the order ``coopfinance --help`` lists them.
-COMMANDS = (schedule, cost, demo, training, plan, settle, statement, simulate)
+COMMANDS = (schedule, cost, demo, training, plan, settle, statement, simulate, book)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,9 +1,7 @@
 """``coopfinance book …``: the co-op book from the command line.
 
-Written to the CLI package's pattern (issue 13): :func:`register` adds the ``book`` command and its
-subcommands to an ``argparse`` sub-parsers object, each with a ``handler`` taking the parsed
-arguments and returning the exit code. The integrator moves this module to ``coopfinance/cli/book.py``;
-:func:`main` runs it on its own meanwhile (and in tests).
+:func:`register` adds the ``book`` command and its subcommands (the CLI package's pattern); each
+handler prints what it did on the command's output and returns the exit code.
 
 Where the book is: ``--book URL_OR_PATH``, else the environment variable ``COOPFINANCE_BOOK``,
 else ``./coop.db``. Which co-op: ``--coop``, else ``COOPFINANCE_COOP``, else the only one there.
@@ -12,21 +10,23 @@ else ``./coop.db``. Which co-op: ``--coop``, else ``COOPFINANCE_COOP``, else the
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import contextlib
+import functools
 import os
-import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TextIO
 
+from coopfinance._fields import to_date
 from coopfinance.book._book import Book
 from coopfinance.book._store import to_url
 from coopfinance.dairy import SettlementFrequency, SettlementPolicy
 from coopfinance.documents import render_settlement_summary
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import InvalidValue
+from coopfinance.text import LANGUAGES
 
-__all__ = ["main", "register"]
+__all__ = ["register"]
 
-KINDS = ("roster", "prices", "deliveries", "payments", "loans", "obligations")
+_KINDS = ("roster", "prices", "deliveries", "payments", "loans", "obligations")
 
 
 def _where(args: argparse.Namespace) -> str:
@@ -41,7 +41,11 @@ def _init(args: argparse.Namespace) -> int:
     policy = SettlementPolicy(frequency=SettlementFrequency.parse(args.frequency))
     coop = args.coop or os.environ.get("COOPFINANCE_COOP")
     if not coop:
-        raise CoopFinanceError("'--coop' is required: the id of the co-op whose book this is.")
+        raise InvalidValue(
+            "'--coop' is required: the id of the co-op whose book this is (got nothing).",
+            field="coop",
+            value=None,
+        )
     book = Book.init(
         _where(args),
         coop,
@@ -85,7 +89,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _statement(args: argparse.Namespace) -> int:
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    as_of = to_date(args.as_of, field="as_of") if args.as_of else None
     st = _open(args).statement(args.farmer, as_of)
     print(f"{st.farmer} as of {st.as_of}")
     for pay, s, adjustments in st.settlements:
@@ -110,7 +114,11 @@ def _report(args: argparse.Namespace) -> int:
     if period is None:
         closed = book.closed_periods()
         if not closed:
-            raise CoopFinanceError("nothing is closed yet: 'book close' a period first.")
+            raise InvalidValue(
+                "'period' has nothing to report: no period is closed yet (run 'book close').",
+                field="period",
+                value=None,
+            )
         period = closed[-1]
     settlement = book.settlement(period)
     names = {f: m.name for f, m in book.members().items()}
@@ -134,6 +142,17 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _printing(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """The handler with its ``print`` output sent to the command's ``out``."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace, out: TextIO) -> int:
+        with contextlib.redirect_stdout(out):
+            return handler(args)
+
+    return run
+
+
 def register(subparsers: Any) -> None:
     """Add ``book`` and its subcommands."""
     common = argparse.ArgumentParser(add_help=False)
@@ -148,39 +167,26 @@ def register(subparsers: Any) -> None:
     p.add_argument("--currency", default="PEN")
     p.add_argument("--frequency", default="semi-monthly")
     p.add_argument("--pay-delay-days", type=int, default=0)
-    p.set_defaults(handler=_init)
+    p.set_defaults(handler=_printing(_init))
     p = sub.add_parser("import", parents=[common], help="record a file")
-    p.add_argument("kind", choices=KINDS)
+    p.add_argument("kind", choices=_KINDS)
     p.add_argument("file")
-    p.set_defaults(handler=_import)
+    p.set_defaults(handler=_printing(_import))
     p = sub.add_parser("close", parents=[common], help="close a period (default the next)")
     p.add_argument("period", nargs="?")
-    p.set_defaults(handler=_close)
+    p.set_defaults(handler=_printing(_close))
     p = sub.add_parser("status", parents=[common], help="what the book holds")
-    p.set_defaults(handler=_status)
+    p.set_defaults(handler=_printing(_status))
     p = sub.add_parser("statement", parents=[common], help="a farmer's statement")
     p.add_argument("farmer")
     p.add_argument("--as-of")
-    p.set_defaults(handler=_statement)
+    p.set_defaults(handler=_printing(_statement))
     p = sub.add_parser("report", parents=[common], help="a closed period's summary")
     p.add_argument("--period")
-    p.add_argument("--lang", default="es", choices=("es", "en"))
-    p.set_defaults(handler=_report)
+    p.add_argument("--lang", default="es", choices=LANGUAGES)
+    p.set_defaults(handler=_printing(_report))
     p = sub.add_parser("export", parents=[common], help="write the book to CSV files")
     p.add_argument("dir")
-    p.set_defaults(handler=_export)
+    p.set_defaults(handler=_printing(_export))
     p = sub.add_parser("upgrade", parents=[common], help="migrate the book's schema")
-    p.set_defaults(handler=_upgrade)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``coopfinance book …`` with ``argv`` (after ``book``); errors: one line on stderr, 1."""
-    parser = argparse.ArgumentParser(prog="coopfinance")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["book", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        code: int = args.handler(args)
-    except CoopFinanceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return code
+    p.set_defaults(handler=_printing(_upgrade))
