@@ -9,6 +9,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from coopfinance import (
+    AllocationStrategy,
     Amortization,
     DayCount,
     Frequency,
@@ -17,9 +18,19 @@ from coopfinance import (
     InvalidLoanTerms,
     LoanTerms,
     Money,
+    Payment,
     Rate,
     RoundingMode,
     RoundingPolicy,
+)
+from coopfinance.plans import (
+    BudgetLine,
+    BusinessPlan,
+    Enterprise,
+    Financing,
+    Investment,
+    MonthlyProduction,
+    Scenario,
 )
 
 FREQUENCIES = [
@@ -130,3 +141,136 @@ def loan_terms(
             raise
         reject()
     return terms
+
+
+# -- loan accounts (servicing) ---------------------------------------------------------------
+ALLOCATIONS = [
+    AllocationStrategy.DEFAULT,
+    AllocationStrategy.INTEREST_PRINCIPAL,
+    AllocationStrategy(vertical=True),
+    AllocationStrategy(order=AllocationStrategy.INTEREST_PRINCIPAL.order, vertical=True),
+]
+
+
+@st.composite
+def account_terms(draw: st.DrawFn) -> LoanTerms:
+    """Realistic co-op loans: S/ 100–50,000, TEA 0–80 %, 1–18 installments."""
+    principal = draw(st.integers(min_value=100, max_value=50_000))
+    cents = draw(st.sampled_from([0, 50, 99]))
+    rate = draw(st.decimals(min_value=0, max_value=Decimal("0.80"), places=4))
+    return LoanTerms(
+        principal=Decimal(principal) + Decimal(cents) / 100,
+        rate=Rate.effective_annual(rate),
+        installments=draw(st.integers(min_value=1, max_value=18)),
+        frequency=draw(st.sampled_from([Frequency.MONTHLY, Frequency.BIWEEKLY])),
+        amortization=draw(st.sampled_from([Amortization.LEVEL, Amortization.CONSTANT_PRINCIPAL])),
+        disbursed=draw(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2030, 12, 31))),
+    )
+
+
+@st.composite
+def payments(draw: st.DrawFn, terms: LoanTerms, max_size: int = 6) -> list[Payment]:
+    """Payments at random dates from disbursement to 120 days after maturity."""
+    maturity = terms.schedule().maturity
+    span = (maturity - terms.disbursed).days + 120
+    n = draw(st.integers(min_value=0, max_value=max_size))
+    out = []
+    for k in range(n):
+        day = draw(st.integers(min_value=0, max_value=span))
+        amount = draw(
+            st.decimals(min_value=Decimal("0.01"), max_value=terms.principal.amount, places=2)
+        )
+        out.append(
+            Payment(date=terms.disbursed + dt.timedelta(days=day), amount=amount, id=f"p{k}")
+        )
+    return out
+
+
+# -- business plans (small horizons, so that properties run fast) ------------------------------
+PLAN_START = dt.date(2026, 3, 1)
+
+
+def amounts_between(lo: int, hi: int) -> st.SearchStrategy[Decimal]:
+    """Amounts with céntimos between ``lo`` and ``hi``."""
+    return st.integers(lo * 100, hi * 100).map(lambda c: Decimal(c) / 100)
+
+
+@st.composite
+def plan_scenarios(draw: st.DrawFn, name: str = "with plan") -> Scenario:
+    lpd = draw(
+        st.lists(st.integers(0, 1500), min_size=1, max_size=1)
+        | st.lists(st.integers(0, 1500), min_size=12, max_size=12)
+    )
+    costs = [
+        BudgetLine(name="feed", amount=draw(amounts_between(0, 1)), per="litre"),
+        BudgetLine(name="labour", amount=draw(amounts_between(0, 3000)), per="month"),
+        BudgetLine(name="vet", amount=draw(amounts_between(0, 5000)), per="year"),
+    ]
+    other = [BudgetLine(name="calves", amount=draw(amounts_between(0, 4000)), per="year")]
+    return Scenario(
+        name=name,
+        production=MonthlyProduction(litres_per_day=[Decimal(v) for v in lpd]),
+        price_per_litre=draw(amounts_between(0, 2).filter(lambda p: p > 0)),
+        costs=costs,
+        other_income=other,
+    )
+
+
+@st.composite
+def plan_loans(draw: st.DrawFn, months: int) -> LoanTerms:
+    n = draw(st.integers(1, min(months - 1, 36)))
+    grace = draw(st.integers(0, min(2, n - 1)))
+    return LoanTerms(
+        principal=draw(amounts_between(1000, 50000)),
+        rate=Rate.effective_annual(draw(st.integers(0, 40)) * Decimal("0.01")),
+        installments=n,
+        disbursed=PLAN_START - dt.timedelta(days=draw(st.integers(1, 40))),
+        grace=Grace(periods=grace, kind=draw(st.sampled_from(["capitalize", "pay-interest"]))),
+        charges=draw(
+            st.sampled_from([(), ("insurance:0.0675%:original",), ("upfront:1%:withheld",)])
+        ),
+    )
+
+
+@st.composite
+def plans(
+    draw: st.DrawFn, *, loan: bool | None = None, without: bool | None = None
+) -> BusinessPlan:
+    years = draw(st.integers(1, 3))
+    months = 12 * years
+    invs = []
+    for k in range(draw(st.integers(0, 3))):
+        when = PLAN_START + dt.timedelta(days=draw(st.integers(-60, 30 * months - 31)))
+        life = draw(st.none() | st.integers(1, 10))
+        cost = draw(amounts_between(100, 60000))
+        invs.append(
+            Investment(
+                name=f"investment {k}",
+                date=when,
+                cost=cost,
+                useful_life_years=life,
+                salvage_value=(cost * draw(st.sampled_from([0, 10, 25])) / 100).quantize(
+                    Decimal("0.01")
+                )
+                if life
+                else Decimal(0),
+            )
+        )
+    has_loan = draw(st.booleans()) if loan is None else loan
+    has_without = draw(st.booleans()) if without is None else without
+    return BusinessPlan(
+        enterprise=Enterprise(name="Cooperativa de prueba"),
+        start=PLAN_START,
+        horizon_years=years,
+        cok=draw(st.integers(0, 30)) * Decimal("0.01"),
+        income_tax_rate=draw(st.sampled_from([Decimal(0), Decimal("0.10"), Decimal("0.295")])),
+        investments=invs,
+        working_capital=draw(amounts_between(0, 10000)),
+        financing=Financing(
+            own_funds=draw(amounts_between(0, 20000)),
+            grant=draw(amounts_between(0, 20000)),
+            loan=draw(plan_loans(months)) if has_loan else None,
+        ),
+        with_plan=draw(plan_scenarios()),
+        without_plan=draw(plan_scenarios("without plan")) if has_without else None,
+    )

@@ -11,17 +11,15 @@ with a pointer to the switch.
 
 from __future__ import annotations
 
-import difflib
-import os
 import pathlib
 
 import pytest
 from tests.dairy.settlement_examples import COOP, NAMES, golden_settlement
+from tests.golden import check_golden
 
 from coopfinance.documents import render_settlement, render_settlement_summary
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
-UPDATE = os.environ.get("COOPFINANCE_UPDATE_GOLDENS") == "1"
 
 
 def _render(document: str, lang: str, fmt: str) -> str:
@@ -40,24 +38,4 @@ def _render(document: str, lang: str, fmt: str) -> str:
 def test_document_matches_its_golden_file(document: str, lang: str, fmt: str) -> None:
     """Each settlement document renders exactly as its reviewed golden file."""
     path = GOLDEN / f"{document}.{lang}.{fmt}"
-    actual = _render(document, lang, fmt).encode("utf-8")
-    if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(actual)
-        return
-    if not path.exists():
-        pytest.fail(f"{path} is missing; create it with COOPFINANCE_UPDATE_GOLDENS=1 and review it")
-    expected = path.read_bytes()
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.decode("utf-8").splitlines(keepends=True),
-                actual.decode("utf-8").splitlines(keepends=True),
-                fromfile=str(path),
-                tofile="rendered",
-            )
-        )
-        pytest.fail(
-            f"{path.name} differs from the rendering (COOPFINANCE_UPDATE_GOLDENS=1 rewrites it):\n"
-            f"{diff}"
-        )
+    check_golden(path, _render(document, lang, fmt))

@@ -12,19 +12,17 @@ with a pointer to the switch.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import os
 import pathlib
 
 import pytest
 from tests.documents.examples import golden_facts, golden_schedule
+from tests.golden import check_golden
 
 from coopfinance import LoanAccount, LoanTerms, Payment, Rate
 from coopfinance.documents import render_key_facts, render_schedule, render_statement
 from coopfinance.servicing import Statement, statement
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
-UPDATE = os.environ.get("COOPFINANCE_UPDATE_GOLDENS") == "1"
 
 
 def _render(document: str, lang: str, fmt: str) -> str:
@@ -70,24 +68,4 @@ def golden_statement() -> Statement:
 def test_document_matches_its_golden_file(document: str, lang: str, fmt: str) -> None:
     """Each document renders exactly as its reviewed golden file."""
     path = GOLDEN / f"{document}.{lang}.{fmt}"
-    actual = _render(document, lang, fmt).encode("utf-8")
-    if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(actual)
-        return
-    if not path.exists():
-        pytest.fail(f"{path} is missing; create it with COOPFINANCE_UPDATE_GOLDENS=1 and review it")
-    expected = path.read_bytes()
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.decode("utf-8").splitlines(keepends=True),
-                actual.decode("utf-8").splitlines(keepends=True),
-                fromfile=str(path),
-                tofile="rendered",
-            )
-        )
-        pytest.fail(
-            f"{path.name} differs from the rendering (COOPFINANCE_UPDATE_GOLDENS=1 rewrites it):\n"
-            f"{diff}"
-        )
+    check_golden(path, _render(document, lang, fmt))

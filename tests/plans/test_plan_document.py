@@ -9,10 +9,8 @@ template, label, chart or the example plan, rewrite them and review the diff::
 
 from __future__ import annotations
 
-import difflib
 import html.parser
 import importlib.util
-import os
 import pathlib
 import re
 import shutil
@@ -22,7 +20,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from tests.catalogs import labels as catalog_labels
-from tests.plans.plan_strategies import plans
+from tests.golden import check_golden
+from tests.strategies import plans
 
 from coopfinance.documents import format_money, format_percent, plan_context, render, render_plan
 from coopfinance.documents._plan import Table, cash_flow, income_statement
@@ -32,7 +31,6 @@ from coopfinance.plans import BusinessPlan, PlanReport, project, report
 
 EXAMPLE = examples_dir() / "plan-alfalfa.toml"
 GOLDEN = pathlib.Path(__file__).parent / "golden"
-UPDATE = os.environ.get("COOPFINANCE_UPDATE_GOLDENS") == "1"
 
 # the key figures of the example plan, as each language prints them
 KEY_FIGURES = {
@@ -88,31 +86,7 @@ def _small_plan(**enterprise: object) -> BusinessPlan:
 def test_plan_document_matches_its_golden_file(example: PlanReport, lang: str, fmt: str) -> None:
     """The example plan renders exactly as its reviewed golden file (charts included)."""
     path = GOLDEN / f"plan.{lang}.{fmt}"
-    actual = render_plan(example, lang=lang, fmt=fmt).encode("utf-8")
-    if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(actual)
-        return
-    if not path.exists():
-        pytest.fail(f"{path} is missing; create it with COOPFINANCE_UPDATE_GOLDENS=1 and review it")
-    expected = path.read_bytes()
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.decode("utf-8").splitlines(keepends=True),
-                actual.decode("utf-8").splitlines(keepends=True),
-                fromfile=str(path),
-                tofile="rendered",
-                n=1,
-            )
-        )
-        pytest.fail(f"{path.name} differs (COOPFINANCE_UPDATE_GOLDENS=1 rewrites it):\n{diff}")
-
-
-def test_rendering_is_deterministic(example: PlanReport) -> None:
-    assert render_plan(example, lang="es", fmt="html") == render_plan(
-        example, lang="es", fmt="html"
-    )
+    check_golden(path, render_plan(example, lang=lang, fmt=fmt))
 
 
 # -- the HTML, parsed ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from tests.plans.plan_strategies import plans
+from tests.strategies import plans
 
 from coopfinance.cost import npv
 from coopfinance.errors import NoSolution

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.servicing.svc_strategies import STRATEGIES, loan_terms, payments
+from tests.strategies import ALLOCATIONS as STRATEGIES
+from tests.strategies import account_terms as loan_terms
+from tests.strategies import payments
 
 from coopfinance import LoanTerms
 from coopfinance.servicing import (

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.servicing.reference_replay import reference_state
-from tests.servicing.svc_strategies import STRATEGIES, loan_terms
+from tests.strategies import ALLOCATIONS as STRATEGIES
+from tests.strategies import account_terms as loan_terms
 
 from coopfinance import LoanTerms, Rate
 from coopfinance.errors import CoopFinanceError
