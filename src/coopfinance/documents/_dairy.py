@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from coopfinance import text
 from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance._fields import to_text
 from coopfinance.dairy import (
@@ -285,6 +286,7 @@ def render_settlement(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English.
 
@@ -307,7 +309,9 @@ def render_settlement(
     context = settlement_context(
         statement, settlement, farmer_name=farmer_name, coop_name=coop_name
     )
-    return render("settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )
 
 
 _SUMMED = ("litres", "gross", "deductions", "net", "arrears")
@@ -416,6 +420,7 @@ def render_settlement_summary(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The co-op's summary of one settlement period, with its reconciliation to the statements.
 
@@ -432,4 +437,11 @@ def render_settlement_summary(
     ['- **Net paid:** S/ 104.00']
     """
     context = settlement_summary_context(settlement, coop_name=coop_name, farmer_names=farmer_names)
-    return render("settlement_summary", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "settlement_summary",
+        context,
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
+    )

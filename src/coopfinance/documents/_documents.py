@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from coopfinance import text
 from coopfinance._decimal import ZERO
 from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
@@ -190,6 +191,7 @@ def render_schedule(
     fmt: str = "md",
     rate_label: str | None = None,
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The printed repayment schedule (cronograma) in Markdown or HTML, in Spanish or English.
 
@@ -207,7 +209,9 @@ def render_schedule(
     | 1 | 15/02/2026 | 31 | 5,000.00 | 778.08 | 130.90 | 0.00 | 908.98 | 4,221.92 |
     """
     context = schedule_context(schedule, borrower=borrower, lender=lender, rate_label=rate_label)
-    return render("schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )
 
 
 def schedule_text(
@@ -216,6 +220,7 @@ def schedule_text(
     lang: str = "en",
     terms: LoanTerms | None = None,
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The schedule as a plain-text table for a terminal or a printout (``schedule.txt.j2``, what
     ``coopfinance schedule`` prints), headers in English or Spanish (``es``); with ``terms``, a
@@ -234,7 +239,9 @@ def schedule_text(
       total                     5,000.00   255.39    0.00 5,255.39
     """
     context = {**_table(_schedule(schedule)), "terms": terms}
-    text = render("schedule", context, lang=lang, fmt="txt", template_dirs=template_dirs)
+    text = render(
+        "schedule", context, lang=lang, fmt="txt", template_dirs=template_dirs, messages=messages
+    )
     return text.removesuffix("\n")
 
 
@@ -244,10 +251,16 @@ def render_key_facts(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The key-facts sheet (*hoja resumen*) with its schedule, in Markdown or HTML."""
     return render(
-        "key_facts", key_facts_context(facts), lang=lang, fmt=fmt, template_dirs=template_dirs
+        "key_facts",
+        key_facts_context(facts),
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
     )
 
 

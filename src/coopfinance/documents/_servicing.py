@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from coopfinance import text
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import render
 from coopfinance.servicing import Statement
@@ -61,6 +62,7 @@ def render_statement(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The account statement of a loan as Markdown or self-contained HTML.
 
@@ -79,11 +81,17 @@ def render_statement(
     True
     """
     context = statement_context(statement, borrower=borrower, lender=lender, lang=lang)
-    return render("statement", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "statement", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )
 
 
 def statement_text(
-    statement: Statement, *, lang: str = "en", template_dirs: Iterable[str] = ()
+    statement: Statement,
+    *,
+    lang: str = "en",
+    template_dirs: Iterable[str] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The statement as plain text for a terminal (``statement.txt.j2``, what ``coopfinance
     statement`` prints), in English or Spanish (``es``).
@@ -105,5 +113,7 @@ def statement_text(
     Next installment: 2 · 2026-03-15 · 511.51 · Status: active
     """
     context = _statement(statement, lang)
-    text = render("statement", context, lang=lang, fmt="txt", template_dirs=template_dirs)
+    text = render(
+        "statement", context, lang=lang, fmt="txt", template_dirs=template_dirs, messages=messages
+    )
     return text.removesuffix("\n")
