@@ -72,6 +72,8 @@ _WHEEL_TEMPLATES = _HERE.parents[1] / "_bundled" / "templates"
 _REPO_TEMPLATES = _HERE.parents[3] / "templates"
 _MARKER = "base.html.j2"  # a directory without it is not coopfinance's template directory
 _RESERVED = ("lang", "fmt")
+SERVICE_CHARGE_CONTEXT = "service charge"
+"""The message context of the service charges' names the library supplies (``transport``, …)."""
 
 
 def bundled_templates() -> Path:
@@ -134,7 +136,7 @@ def _label_index() -> dict[str, str | tuple[str, str]]:
     return {
         str(m.context): (str(m.id[0]), str(m.id[1])) if isinstance(m.id, tuple) else str(m.id)
         for m in text.catalog_messages("en")
-        if m.context and m.id
+        if m.context and m.id and " " not in m.context  # label keys are dotted names
     }
 
 
@@ -382,7 +384,17 @@ def _build(
     def _lines(ctx: jinja2.runtime.Context, labels: Any, series: Any, **options: Any) -> Any:
         return markupsafe.Markup(line_chart(labels, series, lang=_lang(ctx), **options))
 
-    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines)
+    @pass_context
+    def charge_name(ctx: jinja2.runtime.Context, key: str, names: Mapping[str, str]) -> str:
+        """A service charge's name: the price file's name in ``lang``, else the catalogs' name
+        of the library's own charge keys (message context ``service charge``), else the key."""
+        lang = _lang(ctx)
+        found = names.get(lang)
+        if found is not None:
+            return found
+        return labels.translator(lang)[0].label(SERVICE_CHARGE_CONTEXT, key)
+
+    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines, charge_name=charge_name)
     return env
 
 
