@@ -50,6 +50,7 @@ __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
     "MARK",
+    "N_",
     "Message",
     "Overrides",
     "Translator",
@@ -136,6 +137,16 @@ def placeholders(text: str) -> frozenset[str]:
     ['date', 'number']
     """
     return frozenset(a or b for a, b in _PLACEHOLDER.findall(text))
+
+
+def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks ``msgid`` as a message for ``pybabel extract -k N_`` and returns it unchanged: for
+    message ids held in data (a :class:`Message`) and translated where they are shown.
+
+    >>> N_("economic flows")
+    'economic flows'
+    """
+    return msgid
 
 
 @attrs.frozen(kw_only=True)
@@ -330,10 +341,30 @@ class Translator:
         it stands in the catalog: no placeholder is filled (templates fill labels themselves)."""
         return self._t.pgettext(key, english)
 
+    def known(self, context: str, msgid: str) -> str | None:
+        """The catalogs' text for ``msgid`` in ``context`` if any catalog has it, else ``None``
+        (never marked): for names the library supplies among names a user types.
+
+        >>> translator("es").known("plan scenario", "with plan"), translator("es").known(
+        ...     "plan scenario", "Plan Alfalfa")
+        ('con plan', None)
+        """
+        return self._t._find(f"{context}{_CTX}{msgid}")
+
     def message(self, msg: Message, fmt: Callable[[Any], Any] = lambda v: v) -> str:
         """A :class:`Message` in this language; ``fmt`` formats each parameter first (the
-        documents pass their money, date and percent formatting)."""
-        params = {k: fmt(v) for k, v in msg.params.items()}
+        documents pass their money, date and percent formatting); a parameter that is itself a
+        :class:`Message` is put in this language first.
+
+        >>> es = translator("es")
+        >>> es.message(Message(msgid="The IRR of the %(flows)s does not exist: every flow is zero.",
+        ...     params={"flows": Message(msgid="economic flows", context="plan flows")}))
+        'La TIR de los flujos económicos no existe: todos los flujos son cero.'
+        """
+        params = {
+            k: self.message(v, fmt) if isinstance(v, Message) else fmt(v)
+            for k, v in msg.params.items()
+        }
         if msg.plural is not None:
             n = msg.n if msg.n is not None else 1
             if msg.context:

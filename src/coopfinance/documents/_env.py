@@ -72,8 +72,6 @@ _WHEEL_TEMPLATES = _HERE.parents[1] / "_bundled" / "templates"
 _REPO_TEMPLATES = _HERE.parents[3] / "templates"
 _MARKER = "base.html.j2"  # a directory without it is not coopfinance's template directory
 _RESERVED = ("lang", "fmt")
-SERVICE_CHARGE_CONTEXT = "service charge"
-"""The message context of the service charges' names the library supplies (``transport``, …)."""
 
 
 def bundled_templates() -> Path:
@@ -385,16 +383,35 @@ def _build(
         return markupsafe.Markup(line_chart(labels, series, lang=_lang(ctx), **options))
 
     @pass_context
-    def charge_name(ctx: jinja2.runtime.Context, key: str, names: Mapping[str, str]) -> str:
-        """A service charge's name: the price file's name in ``lang``, else the catalogs' name
-        of the library's own charge keys (message context ``service charge``), else the key."""
+    def known_name(
+        ctx: jinja2.runtime.Context, context: str, key: str, names: Mapping[str, str] | None = None
+    ) -> str:
+        """A name a user may have typed or the library supplied: ``names[lang]`` if given (a
+        price file's ``service_names``), else the catalogs' text of ``key`` in ``context`` (the
+        library's own names: ``service charge``, ``plan scenario``), else ``key`` as typed."""
         lang = _lang(ctx)
-        found = names.get(lang)
+        found = (names or {}).get(lang)
         if found is not None:
             return found
-        return labels.translator(lang)[0].label(SERVICE_CHARGE_CONTEXT, key)
+        return labels.translator(lang)[0].known(context, key) or key
 
-    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines, charge_name=charge_name)
+    @pass_context
+    def message(ctx: jinja2.runtime.Context, msg: text.Message) -> str:
+        """A :class:`~coopfinance.text.Message` of domain code in ``lang``, its parameters
+        formatted as the filters format them (dates, amounts as numbers)."""
+        lang = _lang(ctx)
+
+        def fmt(value: Any) -> Any:
+            if isinstance(value, dt.date):
+                return format_date(value, lang=lang, style="short")
+            if isinstance(value, Decimal | int) and not isinstance(value, bool):
+                return format_number(value, lang=lang)
+            return value
+
+        return labels.translator(lang)[0].message(msg, fmt)
+
+    env.filters.update(message=message)
+    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines, known_name=known_name)
     return env
 
 
