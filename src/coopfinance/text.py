@@ -50,6 +50,7 @@ __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
     "MARK",
+    "MARK_ENV",
     "N_",
     "Message",
     "Overrides",
@@ -234,6 +235,10 @@ _CTX = "\x04"  # gettext's separator of context and message id in a compiled cat
 MARK = "⟦%s⟧"
 """How :func:`translator` with ``mark_missing=True`` shows a message no catalog has (tests render
 every document with it and fail on any mark)."""
+MARK_ENV = "COOPFINANCE_MARK_MISSING"
+"""With this environment variable set to ``1`` every translator marks missing messages, as a
+pseudo-locale would: run the demo with it to see what a new catalog still lacks. Documents keep
+their environments, so set it before the first document is rendered."""
 
 
 def _english(message: str) -> str:
@@ -481,7 +486,7 @@ def translator(
     coopfinance.errors.InvalidTemplate: the override of 'Installment %(number)s' must use the ...
     """
     lang = check_lang(lang)
-    base = _plain(lang, bool(mark_missing))
+    base = _plain(lang, bool(mark_missing) or os.environ.get(MARK_ENV) == "1")
     if overrides is None:
         return base
     sources: Sequence[object] = (

@@ -238,7 +238,11 @@ def schedule_text(
     3 2026-04-15   31 1,707.10  1,707.10    44.69    0.00 1,751.79     0.00
       total                     5,000.00   255.39    0.00 5,255.39
     """
-    context = {**_table(_schedule(schedule)), "terms": terms}
+    context = {
+        **_table(_schedule(schedule)),
+        "terms": terms,
+        "rate_label": None if terms is None else rate_label(terms.rate, lang, messages),
+    }
     text = render(
         "schedule", context, lang=lang, fmt="txt", template_dirs=template_dirs, messages=messages
     )
@@ -264,32 +268,35 @@ def render_key_facts(
     )
 
 
-def rate_label(rate: Rate, lang: str = "es") -> str:
+_RATE_CONTEXT = "rate label"
+_RATE_LABELS = {
+    RateKind.EFFECTIVE_ANNUAL: text.N_("%(pct)s%% effective annual (TEA)"),
+    RateKind.NOMINAL_ANNUAL: text.N_("%(pct)s%% nominal annual"),
+    RateKind.FLAT_ANNUAL: text.N_("%(pct)s%% flat annual"),
+}
+_PERIODIC = {
+    (RateKind.EFFECTIVE_PERIODIC, "monthly"): text.N_("%(pct)s%% effective monthly (TEM)"),
+    (RateKind.EFFECTIVE_PERIODIC, "1d"): text.N_("%(pct)s%% effective daily (TED)"),
+    (RateKind.EFFECTIVE_PERIODIC, None): text.N_("%(pct)s%% effective per %(period)s"),
+    (RateKind.FLAT_PERIODIC, "monthly"): text.N_("%(pct)s%% flat monthly"),
+    (RateKind.FLAT_PERIODIC, None): text.N_("%(pct)s%% flat per %(period)s"),
+}
+
+
+def rate_label(rate: Rate, lang: str = "es", messages: text.Overrides | None = None) -> str:
     """How a document names ``rate``: ``TEA 35.00 %`` in Spanish, ``35.00% effective annual (TEA)``
-    in English (2 decimals, as Peruvian hojas resumen print rates).
+    in English (2 decimals, as Peruvian hojas resumen print rates); the words are catalog messages
+    (context ``rate label``), so ``messages`` may override them.
 
     >>> rate_label(Rate.effective_annual("18%")), rate_label(Rate.flat("2.5%"), "en")
     ('TEA 18.00 %', '2.50% flat monthly')
+    >>> rate_label(Rate.effective_annual("18%"), "pt_BR")
+    '18.00 % efetiva anual (TEA)'
     """
     pct = (rate.value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     period = None if rate.period is None else rate.period.label
-    es = {
-        RateKind.EFFECTIVE_ANNUAL: f"TEA {pct} %",
-        RateKind.NOMINAL_ANNUAL: f"TNA {pct} %",
-        RateKind.FLAT_ANNUAL: f"{pct} % flat anual",
-    }
-    en = {
-        RateKind.EFFECTIVE_ANNUAL: f"{pct}% effective annual (TEA)",
-        RateKind.NOMINAL_ANNUAL: f"{pct}% nominal annual",
-        RateKind.FLAT_ANNUAL: f"{pct}% flat annual",
-    }
-    if rate.kind is RateKind.EFFECTIVE_PERIODIC:
-        short = {"monthly": "TEM", "1d": "TED"}.get(period or "", f"tasa efectiva por {period}")
-        es[rate.kind] = f"{short} {pct} %"
-        en[rate.kind] = f"{pct}% effective per {period}" + (
-            f" ({short})" if short in ("TEM", "TED") else ""
-        )
-    if rate.kind is RateKind.FLAT_PERIODIC:
-        es[rate.kind] = f"{pct} % flat " + ("mensual" if period == "monthly" else f"por {period}")
-        en[rate.kind] = f"{pct}% flat " + ("monthly" if period == "monthly" else f"per {period}")
-    return (es if lang == "es" else en)[rate.kind]
+    msgid = _RATE_LABELS.get(rate.kind) or _PERIODIC.get(
+        (rate.kind, period), _PERIODIC.get((rate.kind, None), "")
+    )
+    tr = text.translator(lang, overrides=messages)
+    return tr.pgettext(_RATE_CONTEXT, msgid, pct=str(pct), period=period or "")

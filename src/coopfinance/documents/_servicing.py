@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from coopfinance import text
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import render
+from coopfinance.documents._format import format_date
 from coopfinance.servicing import Statement
 
 __all__ = ["render_statement", "statement_context", "statement_text"]
@@ -16,32 +19,69 @@ __all__ = ["render_statement", "statement_context", "statement_text"]
 def statement_context(
     statement: Statement, *, borrower: str, lender: str, lang: str
 ) -> dict[str, Any]:
-    """What the ``statement`` templates use: the header, one row per movement (``date``, ``label``,
-    ``charged``, ``paid``, ``balance``, ``credit``) and the summary of the state."""
+    """What the ``statement`` templates use: the header, one row per movement (``date``, ``kind``,
+    ``key`` (its label), ``reference``, ``settled_on`` (the settlement of a payment the check-off
+    collected), ``label`` (in ``lang``), ``charged``, ``paid``, ``balance``, ``credit``) and the
+    summary of the state (``status_key`` and ``status`` in ``lang``)."""
     return {"borrower": borrower, "lender": lender, **_statement(statement, lang)}
+
+
+_MILK_PAYMENT = re.compile(r"^milk-(\d{4}-\d\d-\d\d)-")
+"""The id the check-off gives a payment it collects (``milk-<period start>-<farmer>-<loan>``:
+:func:`coopfinance.dairy.loan_payments`), which statements show in words."""
+
+
+def _movement(kind: str, reference: str) -> tuple[str, dt.date | None]:
+    """``(label key, settlement date)`` of one statement line: a payment the check-off collected
+    is named as such, with the date of its settlement."""
+    found = _MILK_PAYMENT.match(reference) if kind == "payment" else None
+    if found:
+        return "statement.movement.milk-payment", dt.date.fromisoformat(found.group(1))
+    return f"statement.movement.{kind}", None
+
+
+def _line_label(tr: text.Translator, key: str, english: str, reference: str, on: Any) -> str:
+    if on is not None:
+        return tr.pgettext(key, english, date=on)
+    label = tr.pgettext(key, english, ref=reference)
+    if key != "statement.movement.installment-due" and reference:
+        label += f" {reference}"
+    return label
 
 
 def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     state = statement.state
     nxt = state.next_due()
+    tr = text.translator(lang)
+    english = {str(m.context): str(m.id) for m in text.catalog_messages("en") if m.context}
+    rows = []
+    for line in statement.lines:
+        key, on = _movement(line.kind.value, line.reference)
+        shown_on = None if on is None else format_date(on, lang=lang, style="short")
+        rows.append(
+            {
+                "date": line.date,
+                "kind": line.kind.value,
+                "key": key,
+                "reference": "" if on is not None else line.reference,
+                "settled_on": on,
+                "label": _line_label(tr, key, english[key], line.reference, shown_on),
+                "charged": line.charged,
+                "paid": line.paid,
+                "balance": line.balance,
+                "credit": line.credit_balance,
+            }
+        )
+    status_key = f"statement.account_status.{state.status.value}"
     return {
         "account_id": statement.account_id,
         "currency": statement.currency,
         "as_of": statement.as_of,
         "principal": statement.principal,
         "rate_label": rate_label(statement.rate, lang),
-        "status": statement.status_label(lang),
-        "rows": [
-            {
-                "date": line.date,
-                "label": Statement.line_label(line, lang),
-                "charged": line.charged,
-                "paid": line.paid,
-                "balance": line.balance,
-                "credit": line.credit_balance,
-            }
-            for line in statement.lines
-        ],
+        "status_key": status_key,
+        "status": tr.label(status_key, english[status_key]),
+        "rows": rows,
         "owed": state.owed,
         "principal_outstanding": state.principal_outstanding,
         "arrears": state.arrears,
