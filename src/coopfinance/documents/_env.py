@@ -398,13 +398,13 @@ def _build(
     @pass_context
     def message(ctx: jinja2.runtime.Context, msg: text.Message) -> str:
         """A :class:`~coopfinance.text.Message` of domain code in ``lang``, its parameters
-        formatted as the filters format them (dates, amounts as numbers)."""
+        formatted as the filters format them (dates short, decimals as numbers)."""
         lang = _lang(ctx)
 
         def fmt(value: Any) -> Any:
             if isinstance(value, dt.date):
                 return format_date(value, lang=lang, style="short")
-            if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            if isinstance(value, Decimal):  # whole numbers stay numbers (%(num)d)
                 return format_number(value, lang=lang)
             return value
 
