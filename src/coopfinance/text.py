@@ -8,9 +8,11 @@ extension writes them) and real plurals (``ngettext``: "1 día", "2 días").
 
 Maintainers' commands (Babel's ``pybabel``; see docs/text.md)::
 
-    pybabel extract -F babel.cfg -o src/coopfinance/locale/coopfinance.pot src templates
-    pybabel update -i src/coopfinance/locale/coopfinance.pot -d src/coopfinance/locale -D coopfinance
+    pybabel extract -F babel.cfg -k N_ -o /tmp/coopfinance.pot .   # what the code asks for
     pybabel compile -d src/coopfinance/locale -D coopfinance     # only to check; the build compiles
+
+(new entries are appended to the three ``.po`` files by hand: ``pybabel update`` would mark the
+labels, which ``t(key)`` looks up and no extraction finds, obsolete).
 
 A co-op overrides any message without copying templates: a directory of its own ``.po`` files
 (``<dir>/<lang>/LC_MESSAGES/coopfinance.po`` or ``<dir>/<lang>.po``) or a mapping ``{msgid: text}``;
