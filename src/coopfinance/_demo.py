@@ -49,6 +49,7 @@ from coopfinance.linked import Portfolio, simulate
 from coopfinance.plans import BusinessPlan
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, Payment, statement
+from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
 from coopfinance.training import Cohort, MemberData, worksheet
 
 __all__ = ["DemoResult", "run_demo"]
@@ -307,6 +308,9 @@ def _training(
     say: Progress,
 ) -> list[dict[str, str]]:
     last_litres, last_price = last
+    # the training texts exist in Spanish and English so far (their generators still pair es=/en=
+    # texts): a document language without them gets the Spanish training documents
+    lang = lang if lang in TRAINING_LANGUAGES else "es"
     cohort = _cohort(coop, lang)
     loans = {loan.farmer: loan for loan in coop.loans}
     out.write("training/report.html", render_training_report(cohort, lang=lang, fmt="html"))
