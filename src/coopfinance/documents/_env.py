@@ -58,6 +58,7 @@ __all__ = [
     "FORMATS",
     "bundled_templates",
     "environment",
+    "label_ids",
     "render",
     "render_pdf",
     "template_search_path",
@@ -123,6 +124,11 @@ def template_search_path(template_dirs: Iterable[str | os.PathLike[str]] = ()) -
             )
         dirs.append(path)
     return (*dirs, bundled_templates())
+
+
+def label_ids() -> Mapping[str, str | tuple[str, str]]:
+    """Each label key → its English message id (``(singular, plural)`` for a plural label)."""
+    return _label_index()
 
 
 @functools.cache

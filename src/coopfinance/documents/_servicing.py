@@ -9,7 +9,7 @@ from typing import Any
 
 from coopfinance import text
 from coopfinance.documents._documents import rate_label
-from coopfinance.documents._env import render
+from coopfinance.documents._env import label_ids, render
 from coopfinance.documents._format import format_date
 from coopfinance.servicing import Statement
 
@@ -53,7 +53,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     state = statement.state
     nxt = state.next_due()
     tr = text.translator(lang)
-    english = {str(m.context): str(m.id) for m in text.catalog_messages("en") if m.context}
+    english = label_ids()
     rows = []
     for line in statement.lines:
         key, on = _movement(line.kind.value, line.reference)
@@ -65,7 +65,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
                 "key": key,
                 "reference": "" if on is not None else line.reference,
                 "settled_on": on,
-                "label": _line_label(tr, key, english[key], line.reference, shown_on),
+                "label": _line_label(tr, key, str(english[key]), line.reference, shown_on),
                 "charged": line.charged,
                 "paid": line.paid,
                 "balance": line.balance,
@@ -80,7 +80,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
         "principal": statement.principal,
         "rate_label": rate_label(statement.rate, lang),
         "status_key": status_key,
-        "status": tr.label(status_key, english[status_key]),
+        "status": tr.label(status_key, str(english[status_key])),
         "rows": rows,
         "owed": state.owed,
         "principal_outstanding": state.principal_outstanding,
