@@ -278,6 +278,13 @@ def prices() -> str:
             "# raised its price on 1 July; 'intermediary' is what the acopiador pays, for comparison.",
             'currency = "PEN"',
             "",
+            "# How the documents name each service charge, per language (the key is the charge's",
+            "# name in service_charges); a language without a name uses coopfinance's catalog.",
+            "[service_names]",
+            'transport = { es = "Flete", en = "Transport", pt_BR = "Frete" }',
+            'chilling = { es = "Enfriamiento en tanque", en = "Tank chilling", pt_BR = "Resfriamento"'
+            " }",
+            "",
             "[[prices]]",
             "from = 2026-01-01",
             "to = 2026-06-30",

@@ -6,6 +6,8 @@ import pathlib
 
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import write_po
 
 from coopfinance.errors import InvalidTemplate, InvalidValue
@@ -147,3 +149,34 @@ def test_an_installed_wheel_ships_compiled_catalogs() -> None:
     if "site-packages" in LOCALE_DIR.parts:
         for po in sources:
             assert po.with_suffix(".mo").is_file(), po
+
+
+def test_every_extracted_message_is_in_the_catalogs() -> None:
+    """What ``pybabel extract -F babel.cfg -k N_ .`` finds in the code and the templates (``_()``,
+    ``gettext``, ``ngettext``, ``pgettext``, ``{% trans %}``, ``N_()``) is in every catalog, so a
+    message written in the code cannot be missing from a language (labels looked up by key with
+    ``t()`` are checked by the catalog tests above)."""
+    root = pathlib.Path(__file__).resolve().parents[1]
+    if not (root / "babel.cfg").is_file():
+        pytest.skip("the repository's babel.cfg is not here (tests run from a copy)")
+    with (root / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    found = {
+        (context, msgid if isinstance(msgid, str) else msgid[0])
+        for _file, _line, msgid, _comments, context in extract_from_dir(
+            str(root), method_map, options_map, keywords=keywords
+        )
+    }
+    assert len(found) >= 20, "the extraction finds the messages of the code"
+    for lang in LANGUAGES:
+        catalog = {
+            (m.context, str(m.id if isinstance(m.id, str) else m.id[0]))
+            for m in catalog_messages(lang)
+            if m.id and m.string
+        }
+        ids = {msgid for _context, msgid in catalog}
+        missing = sorted(
+            (c, m) for c, m in found if (c, m) not in catalog and (c is not None or m not in ids)
+        )
+        assert not missing, (lang, missing)

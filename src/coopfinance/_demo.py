@@ -22,11 +22,16 @@ from typing import Any
 
 import attrs
 
+from coopfinance import text
 from coopfinance._decimal import ZERO
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import SettlementPolicy, missed_pickups, run_checkoff
 from coopfinance.documents import (
     KeyFacts,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
     key_facts_context,
     rate_label,
     render,
@@ -41,8 +46,10 @@ from coopfinance.documents import (
 )
 from coopfinance.examples import YEAR, ExampleCoop, load
 from coopfinance.linked import Portfolio, simulate
+from coopfinance.plans import BusinessPlan
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, Payment, statement
+from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
 from coopfinance.training import Cohort, MemberData, worksheet
 
 __all__ = ["DemoResult", "run_demo"]
@@ -76,6 +83,13 @@ class _Out:
         return relative
 
 
+def _plan(coop: ExampleCoop, lang: str) -> BusinessPlan:
+    """The example plan in ``lang`` (``plan-alfalfa.<lang>.toml``, the same figures in that
+    language's words), else the bundled ``plan-alfalfa.toml`` (English)."""
+    own = coop.directory / f"plan-alfalfa.{lang}.toml"
+    return BusinessPlan.from_file(own) if own.is_file() else coop.plan
+
+
 def _check(condition: bool, message: str, checks: list[str] | None = None) -> None:
     """Stop the demo if a reconciliation fails; record it in ``checks`` (the summary) if given."""
     if not condition:
@@ -87,6 +101,7 @@ def _check(condition: bool, message: str, checks: list[str] | None = None) -> No
 def _loans(
     coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
 ) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
+    tr = text.translator(lang)
     rows: list[dict[str, Any]] = []
     lent = weighted = ZERO
     for k, loan in enumerate(coop.loans, start=1):
@@ -110,7 +125,7 @@ def _loans(
             loan.terms,
             borrower=farmer.name,
             lender=coop.name,
-            product="Capital semilla — alfalfa",
+            product=tr.pgettext("demo", "Seed capital — alfalfa"),
             moratorium_rate=Decimal("0.19"),
         )
         out.write(
@@ -133,21 +148,39 @@ def _loans(
             }
         )
         if k % 14 == 0 or k == len(coop.loans):
-            say(f"loans: {k}/{len(coop.loans)} schedules and key-facts sheets")
-    checks.append(f"{len(rows)} schedules repay exactly the principal lent")
+            say(
+                tr.gettext(
+                    "loans: %(done)s/%(total)s schedules and key-facts sheets",
+                    done=k,
+                    total=len(coop.loans),
+                )
+            )
+    checks.append(
+        tr.ngettext(
+            "%(num)s schedule repays exactly the principal lent",
+            "%(num)s schedules repay exactly the principal lent",
+            len(rows),
+            num=len(rows),
+        )
+    )
     return rows, lent, weighted / lent if lent else ZERO
 
 
 def _season(
     coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
-) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, LoanAccount], Decimal]:
+) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict[str, LoanAccount], Decimal]:
+    tr = text.translator(lang)
     accounts: dict[str, list[LoanAccount]] = {}
     for loan in coop.loans:
         accounts.setdefault(loan.farmer, []).append(LoanAccount(terms=loan.terms, id=loan.id))
     periods = coop.periods()
     say(
-        f"settlements: {len(periods)} fortnights × {len(coop.farmers)} farmers, installments "
-        "deducted at source"
+        tr.gettext(
+            "settlements: %(periods)s fortnights × %(farmers)s farmers, installments deducted "
+            "at source",
+            periods=len(periods),
+            farmers=len(coop.farmers),
+        )
     )
     policy = SettlementPolicy()
     season = run_checkoff(
@@ -159,7 +192,7 @@ def _season(
         policy=policy,
         farmers=[f.id for f in coop.farmers],
     )
-    links: list[dict[str, str]] = []
+    links: list[dict[str, Any]] = []
     farmer_links: list[dict[str, str]] = []
     names = {f.id: f.name for f in coop.farmers}
     loan_collected = ZERO
@@ -183,12 +216,13 @@ def _season(
                 s, coop_name=coop.name, farmer_names=names, lang=lang, fmt="html"
             ),
         )
-        links.append(
-            {"label": f"{s.period.start.isoformat()} … {s.period.end.isoformat()}", "href": href}
-        )
+        links.append({"start": s.period.start, "end": s.period.end, "href": href})
     checks.append(
-        f"{len(season.settlements)} fortnights: gross = deductions + net, and collected"
-        " + short = due for every obligation, to the céntimo"
+        tr.gettext(
+            "%(num)s fortnights: gross = deductions + net, and collected + short = due for "
+            "every obligation, to the céntimo",
+            num=len(season.settlements),
+        )
     )
     last = season.settlements[-1]
     for st in last.statements:
@@ -200,15 +234,21 @@ def _season(
             ),
         )
     say(
-        f"settlements: {len(season.settlements)} co-op summaries, {len(last.statements)} farmer "
-        "statements for the last fortnight"
+        tr.gettext(
+            "settlements: %(summaries)s co-op summaries, %(statements)s farmer statements for "
+            "the last fortnight",
+            summaries=len(season.settlements),
+            statements=len(last.statements),
+        )
     )
     final = {a.id: a for loans in season.accounts.values() for a in loans}
     paid = sum((e.amount for a in final.values() for e in a.events if isinstance(e, Payment)), ZERO)
     _check(
         paid == loan_collected,
-        f"loan payments on the accounts (S/ {paid:,.2f}) = installments collected in the "
-        "settlements",
+        tr.gettext(
+            "loan payments on the accounts (%(paid)s) = installments collected in the settlements",
+            paid=format_money(paid, "PEN", lang=lang),
+        ),
         checks,
     )
     return links, farmer_links, final, loan_collected
@@ -237,7 +277,14 @@ def _portfolio(
                 fmt="html",
             ),
         )
-    say(f"portfolio: {quality.accounts} accounts at {_YEAR_END}, PAR30 {quality.par[30]:.2%}")
+    say(
+        text.translator(lang).gettext(
+            "portfolio: %(accounts)s accounts at %(date)s, PAR30 %(par)s",
+            accounts=quality.accounts,
+            date=format_date(_YEAR_END, lang=lang, style="short"),
+            par=format_percent(quality.par[30], lang=lang),
+        )
+    )
     return {
         "outstanding": quality.outstanding,
         "par30": quality.par[30],
@@ -261,6 +308,9 @@ def _training(
     say: Progress,
 ) -> list[dict[str, str]]:
     last_litres, last_price = last
+    # the training texts exist in Spanish and English so far (their generators still pair es=/en=
+    # texts): a document language without them gets the Spanish training documents
+    lang = lang if lang in TRAINING_LANGUAGES else "es"
     cohort = _cohort(coop, lang)
     loans = {loan.farmer: loan for loan in coop.loans}
     out.write("training/report.html", render_training_report(cohort, lang=lang, fmt="html"))
@@ -280,17 +330,22 @@ def _training(
             f"training/worksheets/{p.id}.html",
             render_worksheet(sheet, coop=coop.name, lang=lang, fmt="html"),
         )
-    say(f"training: cohort report and {len(cohort.participants)} personal worksheets")
+    say(
+        text.translator(lang).gettext(
+            "training: cohort report and %(num)s personal worksheets",
+            num=len(cohort.participants),
+        )
+    )
     return links
 
 
-def _stress(say: Progress) -> dict[str, Any]:
+def _stress(say: Progress, lang: str) -> dict[str, Any]:
     portfolio = Portfolio.example(farmers=42, periods=24, seed=7)
     result = simulate(
         portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"), yield_sd=Decimal("0.10")
     )
     summary = result.summary()
-    say("stress test: 500 price and yield scenarios")
+    say(text.translator(lang).gettext("stress test: 500 price and yield scenarios"))
     return summary
 
 
@@ -310,24 +365,35 @@ def run_demo(
     say = progress or (lambda _message: None)
     checks: list[str] = []
     data = coop or load()
+    tr = text.translator(lang)
     say(
-        f"loaded {data.name}: {len(data.farmers)} farmers, {len(data.loans)} loans, "
-        f"{len(data.deliveries.items):,} deliveries"
+        tr.gettext(
+            "loaded %(coop)s: %(farmers)s farmers, %(loans)s loans, %(deliveries)s deliveries",
+            coop=data.name,
+            farmers=len(data.farmers),
+            loans=len(data.loans),
+            deliveries=format_number(len(data.deliveries.items), lang=lang),
+        )
     )
     loans, lent, average = _loans(data, out, lang, checks, say)
     settlement_links, farmer_links, accounts, collected = _season(data, out, lang, checks, say)
     quality = _portfolio(data, accounts, out, lang, say)
     last = run_last_fortnight_figures(data)
     training_links = _training(data, out, lang, last, say)
-    out.write("plan.html", render_plan(data.plan, lang=lang, fmt="html"))
+    plan = _plan(data, lang)
+    out.write("plan.html", render_plan(plan, lang=lang, fmt="html"))
     plan_pdf = importlib.util.find_spec("weasyprint") is not None  # the optional extra ``pdf``
     if plan_pdf:
         pdf = out.root / "plan.pdf"
-        pdf.write_bytes(render_plan(data.plan, lang=lang, fmt="pdf"))
+        pdf.write_bytes(render_plan(plan, lang=lang, fmt="pdf"))
         out.files.append(pdf)
-    say("business plan: the alfalfa expansion, with projections, indicators and sensitivity")
+    say(
+        tr.gettext(
+            "business plan: the alfalfa expansion, with projections, indicators and sensitivity"
+        )
+    )
     missed, _per_day = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
-    stress = _stress(say)
+    stress = _stress(say, lang)
     repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
     arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
     context = {
@@ -347,7 +413,7 @@ def run_demo(
         "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))
-    say(f"wrote {len(out.files)} files to {out.root}")
+    say(tr.gettext("wrote %(num)s files to %(folder)s", num=len(out.files), folder=out.root))
     return DemoResult(
         outdir=out.root,
         files=tuple(out.files),

@@ -8,9 +8,11 @@ extension writes them) and real plurals (``ngettext``: "1 día", "2 días").
 
 Maintainers' commands (Babel's ``pybabel``; see docs/text.md)::
 
-    pybabel extract -F babel.cfg -o src/coopfinance/locale/coopfinance.pot src templates
-    pybabel update -i src/coopfinance/locale/coopfinance.pot -d src/coopfinance/locale -D coopfinance
+    pybabel extract -F babel.cfg -k N_ -o /tmp/coopfinance.pot .   # what the code asks for
     pybabel compile -d src/coopfinance/locale -D coopfinance     # only to check; the build compiles
+
+(new entries are appended to the three ``.po`` files by hand: ``pybabel update`` would mark the
+labels, which ``t(key)`` looks up and no extraction finds, obsolete).
 
 A co-op overrides any message without copying templates: a directory of its own ``.po`` files
 (``<dir>/<lang>/LC_MESSAGES/coopfinance.po`` or ``<dir>/<lang>.po``) or a mapping ``{msgid: text}``;
@@ -33,7 +35,8 @@ import io
 import os
 import pathlib
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -48,6 +51,9 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "MARK",
+    "MARK_ENV",
+    "N_",
     "Message",
     "Overrides",
     "Translator",
@@ -80,9 +86,10 @@ _ALIASES = {lang.lower(): lang for lang in LANGUAGES} | {
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|\{(\w+)(?:[:!][^}]*)?\}")
 
 
-Overrides = str | os.PathLike[str] | Mapping[Any, str]
-"""A co-op's own messages: a folder of ``.po`` files, or a mapping ``{msgid: text}`` (or
-``{(context, msgid): text}``)."""
+Overrides = typing.Union[str, os.PathLike[str], Mapping[Any, Any], "Translator"]
+"""A co-op's own messages: a folder of ``.po`` files, a mapping ``{msgid: text}`` (or
+``{(context, msgid): text}``, or ``{msgid: [singular, plural]}`` for a plural message), or a
+:class:`Translator` of the same language."""
 
 
 def check_lang(lang: object) -> str:
@@ -133,6 +140,16 @@ def placeholders(text: str) -> frozenset[str]:
     ['date', 'number']
     """
     return frozenset(a or b for a, b in _PLACEHOLDER.findall(text))
+
+
+def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks ``msgid`` as a message for ``pybabel extract -k N_`` and returns it unchanged: for
+    message ids held in data (a :class:`Message`) and translated where they are shown.
+
+    >>> N_("economic flows")
+    'economic flows'
+    """
+    return msgid
 
 
 @attrs.frozen(kw_only=True)
@@ -216,20 +233,72 @@ def _check_override(msgid: str, text: str) -> None:
         )
 
 
-class _Mapping(_gettext.NullTranslations):
-    """Overrides given as a mapping ``{msgid: text}`` (or ``{(context, msgid): text}``)."""
+_CTX = "\x04"  # gettext's separator of context and message id in a compiled catalog
+MARK = "⟦%s⟧"
+"""How :func:`translator` with ``mark_missing=True`` shows a message no catalog has (tests render
+every document with it and fail on any mark)."""
+MARK_ENV = "COOPFINANCE_MARK_MISSING"
+"""With this environment variable set to ``1`` every translator marks missing messages, as a
+pseudo-locale would: run the demo with it to see what a new catalog still lacks. Documents keep
+their environments, so set it before the first document is rendered."""
 
-    def __init__(self, table: Mapping[Any, str]) -> None:
+
+def _english(message: str) -> str:
+    return message
+
+
+def _marked(message: str) -> str:
+    return MARK.replace("%s", message)
+
+
+def _plural_of(translations: _gettext.NullTranslations) -> Callable[[int], int]:
+    found = getattr(translations, "plural", None)
+    return found if callable(found) else (lambda n: int(n != 1))
+
+
+def _table(translations: _gettext.NullTranslations) -> Mapping[Any, str]:
+    found = getattr(translations, "_catalog", None)  # GNUTranslations' compiled messages
+    return found if isinstance(found, dict) else {}
+
+
+class _Chain(_gettext.NullTranslations):
+    """Message tables tried in order (a co-op's overrides first, the bundled catalog last), then
+    ``missing`` (the English text, or a mark). Nothing is chained by mutation, so the cached
+    bundled catalogs are never changed by an override."""
+
+    def __init__(
+        self,
+        tables: Sequence[Mapping[Any, str]],
+        plural: Callable[[int], int],
+        missing: Callable[[str], str] = _english,
+    ) -> None:
         super().__init__()
-        self._table = dict(table)
+        self.tables = tuple(tables)
+        self.plural = plural
+        self.missing = missing
+
+    def _find(self, key: object) -> str | None:
+        for table in self.tables:
+            found = table.get(key)
+            if found is not None:
+                return found
+        return None
 
     def gettext(self, message: str) -> str:
-        found = self._table.get(message)
-        return found if found is not None else super().gettext(message)
+        found = self._find(message)
+        return self.missing(message) if found is None else found
 
     def pgettext(self, context: str, message: str) -> str:
-        found = self._table.get((context, message))
-        return found if found is not None else super().pgettext(context, message)
+        found = self._find(f"{context}{_CTX}{message}")
+        return self.missing(message) if found is None else found
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        found = self._find((msgid1, self.plural(n)))
+        return self.missing(msgid1 if n == 1 else msgid2) if found is None else found
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        found = self._find((f"{context}{_CTX}{msgid1}", self.plural(n)))
+        return self.missing(msgid1 if n == 1 else msgid2) if found is None else found
 
 
 class Translator:
@@ -240,7 +309,7 @@ class Translator:
     catalog, the English text is used (the tests prove every shipped message has a translation).
     """
 
-    def __init__(self, lang: str, translations: _gettext.NullTranslations) -> None:
+    def __init__(self, lang: str, translations: _Chain) -> None:
         self.lang = lang
         self._t = translations
 
@@ -279,10 +348,30 @@ class Translator:
         it stands in the catalog: no placeholder is filled (templates fill labels themselves)."""
         return self._t.pgettext(key, english)
 
+    def known(self, context: str, msgid: str) -> str | None:
+        """The catalogs' text for ``msgid`` in ``context`` if any catalog has it, else ``None``
+        (never marked): for names the library supplies among names a user types.
+
+        >>> translator("es").known("plan scenario", "with plan"), translator("es").known(
+        ...     "plan scenario", "Plan Alfalfa")
+        ('con plan', None)
+        """
+        return self._t._find(f"{context}{_CTX}{msgid}")
+
     def message(self, msg: Message, fmt: Callable[[Any], Any] = lambda v: v) -> str:
         """A :class:`Message` in this language; ``fmt`` formats each parameter first (the
-        documents pass their money, date and percent formatting)."""
-        params = {k: fmt(v) for k, v in msg.params.items()}
+        documents pass their money, date and percent formatting); a parameter that is itself a
+        :class:`Message` is put in this language first.
+
+        >>> es = translator("es")
+        >>> es.message(Message(msgid="The IRR of the %(flows)s does not exist: every flow is zero.",
+        ...     params={"flows": Message(msgid="economic flows", context="plan flows")}))
+        'La TIR de los flujos económicos no existe: todos los flujos son cero.'
+        """
+        params = {
+            k: self.message(v, fmt) if isinstance(v, Message) else fmt(v)
+            for k, v in msg.params.items()
+        }
         if msg.plural is not None:
             n = msg.n if msg.n is not None else 1
             if msg.context:
@@ -304,20 +393,44 @@ class Translator:
         }
 
 
-def _overrides(lang: str, overrides: object) -> _gettext.NullTranslations:
+def _mapping_table(overrides: Mapping[Any, Any]) -> dict[Any, str]:
+    """``{msgid: text}``, ``{(context, msgid): text}``, or a plural ``{msgid: [form, …]}`` as a
+    compiled catalog's keys, each text checked for the placeholders of its message."""
+    table: dict[Any, str] = {}
+    for key, value in overrides.items():
+        context, msgid = key if isinstance(key, tuple) and len(key) == 2 else (None, key)
+        forms = [value] if isinstance(value, str) else value
+        if (
+            not isinstance(msgid, str)
+            or not (context is None or isinstance(context, str))
+            or not isinstance(forms, list | tuple)
+            or not forms
+            or not all(isinstance(f, str) for f in forms)
+        ):
+            raise InvalidTemplate(
+                f"message overrides must map text to text (got {key!r}: {value!r}).",
+                field="overrides",
+                value=key,
+            )
+        name = msgid if context is None else f"{context}{_CTX}{msgid}"
+        for index, form in enumerate(forms):
+            _check_override(msgid, form)
+            table[name if isinstance(value, str) else (name, index)] = form
+    return table
+
+
+def _layers(lang: str, overrides: object) -> tuple[Mapping[Any, str], ...]:
+    """The message tables of one source of overrides, first wins."""
+    if isinstance(overrides, Translator):
+        if overrides.lang != lang:
+            raise InvalidTemplate(
+                f"the messages given are in {overrides.lang!r}, the document in {lang!r}.",
+                field="messages",
+                value=overrides.lang,
+            )
+        return overrides._t.tables
     if isinstance(overrides, Mapping):
-        items: Iterator[tuple[Any, str]] = iter(overrides.items())
-        table = dict(items)
-        for key, text in table.items():
-            msgid = key[1] if isinstance(key, tuple) else key
-            if not isinstance(msgid, str) or not isinstance(text, str):
-                raise InvalidTemplate(
-                    f"message overrides must map text to text (got {key!r}: {text!r}).",
-                    field="overrides",
-                    value=key,
-                )
-            _check_override(msgid, text)
-        return _Mapping(table)
+        return (_mapping_table(overrides),)
     if isinstance(overrides, str | os.PathLike):
         root = pathlib.Path(overrides)
         if not root.is_dir():
@@ -328,7 +441,7 @@ def _overrides(lang: str, overrides: object) -> _gettext.NullTranslations:
             )
         path = _po_path(root, lang)
         if path is None:
-            return _gettext.NullTranslations()
+            return ()
         catalog = _read_po(path, lang)
         for message in catalog:
             if message.id and message.string and not message.fuzzy:
@@ -336,45 +449,60 @@ def _overrides(lang: str, overrides: object) -> _gettext.NullTranslations:
                 texts = [message.string] if isinstance(message.string, str) else message.string
                 for text in texts:
                     _check_override(str(ids[-1]), str(text))
-        return _compile(catalog)
+        return (_table(_compile(catalog)),)
     raise InvalidTemplate(
-        f"'overrides' must be a folder of .po files or a mapping (got {fmt_value(overrides)}).",
+        f"'overrides' must be a folder of .po files, a mapping or a Translator "
+        f"(got {fmt_value(overrides)}).",
         field="overrides",
         value=overrides,
     )
 
 
 @functools.cache
-def _plain(lang: str) -> Translator:
-    return Translator(lang, _bundled(lang))
+def _plain(lang: str, mark_missing: bool = False) -> Translator:
+    bundled = _bundled(lang)
+    missing = _marked if mark_missing else _english
+    return Translator(lang, _Chain([_table(bundled)], _plural_of(bundled), missing))
 
 
 def translator(
     lang: str = DEFAULT_LANGUAGE,
     *,
     overrides: Overrides | Sequence[Overrides] | None = None,
+    mark_missing: bool = False,
 ) -> Translator:
     """The :class:`Translator` for ``lang`` (see :func:`check_lang`), with ``overrides`` (a folder
-    of ``.po`` files or a mapping, or a sequence of them, the first winning) in front of the
-    bundled catalog.
+    of ``.po`` files, a mapping, another :class:`Translator` of the same language, or a sequence
+    of them, the first winning) in front of the bundled catalog.
+
+    ``mark_missing``: a message no catalog has comes out as ``⟦English⟧`` instead of the English
+    text (see :data:`MARK`), so a test can find every message a language lacks.
 
     >>> translator("en").gettext("Installment")
     'Installment'
+    >>> translator("es", mark_missing=True).gettext("Not a message")
+    '⟦Not a message⟧'
     >>> translator("es", overrides={"Installment %(number)s": "Cuota"})
     Traceback (most recent call last):
     ...
     coopfinance.errors.InvalidTemplate: the override of 'Installment %(number)s' must use the ...
     """
     lang = check_lang(lang)
+    base = _plain(lang, bool(mark_missing) or os.environ.get(MARK_ENV) == "1")
     if overrides is None:
-        return _plain(lang)
-    sources: Sequence[Overrides] = (
-        [overrides] if isinstance(overrides, str | os.PathLike | Mapping) else list(overrides)
+        return base
+    sources: Sequence[object] = (
+        [overrides]
+        if isinstance(overrides, str | os.PathLike | Mapping | Translator)
+        else list(overrides)
     )
     if not sources:
-        return _plain(lang)
-    chain = _overrides(lang, sources[0])
-    for source in sources[1:]:
-        chain.add_fallback(_overrides(lang, source))
-    chain.add_fallback(_bundled(lang))
-    return Translator(lang, chain)
+        return base
+    tables: list[Mapping[Any, str]] = []
+    missing = base._t.missing
+    for source in sources:
+        tables.extend(_layers(lang, source))
+        if isinstance(source, Translator) and source._t.missing is _marked:
+            missing = _marked
+    tables.extend(base._t.tables)
+    return Translator(lang, _Chain(tables, base._t.plural, missing))

@@ -20,7 +20,8 @@ from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._fields import to_date
 from coopfinance._files import read_data
 from coopfinance._money import Currency
-from coopfinance.errors import InvalidPriceSchedule, ParseError
+from coopfinance.errors import InvalidPriceSchedule, InvalidValue, ParseError
+from coopfinance.text import LANGUAGES, check_lang
 
 __all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
 
@@ -324,6 +325,47 @@ def _to_currency(value: Currency | str) -> Currency:
     return Currency.of(value)
 
 
+ServiceNames = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+"""Display names of service charges: ``((charge, ((lang, name), …)), …)``."""
+
+
+def _to_service_names(value: Mapping[str, Mapping[str, str]] | ServiceNames) -> ServiceNames:
+    """``{charge: {lang: name}}`` (a price file's ``[service_names]`` table) as sorted tuples;
+    languages as :func:`coopfinance.text.check_lang` names them (``pt-BR`` → ``pt_BR``)."""
+    items = value.items() if isinstance(value, Mapping) else value
+    out = []
+    for charge, names in items:
+        field = f"service_names.{charge}"
+        pairs = names.items() if isinstance(names, Mapping) else names
+        if not isinstance(charge, str) or not isinstance(pairs, Iterable):
+            raise InvalidPriceSchedule(
+                f"'{field}' must be a table of names by language, e.g. "
+                f'{{ es = "Flete", en = "Transport" }} (got {names!r}).',
+                field=field,
+                value=names,
+            )
+        found = []
+        for lang, name in pairs:
+            try:
+                code = check_lang(lang)
+            except InvalidValue:
+                raise InvalidPriceSchedule(
+                    f"'{field}.{lang}' must name a language ({', '.join(LANGUAGES)}) "
+                    f"(got {lang!r}).",
+                    field=f"{field}.{lang}",
+                    value=lang,
+                ) from None
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidPriceSchedule(
+                    f"'{field}.{lang}' must be a name (got {name!r}).",
+                    field=f"{field}.{lang}",
+                    value=name,
+                )
+            found.append((code, name.strip()))
+        out.append((charge, tuple(sorted(found))))
+    return tuple(sorted(out))
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class MilkPriceSchedule:
     """Price terms over time, contiguous: a gap or an overlap between periods is an error.
@@ -342,6 +384,35 @@ class MilkPriceSchedule:
 
     terms: tuple[PriceTerms, ...] = attrs.field(converter=_to_terms)
     currency: Currency = attrs.field(default=Currency.of("PEN"), converter=_to_currency)
+    service_names: ServiceNames = attrs.field(default=(), converter=_to_service_names)
+    """How documents name each service charge, per language (the price file's ``[service_names]``
+    table: ``transport = { es = "Flete", en = "Transport" }``); a charge or a language without a
+    name here is named by the message catalogs (the library's own charge names), else by its key."""
+
+    def __attrs_post_init__(self) -> None:
+        charges = {name for t in self.terms for name, _ in t.service_charges}
+        for charge, _names in self.service_names:
+            if charge not in charges:
+                raise InvalidPriceSchedule(
+                    f"'service_names.{charge}' names a service charge no price period has "
+                    f"(charges: {', '.join(sorted(charges)) or 'none'}).",
+                    field=f"service_names.{charge}",
+                    value=charge,
+                )
+
+    def service_name(self, charge: str, lang: str) -> str | None:
+        """The display name the price file gives ``charge`` in ``lang``, or ``None``.
+
+        >>> prices = MilkPriceSchedule.from_dict({"prices": [{"from": "2026-01-01",
+        ...     "to": "2026-12-31", "service_charges": {"transport": "0.04"}}],
+        ...     "service_names": {"transport": {"es": "Flete", "en": "Haulage"}}})
+        >>> prices.service_name("transport", "es"), prices.service_name("transport", "pt_BR")
+        ('Flete', None)
+        """
+        for name, names in self.service_names:
+            if name == charge:
+                return dict(names).get(check_lang(lang))
+        return None
 
     @classmethod
     def flat(cls, base: Any, start: Any, end: Any, **kwargs: Any) -> MilkPriceSchedule:
@@ -362,7 +433,15 @@ class MilkPriceSchedule:
                 field="prices",
                 value=prices,
             )
-        return cls(terms=prices, currency=data.get("currency", "PEN"))
+        names = data.get("service_names", {})
+        if not isinstance(names, Mapping):
+            raise InvalidPriceSchedule(
+                "'service_names' must be a table {charge = { es = ..., en = ... }} "
+                f"(got {names!r}).",
+                field="service_names",
+                value=names,
+            )
+        return cls(terms=prices, currency=data.get("currency", "PEN"), service_names=names)
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> MilkPriceSchedule:
@@ -381,7 +460,13 @@ class MilkPriceSchedule:
         >>> MilkPriceSchedule.from_dict(schedule.to_dict()) == schedule
         True
         """
-        return {"currency": self.currency.code, "prices": [_terms_to_dict(t) for t in self.terms]}
+        out: dict[str, Any] = {
+            "currency": self.currency.code,
+            "prices": [_terms_to_dict(t) for t in self.terms],
+        }
+        if self.service_names:
+            out["service_names"] = {charge: dict(names) for charge, names in self.service_names}
+        return out
 
     @property
     def start(self) -> dt.date:

@@ -25,11 +25,13 @@ the summary's figure and their difference (0.00 when they reconcile to the cént
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from coopfinance import text
 from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance._fields import to_text
 from coopfinance.dairy import (
@@ -81,6 +83,22 @@ def _carried_from(reference: str) -> tuple[Period | None, str]:
     try:
         return Period.parse(head), rest
     except InvalidSettlement:
+        return None, reference
+
+
+_DUE = "due "
+
+
+def _due_on(reference: str) -> tuple[dt.date | None, str]:
+    """``(date, rest)`` of the reference the check-off gives a loan installment it collects
+    (``"due 2026-01-15"``: :func:`coopfinance.dairy.loan_obligations`), which documents
+    show in words ("vence el 15/01/2026"); any other reference is the co-op's own text."""
+    if not reference.startswith(_DUE):
+        return None, reference
+    head, _, rest = reference[len(_DUE) :].partition(" ")
+    try:
+        return dt.date.fromisoformat(head), rest
+    except ValueError:
         return None, reference
 
 
@@ -206,7 +224,9 @@ def settlement_context(
     ``carried_out`` (what passes to the next settlement), ``dropped`` (short and not carried:
     voluntary savings unless the policy carries them), ``loan_cap`` (the cap of loan installments
     as a share of gross, or ``None``), ``rows`` (one per deduction, in the order applied: ``kind``,
-    ``reference``, ``loan_id``, ``carried_from``, ``due``, ``collected``, ``short``, ``carried``),
+    ``reference``, ``names`` (a service charge's display name by language, from the price file),
+    ``due_on`` (the due date of a loan installment the check-off collects), ``loan_id``,
+    ``carried_from``, ``due``, ``collected``, ``short``, ``carried``),
     and from the deliveries kept with the settlement: ``lines`` (``None`` when they were not kept),
     ``rounding``, ``base_value``, ``quality_value``, ``price_places`` and ``comparison``
     (``None`` without an intermediary price for every delivery).
@@ -231,6 +251,13 @@ def settlement_context(
     for c in statement.collections:
         ob = c.obligation
         origin, reference = _carried_from(ob.reference)
+        due_on, reference = _due_on(reference)
+        names: dict[str, str] = {}
+        if ob.kind is ObligationKind.SERVICE_CHARGE and settlement.prices is not None:
+            for lang in text.LANGUAGES:
+                name = settlement.prices.service_name(reference, lang)
+                if name is not None:
+                    names[lang] = name
         carried = c.short > 0 and (
             ob.kind is not ObligationKind.VOLUNTARY_SAVINGS or policy.carry_voluntary
         )
@@ -244,6 +271,8 @@ def settlement_context(
             {
                 "kind": ob.kind.value,
                 "reference": reference,
+                "names": names,
+                "due_on": due_on,
                 "loan_id": ob.loan_id,
                 "carried_from": origin,
                 "due": c.due,
@@ -285,6 +314,7 @@ def render_settlement(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English.
 
@@ -307,7 +337,9 @@ def render_settlement(
     context = settlement_context(
         statement, settlement, farmer_name=farmer_name, coop_name=coop_name
     )
-    return render("settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )
 
 
 _SUMMED = ("litres", "gross", "deductions", "net", "arrears")
@@ -416,6 +448,7 @@ def render_settlement_summary(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The co-op's summary of one settlement period, with its reconciliation to the statements.
 
@@ -432,4 +465,11 @@ def render_settlement_summary(
     ['- **Net paid:** S/ 104.00']
     """
     context = settlement_summary_context(settlement, coop_name=coop_name, farmer_names=farmer_names)
-    return render("settlement_summary", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "settlement_summary",
+        context,
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
+    )

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from coopfinance import text
 from coopfinance._decimal import ZERO
 from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
@@ -190,6 +191,7 @@ def render_schedule(
     fmt: str = "md",
     rate_label: str | None = None,
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The printed repayment schedule (cronograma) in Markdown or HTML, in Spanish or English.
 
@@ -207,7 +209,9 @@ def render_schedule(
     | 1 | 15/02/2026 | 31 | 5,000.00 | 778.08 | 130.90 | 0.00 | 908.98 | 4,221.92 |
     """
     context = schedule_context(schedule, borrower=borrower, lender=lender, rate_label=rate_label)
-    return render("schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )
 
 
 def schedule_text(
@@ -216,6 +220,7 @@ def schedule_text(
     lang: str = "en",
     terms: LoanTerms | None = None,
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The schedule as a plain-text table for a terminal or a printout (``schedule.txt.j2``, what
     ``coopfinance schedule`` prints), headers in English or Spanish (``es``); with ``terms``, a
@@ -233,8 +238,14 @@ def schedule_text(
     3 2026-04-15   31 1,707.10  1,707.10    44.69    0.00 1,751.79     0.00
       total                     5,000.00   255.39    0.00 5,255.39
     """
-    context = {**_table(_schedule(schedule)), "terms": terms}
-    text = render("schedule", context, lang=lang, fmt="txt", template_dirs=template_dirs)
+    context = {
+        **_table(_schedule(schedule)),
+        "terms": terms,
+        "rate_label": None if terms is None else rate_label(terms.rate, lang, messages),
+    }
+    text = render(
+        "schedule", context, lang=lang, fmt="txt", template_dirs=template_dirs, messages=messages
+    )
     return text.removesuffix("\n")
 
 
@@ -244,39 +255,48 @@ def render_key_facts(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The key-facts sheet (*hoja resumen*) with its schedule, in Markdown or HTML."""
     return render(
-        "key_facts", key_facts_context(facts), lang=lang, fmt=fmt, template_dirs=template_dirs
+        "key_facts",
+        key_facts_context(facts),
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
     )
 
 
-def rate_label(rate: Rate, lang: str = "es") -> str:
+_RATE_CONTEXT = "rate label"
+_RATE_LABELS = {
+    RateKind.EFFECTIVE_ANNUAL: text.N_("%(pct)s%% effective annual (TEA)"),
+    RateKind.NOMINAL_ANNUAL: text.N_("%(pct)s%% nominal annual"),
+    RateKind.FLAT_ANNUAL: text.N_("%(pct)s%% flat annual"),
+}
+_PERIODIC = {
+    (RateKind.EFFECTIVE_PERIODIC, "monthly"): text.N_("%(pct)s%% effective monthly (TEM)"),
+    (RateKind.EFFECTIVE_PERIODIC, "1d"): text.N_("%(pct)s%% effective daily (TED)"),
+    (RateKind.EFFECTIVE_PERIODIC, None): text.N_("%(pct)s%% effective per %(period)s"),
+    (RateKind.FLAT_PERIODIC, "monthly"): text.N_("%(pct)s%% flat monthly"),
+    (RateKind.FLAT_PERIODIC, None): text.N_("%(pct)s%% flat per %(period)s"),
+}
+
+
+def rate_label(rate: Rate, lang: str = "es", messages: text.Overrides | None = None) -> str:
     """How a document names ``rate``: ``TEA 35.00 %`` in Spanish, ``35.00% effective annual (TEA)``
-    in English (2 decimals, as Peruvian hojas resumen print rates).
+    in English (2 decimals, as Peruvian hojas resumen print rates); the words are catalog messages
+    (context ``rate label``), so ``messages`` may override them.
 
     >>> rate_label(Rate.effective_annual("18%")), rate_label(Rate.flat("2.5%"), "en")
     ('TEA 18.00 %', '2.50% flat monthly')
+    >>> rate_label(Rate.effective_annual("18%"), "pt_BR")
+    '18.00 % efetiva anual (TEA)'
     """
     pct = (rate.value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     period = None if rate.period is None else rate.period.label
-    es = {
-        RateKind.EFFECTIVE_ANNUAL: f"TEA {pct} %",
-        RateKind.NOMINAL_ANNUAL: f"TNA {pct} %",
-        RateKind.FLAT_ANNUAL: f"{pct} % flat anual",
-    }
-    en = {
-        RateKind.EFFECTIVE_ANNUAL: f"{pct}% effective annual (TEA)",
-        RateKind.NOMINAL_ANNUAL: f"{pct}% nominal annual",
-        RateKind.FLAT_ANNUAL: f"{pct}% flat annual",
-    }
-    if rate.kind is RateKind.EFFECTIVE_PERIODIC:
-        short = {"monthly": "TEM", "1d": "TED"}.get(period or "", f"tasa efectiva por {period}")
-        es[rate.kind] = f"{short} {pct} %"
-        en[rate.kind] = f"{pct}% effective per {period}" + (
-            f" ({short})" if short in ("TEM", "TED") else ""
-        )
-    if rate.kind is RateKind.FLAT_PERIODIC:
-        es[rate.kind] = f"{pct} % flat " + ("mensual" if period == "monthly" else f"por {period}")
-        en[rate.kind] = f"{pct}% flat " + ("monthly" if period == "monthly" else f"per {period}")
-    return (es if lang == "es" else en)[rate.kind]
+    msgid = _RATE_LABELS.get(rate.kind) or _PERIODIC.get(
+        (rate.kind, period), _PERIODIC.get((rate.kind, None), "")
+    )
+    tr = text.translator(lang, overrides=messages)
+    return tr.pgettext(_RATE_CONTEXT, msgid, pct=str(pct), period=period or "")

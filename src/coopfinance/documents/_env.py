@@ -58,6 +58,7 @@ __all__ = [
     "FORMATS",
     "bundled_templates",
     "environment",
+    "label_ids",
     "render",
     "render_pdf",
     "template_search_path",
@@ -125,11 +126,22 @@ def template_search_path(template_dirs: Iterable[str | os.PathLike[str]] = ()) -
     return (*dirs, bundled_templates())
 
 
+def label_ids() -> Mapping[str, str | tuple[str, str]]:
+    """Each label key → its English message id (``(singular, plural)`` for a plural label)."""
+    return _label_index()
+
+
 @functools.cache
-def _label_index() -> dict[str, str]:
-    """Each label key → its English message id (labels are gettext messages whose ``msgctxt`` is
-    the key, so a template asks ``t("column.interest")`` and a translator sees the English text)."""
-    return {str(m.context): str(m.id) for m in text.catalog_messages("en") if m.context and m.id}
+def _label_index() -> dict[str, str | tuple[str, str]]:
+    """Each label key → its English message id, or ``(singular, plural)`` for a plural label
+    (labels are gettext messages whose ``msgctxt`` is the key, so a template asks
+    ``t("column.interest")`` or ``t("portfolio.par_days", days, days=days)`` and a translator
+    sees the English text)."""
+    return {
+        str(m.context): (str(m.id[0]), str(m.id[1])) if isinstance(m.id, tuple) else str(m.id)
+        for m in text.catalog_messages("en")
+        if m.context and m.id and " " not in m.context  # label keys are dotted names
+    }
 
 
 class _Labels:
@@ -163,18 +175,32 @@ class _Labels:
             sources: list[text.Overrides] = []
             if self._messages is not None:
                 sources.append(self._messages)
-            sources.append({(k, index[k]): v for k, v in user.items() if k in index})
+            sources.append(
+                {(k, index[k]): v for k, v in user.items() if isinstance(index.get(k), str)}
+            )
             sources.extend(d / "locale" for d in self._user_dirs if (d / "locale").is_dir())
             found = (text.translator(lang, overrides=sources), own)
             self._loaded[lang] = found
         return found
 
-    def lookup(self, lang: str, key: object) -> str:
+    def lookup(self, lang: str, key: object, n: int | None = None, params: Any = None) -> str:
+        """The label ``key`` in ``lang``; a plural label needs the count ``n``; ``params`` fill
+        the label's ``%(name)s`` placeholders (none given: the label as it stands)."""
         lang = check_lang(lang)
         translator, own = self.translator(lang)
         english = _label_index().get(key) if isinstance(key, str) else None
+        if isinstance(english, tuple):
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise WrongType(
+                    f"the label {key!r} is a plural message: give the count, "
+                    f"t({key!r}, n, ...) (got {fmt_value(n)}).",
+                    field=str(key),
+                    value=n,
+                )
+            return translator.npgettext(str(key), *english, n, **(params or {}))
         if english is not None:
-            return translator.label(str(key), english)
+            found = translator.label(str(key), english)
+            return found if params is None else translator.pgettext(str(key), english, **params)
         if isinstance(key, str) and key in own:
             return own[key]
         raise MissingValue(
@@ -255,7 +281,10 @@ def _is_decimal(value: object) -> bool:
 
 
 def environment(
-    template_dirs: Iterable[str | os.PathLike[str]] = (), *, sandboxed: bool | None = None
+    template_dirs: Iterable[str | os.PathLike[str]] = (),
+    *,
+    sandboxed: bool | None = None,
+    messages: text.Overrides | None = None,
 ) -> jinja2.Environment:
     """A new Jinja2 environment that loads from ``template_dirs``, then the bundled templates.
 
@@ -263,7 +292,14 @@ def environment(
     - autoescaping for ``.html.j2`` (and ``.html``), none for ``.md.j2``;
     - filters ``money``, ``number``, ``percent``, ``date`` (in the context's ``lang``), ``md`` and
       ``columns`` (:func:`~coopfinance.documents.align_columns`, for plain-text tables);
-    - tests ``date`` and ``decimal``; the global ``t(key)`` looks a label up in ``i18n/{lang}.json``;
+    - tests ``date`` and ``decimal``; the global ``t(key)`` looks a label up (``t(key, n, name=…)``
+      for a plural label with placeholders), and the Jinja2 ``i18n`` extension gives ``_()``,
+      ``gettext``, ``ngettext``, ``pgettext`` and ``{% trans %}`` (newstyle: the translation is
+      filled and escaped by Jinja), all in the context's ``lang``;
+    - ``messages``: a co-op's own messages in front of the bundled catalogs (a folder of ``.po``
+      files, a mapping ``{msgid: text}`` / ``{(context, msgid): text}``, or a
+      :class:`~coopfinance.text.Translator`), each checked for the placeholders of the message it
+      replaces (:func:`coopfinance.text.translator`);
       the globals ``bar_chart`` and ``line_chart`` draw inline SVG charts (numbers in ``lang``);
     - ``sandboxed``: render in Jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`, which
       refuses access to Python internals (``__class__``, ``__globals__``, unsafe methods). ``None``
@@ -278,7 +314,7 @@ def environment(
     'SandboxedEnvironment'
     """
     path = template_search_path(template_dirs)
-    return _build(path, _sandbox(path, sandboxed))
+    return _build(path, _sandbox(path, sandboxed), messages)
 
 
 def _sandbox(search_path: tuple[Path, ...], sandboxed: bool | None) -> bool:
@@ -293,9 +329,12 @@ def _sandbox(search_path: tuple[Path, ...], sandboxed: bool | None) -> bool:
     return sandboxed
 
 
-def _build(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Environment:
+def _build(
+    search_path: tuple[Path, ...], sandboxed: bool = False, messages: Any = None
+) -> jinja2.Environment:
     kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
     env = kind(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader([str(p) for p in search_path], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
@@ -317,11 +356,29 @@ def _build(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Env
         columns=align_columns,
     )
     env.tests.update(date=_is_date, decimal=_is_decimal)
-    labels = _Labels(search_path)
+    labels = _Labels(search_path, messages)
+    for lang in text.LANGUAGES:
+        labels.translator(lang)  # a bad override is reported now, not half-way through a document
 
     @pass_context
-    def t(ctx: jinja2.runtime.Context, key: str) -> str:
-        return labels.lookup(_lang(ctx), key)
+    def t(ctx: jinja2.runtime.Context, key: str, n: int | None = None, **params: Any) -> str:
+        return labels.lookup(_lang(ctx), key, n, params or None)
+
+    def _in_lang(name: str) -> Any:
+        @pass_context
+        def call(ctx: jinja2.runtime.Context, *args: Any) -> str:
+            found: str = labels.translator(_lang(ctx))[0].jinja_callables()[name](*args)
+            return found
+
+        return call
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _in_lang("gettext"),
+        _in_lang("ngettext"),
+        newstyle=True,
+        pgettext=_in_lang("pgettext"),
+        npgettext=_in_lang("npgettext"),
+    )
 
     @pass_context
     def _bars(ctx: jinja2.runtime.Context, labels: Any, series: Any, **options: Any) -> Any:
@@ -331,13 +388,85 @@ def _build(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Env
     def _lines(ctx: jinja2.runtime.Context, labels: Any, series: Any, **options: Any) -> Any:
         return markupsafe.Markup(line_chart(labels, series, lang=_lang(ctx), **options))
 
-    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines)
+    @pass_context
+    def known_name(
+        ctx: jinja2.runtime.Context, context: str, key: str, names: Mapping[str, str] | None = None
+    ) -> str:
+        """A name a user may have typed or the library supplied: ``names[lang]`` if given (a
+        price file's ``service_names``), else the catalogs' text of ``key`` in ``context`` (the
+        library's own names: ``service charge``, ``plan scenario``), else ``key`` as typed."""
+        lang = _lang(ctx)
+        found = (names or {}).get(lang)
+        if found is not None:
+            return found
+        return labels.translator(lang)[0].known(context, key) or key
+
+    @pass_context
+    def message(ctx: jinja2.runtime.Context, msg: text.Message) -> str:
+        """A :class:`~coopfinance.text.Message` of domain code in ``lang``, its parameters
+        formatted as the filters format them (dates short, decimals as numbers)."""
+        lang = _lang(ctx)
+
+        def fmt(value: Any) -> Any:
+            if isinstance(value, dt.date):
+                return format_date(value, lang=lang, style="short")
+            if isinstance(value, Decimal):  # whole numbers stay numbers (%(num)d)
+                return format_number(value, lang=lang)
+            return value
+
+        return labels.translator(lang)[0].message(msg, fmt)
+
+    env.filters.update(message=message)
+    env.globals.update(t=t, bar_chart=_bars, line_chart=_lines, known_name=known_name)
     return env
 
 
 @functools.lru_cache(maxsize=32)
 def _cached(search_path: tuple[Path, ...], sandboxed: bool = False) -> jinja2.Environment:
     return _build(search_path, sandboxed)
+
+
+_WITH_MESSAGES: dict[Any, jinja2.Environment] = {}
+_WITH_MESSAGES_MAX = 16
+
+
+def _frozen(messages: Any) -> Any:
+    """A hashable key for the environment cache: a mapping by its items, a folder by its path
+    (and the times its catalogs changed), a translator by itself."""
+    if isinstance(messages, Mapping):
+        return (
+            "mapping",
+            frozenset(
+                (k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in messages.items()
+            ),
+        )
+    if isinstance(messages, list | tuple):
+        return ("sequence", tuple(_frozen(m) for m in messages))
+    if isinstance(messages, str | os.PathLike):
+        root = Path(messages).resolve()
+        stamps = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in root.rglob("*.po")))
+        return ("folder", str(root), stamps)
+    return ("object", messages)
+
+
+def _environment_for(
+    search_path: tuple[Path, ...], sandboxed: bool, messages: Any
+) -> jinja2.Environment:
+    """The environment of ``search_path`` with ``messages`` (built once per distinct messages)."""
+    if messages is None:
+        return _cached(search_path, sandboxed)
+    try:
+        key = (search_path, sandboxed, _frozen(messages))
+        hash(key)
+    except (TypeError, OSError):
+        return _build(search_path, sandboxed, messages)
+    found = _WITH_MESSAGES.get(key)
+    if found is None:
+        found = _build(search_path, sandboxed, messages)
+        if len(_WITH_MESSAGES) >= _WITH_MESSAGES_MAX:
+            _WITH_MESSAGES.pop(next(iter(_WITH_MESSAGES)))
+        _WITH_MESSAGES[key] = found
+    return found
 
 
 def _check_fmt(fmt: object) -> str:
@@ -374,10 +503,13 @@ def render(
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
     sandboxed: bool | None = None,
+    messages: text.Overrides | None = None,
 ) -> str:
     """Render the document ``name`` (the template ``{name}.{fmt}.j2``) with ``context``.
 
-    ``lang`` (``es`` or ``en``) and ``fmt`` (``md`` or ``html``) are added to the context. A value
+    ``lang`` (``es``, ``en`` or ``pt_BR``) and ``fmt`` (``md``, ``html`` or ``txt``) are added to
+    the context; ``messages`` puts a co-op's own messages in front of the catalogs (see
+    :func:`environment`), without copying any template. A value
     the template needs but the context lacks raises :class:`~coopfinance.errors.MissingValue`
     naming it. With ``template_dirs`` (or ``sandboxed=True``) the templates render in Jinja2's
     sandbox, and one that reaches for Python internals raises
@@ -411,7 +543,7 @@ def render(
             value=clash,
         )
     search_path = template_search_path(template_dirs)
-    env = _cached(search_path, _sandbox(search_path, sandboxed))
+    env = _environment_for(search_path, _sandbox(search_path, sandboxed), messages)
     template_name = f"{name}.{fmt}.j2"
     try:
         template = env.get_template(template_name)
@@ -459,6 +591,7 @@ def render_pdf(
     lang: str = "es",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
     sandboxed: bool | None = None,
+    messages: text.Overrides | None = None,
 ) -> bytes:
     """The document ``name`` as PDF bytes: its HTML rendering laid out by WeasyPrint.
 
@@ -467,7 +600,13 @@ def render_pdf(
     so nothing is fetched.
     """
     html = render(
-        name, context, lang=lang, fmt="html", template_dirs=template_dirs, sandboxed=sandboxed
+        name,
+        context,
+        lang=lang,
+        fmt="html",
+        template_dirs=template_dirs,
+        sandboxed=sandboxed,
+        messages=messages,
     )
     try:
         weasyprint: Any = importlib.import_module("weasyprint")

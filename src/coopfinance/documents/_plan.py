@@ -17,6 +17,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
+from coopfinance import text
 from coopfinance._decimal import ZERO
 from coopfinance.documents._documents import rate_label, schedule_context
 from coopfinance.documents._env import render, render_pdf
@@ -307,6 +308,7 @@ def render_plan(
     lang: str = ...,
     fmt: Literal["md", "html"] = ...,
     template_dirs: Iterable[str | os.PathLike[str]] = ...,
+    messages: text.Overrides | None = ...,
 ) -> str: ...
 @overload
 def render_plan(
@@ -315,6 +317,7 @@ def render_plan(
     lang: str = ...,
     fmt: Literal["pdf"],
     template_dirs: Iterable[str | os.PathLike[str]] = ...,
+    messages: text.Overrides | None = ...,
 ) -> bytes: ...
 @overload
 def render_plan(
@@ -323,6 +326,7 @@ def render_plan(
     lang: str = ...,
     fmt: str = ...,
     template_dirs: Iterable[str | os.PathLike[str]] = ...,
+    messages: text.Overrides | None = ...,
 ) -> str | bytes: ...
 def render_plan(
     plan: BusinessPlan | PlanReport,
@@ -330,6 +334,7 @@ def render_plan(
     lang: str = "es",
     fmt: str = "html",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
+    messages: text.Overrides | None = None,
 ) -> str | bytes:
     """The business-plan document in Markdown, self-contained HTML (inline SVG charts) or PDF.
 
@@ -353,5 +358,9 @@ def render_plan(
         )
     context = plan_context(plan, lang=lang)
     if fmt == "pdf":
-        return render_pdf("plan", context, lang=lang, template_dirs=template_dirs)
-    return render("plan", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+        return render_pdf(
+            "plan", context, lang=lang, template_dirs=template_dirs, messages=messages
+        )
+    return render(
+        "plan", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from coopfinance import text
 from coopfinance.documents._documents import rate_label
-from coopfinance.documents._env import render
+from coopfinance.documents._env import label_ids, render
+from coopfinance.documents._format import format_date
 from coopfinance.servicing import Statement
 
 __all__ = ["render_statement", "statement_context", "statement_text"]
@@ -15,32 +19,69 @@ __all__ = ["render_statement", "statement_context", "statement_text"]
 def statement_context(
     statement: Statement, *, borrower: str, lender: str, lang: str
 ) -> dict[str, Any]:
-    """What the ``statement`` templates use: the header, one row per movement (``date``, ``label``,
-    ``charged``, ``paid``, ``balance``, ``credit``) and the summary of the state."""
+    """What the ``statement`` templates use: the header, one row per movement (``date``, ``kind``,
+    ``key`` (its label), ``reference``, ``settled_on`` (the settlement of a payment the check-off
+    collected), ``label`` (in ``lang``), ``charged``, ``paid``, ``balance``, ``credit``) and the
+    summary of the state (``status_key`` and ``status`` in ``lang``)."""
     return {"borrower": borrower, "lender": lender, **_statement(statement, lang)}
+
+
+_MILK_PAYMENT = re.compile(r"^milk-(\d{4}-\d\d-\d\d)-")
+"""The id the check-off gives a payment it collects (``milk-<period start>-<farmer>-<loan>``:
+:func:`coopfinance.dairy.loan_payments`), which statements show in words."""
+
+
+def _movement(kind: str, reference: str) -> tuple[str, dt.date | None]:
+    """``(label key, settlement date)`` of one statement line: a payment the check-off collected
+    is named as such, with the date of its settlement."""
+    found = _MILK_PAYMENT.match(reference) if kind == "payment" else None
+    if found:
+        return "statement.movement.milk-payment", dt.date.fromisoformat(found.group(1))
+    return f"statement.movement.{kind}", None
+
+
+def _line_label(tr: text.Translator, key: str, english: str, reference: str, on: Any) -> str:
+    if on is not None:
+        return tr.pgettext(key, english, date=on)
+    label = tr.pgettext(key, english, ref=reference)
+    if key != "statement.movement.installment-due" and reference:
+        label += f" {reference}"
+    return label
 
 
 def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     state = statement.state
     nxt = state.next_due()
+    tr = text.translator(lang)
+    english = label_ids()
+    rows = []
+    for line in statement.lines:
+        key, on = _movement(line.kind.value, line.reference)
+        shown_on = None if on is None else format_date(on, lang=lang, style="short")
+        rows.append(
+            {
+                "date": line.date,
+                "kind": line.kind.value,
+                "key": key,
+                "reference": "" if on is not None else line.reference,
+                "settled_on": on,
+                "label": _line_label(tr, key, str(english[key]), line.reference, shown_on),
+                "charged": line.charged,
+                "paid": line.paid,
+                "balance": line.balance,
+                "credit": line.credit_balance,
+            }
+        )
+    status_key = f"statement.account_status.{state.status.value}"
     return {
         "account_id": statement.account_id,
         "currency": statement.currency,
         "as_of": statement.as_of,
         "principal": statement.principal,
         "rate_label": rate_label(statement.rate, lang),
-        "status": statement.status_label(lang),
-        "rows": [
-            {
-                "date": line.date,
-                "label": Statement.line_label(line, lang),
-                "charged": line.charged,
-                "paid": line.paid,
-                "balance": line.balance,
-                "credit": line.credit_balance,
-            }
-            for line in statement.lines
-        ],
+        "status_key": status_key,
+        "status": tr.label(status_key, str(english[status_key])),
+        "rows": rows,
         "owed": state.owed,
         "principal_outstanding": state.principal_outstanding,
         "arrears": state.arrears,
@@ -61,6 +102,7 @@ def render_statement(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: Iterable[str] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The account statement of a loan as Markdown or self-contained HTML.
 
@@ -79,11 +121,17 @@ def render_statement(
     True
     """
     context = statement_context(statement, borrower=borrower, lender=lender, lang=lang)
-    return render("statement", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "statement", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
+    )
 
 
 def statement_text(
-    statement: Statement, *, lang: str = "en", template_dirs: Iterable[str] = ()
+    statement: Statement,
+    *,
+    lang: str = "en",
+    template_dirs: Iterable[str] = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The statement as plain text for a terminal (``statement.txt.j2``, what ``coopfinance
     statement`` prints), in English or Spanish (``es``).
@@ -105,5 +153,7 @@ def statement_text(
     Next installment: 2 · 2026-03-15 · 511.51 · Status: active
     """
     context = _statement(statement, lang)
-    text = render("statement", context, lang=lang, fmt="txt", template_dirs=template_dirs)
+    text = render(
+        "statement", context, lang=lang, fmt="txt", template_dirs=template_dirs, messages=messages
+    )
     return text.removesuffix("\n")

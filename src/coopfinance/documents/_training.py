@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from coopfinance import text
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import render
 from coopfinance.documents._format import check_lang
@@ -119,6 +120,7 @@ def render_guide(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: _Dirs = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The trainer's guide to one session: objectives, materials, activities with their minutes,
     and the practice exercises with worked solutions and answer keys.
@@ -128,7 +130,14 @@ def render_guide(
     # Trainer's guide: The installment taken from the milk
     """
     context = guide_context(session_id, seed=seed, curriculum=curriculum, lang=lang)
-    return render("training_guide", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "training_guide",
+        context,
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
+    )
 
 
 # -- the personal worksheet -----------------------------------------------------------------------
@@ -197,6 +206,7 @@ def render_worksheet(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: _Dirs = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """A member's personal worksheet: their own figures, then each exercise with room to answer.
     With ``key`` it is the trainer's answer key: answers, worked solutions and typical mistakes.
@@ -209,7 +219,14 @@ def render_worksheet(
     (False, True)
     """
     context = worksheet_context(sheet, lang=lang, key=key, coop=coop)
-    return render("training_worksheet", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "training_worksheet",
+        context,
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
+    )
 
 
 # -- the certificate ------------------------------------------------------------------------------
@@ -271,12 +288,20 @@ def render_certificate(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: _Dirs = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The completion certificate of one participant who completed the course (otherwise
     :class:`~coopfinance.errors.CourseNotCompleted`, saying what is missing)."""
     _same_lang(_cohort(cohort).curriculum, check_lang(lang), "cohort")
     context = certificate_context(cohort, participant_id, issued=issued, issuer=issuer)
-    return render("training_certificate", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "training_certificate",
+        context,
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
+    )
 
 
 # -- the cohort report ----------------------------------------------------------------------------
@@ -377,9 +402,17 @@ def render_training_report(
     lang: str = "es",
     fmt: str = "md",
     template_dirs: _Dirs = (),
+    messages: text.Overrides | None = None,
 ) -> str:
     """The cohort's progress report: attendance and completion per participant, sessions held,
     pre/post gain per module and the outcome indicators from the co-op's records."""
     _same_lang(_cohort(cohort).curriculum, check_lang(lang), "cohort")
     context = training_report_context(cohort, outcomes=outcomes)
-    return render("training_report", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render(
+        "training_report",
+        context,
+        lang=lang,
+        fmt=fmt,
+        template_dirs=template_dirs,
+        messages=messages,
+    )

@@ -36,6 +36,7 @@ from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
 from coopfinance.cost import irr, npv
 from coopfinance.errors import InvalidPlan, MultipleSolutions, NoSolution
 from coopfinance.plans._projection import Projection, ProjectionRow
+from coopfinance.text import N_, Message
 
 __all__ = [
     "BreakEven",
@@ -54,6 +55,52 @@ def _flows(values: Iterable[object], field: str) -> list[Decimal]:
     return [to_decimal(v, field=field) for v in values]
 
 
+_FLOWS = {"economic": N_("economic flows"), "financial": N_("financial flows")}
+_IRR_ZERO = N_("The IRR of the %(flows)s does not exist: every flow is zero.")
+_IRR_NO_NEGATIVE = N_(
+    "The IRR of the %(flows)s does not exist: no flow is negative (nothing is invested that the "
+    "plan must earn back)."
+)
+_IRR_NO_POSITIVE = N_(
+    "The IRR of the %(flows)s does not exist: no flow is positive (the plan never earns back "
+    "what is put in)."
+)
+_IRR_NO_RATE = N_(
+    "The IRR of the %(flows)s does not exist: no rate between -99 %% and 1,000,000 %% makes the "
+    "NPV zero."
+)
+_IRR_SEVERAL = N_(
+    "The IRR of the %(flows)s is not unique: the flows change sign more than once and rates "
+    "%(roots)s all make the NPV zero; judge the plan by its NPV instead."
+)
+_FLOWS_CONTEXT = "plan flows"  # the message context of the flows' names in the IRR explanations
+
+
+def _irr_reason(values: Sequence[Decimal], label: str) -> tuple[str, dict[str, object]] | None:
+    """Why the IRR of ``values`` does not exist or is not unique (message id, parameters), or
+    ``None`` when it has exactly one IRR."""
+    flows = Message(msgid=_FLOWS.get(label.removesuffix(" flows"), label), context=_FLOWS_CONTEXT)
+    if all(v == 0 for v in values):
+        return _IRR_ZERO, {"flows": flows}
+    try:
+        irr(values)
+    except MultipleSolutions as exc:
+        roots = ", ".join(f"{(r * 100).quantize(Decimal('0.01'))} %" for r in exc.roots)
+        return _IRR_SEVERAL, {"flows": flows, "roots": roots}
+    except NoSolution:
+        if all(v >= 0 for v in values):
+            return _IRR_NO_NEGATIVE, {"flows": flows}
+        if all(v <= 0 for v in values):
+            return _IRR_NO_POSITIVE, {"flows": flows}
+        return _IRR_NO_RATE, {"flows": flows}
+    return None
+
+
+def _english(msgid: str, params: dict[str, object]) -> str:
+    plain = {k: v.msgid if isinstance(v, Message) else v for k, v in params.items()}
+    return msgid % plain
+
+
 def plan_irr(flows: Iterable[object], *, label: str = "flows") -> Decimal:
     """The IRR of annual ``flows`` (year 0 first), or a clear error when there is none or several.
 
@@ -65,33 +112,35 @@ def plan_irr(flows: Iterable[object], *, label: str = "flows") -> Decimal:
     coopfinance.errors.NoSolution: The IRR of the economic flows does not exist: ...
     """
     values = _flows(flows, label)
-    if all(v == 0 for v in values):
-        raise NoSolution(
-            f"The IRR of the {label} does not exist: every flow is zero.",
-            field=label,
-            value=tuple(values),
-        )
-    try:
+    reason = _irr_reason(values, label)
+    if reason is None:
         return irr(values)
-    except MultipleSolutions as exc:
-        roots = ", ".join(f"{r:.2%}" for r in exc.roots)
-        raise MultipleSolutions(
-            f"The IRR of the {label} is not unique: the flows change sign more than once and "
-            f"rates {roots} all make the NPV zero; judge the plan by its NPV instead.",
-            field=label,
-            value=tuple(values),
-            roots=exc.roots,
-        ) from None
-    except NoSolution:
-        if all(v >= 0 for v in values):
-            why = "no flow is negative (nothing is invested that the plan must earn back)"
-        elif all(v <= 0 for v in values):
-            why = "no flow is positive (the plan never earns back what is put in)"
-        else:
-            why = "no rate between -99 % and 1,000,000 % makes the NPV zero"
-        raise NoSolution(
-            f"The IRR of the {label} does not exist: {why}.", field=label, value=tuple(values)
-        ) from None
+    msgid, params = reason
+    if msgid == _IRR_SEVERAL:
+        try:
+            irr(values)
+        except MultipleSolutions as exc:
+            roots = ", ".join(f"{r:.2%}" for r in exc.roots)
+            raise MultipleSolutions(
+                _english(msgid, {**params, "roots": roots}),
+                field=label,
+                value=tuple(values),
+                roots=exc.roots,
+            ) from None
+    raise NoSolution(_english(msgid, params), field=label, value=tuple(values))
+
+
+def _irr_message(flows: Sequence[Decimal], kind: str) -> Message | None:
+    """Why the IRR of ``kind`` (economic or financial) ``flows`` does not exist or is not unique,
+    as a :class:`~coopfinance.text.Message` documents show in their language; ``None`` when the
+    IRR exists.
+
+    >>> from coopfinance.text import translator
+    >>> translator("es").message(_irr_message([Decimal(0), Decimal(0)], "economic"))
+    'La TIR de los flujos económicos no existe: todos los flujos son cero.'
+    """
+    reason = _irr_reason(list(flows), f"{kind} flows")
+    return None if reason is None else Message(msgid=reason[0], params=reason[1])
 
 
 def benefit_cost(rate: object, benefits: Iterable[object], costs: Iterable[object]) -> Decimal:
@@ -156,6 +205,10 @@ class Evaluation:
     npv: Decimal
     irr: Decimal | None
     irr_problem: str | None
+    """Why there is no single IRR, in English (logs, the JSON export); documents show
+    :attr:`irr_reason`."""
+    irr_reason: Message | None = None
+    """Why there is no single IRR, as a message in no language yet."""
     benefit_cost: Decimal | None
     payback_years: Decimal | None
     discounted_payback_years: Decimal | None
@@ -207,6 +260,7 @@ def evaluate(
         npv=npv(cok, flows),
         irr=rate,
         irr_problem=problem,
+        irr_reason=None if problem is None else _irr_message(flows, kind),
         benefit_cost=bc,
         payback_years=payback(flows),
         discounted_payback_years=payback(flows, cok),

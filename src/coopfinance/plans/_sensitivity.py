@@ -20,6 +20,7 @@ from coopfinance.cost import npv
 from coopfinance.plans._indicators import Evaluation, debt_coverage, evaluations
 from coopfinance.plans._model import BusinessPlan
 from coopfinance.plans._projection import Projection, project
+from coopfinance.text import N_, Message
 
 __all__ = [
     "ScenarioSummary",
@@ -102,6 +103,9 @@ class SwitchingValue:
     price_per_litre: Decimal | None
     change: Decimal | None
     note: str
+    """Why there is no switching price within the search, in English (logs, the JSON export)."""
+    reason: Message | None = None
+    """:attr:`note` as a message in no language yet: what documents show."""
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -129,6 +133,10 @@ class Sensitivity:
     scenarios: tuple[ScenarioSummary, ...]
 
 
+_ZERO_PRICE = N_("the NPV stays non-negative even at a zero milk price")
+_NEVER = N_("the NPV stays negative even at %(factor)s times the planned prices")
+
+
 def switching_price(plan: BusinessPlan, kind: str = "economic") -> SwitchingValue:
     """The price factor that makes the ``kind`` (economic or financial) NPV zero.
 
@@ -150,7 +158,8 @@ def switching_price(plan: BusinessPlan, kind: str = "economic") -> SwitchingValu
             factor=ZERO,
             price_per_litre=ZERO,
             change=-ONE,
-            note="the NPV stays non-negative even at a zero milk price",
+            note=_ZERO_PRICE,
+            reason=Message(msgid=_ZERO_PRICE),
         )
     lo, flo = ZERO, f0
     hi = ONE
@@ -164,7 +173,8 @@ def switching_price(plan: BusinessPlan, kind: str = "economic") -> SwitchingValu
                 factor=None,
                 price_per_litre=None,
                 change=None,
-                note=f"the NPV stays negative even at {_MAX_FACTOR} times the planned prices",
+                note=_NEVER % {"factor": _MAX_FACTOR},
+                reason=Message(msgid=_NEVER, params={"factor": _MAX_FACTOR}),
             )
         fhi = f(hi)
     side = 0
