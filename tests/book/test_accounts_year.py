@@ -197,3 +197,31 @@ def test_exit_nets_to_the_centimo(year: Book, when: dt.date, write_off: bool) ->
     rows = year.trial_balance(liq.date)
     assert sum((r.debit for r in rows), ZERO) == sum((r.credit for r in rows), ZERO)
     assert year.members()[farmer].left == YEAR_END
+
+
+@pytest.mark.parametrize("lang", ["es", "en", "pt_BR"])
+def test_the_assembly_document_reconciles_and_speaks_one_language(year: Book, lang: str) -> None:
+    if not list(year.entries("distributions")):  # when run alone
+        year.distribute(2026, ASSEMBLY, POLICY)
+    d = year.distribution(2026).distribution
+    for fmt in ("md", "html"):
+        text = year.assembly_document(2026, lang=lang, fmt=fmt)
+        assert isinstance(text, str)
+        note = {"es": "La distribución suma el remanente al céntimo.",
+                "en": "The distribution adds up to the surplus to the céntimo.",
+                "pt_BR": "A distribuição soma as sobras ao centavo."}[lang]  # fmt: skip
+        assert note in text
+        if lang == "es":
+            assert "Remanente del ejercicio" in text
+            assert "Total distributed" not in text
+        member = d.patronage[0][0]
+        assert member in text
+    farmer = d.interest[0][0]
+    statement = year.contributions_document(farmer, ASSEMBLY, lang=lang)
+    assert isinstance(statement, str)
+    assert {"es": "Estado de aportaciones", "en": "Statement of contributions",
+            "pt_BR": "Extrato de cotas-partes"}[lang] in statement  # fmt: skip
+    for r in year.entries("liquidations"):
+        doc = year.liquidation_document(r["farmer"], lang=lang, fmt="html")
+        assert isinstance(doc, str)
+        assert r["farmer"] in doc

@@ -42,6 +42,7 @@ from coopfinance.book._journal import (
     safe_cell,
 )
 from coopfinance.book._members import Liquidation
+from coopfinance.book._reports import assembly_context, contributions_context, liquidation_context
 from coopfinance.book._store import create_engine
 
 __all__ = [
@@ -75,6 +76,9 @@ __all__ = [
     "TrialBalanceRow",
     "WrongPeriod",
     "YearDistribution",
+    "assembly_context",
+    "contributions_context",
     "create_engine",
+    "liquidation_context",
     "safe_cell",
 ]

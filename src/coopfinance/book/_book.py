@@ -25,6 +25,7 @@ from coopfinance.book import (  # issue 17
     _income,
     _journal,
     _members,
+    _reports,
 )
 from coopfinance.book import _schema as t
 from coopfinance.book._close import Adjustment, Closing
@@ -44,6 +45,7 @@ from coopfinance.book._migrate import check_revision, current_revision, upgrade
 from coopfinance.book._store import Store, create_engine, to_url
 from coopfinance.coop import SurplusPolicy  # issue 17
 from coopfinance.dairy import FarmerSettlement, Period, Settlement, SettlementPolicy
+from coopfinance.documents import render, render_pdf  # issue 17
 from coopfinance.servicing import AccountState, LoanAccount
 
 __all__ = ["Book", "BookStatus", "FarmerStatement"]
@@ -512,6 +514,45 @@ class Book:
         with self._read() as conn:
             entries = _journal.journal(conn, self.coop, dt.date(year, 12, 31))
             return _income.stored_distribution(conn, self.coop, entries, year)
+
+    def contributions_document(
+        self, farmer: str, as_of: dt.date | None = None, *, lang: str = "es", fmt: str = "md"
+    ) -> str | bytes:
+        """A member's statement of contributions: Markdown, HTML or PDF (``fmt="pdf"``: bytes)."""
+        statement = self.contributions(farmer, as_of)
+        if statement.as_of == dt.date.max:
+            statement = attrs.evolve(
+                statement,
+                as_of=max((e.date for e, _, _ in statement.lines), default=dt.date.today()),
+            )
+        ctx = _reports.contributions_context(
+            statement, coop_name=self.coop.name, currency=self.coop.currency
+        )
+        return self._document("contributions", ctx, lang, fmt)
+
+    def liquidation_document(
+        self, farmer: str, *, lang: str = "es", fmt: str = "md"
+    ) -> str | bytes:
+        """A leaver's final liquidación as a document for the member."""
+        ctx = _reports.liquidation_context(
+            self.liquidation(farmer), coop_name=self.coop.name, currency=self.coop.currency
+        )
+        return self._document("liquidation", ctx, lang, fmt)
+
+    def assembly_document(self, year: int, *, lang: str = "es", fmt: str = "md") -> str | bytes:
+        """The year's accounts for the general assembly (income statement, art. 42 distribution,
+        each member's interest and retorno, reconciled), from the recorded distribution."""
+        y = self.distribution(year)
+        ctx = _reports.assembly_context(
+            y, coop_name=self.coop.name, interest_rate=y.interest_rate, interest_cap=y.interest_cap
+        )
+        return self._document("assembly", ctx, lang, fmt)
+
+    @staticmethod
+    def _document(name: str, ctx: dict[str, Any], lang: str, fmt: str) -> str | bytes:
+        if fmt == "pdf":
+            return render_pdf(name, ctx, lang=lang)
+        return render(name, ctx, lang=lang, fmt=fmt)
 
     def _name(self, conn: Connection, farmer: str) -> str:
         roster = current_members(conn, self.coop.coop_id)

@@ -180,6 +180,8 @@ class YearDistribution:
     patronage: tuple[tuple[str, Decimal], ...]
     distribution: SurplusDistribution
     names: tuple[tuple[str, str], ...]
+    interest_rate: Decimal
+    interest_cap: Decimal | None
 
 
 def _average_capital(entries: list[Any], farmer: str, start: dt.date, end: dt.date) -> Decimal:
@@ -333,6 +335,8 @@ def distribute_year(
         patronage=tuple((f, patronage.get(f, ZERO)) for f in ids),
         distribution=dist,
         names=tuple((f, names[f].name) for f in ids if f in names),
+        interest_rate=policy.contribution_interest_rate,
+        interest_cap=policy.contribution_interest_cap,
     )
 
 
@@ -360,7 +364,6 @@ def stored_distribution(
         excluded=(),
         third_party_reserve=Decimal(data["third_party_reserve"]),
     )
-    del pol
     names = current_members(conn, coop.coop_id)
     return YearDistribution(
         year=year,
@@ -370,4 +373,6 @@ def stored_distribution(
         patronage=tuple((f, Decimal(v)) for f, v in data["patronage"]),
         distribution=dist,
         names=tuple((f, names[f].name) for f, _, _ in from_members if f in names),
+        interest_rate=Decimal(pol["rate"]),
+        interest_cap=None if pol["cap"] is None else Decimal(pol["cap"]),
     )
