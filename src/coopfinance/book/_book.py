@@ -528,7 +528,7 @@ class Book:
         ctx = _reports.contributions_context(
             statement, coop_name=self.coop.name, currency=self.coop.currency
         )
-        return self._document("contributions", ctx, lang, fmt)
+        return self._document("member_contributions", ctx, lang, fmt)
 
     def liquidation_document(
         self, farmer: str, *, lang: str = "es", fmt: str = "md"
@@ -537,7 +537,7 @@ class Book:
         ctx = _reports.liquidation_context(
             self.liquidation(farmer), coop_name=self.coop.name, currency=self.coop.currency
         )
-        return self._document("liquidation", ctx, lang, fmt)
+        return self._document("member_liquidation", ctx, lang, fmt)
 
     def assembly_document(self, year: int, *, lang: str = "es", fmt: str = "md") -> str | bytes:
         """The year's accounts for the general assembly (income statement, art. 42 distribution,
@@ -546,7 +546,7 @@ class Book:
         ctx = _reports.assembly_context(
             y, coop_name=self.coop.name, interest_rate=y.interest_rate, interest_cap=y.interest_cap
         )
-        return self._document("assembly", ctx, lang, fmt)
+        return self._document("year_accounts", ctx, lang, fmt)
 
     @staticmethod
     def _document(name: str, ctx: dict[str, Any], lang: str, fmt: str) -> str | bytes:

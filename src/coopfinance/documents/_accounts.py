@@ -3,7 +3,7 @@ liquidación and the year's accounts for the general assembly (issue 17).
 
 The contexts are built by the book (``coopfinance.book``: ``contributions_context``,
 ``liquidation_context``, ``assembly_context``) from what it recorded and computed; the templates
-only lay the figures out (``contributions``, ``liquidation``, ``assembly``; ``.md.j2`` and
+only lay the figures out (``member_contributions``, ``member_liquidation``, ``year_accounts``; ``.md.j2`` and
 ``.html.j2``; PDF with :func:`~coopfinance.documents.render_pdf` of the same name and context).
 """
 
@@ -26,7 +26,7 @@ def render_contributions(
     template_dirs: Iterable[str | os.PathLike[str]] = (),
 ) -> str:
     """A member's statement of contributions (aportaciones), Markdown or HTML."""
-    return render("contributions", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render("member_contributions", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
 
 
 def render_liquidation(
@@ -37,7 +37,7 @@ def render_liquidation(
     template_dirs: Iterable[str | os.PathLike[str]] = (),
 ) -> str:
     """A leaver's final liquidación, Markdown or HTML."""
-    return render("liquidation", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render("member_liquidation", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
 
 
 def render_assembly(
@@ -49,4 +49,4 @@ def render_assembly(
 ) -> str:
     """The year's accounts for the general assembly: the income statement, the art. 42
     distribution and each member's interest and retorno, reconciled to the céntimo."""
-    return render("assembly", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
+    return render("year_accounts", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
