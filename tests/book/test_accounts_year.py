@@ -7,6 +7,7 @@ equals the deductions on their liquidaciones, and exits net to the céntimo (iss
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -225,3 +226,12 @@ def test_the_assembly_document_reconciles_and_speaks_one_language(year: Book, la
         doc = year.liquidation_document(r["farmer"], lang=lang, fmt="html")
         assert isinstance(doc, str)
         assert r["farmer"] in doc
+
+
+@pytest.mark.skipif(importlib.util.find_spec("weasyprint") is None, reason="WeasyPrint missing")
+def test_the_assembly_document_prints_as_pdf(year: Book) -> None:
+    if not list(year.entries("distributions")):  # when run alone
+        year.distribute(2026, ASSEMBLY, POLICY)
+    pdf = year.assembly_document(2026, lang="es", fmt="pdf")
+    assert isinstance(pdf, bytes)
+    assert pdf.startswith(b"%PDF-")
