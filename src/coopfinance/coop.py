@@ -37,8 +37,10 @@ __all__ = [
     "Supplier",
     "SurplusDistribution",
     "SurplusPolicy",
+    "ThirdPartyResult",
     "allocate",
     "contribution_obligations",
+    "distribute_result",
     "distribute_surplus",
 ]
 
@@ -121,6 +123,29 @@ class PatronageBasis(ParseableEnum):
         return InvalidSurplusDistribution
 
 
+class ThirdPartyResult(ParseableEnum):
+    """Where the result of operations with non-members (terceros) goes.
+
+    LGC art. 66 num. 1 (TUO D.S. 074-90-TR) separates the net income from operations with
+    non-members (taxed) from the operations with members (Ley 29683 art. 3: not subject); retornos
+    are by definition in proportion to **members'** operations (LGC art. 5 num. 1, art. 42 num. 2
+    num. 4). The LGC text read does not say whether the third-party margin may be distributed;
+    cooperative doctrine sends it to the irrepartible reserve (reference
+    peru-regulation-and-coop-accounts.md §2.5). Default ``reserve``; ``distribute`` leaves it in
+    the remanente distributed under art. 42."""
+
+    RESERVE = "reserve"
+    DISTRIBUTE = "distribute"
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidSurplusDistribution
+
+
+def _third_party(value: ThirdPartyResult | str) -> ThirdPartyResult:
+    return ThirdPartyResult.parse(value, field="third_party")
+
+
 def _reserve_share(value: _Number) -> Decimal:
     d = _dec(value, "reserve_share")
     if not _MIN_RESERVE <= d <= ONE:
@@ -169,6 +194,10 @@ class SurplusPolicy:
     education_share: Decimal = attrs.field(default=Decimal("0.10"), converter=_education_share)
     funds: tuple[tuple[str, Decimal], ...] = attrs.field(factory=tuple, converter=_funds)
     basis: PatronageBasis = attrs.field(default=PatronageBasis.LITRES, converter=_basis)
+    third_party: ThirdPartyResult = attrs.field(
+        default=ThirdPartyResult.RESERVE, converter=_third_party
+    )
+    """Where a positive result of operations with non-members goes (:func:`distribute_result`)."""
 
     def __attrs_post_init__(self) -> None:
         cap = self.contribution_interest_cap
@@ -229,11 +258,14 @@ class SurplusDistribution:
     patronage: tuple[tuple[str, Decimal], ...]
     excluded: tuple[tuple[str, Decimal], ...]
     """Suppliers' deliveries left out of the patronage base (litres or value)."""
+    third_party_reserve: Decimal = ZERO
+    """The result of operations with non-members sent to the reserve (:func:`distribute_result`),
+    besides the art. 42 reserve."""
 
     @property
     def total(self) -> Decimal:
         """Sum of every part (equals ``surplus``)."""
-        parts = [self.reserve, self.education]
+        parts = [self.reserve, self.third_party_reserve, self.education]
         parts += [v for _, v in self.funds] + [v for _, v in self.interest]
         parts += [v for _, v in self.patronage]
         return sum(parts, ZERO)
@@ -347,3 +379,39 @@ def distribute_surplus(
         patronage=tuple((i, refunds.get(i, ZERO)) for i in ids),
         excluded=tuple(excluded),
     )
+
+
+def distribute_result(
+    result: Any,
+    third_party: Any,
+    members: Iterable[Member],
+    patronage: Mapping[str, Any],
+    policy: SurplusPolicy | None = None,
+    *,
+    suppliers: Iterable[Supplier] = (),
+    currency: Currency | str = "PEN",
+) -> SurplusDistribution:
+    """Distribute the year's ``result`` of which ``third_party`` came from operations with
+    non-members: with ``policy.third_party`` ``reserve`` (the default, see
+    :class:`ThirdPartyResult`) a positive third-party result (at most the whole result) goes to
+    the reserve first and the rest is distributed by :func:`distribute_surplus`; with
+    ``distribute`` the whole result is. A negative third-party result stays in the result (the
+    members' operations bear the loss). ``surplus`` of the answer is the whole ``result``.
+
+    >>> d = distribute_result("1000.00", "300.00", [Member(id="S01")], {"S01": "10"})
+    >>> d.third_party_reserve, d.reserve, d.education, dict(d.patronage)["S01"], d.total
+    (Decimal('300.00'), Decimal('140.00'), Decimal('70.00'), Decimal('490.00'), Decimal('1000.00'))
+    """
+    pol = policy or SurplusPolicy()
+    total = _dec(result, "result")
+    try:
+        tp = to_decimal(third_party, field="third_party")
+    except ParseError as exc:
+        raise InvalidSurplusDistribution(str(exc), field="third_party", value=third_party) from None
+    kept = ZERO
+    if pol.third_party is ThirdPartyResult.RESERVE and tp > 0:
+        kept = min(tp, total)
+    d = distribute_surplus(
+        total - kept, members, patronage, pol, suppliers=suppliers, currency=currency
+    )
+    return attrs.evolve(d, surplus=total, third_party_reserve=kept)

@@ -16,7 +16,10 @@ PostgreSQL by URL (``postgresql+psycopg://…``, the ``postgres`` extra). See do
 0 new, 1 already recorded
 """
 
+# issue 17: the co-op's own accounts (docs/accounts.md)
+from coopfinance.book._accounts import ContributionEntry, ContributionStatement, Membership
 from coopfinance.book._book import Book, BookStatus, FarmerStatement
+from coopfinance.book._chart import PCGE, ROLES, Account, Chart
 from coopfinance.book._close import Adjustment, Closing
 from coopfinance.book._common import ImportReport, Member
 from coopfinance.book._deliveries import COLUMNS as DELIVERY_COLUMNS
@@ -29,23 +32,53 @@ from coopfinance.book._errors import (
     WrongPeriod,
 )
 from coopfinance.book._export import TABLES as EXPORT_TABLES
+from coopfinance.book._income import IncomeStatement, YearDistribution
+from coopfinance.book._journal import (
+    ENTRY_KINDS,
+    LEDGER_COLUMNS,
+    JournalEntry,
+    JournalLine,
+    TrialBalanceRow,
+    safe_cell,
+)
+from coopfinance.book._members import Liquidation
+from coopfinance.book._reports import assembly_context, contributions_context, liquidation_context
 from coopfinance.book._store import create_engine
 
 __all__ = [
     "DELIVERY_COLUMNS",
+    "ENTRY_KINDS",
     "EXPORT_TABLES",
+    "LEDGER_COLUMNS",
+    "PCGE",
+    "ROLES",
+    "Account",
     "Adjustment",
     "Book",
     "BookError",
     "BookSchemaError",
     "BookStatus",
+    "Chart",
     "Closing",
     "Conflict",
+    "ContributionEntry",
+    "ContributionStatement",
     "FarmerStatement",
     "ImportRefused",
     "ImportReport",
+    "IncomeStatement",
+    "JournalEntry",
+    "JournalLine",
+    "Liquidation",
     "Member",
+    "Membership",
     "Problem",
+    "TrialBalanceRow",
     "WrongPeriod",
+    "YearDistribution",
+    "assembly_context",
+    "contributions_context",
     "create_engine",
+    "liquidation_context",
+    "safe_cell",
 ]

@@ -14,7 +14,19 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from coopfinance.book import _close, _deliveries, _export, _imports
+from coopfinance.book import (  # issue 17
+    _accounts,
+    _chart,
+    _close,
+    _deliveries,
+    _entries,
+    _export,
+    _imports,
+    _income,
+    _journal,
+    _members,
+    _reports,
+)
 from coopfinance.book import _schema as t
 from coopfinance.book._close import Adjustment, Closing
 from coopfinance.book._common import (
@@ -24,13 +36,16 @@ from coopfinance.book._common import (
     closed_through,
     current_members,
     dumps,
+    lock,  # issue 17
 )
 from coopfinance.book._compat import Currency, policy_to_dict
 from coopfinance.book._csv import Source
 from coopfinance.book._errors import BookError
 from coopfinance.book._migrate import check_revision, current_revision, upgrade
 from coopfinance.book._store import Store, create_engine, to_url
+from coopfinance.coop import SurplusPolicy  # issue 17
 from coopfinance.dairy import FarmerSettlement, Period, Settlement, SettlementPolicy
+from coopfinance.documents import render, render_pdf  # issue 17
 from coopfinance.servicing import AccountState, LoanAccount
 
 __all__ = ["Book", "BookStatus", "FarmerStatement"]
@@ -398,3 +413,151 @@ class Book:
             )
         for r in rows:
             yield dict(r)
+
+    # --- the co-op's own accounts (issue 17; docs/accounts.md) --------------------------------
+
+    def record_entries(self, source: Source) -> ImportReport:
+        """The co-op's own income and expense entries (CSV: ``date``, ``kind``, ``amount``,
+        ``reference``, optionally ``litres``, ``description``): milk sold to the buyer, transport,
+        chilling, staff, interest on the co-op's borrowing, provisions, depreciation, other income
+        and costs (kinds: :data:`~coopfinance.book.ENTRY_KINDS`). Identity: kind, date, reference."""
+        with self._store.transaction(write=True) as conn:
+            return _entries.import_entries(conn, self.coop, source, self.user)
+
+    def record_contributions(self, source: Source) -> ImportReport:
+        """Contributions paid at the office and retornos paid out (CSV: ``farmer``, ``date``,
+        ``kind`` = ``cash`` or ``paid``, ``amount``, ``reference``)."""
+        with self._store.transaction(write=True) as conn:
+            return _entries.import_contributions(conn, self.coop, source, self.user)
+
+    def join(self, farmer: str, date: dt.date) -> None:
+        """Supplier ``farmer`` becomes a member from ``date`` (the first day of an open period)."""
+        with self._store.transaction(write=True) as conn:
+            _members.join(conn, self.coop, farmer, date, self.user)
+
+    def exit(self, farmer: str, kind: str, date: dt.date, reason: str = "") -> None:
+        """Record the exit (``renuncia``, ``exclusion``, ``death``) of ``farmer`` on ``date``."""
+        with self._store.transaction(write=True) as conn:
+            _members.exit_member(
+                conn, self.coop, farmer, kind=kind, date=date, reason=reason, user=self.user
+            )
+
+    def liquidate(
+        self, farmer: str, date: dt.date, *, write_off: bool = False
+    ) -> _members.Liquidation:
+        """The final liquidación of a farmer who left: computed, posted and recorded."""
+        with self._store.transaction(write=True) as conn:
+            return _members.liquidate(
+                conn, self.coop, farmer, date=date, write_off=write_off, user=self.user
+            )
+
+    def liquidation(self, farmer: str) -> _members.Liquidation:
+        """A recorded liquidación."""
+        with self._read() as conn:
+            return _members.stored_liquidation(conn, self.coop, farmer)
+
+    def memberships(self) -> dict[str, _accounts.Membership]:
+        """Every farmer's membership (join and exit dates)."""
+        with self._read() as conn:
+            return _accounts.memberships(conn, self.coop.coop_id)
+
+    def contributions(
+        self, farmer: str, as_of: dt.date | None = None
+    ) -> _accounts.ContributionStatement:
+        """A farmer's statement of contributions as of ``as_of`` (default: everything)."""
+        with self._read() as conn:
+            name = self._name(conn, farmer)
+            entries = _accounts.contribution_entries(conn, self.coop.coop_id)
+        return _accounts.statement_of(entries, farmer, name, as_of or dt.date.max)
+
+    def journal(self, as_of: dt.date | None = None) -> list[_journal.JournalEntry]:
+        """The double-entry journal through ``as_of`` (derived from the book, see docs/accounts.md)."""
+        with self._read() as conn:
+            return _journal.journal(conn, self.coop, as_of)
+
+    def trial_balance(
+        self, as_of: dt.date | None = None, chart: _chart.Chart = _chart.PCGE
+    ) -> list[_journal.TrialBalanceRow]:
+        """The trial balance as of ``as_of`` on ``chart`` (default PCGE)."""
+        return _journal.trial_balance(self.journal(as_of), chart, as_of)
+
+    def ledger_csv(self, as_of: dt.date | None = None, chart: _chart.Chart = _chart.PCGE) -> str:
+        """The general ledger as CSV text (formula-safe), through ``as_of``."""
+        return _journal.ledger_csv(self.journal(as_of), chart, as_of)
+
+    def income_statement(self, start: dt.date, end: dt.date) -> _income.IncomeStatement:
+        """The income statement of ``start..end`` from the journal."""
+        with self._read() as conn:
+            entries = _journal.journal(conn, self.coop, end)
+            return _income.income_statement(conn, self.coop, entries, start, end)
+
+    def distribute(
+        self, year: int, date: dt.date, policy: SurplusPolicy | None = None
+    ) -> _income.YearDistribution:
+        """Compute and record the distribution of ``year``'s remanente (LGC art. 42), approved by
+        the assembly on ``date``: interest and retornos are credited to the members that day."""
+        with self._store.transaction(write=True) as conn:
+            lock(conn, self.coop.coop_id)
+            entries = _journal.journal(conn, self.coop, dt.date(year, 12, 31))
+            return _income.distribute_year(
+                conn,
+                self.coop,
+                entries=entries,
+                year=year,
+                date=date,
+                policy=policy or SurplusPolicy(),
+                user=self.user,
+            )
+
+    def distribution(self, year: int) -> _income.YearDistribution:
+        """A recorded distribution, read back."""
+        with self._read() as conn:
+            entries = _journal.journal(conn, self.coop, dt.date(year, 12, 31))
+            return _income.stored_distribution(conn, self.coop, entries, year)
+
+    def contributions_document(
+        self, farmer: str, as_of: dt.date | None = None, *, lang: str = "es", fmt: str = "md"
+    ) -> str | bytes:
+        """A member's statement of contributions: Markdown, HTML or PDF (``fmt="pdf"``: bytes)."""
+        statement = self.contributions(farmer, as_of)
+        if statement.as_of == dt.date.max:
+            statement = attrs.evolve(
+                statement,
+                as_of=max((e.date for e, _, _ in statement.lines), default=dt.date.today()),
+            )
+        ctx = _reports.contributions_context(
+            statement, coop_name=self.coop.name, currency=self.coop.currency
+        )
+        return self._document("member_contributions", ctx, lang, fmt)
+
+    def liquidation_document(
+        self, farmer: str, *, lang: str = "es", fmt: str = "md"
+    ) -> str | bytes:
+        """A leaver's final liquidación as a document for the member."""
+        ctx = _reports.liquidation_context(
+            self.liquidation(farmer), coop_name=self.coop.name, currency=self.coop.currency
+        )
+        return self._document("member_liquidation", ctx, lang, fmt)
+
+    def assembly_document(self, year: int, *, lang: str = "es", fmt: str = "md") -> str | bytes:
+        """The year's accounts for the general assembly (income statement, art. 42 distribution,
+        each member's interest and retorno, reconciled), from the recorded distribution."""
+        y = self.distribution(year)
+        ctx = _reports.assembly_context(
+            y, coop_name=self.coop.name, interest_rate=y.interest_rate, interest_cap=y.interest_cap
+        )
+        return self._document("year_accounts", ctx, lang, fmt)
+
+    @staticmethod
+    def _document(name: str, ctx: dict[str, Any], lang: str, fmt: str) -> str | bytes:
+        if fmt == "pdf":
+            return render_pdf(name, ctx, lang=lang)
+        return render(name, ctx, lang=lang, fmt=fmt)
+
+    def _name(self, conn: Connection, farmer: str) -> str:
+        roster = current_members(conn, self.coop.coop_id)
+        if farmer not in roster:
+            raise BookError(
+                f"'farmer' {farmer!r} is not on the roster.", field="farmer", value=farmer
+            )
+        return roster[farmer].name

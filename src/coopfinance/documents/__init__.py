@@ -11,6 +11,9 @@
 - :func:`render_settlement` (a farmer's milk payment statement, the liquidación) and
   :func:`render_settlement_summary` (the co-op's period summary, reconciled to the statements) with
   :func:`settlement_context` / :func:`settlement_summary_context`;
+- :func:`render_contributions`, :func:`render_liquidation` and :func:`render_assembly`: the
+  co-op's own accounts (a member's contributions, a leaver's liquidación, the assembly's
+  accounts), from the contexts the book builds (``coopfinance.book``, docs/accounts.md);
 - :func:`environment` is the one Jinja2 environment: ``StrictUndefined``, autoescaping for HTML,
   the filters ``money``, ``number``, ``percent``, ``date`` and ``md``, and the label lookup ``t``;
 - the training documents (data from :mod:`coopfinance.training`): :func:`render_guide` (the
@@ -32,6 +35,11 @@ restyle any document by copying one template into its own directory (see docs/do
 (True, True)
 """
 
+from coopfinance.documents._accounts import (
+    render_assembly,
+    render_contributions,
+    render_liquidation,
+)
 from coopfinance.documents._dairy import (
     render_settlement,
     render_settlement_summary,
@@ -105,9 +113,12 @@ __all__ = [
     "portfolio_context",
     "rate_label",
     "render",
+    "render_assembly",
     "render_certificate",
+    "render_contributions",
     "render_guide",
     "render_key_facts",
+    "render_liquidation",
     "render_pdf",
     "render_plan",
     "render_portfolio",

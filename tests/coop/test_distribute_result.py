@@ -1,0 +1,70 @@
+"""The year's result with its part from operations with non-members (LGC art. 66 num. 1 separates
+them; retornos go to members by their operations, art. 42 num. 2): the third-party result goes to
+the reserve by default, and every part sums to the result to the céntimo."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coopfinance.coop import (
+    Member,
+    SurplusPolicy,
+    ThirdPartyResult,
+    distribute_result,
+)
+from coopfinance.errors import InvalidSurplusDistribution
+
+cents = st.decimals("0.01", "500000", places=2)
+
+
+@given(cents, st.decimals("-100000", "600000", places=2), st.sampled_from(list(ThirdPartyResult)))
+def test_the_parts_sum_to_the_result(
+    result: Decimal, third: Decimal, where: ThirdPartyResult
+) -> None:
+    members = [Member(id="S01", contributions="1000"), Member(id="S02", contributions="250")]
+    policy = SurplusPolicy(
+        contribution_interest_rate="0.05", contribution_interest_cap="0.08", third_party=where
+    )
+    d = distribute_result(result, third, members, {"S01": "100", "S02": "300"}, policy)
+    assert d.total == result == d.surplus
+    if where is ThirdPartyResult.RESERVE:
+        assert d.third_party_reserve == min(max(third, Decimal(0)), result)
+    else:
+        assert d.third_party_reserve == 0
+    assert d.reserve * 5 >= result - d.third_party_reserve  # art. 42: at least 20 % of the rest
+
+
+def test_a_worked_example() -> None:
+    # result S/ 10,000.00, of which S/ 2,000.00 from non-members' milk: reserve takes the 2,000;
+    # of the 8,000 left: 20 % reserve 1,600, education 10 % 800, interest 5 % on 4,000 = 200,
+    # retornos 5,400 split 2:1 by litres: 3,600 and 1,800.
+    members = [Member(id="S01", contributions="1000"), Member(id="S02", contributions="3000")]
+    policy = SurplusPolicy(contribution_interest_rate="0.05", contribution_interest_cap="0.06")
+    d = distribute_result("10000.00", "2000.00", members, {"S01": "200", "S02": "100"}, policy)
+    assert (d.third_party_reserve, d.reserve, d.education) == (
+        Decimal("2000.00"),
+        Decimal("1600.00"),
+        Decimal("800.00"),
+    )
+    assert dict(d.interest) == {"S01": Decimal("50.00"), "S02": Decimal("150.00")}
+    assert dict(d.patronage) == {"S01": Decimal("3600.00"), "S02": Decimal("1800.00")}
+    same = distribute_result(
+        "10000.00", "2000.00", members, {"S01": "200", "S02": "100"},
+        SurplusPolicy(contribution_interest_rate="0.05", contribution_interest_cap="0.06",
+                      third_party="distribute"),
+    )  # fmt: skip
+    assert same.third_party_reserve == 0
+    assert same.reserve == Decimal("2000.00")
+
+
+def test_bad_values_name_the_field() -> None:
+    with pytest.raises(InvalidSurplusDistribution, match="third_party"):
+        SurplusPolicy(third_party="shareholders")
+    with pytest.raises(InvalidSurplusDistribution, match="third_party"):
+        distribute_result("100.00", "abc", [Member(id="S01")], {"S01": "1"})
+    with pytest.raises(InvalidSurplusDistribution, match="must not exceed the statute's cap"):
+        SurplusPolicy(contribution_interest_rate="0.10", contribution_interest_cap="0.08")
