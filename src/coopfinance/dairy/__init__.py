@@ -27,6 +27,14 @@ from coopfinance.dairy._deliveries import (
     PickupPlan,
     missed_pickups,
 )
+from coopfinance.dairy._fitting import (
+    MIN_POINTS,
+    CurveFit,
+    fit_coop_lactation,
+    fit_curve,
+    fit_lactation,
+    fit_seasonality,
+)
 from coopfinance.dairy._obligations import (
     DEFAULT_ORDER,
     Collection,
@@ -60,10 +68,12 @@ from coopfinance.dairy._settlement import (
 __all__ = [
     "DEFAULT_ORDER",
     "ICA_SEASONALITY",
+    "MIN_POINTS",
     "Alfalfa",
     "CheckoffSeason",
     "Collection",
     "Cow",
+    "CurveFit",
     "CurveKind",
     "Deliveries",
     "Delivery",
@@ -85,6 +95,10 @@ __all__ = [
     "Settlement",
     "SettlementFrequency",
     "SettlementPolicy",
+    "fit_coop_lactation",
+    "fit_curve",
+    "fit_lactation",
+    "fit_seasonality",
     "loan_obligations",
     "loan_payments",
     "missed_pickups",

@@ -12,9 +12,12 @@ from coopfinance.linked._plans import (
 )
 from coopfinance.linked._revenue_share import (
     MaturityRule,
+    RevenueShareCollection,
+    RevenueShareDue,
     RevenueSharePlan,
     RevenueShareRow,
     RevenueShareSchedule,
+    RevenueShareStanding,
 )
 from coopfinance.linked._simulate import BLOCK, Portfolio, SimulationResult, simulate
 
@@ -23,9 +26,12 @@ __all__ = [
     "Affordability",
     "MaturityRule",
     "Portfolio",
+    "RevenueShareCollection",
+    "RevenueShareDue",
     "RevenueSharePlan",
     "RevenueShareRow",
     "RevenueShareSchedule",
+    "RevenueShareStanding",
     "SimulationResult",
     "affordability",
     "loan_limit",
