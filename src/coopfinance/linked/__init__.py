@@ -19,13 +19,22 @@ from coopfinance.linked._revenue_share import (
     RevenueShareSchedule,
     RevenueShareStanding,
 )
-from coopfinance.linked._simulate import BLOCK, Portfolio, SimulationResult, simulate
+from coopfinance.linked._simulate import (
+    BLOCK,
+    LoanOutcomes,
+    Portfolio,
+    PortfolioLoan,
+    SimulationResult,
+    simulate,
+)
 
 __all__ = [
     "BLOCK",
     "Affordability",
+    "LoanOutcomes",
     "MaturityRule",
     "Portfolio",
+    "PortfolioLoan",
     "RevenueShareCollection",
     "RevenueShareDue",
     "RevenueSharePlan",
