@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -221,7 +222,7 @@ def _points(
     per_day: dict[tuple[str, dt.date], Decimal] = defaultdict(lambda: ZERO)
     for d in deliveries:
         if d.farmer in calved:
-            per_day[(d.farmer, d.date)] += d.litres
+            per_day[(d.farmer, d.date)] = CONTEXT.add(per_day[(d.farmer, d.date)], d.litres)
     out: dict[str, tuple[list[int], list[Decimal]]] = {}
     for (farmer, day), litres in sorted(per_day.items()):
         t = (day - calved[farmer]).days + 1
@@ -298,6 +299,13 @@ def fit_seasonality(
     >>> [round(f, 3) for f in fitted.factors[:3]]
     [Decimal('0.935'), Decimal('0.905'), Decimal('0.925')]
     """
+    with decimal.localcontext(CONTEXT):
+        return _seasonality(records, min_seasons)
+
+
+def _seasonality(
+    records: Iterable[Delivery] | Iterable[tuple[dt.date, Any]], min_seasons: int
+) -> SeasonalProfile:
     daily: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
     for r in records:
         if isinstance(r, Delivery):

@@ -38,6 +38,7 @@ results do not depend on the chunk size.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -110,9 +111,10 @@ def _litres_of(
             )  # fmt: skip
         herd = production.herds[farmer]
         out = []
-        for p in grid:
-            days = (p.start + dt.timedelta(days=i) for i in range(p.days))
-            out.append(float(sum((herd.litres(d) for d in days), ZERO)))
+        with decimal.localcontext(CONTEXT):
+            for p in grid:
+                days = (p.start + dt.timedelta(days=i) for i in range(p.days))
+                out.append(float(sum((herd.litres(d) for d in days), ZERO)))
         return out
     if farmer not in production:
         raise InvalidLinkedPlan(
