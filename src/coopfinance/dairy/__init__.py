@@ -45,7 +45,15 @@ from coopfinance.dairy._obligations import (
     obligations_from_file,
 )
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
-from coopfinance.dairy._prices import HygieneTier, MilkPriceSchedule, PriceTerms, Quality
+from coopfinance.dairy._prices import (
+    DENSITY,
+    ChartLookup,
+    HygieneTier,
+    MilkPriceSchedule,
+    PriceTerms,
+    Quality,
+    RateChart,
+)
 from coopfinance.dairy._production import (
     ICA_SEASONALITY,
     Alfalfa,
@@ -67,9 +75,11 @@ from coopfinance.dairy._settlement import (
 
 __all__ = [
     "DEFAULT_ORDER",
+    "DENSITY",
     "ICA_SEASONALITY",
     "MIN_POINTS",
     "Alfalfa",
+    "ChartLookup",
     "CheckoffSeason",
     "Collection",
     "Cow",
@@ -91,6 +101,7 @@ __all__ = [
     "PriceTerms",
     "ProductionForecast",
     "Quality",
+    "RateChart",
     "SeasonalProfile",
     "Settlement",
     "SettlementFrequency",
