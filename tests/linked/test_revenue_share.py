@@ -14,9 +14,16 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from coopfinance import Rate
-from coopfinance.dairy import Period
+from coopfinance.dairy import (
+    Delivery,
+    MilkPriceSchedule,
+    ObligationKind,
+    Period,
+    SettlementPolicy,
+    settle,
+)
 from coopfinance.errors import InvalidLinkedPlan
-from coopfinance.linked import MaturityRule, RevenueSharePlan
+from coopfinance.linked import MaturityRule, RevenueSharePlan, RevenueShareStanding
 
 milk = st.decimals(min_value=0, max_value=3000, places=2)
 
@@ -183,3 +190,124 @@ def test_float_is_refused() -> None:
 
     with pytest.raises(FloatNotAllowed, match="'share' must not be a float"):
         RevenueSharePlan(principal="1", rate="1%", disbursed="2026-01-01", share=0.3)
+
+
+# --- in the cycle: obligations per settlement, collected by check-off, arrears (issue 18 §1) ---
+
+
+@given(plan=plans(), values=st.lists(milk, min_size=1, max_size=80))
+def test_obligations_equal_run_and_repay_exactly_when_milk_suffices(
+    plan: RevenueSharePlan, values: list[Decimal]
+) -> None:
+    """Collected from the milk value itself: as long as the milk has covered every obligation, the
+    cycle equals :meth:`run` row by row; a loan whose obligations the milk always covered is repaid
+    with principal plus interest to the céntimo (and no arrears are left)."""
+    s = plan.run(values)
+    c = plan.to_obligations(values, farmer="F01", loan_id="RS")
+    for row, due, paid in zip(s, c.dues, c.paid, strict=False):
+        assert (due.interest, due.opening_balance) == (row.interest, row.opening_balance)
+        if row.number == plan.last_period and row.milk_value < due.due:
+            assert paid == row.milk_value < row.paid  # run() assumes the balloon paid
+            break
+        assert (due.due, paid) == (row.due, row.paid)
+        if paid < due.due:
+            break  # from here on the cycle carries arrears, run() does not
+    if all(p == d.due for p, d in zip(c.paid, c.dues, strict=True)):
+        assert c.standing.arrears == 0
+        if c.standing.repaid:
+            assert c.total_paid == plan.principal + c.total_interest
+            assert c.paid == tuple(r.paid for r in s)
+
+
+@given(plan=plans(), values=st.lists(milk, min_size=1, max_size=90), cut=st.integers(0, 100))
+def test_arrears_reconcile_and_the_balloon_the_milk_cannot_pay_stays_owed(
+    plan: RevenueSharePlan, values: list[Decimal], cut: int
+) -> None:
+    """Check-off can take only ``cut`` % of the milk value: every period's figures reconcile,
+    arrears never exceed the balance, and nothing is written off at maturity."""
+    avail = [(v * cut / 100).quantize(Decimal("0.01"), rounding="ROUND_FLOOR") for v in values]
+    c = plan.to_obligations(values, farmer="F01", loan_id="RS", available=avail)
+    before = plan.standing()
+    for due, paid, after in zip(c.dues, c.paid, c.standings, strict=True):
+        assert paid == min(due.due, avail[due.number - 1])
+        assert after.balance == before.balance + due.interest - paid
+        assert after.arrears == due.due - paid <= after.balance
+        if due.number >= plan.last_period:
+            assert due.due == due.owed  # the whole balance falls due
+        else:
+            assert due.due == min(due.owed, due.regular + before.arrears)
+        before = after
+    if c.standing.repaid:
+        assert c.total_paid == plan.principal + c.total_interest
+
+
+def test_balloon_unpaid_becomes_arrears_then_is_collected() -> None:
+    plan = RevenueSharePlan(principal="1000", rate="18%", disbursed="2026-01-01", share="25%",
+                            max_periods=3)  # fmt: skip
+    c = plan.to_obligations(["400", "400", "400", "400", "400", "400"], farmer="F", loan_id="L")
+    s = plan.run(["400", "400", "400"])
+    assert s.balloon > 0
+    assert s.repaid
+    third = c.dues[2]
+    assert third.at_maturity
+    assert third.balloon > 0
+    assert c.paid[2] == Decimal("400.00")  # the milk paid what it could
+    assert c.standings[2].arrears == third.due - Decimal("400.00") == c.standings[2].balance
+    assert all(d.due == d.owed for d in c.dues[3:])  # past maturity: all of it due
+    assert c.standing.repaid
+    assert c.total_paid == plan.principal + c.total_interest
+
+
+def test_obligations_settle_through_checkoff() -> None:
+    """The obligations go through ``dairy.settle`` as loan installments; what the settlement
+    collected is posted back, and the loan is repaid exactly."""
+    plan = RevenueSharePlan(principal="600", rate="18%", disbursed="2025-12-31", share="30%",
+                            floor="20", cap="150", max_periods=6)  # fmt: skip
+    prices = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31")
+    policy = SettlementPolicy()
+    standing = plan.standing()
+    periods = [Period.parse(p) for p in ("2026-01-01..2026-01-15", "2026-01-16..2026-01-31",
+               "2026-02-01..2026-02-15", "2026-02-16..2026-02-28", "2026-03-01..2026-03-15",
+               "2026-03-16..2026-03-31")]  # fmt: skip
+    paid_total = interest = Decimal(0)
+    for period in periods:
+        milk = [Delivery(farmer="F01", date=period.end, litres=300)]
+        value = Decimal("390.00")
+        due = plan.due(standing, period, value)
+        s = settle(milk, prices, period, [due.obligation("F01", "RS-1")], policy)
+        got, short = s.statement("F01").by_kind(ObligationKind.LOAN_INSTALLMENT)
+        assert short == 0
+        assert got == due.due
+        standing = plan.post(standing, due, got)
+        paid_total += got
+        interest += due.interest
+        if standing.repaid:
+            break
+    assert standing.repaid
+    assert paid_total == plan.principal + interest
+
+
+def test_due_and_post_refuse_what_does_not_follow() -> None:
+    plan = RevenueSharePlan(principal="500", rate="18%", disbursed="2026-01-01", share="25%")
+    st0 = plan.standing()
+    p1 = Period.parse("2026-01-01..2026-01-15")
+    d = plan.due(st0, p1, "300")
+    with pytest.raises(
+        InvalidLinkedPlan,
+        match=r"^'paid' must not exceed the period's due 75\.00 \(got 80\) in period 1\.$",
+    ):
+        plan.post(st0, d, "80")
+    after = plan.post(st0, d, "75")
+    with pytest.raises(
+        InvalidLinkedPlan,
+        match=r"^'due' must be the next obligation after settlement 1 \(got period 1\)\.$",
+    ):
+        plan.post(after, d, "10")
+    with pytest.raises(InvalidLinkedPlan, match=r"^'period' must end after 2026-01-15"):
+        plan.due(after, p1, "300")
+    with pytest.raises(
+        InvalidLinkedPlan, match=r"^'available' must give one amount per period, 2 \(got 1\)\.$"
+    ):
+        plan.to_obligations(["1", "2"], farmer="F", loan_id="L", available=["1"])
+    assert isinstance(after, RevenueShareStanding)
+    assert after.arrears == 0

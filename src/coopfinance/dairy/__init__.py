@@ -27,6 +27,14 @@ from coopfinance.dairy._deliveries import (
     PickupPlan,
     missed_pickups,
 )
+from coopfinance.dairy._fitting import (
+    MIN_POINTS,
+    CurveFit,
+    fit_coop_lactation,
+    fit_curve,
+    fit_lactation,
+    fit_seasonality,
+)
 from coopfinance.dairy._obligations import (
     DEFAULT_ORDER,
     Collection,
@@ -37,7 +45,15 @@ from coopfinance.dairy._obligations import (
     obligations_from_file,
 )
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
-from coopfinance.dairy._prices import HygieneTier, MilkPriceSchedule, PriceTerms, Quality
+from coopfinance.dairy._prices import (
+    DENSITY,
+    ChartLookup,
+    HygieneTier,
+    MilkPriceSchedule,
+    PriceTerms,
+    Quality,
+    RateChart,
+)
 from coopfinance.dairy._production import (
     ICA_SEASONALITY,
     Alfalfa,
@@ -59,11 +75,15 @@ from coopfinance.dairy._settlement import (
 
 __all__ = [
     "DEFAULT_ORDER",
+    "DENSITY",
     "ICA_SEASONALITY",
+    "MIN_POINTS",
     "Alfalfa",
+    "ChartLookup",
     "CheckoffSeason",
     "Collection",
     "Cow",
+    "CurveFit",
     "CurveKind",
     "Deliveries",
     "Delivery",
@@ -81,10 +101,15 @@ __all__ = [
     "PriceTerms",
     "ProductionForecast",
     "Quality",
+    "RateChart",
     "SeasonalProfile",
     "Settlement",
     "SettlementFrequency",
     "SettlementPolicy",
+    "fit_coop_lactation",
+    "fit_curve",
+    "fit_lactation",
+    "fit_seasonality",
     "loan_obligations",
     "loan_payments",
     "missed_pickups",

@@ -3,10 +3,22 @@
 Structure from Chagray et al. 2023 (Huaura: base price plus bonuses/penalties for total solids and
 hygiene) and reference §8: base S/1.30 per litre, bonus values 0 unless given ([A]: no Peruvian
 schedule with amounts was found), reference quality 12.1 % total solids.
+
+As processors price it (issue 18 §5): a protein bonus per point over a reference (3.3 %, the
+typical OCLA liquidation, reference §2.2), somatic-cell-count tiers (Conaprole's quality plan pays
+up to 20 % below 250,000 cells/ml, reference §2.2), a price stated per kg or per litre
+(``per = "kg"``: litres are converted with ``density`` kg/L, default 1.032, whole raw milk
+cooled to about 4 °C, within the 1.0296–1.0340 g/ml of Peru's raw-milk standard NTP 202.001 at
+15 °C [A: the exact density of a co-op's milk is a parameter]), and a fat × SNF rate chart
+(:class:`RateChart`: the two-axis table Indian co-operative collection centres print their rate
+from, read by band — the row and column at or below the sample's fat and SNF, the way the chart
+is applied at the collection point — or, optionally, interpolated bilinearly). SNF (solids not
+fat) is the sample's own ``snf`` or, when not measured, ``total_solids − fat``.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import pathlib
@@ -17,13 +29,24 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
-from coopfinance._fields import to_date
+from coopfinance._fields import ParseableEnum, to_date
 from coopfinance._files import read_data
 from coopfinance._money import Currency
 from coopfinance.errors import InvalidPriceSchedule, InvalidValue, ParseError
 from coopfinance.text import LANGUAGES, check_lang
 
-__all__ = ["HygieneTier", "MilkPriceSchedule", "PriceTerms", "Quality"]
+__all__ = [
+    "DENSITY",
+    "ChartLookup",
+    "HygieneTier",
+    "MilkPriceSchedule",
+    "PriceTerms",
+    "Quality",
+    "RateChart",
+]
+
+DENSITY = Decimal("1.032")
+"""kg per litre of cooled whole raw milk (module docstring: NTP 202.001 range, [A])."""
 
 
 _Number = Decimal | int | str
@@ -84,9 +107,18 @@ def _valid_to(value: dt.date | str) -> dt.date:
     return to_date(value, field="valid_to", error=InvalidPriceSchedule)
 
 
+def _protein(value: _Number | None) -> Decimal | None:
+    return None if value is None else _number(value, "protein")
+
+
+def _snf(value: _Number | None) -> Decimal | None:
+    return None if value is None else _number(value, "snf")
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Quality:
-    """A quality sample of a delivery: total solids %, fat %, bacterial count (UFC/ml), cooled.
+    """A quality sample of a delivery: total solids %, fat %, bacterial count (UFC/ml), cooled;
+    protein %, somatic cells (cells/ml) and SNF % (solids not fat).
 
     ``None`` means not measured: no bonus or penalty for that criterion.
     """
@@ -95,6 +127,18 @@ class Quality:
     fat: Decimal | None = attrs.field(default=None, converter=_fat)
     bacterial_count: int | None = None
     cooled: bool = False
+    protein: Decimal | None = attrs.field(default=None, converter=_protein)
+    somatic_cells: int | None = None
+    snf: Decimal | None = attrs.field(default=None, converter=_snf)
+
+    @property
+    def solids_not_fat(self) -> Decimal | None:
+        """``snf``, or ``total_solids − fat`` when both are measured."""
+        if self.snf is not None:
+            return self.snf
+        if self.total_solids is not None and self.fat is not None:
+            return self.total_solids - self.fat
+        return None
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -125,6 +169,185 @@ def _to_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[Hygiene
     return tiers
 
 
+class ChartLookup(ParseableEnum):
+    """How a fat × SNF rate chart is read."""
+
+    BAND = "band"
+    """The row and column at or below the sample's fat and SNF (the printed chart's reading)."""
+    INTERPOLATE = "interpolate"
+    """Bilinear interpolation between the four surrounding cells (clamped at the edges)."""
+
+    @classmethod
+    def parse_error(cls) -> type[InvalidValue]:
+        return InvalidPriceSchedule
+
+
+def _axis(value: Iterable[_Number], field: str) -> tuple[Decimal, ...]:
+    out = tuple(_number(v, field) for v in value)
+    if not out or any(b <= a for a, b in itertools.pairwise(out)):
+        raise InvalidPriceSchedule(
+            f"'rate_chart.{field}' must be increasing percentages, at least one (got "
+            f"{[str(v) for v in out]}).",
+            field=f"rate_chart.{field}",
+            value=out,
+        )
+    return out
+
+
+def _fat_axis(value: Iterable[_Number]) -> tuple[Decimal, ...]:
+    return _axis(value, "fat")
+
+
+def _snf_axis(value: Iterable[_Number]) -> tuple[Decimal, ...]:
+    return _axis(value, "snf")
+
+
+def _cells(value: Iterable[Iterable[_Number]]) -> tuple[tuple[Decimal, ...], ...]:
+    return tuple(tuple(_number(v, "rate_chart.prices") for v in row) for row in value)
+
+
+def _below(value: _Number) -> Decimal:
+    return _number(value, "rate_chart.below")
+
+
+def _lookup(value: ChartLookup | str) -> ChartLookup:
+    return ChartLookup.parse(value, field="rate_chart.lookup")
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RateChart:
+    """A two-axis fat × SNF rate chart: ``prices[i][j]`` is the price for fat ``fat[i]`` % and
+    SNF ``snf[j]`` % (per litre or per kg, as the terms' ``per`` says).
+
+    Band lookup: ``i = max{i: fat[i] ≤ fat}``, ``j = max{j: snf[j] ≤ snf}``; a sample below the
+    first row or column is priced at ``below`` (default 0: milk the chart does not accept).
+    Interpolation: bilinear in the surrounding cells, clamped to the chart's edges.
+
+    >>> chart = RateChart(fat=["3.0", "3.5", "4.0"], snf=["8.0", "8.5"],
+    ...                   prices=[["1.20", "1.26"], ["1.28", "1.34"], ["1.36", "1.42"]])
+    >>> chart.rate(Decimal("3.7"), Decimal("8.6")), chart.rate(Decimal("2.9"), Decimal("8.6"))
+    (Decimal('1.34'), Decimal('0'))
+    >>> attrs.evolve(chart, lookup="interpolate").rate(Decimal("3.75"), Decimal("8.25"))
+    Decimal('1.3500')
+    """
+
+    fat: tuple[Decimal, ...] = attrs.field(converter=_fat_axis)
+    snf: tuple[Decimal, ...] = attrs.field(converter=_snf_axis)
+    prices: tuple[tuple[Decimal, ...], ...] = attrs.field(converter=_cells)
+    lookup: ChartLookup = attrs.field(default=ChartLookup.BAND, converter=_lookup)
+    below: Decimal = attrs.field(default=ZERO, converter=_below)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.prices) != len(self.fat) or any(len(r) != len(self.snf) for r in self.prices):
+            raise InvalidPriceSchedule(
+                f"'rate_chart.prices' must have {len(self.fat)} rows (fat) of {len(self.snf)} "
+                f"prices (SNF) (got {[len(r) for r in self.prices]}).",
+                field="rate_chart.prices",
+                value=len(self.prices),
+            )
+        for row in self.prices:
+            for v in row:
+                if v < 0:
+                    raise InvalidPriceSchedule(
+                        f"'rate_chart.prices' must not be negative (got {v}).",
+                        field="rate_chart.prices",
+                        value=v,
+                    )
+
+    def rate(self, fat: Decimal, snf: Decimal) -> Decimal:
+        """The chart's price for a sample of ``fat`` % and ``snf`` %."""
+        if self.lookup is ChartLookup.BAND:
+            i = bisect.bisect_right(self.fat, fat) - 1
+            j = bisect.bisect_right(self.snf, snf) - 1
+            if i < 0 or j < 0:
+                return self.below
+            return self.prices[i][j]
+        fi, fw = _bracket(self.fat, fat)
+        sj, sw = _bracket(self.snf, snf)
+        p = self.prices
+        f1, s1 = min(fi + 1, len(self.fat) - 1), min(sj + 1, len(self.snf) - 1)
+        top = p[fi][sj] + CONTEXT.multiply(sw, p[fi][s1] - p[fi][sj])
+        bottom = p[f1][sj] + CONTEXT.multiply(sw, p[f1][s1] - p[f1][sj])
+        return top + CONTEXT.multiply(fw, bottom - top)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (decimal strings) that the price file's ``rate_chart`` reads back."""
+        return {
+            "fat": [str(v) for v in self.fat],
+            "snf": [str(v) for v in self.snf],
+            "prices": [[str(v) for v in row] for row in self.prices],
+            "lookup": self.lookup.value,
+            "below": str(self.below),
+        }
+
+
+def _bracket(axis: tuple[Decimal, ...], x: Decimal) -> tuple[int, Decimal]:
+    """The cell at or below ``x`` on ``axis`` and the weight of the next one (clamped)."""
+    if x <= axis[0] or len(axis) == 1:
+        return 0, ZERO
+    if x >= axis[-1]:
+        return len(axis) - 1, ZERO
+    i = bisect.bisect_right(axis, x) - 1
+    return i, CONTEXT.divide(x - axis[i], axis[i + 1] - axis[i])
+
+
+def _to_chart(value: RateChart | Mapping[str, Any] | None) -> RateChart | None:
+    if value is None or isinstance(value, RateChart):
+        return value
+    unknown = sorted(set(value) - {"fat", "snf", "prices", "lookup", "below"})
+    if unknown:
+        raise InvalidPriceSchedule(
+            f"unknown rate_chart field {unknown[0]!r}; known: below, fat, lookup, prices, snf.",
+            field=f"rate_chart.{unknown[0]}",
+            value=value[unknown[0]],
+        )
+    for key in ("fat", "snf", "prices"):
+        if key not in value:
+            raise InvalidPriceSchedule(
+                f"'rate_chart' needs {key!r}.", field=f"rate_chart.{key}", value=None
+            )
+    return RateChart(**{k: (str(v) if isinstance(v, float) else v) for k, v in value.items()})
+
+
+def _basis(value: str) -> str:
+    v = str(value).strip().lower()
+    aliases = {"l": "litre", "liter": "litre", "litro": "litre", "kilogram": "kg", "kilo": "kg"}
+    v = aliases.get(v, v)
+    if v not in ("litre", "kg"):
+        raise InvalidPriceSchedule(
+            f"'per' must be litre or kg (got {value!r}).", field="per", value=value
+        )
+    return v
+
+
+def _protein_reference(value: _Number) -> Decimal:
+    return _number(value, "protein_reference")
+
+
+def _protein_bonus_per_point(value: _Number) -> Decimal:
+    return _number(value, "protein_bonus_per_point")
+
+
+def _density(value: _Number) -> Decimal:
+    d = _number(value, "density")
+    if not Decimal("0.9") <= d <= Decimal("1.1"):
+        raise InvalidPriceSchedule(
+            f"'density' must be kg per litre, between 0.9 and 1.1 (got {d}).",
+            field="density",
+            value=d,
+        )
+    return d
+
+
+def _to_cell_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[HygieneTier, ...]:
+    try:
+        return _to_tiers(value)
+    except InvalidPriceSchedule as exc:
+        raise InvalidPriceSchedule(
+            str(exc).replace("'hygiene'", "'somatic_cells'"), field="somatic_cells", value=exc.value
+        ) from None
+
+
 def _to_charges(value: Mapping[str, _Number]) -> tuple[tuple[str, Decimal], ...]:
     out = []
     for name, amount in dict(value).items():
@@ -145,9 +368,13 @@ class PriceTerms:
 
     Price of a litre with quality ``q``::
 
-        p = base + s·(ST − ST_ref) + f·(fat − fat_ref) + hygiene(UFC) + cooling·[cooled]
+        p = composition + π·(protein − protein_ref) + hygiene(UFC) + cells(SCC) + cooling·[cooled]
+        composition = chart(fat, SNF)                      with a ``rate_chart``
+                    = base + s·(ST − ST_ref) + f·(fat − fat_ref)   otherwise
 
-    clipped at 0; ``s`` and ``f`` are soles per litre per percentage point. The service charges (per
+    clipped at 0; ``s``, ``f`` and ``π`` are soles per unit per percentage point. Amounts are per
+    litre, or per kg with ``per="kg"``: then ``price_per_kg`` is that ``p`` and the price per
+    litre is ``p × density`` (and the other way round for ``per="litre"``). The service charges (per
     litre: transport, chilling, co-op margin …) are deducted in the settlement, first in line, so
     the net price is ``p − Σ charges``.
 
@@ -173,6 +400,12 @@ class PriceTerms:
         factory=tuple, converter=_to_charges
     )
     intermediary: Decimal | None = attrs.field(default=None, converter=_intermediary)
+    protein_reference: Decimal = attrs.field(default=Decimal("3.3"), converter=_protein_reference)
+    protein_bonus_per_point: Decimal = attrs.field(default=ZERO, converter=_protein_bonus_per_point)
+    somatic_cells: tuple[HygieneTier, ...] = attrs.field(default=(), converter=_to_cell_tiers)
+    rate_chart: RateChart | None = attrs.field(default=None, converter=_to_chart)
+    per: str = attrs.field(default="litre", converter=_basis)
+    density: Decimal = attrs.field(default=DENSITY, converter=_density)
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to < self.valid_from:
@@ -195,9 +428,24 @@ class PriceTerms:
                 return tier.adjustment
         return self.hygiene[-1].adjustment
 
-    def price(self, quality: Quality | None = None) -> Decimal:
-        """Gross price per litre for ``quality`` (base when no sample)."""
+    def cells_adjustment(self, count: int | None) -> Decimal:
+        """The adjustment of the first somatic-cell tier whose bound the count does not exceed."""
+        if count is None or not self.somatic_cells:
+            return ZERO
+        for tier in self.somatic_cells:
+            if tier.up_to is None or count <= tier.up_to:
+                return tier.adjustment
+        return self.somatic_cells[-1].adjustment
+
+    def composition_price(self, quality: Quality | None = None) -> Decimal:
+        """The chart's price for the sample's fat and SNF (a sample without them: ``base``), or
+        ``base`` with the solids and fat bonuses; in the terms' own unit (``per``)."""
         q = quality or _NO_SAMPLE
+        if self.rate_chart is not None:
+            snf = q.solids_not_fat
+            if q.fat is None or snf is None:
+                return self.base
+            return self.rate_chart.rate(q.fat, snf)
         p = self.base
         if q.total_solids is not None and self.solids_bonus_per_point:
             p += CONTEXT.multiply(
@@ -205,10 +453,66 @@ class PriceTerms:
             )
         if q.fat is not None and self.fat_bonus_per_point:
             p += CONTEXT.multiply(self.fat_bonus_per_point, q.fat - self.fat_reference)
+        return p
+
+    def unit_price(self, quality: Quality | None = None) -> Decimal:
+        """Gross price in the terms' own unit (per litre or per kg, ``per``)."""
+        q = quality or _NO_SAMPLE
+        p = self.composition_price(q)
+        if q.protein is not None and self.protein_bonus_per_point:
+            p += CONTEXT.multiply(self.protein_bonus_per_point, q.protein - self.protein_reference)
         p += self.hygiene_adjustment(q.bacterial_count)
+        p += self.cells_adjustment(q.somatic_cells)
         if q.cooled:
             p += self.cooling_bonus
         return max(p, ZERO)
+
+    def components(self, quality: Quality | None = None) -> tuple[tuple[str, str, Decimal], ...]:
+        """The parts of :meth:`unit_price` as ``(label key, English label, amount)``, for a
+        document to print through the catalogs (``t(key)``; Spanish: "Tabla de precios grasa ×
+        SNG", "Recuento de células somáticas", …); only the parts that apply, in the terms' unit.
+
+        >>> t = PriceTerms(valid_from="2026-01-01", valid_to="2026-12-31", cooling_bonus="0.03")
+        >>> [(key, str(amount)) for key, _, amount in t.components(Quality(cooled=True))]
+        [('price.composition', '1.30'), ('price.cooling', '0.03')]
+        """
+        q = quality or _NO_SAMPLE
+        chart = self.rate_chart is not None and q.fat is not None and q.solids_not_fat is not None
+        out = [
+            ("price.rate_chart", "Fat × SNF rate chart", self.composition_price(q))
+            if chart
+            else ("price.composition", "Fat and solids price", self.composition_price(q))
+        ]
+        if q.protein is not None and self.protein_bonus_per_point:
+            out.append(("price.protein", "Protein bonus", CONTEXT.multiply(
+                self.protein_bonus_per_point, q.protein - self.protein_reference)))  # fmt: skip
+        for key, label, amount in (
+            ("price.hygiene", "Bacterial count", self.hygiene_adjustment(q.bacterial_count)),
+            ("price.somatic_cells", "Somatic cell count", self.cells_adjustment(q.somatic_cells)),
+            ("price.cooling", "Cooling bonus", self.cooling_bonus if q.cooled else ZERO),
+        ):
+            if amount:
+                out.append((key, label, amount))
+        return tuple(out)
+
+    def price(self, quality: Quality | None = None) -> Decimal:
+        """Gross price per litre for ``quality`` (base when no sample).
+
+        >>> kg = PriceTerms(valid_from="2026-01-01", valid_to="2026-12-31", base="1.40", per="kg",
+        ...                 protein_bonus_per_point="0.20",
+        ...                 somatic_cells=[{"up_to": 250000, "adjustment": "0.05"},
+        ...                                {"up_to": None, "adjustment": "-0.10"}])
+        >>> q = Quality(protein="3.5", somatic_cells=180000)
+        >>> kg.price_per_kg(q), kg.price(q)  # S/ per kg, and per litre at 1.032 kg/L
+        (Decimal('1.490'), Decimal('1.537680'))
+        """
+        p = self.unit_price(quality)
+        return CONTEXT.multiply(p, self.density) if self.per == "kg" else p
+
+    def price_per_kg(self, quality: Quality | None = None) -> Decimal:
+        """Gross price per kg: the per-kg price, or the price per litre ÷ ``density``."""
+        p = self.unit_price(quality)
+        return p if self.per == "kg" else CONTEXT.divide(p, self.density)
 
     @property
     def service_charge_per_litre(self) -> Decimal:
@@ -274,6 +578,12 @@ _KEYS = {
     "cooling_bonus": "cooling_bonus",
     "service_charges": "service_charges",
     "intermediary": "intermediary",
+    "protein_reference": "protein_reference",
+    "protein_bonus_per_point": "protein_bonus_per_point",
+    "somatic_cells": "somatic_cells",
+    "rate_chart": "rate_chart",
+    "per": "per",
+    "density": "density",
 }
 
 
@@ -318,6 +628,15 @@ def _terms_to_dict(terms: PriceTerms) -> dict[str, Any]:
     out["service_charges"] = {name: str(amount) for name, amount in terms.service_charges}
     if terms.intermediary is not None:
         out["intermediary"] = str(terms.intermediary)
+    out["protein_reference"] = str(terms.protein_reference)
+    out["protein_bonus_per_point"] = str(terms.protein_bonus_per_point)
+    out["somatic_cells"] = [
+        {"up_to": tier.up_to, "adjustment": str(tier.adjustment)} for tier in terms.somatic_cells
+    ]
+    if terms.rate_chart is not None:
+        out["rate_chart"] = terms.rate_chart.to_dict()
+    out["per"] = terms.per
+    out["density"] = str(terms.density)
     return out
 
 

@@ -12,20 +12,35 @@ from coopfinance.linked._plans import (
 )
 from coopfinance.linked._revenue_share import (
     MaturityRule,
+    RevenueShareCollection,
+    RevenueShareDue,
     RevenueSharePlan,
     RevenueShareRow,
     RevenueShareSchedule,
+    RevenueShareStanding,
 )
-from coopfinance.linked._simulate import BLOCK, Portfolio, SimulationResult, simulate
+from coopfinance.linked._simulate import (
+    BLOCK,
+    LoanOutcomes,
+    Portfolio,
+    PortfolioLoan,
+    SimulationResult,
+    simulate,
+)
 
 __all__ = [
     "BLOCK",
     "Affordability",
+    "LoanOutcomes",
     "MaturityRule",
     "Portfolio",
+    "PortfolioLoan",
+    "RevenueShareCollection",
+    "RevenueShareDue",
     "RevenueSharePlan",
     "RevenueShareRow",
     "RevenueShareSchedule",
+    "RevenueShareStanding",
     "SimulationResult",
     "affordability",
     "loan_limit",

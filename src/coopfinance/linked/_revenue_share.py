@@ -13,6 +13,18 @@ At the maximum term (``max_periods``) the :class:`MaturityRule` applies: BALLOON
 ``owedₖ`` due and paid in that period (the part beyond the share is :attr:`balloon`); EXTEND goes on
 at ``extension_rate`` for up to ``extension_periods`` more periods, then the balance is a balloon.
 
+In the cycle (:meth:`RevenueSharePlan.due`, :meth:`RevenueSharePlan.post`,
+:meth:`RevenueSharePlan.to_obligations`) the settlement, not the plan, decides what is paid: it
+collects ``paidₖ ≤ dueₖ`` (what check-off could take after the charges ahead of the loan and the
+cap), and what it could not take is **arrears**, carried into the next period's obligation::
+
+    dueₖ      = min(owedₖ, regularₖ + arrearsₖ₋₁)     before the last period
+    dueₖ      = owedₖ                                 in the last period and after (balloon)
+    arrearsₖ  = dueₖ − paidₖ,   Bₖ = owedₖ − paidₖ
+
+so a balloon the milk cannot pay is arrears like any other, collected at the next settlements
+(interest still accruing at the plan's rate, the extension rate after ``max_periods``).
+
 Defaults follow reference ``dairy-and-coop.md`` §8: TEA with a 360-day base (Agrobanco), semi-monthly
 settlements, a term of at most 12 months (24 fortnights, Centenary SACCO / AgroPerú). One Acre Fund's
 fully flexible repayment with a final deadline (§1.2) is the share-0 / floor-0 extreme of this plan.
@@ -33,11 +45,19 @@ from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance._fields import ParseableEnum, to_date, whole
 from coopfinance._money import Currency
 from coopfinance._rates import Rate
-from coopfinance.dairy import Period, SettlementFrequency
+from coopfinance.dairy import Obligation, ObligationKind, Period, SettlementFrequency
 from coopfinance.errors import CoopFinanceError, InvalidLinkedPlan, InvalidValue
 from coopfinance.linked._common import amount, as_rate, share, whole_units
 
-__all__ = ["MaturityRule", "RevenueSharePlan", "RevenueShareRow", "RevenueShareSchedule"]
+__all__ = [
+    "MaturityRule",
+    "RevenueShareCollection",
+    "RevenueShareDue",
+    "RevenueSharePlan",
+    "RevenueShareRow",
+    "RevenueShareSchedule",
+    "RevenueShareStanding",
+]
 
 
 class MaturityRule(ParseableEnum):
@@ -261,6 +281,152 @@ class RevenueSharePlan:
             prev = period.end
         return out
 
+    def standing(self) -> RevenueShareStanding:
+        """The standing on the disbursement day: the principal owed, nothing in arrears."""
+        unit = self.currency.unit
+        return RevenueShareStanding(
+            number=0, as_of=self.disbursed, balance=self.principal.quantize(unit),
+            arrears=ZERO.quantize(unit),
+        )  # fmt: skip
+
+    def due(
+        self, standing: RevenueShareStanding, period: Period, milk_value: Decimal | int | str
+    ) -> RevenueShareDue:
+        """The obligation of the settlement of ``period`` (the next after ``standing``), given
+        that period's milk value: interest on the balance from ``standing.as_of`` to the period
+        end (the plan's rate, the extension rate after ``max_periods``), then the share within
+        floor and cap plus any arrears, bounded by the balance; the whole balance from the last
+        period on (see the module docstring).
+
+        >>> plan = RevenueSharePlan(principal="1000", rate="18%", disbursed="2026-01-01",
+        ...                         share="25%", floor="50", cap="400", max_periods=2)
+        >>> d = plan.due(plan.standing(), Period.parse("2026-01-01..2026-01-15"), "600")
+        >>> d.interest, d.regular, d.due
+        (Decimal('6.46'), Decimal('150.00'), Decimal('150.00'))
+        >>> after = plan.post(plan.standing(), d, "120")  # check-off could take only S/ 120
+        >>> after.balance, after.arrears
+        (Decimal('886.46'), Decimal('30.00'))
+        >>> last = plan.due(after, Period.parse("2026-01-16..2026-01-31"), "600")
+        >>> last.due, last.balloon  # the maximum term: everything left falls due
+        (Decimal('893.01'), Decimal('713.01'))
+        """
+        if period.end <= standing.as_of:
+            raise InvalidLinkedPlan(
+                f"'period' must end after {standing.as_of.isoformat()} (got {period}).",
+                field="period",
+                value=str(period),
+            )
+        unit, code = self.currency.unit, self.currency.code
+        number = standing.number + 1
+        where = f" in period {number}"
+        milk = amount(milk_value, "milk_value", where=where)
+        whole_units(milk, unit, "milk_value", code, where=where)
+        rate = self.rate if number <= self.max_periods else self.extension_rate or self.rate
+        with decimal.localcontext(CONTEXT):
+            i = rate.period_rate(self.day_count.year_fraction(standing.as_of, period.end, None))
+            interest = (standing.balance * i).quantize(unit, rounding=ROUND_HALF_UP)
+            owed = standing.balance + interest
+            regular = self.regular_payment(milk)
+            maturity = number >= self.last_period
+            due = owed if maturity else min(owed, regular + standing.arrears)
+        return RevenueShareDue(
+            number=number, period=period, milk_value=milk, opening_balance=standing.balance,
+            interest=interest, regular=regular, arrears_before=standing.arrears, due=due,
+            at_maturity=maturity,
+        )  # fmt: skip
+
+    def post(
+        self, standing: RevenueShareStanding, due: RevenueShareDue, paid: Decimal | int | str
+    ) -> RevenueShareStanding:
+        """The standing after the settlement collected ``paid`` (0 ≤ paid ≤ due) of ``due``."""
+        p = amount(paid, "paid", where=f" in period {due.number}")
+        whole_units(p, self.currency.unit, "paid", self.currency.code)
+        if p > due.due:
+            raise InvalidLinkedPlan(
+                f"'paid' must not exceed the period's due {due.due} (got {p}) in period "
+                f"{due.number}.",
+                field="paid",
+                value=p,
+            )
+        if due.number != standing.number + 1 or due.opening_balance != standing.balance:
+            raise InvalidLinkedPlan(
+                f"'due' must be the next obligation after settlement {standing.number} "
+                f"(got period {due.number}).",
+                field="due",
+                value=due.number,
+            )
+        return RevenueShareStanding(
+            number=due.number,
+            as_of=due.period.end,
+            balance=(due.owed - p).quantize(self.currency.unit),
+            arrears=(due.due - p).quantize(self.currency.unit),
+        )
+
+    def to_obligations(
+        self,
+        milk_values: Mapping[Any, Any] | Iterable[Any],
+        *,
+        farmer: str,
+        loan_id: str,
+        available: Iterable[Decimal | int | str] | None = None,
+    ) -> RevenueShareCollection:
+        """The loan through consecutive settlements: each period's obligation from its milk
+        value, collected up to ``available`` (what each settlement could take for this loan after
+        the deductions ahead of it and the cap; default the milk value itself). Stops once repaid
+        or when the values run out.
+
+        When milk suffices (``available`` ≥ due every period) the collections are exactly those
+        of :meth:`run` and repay ``principal + interest``; otherwise the shortfall, the balloon
+        included, is arrears carried forward.
+
+        >>> plan = RevenueSharePlan(principal="1000", rate="18%", disbursed="2026-01-01",
+        ...                         share="25%", floor="50", cap="400", max_periods=4)
+        >>> c = plan.to_obligations(["600"] * 6, farmer="F01", loan_id="RS-1",
+        ...                         available=["600", "600", "600", "100", "600", "600"])
+        >>> [str(d.due) for d in c.dues], [str(s.arrears) for s in c.standings]
+        (['150.00', '150.00', '150.00', '571.11', '474.37'], ['0.00', '0.00', '0.00', '471.11', '0.00'])
+        >>> c.standing.repaid, c.total_paid == plan.principal + c.total_interest
+        (True, True)
+        >>> c.obligations[3].amount, c.obligations[3].loan_id
+        (Decimal('571.11'), 'RS-1')
+        """
+        try:
+            periods = self._periods(milk_values)
+        except CoopFinanceError as exc:
+            if isinstance(exc, InvalidLinkedPlan | TypeError):
+                raise
+            raise InvalidLinkedPlan(str(exc), field="milk_values", value=exc.value) from None
+        limits = None if available is None else list(available)
+        if limits is not None and len(limits) < len(periods):
+            raise InvalidLinkedPlan(
+                f"'available' must give one amount per period, {len(periods)} (got {len(limits)}).",
+                field="available",
+                value=len(limits),
+            )
+        standing = self.standing()
+        dues: list[RevenueShareDue] = []
+        paid: list[Decimal] = []
+        standings: list[RevenueShareStanding] = []
+        for k, (period, milk) in enumerate(periods):
+            d = self.due(standing, period, milk)
+            if limits is None:
+                room = milk
+            else:
+                where = f" in period {k + 1}"
+                room = amount(limits[k], "available", where=where)
+                whole_units(room, self.currency.unit, "available", self.currency.code, where=where)
+            p = min(d.due, room).quantize(self.currency.unit)
+            standing = self.post(standing, d, p)
+            dues.append(d)
+            paid.append(p)
+            standings.append(standing)
+            if standing.repaid:
+                break
+        return RevenueShareCollection(
+            plan=self, dues=tuple(dues), paid=tuple(paid), standings=tuple(standings),
+            farmer=farmer, loan_id=loan_id,
+        )  # fmt: skip
+
     def run(self, milk_values: Mapping[Any, Any] | Iterable[Any]) -> RevenueShareSchedule:
         """The plan applied to the milk value of each settlement period.
 
@@ -315,6 +481,96 @@ class RevenueSharePlan:
                 if balance == 0 or k == last:
                     break
         return RevenueShareSchedule(plan=self, rows=tuple(rows), balloon=balloon)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RevenueShareStanding:
+    """Where a revenue-share loan stands after ``number`` settlements: the balance (interest
+    accrued up to ``as_of`` included) and the part of it that fell due and was not paid."""
+
+    number: int
+    as_of: dt.date
+    balance: Decimal
+    arrears: Decimal
+
+    @property
+    def repaid(self) -> bool:
+        """Whether nothing is owed."""
+        return self.balance == 0
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RevenueShareDue:
+    """The obligation of one settlement period, from :meth:`RevenueSharePlan.due`.
+
+    ``regular`` is the share of the milk value within floor and cap (before the balance bounds
+    it); ``arrears_before`` what earlier settlements left unpaid; ``due`` what this settlement asks.
+    ``balloon`` is the part of ``due`` beyond ``regular + arrears_before`` (the maximum term).
+    """
+
+    number: int
+    period: Period
+    milk_value: Decimal
+    opening_balance: Decimal
+    interest: Decimal
+    regular: Decimal
+    arrears_before: Decimal
+    due: Decimal
+    at_maturity: bool
+
+    @property
+    def owed(self) -> Decimal:
+        """The balance with this period's interest."""
+        return self.opening_balance + self.interest
+
+    @property
+    def balloon(self) -> Decimal:
+        """What the maximum term adds to the share and the arrears."""
+        return self.due - min(self.due, self.regular + self.arrears_before)
+
+    def obligation(self, farmer: str, loan_id: str, *, reference: str = "") -> Obligation:
+        """The check-off obligation of this period (a loan installment, dated on the period end)."""
+        return Obligation(
+            farmer=farmer,
+            kind=ObligationKind.LOAN_INSTALLMENT,
+            amount=self.due,
+            loan_id=loan_id,
+            reference=reference,
+            due=self.period.end,
+        )
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RevenueShareCollection:
+    """A revenue-share loan through the settlements: each period's obligation, what was paid,
+    and the standing after it (from :meth:`RevenueSharePlan.to_obligations`)."""
+
+    plan: RevenueSharePlan
+    dues: tuple[RevenueShareDue, ...]
+    paid: tuple[Decimal, ...]
+    standings: tuple[RevenueShareStanding, ...]
+    farmer: str
+    loan_id: str
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        """One :class:`~coopfinance.dairy.Obligation` per settlement, for ``dairy.settle``."""
+        return tuple(d.obligation(self.farmer, self.loan_id) for d in self.dues)
+
+    @property
+    def standing(self) -> RevenueShareStanding:
+        """After the last settlement."""
+        return self.standings[-1]
+
+    @property
+    def total_paid(self) -> Decimal:
+        """Everything collected."""
+        return sum(self.paid, ZERO)
+
+    @property
+    def total_interest(self) -> Decimal:
+        """All the interest accrued."""
+        return sum((d.interest for d in self.dues), ZERO)
 
 
 @attrs.frozen(slots=True, kw_only=True)

@@ -16,9 +16,13 @@ from coopfinance.plans._model import BusinessPlan
 from coopfinance.plans._operations import (
     Basis,
     BudgetLine,
+    ForecastSupply,
+    HerdSupply,
     MilkSupply,
     MonthlyProduction,
+    RecordedSupply,
     Scenario,
+    supply_kind,
 )
 from coopfinance.plans._projection import Projection, ProjectionRow, project
 from coopfinance.plans._report import ChartSeries, PlanReport, SourcesAndUses, report
@@ -43,12 +47,15 @@ __all__ = [
     "Enterprise",
     "Evaluation",
     "Financing",
+    "ForecastSupply",
+    "HerdSupply",
     "Investment",
     "MilkSupply",
     "MonthlyProduction",
     "PlanReport",
     "Projection",
     "ProjectionRow",
+    "RecordedSupply",
     "Scenario",
     "ScenarioSummary",
     "Sensitivity",
@@ -65,5 +72,6 @@ __all__ = [
     "project",
     "report",
     "sensitivity",
+    "supply_kind",
     "switching_price",
 ]

@@ -1,31 +1,45 @@
 """A plan's operations: milk supply (month by month), budget lines per litre, month or year, and
-the scenarios with and without the plan; the calendar helpers of plan months."""
+the scenarios with and without the plan; the calendar helpers of plan months.
+
+A scenario's milk comes from one of four sources, and the plan says which (:func:`supply_kind`):
+``"monthly"`` (:class:`MonthlyProduction`, litres per day given month by month), ``"herd"``
+(:class:`HerdSupply`: a :class:`~coopfinance.dairy.Herd`'s cows, lactation curve and seasonality,
+for instance a curve fitted with :func:`~coopfinance.dairy.fit_curve`), ``"forecast"``
+(:class:`ForecastSupply`: a :class:`~coopfinance.dairy.ProductionForecast` of one farm or all) and
+``"recorded"`` (:class:`RecordedSupply`: the litres the co-op recorded). A ``Herd``, a
+``ProductionForecast`` or ``Deliveries`` given as ``production`` are wrapped automatically."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
 from coopfinance._fields import ParseableEnum, to_enum
+from coopfinance.dairy import Deliveries, Delivery, Herd, ProductionForecast
 from coopfinance.errors import InvalidPlan, InvalidValue, WrongType, fmt_value
 from coopfinance.plans._convert import NON_NEGATIVE, REQUIRED, Amount, instances, text
 
 __all__ = [
     "Basis",
     "BudgetLine",
+    "ForecastSupply",
+    "HerdSupply",
     "MilkSupply",
     "MonthlyProduction",
+    "RecordedSupply",
     "ScaledSupply",
     "Scenario",
     "add_months",
     "days_in_month",
     "month_index",
+    "supply_kind",
 ]
 
 
@@ -76,8 +90,11 @@ class MilkSupply(Protocol):
     """Anything that forecasts milk: ``monthly_litres(start, months)`` gives the total litres of each
     of ``months`` calendar months from ``start`` (the first day of the first month).
 
-    :class:`MonthlyProduction` is one; the herd models of :mod:`coopfinance.dairy` are others.
-    Amounts must be ``Decimal``, ``int`` or ``str`` (floats are refused when the plan reads them).
+    :class:`MonthlyProduction`, :class:`HerdSupply` (a :class:`~coopfinance.dairy.Herd`),
+    :class:`ForecastSupply` and :class:`RecordedSupply` are the library's; a ``Herd``, a
+    ``ProductionForecast`` or ``Deliveries`` passed as a scenario's ``production`` are wrapped in
+    them. Amounts must be ``Decimal``, ``int`` or ``str`` (floats are refused when the plan reads
+    them).
     """
 
     def monthly_litres(self, start: dt.date, months: int) -> Sequence[Any]:
@@ -114,6 +131,7 @@ class MonthlyProduction:
 
     litres_per_day: tuple[Decimal, ...] = attrs.field(converter=_litres_per_day)
     year_factors: tuple[Decimal, ...] = attrs.field(default=(), converter=_factors)
+    kind: ClassVar[str] = "monthly"
 
     def __attrs_post_init__(self) -> None:
         if not self.litres_per_day:
@@ -159,6 +177,149 @@ class MonthlyProduction:
                 factor = self.year_factors[min(year, len(self.year_factors) - 1)]
                 litres = with_ctx.multiply(litres, factor)
             out.append(litres)
+        return tuple(out)
+
+
+def _month_days(start: dt.date, months: int) -> list[list[dt.date]]:
+    out = []
+    for k in range(months):
+        first = add_months(start, k)
+        out.append([first + dt.timedelta(days=i) for i in range(days_in_month(first))])
+    return out
+
+
+def _herd(value: Herd) -> Herd:
+    if not isinstance(value, Herd):
+        raise WrongType(
+            f"'herd' must be a dairy Herd (got {type(value).__name__}).", field="herd", value=value
+        )
+    return value
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class HerdSupply:
+    """A herd's expected litres, day by day (``Herd.litres``), summed per calendar month.
+
+    >>> HerdSupply(herd=Herd.flat(cows=5, litres_per_cow_day="6.5")).monthly_litres(
+    ...     dt.date(2026, 2, 1), 2)
+    (Decimal('910.0'), Decimal('1007.5'))
+    """
+
+    herd: Herd = attrs.field(converter=_herd)
+    kind: ClassVar[str] = "herd"
+
+    def monthly_litres(self, start: dt.date, months: int) -> tuple[Decimal, ...]:
+        """Total litres in each of ``months`` months from ``start``'s month."""
+        with decimal.localcontext(CONTEXT):
+            return tuple(
+                sum((self.herd.litres(d) for d in days), ZERO)
+                for days in _month_days(start, months)
+            )
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ForecastSupply:
+    """A production forecast's litres (one farm, or every farm with ``farmer=None``) per month;
+    the plan's months must lie within the forecast's horizon."""
+
+    forecast: ProductionForecast
+    farmer: str | None = None
+    kind: ClassVar[str] = "forecast"
+
+    def monthly_litres(self, start: dt.date, months: int) -> tuple[Decimal, ...]:
+        """Total litres in each of ``months`` months from ``start``'s month."""
+        days = _month_days(start, months)
+        fc = self.forecast
+        if days[0][0] < fc.start or days[-1][-1] > fc.end:
+            raise InvalidPlan(
+                f"'production' forecast covers {fc.start}..{fc.end}, the plan "
+                f"{days[0][0]}..{days[-1][-1]}.",
+                field="production",
+                value=str(fc.end),
+            )
+        farmers = [self.farmer] if self.farmer is not None else list(fc.herds)
+        out: list[Decimal] = []
+        with decimal.localcontext(CONTEXT):
+            return self._sum(days, farmers, out)
+
+    def _sum(
+        self, days: list[list[dt.date]], farmers: list[str], out: list[Decimal]
+    ) -> tuple[Decimal, ...]:
+        fc = self.forecast
+        for month in days:
+            total = ZERO
+            for f in farmers:
+                herd = fc.herds.get(f)
+                if herd is None:
+                    raise InvalidPlan(
+                        f"'production' forecast has no farm {f!r}.", field="production", value=f
+                    )
+                total += sum((herd.litres(d) for d in month), ZERO)
+            out.append(total)
+        return tuple(out)
+
+
+def _records(value: Deliveries | Iterable[Delivery] | Any) -> tuple[tuple[dt.date, Decimal], ...]:
+    items = list(value.items if isinstance(value, Deliveries) else value)
+    out: dict[dt.date, Decimal] = {}
+    for item in items:
+        if isinstance(item, Delivery):
+            day, litres = item.date, item.litres
+        else:
+            day, raw = item
+            litres = to_decimal(raw, field="litres")
+            if litres < 0:
+                raise InvalidPlan(
+                    f"'litres' must not be negative (got {litres}).", field="litres", value=litres
+                )
+        out[day] = CONTEXT.add(out.get(day, ZERO), litres)
+    if not out:
+        raise InvalidPlan("'records' must hold at least one day (got none).", field="records")
+    return tuple(sorted(out.items()))
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RecordedSupply:
+    """The litres the co-op recorded (deliveries, or ``(date, litres)`` per day), per month.
+
+    A plan month that was recorded takes its recorded total; a later (or earlier) month takes the
+    mean litres per recorded day of the same calendar month, times its days (last season's
+    pattern carried forward). A calendar month never recorded is an error.
+
+    >>> recs = [(dt.date(2025, 1, 1) + dt.timedelta(days=i), "100") for i in range(365)]
+    >>> RecordedSupply(records=recs).monthly_litres(dt.date(2025, 12, 1), 3)
+    (Decimal('3100'), Decimal('3100'), Decimal('2800'))
+    """
+
+    records: tuple[tuple[dt.date, Decimal], ...] = attrs.field(converter=_records)
+    kind: ClassVar[str] = "recorded"
+
+    def monthly_litres(self, start: dt.date, months: int) -> tuple[Decimal, ...]:
+        """Total litres in each of ``months`` months from ``start``'s month."""
+        by_month: dict[tuple[int, int], Decimal] = {}
+        per_cal: dict[int, list[Decimal]] = {}
+        for day, litres in self.records:
+            key = (day.year, day.month)
+            by_month[key] = CONTEXT.add(by_month.get(key, ZERO), litres)
+            per_cal.setdefault(day.month, []).append(litres)
+        out = []
+        for k in range(months):
+            first = add_months(start, k)
+            key = (first.year, first.month)
+            if key in by_month:
+                out.append(by_month[key])
+                continue
+            seen = per_cal.get(first.month)
+            if not seen:
+                raise InvalidPlan(
+                    f"'production' records have no {calendar.month_name[first.month]} to carry "
+                    f"to {first:%Y-%m}.",
+                    field="production",
+                    value=f"{first:%Y-%m}",
+                )
+            with decimal.localcontext(CONTEXT):
+                mean = CONTEXT.divide(sum(seen, ZERO), Decimal(len(seen)))
+            out.append(CONTEXT.multiply(mean, Decimal(days_in_month(first))))
         return tuple(out)
 
 
@@ -220,13 +381,31 @@ class BudgetLine:
         return self.per is Basis.LITRE
 
 
-def _to_supply(value: MilkSupply | Amount | Sequence[Amount]) -> MilkSupply:
+def supply_kind(supply: MilkSupply) -> str:
+    """Where a scenario's milk comes from: ``monthly``, ``herd``, ``forecast``, ``recorded``
+    (the library's supplies), or ``custom`` for any other :class:`MilkSupply`.
+
+    >>> supply_kind(Scenario(name="s", production=Herd.flat(cows=2, litres_per_cow_day=6),
+    ...                      price_per_litre="1.30").production)
+    'herd'
+    """
+    return str(getattr(supply, "kind", "custom"))
+
+
+def _to_supply(value: MilkSupply | Herd | Any) -> MilkSupply:
+    if isinstance(value, Herd):
+        return HerdSupply(herd=value)
+    if isinstance(value, ProductionForecast):
+        return ForecastSupply(forecast=value)
+    if isinstance(value, Deliveries):
+        return RecordedSupply(records=value)
     if isinstance(value, MilkSupply):
         return value
     if isinstance(value, Decimal | int | str | list | tuple):
         return MonthlyProduction(litres_per_day=value)
     raise WrongType(
-        f"'production' must be litres per day or an object with monthly_litres(start, months) "
+        f"'production' must be litres per day, a Herd, a ProductionForecast, Deliveries or an "
+        f"object with monthly_litres(start, months) "
         f"(got {type(value).__name__} {fmt_value(value)}).",
         field="production",
         value=value,
@@ -312,6 +491,11 @@ class ScaledSupply:
 
     source: MilkSupply
     factor: Decimal = attrs.field(converter=_factor, validator=NON_NEGATIVE)
+
+    @property
+    def kind(self) -> str:
+        """The kind of the scaled supply."""
+        return supply_kind(self.source)
 
     def monthly_litres(self, start: dt.date, months: int) -> tuple[Decimal, ...]:
         """The source's litres times ``factor``."""
