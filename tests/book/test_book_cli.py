@@ -15,6 +15,7 @@ from book_helpers import (  # noqa: F401
     write,
 )
 
+from coopfinance.book._schema import SCHEMA_REVISION
 from coopfinance.cli import main as _main
 
 
@@ -56,7 +57,7 @@ def test_a_season_from_the_command_line(
     assert main(["export", "out"]) == 0
     assert (tmp_path / "out" / "deliveries.csv").exists()
     assert main(["upgrade"]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert f"revision {SCHEMA_REVISION}" in capsys.readouterr().out
 
 
 def test_errors_go_to_stderr_with_exit_code_1(

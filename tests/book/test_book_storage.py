@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from coopfinance.book import Book, BookError, BookSchemaError
 from coopfinance.book import _deliveries as deliveries_module
-from coopfinance.book._schema import metadata
+from coopfinance.book._schema import SCHEMA_REVISION, metadata
 from coopfinance.book._store import Store, create_engine
 from coopfinance.book._types import Exact, canonical
 
@@ -91,8 +91,8 @@ def test_a_newer_schema_is_refused_and_an_older_one_upgraded(tmp_path: pathlib.P
 
 def test_upgrade_of_an_empty_database_creates_the_schema(tmp_path: pathlib.Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    assert Book.upgrade(url) == "0001"
-    assert Book.upgrade(url) == "0001"  # nothing to do the second time
+    assert Book.upgrade(url) == SCHEMA_REVISION
+    assert Book.upgrade(url) == SCHEMA_REVISION  # nothing to do the second time
 
 
 def test_the_migrations_build_the_schema_of_the_code(where: Where, coop: str) -> None:
@@ -188,3 +188,19 @@ def test_sqlite_is_configured_for_an_embedded_book(tmp_path: pathlib.Path) -> No
     with Store(engine).transaction(write=False) as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_book_at_revision_0001_is_refused_until_upgraded(tmp_path: pathlib.Path) -> None:
+    """Revision 0002 follows 0001: a 0001 book must be upgraded before it is read."""
+    from alembic import command
+
+    from coopfinance.book._migrate import _config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0001")
+    engine.dispose()
+    with pytest.raises(BookSchemaError, match="older schema 0001"):
+        Book.open(url)
+    assert Book.upgrade(url) == SCHEMA_REVISION
