@@ -1,4 +1,11 @@
-"""Milk deliveries (farmer, date, litres, quality sample), loaded from CSV, and collection coverage."""
+"""Milk deliveries (farmer, date, shift, litres, quality sample), loaded from CSV or XLSX, and
+collection coverage.
+
+A delivery's **identity** is farmer + date + shift (``Delivery.identity``): the shift tells a
+morning collection from an evening one (``am``/``pm``, or a collection number), empty when the
+co-op collects once a day. Two rows of a file with the same identity are reported with both line
+numbers and nothing is read (issue 16: the same row given twice is never paid twice).
+"""
 
 from __future__ import annotations
 
@@ -50,12 +57,49 @@ def _date(value: dt.date | str) -> dt.date:
     return to_date(value, field="date", error=InvalidDelivery)
 
 
+_SHIFT_MAX = 16
+
+
+def _shift(value: str | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidDelivery(
+            f"'shift' must be text such as 'am' or a collection number (got {value!r}).",
+            field="shift",
+            value=value,
+        )
+    text = str(value).strip().lower()
+    if len(text) > _SHIFT_MAX:
+        raise InvalidDelivery(
+            f"'shift' must be at most {_SHIFT_MAX} characters (got {text!r}).",
+            field="shift",
+            value=text,
+        )
+    return text
+
+
+def _receipt(value: str | int | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidDelivery(
+            f"'receipt' must be the slip's number as text (got {value!r}).",
+            field="receipt",
+            value=value,
+        )
+    return str(value).strip() or None
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Delivery:
-    """Litres delivered by one farmer on one day, with an optional quality sample and route.
+    """Litres delivered by one farmer on one day and shift, with an optional quality sample,
+    route and collection slip (``receipt``). ``shift`` is ``""`` (one collection a day) unless
+    given; :attr:`identity` is ``(farmer, date, shift)``.
 
-    >>> Delivery(farmer="F01", date="2026-01-03", litres="32.5")
-    Delivery(farmer='F01', date=datetime.date(2026, 1, 3), litres=Decimal('32.5'), quality=None, route=None)
+    >>> Delivery(farmer="F01", date="2026-01-03", litres="32.5", shift="AM")
+    Delivery(farmer='F01', date=datetime.date(2026, 1, 3), litres=Decimal('32.5'), quality=None,
+             route=None, shift='am', receipt=None)
     >>> Delivery(farmer="F01", date="2026-01-03", litres="-3")
     Traceback (most recent call last):
     ...
@@ -67,10 +111,49 @@ class Delivery:
     litres: Decimal = attrs.field(converter=_litres)
     quality: Quality | None = None
     route: str | None = None
+    shift: str = attrs.field(default="", converter=_shift)
+    receipt: str | None = attrs.field(default=None, converter=_receipt)
+
+    @property
+    def identity(self) -> tuple[str, dt.date, str]:
+        """``(farmer, date, shift)``: what tells one collection from another."""
+        return (self.farmer, self.date, self.shift)
+
+    @classmethod
+    def trusted(
+        cls,
+        farmer: str,
+        date: dt.date,
+        litres: Decimal,
+        quality: Quality | None = None,
+        *,
+        route: str | None = None,
+        shift: str = "",
+        receipt: str | None = None,
+    ) -> Delivery:
+        """A delivery from values already validated (a ``str`` farmer, a ``date``, a non-negative
+        ``Decimal`` of litres, a canonical shift), built without running the converters again:
+        the fast path of the co-op book, which checked every row when it was imported.
+        Equal to ``Delivery(...)`` of the same values (tested); never use it on raw input.
+
+        >>> Delivery.trusted("F01", dt.date(2026, 1, 3), Decimal("32.5")) == Delivery(
+        ...     farmer="F01", date="2026-01-03", litres="32.5")
+        True
+        """
+        self = object.__new__(cls)
+        _set = object.__setattr__
+        _set(self, "farmer", farmer)
+        _set(self, "date", date)
+        _set(self, "litres", litres)
+        _set(self, "quality", quality)
+        _set(self, "route", route)
+        _set(self, "shift", shift)
+        _set(self, "receipt", receipt)
+        return self
 
 
 _REQUIRED = ("farmer", "date", "litres")
-_OPTIONAL = ("total_solids", "fat", "bacterial_count", "cooled", "route")
+_OPTIONAL = ("total_solids", "fat", "bacterial_count", "cooled", "route", "shift", "receipt")
 _TRUE = {"1", "true", "yes", "y", "si", "sí"}
 _FALSE = {"0", "false", "no", "n", ""}
 
@@ -324,6 +407,7 @@ class Deliveries:
         known = None if farmers is None else set(farmers)
         problems: list[tuple[int, str, str]] = []
         items: list[Delivery] = []
+        seen: dict[tuple[str, dt.date, str], int] = {}
         for line, row, too_many in numbered:
             if too_many:
                 problems.append(
@@ -350,17 +434,36 @@ class Deliveries:
                 quality = _row_quality(row)
             except InvalidDelivery as exc:
                 row_problems.append((line, exc.field or "quality", str(exc)))
+            shift = ""
+            try:
+                shift = _shift(row.get("shift") or "")
+            except InvalidDelivery as exc:
+                row_problems.append((line, "shift", str(exc)))
+            if "farmer" in found and "date" in found and not row_problems:
+                key = (found["farmer"], found["date"], shift)
+                first = seen.setdefault(key, line)
+                if first != line:
+                    row_problems.append(
+                        (
+                            line,
+                            "identity",
+                            f"delivery {key[0]} {key[1]} {shift or '(no shift)'} is also on "
+                            f"{where} {first}; give each collection its own 'shift'.",
+                        )
+                    )
             if row_problems:
                 problems.extend(row_problems)
                 continue
             route = (row.get("route") or "").strip() or None
             items.append(
-                Delivery(
-                    farmer=found["farmer"],
-                    date=found["date"],
-                    litres=found["litres"],
-                    quality=quality,
+                Delivery.trusted(
+                    found["farmer"],
+                    found["date"],
+                    found["litres"],
+                    quality,
                     route=route,
+                    shift=shift,
+                    receipt=(row.get("receipt") or "").strip() or None,
                 )
             )
         if problems:
