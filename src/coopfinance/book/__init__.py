@@ -20,6 +20,7 @@ from coopfinance.book._book import Book, BookStatus, FarmerStatement
 from coopfinance.book._close import Adjustment, Closing
 from coopfinance.book._common import ImportReport, Member
 from coopfinance.book._deliveries import COLUMNS as DELIVERY_COLUMNS
+from coopfinance.book._documents import BookDocuments
 from coopfinance.book._errors import (
     BookError,
     BookSchemaError,
@@ -36,6 +37,7 @@ __all__ = [
     "EXPORT_TABLES",
     "Adjustment",
     "Book",
+    "BookDocuments",
     "BookError",
     "BookSchemaError",
     "BookStatus",

@@ -47,6 +47,7 @@ from coopfinance.book._common import (
 from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict, terms_from_dict
 from coopfinance.book._errors import WrongPeriod
 from coopfinance.book._imports import event_row, events_of
+from coopfinance.book._types import canonical
 from coopfinance.dairy import (
     Collection,
     Delivery,
@@ -189,7 +190,7 @@ def deliveries_in(
         .where(*mine)
         .order_by(d.c.farmer, d.c.date, d.c.shift, d.c.version)
     )
-    raw = _Raw(conn.dialect.name)
+    raw = _Raw()
     out: list[Delivery] = []
     last: tuple[Any, ...] | None = None
     trusted = Delivery.trusted
@@ -218,29 +219,29 @@ def deliveries_in(
 class _Raw:
     """Driver values of delivery rows as the book's types, each distinct value converted once.
 
-    On SQLite the columns come as text (exact decimals, ISO dates) straight from the driver, past
-    SQLAlchemy's per-row type processing; on PostgreSQL they are already ``Decimal`` and ``date``.
+    The columns come straight from the driver, past SQLAlchemy's per-row type processing: on
+    SQLite as text (exact decimals, ISO dates), on PostgreSQL as ``Decimal`` and ``date``; both
+    end as :class:`~coopfinance.book._types.Exact` reads them (canonical decimals).
     """
 
-    def __init__(self, dialect: str) -> None:
-        self.sqlite = dialect == "sqlite"
+    def __init__(self) -> None:
         self._numbers: dict[Any, Decimal] = {}
         self._dates: dict[Any, dt.date] = {}
         self._qualities: dict[tuple[Any, ...], Quality] = {}
 
     def rows(self, conn: Connection, query: Any) -> Any:
-        """The rows of ``query``: on SQLite compiled with its (few, simple) values inline and read
-        from the driver's cursor, so no per-row result processing happens."""
-        if not self.sqlite:
-            return conn.execute(query)
+        """The rows of ``query``, compiled with its (few, simple) values inline and read from the
+        driver's cursor, so no per-row result processing happens."""
         sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        return cursor.execute(str(sql))
+        cursor: Any = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(str(sql))
+        return cursor
 
     def number(self, value: Any) -> Decimal:
+        """A stored decimal as the book reads it back: canonical (``32.50`` is ``32.5``)."""
         found = self._numbers.get(value)
         if found is None:
-            found = self._numbers[value] = value if isinstance(value, Decimal) else Decimal(value)
+            found = self._numbers[value] = Decimal(canonical(Decimal(value)))
         return found
 
     def date(self, value: Any) -> dt.date:
