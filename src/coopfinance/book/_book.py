@@ -226,7 +226,8 @@ class Book:
         return self._write("prices", source)
 
     def import_deliveries(self, source: Source) -> ImportReport:
-        """Deliveries (CSV, streamed): see :mod:`coopfinance.book._deliveries`."""
+        """Deliveries (CSV, or an ``.xlsx`` workbook with the ``xlsx`` extra; streamed): see
+        :mod:`coopfinance.book._deliveries`."""
         return self._write("deliveries", source)
 
     def import_loans(self, source: Source) -> ImportReport:

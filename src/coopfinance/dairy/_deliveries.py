@@ -29,7 +29,15 @@ from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
 from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
 
-__all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_pickups"]
+__all__ = [
+    "Deliveries",
+    "Delivery",
+    "MissedPickup",
+    "PickupPlan",
+    "cell_text",
+    "load_openpyxl",
+    "missed_pickups",
+]
 
 _MAX_LISTED = 20
 """A file's error message lists this many problems; ``InvalidDelivery.problems`` holds them all."""
@@ -221,7 +229,7 @@ def _check_header(header: list[str]) -> None:
         )
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """An Excel cell as the text a CSV would hold: dates ISO (a date-time by its day), numbers to
     15 significant digits (Excel's display precision), booleans yes/no, empty cells ''."""
     if value is None:
@@ -237,6 +245,23 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         return format(Decimal(f"{value:.15g}").normalize(), "f")
     return str(value)
+
+
+def load_openpyxl(source: Any) -> tuple[Any, Any]:
+    """The optional openpyxl module and its bad-file exception (the ``xlsx`` extra), or a
+    :class:`~coopfinance.errors.MissingDependency` naming ``source`` and the way out."""
+    try:
+        openpyxl: Any = importlib.import_module("openpyxl")
+        bad_file: Any = importlib.import_module("openpyxl.utils.exceptions").InvalidFileException
+    except ImportError as exc:
+        raise MissingDependency(
+            f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
+            f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
+            "or save the sheet as CSV and use Deliveries.from_file.",
+            field="source",
+            value=str(source),
+        ) from None
+    return openpyxl, bad_file
 
 
 def _to_items(value: Iterable[Delivery]) -> tuple[Delivery, ...]:
@@ -321,19 +346,7 @@ class Deliveries:
         so a litre count typed as ``32.5`` is ``Decimal('32.5')``, never a binary float), and
         ``TRUE``/``FALSE`` cells are read as yes/no.
         """
-        try:
-            openpyxl: Any = importlib.import_module("openpyxl")
-            bad_file: Any = importlib.import_module(
-                "openpyxl.utils.exceptions"
-            ).InvalidFileException
-        except ImportError as exc:
-            raise MissingDependency(
-                f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
-                f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
-                "or save the sheet as CSV and use Deliveries.from_file.",
-                field="source",
-                value=str(source),
-            ) from None
+        openpyxl, bad_file = load_openpyxl(source)
         source_arg = str(source) if isinstance(source, pathlib.Path) else source
         try:
             book = openpyxl.load_workbook(source_arg, read_only=True, data_only=True)
@@ -357,7 +370,7 @@ class Deliveries:
                 )
             rows = ws.iter_rows(values_only=True)
             first = next(rows, None)
-            header = [_cell_text(c).strip().lower() for c in (first or ())]
+            header = [cell_text(c).strip().lower() for c in (first or ())]
             while header and not header[-1]:
                 header.pop()
             if "" in header:
@@ -370,7 +383,7 @@ class Deliveries:
             _check_header(header)
             numbered: list[tuple[int, dict[str, str], int]] = []
             for number, values in enumerate(rows, start=2):
-                cells = [_cell_text(v) for v in values]
+                cells = [cell_text(v) for v in values]
                 if not any(c.strip() for c in cells):
                     continue
                 extra = [c for c in cells[len(header) :] if c.strip()]
