@@ -135,3 +135,35 @@ def test_every_period_balances_and_replays_to_its_frozen_settlement(
         assert state.paid.penalties == 0
         assert state.penalties_due == 0
         assert state.days_past_due == 0
+
+
+@settings(max_examples=8, deadline=None)
+@given(litres=SEASON, principal=st.integers(200, 4000), fix=st.integers(0, 80))
+def test_an_export_restored_into_an_empty_book_gives_the_same_book(
+    litres: list[int], principal: int, fix: int
+) -> None:
+    """Export → restore into an empty book → export again: the same files, the same frozen
+    settlements and loan accounts (a correction of a closed period included)."""
+    book = _book()
+    book.import_deliveries(io.StringIO(HEADER + "".join(_rows(litres, 45))))
+    _loans(book, principal)
+    book.close()
+    book.import_deliveries(
+        io.StringIO(
+            f"farmer,date,shift,litres,total_solids,reason\nM002,2026-01-05,am,{fix},12.1,fixed\n"
+        )
+    )
+    book.close()
+    book.close()
+    first = pathlib.Path(tempfile.mkdtemp())
+    book.export(first)
+    other = Book.init("sqlite://", coop="p", pay_delay_days=5)
+    other.restore(first)
+    second = pathlib.Path(tempfile.mkdtemp())
+    other.export(second)
+    for path in sorted(first.glob("*.csv")):
+        assert path.read_text() == (second / path.name).read_text(), path.name
+    for period in book.closed_periods():
+        assert other.settlement(period) == book.settlement(period)
+        assert other.closing(period) == book.closing(period)
+    assert other.accounts() == book.accounts()

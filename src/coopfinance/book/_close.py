@@ -194,19 +194,21 @@ def deliveries_in(
     out: list[Delivery] = []
     last: tuple[Any, ...] | None = None
     trusted = Delivery.trusted
+    qualities: dict[tuple[Any, ...], Quality | None] = {(None, None, None, None): None}
+    dates: dict[Any, dt.date] = {}
+    numbers = raw.numbers
     for farmer, day, shift, litres, ts, fat, count, cooled, route, receipt in raw.rows(conn, query):
-        quality = None
-        if ts is not None or fat is not None or count is not None or cooled is not None:
-            quality = raw.quality(ts, fat, count, cooled)
-        made = trusted(
-            farmer,
-            raw.date(day),
-            raw.number(litres),
-            quality,
-            route=route,
-            shift=shift,
-            receipt=receipt,
-        )
+        sample = (ts, fat, count, cooled)
+        quality = qualities.get(sample, _MISSING)
+        if quality is _MISSING:
+            quality = qualities[sample] = raw.quality(ts, fat, count, cooled)
+        when = dates.get(day)
+        if when is None:
+            when = dates[day] = raw.date(day)
+        amount = numbers.get(litres)
+        if amount is None:
+            amount = raw.number(litres)
+        made = trusted(farmer, when, amount, quality, route=route, shift=shift, receipt=receipt)
         key = (farmer, day, shift)
         if key == last:
             out[-1] = made
@@ -214,6 +216,9 @@ def deliveries_in(
             out.append(made)
         last = key
     return out
+
+
+_MISSING: Any = object()
 
 
 class _Raw:
@@ -225,7 +230,7 @@ class _Raw:
     """
 
     def __init__(self) -> None:
-        self._numbers: dict[Any, Decimal] = {}
+        self.numbers: dict[Any, Decimal] = {}
         self._dates: dict[Any, dt.date] = {}
         self._qualities: dict[tuple[Any, ...], Quality] = {}
 
@@ -239,9 +244,9 @@ class _Raw:
 
     def number(self, value: Any) -> Decimal:
         """A stored decimal as the book reads it back: canonical (``32.50`` is ``32.5``)."""
-        found = self._numbers.get(value)
+        found = self.numbers.get(value)
         if found is None:
-            found = self._numbers[value] = Decimal(canonical(Decimal(value)))
+            found = self.numbers[value] = Decimal(canonical(Decimal(value)))
         return found
 
     def date(self, value: Any) -> dt.date:
