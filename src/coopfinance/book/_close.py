@@ -56,13 +56,12 @@ from coopfinance.dairy import (
     Obligation,
     ObligationKind,
     Period,
-    PeriodSummary,
     Quality,
     Settlement,
-    SettlementPolicy,
     loan_obligations,
     loan_payments,
     settle,
+    summarize,
 )
 from coopfinance.servicing import LoanAccount, Payment
 
@@ -294,26 +293,6 @@ def accounts(
     }
 
 
-def _summary(
-    period: Period, statements: tuple[FarmerSettlement, ...], policy: SettlementPolicy
-) -> PeriodSummary:
-    collected = dict.fromkeys(policy.order, Decimal(0))
-    short = dict.fromkeys(policy.order, Decimal(0))
-    for s in statements:
-        for c in s.collections:
-            collected[c.obligation.kind] += c.collected
-            short[c.obligation.kind] += c.short
-    return PeriodSummary(
-        period=period,
-        farmers=len(statements),
-        litres=sum((s.litres for s in statements), Decimal(0)),
-        gross=sum((s.gross for s in statements), Decimal(0)),
-        deductions_by_kind=tuple(collected.items()),
-        arrears_by_kind=tuple(short.items()),
-        net=sum((s.net for s in statements), Decimal(0)),
-    )
-
-
 def frozen_settlement(
     conn: Connection, coop: Coop, period_start: dt.date, *, with_deliveries: bool = False
 ) -> tuple[Settlement, dt.date, tuple[Adjustment, ...]]:
@@ -403,7 +382,7 @@ def frozen_settlement(
         period=period,
         currency=currency,
         statements=frozen,
-        summary=_summary(period, frozen, policy),
+        summary=summarize(period, frozen, policy),
         policy=policy,
         **extra,
     )

@@ -57,6 +57,7 @@ from coopfinance.dairy._settlement import (
     SettlementPolicy,
     settle,
     settle_season,
+    summarize,
 )
 
 __all__ = [
@@ -99,4 +100,5 @@ __all__ = [
     "run_checkoff",
     "settle",
     "settle_season",
+    "summarize",
 ]
