@@ -299,12 +299,13 @@ class Deliveries:
         period: Period | None = None,
     ) -> Deliveries:
         """Read deliveries from CSV text with columns ``farmer,date,litres`` and optionally
-        ``total_solids,fat,bacterial_count,cooled,route``.
+        ``total_solids,fat,bacterial_count,cooled,route,shift,receipt``.
 
         Every bad row is reported, with its line number and reason, in one
         :class:`~coopfinance.errors.InvalidDelivery` whose ``problems`` lists
         ``(line, field, message)``: negative or unreadable litres, a bad date, a date outside
-        ``period``, a farmer not in ``farmers`` (when given). Nothing is silently dropped.
+        ``period``, a farmer not in ``farmers`` (when given), a row with the identity (farmer,
+        date, shift) of an earlier row (naming both lines). Nothing is silently dropped.
         """
         return cls._read(io.StringIO(text, newline=""), farmers, period)
 
