@@ -13,6 +13,7 @@ report and certificates; and a Monte Carlo stress test of the loans against milk
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import tomllib
 from collections.abc import Callable
@@ -191,6 +192,9 @@ def _season(
         other_obligations=coop.obligations_by_period(),
         policy=policy,
         farmers=[f.id for f in coop.farmers],
+        # the example co-op's loans fall due on the 15th or the 1st: the first fortnight is paid
+        # on its last day, the second on the 1st (so every installment is collected on its day)
+        pay_dates={p: p.end if p.end.day == 15 else p.end + dt.timedelta(days=1) for p in periods},
     )
     links: list[dict[str, Any]] = []
     farmer_links: list[dict[str, str]] = []

@@ -37,6 +37,8 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
     │       └── UnsafeTemplate              a user template that tries what the sandbox forbids
     └── MissingDependency(ImportError)      an optional package (WeasyPrint for PDF) is not installed
 
+    DueDateWarning(UserWarning)             (a warning, not an error) loan due dates off the pay dates
+
 Every message names the field and echoes the value, e.g.
 ``'installments' must be between 1 and 600 (got 0).``; the exception keeps both as the attributes
 ``field`` and ``value``.
@@ -52,6 +54,7 @@ __all__ = [
     "CoopFinanceError",
     "CourseNotCompleted",
     "CurrencyMismatch",
+    "DueDateWarning",
     "FloatNotAllowed",
     "InvalidBatchInput",
     "InvalidCalendar",
@@ -345,6 +348,12 @@ class CourseNotCompleted(InvalidTrainingRecord):
 class InvalidMemberData(InvalidValue):
     """A member's own figures (loan, milk, budget, savings) for a personal worksheet that do not
     validate; ``field`` is the key path, e.g. ``milk.litres``."""
+
+
+class DueDateWarning(UserWarning):
+    """A loan collected by check-off has due dates that are not pay dates of the settlement
+    calendar: an installment falling due between two pay dates is collected on the next one, after
+    its due date, and the account charges it late (issue 16). Not an error: the run goes on."""
 
 
 def fmt_value(value: Any) -> str:

@@ -189,3 +189,19 @@ def test_sqlite_is_configured_for_an_embedded_book(tmp_path: pathlib.Path) -> No
     with Store(engine).transaction(write=False) as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_book_at_revision_0001_is_refused_until_upgraded(tmp_path: pathlib.Path) -> None:
+    """Revision 0002 follows 0001: a 0001 book must be upgraded before it is read."""
+    from alembic import command
+
+    from coopfinance.book._migrate import _config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0001")
+    engine.dispose()
+    with pytest.raises(BookSchemaError, match="older schema 0001"):
+        Book.open(url)
+    assert Book.upgrade(url) == SCHEMA_REVISION

@@ -23,6 +23,7 @@ from coopfinance.book._chart import PCGE, ROLES, Account, Chart
 from coopfinance.book._close import Adjustment, Closing
 from coopfinance.book._common import ImportReport, Member
 from coopfinance.book._deliveries import COLUMNS as DELIVERY_COLUMNS
+from coopfinance.book._documents import BookDocuments
 from coopfinance.book._errors import (
     BookError,
     BookSchemaError,
@@ -55,6 +56,7 @@ __all__ = [
     "Account",
     "Adjustment",
     "Book",
+    "BookDocuments",
     "BookError",
     "BookSchemaError",
     "BookStatus",

@@ -40,6 +40,7 @@ from coopfinance.book._common import (
 )
 from coopfinance.book._compat import Currency, policy_to_dict
 from coopfinance.book._csv import Source
+from coopfinance.book._documents import BookDocuments
 from coopfinance.book._errors import BookError
 from coopfinance.book._migrate import check_revision, current_revision, upgrade
 from coopfinance.book._store import Store, create_engine, to_url
@@ -240,7 +241,8 @@ class Book:
         return self._write("prices", source)
 
     def import_deliveries(self, source: Source) -> ImportReport:
-        """Deliveries (CSV, streamed): see :mod:`coopfinance.book._deliveries`."""
+        """Deliveries (CSV, or an ``.xlsx`` workbook with the ``xlsx`` extra; streamed): see
+        :mod:`coopfinance.book._deliveries`."""
         return self._write("deliveries", source)
 
     def import_loans(self, source: Source) -> ImportReport:
@@ -386,6 +388,13 @@ class Book:
                 if owner == farmer and account.terms.disbursed <= day
             )
         return FarmerStatement(farmer=farmer, as_of=day, settlements=tuple(settled), loans=loans)
+
+    def documents(self, as_of: dt.date | None = None) -> BookDocuments:
+        """Every document from the book as of ``as_of`` (default today): liquidación, period
+        summary, loan statement, key facts, training worksheet, portfolio report; each a context
+        of the engines' values for the ``coopfinance.documents`` templates (see
+        :mod:`coopfinance.book._documents`)."""
+        return BookDocuments(self, as_of or dt.date.today())
 
     def export(self, directory: str | os.PathLike[str]) -> list[pathlib.Path]:
         """Write everything in the book to CSV files in ``directory`` (see docs/book.md)."""

@@ -1,4 +1,9 @@
-"""Reading the CSV files a book imports: streamed row by row, every bad line reported."""
+"""Reading the CSV (and XLSX) files a book imports: streamed row by row, every bad line reported.
+
+An ``.xlsx`` workbook (the ``xlsx`` extra) is read with openpyxl's read-only mode, one row at a
+time, its cells as the text a CSV would hold (:func:`~coopfinance.dairy._deliveries.cell_text`,
+as ``Deliveries.from_xlsx`` reads them: dates ISO, numbers to Excel's 15 digits, booleans
+yes/no); a problem's ``line`` is the row number Excel shows (the header is row 1)."""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from typing import IO
 
 from coopfinance._files import open_text, refuse_decoding
 from coopfinance.book._errors import BookError, ImportRefused, Problem
+from coopfinance.dairy._deliveries import cell_text, load_openpyxl
 
-__all__ = ["Source", "cell", "csv_rows", "source_name", "text_source"]
+__all__ = ["Source", "cell", "csv_rows", "is_xlsx", "source_name", "table_rows", "text_source"]
 
 Source = str | pathlib.Path | IO[str]
 """A file to import: a path, or an open text file (``io.StringIO`` …)."""
@@ -39,6 +45,94 @@ def _opened(source: Source, what: str) -> Iterator[IO[str]]:
         yield source
 
 
+def is_xlsx(source: Source) -> bool:
+    """Whether ``source`` is a path to an Excel ``.xlsx`` workbook."""
+    return isinstance(source, str | pathlib.Path) and str(source).lower().endswith(".xlsx")
+
+
+def _check_header(
+    source: Source,
+    what: str,
+    header: list[str],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+) -> None:
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required + optional]
+    if missing or unknown:
+        raise ImportRefused(
+            what,
+            source_name(source),
+            (
+                Problem(
+                    line=1,
+                    field="columns",
+                    message=f"the {what} file needs the columns {', '.join(required)} and may "
+                    f"have {', '.join(optional)} (got {', '.join(header) or 'no header'}).",
+                ),
+            ),
+        )
+
+
+@contextlib.contextmanager
+def table_rows(
+    source: Source, what: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> Iterator[tuple[Iterator[tuple[int, dict[str, str]]], list[Problem]]]:
+    """:func:`csv_rows`, or :func:`xlsx_rows` for a path ending ``.xlsx``."""
+    opened = xlsx_rows if is_xlsx(source) else csv_rows
+    with opened(source, what, required, optional) as found:
+        yield found
+
+
+@contextlib.contextmanager
+def xlsx_rows(
+    source: Source, what: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> Iterator[tuple[Iterator[tuple[int, dict[str, str]]], list[Problem]]]:
+    """``(rows, problems)`` of the active sheet of an ``.xlsx`` workbook, streamed (read-only
+    mode): as :func:`csv_rows`, rows numbered as Excel shows them; fully empty rows skipped."""
+    openpyxl, bad_file = load_openpyxl(source)
+    try:
+        workbook = openpyxl.load_workbook(str(source), read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, bad_file) as exc:
+        raise BookError(
+            f"cannot read {str(source)!r} as an Excel .xlsx workbook ({exc}).",
+            field=what,
+            value=str(source),
+        ) from None
+    try:
+        sheet = workbook.active
+        values = sheet.iter_rows(values_only=True)
+        header = [cell_text(c).strip().lower() for c in next(values, ())]
+        while header and not header[-1]:
+            header.pop()
+        _check_header(source, what, header, required, optional)
+        problems: list[Problem] = []
+
+        def rows() -> Iterator[tuple[int, dict[str, str]]]:
+            width = len(header)
+            for number, found in enumerate(values, start=2):
+                cells = [cell_text(v).strip() for v in found]
+                if not any(cells):
+                    continue
+                if any(cells[width:]):
+                    problems.append(
+                        Problem(
+                            line=number,
+                            field="columns",
+                            message=f"has {len(cells)} fields, the header {width}.",
+                        )
+                    )
+                    continue
+                yield (
+                    number,
+                    {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)},
+                )
+
+        yield rows(), problems
+    finally:
+        workbook.close()
+
+
 @contextlib.contextmanager
 def csv_rows(
     source: Source, what: str, required: tuple[str, ...], optional: tuple[str, ...]
@@ -48,21 +142,7 @@ def csv_rows(
     with _opened(source, what) as fh:
         reader = csv.reader(fh)
         header = [h.strip().lower() for h in next(reader, [])]
-        missing = [c for c in required if c not in header]
-        unknown = [c for c in header if c not in required + optional]
-        if missing or unknown:
-            raise ImportRefused(
-                what,
-                source_name(source),
-                (
-                    Problem(
-                        line=1,
-                        field="columns",
-                        message=f"the {what} file needs the columns {', '.join(required)} and may "
-                        f"have {', '.join(optional)} (got {', '.join(header) or 'no header'}).",
-                    ),
-                ),
-            )
+        _check_header(source, what, header, required, optional)
         problems: list[Problem] = []
 
         def rows() -> Iterator[tuple[int, dict[str, str]]]:

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 
 from coopfinance.book import _schema as t
 from coopfinance.book._common import Coop, ImportReport, closed_through, lock, record_import
-from coopfinance.book._csv import Source, csv_rows, source_name
+from coopfinance.book._csv import Source, source_name, table_rows
 from coopfinance.book._errors import Conflict, ImportRefused, Problem
 from coopfinance.book._types import Exact, canonical
 
@@ -222,11 +222,12 @@ def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
 
 
 def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -> ImportReport:
-    """Import a deliveries file (see the module docstring and :data:`COLUMNS`)."""
+    """Import a deliveries file, CSV or ``.xlsx`` (the ``xlsx`` extra; streamed in read-only
+    mode, rows numbered as Excel shows them): see the module docstring and :data:`COLUMNS`."""
     name = source_name(source)
     lock(conn, coop.coop_id)
     problems: list[Problem] = []
-    with csv_rows(source, "deliveries", REQUIRED, OPTIONAL) as (rows, bad):
+    with table_rows(source, "deliveries", REQUIRED, OPTIONAL) as (rows, bad):
         _load(conn, _batches(parse_rows(rows, problems)))
         problems.extend(bad)
     s, d = staging, t.deliveries

@@ -111,8 +111,54 @@ def _value(column: sa.Column[Any], text: str) -> Any:
     return text
 
 
+_BULK = 5000
+"""Rows per INSERT of a restore (an executemany; with RETURNING where new ids are needed)."""
+
+
+def _insert_numbered(
+    conn: Connection,
+    table: sa.Table,
+    name: str,
+    rows: list[dict[str, Any]],
+    *,
+    ids: dict[str, dict[int, int]],
+    mine: dict[int, int],
+) -> None:
+    """Insert ``rows`` (positions 1…) in bulk, recording each position's new id in ``mine``:
+    batches of ``INSERT … RETURNING id`` in parameter order. A row pointing at a row of its own
+    table (a correction at the delivery it corrects, always an earlier one) waits until that row's
+    batch is in, so a batch ends just before it (corrections are few: batches stay large)."""
+    insert = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    batch: list[dict[str, Any]] = []
+    first = 1
+
+    def flush() -> None:
+        nonlocal first
+        if batch:
+            for k, row in enumerate(conn.execute(insert, batch)):
+                mine[first + k] = int(row[0])
+            first += len(batch)
+            batch.clear()
+
+    for r in rows:
+        for c, target in _REFS.items():
+            if r.get(c) is None:
+                continue
+            if target == name:
+                if r[c] not in mine:
+                    flush()
+                r[c] = mine[r[c]]
+            else:
+                r[c] = ids[target][r[c]]
+        batch.append(r)
+        if len(batch) >= _BULK:
+            flush()
+    flush()
+
+
 def restore(conn: Connection, coop: str, directory: pathlib.Path) -> None:
-    """Load an export into the co-op's book, which must hold no entries yet."""
+    """Load an export into the co-op's book, which must hold no entries yet: each table in bulk
+    (batches of :data:`_BULK` rows; ``INSERT … RETURNING`` where later rows need the new ids)."""
     settings = json.loads((directory / "coop.json").read_text(encoding="utf-8"))
     own = conn.execute(sa.select(t.coops.c.currency).where(t.coops.c.coop_id == coop)).scalar_one()
     if settings["currency"] != own:
@@ -144,14 +190,13 @@ def restore(conn: Connection, coop: str, directory: pathlib.Path) -> None:
                 rows.append(record)
         mine: dict[int, int] = {}
         referenced = name in _REFS.values()  # its new ids are needed by later rows
-        for n, r in enumerate(rows, start=1):
-            for c, target in _REFS.items():
-                if r.get(c) is not None:
-                    r[c] = (mine if target == name else ids[target])[r[c]]
-            if referenced:
-                key = conn.execute(table.insert().values(**r)).inserted_primary_key
-                assert key is not None
-                mine[n] = int(key[0])
-        if not referenced and rows:
-            conn.execute(table.insert(), rows)
+        if not referenced:
+            for r in rows:
+                for c, target in _REFS.items():
+                    if r.get(c) is not None:
+                        r[c] = ids[target][r[c]]
+            for k in range(0, len(rows), _BULK):
+                conn.execute(table.insert(), rows[k : k + _BULK])
+        else:
+            _insert_numbered(conn, table, name, rows, ids=ids, mine=mine)
         ids[name] = mine

@@ -28,7 +28,7 @@ __all__ = [
     "settlements",
 ]
 
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0003"
 """The Alembic revision of the schema this coopfinance writes."""
 
 metadata = sa.MetaData(

@@ -18,6 +18,8 @@ from coopfinance.dairy._checkoff import (
     CheckoffSeason,
     loan_obligations,
     loan_payments,
+    off_calendar,
+    pay_dates_of,
     run_checkoff,
 )
 from coopfinance.dairy._deliveries import (
@@ -71,6 +73,7 @@ from coopfinance.dairy._settlement import (
     SettlementPolicy,
     settle,
     settle_season,
+    summarize,
 )
 
 __all__ = [
@@ -116,8 +119,11 @@ __all__ = [
     "obligations_by_period",
     "obligations_from_csv",
     "obligations_from_file",
+    "off_calendar",
+    "pay_dates_of",
     "periods_between",
     "run_checkoff",
     "settle",
     "settle_season",
+    "summarize",
 ]

@@ -1,4 +1,11 @@
-"""Milk deliveries (farmer, date, litres, quality sample), loaded from CSV, and collection coverage."""
+"""Milk deliveries (farmer, date, shift, litres, quality sample), loaded from CSV or XLSX, and
+collection coverage.
+
+A delivery's **identity** is farmer + date + shift (``Delivery.identity``): the shift tells a
+morning collection from an evening one (``am``/``pm``, or a collection number), empty when the
+co-op collects once a day. Two rows of a file with the same identity are reported with both line
+numbers and nothing is read (issue 16: the same row given twice is never paid twice).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +29,15 @@ from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
 from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
 
-__all__ = ["Deliveries", "Delivery", "MissedPickup", "PickupPlan", "missed_pickups"]
+__all__ = [
+    "Deliveries",
+    "Delivery",
+    "MissedPickup",
+    "PickupPlan",
+    "cell_text",
+    "load_openpyxl",
+    "missed_pickups",
+]
 
 _MAX_LISTED = 20
 """A file's error message lists this many problems; ``InvalidDelivery.problems`` holds them all."""
@@ -50,12 +65,49 @@ def _date(value: dt.date | str) -> dt.date:
     return to_date(value, field="date", error=InvalidDelivery)
 
 
+_SHIFT_MAX = 16
+
+
+def _shift(value: str | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidDelivery(
+            f"'shift' must be text such as 'am' or a collection number (got {value!r}).",
+            field="shift",
+            value=value,
+        )
+    text = str(value).strip().lower()
+    if len(text) > _SHIFT_MAX:
+        raise InvalidDelivery(
+            f"'shift' must be at most {_SHIFT_MAX} characters (got {text!r}).",
+            field="shift",
+            value=text,
+        )
+    return text
+
+
+def _receipt(value: str | int | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidDelivery(
+            f"'receipt' must be the slip's number as text (got {value!r}).",
+            field="receipt",
+            value=value,
+        )
+    return str(value).strip() or None
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Delivery:
-    """Litres delivered by one farmer on one day, with an optional quality sample and route.
+    """Litres delivered by one farmer on one day and shift, with an optional quality sample,
+    route and collection slip (``receipt``). ``shift`` is ``""`` (one collection a day) unless
+    given; :attr:`identity` is ``(farmer, date, shift)``.
 
-    >>> Delivery(farmer="F01", date="2026-01-03", litres="32.5")
-    Delivery(farmer='F01', date=datetime.date(2026, 1, 3), litres=Decimal('32.5'), quality=None, route=None)
+    >>> Delivery(farmer="F01", date="2026-01-03", litres="32.5", shift="AM")
+    Delivery(farmer='F01', date=datetime.date(2026, 1, 3), litres=Decimal('32.5'), quality=None,
+             route=None, shift='am', receipt=None)
     >>> Delivery(farmer="F01", date="2026-01-03", litres="-3")
     Traceback (most recent call last):
     ...
@@ -67,10 +119,49 @@ class Delivery:
     litres: Decimal = attrs.field(converter=_litres)
     quality: Quality | None = None
     route: str | None = None
+    shift: str = attrs.field(default="", converter=_shift)
+    receipt: str | None = attrs.field(default=None, converter=_receipt)
+
+    @property
+    def identity(self) -> tuple[str, dt.date, str]:
+        """``(farmer, date, shift)``: what tells one collection from another."""
+        return (self.farmer, self.date, self.shift)
+
+    @classmethod
+    def trusted(
+        cls,
+        farmer: str,
+        date: dt.date,
+        litres: Decimal,
+        quality: Quality | None = None,
+        *,
+        route: str | None = None,
+        shift: str = "",
+        receipt: str | None = None,
+    ) -> Delivery:
+        """A delivery from values already validated (a ``str`` farmer, a ``date``, a non-negative
+        ``Decimal`` of litres, a canonical shift), built without running the converters again:
+        the fast path of the co-op book, which checked every row when it was imported.
+        Equal to ``Delivery(...)`` of the same values (tested); never use it on raw input.
+
+        >>> Delivery.trusted("F01", dt.date(2026, 1, 3), Decimal("32.5")) == Delivery(
+        ...     farmer="F01", date="2026-01-03", litres="32.5")
+        True
+        """
+        self = object.__new__(cls)
+        _set = object.__setattr__
+        _set(self, "farmer", farmer)
+        _set(self, "date", date)
+        _set(self, "litres", litres)
+        _set(self, "quality", quality)
+        _set(self, "route", route)
+        _set(self, "shift", shift)
+        _set(self, "receipt", receipt)
+        return self
 
 
 _REQUIRED = ("farmer", "date", "litres")
-_OPTIONAL = ("total_solids", "fat", "bacterial_count", "cooled", "route")
+_OPTIONAL = ("total_solids", "fat", "bacterial_count", "cooled", "route", "shift", "receipt")
 _TRUE = {"1", "true", "yes", "y", "si", "sí"}
 _FALSE = {"0", "false", "no", "n", ""}
 
@@ -138,7 +229,7 @@ def _check_header(header: list[str]) -> None:
         )
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """An Excel cell as the text a CSV would hold: dates ISO (a date-time by its day), numbers to
     15 significant digits (Excel's display precision), booleans yes/no, empty cells ''."""
     if value is None:
@@ -154,6 +245,23 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         return format(Decimal(f"{value:.15g}").normalize(), "f")
     return str(value)
+
+
+def load_openpyxl(source: Any) -> tuple[Any, Any]:
+    """The optional openpyxl module and its bad-file exception (the ``xlsx`` extra), or a
+    :class:`~coopfinance.errors.MissingDependency` naming ``source`` and the way out."""
+    try:
+        openpyxl: Any = importlib.import_module("openpyxl")
+        bad_file: Any = importlib.import_module("openpyxl.utils.exceptions").InvalidFileException
+    except ImportError as exc:
+        raise MissingDependency(
+            f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
+            f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
+            "or save the sheet as CSV and use Deliveries.from_file.",
+            field="source",
+            value=str(source),
+        ) from None
+    return openpyxl, bad_file
 
 
 def _to_items(value: Iterable[Delivery]) -> tuple[Delivery, ...]:
@@ -191,12 +299,13 @@ class Deliveries:
         period: Period | None = None,
     ) -> Deliveries:
         """Read deliveries from CSV text with columns ``farmer,date,litres`` and optionally
-        ``total_solids,fat,bacterial_count,cooled,route``.
+        ``total_solids,fat,bacterial_count,cooled,route,shift,receipt``.
 
         Every bad row is reported, with its line number and reason, in one
         :class:`~coopfinance.errors.InvalidDelivery` whose ``problems`` lists
         ``(line, field, message)``: negative or unreadable litres, a bad date, a date outside
-        ``period``, a farmer not in ``farmers`` (when given). Nothing is silently dropped.
+        ``period``, a farmer not in ``farmers`` (when given), a row with the identity (farmer,
+        date, shift) of an earlier row (naming both lines). Nothing is silently dropped.
         """
         return cls._read(io.StringIO(text, newline=""), farmers, period)
 
@@ -238,19 +347,7 @@ class Deliveries:
         so a litre count typed as ``32.5`` is ``Decimal('32.5')``, never a binary float), and
         ``TRUE``/``FALSE`` cells are read as yes/no.
         """
-        try:
-            openpyxl: Any = importlib.import_module("openpyxl")
-            bad_file: Any = importlib.import_module(
-                "openpyxl.utils.exceptions"
-            ).InvalidFileException
-        except ImportError as exc:
-            raise MissingDependency(
-                f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
-                f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
-                "or save the sheet as CSV and use Deliveries.from_file.",
-                field="source",
-                value=str(source),
-            ) from None
+        openpyxl, bad_file = load_openpyxl(source)
         source_arg = str(source) if isinstance(source, pathlib.Path) else source
         try:
             book = openpyxl.load_workbook(source_arg, read_only=True, data_only=True)
@@ -274,7 +371,7 @@ class Deliveries:
                 )
             rows = ws.iter_rows(values_only=True)
             first = next(rows, None)
-            header = [_cell_text(c).strip().lower() for c in (first or ())]
+            header = [cell_text(c).strip().lower() for c in (first or ())]
             while header and not header[-1]:
                 header.pop()
             if "" in header:
@@ -287,7 +384,7 @@ class Deliveries:
             _check_header(header)
             numbered: list[tuple[int, dict[str, str], int]] = []
             for number, values in enumerate(rows, start=2):
-                cells = [_cell_text(v) for v in values]
+                cells = [cell_text(v) for v in values]
                 if not any(c.strip() for c in cells):
                     continue
                 extra = [c for c in cells[len(header) :] if c.strip()]
@@ -324,6 +421,7 @@ class Deliveries:
         known = None if farmers is None else set(farmers)
         problems: list[tuple[int, str, str]] = []
         items: list[Delivery] = []
+        seen: dict[tuple[str, dt.date, str], int] = {}
         for line, row, too_many in numbered:
             if too_many:
                 problems.append(
@@ -350,17 +448,36 @@ class Deliveries:
                 quality = _row_quality(row)
             except InvalidDelivery as exc:
                 row_problems.append((line, exc.field or "quality", str(exc)))
+            shift = ""
+            try:
+                shift = _shift(row.get("shift") or "")
+            except InvalidDelivery as exc:
+                row_problems.append((line, "shift", str(exc)))
+            if "farmer" in found and "date" in found and not row_problems:
+                key = (found["farmer"], found["date"], shift)
+                first = seen.setdefault(key, line)
+                if first != line:
+                    row_problems.append(
+                        (
+                            line,
+                            "identity",
+                            f"delivery {key[0]} {key[1]} {shift or '(no shift)'} is also on "
+                            f"{where} {first}; give each collection its own 'shift'.",
+                        )
+                    )
             if row_problems:
                 problems.extend(row_problems)
                 continue
             route = (row.get("route") or "").strip() or None
             items.append(
-                Delivery(
-                    farmer=found["farmer"],
-                    date=found["date"],
-                    litres=found["litres"],
-                    quality=quality,
+                Delivery.trusted(
+                    found["farmer"],
+                    found["date"],
+                    found["litres"],
+                    quality,
                     route=route,
+                    shift=shift,
+                    receipt=(row.get("receipt") or "").strip() or None,
                 )
             )
         if problems:

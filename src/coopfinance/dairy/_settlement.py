@@ -52,6 +52,7 @@ __all__ = [
     "SettlementPolicy",
     "settle",
     "settle_season",
+    "summarize",
 ]
 
 
@@ -426,7 +427,7 @@ def settle(
         period=period,
         currency=prices.currency,
         statements=statements,
-        summary=_summarize(period, statements, pol),
+        summary=summarize(period, statements, pol),
         deliveries=items,
         prices=prices,
         policy=pol,
@@ -480,9 +481,12 @@ def _settle_farmer(
     )
 
 
-def _summarize(
+def summarize(
     period: Period, statements: tuple[FarmerSettlement, ...], policy: SettlementPolicy
 ) -> PeriodSummary:
+    """The co-op's summary of ``statements``: the sums of the farmer statements, by kind in the
+    policy's order (what :func:`settle` gives as ``Settlement.summary``; the co-op book uses it for
+    the frozen statements it reads back)."""
     collected: dict[ObligationKind, Decimal] = dict.fromkeys(policy.order, ZERO)
     short: dict[ObligationKind, Decimal] = dict.fromkeys(policy.order, ZERO)
     for s in statements:

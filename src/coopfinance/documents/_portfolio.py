@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from coopfinance._decimal import ZERO
@@ -28,9 +29,18 @@ def portfolio_context(
     as_of: dt.date,
     loans: Sequence[Exposure] = (),
     currency: str = "PEN",
+    arrears: Mapping[str, Decimal] | None = None,
 ) -> dict[str, Any]:
     """What the ``portfolio`` templates use: the report's figures, PAR as fractions, the aging and
-    SBS category tables, and (optionally) one line per loan."""
+    SBS category tables, and (optionally) one line per loan.
+
+    A loan's ``arrears`` is ``arrears[loan id]`` when given (the account's own
+    ``AccountState.arrears``: what its statement shows, insurance and late charges included), else
+    the exposure's principal, interest and fees fallen due and unpaid."""
+    if arrears is not None:
+        owed = {e.loan_id: arrears[e.loan_id] for e in loans}
+    else:
+        owed = {e.loan_id: e.fallen_due - e.paid_of_due for e in loans}
     outstanding = report.outstanding
     return {
         "lender": lender,
@@ -62,12 +72,12 @@ def portfolio_context(
             {
                 "id": e.loan_id,
                 "outstanding": e.principal_outstanding,
-                "arrears": e.fallen_due - e.paid_of_due,
+                "arrears": owed[e.loan_id],
                 "days_past_due": e.days_past_due,
             }
             for e in loans
         ],
-        "total_arrears": sum((e.fallen_due - e.paid_of_due for e in loans), ZERO),
+        "total_arrears": sum(owed.values(), ZERO),
     }
 
 

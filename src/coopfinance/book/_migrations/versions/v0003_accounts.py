@@ -15,7 +15,7 @@ from alembic import op
 import coopfinance.book._types
 
 revision = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels = None
 depends_on = None
 

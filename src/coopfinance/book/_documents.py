@@ -1,0 +1,229 @@
+"""Every document from the book, as of a date: the values the engines computed, handed to the
+``coopfinance.documents`` renderers (nothing recomputed here or there).
+
+- :meth:`BookDocuments.liquidacion` — a farmer's settlement of a closed period
+  (:func:`~coopfinance.documents.settlement_context` of the frozen settlement) plus ``credits``
+  (the increases of earlier periods' milk value settled with it) and ``payable`` (net + credits,
+  :meth:`Closing.payable`);
+- :meth:`BookDocuments.summary` — the co-op's summary of a period
+  (:func:`~coopfinance.documents.settlement_summary_context`);
+- :meth:`BookDocuments.loan_statement` — a loan's account statement as of the date
+  (:func:`~coopfinance.servicing.statement` of the book's account, every event recorded);
+- :meth:`BookDocuments.key_facts` — the key-facts sheet of a loan's terms as recorded;
+- :meth:`BookDocuments.worksheet_member` / :meth:`BookDocuments.worksheet` — a member's training
+  worksheet from the book: the litres and gross of a closed period (the price is gross ÷ litres,
+  so the worksheet's milk value is the liquidación's gross) and the installment the period
+  collects for the loan, insurance included (the schedule row's ``total``, the figure every
+  document shows);
+- :meth:`BookDocuments.portfolio` — the portfolio report of every loan's state as of the date;
+  each loan's arrears is its account's ``AccountState.arrears`` (what its statement shows), not
+  the exposure's principal-interest-fees figure.
+
+``as_of`` bounds what is shown: a settlement paid after it, or a loan disbursed after it, is not
+there yet (:class:`~coopfinance.book.BookError`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Protocol
+
+from coopfinance._decimal import CONTEXT
+from coopfinance.book._close import Adjustment
+from coopfinance.book._common import Coop, Member
+from coopfinance.book._errors import BookError
+from coopfinance.dairy import ObligationKind, Period, Settlement
+from coopfinance.documents import (
+    KeyFacts,
+    key_facts_context,
+    portfolio_context,
+    render,
+    settlement_context,
+    settlement_summary_context,
+    statement_context,
+    worksheet_context,
+)
+from coopfinance.portfolio import exposure, report
+from coopfinance.servicing import LoanAccount, statement
+from coopfinance.training import MemberData, worksheet
+
+__all__ = ["BookDocuments", "credit_line"]
+
+
+def credit_line(adjustment: Adjustment) -> dict[str, Any]:
+    """An increase of an earlier period's milk value as a liquidación row: ``date`` and ``shift``
+    of the corrected delivery, the ``reason`` given, ``amount``. The reference is the one the
+    close wrote (``adjustment <date> [<shift>]: <reason>``)."""
+    head, _, reason = adjustment.reference.partition(": ")
+    parts = head.split(" ")
+    return {
+        "date": dt.date.fromisoformat(parts[1]),
+        "shift": parts[2] if len(parts) > 2 else "",
+        "reason": reason,
+        "amount": adjustment.amount,
+    }
+
+
+class _Book(Protocol):
+    """What the documents read of a :class:`~coopfinance.book.Book`."""
+
+    coop: Coop
+
+    def members(self) -> dict[str, Member]: ...
+    def settlement(
+        self, period: Period | str | dt.date, *, with_deliveries: bool = True
+    ) -> Settlement: ...
+    def closing(self, period: Period | str | dt.date) -> tuple[dt.date, tuple[Adjustment, ...]]: ...
+    def accounts(self) -> dict[str, tuple[str, LoanAccount]]: ...
+
+
+class BookDocuments:
+    """The documents of one book as of one date (see the module docstring)."""
+
+    def __init__(self, book: _Book, as_of: dt.date) -> None:
+        self.book = book
+        self.as_of = as_of
+        self._names = {f: m.name for f, m in book.members().items()}
+
+    # --- settlements ---------------------------------------------------------------------------
+
+    def _closed(self, period: Period | str | dt.date) -> tuple[Settlement, dt.date, Any]:
+        settlement = self.book.settlement(period)
+        pay, adjustments = self.book.closing(settlement.period)
+        if pay > self.as_of:
+            raise BookError(
+                f"the settlement of {settlement.period} is paid on {pay}, after {self.as_of}.",
+                field="as_of",
+                value=self.as_of,
+            )
+        return settlement, pay, adjustments
+
+    def liquidacion(self, farmer: str, period: Period | str | dt.date) -> dict[str, Any]:
+        """A farmer's liquidación of a closed period (the ``settlement`` templates' context)."""
+        settlement, pay, adjustments = self._closed(period)
+        context = settlement_context(
+            settlement.statement(farmer),
+            settlement,
+            farmer_name=self._names.get(farmer, farmer),
+            coop_name=self.book.coop.name,
+        )
+        credits = [credit_line(a) for a in adjustments if a.farmer == farmer and a.amount > 0]
+        context["credits"] = credits
+        context["payable"] = context["net"] + sum((c["amount"] for c in credits), Decimal(0))
+        context["pay_date"] = pay
+        return context
+
+    def summary(self, period: Period | str | dt.date) -> dict[str, Any]:
+        """The co-op's summary of a closed period (the ``settlement_summary`` context)."""
+        settlement, _, _ = self._closed(period)
+        return settlement_summary_context(
+            settlement, coop_name=self.book.coop.name, farmer_names=self._names
+        )
+
+    # --- loans ---------------------------------------------------------------------------------
+
+    def _loan(self, loan_id: str) -> tuple[str, Any]:
+        found = self.book.accounts().get(loan_id)
+        if found is None:
+            raise BookError(
+                f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id
+            )
+        farmer, account = found
+        if account.terms.disbursed > self.as_of:
+            raise BookError(
+                f"loan {loan_id!r} is disbursed on {account.terms.disbursed}, after {self.as_of}.",
+                field="as_of",
+                value=self.as_of,
+            )
+        return farmer, account
+
+    def loan_statement(self, loan_id: str, *, lang: str = "es") -> dict[str, Any]:
+        """A loan's account statement as of the date (the ``statement`` templates' context)."""
+        farmer, account = self._loan(loan_id)
+        return statement_context(
+            statement(account, self.as_of),
+            borrower=self._names.get(farmer, farmer),
+            lender=self.book.coop.name,
+            lang=lang,
+        )
+
+    def key_facts(self, loan_id: str) -> dict[str, Any]:
+        """The key-facts sheet of a loan's recorded terms (the ``key_facts`` context)."""
+        farmer, account = self._loan(loan_id)
+        facts = KeyFacts.from_loan(
+            account.terms,
+            borrower=self._names.get(farmer, farmer),
+            lender=self.book.coop.name,
+            product=loan_id,
+        )
+        return key_facts_context(facts)
+
+    def portfolio(self) -> dict[str, Any]:
+        """The portfolio report of every loan disbursed by the date (the ``portfolio`` context)."""
+        states = {
+            loan_id: account.state(self.as_of)
+            for loan_id, (_, account) in sorted(self.book.accounts().items())
+            if account.terms.disbursed <= self.as_of
+        }
+        exposures = [exposure(state, loan_id) for loan_id, state in states.items()]
+        return portfolio_context(
+            report(exposures),
+            lender=self.book.coop.name,
+            as_of=self.as_of,
+            loans=exposures,
+            currency=self.book.coop.currency,
+            arrears={loan_id: state.arrears for loan_id, state in states.items()},
+        )
+
+    # --- training ------------------------------------------------------------------------------
+
+    def worksheet_member(self, farmer: str, period: Period | str | dt.date) -> MemberData:
+        """A member's worksheet figures from a closed period: its litres, the price that gives
+        its gross (gross ÷ litres), the installment collected for the farmer's check-off loan that
+        period (the schedule row's total, insurance included) and that loan's terms."""
+        settlement, _, _ = self._closed(period)
+        st = settlement.statement(farmer)
+        loans = sorted(
+            (loan_id, account)
+            for loan_id, (owner, account) in self.book.accounts().items()
+            if owner == farmer and account.terms.disbursed <= self.as_of
+        )
+        terms = loans[0][1].terms if loans else None
+        installment = None
+        if terms is not None:
+            pay = self.book.closing(settlement.period)[0]
+            rows = [r for r in terms.schedule() if settlement.period.start < r.due_date <= pay]
+            if rows:
+                installment = rows[0].total
+        collected = st.by_kind(ObligationKind.LOAN_INSTALLMENT)[0]
+        if installment is not None and collected == 0:
+            installment = None
+        if st.litres == 0:
+            return MemberData(id=farmer, name=self._names.get(farmer, farmer), loan=terms)
+        price = CONTEXT.divide(st.gross, st.litres).normalize(CONTEXT)
+        return MemberData(
+            id=farmer,
+            name=self._names.get(farmer, farmer),
+            loan=terms,
+            litres=st.litres,
+            price=price,
+            installment=installment,
+        )
+
+    def worksheet(
+        self, farmer: str, period: Period | str | dt.date, *, seed: int = 0, lang: str = "es"
+    ) -> dict[str, Any]:
+        """The member's worksheet (the ``training_worksheet`` context, with the answers: the
+        trainer's key) from :meth:`worksheet_member`."""
+        sheet = worksheet(self.worksheet_member(farmer, period), seed=seed)
+        return worksheet_context(sheet, lang=lang, key=True, coop=self.book.coop.name)
+
+    # --- rendering -----------------------------------------------------------------------------
+
+    @staticmethod
+    def render(name: str, context: dict[str, Any], *, lang: str = "es", fmt: str = "md") -> str:
+        """Render a context of this class with the bundled templates (``settlement``,
+        ``settlement_summary``, ``statement``, ``key_facts``, ``training_worksheet``,
+        ``portfolio``)."""
+        return render(name, context, lang=lang, fmt=fmt)
