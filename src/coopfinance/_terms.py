@@ -368,7 +368,7 @@ def _to_dict(terms: LoanTerms) -> dict[str, Any]:
     out: dict[str, Any] = {
         "principal": str(terms.principal.amount),
         "currency": terms.currency,
-        "rate": str(r.value),
+        "rate": f"{(r.value * 100).normalize():f}%",  # with its unit: a bare number is a fraction
         "rate_type": rate_type,
         "disbursed": terms.disbursed.isoformat(),
         "installments": terms.count,

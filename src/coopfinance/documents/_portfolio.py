@@ -29,9 +29,22 @@ def portfolio_context(
     loans: Sequence[Exposure] = (),
     currency: str = "PEN",
 ) -> dict[str, Any]:
-    """What the ``portfolio`` templates use: the report's figures, PAR as fractions, the aging and
-    SBS category tables, and (optionally) one line per loan."""
+    """What the ``portfolio`` templates use: the report's figures, PAR ("more than N days") as
+    fractions, the aging, SBS state and SBS category tables, and (optionally) one line per loan
+    with its SBS state and aligned category (message keys, as the report computed them)."""
     outstanding = report.outstanding
+    lines = {line.loan_id: line for line in report.loans}
+
+    def state_key(loan_id: str) -> str:
+        line = lines.get(loan_id)
+        return f"portfolio.state.{line.state.value}" if line is not None else ""
+
+    def category_key(loan_id: str) -> str:
+        line = lines.get(loan_id)
+        if line is None or line.category is None:
+            return ""
+        return _CATEGORY_KEYS[line.category.value]
+
     return {
         "lender": lender,
         "as_of": as_of,
@@ -53,6 +66,10 @@ def portfolio_context(
             }
             for c in report.categories
         ],
+        "states": [
+            {"key": f"portfolio.state.{s.state.value}", "count": s.count, "principal": s.principal}
+            for s in report.states
+        ],
         "provisions": report.provisions,
         "repayment_rate": report.repayment_rate,
         "written_off": report.written_off,
@@ -64,6 +81,8 @@ def portfolio_context(
                 "outstanding": e.principal_outstanding,
                 "arrears": e.fallen_due - e.paid_of_due,
                 "days_past_due": e.days_past_due,
+                "state": state_key(e.loan_id),
+                "category": category_key(e.loan_id),
             }
             for e in loans
         ],
