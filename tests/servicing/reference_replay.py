@@ -37,7 +37,7 @@ from coopfinance.servicing._events import (
     WriteOff,
     event_kind,
 )
-from coopfinance.servicing._policy import LateBase, Overpayment
+from coopfinance.servicing._policy import GraceDays, LateBase, LateFeeBasis, Overpayment
 from coopfinance.servicing._values import (
     AccountStatus,
     Allocation,
@@ -72,6 +72,7 @@ class _Item:
         "due",
         "kind",
         "late_fee",
+        "late_fees",
         "number",
         "opening",
         "paid",
@@ -110,7 +111,8 @@ class _Item:
         self.row_interest = ZERO
         self.opening = ZERO
         self.start = due
-        self.late_fee = False
+        self.late_fee = ZERO
+        self.late_fees = 0
         self.seg_start = due
         self.seg_base = ZERO
         self.seg_mora = ZERO
@@ -355,7 +357,10 @@ class _Replay:
             if it.kind is not ItemKind.INSTALLMENT or it.due >= t:
                 continue
             if it.seg_base > 0:
-                start = max(it.seg_start, it.due + grace)
+                if late.grace_kind is GraceDays.FRANCHISE:
+                    start = max(it.seg_start, it.due + grace)
+                else:
+                    start = it.seg_start if (t - it.due).days > late.grace_days else t
                 if t > start:
                     tau = Fraction((t - start).days, 360)
                     if mora is not None:
@@ -370,15 +375,27 @@ class _Replay:
                         it.seg_comp = total
                         it.amt[_I] += inc
                         added[_I] += inc
-            if (
-                late.late_fee
-                and not it.late_fee
-                and (t - it.due).days > late.grace_days
-                and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0
-            ):
-                it.late_fee = True
-                it.amt[_X] += late.late_fee
-                added[_X] += late.late_fee
+            days = (t - it.due).days - late.grace_days
+            if late.late_fee and days > 0:
+                owed = 1 if late.late_fee_every is None else 1 + (days - 1) // late.late_fee_every
+                while it.late_fees < owed and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0:
+                    it.late_fees += 1
+                    if late.late_fee_basis is LateFeeBasis.FLAT:
+                        fee = late.late_fee
+                    else:
+                        sched = it.row_interest + it.carried
+                        interest = max(sched - it.paid[_I] - it.waived[_I] - it.closed[_I], ZERO)
+                        b = {
+                            LateFeeBasis.PRINCIPAL: it.unpaid(_P),
+                            LateFeeBasis.PRINCIPAL_INTEREST: it.unpaid(_P) + interest,
+                            LateFeeBasis.INSTALLMENT: it.unpaid(_P) + interest + it.unpaid(_F),
+                        }[late.late_fee_basis]
+                        fee = self.rnd(b * late.late_fee)
+                    if late.late_fee_cap is not None:
+                        fee = max(min(fee, late.late_fee_cap - it.late_fee), ZERO)
+                    it.late_fee += fee
+                    it.amt[_X] += fee
+                    added[_X] += fee
         self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
     def fall_due(self, t: dt.date) -> None:
@@ -415,7 +432,10 @@ class _Replay:
             if it.kind is ItemKind.INSTALLMENT and it.due <= t:
                 b = self.base(it)
                 if b != it.seg_base:
-                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = t, b, ZERO, ZERO
+                    within = (t - it.due).days <= self.late.grace_days
+                    tolerance = self.late.grace_kind is GraceDays.TOLERANCE
+                    start = it.due if tolerance and within else t
+                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:

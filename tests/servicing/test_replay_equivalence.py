@@ -41,6 +41,11 @@ LATE = [
     LatePolicy(moratorium="70%", base="installment", compensatory=True),
     LatePolicy(late_fee="15", grace_days=3),
     LatePolicy(moratorium="40%", late_fee="2.50", grace_days=8, base="installment"),
+    LatePolicy.light(),
+    LatePolicy(late_fee="15", grace_days=3, grace_kind="franchise", compensatory=False),
+    LatePolicy(late_fee="5%", late_fee_every=30, late_fee_cap="40", grace_days=5),
+    LatePolicy(late_fee="2%", late_fee_basis="principal", base="principal"),
+    LatePolicy(late_fee="3%", late_fee_basis="principal-interest", late_fee_every=15),
 ]
 
 

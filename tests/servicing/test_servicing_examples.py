@@ -68,7 +68,8 @@ def test_arrears_vehicle_loan_with_insurance_five_days_late() -> None:
 
 
 def test_moratorium_on_overdue_principal_at_agrobancos_rate() -> None:
-    """The default policy: 19 % TEA (Agrobanco's price sheet) on the overdue principal.
+    """The lighter variant (coopfinance's default before issue 15): 19 % TEA (Agrobanco's price
+    sheet) on the overdue principal only, no late compensatory interest.
 
     Installment 2 of S/ 5,000 at 35 % TEA in 3 months has principal 1,672.00; 5 days late:
     1,672.00 × (1.19^(5/360) − 1) = 1,672.00 × 0.0024189… = S/ 4.04.
@@ -77,9 +78,31 @@ def test_moratorium_on_overdue_principal_at_agrobancos_rate() -> None:
         principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
     )
     account = LoanAccount(
-        terms=terms, events=[Payment(date="2026-02-15", amount="1751.80", id="p1")]
+        terms=terms,
+        events=[Payment(date="2026-02-15", amount="1751.80", id="p1")],
+        late=LatePolicy.light(),
     )
     assert account.state(dt.date(2026, 3, 20)).penalties_due == Decimal("4.04")
+
+
+def test_default_late_policy_follows_the_peruvian_formula_sheets() -> None:
+    """The default (issue 15 §7), the formula of the sheets cited above
+    (https://studylib.es/doc/6937544): moratorium on the whole unpaid cuota (principal +
+    interest) plus compensatory interest at the contract rate, here with Agrobanco's 19 %.
+
+    Installment 2 of the loan above, S/ 1,751.80, 5 days late:
+    moratorium 1,751.80 × (1.19^(5/360) − 1) = 4.24; compensatory 1,751.80 × (1.35^(5/360) − 1)
+    = 7.32.
+    """
+    terms = LoanTerms(
+        principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
+    )
+    account = LoanAccount(
+        terms=terms, events=[Payment(date="2026-02-15", amount="1751.80", id="p1")]
+    )
+    state = account.state(dt.date(2026, 3, 20))
+    assert state.penalties_due == Decimal("4.24")
+    assert state.interest_due - Decimal("79.80") == Decimal("7.32")
 
 
 def test_partial_prepayment_hand_computed() -> None:

@@ -32,7 +32,14 @@ from coopfinance.servicing._io import (
     events_from_json,
     events_to_json,
 )
-from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
+from coopfinance.servicing._policy import (
+    AllocationStrategy,
+    GraceDays,
+    LateBase,
+    LateFeeBasis,
+    LatePolicy,
+    Overpayment,
+)
 from coopfinance.servicing._statement import Statement, StatementLine, statement
 from coopfinance.servicing._values import (
     AccountState,
@@ -58,9 +65,11 @@ __all__ = [
     "Disbursement",
     "Event",
     "Figures",
+    "GraceDays",
     "ItemKind",
     "ItemState",
     "LateBase",
+    "LateFeeBasis",
     "LatePolicy",
     "LoanAccount",
     "Movement",

@@ -93,10 +93,10 @@ class LoanAccount:
     ...     Payment(date="2026-03-20", amount="1000", id="p2")])
     >>> s = account.state(dt.date(2026, 3, 20))
     >>> s.principal_outstanding, s.principal_overdue, s.days_past_due
-    (Decimal('2462.94'), Decimal('755.84'), 5)
+    (Decimal('2470.46'), Decimal('763.36'), 5)
     >>> s2 = account.state(dt.date(2026, 4, 30))
     >>> s2.days_past_due, s2.penalties_due, s2.payoff.total
-    (46, Decimal('27.54'), Decimal('2535.17'))
+    (46, Decimal('28.01'), Decimal('2591.74'))
     """
 
     terms: LoanTerms = attrs.field(validator=attrs.validators.instance_of(LoanTerms))
@@ -114,6 +114,8 @@ class LoanAccount:
 
     def __attrs_post_init__(self) -> None:
         _check_events(self.terms, self.events)
+        currency = self.terms.principal.currency
+        self.late.check_money(currency.unit, currency.code)
 
     def with_events(self, *events: Event) -> LoanAccount:
         """A copy with ``events`` added."""

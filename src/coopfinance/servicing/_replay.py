@@ -48,7 +48,14 @@ from coopfinance.servicing._events import (
     WriteOff,
     event_kind,
 )
-from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
+from coopfinance.servicing._policy import (
+    AllocationStrategy,
+    GraceDays,
+    LateBase,
+    LateFeeBasis,
+    LatePolicy,
+    Overpayment,
+)
 from coopfinance.servicing._values import (
     AccountState,
     AccountStatus,
@@ -127,6 +134,7 @@ class _Item:
         "due",
         "kind",
         "late_fee",
+        "late_fees",
         "number",
         "opening",
         "paid",
@@ -165,7 +173,8 @@ class _Item:
         self.row_interest = ZERO
         self.opening = ZERO
         self.start = due
-        self.late_fee = False
+        self.late_fee = ZERO
+        self.late_fees = 0
         self.seg_start = due
         self.seg_base = ZERO
         self.seg_mora = ZERO
@@ -451,9 +460,29 @@ class Replay:
             )
 
     # -- the daily steps ---------------------------------------------------------------------------
+    def late_fee(self, it: _Item) -> Decimal:
+        """One late fee of ``it`` now: the amount, or the percentage of its overdue basis,
+        rounded to the unit and held under the cap."""
+        late = self.late
+        basis = late.late_fee_basis
+        if basis is LateFeeBasis.FLAT:
+            fee = late.late_fee
+        else:
+            b = it.unpaid(_P)
+            if basis is not LateFeeBasis.PRINCIPAL:
+                sched = it.row_interest + it.carried
+                b += max(sched - it.paid[_I] - it.waived[_I] - it.closed[_I], ZERO)
+            if basis is LateFeeBasis.INSTALLMENT:
+                b += it.unpaid(_F)
+            fee = self.rnd(b * late.late_fee)
+        if late.late_fee_cap is not None:
+            fee = min(fee, late.late_fee_cap - it.late_fee)
+        return max(fee, ZERO)
+
     def accrue(self, t: dt.date) -> None:
         late = self.late
         grace = dt.timedelta(days=late.grace_days)
+        franchise = late.grace_kind is GraceDays.FRANCHISE
         mora = late.moratorium
         mora_rates = self.mora_rates
         added = [ZERO, ZERO, ZERO, ZERO]
@@ -463,7 +492,10 @@ class Replay:
             if it.kind is not ItemKind.INSTALLMENT:
                 continue
             if it.seg_base > 0:
-                start = max(it.seg_start, it.due + grace)
+                if franchise:
+                    start = max(it.seg_start, it.due + grace)
+                else:  # tolerance: nothing within the grace days, then every day from due
+                    start = it.seg_start if t - it.due > grace else t
                 if t > start:
                     days = (t - start).days
                     if mora is not None:
@@ -481,15 +513,16 @@ class Replay:
                         it.seg_comp = total
                         it.amt[_I] += inc
                         added[_I] += inc
-            if (
-                late.late_fee
-                and not it.late_fee
-                and (t - it.due).days > late.grace_days
-                and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0
-            ):
-                it.late_fee = True
-                it.amt[_X] += late.late_fee
-                added[_X] += late.late_fee
+            if late.late_fee and (t - it.due).days > late.grace_days:
+                every = late.late_fee_every
+                beyond = (t - it.due).days - late.grace_days
+                owed = 1 if every is None else 1 + (beyond - 1) // every
+                while it.late_fees < owed and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0:
+                    it.late_fees += 1
+                    fee = self.late_fee(it)
+                    it.late_fee += fee
+                    it.amt[_X] += fee
+                    added[_X] += fee
         if self.detail:
             self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
@@ -527,6 +560,8 @@ class Replay:
 
     def restart_segments(self, t: dt.date) -> None:
         by_installment = self.late.base is LateBase.INSTALLMENT
+        tolerance = self.late.grace_kind is GraceDays.TOLERANCE
+        grace = self.late.grace_days
         for it in self.pending():  # sorted by due date
             if it.due > t:
                 break
@@ -538,7 +573,9 @@ class Replay:
                     else it.amt[0] - it.paid[0] - it.waived[0] - it.closed[0]
                 )
                 if b != it.seg_base:
-                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = t, b, ZERO, ZERO
+                    # within a tolerance, a new balance still counts every day from the due date
+                    start = it.due if tolerance and (t - it.due).days <= grace else t
+                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:

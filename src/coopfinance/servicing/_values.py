@@ -347,7 +347,7 @@ class AccountState:
         ...                   disbursed="2026-01-15")
         >>> data = LoanAccount(terms=terms).state(dt.date(2026, 2, 20)).to_dict()
         >>> data["status"], data["principal_overdue"], data["items"][0]["due"]["total"]
-        ('active', '495.69', '512.71')
+        ('active', '495.69', '514.05')
         """
         return attrs.asdict(self, recurse=True, value_serializer=_plain)
 
