@@ -15,9 +15,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from coopfinance._builder import period_rates
 from coopfinance._charges import ChargeKind
 from coopfinance._conventions import Amortization, Grace
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance._money import Money, round_to
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
@@ -253,19 +254,37 @@ class _Replay:
             return
         terms = self.segment_terms(self.seg_terms, principal, t, dates)
         schedule = terms.schedule()
-        if choice is PrepaymentChoice.REDUCE_TERM and self.installment_amount > 0:
-            lo, hi = 1, len(dates)
-            while lo < hi:  # the fewest dates whose installment is at most the current one
-                mid = (lo + hi) // 2
-                trial = self.segment_terms(self.seg_terms, principal, t, dates[:mid]).schedule()
-                if trial.installment_amount <= self.installment_amount:
-                    hi = mid
-                else:
-                    lo = mid + 1
-            if lo < len(dates):
-                schedule = self.segment_terms(self.seg_terms, principal, t, dates[:lo]).schedule()
-        else:
-            self.installment_amount = schedule.installment_amount
+        shorter = choice in (PrepaymentChoice.REDUCE_TERM, PrepaymentChoice.REDUCE_TERM_RELEVEL)
+        if shorter and self.installment_amount > 0:
+            n = next(  # the fewest dates whose level installment is at most the current one
+                k
+                for k in range(1, len(dates) + 1)
+                if k == len(dates)
+                or self.segment_terms(self.seg_terms, principal, t, dates[:k])
+                .schedule()
+                .installment_amount
+                <= self.installment_amount
+            )
+            terms = self.segment_terms(self.seg_terms, principal, t, dates[:n])
+            if (
+                choice is PrepaymentChoice.REDUCE_TERM
+                and terms.amortization is Amortization.LEVEL
+                and not terms.level_includes_insurance
+                and n > 1
+            ):
+                # same cuota C, the last smaller: B = C·Σ_{k<n} v_k + w·C·v_n
+                _, rates, _ = period_rates(terms, dates[:n])
+                v = [ONE]
+                for i in rates:
+                    v.append(CONTEXT.divide(v[-1], ONE + i))
+                pv = sum(v[1:n], ZERO)
+                w = CONTEXT.divide(CONTEXT.divide(principal, self.installment_amount) - pv, v[n])
+                if ZERO < w < ONE:
+                    terms = terms.evolve(
+                        amortization=Amortization.WEIGHTED, weights=(*([ONE] * (n - 1)), w)
+                    )
+            schedule = terms.schedule()
+        self.installment_amount = schedule.installment_amount
         self.add_schedule(schedule, first_number, carried)
 
     # -- allocation --------------------------------------------------------------------------------

@@ -107,7 +107,9 @@ def accounts(draw: st.DrawFn, *, plain: bool = False) -> LoanAccount:
                 amt = None if draw(st.booleans()) else _cents(draw, Decimal("5"))
                 events.append(Waiver(date=day, id=ident, component=comp, amount=amt))
             elif kind == "prepay":
-                choice = draw(st.sampled_from(["reduce-installment", "reduce-term"]))
+                choice = draw(
+                    st.sampled_from(["reduce-installment", "reduce-term", "reduce-term-relevel"])
+                )
                 amt = _cents(draw, terms.principal.amount)
                 events.append(Prepayment(date=day, amount=amt, id=ident, choice=choice))
             elif kind == "reschedule":

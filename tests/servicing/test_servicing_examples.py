@@ -117,8 +117,11 @@ def test_partial_prepayment_hand_computed() -> None:
     - reduce the installment: i₁ = 1.35^(14/360) − 1 = 0.0117391 (to 03-15),
       i₂ = 1.35^(31/360) − 1 = 0.0261792 (to 04-15); v₁ = 0.988397, v₂ = 0.963186;
       C = 2,418.77 / 1.951583 = 1,239.39.
-    - reduce the term: the 1,751.80 installment cannot cover 2,418.77 plus interest in one
-      period, so both dates stay, and the schedule is the same.
+    - reduce the term, re-levelled: the 1,751.80 installment cannot cover 2,418.77 plus
+      interest in one period, so both dates stay, and the schedule is the same as above.
+    - reduce the term keeping the cuota (the default): 1,751.80 on 03-15 (interest
+      2,418.77 × 0.0117391 = 28.39, principal 1,723.41, balance 695.36), then the rest on 04-15:
+      695.36 × 1.0261792 = 713.56.
     """
     terms = LoanTerms(
         principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
@@ -139,14 +142,25 @@ def test_partial_prepayment_hand_computed() -> None:
         )
         assert state.principal_outstanding == Decimal("2418.77")
         rows = [i for i in state.installments if i.due_date > state.as_of]
-        assert [r.due.total for r in rows] == [Decimal("1239.39"), Decimal("1239.39")]
+        want = [Decimal("1239.39"), Decimal("1239.39")]
+        if choice is PrepaymentChoice.REDUCE_TERM:
+            want = [Decimal("1751.80"), Decimal("713.56")]
+        assert [r.due.total for r in rows] == want
         assert sum(r.due.principal for r in rows) == Decimal("2418.77")
 
 
 def test_reduce_term_drops_installments() -> None:
     """S/ 5,000 at 35 % TEA in 12 months; S/ 2,000 prepaid two weeks after installment 1:
-    reducing the term keeps an installment of at most 489.11 and needs 6 more (7 in all),
-    reducing the installment keeps 11 more of 280.82."""
+    reducing the term keeps the installment of 489.11 ("same cuota, fewer cuotas", as Peruvian
+    lenders describe the *pago anticipado con reducción del número de cuotas*: La República,
+    "¿Qué es el pago anticipado y el adelanto de cuota?", 2019,
+    https://larepublica.pe/economia/2019/09/16/que-es-el-pago-anticipado-y-el-adelanto-de-cuota-conoce-las-diferencias-y-beneficios)
+    and needs 6 more (7 in all), the last one smaller; re-levelled, 6 more of 484.14; reducing
+    the installment keeps 11 more of 280.82.
+
+    Each row of the kept cuota is re-derived here from the stated formulas: interest = balance ×
+    (1.35^(days/360) − 1) rounded to the céntimo, principal = 489.11 − interest, the last row the
+    balance plus its interest."""
     terms = LoanTerms(
         principal="5000", rate=Rate.effective_annual("35%"), installments=12, disbursed="2026-01-15"
     )
@@ -162,7 +176,26 @@ def test_reduce_term_drops_installments() -> None:
     short = states[PrepaymentChoice.REDUCE_TERM]
     low = states[PrepaymentChoice.REDUCE_INSTALLMENT]
     assert len(short.installments) == 7
-    assert all(i.due.total <= Decimal("489.11") for i in short.installments)
+    assert short.installment_amount == Decimal("489.11")
+    future = [i for i in short.installments if i.due_date > short.as_of]
+    assert [i.due.total for i in future[:-1]] == [Decimal("489.11")] * 5
+    balance = Decimal("2696.28")
+    start = dt.date(2026, 3, 1)
+    for i in future:
+        days = (i.due_date - start).days
+        interest = (balance * (Decimal("1.35") ** (Decimal(days) / 360) - 1)).quantize(
+            Decimal("0.01")
+        )
+        assert i.due.interest == interest
+        principal = balance if i is future[-1] else Decimal("489.11") - interest
+        assert i.due.principal == principal
+        balance -= principal
+        start = i.due_date
+    assert balance == 0
+    assert future[-1].due.total == Decimal("457.27")
+    relevel = states[PrepaymentChoice.REDUCE_TERM_RELEVEL]
+    assert relevel.installment_amount == Decimal("484.14")
+    assert len(relevel.installments) == 7
     assert len(low.installments) == 12
     assert low.installments[1].due.total == Decimal("280.82")
     assert short.principal_outstanding == low.principal_outstanding == Decimal("2696.28")

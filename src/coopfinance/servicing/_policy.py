@@ -105,7 +105,10 @@ class Overpayment(ParseableEnum):
     REDUCE_INSTALLMENT = "reduce-installment"
     """A prepayment of principal (after interest accrued to the date) with smaller installments."""
     REDUCE_TERM = "reduce-term"
-    """A prepayment of principal (after interest accrued to the date) with fewer installments."""
+    """A prepayment of principal (after interest accrued to the date) with fewer installments of
+    the same amount, the last one smaller."""
+    REDUCE_TERM_RELEVEL = "reduce-term-relevel"
+    """A prepayment of principal with fewer, re-levelled installments (at most the old one)."""
 
 
 class LateBase(ParseableEnum):

@@ -27,8 +27,9 @@ from itertools import islice
 from typing import Any, Protocol
 
 from coopfinance._charges import ChargeKind
+from coopfinance._builder import period_rates
 from coopfinance._conventions import Amortization, Grace
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance._money import Money, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
@@ -355,7 +356,8 @@ class Replay:
             return
         terms = self.segment_terms(self.seg_terms, principal, t, dates)
         schedule = cached_schedule(terms)
-        if choice is PrepaymentChoice.REDUCE_TERM and self.installment_amount > 0:
+        shorter = choice in (PrepaymentChoice.REDUCE_TERM, PrepaymentChoice.REDUCE_TERM_RELEVEL)
+        if shorter and self.installment_amount > 0:
             lo, hi = 1, len(dates)
             while lo < hi:  # the fewest dates whose installment is at most the current one
                 mid = (lo + hi) // 2
@@ -366,13 +368,37 @@ class Replay:
                     hi = mid
                 else:
                     lo = mid + 1
-            if lo < len(dates):
-                schedule = cached_schedule(
-                    self.segment_terms(self.seg_terms, principal, t, dates[:lo])
-                )
-        else:
-            self.installment_amount = schedule.installment_amount
+            terms = self.segment_terms(self.seg_terms, principal, t, dates[:lo])
+            keep = (
+                choice is PrepaymentChoice.REDUCE_TERM
+                and terms.amortization is Amortization.LEVEL
+                and not terms.level_includes_insurance
+            )
+            schedule = cached_schedule(
+                self.same_cuota(terms, principal, dates[:lo]) if keep else terms
+            )
+        self.installment_amount = schedule.installment_amount
         self.addcached_schedule(schedule, first_number, carried)
+
+    def same_cuota(
+        self, terms: LoanTerms, principal: Decimal, dates: Sequence[dt.date]
+    ) -> LoanTerms:
+        """``terms`` over ``dates`` with every installment the current one ``C`` and the last
+        smaller: weights 1, …, 1, ``w`` with ``w = (B/C − Σ_{k<n} v_k) / v_n`` (so the weighted
+        annuity ``B / Σ wₖ·vₖ`` is exactly ``C``); the level terms if ``w`` is not in (0, 1)."""
+        c = self.installment_amount
+        _, rates, _ = period_rates(terms, dates)
+        v = ONE
+        acc = ZERO
+        for i in rates[:-1]:
+            v = CONTEXT.divide(v, ONE + i)
+            acc += v
+        v_last = CONTEXT.divide(v, ONE + rates[-1])
+        w = CONTEXT.divide(CONTEXT.divide(principal, c) - acc, v_last)
+        if not ZERO < w < ONE or len(dates) < 2:
+            return terms
+        weights = (*([ONE] * (len(dates) - 1)), w)
+        return terms.evolve(amortization=Amortization.WEIGHTED, weights=weights)
 
     # -- allocation --------------------------------------------------------------------------------
     def allocate(self, t: dt.date, amount: Decimal) -> tuple[list[Decimal], Decimal]:
