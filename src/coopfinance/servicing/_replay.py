@@ -26,8 +26,8 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any, Protocol
 
-from coopfinance._charges import ChargeKind
 from coopfinance._builder import period_rates
+from coopfinance._charges import ChargeKind
 from coopfinance._conventions import Amortization, Grace
 from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance._money import Money, round_to
