@@ -38,7 +38,13 @@ from coopfinance.servicing._events import (
     WriteOff,
     event_kind,
 )
-from coopfinance.servicing._policy import GraceDays, LateBase, LateFeeBasis, Overpayment
+from coopfinance.servicing._policy import (
+    GraceDays,
+    LateBase,
+    LateFeeBasis,
+    Overpayment,
+    Proration,
+)
 from coopfinance.servicing._values import (
     AccountStatus,
     Allocation,
@@ -186,7 +192,10 @@ class _Replay:
             return first.carried
         full = first.row_interest + first.cap
         terms = self.seg_terms
-        if terms.amortization is Amortization.FLAT:
+        share = self.account.proration is Proration.PERIOD_SHARE or (
+            self.account.proration is None and terms.rate.is_flat
+        )
+        if share or terms.amortization is Amortization.FLAT:
             span = (first.due - first.start).days
             part = self.rnd(full * (t - first.start).days / span) if span else full
         else:

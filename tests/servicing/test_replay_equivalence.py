@@ -134,6 +134,7 @@ def accounts(draw: st.DrawFn, *, plain: bool = False) -> LoanAccount:
         allocation=draw(st.sampled_from(STRATEGIES)),
         overpayment=draw(st.sampled_from(list(Overpayment))),
         late=draw(st.sampled_from(LATE)),
+        proration=draw(st.sampled_from([None, "accrual", "period-share"])),
     )
 
 

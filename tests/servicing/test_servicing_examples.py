@@ -199,3 +199,25 @@ def test_reduce_term_drops_installments() -> None:
     assert len(low.installments) == 12
     assert low.installments[1].due.total == Decimal("280.82")
     assert short.principal_outstanding == low.principal_outstanding == Decimal("2696.28")
+
+
+def test_payoff_proration_choices() -> None:
+    """Interest of the current period in a payoff on 2026-03-01, 14 of the 28 days from 02-15 to
+    03-15, balance 3,379.10 (the loan of the prepayment example above):
+
+    - accrual by the day count (the default for a TEA): 3,379.10 × (1.35^(14/360) − 1) = 39.67;
+    - Apache Fineract's pre-closure rule (the period's interest × days elapsed ÷ days in the
+      period, Fineract's ``preClosureInterestCalculationStrategy`` "till pre-close date" on a
+      non-recalculated loan, as issue 15 reads it): 79.80 × 14 / 28 = 39.90.
+    """
+    terms = LoanTerms(
+        principal="5000", rate=Rate.effective_annual("35%"), installments=3, disbursed="2026-01-15"
+    )
+    events = [Payment(date="2026-02-15", amount="1751.80", id="p1")]
+    day = dt.date(2026, 3, 1)
+    default = LoanAccount(terms=terms, events=events).payoff(day)
+    accrual = LoanAccount(terms=terms, events=events, proration="accrual").payoff(day)
+    share = LoanAccount(terms=terms, events=events, proration="period-share").payoff(day)
+    assert default.interest == accrual.interest == Decimal("39.67")
+    assert share.interest == Decimal("39.90")
+    assert share.principal == accrual.principal == Decimal("3379.10")

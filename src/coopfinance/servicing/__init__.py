@@ -39,6 +39,7 @@ from coopfinance.servicing._policy import (
     LateFeeBasis,
     LatePolicy,
     Overpayment,
+    Proration,
 )
 from coopfinance.servicing._statement import Statement, StatementLine, statement
 from coopfinance.servicing._values import (
@@ -79,6 +80,7 @@ __all__ = [
     "PayoffQuote",
     "Prepayment",
     "PrepaymentChoice",
+    "Proration",
     "Recovery",
     "Reschedule",
     "Statement",

@@ -26,7 +26,7 @@ from coopfinance.servicing._events import (
     sort_key,
 )
 from coopfinance.servicing._figures import Figures, account_figures
-from coopfinance.servicing._policy import AllocationStrategy, LatePolicy, Overpayment
+from coopfinance.servicing._policy import AllocationStrategy, LatePolicy, Overpayment, Proration
 from coopfinance.servicing._replay import Replay
 from coopfinance.servicing._values import AccountState, PayoffQuote
 
@@ -77,6 +77,10 @@ def _to_overpayment(value: Overpayment | str) -> Overpayment:
     return Overpayment.parse(value)
 
 
+def _to_proration(value: Proration | str | None) -> Proration | None:
+    return None if value is None else Proration.parse(value, field="proration")
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class LoanAccount:
     """A loan's contract (:class:`LoanTerms`) and the events that happened to it.
@@ -111,6 +115,9 @@ class LoanAccount:
     overpayment: Overpayment = attrs.field(
         default=Overpayment.NEXT_INSTALLMENTS, converter=_to_overpayment
     )
+    proration: Proration | None = attrs.field(default=None, converter=_to_proration)
+    """How a payoff counts the current period's interest (:class:`Proration`); ``None``: by the
+    rate's convention (accrual for interest on the balance, the period's share for flat)."""
 
     def __attrs_post_init__(self) -> None:
         _check_events(self.terms, self.events)

@@ -21,6 +21,7 @@ __all__ = [
     "LateFeeBasis",
     "LatePolicy",
     "Overpayment",
+    "Proration",
 ]
 
 
@@ -109,6 +110,22 @@ class Overpayment(ParseableEnum):
     the same amount, the last one smaller."""
     REDUCE_TERM_RELEVEL = "reduce-term-relevel"
     """A prepayment of principal with fewer, re-levelled installments (at most the old one)."""
+
+
+class Proration(ParseableEnum):
+    """How interest of the current period is counted when the loan is paid off (or prepaid)
+    before the period's due date.
+
+    The default follows the rate: :attr:`ACCRUAL` for interest on the balance (Peruvian
+    lenders' "interés a la fecha" at the TEA on actual days), :attr:`PERIOD_SHARE` for flat rates
+    (interest on the original principal has no balance to accrue on).
+    """
+
+    ACCRUAL = "accrual"
+    """By the day count: ``B·((1 + r)^τ(start, t) − 1)`` on the period's opening balance."""
+    PERIOD_SHARE = "period-share"
+    """Apache Fineract's pre-closure rule: the period's scheduled interest × days elapsed ÷
+    days in the period."""
 
 
 class LateBase(ParseableEnum):

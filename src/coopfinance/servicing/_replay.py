@@ -56,6 +56,7 @@ from coopfinance.servicing._policy import (
     LateFeeBasis,
     LatePolicy,
     Overpayment,
+    Proration,
 )
 from coopfinance.servicing._values import (
     AccountState,
@@ -93,6 +94,8 @@ class AccountLike(Protocol):
     def late(self) -> LatePolicy: ...
     @property
     def overpayment(self) -> Overpayment: ...
+    @property
+    def proration(self) -> Proration | None: ...
 
 
 @functools.lru_cache(maxsize=4096)
@@ -288,7 +291,10 @@ class Replay:
             return first.carried
         full = first.row_interest + first.cap
         terms = self.seg_terms
-        if terms.amortization is Amortization.FLAT:
+        proration = self.account.proration
+        if proration is None:
+            proration = Proration.PERIOD_SHARE if terms.rate.is_flat else Proration.ACCRUAL
+        if proration is Proration.PERIOD_SHARE or terms.amortization is Amortization.FLAT:
             span = (first.due - first.start).days
             part = self.rnd(full * (t - first.start).days / span) if span else full
         else:
