@@ -35,6 +35,7 @@ from coopfinance.servicing._io import (
 from coopfinance.servicing._policy import (
     AllocationStrategy,
     GraceDays,
+    InterestMethod,
     LateBase,
     LateFeeBasis,
     LatePolicy,
@@ -67,6 +68,7 @@ __all__ = [
     "Event",
     "Figures",
     "GraceDays",
+    "InterestMethod",
     "ItemKind",
     "ItemState",
     "LateBase",

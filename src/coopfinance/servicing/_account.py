@@ -26,7 +26,13 @@ from coopfinance.servicing._events import (
     sort_key,
 )
 from coopfinance.servicing._figures import Figures, account_figures
-from coopfinance.servicing._policy import AllocationStrategy, LatePolicy, Overpayment, Proration
+from coopfinance.servicing._policy import (
+    AllocationStrategy,
+    InterestMethod,
+    LatePolicy,
+    Overpayment,
+    Proration,
+)
 from coopfinance.servicing._replay import Replay
 from coopfinance.servicing._values import AccountState, PayoffQuote
 
@@ -77,6 +83,10 @@ def _to_overpayment(value: Overpayment | str) -> Overpayment:
     return Overpayment.parse(value)
 
 
+def _to_interest(value: InterestMethod | str) -> InterestMethod:
+    return InterestMethod.parse(value, field="interest")
+
+
 def _to_proration(value: Proration | str | None) -> Proration | None:
     return None if value is None else Proration.parse(value, field="proration")
 
@@ -115,6 +125,8 @@ class LoanAccount:
     overpayment: Overpayment = attrs.field(
         default=Overpayment.NEXT_INSTALLMENTS, converter=_to_overpayment
     )
+    interest: InterestMethod = attrs.field(default=InterestMethod.SCHEDULE, converter=_to_interest)
+    """Fixed schedule interest (default) or interest recalculated on the actual balance."""
     proration: Proration | None = attrs.field(default=None, converter=_to_proration)
     """How a payoff counts the current period's interest (:class:`Proration`); ``None``: by the
     rate's convention (accrual for interest on the balance, the period's share for flat)."""

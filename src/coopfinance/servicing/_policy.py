@@ -17,6 +17,7 @@ from coopfinance.servicing._events import Component
 __all__ = [
     "AllocationStrategy",
     "GraceDays",
+    "InterestMethod",
     "LateBase",
     "LateFeeBasis",
     "LatePolicy",
@@ -110,6 +111,22 @@ class Overpayment(ParseableEnum):
     the same amount, the last one smaller."""
     REDUCE_TERM_RELEVEL = "reduce-term-relevel"
     """A prepayment of principal with fewer, re-levelled installments (at most the old one)."""
+
+
+class InterestMethod(ParseableEnum):
+    """How a loan account charges interest between due dates."""
+
+    SCHEDULE = "schedule"
+    """The schedule's interest, fixed at disbursement (Fineract's default, no recalculation):
+    money paid before a due date is held for the next installments (or as the ``overpayment``
+    rule says)."""
+    ACTUAL_BALANCE = "actual-balance"
+    """Interest on the actual outstanding balance by the days between payments (Fineract's
+    interest recalculation; the Peruvian cajas' *interés compensatorio* on actual balances):
+    money paid beyond what is due pays the interest accrued to its date and then principal, and
+    the rest of the schedule is re-derived on the same due dates (a lower installment; with
+    ``overpayment="reduce-term"``, the same installment on fewer dates). Days late are charged
+    by the :class:`LatePolicy` (compensatory interest at the contract rate by default)."""
 
 
 class Proration(ParseableEnum):

@@ -52,6 +52,7 @@ from coopfinance.servicing._events import (
 from coopfinance.servicing._policy import (
     AllocationStrategy,
     GraceDays,
+    InterestMethod,
     LateBase,
     LateFeeBasis,
     LatePolicy,
@@ -96,6 +97,8 @@ class AccountLike(Protocol):
     def overpayment(self) -> Overpayment: ...
     @property
     def proration(self) -> Proration | None: ...
+    @property
+    def interest(self) -> InterestMethod: ...
 
 
 @functools.lru_cache(maxsize=4096)
@@ -658,6 +661,11 @@ class Replay:
         else:
             mode = self.account.overpayment
             kind = MovementKind.PAYMENT
+            if (
+                self.account.interest is InterestMethod.ACTUAL_BALANCE
+                and mode is Overpayment.NEXT_INSTALLMENTS
+            ):
+                mode = Overpayment.REDUCE_INSTALLMENT  # paid early: on the balance, from today
         to_credit = self.use_surplus(t, e.id, rem, applied, mode)
         self.credit += to_credit
         if self.detail:
