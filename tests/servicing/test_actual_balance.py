@@ -40,8 +40,6 @@ def test_an_early_payment_is_applied_to_the_balance_on_its_date() -> None:
     rows = [i for i in state.installments if i.due_date > state.as_of]
     assert rows[0].due.total == D("854.16")
     assert sum(r.due.principal for r in rows) == D("1666.97")
-        "855"
-    )
     assert state.payoff.total == D("1666.97")
     # the statement and payoff follow the re-derived schedule
     assert (
