@@ -60,6 +60,11 @@ def decimals(lo: str, hi: str, places: int) -> st.SearchStrategy[Decimal]:
     )
 
 
+def percent(fraction: Decimal) -> str:
+    """A fraction written as a percentage, ``"35%"`` for ``0.35`` (exact)."""
+    return f"{(fraction * 100).normalize():f}%"
+
+
 @st.composite
 def rates(draw: st.DrawFn, *, flat: bool | None = None) -> Rate:
     """Any kind of rate in a realistic range (0 to 200 % a year)."""
@@ -69,10 +74,10 @@ def rates(draw: st.DrawFn, *, flat: bool | None = None) -> Rate:
     elif flat is True:
         kinds = kinds[3:]
     kind = draw(st.sampled_from(kinds))
-    if kind == "tea":
-        return Rate.effective_annual(draw(decimals("0", "2", 4)))
+    if kind == "tea":  # above 100 % a rate is written with '%' (a bare number is a fraction ≤ 1)
+        return Rate.effective_annual(percent(draw(decimals("0", "2", 4))))
     if kind == "nominal":
-        return Rate.nominal_annual(draw(decimals("0", "1.5", 4)))
+        return Rate.nominal_annual(percent(draw(decimals("0", "1.5", 4))))
     if kind == "tem":
         return Rate.effective_monthly(draw(decimals("0", "0.08", 5)))
     if kind == "flat-monthly":

@@ -237,7 +237,7 @@ def test_fees_as_percentages_of_each_basis() -> None:
     loan_terms(),
     st.sampled_from(
         [
-            "installment:2.50",
+            "installment:3",  # whole units in every currency (CLP too)
             "insurance:0.10%",
             "upfront:1%",
             "insurance:0.05%:original",

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given
-from tests.strategies import decimals
+from tests.strategies import decimals, percent
 
 from coopfinance import Frequency, Rate, RateKind
 from coopfinance.errors import InvalidRate
@@ -17,14 +17,16 @@ D = Decimal
 
 @given(decimals("0", "3", 6))
 def test_tea_tem_round_trip_to_20_digits(tea: Decimal) -> None:
-    back = Rate.effective_annual(tea).to_effective_periodic("monthly").to_effective_annual()
+    back = (
+        Rate.effective_annual(percent(tea)).to_effective_periodic("monthly").to_effective_annual()
+    )
     assert abs(back.value - tea) < D("1e-20")
 
 
 @given(decimals("0", "3", 6))
 def test_period_rates_compound_to_the_annual_rate(tea: Decimal) -> None:
     """Twelve 30-day periods, or 360 one-day periods, compound to exactly the TEA."""
-    r = Rate.effective_annual(tea)
+    r = Rate.effective_annual(percent(tea))
     assert abs((1 + r.period_rate(Fraction(30, 360))) ** 12 - 1 - tea) < D("1e-20")
     ted = r.to_effective_periodic(Frequency.days(1)).value
     assert abs((1 + ted) ** 360 - 1 - tea) < D("1e-18")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy_financial as npf
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
-from tests.strategies import FREQUENCIES, decimals, loan_terms
+from tests.strategies import FREQUENCIES, decimals, loan_terms, percent
 
 from coopfinance import (
     Amortization,
@@ -67,7 +67,7 @@ def test_rows_add_up_and_chain(terms: LoanTerms) -> None:
 @example(
     LoanTerms(
         principal="100",
-        rate=Rate.effective_annual("2"),
+        rate=Rate.effective_annual("200%"),
         installments=5,
         disbursed="2026-01-31",
         grace=Grace(periods=2),
@@ -130,7 +130,7 @@ def test_level_installment_equals_numpy_financial_pmt(
     """With equal periods (per-period day count) the level installment is the textbook annuity."""
     terms = LoanTerms(
         principal=principal,
-        rate=Rate.nominal_annual(rate),
+        rate=Rate.nominal_annual(percent(rate)),
         installments=n,
         frequency=freq,
         disbursed="2026-01-15",
@@ -168,7 +168,9 @@ def test_discounting_installments_gives_back_the_principal(terms: LoanTerms) -> 
 @given(loan_terms(grace=False, multiples=False), decimals("0.01", "0.5", 2))
 def test_higher_rate_means_more_interest(terms: LoanTerms, bump: Decimal) -> None:
     higher = terms.evolve(
-        rate=Rate(value=terms.rate.value + bump, kind=terms.rate.kind, period=terms.rate.period)
+        rate=Rate(
+            value=percent(terms.rate.value + bump), kind=terms.rate.kind, period=terms.rate.period
+        )
     )
     try:
         schedule = higher.schedule()
@@ -190,9 +192,12 @@ def test_higher_tea_strictly_more_interest_on_a_level_loan(
     principal: int, tea: Decimal, n: int, disbursed: dt.date
 ) -> None:
     base = LoanTerms(
-        principal=principal, rate=Rate.effective_annual(tea), installments=n, disbursed=disbursed
+        principal=principal,
+        rate=Rate.effective_annual(percent(tea)),
+        installments=n,
+        disbursed=disbursed,
     )
-    higher = base.evolve(rate=Rate.effective_annual(tea + Decimal("0.05")))
+    higher = base.evolve(rate=Rate.effective_annual(percent(tea + Decimal("0.05"))))
     assert higher.schedule().total_interest > base.schedule().total_interest
 
 

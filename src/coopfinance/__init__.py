@@ -16,7 +16,7 @@ The names a co-op app needs most are re-exported here; each area has its own pub
 
 from coopfinance.__about__ import __version__
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, PeriodUnit
-from coopfinance._charges import Charge, ChargeBasis, ChargeKind, Upfront
+from coopfinance._charges import Charge, ChargeBasis, ChargeKind, DuringGrace, Upfront
 from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._json import JSONEncoder, json_default
 from coopfinance._money import Currency, Money, RoundingMode, RoundingPolicy
@@ -87,6 +87,7 @@ __all__ = [
     "CurrencyMismatch",
     "DayCount",
     "Disbursement",
+    "DuringGrace",
     "FloatNotAllowed",
     "Frequency",
     "Grace",

@@ -51,7 +51,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, NoReturn, Protocol
 
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
-from coopfinance._charges import Charge, ChargeBasis, ChargeKind, Upfront
+from coopfinance._charges import Charge, ChargeBasis, ChargeKind, DuringGrace, Upfront
 from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
 from coopfinance._money import Money, RoundingPolicy, round_to
@@ -610,6 +610,34 @@ def _folded_insurance(
     return out
 
 
+_DEFERRABLE = frozenset({ChargeKind.INSTALLMENT, ChargeKind.INSURANCE})
+
+
+def _one_charge(  # noqa: PLR0917 - a private helper of _apply_charges
+    terms: ScheduleTerms,
+    c: Charge,
+    r: Installment,
+    lent: Decimal,
+    principal: Decimal,
+    rnd: Rounder,
+) -> Decimal:
+    """What one installment fee or insurance charge is on row ``r``."""
+    if c.kind is ChargeKind.INSTALLMENT:
+        basis = {
+            ChargeBasis.FLAT: ONE,
+            ChargeBasis.AMOUNT: lent,
+            ChargeBasis.INSTALLMENT: r.principal + r.interest,
+            ChargeBasis.PRINCIPAL: r.principal,
+            ChargeBasis.INTEREST: r.interest,
+        }[c.basis]
+        return rnd(c.value * basis)
+    if c.basis is ChargeBasis.FLAT:
+        return rnd(c.value)
+    months = Fraction(r.days, 30) if c.prorated else _months_per_period(terms, r.days)
+    on = r.opening_balance if c.basis is ChargeBasis.BALANCE else principal
+    return rnd(on * c.value * fraction_to_decimal(months))
+
+
 def _apply_charges(  # noqa: PLR0917 - a private step of _build, called once
     terms: ScheduleTerms,
     rows: list[Installment],
@@ -619,17 +647,41 @@ def _apply_charges(  # noqa: PLR0917 - a private step of _build, called once
     folded: bool,
     rnd: Rounder,
 ) -> tuple[list[Installment], Decimal]:
-    """Fees, insurance and taxes on each row; the tax on the disbursement."""
+    """Fees, insurance and taxes on each row; the tax on the disbursement. A charge whose
+    ``during_grace`` is not BILL is left out of the grace rows and, if deferred, added to the
+    first row after grace or spread over the rows after it (the last takes the rounding)."""
     currency = terms.principal.currency
     zero = rnd(ZERO)
-    out = []
+    grace = terms.grace.periods
+    deferred_fees = zero
+    deferred_insurance = zero
+    spread_fees = zero
+    spread_insurance = zero
+    all_fees: list[Decimal] = []
+    all_insurance: list[Decimal] = []
     for r in rows:
         fees = zero
         insurance = r.insurance
         live = r.opening_balance > 0 and r.number > 0
+        in_grace = 0 < r.number <= grace
         for c in terms.charges:
             if not live:
                 break
+            if in_grace and c.during_grace is not DuringGrace.BILL and c.kind in _DEFERRABLE:
+                if c.kind is ChargeKind.INSURANCE and folded and c.basis is ChargeBasis.BALANCE:
+                    continue
+                amount = _one_charge(terms, c, r, lent, principal, rnd)
+                if c.during_grace is DuringGrace.FIRST:
+                    if c.kind is ChargeKind.INSTALLMENT:
+                        deferred_fees += amount
+                    else:
+                        deferred_insurance += amount
+                elif c.during_grace is DuringGrace.SPREAD:
+                    if c.kind is ChargeKind.INSTALLMENT:
+                        spread_fees += amount
+                    else:
+                        spread_insurance += amount
+                continue
             if c.kind is ChargeKind.INSTALLMENT:
                 basis = {
                     ChargeBasis.FLAT: ONE,
@@ -648,6 +700,18 @@ def _apply_charges(  # noqa: PLR0917 - a private step of _build, called once
                 months = Fraction(r.days, 30) if c.prorated else _months_per_period(terms, r.days)
                 on = r.opening_balance if c.basis is ChargeBasis.BALANCE else principal
                 insurance += rnd(on * c.value * fraction_to_decimal(months))
+        all_fees.append(fees)
+        all_insurance.append(insurance)
+    after = [k for k, r in enumerate(rows) if r.number > grace and r.opening_balance > 0]
+    if after and grace:
+        all_fees[after[0]] += deferred_fees
+        all_insurance[after[0]] += deferred_insurance
+        for amount, target in ((spread_fees, all_fees), (spread_insurance, all_insurance)):
+            each = rnd(amount / len(after))
+            for n, k in enumerate(after):
+                target[k] += amount - each * (len(after) - 1) if n == len(after) - 1 else each
+    out = []
+    for r, fees, insurance in zip(rows, all_fees, all_insurance, strict=True):
         taxes = zero
         paid = r.principal + r.interest + fees + insurance
         for c in terms.charges:

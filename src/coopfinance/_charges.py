@@ -21,6 +21,8 @@ ending in ``%`` is a rate, otherwise an amount in the loan's currency:
 ``...:prorated``                       insurance by actual days (× days/30) instead of per period
 ``tax:0.005%``                         Peru's ITF on each payment and on the disbursement
 ``tax:0.005%:payments``                only on payments (``disbursement`` for only that)
+``...:grace-spread``                   in grace periods: ``grace-bill`` (default), ``grace-spread``,
+                                       ``grace-first``, ``grace-waive`` (see :class:`DuringGrace`)
 =====================================  ===========================================================
 
 Insurance rates are monthly: a period of another frequency is charged ``12/k`` months' worth
@@ -38,7 +40,7 @@ from coopfinance._fields import ParseableEnum
 from coopfinance._money import RoundingPolicy
 from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
 
-__all__ = ["Charge", "ChargeBasis", "ChargeKind", "Upfront"]
+__all__ = ["Charge", "ChargeBasis", "ChargeKind", "DuringGrace", "Upfront"]
 
 
 class ChargeKind(ParseableEnum):
@@ -73,6 +75,25 @@ class ChargeBasis(ParseableEnum):
     """The original principal, every period (insurance)."""
     PAYMENT = "payment"
     """Everything paid (taxes on payments)."""
+
+
+class DuringGrace(ParseableEnum):
+    """What an installment fee or insurance does in the grace periods of a schedule.
+
+    The default, :attr:`BILL`, keeps what coopfinance and Apache Fineract do (charges attached by
+    their charge time, grace or not): the grace row's cuota is the charge alone. No published
+    Peruvian *gracia total* cronograma with a per-installment fee was found to decide otherwise
+    (see docs/charges.md).
+    """
+
+    BILL = "bill"
+    """Charged with each grace row, as with any other row."""
+    SPREAD = "spread"
+    """Not charged in grace; the grace rows' amounts are spread evenly over the rows after it."""
+    FIRST = "first"
+    """Not charged in grace; the grace rows' amounts are added to the first row after it."""
+    WAIVE = "waive"
+    """Not charged in grace at all."""
 
 
 class Upfront(ParseableEnum):
@@ -120,6 +141,10 @@ def _to_upfront(value: Upfront | str | None) -> Upfront | None:
     return None if value is None else Upfront.parse(value)
 
 
+def _to_grace(value: DuringGrace | str) -> DuringGrace:
+    return DuringGrace.parse(value, field="during_grace")
+
+
 def _to_value(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, field="value")
 
@@ -154,6 +179,8 @@ class Charge:
     """How this charge is rounded; ``None``: the schedule's policy (taxes: :data:`ITF_ROUNDING`)."""
     label: str | None = None
     """A name for documents, e.g. ``"Seguro de desgravamen"``."""
+    during_grace: DuringGrace = attrs.field(default=DuringGrace.BILL, converter=_to_grace)
+    """Installment fees and insurance: what happens in grace periods (:class:`DuringGrace`)."""
 
     def __attrs_post_init__(self) -> None:
         if self.value < 0:
@@ -290,6 +317,18 @@ class Charge:
             )
         kind = _to_kind(parts[0])
         value, options = parts[1], [o.lower() for o in parts[2:]]
+        grace = [o for o in options if o.startswith("grace-")]
+        options = [o for o in options if not o.startswith("grace-")]
+        if grace:
+            if kind not in (ChargeKind.INSTALLMENT, ChargeKind.INSURANCE):
+                raise ParseError(
+                    f"option {grace[0]!r} applies only to installment fees and insurance "
+                    f"(in {text!r}).",
+                    field="charge",
+                    value=text,
+                )
+            charge = cls.parse(":".join([parts[0], parts[1], *options]))
+            return attrs.evolve(charge, during_grace=grace[-1][len("grace-") :])
         try:
             if kind is ChargeKind.UPFRONT:
                 _only(options, {"withheld", "financed"}, text)
@@ -326,6 +365,8 @@ class Charge:
                 out.append("prorated")
         elif self.kind is ChargeKind.TAX and not (self.on_payments and self.on_disbursement):
             out.append("payments" if self.on_payments else "disbursement")
+        if self.during_grace is not DuringGrace.BILL:
+            out.append(f"grace-{self.during_grace.value}")
         return ":".join(out)
 
     def tax_rounding(self) -> RoundingPolicy:

@@ -28,7 +28,7 @@ from coopfinance._calendar import Frequency
 from coopfinance._decimal import CONTEXT, ONE, fraction_to_decimal, to_decimal
 from coopfinance.errors import InvalidRate, fmt_value
 
-__all__ = ["Rate", "RateKind"]
+__all__ = ["BARE_RATE_MAX", "Rate", "RateKind", "exact", "rate_value"]
 
 
 class RateKind(enum.Enum):
@@ -47,10 +47,57 @@ class RateKind(enum.Enum):
 
 
 _MAX_RATE = Decimal(100)  # 10,000 % a year: anything above is a typo, not a loan
+BARE_RATE_MAX = Decimal(1)
+"""The bound on a rate written as a bare number: a bare number is a *fraction* (``0.35`` is
+35 %) and must be below 1 (100 %). From 100 % up, write the rate with ``%`` (``"150%"``), up to
+10,000 %; ``"1"`` is refused too, as it could mean 1 % or 100 %. So ``"35"`` and ``"19"``,
+percentages without their sign, are refused, never read as 3,500 % or 1,900 % (see
+docs/conventions.md, "Units")."""
+
+
+class _Exact(Decimal):
+    """A fraction computed by coopfinance itself (a conversion): exempt from :data:`BARE_RATE_MAX`."""
+
+    __slots__ = ()
+
+
+def exact(value: Decimal) -> Decimal:
+    """Mark a computed fraction so a :class:`Rate` takes it whatever its size (internal use)."""
+    return _Exact(value)
+
+
+def rate_value(value: Any, *, field: str = "rate") -> Decimal:
+    """A rate's fraction from ``"35%"`` (percent), or a bare number that is a fraction below
+    :data:`BARE_RATE_MAX`; every rate field of coopfinance reads its value through this.
+
+    >>> rate_value("35%")
+    Decimal('0.35')
+    >>> rate_value("0.35")
+    Decimal('0.35')
+    >>> rate_value("35", field="moratorium")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidRate: 'moratorium' must be written with '%': write '35%' for 35 % ...
+    """
+    if isinstance(value, _Exact):
+        return Decimal(value)
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return to_decimal(value, field=field)
+    d = to_decimal(value, field=field)
+    if d >= BARE_RATE_MAX:
+        n = d.normalize()
+        raise InvalidRate(
+            f"{field!r} must be written with '%': write '{n:f}%' for {n:f} % (a bare number is "
+            f"a fraction below 1: '{(n * 100).normalize():f}%' is what {n:f} means) "
+            f"(got {fmt_value(value)}).",
+            field=field,
+            value=value,
+        )
+    return d
 
 
 def _rate_value(value: Decimal | int | str) -> Decimal:
-    return to_decimal(value, field="rate")
+    return rate_value(value)
 
 
 def _check_rate(instance: Rate, attribute: Any, value: Decimal) -> None:
@@ -58,7 +105,7 @@ def _check_rate(instance: Rate, attribute: Any, value: Decimal) -> None:
         raise InvalidRate(f"'rate' must not be negative (got {value}).", field="rate", value=value)
     if value > _MAX_RATE:
         raise InvalidRate(
-            f"'rate' must be at most 100 (10,000 %) (got {value}); write 35 % as '35%' or '0.35'.",
+            f"'rate' must be at most 10000 % (got {(value * 100).normalize():f} %).",
             field="rate",
             value=value,
         )
@@ -229,8 +276,8 @@ class Rate:
         if self.kind is RateKind.NOMINAL_ANNUAL:
             m = self.compounding or 12
             per = CONTEXT.divide(self.value, Decimal(m))
-            return Rate.effective_annual(_compound(per, Fraction(m)))
-        return Rate.effective_annual(self.annual_factor())
+            return Rate.effective_annual(exact(_compound(per, Fraction(m))))
+        return Rate.effective_annual(exact(self.annual_factor()))
 
     def to_effective_periodic(self, period: Frequency | str) -> Rate:
         """The equivalent effective rate per ``period``: ``(1 + r)^(1/k) − 1``.
@@ -240,13 +287,13 @@ class Rate:
         """
         freq = Frequency.parse(period)
         annual = self.to_effective_annual().value
-        return Rate.effective_periodic(_compound(annual, 1 / freq.periods_per_year), freq)
+        return Rate.effective_periodic(exact(_compound(annual, 1 / freq.periods_per_year)), freq)
 
     def to_nominal_annual(self, compounding: int = 12) -> Rate:
         """The nominal annual rate compounded ``compounding`` times a year: ``m·((1 + r)^(1/m) − 1)``."""
         annual = self.to_effective_annual().value
         per = _compound(annual, Fraction(1, compounding))
-        return Rate.nominal_annual(CONTEXT.multiply(per, Decimal(compounding)), compounding)
+        return Rate.nominal_annual(exact(CONTEXT.multiply(per, Decimal(compounding))), compounding)
 
     def __str__(self) -> str:
         pct = (self.value * 100).normalize()

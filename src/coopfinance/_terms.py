@@ -368,7 +368,7 @@ def _to_dict(terms: LoanTerms) -> dict[str, Any]:
     out: dict[str, Any] = {
         "principal": str(terms.principal.amount),
         "currency": terms.currency,
-        "rate": str(r.value),
+        "rate": f"{(r.value * 100).normalize():f}%",  # with its unit: a bare number is a fraction
         "rate_type": rate_type,
         "disbursed": terms.disbursed.isoformat(),
         "installments": terms.count,
@@ -407,6 +407,22 @@ def _validate(t: LoanTerms) -> None:
             field="principal",
             value=t.principal.amount,
         )
+    unit = t.principal.currency.unit
+    code = t.principal.currency.code
+    if t.principal.amount % unit:
+        raise InvalidLoanTerms(
+            f"'principal' must be a whole number of {code} {unit} (got {t.principal.amount}).",
+            field="principal",
+            value=t.principal.amount,
+        )
+    for c in t.charges:
+        if not c.is_rate and c.value % unit:
+            raise InvalidLoanTerms(
+                f"'charges' amount of {c.describe()!r} must be a whole number of {code} {unit} "
+                f"(got {c.value}); sub-unit amounts cannot be billed.",
+                field="charges",
+                value=c.value,
+            )
     if t.due_dates is not None:
         if t.installments is not None and t.installments != len(t.due_dates):
             raise InvalidLoanTerms(

@@ -5,8 +5,9 @@ Functions take :class:`~coopfinance.servicing.AccountState` values or the lighte
 :class:`Exposure` rows (one per loan; :func:`exposure` makes one from a state), so a co-op app can
 store snapshots and report on 100,000 loans without replaying them again.
 
-- ``PAR_N = Σ principal outstanding of loans N or more days past due / Σ principal outstanding``
-  (so PAR1 counts every loan with any arrears; CGAP's "more than 30 days" is ``par(…, 31)``).
+- ``PAR_N = Σ principal outstanding of loans more than N days past due / Σ principal outstanding``
+  — the CGAP / MIX definition ("PAR > 30 days"): ``par(…, 30)`` is PAR30, ``par(…, 0)`` counts
+  every loan with any arrears. A loan exactly 30 days late is not in PAR30.
 - aging buckets by days past due, with count and principal.
 - repayment rate ``= Σ paid of installments fallen due / Σ fallen due`` (principal, interest and
   fees; penalties excluded; waived and rescheduled amounts are not due).
@@ -14,7 +15,18 @@ store snapshots and report on 100,000 loans without replaying them again.
   para la Evaluación y Clasificación del Deudor y la Exigencia de Provisiones", chapter II,
   deudores minoristas): Normal up to 8 days, CPP 9–30, Deficiente 31–60, Dudoso 61–120,
   Pérdida more than 120; provisions as a share of principal outstanding per category
-  (:class:`ProvisionPolicy`; defaults 1 %, 5 %, 25 %, 60 %, 100 %, see docs/servicing.md).
+  (:class:`ProvisionPolicy`; defaults 1 %, 5 %, 25 %, 60 %, 100 %: Res. SBS 11356-2008 cap. III,
+  Tabla 1, loans without preferred guarantees; see docs/servicing.md).
+- SBS alignment (*alineamiento interno*, Res. SBS 11356-2008 num. 5.2): every loan of one debtor
+  in the co-op takes the debtor's worst category, except loans whose balance is below
+  S/ 100 or 1 % of the debtor's debt (whichever is greater), which do not pull the debtor down;
+  a debtor with a refinanced or restructured loan is never Normal (at least CPP: "no la va a
+  calificar como normal, sino como problemas potenciales", SBS in Gestión; see the reference
+  peru-regulation-and-coop-accounts.md §1.3–1.4).
+- SBS accounting states (:class:`LoanState`, Manual de Contabilidad, Rubro 14): vigente (1401),
+  reestructurado (1403), refinanciado (1404), vencido (1405: micro and small business loans more
+  than 30 days late, corporate, large and medium more than 15), en cobranza judicial (1406),
+  castigado (written off, in memorandum accounts). A state is the loan's; a category the debtor's.
 
 >>> rows = [Exposure(loan_id="a", principal_outstanding=Decimal("1000"), days_past_due=0),
 ...         Exposure(loan_id="b", principal_outstanding=Decimal("500"), days_past_due=45)]
@@ -22,6 +34,8 @@ store snapshots and report on 100,000 loans without replaying them again.
 Decimal('0.3333333333333333333333333333333333')
 >>> [ (c.category.value, c.provision) for c in classify(rows) if c.count]
 [('normal', Decimal('10.00')), ('deficiente', Decimal('125.00'))]
+>>> loan_state(rows[1])
+<LoanState.VENCIDO: 'vencido'>
 """
 
 from __future__ import annotations
@@ -37,6 +51,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._fields import ParseableEnum
 from coopfinance._frames import to_dataframe
 from coopfinance.errors import InvalidValue, WrongType
 from coopfinance.servicing import AccountState, AccountStatus, ItemKind, LoanAccount
@@ -47,13 +62,19 @@ __all__ = [
     "AgingBucket",
     "Category",
     "CategoryLine",
+    "CreditType",
     "Exposure",
+    "LoanLine",
+    "LoanState",
     "PortfolioReport",
     "ProvisionPolicy",
+    "StateLine",
     "aging",
+    "align",
     "classify",
     "exposure",
     "exposures",
+    "loan_state",
     "outstanding",
     "par",
     "repayment_rate",
@@ -62,10 +83,57 @@ __all__ = [
 ]
 
 
+class CreditType(ParseableEnum):
+    """The SBS credit type of a loan (Res. SBS 11356-2008 num. 4): it fixes when a loan is
+    *vencido* (see :func:`loan_state`)."""
+
+    MICRO = "micro"
+    """Microempresa (the default: a dairy farmer's seed-capital loan)."""
+    SMALL = "small"
+    """Pequeña empresa."""
+    MEDIUM = "medium"
+    """Mediana empresa (vencido after more than 15 days)."""
+    LARGE = "large"
+    """Grandes empresas (vencido after more than 15 days)."""
+    CORPORATE = "corporate"
+    """Corporativos (vencido after more than 15 days)."""
+    CONSUMER = "consumer"
+    """Consumo (its unpaid installments are vencido after more than 30 days)."""
+    MORTGAGE = "mortgage"
+    """Hipotecario para vivienda (its unpaid installments are vencido after more than 30 days)."""
+
+
+_VENCIDO_DAYS = {
+    CreditType.MEDIUM: 15,
+    CreditType.LARGE: 15,
+    CreditType.CORPORATE: 15,
+}
+
+
+class LoanState(ParseableEnum):
+    """A loan's accounting state as the SBS uses it (Manual de Contabilidad, Rubro 14)."""
+
+    VIGENTE = "vigente"
+    """Current: paid as agreed (account 1401)."""
+    REESTRUCTURADO = "reestructurado"
+    """Restructured under an insolvency agreement, Ley 27809 (1403)."""
+    REFINANCIADO = "refinanciado"
+    """Refinanced: term or amount changed because the debtor had difficulty paying (1404)."""
+    VENCIDO = "vencido"
+    """Past due beyond the SBS days for its credit type (1405)."""
+    COBRANZA_JUDICIAL = "cobranza-judicial"
+    """In court collection (1406)."""
+    CASTIGADO = "castigado"
+    """Written off against its provision, followed in memorandum accounts."""
+
+
 class Exposure(NamedTuple):
     """One loan's figures on a date, as portfolio functions need them.
 
     A named tuple rather than an attrs class: a portfolio builds one per loan (100,000 of them).
+    ``debtor`` groups a member's loans for the SBS alignment (blank: the loan is its own debtor);
+    ``refinanced``, ``restructured`` and ``judicial`` are facts the lender records (a reschedule
+    for payment difficulty is a refinancing: the caller says so).
     """
 
     loan_id: str
@@ -78,10 +146,39 @@ class Exposure(NamedTuple):
     """What was paid of :attr:`fallen_due`."""
     written_off: Decimal = ZERO
     recovered: Decimal = ZERO
+    debtor: str = ""
+    credit_type: CreditType = CreditType.MICRO
+    refinanced: bool = False
+    restructured: bool = False
+    judicial: bool = False
 
 
-def exposure(state: AccountState, loan_id: str = "") -> Exposure:
-    """The :class:`Exposure` of one account state."""
+def loan_state(row: Exposure) -> LoanState:
+    """The SBS accounting state of one loan (see :class:`LoanState`).
+
+    Castigado if written off; en cobranza judicial if in court; vencido if more than 30 days past
+    due (15 for medium, large and corporate credit; the Manual moves refinanced loans in arrears
+    to vencidos too); else reestructurado, refinanciado or vigente.
+
+    >>> [loan_state(Exposure("a", Decimal(100), d)).value for d in (30, 31)]
+    ['vigente', 'vencido']
+    """
+    if row.status is AccountStatus.WRITTEN_OFF:
+        return LoanState.CASTIGADO
+    if row.judicial:
+        return LoanState.COBRANZA_JUDICIAL
+    if row.days_past_due > _VENCIDO_DAYS.get(row.credit_type, 30):
+        return LoanState.VENCIDO
+    if row.restructured:
+        return LoanState.REESTRUCTURADO
+    if row.refinanced:
+        return LoanState.REFINANCIADO
+    return LoanState.VIGENTE
+
+
+def exposure(state: AccountState, loan_id: str = "", **facts: Any) -> Exposure:
+    """The :class:`Exposure` of one account state; ``facts``: ``debtor``, ``credit_type``,
+    ``refinanced``, ``restructured``, ``judicial``."""
     due = paid = ZERO
     for item in state.items:
         if item.kind is ItemKind.INSTALLMENT and item.due_date <= state.as_of:
@@ -98,6 +195,7 @@ def exposure(state: AccountState, loan_id: str = "") -> Exposure:
         paid_of_due=paid,
         written_off=state.written_off.total,
         recovered=state.recovered,
+        **facts,
     )
 
 
@@ -131,11 +229,16 @@ def outstanding(accounts: Iterable[Exposure | AccountState]) -> Decimal:
 
 
 def par(accounts: Iterable[Exposure | AccountState], days: int) -> Decimal:
-    """Portfolio at risk: share of principal outstanding in loans ``days`` or more days late
-    (written-off loans are out of the portfolio)."""
+    """Portfolio at risk: share of principal outstanding in loans **more than** ``days`` days late
+    (CGAP / MIX: PAR30 is "more than 30 days past due"); written-off loans are out of the
+    portfolio.
+
+    >>> par([Exposure("a", Decimal(100), 30), Exposure("b", Decimal(100), 31)], 30)
+    Decimal('0.5')
+    """
     rows = _live(accounts)
     total = sum((r.principal_outstanding for r in rows), ZERO)
-    risk = sum((r.principal_outstanding for r in rows if r.days_past_due >= days), ZERO)
+    risk = sum((r.principal_outstanding for r in rows if r.days_past_due > days), ZERO)
     return _ratio(risk, total)
 
 
@@ -257,7 +360,50 @@ class ProvisionPolicy:
 
 SBS_MICRO = ProvisionPolicy()
 """Micro-enterprise credit, Res. SBS 11356-2008: ≤8, 9–30, 31–60, 61–120, >120 days;
-1 %, 5 %, 25 %, 60 %, 100 %."""
+1 %, 5 %, 25 %, 60 %, 100 % (Tabla 1: no preferred guarantee)."""
+
+_ALIGNMENT_FLOOR = Decimal(100)
+_ALIGNMENT_SHARE = Decimal("0.01")
+
+
+def _own_category(row: Exposure, policy: ProvisionPolicy) -> Category:
+    cat = policy.category(row.days_past_due)
+    if (row.refinanced or row.restructured) and cat is Category.NORMAL:
+        return Category.CPP
+    return cat
+
+
+def align(
+    accounts: Iterable[Exposure | AccountState], policy: ProvisionPolicy = SBS_MICRO
+) -> dict[str, Category]:
+    """Each loan's SBS category after internal alignment, by ``loan_id``.
+
+    A loan's own category comes from its days past due (a refinanced or restructured loan is at
+    least CPP); a debtor's category is the worst among its loans whose balance is at least
+    ``max(S/ 100, 1 % of the debtor's debt)``; every loan of the debtor takes it (a smaller loan
+    keeps its own category if that is worse). Written-off loans are out.
+
+    >>> rows = [Exposure("a", Decimal(5000), 0, debtor="m1"),
+    ...         Exposure("b", Decimal(800), 45, debtor="m1"),
+    ...         Exposure("c", Decimal(50), 70, debtor="m1")]
+    >>> {k: v.value for k, v in align(rows).items()}
+    {'a': 'deficiente', 'b': 'deficiente', 'c': 'dudoso'}
+    """
+    rows = _live(accounts)
+    by_debtor: dict[str, list[Exposure]] = {}
+    for r in rows:
+        by_debtor.setdefault(r.debtor or f"\0{r.loan_id}", []).append(r)
+    cats = list(Category)
+    out: dict[str, Category] = {}
+    for loans in by_debtor.values():
+        debt = sum((r.principal_outstanding for r in loans), ZERO)
+        floor = max(_ALIGNMENT_FLOOR, debt * _ALIGNMENT_SHARE)
+        own = [cats.index(_own_category(r, policy)) for r in loans]
+        counted = [k for r, k in zip(loans, own, strict=True) if r.principal_outstanding >= floor]
+        worst = max(counted, default=0)
+        for r, k in zip(loans, own, strict=True):
+            out[r.loan_id] = cats[max(k, worst)]
+    return out
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -272,16 +418,21 @@ class CategoryLine:
 
 
 def classify(
-    accounts: Iterable[Exposure | AccountState], policy: ProvisionPolicy = SBS_MICRO
+    accounts: Iterable[Exposure | AccountState],
+    policy: ProvisionPolicy = SBS_MICRO,
+    *,
+    aligned: bool = True,
 ) -> tuple[CategoryLine, ...]:
-    """Count, principal and required provision by debtor category."""
+    """Count, principal and required provision by debtor category, after the SBS alignment
+    (:func:`align`; ``aligned=False``: each loan by its own days past due only)."""
     cats = list(Category)
     counts = [0] * 5
     sums = [ZERO] * 5
-    for r in _rows(accounts):
-        if r.status is AccountStatus.WRITTEN_OFF:
-            continue
-        k = cats.index(policy.category(r.days_past_due))
+    rows = _live(accounts)
+    by_loan = align(rows, policy) if aligned else {}
+    for r in rows:
+        cat = by_loan[r.loan_id] if aligned else policy.category(r.days_past_due)
+        k = cats.index(cat)
         counts[k] += 1
         sums[k] += r.principal_outstanding
     return tuple(
@@ -297,6 +448,28 @@ def classify(
 
 
 @attrs.frozen(slots=True, kw_only=True)
+class StateLine:
+    """Loans in one SBS accounting state: count and principal outstanding."""
+
+    state: LoanState
+    count: int
+    principal: Decimal
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class LoanLine:
+    """One loan of the report: its SBS state and its (aligned) SBS category."""
+
+    loan_id: str
+    debtor: str
+    state: LoanState
+    category: Category | None
+    """``None`` for a written-off loan (out of the classified portfolio)."""
+    principal: Decimal
+    days_past_due: int
+
+
+@attrs.frozen(slots=True, kw_only=True)
 class PortfolioReport:
     """Portfolio quality in one value (see :func:`report`)."""
 
@@ -304,7 +477,7 @@ class PortfolioReport:
     active: int
     outstanding: Decimal
     par: dict[int, Decimal]
-    """PAR by threshold in days (1, 30, 90 by default)."""
+    """PAR by threshold in days: more than 0, 30 and 90 days by default."""
     aging: tuple[AgingBucket, ...]
     categories: tuple[CategoryLine, ...]
     provisions: Decimal
@@ -312,6 +485,10 @@ class PortfolioReport:
     written_off: Decimal
     written_off_count: int
     recovered: Decimal
+    states: tuple[StateLine, ...] = ()
+    """Count and principal by SBS accounting state (closed loans are in none)."""
+    loans: tuple[LoanLine, ...] = ()
+    """Each loan not closed, with its SBS state and aligned category."""
 
     def to_records(self) -> list[dict[str, Any]]:
         """One plain dict per SBS category: count, principal, provision rate and provision."""
@@ -339,14 +516,38 @@ def report(
     accounts: Iterable[Exposure | AccountState],
     *,
     policy: ProvisionPolicy = SBS_MICRO,
-    par_days: Sequence[int] = (1, 30, 90),
+    par_days: Sequence[int] = (0, 30, 90),
     aging_bounds: Sequence[int] = DEFAULT_AGING,
 ) -> PortfolioReport:
-    """Every figure of this module for ``accounts`` (states or exposures on one date)."""
+    """Every figure of this module for ``accounts`` (states or exposures on one date).
+
+    ``par_days`` (default 0, 30, 90): PAR is "more than N days" (see :func:`par`).
+    """
     rows = _rows(accounts)
     live = [r for r in rows if r.status is not AccountStatus.WRITTEN_OFF]
     gone = [r for r in rows if r.status is AccountStatus.WRITTEN_OFF]
     categories = classify(live, policy)
+    by_loan = align(live, policy)
+    lines = tuple(
+        LoanLine(
+            loan_id=r.loan_id,
+            debtor=r.debtor,
+            state=loan_state(r),
+            category=by_loan.get(r.loan_id),
+            principal=r.principal_outstanding,
+            days_past_due=r.days_past_due,
+        )
+        for r in rows
+        if r.status is not AccountStatus.CLOSED
+    )
+    states = tuple(
+        StateLine(
+            state=st,
+            count=sum(1 for x in lines if x.state is st),
+            principal=sum((x.principal for x in lines if x.state is st), ZERO),
+        )
+        for st in LoanState
+    )
     return PortfolioReport(
         accounts=len(rows),
         active=sum(1 for r in rows if r.status is AccountStatus.ACTIVE),
@@ -359,6 +560,8 @@ def report(
         written_off=sum((r.written_off for r in gone), ZERO),
         written_off_count=len(gone),
         recovered=sum((r.recovered for r in gone), ZERO),
+        states=states,
+        loans=lines,
     )
 
 
@@ -403,7 +606,7 @@ def report_many(
     *,
     workers: int = 1,
     policy: ProvisionPolicy = SBS_MICRO,
-    par_days: Sequence[int] = (1, 30, 90),
+    par_days: Sequence[int] = (0, 30, 90),
     aging_bounds: Sequence[int] = DEFAULT_AGING,
 ) -> PortfolioReport:
     """:func:`report` on ``accounts`` replayed to ``as_of`` (in ``workers`` processes, see

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -40,7 +41,7 @@ def portfolios(draw: st.DrawFn) -> dict[str, object]:
 def exact(p: dict[str, object], j: int) -> LoanTerms:
     return LoanTerms(
         principal=f"{p['principal'][j]:.2f}",  # type: ignore[index]
-        rate=Rate.effective_annual(str(p["rate"][j])),  # type: ignore[index]
+        rate=Rate.effective_annual(f"{Decimal(str(p['rate'][j])) * 100}%"),  # type: ignore[index]
         installments=int(p["installments"][j]),  # type: ignore[index]
         disbursed=p["disbursed"][j].item(),  # type: ignore[index]
         amortization=p["amortization"],

@@ -49,7 +49,7 @@ def test_tcea_within_1e8_of_the_exact_solver(loans: list[tuple[int, int, int, in
     for j in range(len(loans)):
         terms = LoanTerms(
             principal=str(Decimal(int(cents[j])).scaleb(-2)),
-            rate=Rate.effective_annual(str(Decimal(int(bp[j])).scaleb(-4))),
+            rate=Rate.effective_annual(f"{Decimal(int(bp[j])).scaleb(-2)}%"),
             installments=int(n[j]),
             disbursed=disbursed[j].item(),
         )

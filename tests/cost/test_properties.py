@@ -158,7 +158,10 @@ def test_tcea_equals_tea_on_a_schedule_up_to_cent_rounding(
     the rate then moves by at most that over the slope Σ tₖ·Cₖ·vₖ/(1 + TEA) (doubled for safety).
     """
     terms = LoanTerms(
-        principal=Decimal(soles), rate=Rate.effective_annual(tea), installments=n, disbursed=START
+        principal=Decimal(soles),
+        rate=Rate.effective_annual(f"{tea * 100}%"),
+        installments=n,
+        disbursed=START,
     )
     schedule = terms.schedule()
     r = float(tea)

@@ -59,19 +59,21 @@ def test_a_po_folder_overrides_messages(tmp_path: pathlib.Path) -> None:
 
 def test_an_override_must_keep_the_placeholders() -> None:
     with pytest.raises(InvalidTemplate, match=r"placeholders \['days'\]"):
-        environment(messages={("portfolio.par_days", "%(days)s or more days late"): ["Atraso"]})
+        environment(
+            messages={("portfolio.par_more_than", "More than %(days)s day late"): ["Atraso"]}
+        )
 
 
 def test_plural_labels_are_real_plurals() -> None:
     env = environment()
-    par = env.from_string('{{ t("portfolio.par_days", n, days=n) }}')
-    assert par.render(lang="es", n=1) == "Atraso de 1 día o más"
-    assert par.render(lang="es", n=30) == "Atraso de 30 días o más"
-    assert par.render(lang="pt_BR", n=1) == "Atraso de 1 dia ou mais"
+    par = env.from_string('{{ t("portfolio.par_more_than", n, days=n) }}')
+    assert par.render(lang="es", n=1) == "Atraso de más de 1 día"
+    assert par.render(lang="es", n=30) == "Atraso de más de 30 días"
+    assert par.render(lang="pt_BR", n=1) == "Atraso de mais de 1 dia"
     years = env.from_string('{{ t("plan.years", n, num=n) }}')
     assert (years.render(lang="es", n=1), years.render(lang="es", n=5)) == ("1 año", "5 años")
     with pytest.raises(WrongType, match="plural message"):
-        env.from_string('{{ t("portfolio.par_days") }}').render(lang="es")
+        env.from_string('{{ t("portfolio.par_more_than") }}').render(lang="es")
 
 
 def test_the_i18n_extension_follows_the_document_language() -> None:
@@ -169,8 +171,8 @@ def test_a_spanish_document_from_the_compiled_catalog(
         assert isinstance(text._bundled("es"), gettext.GNUTranslations)
         out = render_schedule(golden_schedule(), **PARTIES, fmt="html")
         assert "<h1>Cronograma de pagos</h1>" in out
-        par = environment().from_string('{{ t("portfolio.par_days", 1, days=1) }}')
-        assert par.render(lang="es") == "Atraso de 1 día o más"  # plural forms compiled too
+        par = environment().from_string('{{ t("portfolio.par_more_than", 1, days=1) }}')
+        assert par.render(lang="es") == "Atraso de más de 1 día"  # plural forms compiled too
     finally:
         monkeypatch.undo()
         _clear()

@@ -15,9 +15,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from coopfinance._builder import period_rates
 from coopfinance._charges import ChargeKind
 from coopfinance._conventions import Amortization, Grace
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance._money import Money, round_to
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
@@ -37,7 +38,13 @@ from coopfinance.servicing._events import (
     WriteOff,
     event_kind,
 )
-from coopfinance.servicing._policy import LateBase, Overpayment
+from coopfinance.servicing._policy import (
+    GraceDays,
+    LateBase,
+    LateFeeBasis,
+    Overpayment,
+    Proration,
+)
 from coopfinance.servicing._values import (
     AccountStatus,
     Allocation,
@@ -72,6 +79,7 @@ class _Item:
         "due",
         "kind",
         "late_fee",
+        "late_fees",
         "number",
         "opening",
         "paid",
@@ -110,7 +118,8 @@ class _Item:
         self.row_interest = ZERO
         self.opening = ZERO
         self.start = due
-        self.late_fee = False
+        self.late_fee = ZERO
+        self.late_fees = 0
         self.seg_start = due
         self.seg_base = ZERO
         self.seg_mora = ZERO
@@ -183,7 +192,10 @@ class _Replay:
             return first.carried
         full = first.row_interest + first.cap
         terms = self.seg_terms
-        if terms.amortization is Amortization.FLAT:
+        share = self.account.proration is Proration.PERIOD_SHARE or (
+            self.account.proration is None and terms.rate.is_flat
+        )
+        if share or terms.amortization is Amortization.FLAT:
             span = (first.due - first.start).days
             part = self.rnd(full * (t - first.start).days / span) if span else full
         else:
@@ -251,19 +263,37 @@ class _Replay:
             return
         terms = self.segment_terms(self.seg_terms, principal, t, dates)
         schedule = terms.schedule()
-        if choice is PrepaymentChoice.REDUCE_TERM and self.installment_amount > 0:
-            lo, hi = 1, len(dates)
-            while lo < hi:  # the fewest dates whose installment is at most the current one
-                mid = (lo + hi) // 2
-                trial = self.segment_terms(self.seg_terms, principal, t, dates[:mid]).schedule()
-                if trial.installment_amount <= self.installment_amount:
-                    hi = mid
-                else:
-                    lo = mid + 1
-            if lo < len(dates):
-                schedule = self.segment_terms(self.seg_terms, principal, t, dates[:lo]).schedule()
-        else:
-            self.installment_amount = schedule.installment_amount
+        shorter = choice in (PrepaymentChoice.REDUCE_TERM, PrepaymentChoice.REDUCE_TERM_RELEVEL)
+        if shorter and self.installment_amount > 0:
+            n = next(  # the fewest dates whose level installment is at most the current one
+                k
+                for k in range(1, len(dates) + 1)
+                if k == len(dates)
+                or self.segment_terms(self.seg_terms, principal, t, dates[:k])
+                .schedule()
+                .installment_amount
+                <= self.installment_amount
+            )
+            terms = self.segment_terms(self.seg_terms, principal, t, dates[:n])
+            if (
+                choice is PrepaymentChoice.REDUCE_TERM
+                and terms.amortization is Amortization.LEVEL
+                and not terms.level_includes_insurance
+                and n > 1
+            ):
+                # same cuota C, the last smaller: B = C·Σ_{k<n} v_k + w·C·v_n
+                _, rates, _ = period_rates(terms, dates[:n])
+                v = [ONE]
+                for i in rates:
+                    v.append(CONTEXT.divide(v[-1], ONE + i))
+                pv = sum(v[1:n], ZERO)
+                w = CONTEXT.divide(CONTEXT.divide(principal, self.installment_amount) - pv, v[n])
+                if ZERO < w < ONE:
+                    terms = terms.evolve(
+                        amortization=Amortization.WEIGHTED, weights=(*([ONE] * (n - 1)), w)
+                    )
+            schedule = terms.schedule()
+        self.installment_amount = schedule.installment_amount
         self.add_schedule(schedule, first_number, carried)
 
     # -- allocation --------------------------------------------------------------------------------
@@ -355,7 +385,10 @@ class _Replay:
             if it.kind is not ItemKind.INSTALLMENT or it.due >= t:
                 continue
             if it.seg_base > 0:
-                start = max(it.seg_start, it.due + grace)
+                if late.grace_kind is GraceDays.FRANCHISE:
+                    start = max(it.seg_start, it.due + grace)
+                else:
+                    start = it.seg_start if (t - it.due).days > late.grace_days else t
                 if t > start:
                     tau = Fraction((t - start).days, 360)
                     if mora is not None:
@@ -370,15 +403,27 @@ class _Replay:
                         it.seg_comp = total
                         it.amt[_I] += inc
                         added[_I] += inc
-            if (
-                late.late_fee
-                and not it.late_fee
-                and (t - it.due).days > late.grace_days
-                and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0
-            ):
-                it.late_fee = True
-                it.amt[_X] += late.late_fee
-                added[_X] += late.late_fee
+            days = (t - it.due).days - late.grace_days
+            if late.late_fee and days > 0:
+                owed = 1 if late.late_fee_every is None else 1 + (days - 1) // late.late_fee_every
+                while it.late_fees < owed and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0:
+                    it.late_fees += 1
+                    if late.late_fee_basis is LateFeeBasis.FLAT:
+                        fee = late.late_fee
+                    else:
+                        sched = it.row_interest + it.carried
+                        interest = max(sched - it.paid[_I] - it.waived[_I] - it.closed[_I], ZERO)
+                        b = {
+                            LateFeeBasis.PRINCIPAL: it.unpaid(_P),
+                            LateFeeBasis.PRINCIPAL_INTEREST: it.unpaid(_P) + interest,
+                            LateFeeBasis.INSTALLMENT: it.unpaid(_P) + interest + it.unpaid(_F),
+                        }[late.late_fee_basis]
+                        fee = self.rnd(b * late.late_fee)
+                    if late.late_fee_cap is not None:
+                        fee = max(min(fee, late.late_fee_cap - it.late_fee), ZERO)
+                    it.late_fee += fee
+                    it.amt[_X] += fee
+                    added[_X] += fee
         self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
     def fall_due(self, t: dt.date) -> None:
@@ -415,7 +460,10 @@ class _Replay:
             if it.kind is ItemKind.INSTALLMENT and it.due <= t:
                 b = self.base(it)
                 if b != it.seg_base:
-                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = t, b, ZERO, ZERO
+                    within = (t - it.due).days <= self.late.grace_days
+                    tolerance = self.late.grace_kind is GraceDays.TOLERANCE
+                    start = it.due if tolerance and within else t
+                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:

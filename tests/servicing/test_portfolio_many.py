@@ -56,7 +56,7 @@ def test_exposures_without_the_ledger_equal_those_of_full_states(data: st.DataOb
 @pytest.mark.parametrize("workers", [1, 2])
 def test_report_many_equals_the_report_of_the_states(workers: int) -> None:
     book = _book()
-    want = report([a.state(AS_OF) for a in book])
+    want = report([exposure(a.state(AS_OF), a.id) for a in book])
     assert report_many(book, AS_OF, workers=workers) == want
     assert [e.loan_id for e in exposures(book, AS_OF, workers=workers)] == [a.id for a in book]
     assert want.par[30] > 0  # the book has late loans: the comparison is not between empties

@@ -41,6 +41,11 @@ LATE = [
     LatePolicy(moratorium="70%", base="installment", compensatory=True),
     LatePolicy(late_fee="15", grace_days=3),
     LatePolicy(moratorium="40%", late_fee="2.50", grace_days=8, base="installment"),
+    LatePolicy.light(),
+    LatePolicy(late_fee="15", grace_days=3, grace_kind="franchise", compensatory=False),
+    LatePolicy(late_fee="5%", late_fee_every=30, late_fee_cap="40", grace_days=5),
+    LatePolicy(late_fee="2%", late_fee_basis="principal", base="principal"),
+    LatePolicy(late_fee="3%", late_fee_basis="principal-interest", late_fee_every=15),
 ]
 
 
@@ -102,7 +107,9 @@ def accounts(draw: st.DrawFn, *, plain: bool = False) -> LoanAccount:
                 amt = None if draw(st.booleans()) else _cents(draw, Decimal("5"))
                 events.append(Waiver(date=day, id=ident, component=comp, amount=amt))
             elif kind == "prepay":
-                choice = draw(st.sampled_from(["reduce-installment", "reduce-term"]))
+                choice = draw(
+                    st.sampled_from(["reduce-installment", "reduce-term", "reduce-term-relevel"])
+                )
                 amt = _cents(draw, terms.principal.amount)
                 events.append(Prepayment(date=day, amount=amt, id=ident, choice=choice))
             elif kind == "reschedule":
@@ -127,6 +134,7 @@ def accounts(draw: st.DrawFn, *, plain: bool = False) -> LoanAccount:
         allocation=draw(st.sampled_from(STRATEGIES)),
         overpayment=draw(st.sampled_from(list(Overpayment))),
         late=draw(st.sampled_from(LATE)),
+        proration=draw(st.sampled_from([None, "accrual", "period-share"])),
     )
 
 

@@ -45,8 +45,9 @@ def test_horizontal_pays_the_oldest_installment_first_vertical_all_interest_firs
 
 def test_interest_principal_order_leaves_penalties_for_last() -> None:
     events = [Payment(date="2026-03-01", amount="1751.80", id="p")]
-    default = LoanAccount(terms=TERMS, events=events).state(dt.date(2026, 3, 1))
-    ip = LoanAccount(terms=TERMS, events=events, allocation="interest-principal").state(
+    light = LatePolicy.light()  # no late compensatory interest, so the payment covers the cuota
+    default = LoanAccount(terms=TERMS, events=events, late=light).state(dt.date(2026, 3, 1))
+    ip = LoanAccount(terms=TERMS, events=events, allocation="interest-principal", late=light).state(
         dt.date(2026, 3, 1)
     )
     assert default.allocations[0].applied.penalties > 0
@@ -87,15 +88,21 @@ def test_more_than_the_payoff_is_kept_as_credit() -> None:
 
 
 def test_late_fee_and_grace_days() -> None:
-    late = LatePolicy(late_fee="15", grace_days=3)
-    on_grace = LoanAccount(
-        terms=TERMS, late=late, events=[Payment(date="2026-02-18", amount="1751.80", id="p")]
-    )
-    assert on_grace.state(dt.date(2026, 2, 18)).penalties_due == 0
-    assert on_grace.state(dt.date(2026, 2, 18)).owed == D("3379.10")
-    after = LoanAccount(terms=TERMS, late=late).state(dt.date(2026, 2, 25))
-    # 15.00 fee + 1,620.90 × (1.19^(7/360) − 1) from day 3 of grace = 5.49
+    for kind in ("franchise", "tolerance"):
+        late = LatePolicy(late_fee="15", grace_days=3, grace_kind=kind, base="principal")
+        on_grace = LoanAccount(
+            terms=TERMS, late=late, events=[Payment(date="2026-02-18", amount="1751.80", id="p")]
+        )
+        assert on_grace.state(dt.date(2026, 2, 18)).penalties_due == 0
+        assert on_grace.state(dt.date(2026, 2, 18)).owed == D("3379.10")
+    franchise = LatePolicy(late_fee="15", grace_days=3, grace_kind="franchise", base="principal")
+    after = LoanAccount(terms=TERMS, late=franchise).state(dt.date(2026, 2, 25))
+    # a franchise: 15.00 fee + 1,620.90 × (1.19^(7/360) − 1), from day 3 of grace on = 5.49
     assert after.penalties_due == D("15") + D("5.49")
+    tolerance = LatePolicy(late_fee="15", grace_days=3, base="principal")
+    after = LoanAccount(terms=TERMS, late=tolerance).state(dt.date(2026, 2, 25))
+    # a tolerance, once passed: every day from the due date, 1,620.90 × (1.19^(10/360) − 1) = 7.85
+    assert after.penalties_due == D("15") + D("7.85")
 
 
 def test_charge_and_waiver() -> None:

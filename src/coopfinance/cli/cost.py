@@ -52,7 +52,7 @@ def _cost(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.cost import cost_of_credit
 
     terms = loan_terms(ns)
-    includes = {}
+    includes: dict[str, Any] = {}
     for figure in _INCLUDES:
         value = getattr(ns, f"{figure}_includes")
         includes[f"{figure}_includes"] = (

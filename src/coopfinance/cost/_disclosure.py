@@ -7,6 +7,7 @@ What each figure counts is in :mod:`coopfinance.cost._components` (:data:`DEFAUL
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import attrs
@@ -28,11 +29,33 @@ def apr_of(schedule: Schedule, *, include: Include = None) -> Decimal:
     return apr([(schedule.disbursed, received)], paid)
 
 
+def _equal_last(schedule: Schedule, paid: list[tuple[dt.date, Decimal]]) -> None:
+    """Make the last payment's principal and interest the regular installment (the EU/UK
+    representative example's assumption of equal installments), in place."""
+    rows = schedule.installments
+    if not rows or not paid:
+        return
+    last = rows[-1]
+    gap = schedule.installment_amount - (last.principal + last.interest)
+    d, amount = paid[-1]
+    if d == last.due_date:
+        paid[-1] = (d, amount + gap)
+
+
 def aprc_of(
-    schedule: Schedule, *, include: Include = None, time_basis: TimeBasis | str = TimeBasis.CALENDAR
+    schedule: Schedule,
+    *,
+    include: Include = None,
+    time_basis: TimeBasis | str = TimeBasis.CALENDAR,
+    equal_last: bool = False,
 ) -> Decimal:
-    """The EU APRC of ``schedule`` (CCD Annex I), annual compounding."""
+    """The EU APRC of ``schedule`` (CCD Annex I), annual compounding; time by ``time_basis``
+    (:class:`TimeBasis`); with ``equal_last`` the last installment's principal and interest are
+    taken equal to the others (the representative example's assumption)."""
     received, paid = schedule_flows(schedule, include, figure="aprc")
+    paid = list(paid)
+    if equal_last:
+        _equal_last(schedule, paid)
     return aprc([(schedule.disbursed, received)], paid, time_basis=time_basis)
 
 
@@ -94,8 +117,20 @@ def cost_of_credit(
     apr_includes: Include = None,
     aprc_includes: Include = None,
     eir_includes: Include = None,
+    time_basis: TimeBasis | str = TimeBasis.CALENDAR,
+    equal_last: bool = False,
 ) -> CostOfCredit:
     """TEA, TCEA, APR, APRC and EIR of a loan, and its totals.
+
+    - The TCEA of terms measures time as their schedule prices it (their ``day_count``: actual
+      days over 360 by default, the SBS formula; 30/360 or one period = 1/k year otherwise), so a
+      loan without fees has TCEA = TEA whatever its day count (see :mod:`coopfinance.cost._tcea`).
+      A bare schedule knows no day count: its TCEA counts actual days over 360.
+    - ``time_basis`` measures time in the APRC (:class:`TimeBasis`: ``calendar`` by default, the
+      EU CCD's ``equal-months`` — each month 1/12 year, so the APRC of a monthly loan does not
+      move with its disbursement date —, or ``act/365``); ``equal_last`` takes the last
+      installment's principal and interest equal to the others in the APRC, as representative
+      examples assume.
 
     >>> from coopfinance import LoanTerms, Rate
     >>> terms = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=12,
@@ -107,10 +142,14 @@ def cost_of_credit(
     ('fees', 'insurance')
     """
     schedule = loan.schedule() if isinstance(loan, LoanTerms) else loan
+    if isinstance(loan, LoanTerms):
+        priced: dict[str, object] = {"day_count": loan.day_count, "frequency": loan.frequency}
+    else:
+        priced = {}
     if isinstance(loan, LoanTerms) and not loan.rate.is_flat:
         tea = loan.rate.to_effective_annual().value
     else:
-        tea = tcea(schedule, include=())
+        tea = tcea(schedule, include=(), **priced)  # type: ignore[arg-type]
     chosen = {
         "tcea": components(tcea_includes, "tcea"),
         "apr": components(apr_includes, "apr"),
@@ -120,9 +159,11 @@ def cost_of_credit(
     order = list(CostComponent)
     return CostOfCredit(
         tea=tea,
-        tcea=tcea(schedule, include=chosen["tcea"]),
+        tcea=tcea(schedule, include=chosen["tcea"], **priced),  # type: ignore[arg-type]
         apr=apr_of(schedule, include=chosen["apr"]),
-        aprc=aprc_of(schedule, include=chosen["aprc"]),
+        aprc=aprc_of(
+            schedule, include=chosen["aprc"], time_basis=time_basis, equal_last=equal_last
+        ),
         eir=eir_of(schedule, include=chosen["eir"]),
         total_interest=schedule.total_interest,
         total_fees=schedule.total_fees + schedule.fees_withheld + schedule.fees_financed,

@@ -7,27 +7,45 @@ equal to the amount the borrower actually received:
 
 ``Fⱼ`` is everything due at installment ``j`` (principal, interest, commissions, fees and insurance
 charged to the borrower; not taxes such as the ITF), ``dⱼ`` the actual days from disbursement to its
-due date. Fees withheld at disbursement lower the amount received. Without any charge the TCEA
-equals the loan's TEA (up to the rounding of installments to céntimos).
+due date. Fees withheld at disbursement lower the amount received.
+
+**Time as the schedule prices it.** The SBS formula (Res. SBS 8181-2012, Reglamento de
+Transparencia, now Res. SBS 3274-2017: TCEA on a 360-day year; with equal 30-day periods the same
+figure is ``TCEA = (1 + TCEM)^12 − 1``, the TCEM being the periodic IRR) counts actual days, as a schedule on
+ACT/360 — Peru's default — prices interest. A schedule priced on another day count (30/360, one
+period = 1/k year, ACT/365) charges ``(1 + TEA)^τ − 1`` over a period of year fraction ``τ``; its
+TCEA counts time the same way (``tcea(schedule, day_count=…, frequency=…)``, which
+:func:`~coopfinance.cost.cost_of_credit` does for terms): ``Σ Fⱼ·(1 + TCEA)^(−τⱼ)`` with ``τⱼ`` the
+schedule's own year fractions summed to due date ``j``. So without any charge the TCEA equals the
+loan's TEA (up to the rounding of installments to céntimos) whatever the day count: the disclosed
+rate never falls below the contract rate because of the calendar.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from itertools import combinations
 
+from coopfinance._calendar import DayCount, Frequency
 from coopfinance._decimal import ZERO, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance.cost._components import CostComponent, Include, components, schedule_flows
 from coopfinance.cost._flows import Amount, DatedFlows, dated
-from coopfinance.cost._solver import solve_power
+from coopfinance.cost._solver import common_units, solve_power
 from coopfinance.errors import InvalidValue
 
 __all__ = ["tcea"]
 
 
 def tcea(
-    source: Schedule | DatedFlows, *, include: Include = None, received: Amount | None = None
+    source: Schedule | DatedFlows,
+    *,
+    include: Include = None,
+    received: Amount | None = None,
+    day_count: DayCount | str | None = None,
+    frequency: Frequency | str | None = None,
 ) -> Decimal:
     """The TCEA of a :class:`~coopfinance.Schedule` or of dated flows, as a fraction (2 dp in %).
 
@@ -40,7 +58,9 @@ def tcea(
 
     One name for one figure: the TCEA of a schedule *is* the TCEA of its flows, so the argument
     decides how the flows are found (a schedule knows its dates and which columns are charges);
-    ``include`` and ``received`` apply to a schedule only.
+    ``include`` and ``received`` apply to a schedule only, as do ``day_count`` and ``frequency``:
+    the schedule's day count, so that time is measured as the schedule priced it (default
+    ACT/360, the SBS formula; see the module docstring).
 
     >>> from coopfinance import LoanTerms, Rate
     >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=12,
@@ -51,7 +71,9 @@ def tcea(
     Decimal('0.4035')
     """
     if isinstance(source, Schedule):
-        return _of_schedule(source, include, received)
+        dc = None if day_count is None else DayCount.parse(day_count)
+        freq = None if frequency is None else Frequency.parse(frequency)
+        return _of_schedule(source, include, received, dc, freq)
     if received is not None:
         raise InvalidValue(
             f"'received' applies only to a Schedule; put the amount received among the flows "
@@ -72,8 +94,15 @@ def tcea(
     return solve_power([f.amount for f in items], days, 360, field="flows")
 
 
-def _of_schedule(schedule: Schedule, include: Include, received: Amount | None) -> Decimal:
-    """``Σ Fⱼ(1 + TCEA)^(−dⱼ/360) = received`` over the schedule's rows."""
+def _of_schedule(
+    schedule: Schedule,
+    include: Include,
+    received: Amount | None,
+    day_count: DayCount | None = None,
+    frequency: Frequency | None = None,
+) -> Decimal:
+    """``Σ Fⱼ(1 + TCEA)^(−dⱼ/360) = received`` over the schedule's rows (``τⱼ`` of
+    ``day_count`` instead of ``dⱼ/360`` when given and not ACT/360)."""
     parts = components(include, "tcea")
     flows = _tcea_flows(schedule, parts)
     if flows is None:  # a payment due at disbursement, a row of zero, nothing received
@@ -90,7 +119,27 @@ def _of_schedule(schedule: Schedule, include: Include, received: Amount | None) 
                 f"'received' must be positive (got {received}).", field="received", value=received
             )
         amounts[0] = -received
+    if day_count is not None and day_count is not DayCount.ACT_360:
+        numerators, unit = _priced_times(schedule.disbursed, days, day_count, frequency)
+        return solve_power(amounts, numerators, unit, field="schedule")
     return solve_power(amounts, days, 360, field="schedule")
+
+
+def _priced_times(
+    start: dt.date, days: list[int], day_count: DayCount, frequency: Frequency | None
+) -> tuple[list[int], int]:
+    """The year fractions the schedule priced, summed period by period to each date."""
+    taus: dict[int, Fraction] = {0: Fraction(0)}
+    prev, acc = start, Fraction(0)
+    for d in sorted(set(days)):
+        if d <= 0:
+            taus[d] = Fraction(0)
+            continue
+        date = start + dt.timedelta(days=d)
+        acc += day_count.year_fraction(prev, date, frequency)
+        taus[d] = acc
+        prev = date
+    return common_units([taus[d] for d in days])
 
 
 def _plan(parts: frozenset[CostComponent]) -> tuple[bool, bool, tuple[str, ...]]:

@@ -135,7 +135,7 @@ def label_ids() -> Mapping[str, str | tuple[str, str]]:
 def _label_index() -> dict[str, str | tuple[str, str]]:
     """Each label key → its English message id, or ``(singular, plural)`` for a plural label
     (labels are gettext messages whose ``msgctxt`` is the key, so a template asks
-    ``t("column.interest")`` or ``t("portfolio.par_days", days, days=days)`` and a translator
+    ``t("column.interest")`` or ``t("portfolio.par_more_than", days, days=days)`` and a translator
     sees the English text)."""
     return {
         str(m.context): (str(m.id[0]), str(m.id[1])) if isinstance(m.id, tuple) else str(m.id)

@@ -13,11 +13,13 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import to_decimal
-from coopfinance._fields import non_negative, required_text
+from coopfinance._fields import non_negative, required_text, to_whole
+from coopfinance._rates import rate_value
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.cost import cost_of_credit
-from coopfinance.errors import WrongType, fmt_value
+from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.servicing import LateFeeBasis, LatePolicy
 
 __all__ = ["KeyFacts"]
 
@@ -71,11 +73,33 @@ def _total_to_pay(value: Any) -> Decimal:
 
 
 def _moratorium_rate(value: Any) -> Decimal | None:
-    return None if value is None else to_decimal(value, field="moratorium_rate")
+    return None if value is None else rate_value(value, field="moratorium_rate")
+
+
+class _Percent(Decimal):
+    __slots__ = ()
 
 
 def _late_fee(value: Any) -> Decimal | None:
-    return None if value is None else to_decimal(value, field="late_fee")
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return _Percent(rate_value(value, field="late_fee"))
+    return to_decimal(value, field="late_fee")
+
+
+def _late_fee_basis(value: Any) -> str | None:
+    if value is None:
+        return None
+    return LateFeeBasis.parse(value, field="late_fee_basis").value
+
+
+def _late_fee_every(value: Any) -> int | None:
+    return None if value is None else to_whole(value, field="late_fee_every")
+
+
+def _late_fee_cap(value: Any) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="late_fee_cap")
 
 
 def _notes(value: Iterable[str]) -> tuple[str, ...]:
@@ -103,7 +127,12 @@ class KeyFacts:
     schedule's currency, rates as ``Decimal`` fractions (``0.35`` for 35 %).
 
     - ``tea``: the effective annual rate; ``tcea``: the annual effective cost rate (``None`` if
-      not computed); ``moratorium_rate`` and ``late_fee``: ``None`` if not charged.
+      not computed); ``moratorium_rate`` and ``late_fee``: ``None`` if not charged. A late fee
+      written with ``%`` (``"1.5%"``) is a percentage of what ``late_fee_basis`` names
+      (``installment`` by default: the overdue installment; ``principal``,
+      ``principal-interest``), otherwise an amount; ``late_fee_every`` (days) repeats it for each
+      period of delay, ``late_fee_cap`` bounds it per installment. Rates follow the one rule of
+      coopfinance: ``%`` means percent, a bare number is a fraction below 1.
     - ``fees_withheld``: upfront fees taken from the disbursement; ``fees_financed``: upfront fees
       added to the principal. The sheet shows the net amount received as
       ``schedule.principal − fees_withheld − fees_financed``.
@@ -154,7 +183,34 @@ class KeyFacts:
     late_fee: Decimal | None = attrs.field(
         default=None, converter=_late_fee, validator=non_negative()
     )
+    late_fee_basis: str | None = attrs.field(default=None, converter=_late_fee_basis)
+    """``None`` for an amount; a :class:`~coopfinance.servicing.LateFeeBasis` value otherwise."""
+    late_fee_every: int | None = attrs.field(default=None, converter=_late_fee_every)
+    late_fee_cap: Decimal | None = attrs.field(
+        default=None, converter=_late_fee_cap, validator=non_negative()
+    )
     notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
+
+    def __attrs_post_init__(self) -> None:
+        fee = self.late_fee
+        if isinstance(fee, _Percent):
+            object.__setattr__(self, "late_fee", Decimal(fee))
+            if self.late_fee_basis is None:
+                object.__setattr__(self, "late_fee_basis", LateFeeBasis.INSTALLMENT.value)
+        if self.late_fee_basis == LateFeeBasis.FLAT.value:
+            object.__setattr__(self, "late_fee_basis", None)
+        if self.late_fee_basis is not None and fee is not None and fee >= 1:
+            raise InvalidValue(
+                f"'late_fee' of a percentage fee must be below 100 % (got {fee}); write 5 % as "
+                "'5%'.",
+                field="late_fee",
+                value=fee,
+            )
+
+    @property
+    def late_fee_key(self) -> str | None:
+        """The message key that words a percentage late fee (``None`` for an amount)."""
+        return None if self.late_fee_basis is None else f"key_facts.late_fee.{self.late_fee_basis}"
 
     @classmethod
     def from_loan(
@@ -167,6 +223,7 @@ class KeyFacts:
         moratorium_rate: Decimal | int | str | None = None,
         late_fee: Decimal | int | str | None = None,
         notes: Iterable[str] = (),
+        late: LatePolicy | None = None,
     ) -> KeyFacts:
         """The key facts of ``terms``: its schedule and :func:`coopfinance.cost.cost_of_credit`.
 
@@ -177,7 +234,30 @@ class KeyFacts:
         ...                            product="Capital semilla", moratorium_rate="19%")
         >>> facts.fees_withheld, facts.total_insurance, facts.moratorium_rate
         (Decimal('50.00'), Decimal('17.86'), Decimal('0.19'))
+
+        With ``late`` (the account's :class:`~coopfinance.servicing.LatePolicy`), the sheet shows
+        its moratorium rate and late fee (``moratorium_rate`` and ``late_fee`` then must be unset):
+
+        >>> facts = KeyFacts.from_loan(terms, borrower="Juana", lender="Coop", product="x",
+        ...                            late=LatePolicy(late_fee="2%", late_fee_every=30))
+        >>> facts.moratorium_rate, facts.late_fee, facts.late_fee_basis, facts.late_fee_every
+        (Decimal('0.19'), Decimal('0.02'), 'installment', 30)
         """
+        basis: str | None = None
+        every: int | None = None
+        cap: Decimal | None = None
+        if late is not None:
+            if moratorium_rate is not None or late_fee is not None:
+                raise InvalidValue(
+                    f"give 'late' or 'moratorium_rate'/'late_fee', not both (got late={late!r}).",
+                    field="late",
+                    value=late,
+                )
+            moratorium_rate = None if late.moratorium is None else late.moratorium.value
+            if late.late_fee:
+                late_fee = late.late_fee
+                basis = None if not late.fee_is_percentage else late.late_fee_basis.value  # type: ignore[union-attr]
+                every, cap = late.late_fee_every, late.late_fee_cap
         schedule = terms.schedule()
         cost = cost_of_credit(schedule) if terms.rate.is_flat else cost_of_credit(terms)
         return cls(
@@ -196,5 +276,8 @@ class KeyFacts:
             total_to_pay=cost.total_to_pay,
             moratorium_rate=moratorium_rate,
             late_fee=late_fee,
+            late_fee_basis=basis,
+            late_fee_every=every,
+            late_fee_cap=cap,
             notes=tuple(notes),
         )

@@ -31,8 +31,9 @@ def portfolio_context(
     currency: str = "PEN",
     arrears: Mapping[str, Decimal] | None = None,
 ) -> dict[str, Any]:
-    """What the ``portfolio`` templates use: the report's figures, PAR as fractions, the aging and
-    SBS category tables, and (optionally) one line per loan.
+    """What the ``portfolio`` templates use: the report's figures, PAR ("more than N days") as
+    fractions, the aging, SBS state and SBS category tables, and (optionally) one line per loan
+    with its SBS state and aligned category (message keys, as the report computed them).
 
     A loan's ``arrears`` is ``arrears[loan id]`` when given (the account's own
     ``AccountState.arrears``: what its statement shows, insurance and late charges included), else
@@ -42,6 +43,18 @@ def portfolio_context(
     else:
         owed = {e.loan_id: e.fallen_due - e.paid_of_due for e in loans}
     outstanding = report.outstanding
+    lines = {line.loan_id: line for line in report.loans}
+
+    def state_key(loan_id: str) -> str:
+        line = lines.get(loan_id)
+        return f"portfolio.state.{line.state.value}" if line is not None else ""
+
+    def category_key(loan_id: str) -> str:
+        line = lines.get(loan_id)
+        if line is None or line.category is None:
+            return ""
+        return _CATEGORY_KEYS[line.category.value]
+
     return {
         "lender": lender,
         "as_of": as_of,
@@ -63,6 +76,10 @@ def portfolio_context(
             }
             for c in report.categories
         ],
+        "states": [
+            {"key": f"portfolio.state.{s.state.value}", "count": s.count, "principal": s.principal}
+            for s in report.states
+        ],
         "provisions": report.provisions,
         "repayment_rate": report.repayment_rate,
         "written_off": report.written_off,
@@ -74,6 +91,8 @@ def portfolio_context(
                 "outstanding": e.principal_outstanding,
                 "arrears": owed[e.loan_id],
                 "days_past_due": e.days_past_due,
+                "state": state_key(e.loan_id),
+                "category": category_key(e.loan_id),
             }
             for e in loans
         ],

@@ -32,7 +32,16 @@ from coopfinance.servicing._io import (
     events_from_json,
     events_to_json,
 )
-from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
+from coopfinance.servicing._policy import (
+    AllocationStrategy,
+    GraceDays,
+    InterestMethod,
+    LateBase,
+    LateFeeBasis,
+    LatePolicy,
+    Overpayment,
+    Proration,
+)
 from coopfinance.servicing._statement import Statement, StatementLine, statement
 from coopfinance.servicing._values import (
     AccountState,
@@ -58,9 +67,12 @@ __all__ = [
     "Disbursement",
     "Event",
     "Figures",
+    "GraceDays",
+    "InterestMethod",
     "ItemKind",
     "ItemState",
     "LateBase",
+    "LateFeeBasis",
     "LatePolicy",
     "LoanAccount",
     "Movement",
@@ -70,6 +82,7 @@ __all__ = [
     "PayoffQuote",
     "Prepayment",
     "PrepaymentChoice",
+    "Proration",
     "Recovery",
     "Reschedule",
     "Statement",

@@ -26,7 +26,13 @@ from coopfinance.servicing._events import (
     sort_key,
 )
 from coopfinance.servicing._figures import Figures, account_figures
-from coopfinance.servicing._policy import AllocationStrategy, LatePolicy, Overpayment
+from coopfinance.servicing._policy import (
+    AllocationStrategy,
+    InterestMethod,
+    LatePolicy,
+    Overpayment,
+    Proration,
+)
 from coopfinance.servicing._replay import Replay
 from coopfinance.servicing._values import AccountState, PayoffQuote
 
@@ -77,6 +83,14 @@ def _to_overpayment(value: Overpayment | str) -> Overpayment:
     return Overpayment.parse(value)
 
 
+def _to_interest(value: InterestMethod | str) -> InterestMethod:
+    return InterestMethod.parse(value, field="interest")
+
+
+def _to_proration(value: Proration | str | None) -> Proration | None:
+    return None if value is None else Proration.parse(value, field="proration")
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class LoanAccount:
     """A loan's contract (:class:`LoanTerms`) and the events that happened to it.
@@ -93,10 +107,10 @@ class LoanAccount:
     ...     Payment(date="2026-03-20", amount="1000", id="p2")])
     >>> s = account.state(dt.date(2026, 3, 20))
     >>> s.principal_outstanding, s.principal_overdue, s.days_past_due
-    (Decimal('2462.94'), Decimal('755.84'), 5)
+    (Decimal('2470.46'), Decimal('763.36'), 5)
     >>> s2 = account.state(dt.date(2026, 4, 30))
     >>> s2.days_past_due, s2.penalties_due, s2.payoff.total
-    (46, Decimal('27.54'), Decimal('2535.17'))
+    (46, Decimal('28.01'), Decimal('2591.74'))
     """
 
     terms: LoanTerms = attrs.field(validator=attrs.validators.instance_of(LoanTerms))
@@ -111,9 +125,16 @@ class LoanAccount:
     overpayment: Overpayment = attrs.field(
         default=Overpayment.NEXT_INSTALLMENTS, converter=_to_overpayment
     )
+    interest: InterestMethod = attrs.field(default=InterestMethod.SCHEDULE, converter=_to_interest)
+    """Fixed schedule interest (default) or interest recalculated on the actual balance."""
+    proration: Proration | None = attrs.field(default=None, converter=_to_proration)
+    """How a payoff counts the current period's interest (:class:`Proration`); ``None``: by the
+    rate's convention (accrual for interest on the balance, the period's share for flat)."""
 
     def __attrs_post_init__(self) -> None:
         _check_events(self.terms, self.events)
+        currency = self.terms.principal.currency
+        self.late.check_money(currency.unit, currency.code)
 
     def with_events(self, *events: Event) -> LoanAccount:
         """A copy with ``events`` added."""

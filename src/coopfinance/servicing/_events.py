@@ -74,7 +74,12 @@ class PrepaymentChoice(ParseableEnum):
     REDUCE_INSTALLMENT = "reduce-installment"
     """Keep the due dates, re-amortize the lower balance: smaller installments."""
     REDUCE_TERM = "reduce-term"
-    """Keep the installment (at most), drop the last due dates: fewer installments."""
+    """Keep the installment, drop the last due dates: "same cuota, fewer cuotas", the last one
+    smaller (a level schedule; other kinds re-level over the fewest dates, as
+    :attr:`REDUCE_TERM_RELEVEL`)."""
+    REDUCE_TERM_RELEVEL = "reduce-term-relevel"
+    """Drop the last due dates and re-level the balance over the fewest that keep the installment
+    at most what it was: a slightly lower installment, all equal."""
 
     @classmethod
     def parse_error(cls) -> type[InvalidValue]:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from coopfinance._decimal import ZERO
 from coopfinance.servicing._events import Payment
-from coopfinance.servicing._policy import Overpayment
+from coopfinance.servicing._policy import InterestMethod, Overpayment
 from coopfinance.servicing._replay import AccountLike, Replay, cached_schedule
 from coopfinance.servicing._values import AccountStatus, Components, ItemKind
 
@@ -125,6 +125,8 @@ def _no_surplus_use(account: AccountLike, pays: list[Payment], rows: Sequence[An
     due on every payment date where it is positive (see :func:`on_time_figures`)."""
     if account.overpayment is not Overpayment.NEXT_INSTALLMENTS:
         return False
+    if getattr(account, "interest", None) is InterestMethod.ACTUAL_BALANCE:
+        return False  # money held early is applied to the balance at once
     received = due_total = ZERO
     not_due = sum((row.principal - row.capitalized for row in rows), ZERO)
     k = 0

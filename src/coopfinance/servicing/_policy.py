@@ -9,12 +9,21 @@ from typing import Any, ClassVar
 import attrs
 
 from coopfinance._decimal import to_decimal
-from coopfinance._fields import ParseableEnum, non_negative, whole
-from coopfinance._rates import Rate
+from coopfinance._fields import ParseableEnum, non_negative, to_whole, whole
+from coopfinance._rates import Rate, rate_value
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
 from coopfinance.servicing._events import Component
 
-__all__ = ["AllocationStrategy", "LateBase", "LatePolicy", "Overpayment"]
+__all__ = [
+    "AllocationStrategy",
+    "GraceDays",
+    "InterestMethod",
+    "LateBase",
+    "LateFeeBasis",
+    "LatePolicy",
+    "Overpayment",
+    "Proration",
+]
 
 
 def _order(value: Iterable[Component | str] | str) -> tuple[Component, ...]:
@@ -98,63 +107,227 @@ class Overpayment(ParseableEnum):
     REDUCE_INSTALLMENT = "reduce-installment"
     """A prepayment of principal (after interest accrued to the date) with smaller installments."""
     REDUCE_TERM = "reduce-term"
-    """A prepayment of principal (after interest accrued to the date) with fewer installments."""
+    """A prepayment of principal (after interest accrued to the date) with fewer installments of
+    the same amount, the last one smaller."""
+    REDUCE_TERM_RELEVEL = "reduce-term-relevel"
+    """A prepayment of principal with fewer, re-levelled installments (at most the old one)."""
+
+
+class InterestMethod(ParseableEnum):
+    """How a loan account charges interest between due dates."""
+
+    SCHEDULE = "schedule"
+    """The schedule's interest, fixed at disbursement (Fineract's default, no recalculation):
+    money paid before a due date is held for the next installments (or as the ``overpayment``
+    rule says)."""
+    ACTUAL_BALANCE = "actual-balance"
+    """Interest on the actual outstanding balance by the days between payments (Fineract's
+    interest recalculation; the Peruvian cajas' *interés compensatorio* on actual balances):
+    money paid beyond what is due pays the interest accrued to its date and then principal, and
+    the rest of the schedule is re-derived on the same due dates (a lower installment; with
+    ``overpayment="reduce-term"``, the same installment on fewer dates). Days late are charged
+    by the :class:`LatePolicy` (compensatory interest at the contract rate by default)."""
+
+
+class Proration(ParseableEnum):
+    """How interest of the current period is counted when the loan is paid off (or prepaid)
+    before the period's due date.
+
+    The default follows the rate: :attr:`ACCRUAL` for interest on the balance (Peruvian
+    lenders' "interés a la fecha" at the TEA on actual days), :attr:`PERIOD_SHARE` for flat rates
+    (interest on the original principal has no balance to accrue on).
+    """
+
+    ACCRUAL = "accrual"
+    """By the day count: ``B·((1 + r)^τ(start, t) − 1)`` on the period's opening balance."""
+    PERIOD_SHARE = "period-share"
+    """Apache Fineract's pre-closure rule: the period's scheduled interest × days elapsed ÷
+    days in the period."""
 
 
 class LateBase(ParseableEnum):
     """What moratorium (and late compensatory) interest is charged on."""
 
     PRINCIPAL = "principal"
-    """The overdue principal of each installment."""
+    """The overdue principal of each installment (a lighter variant)."""
     INSTALLMENT = "installment"
     """The overdue principal and scheduled interest of each installment (the "cuota impaga"
-    without insurance or fees, as Peruvian lenders' formula sheets state)."""
+    without insurance or fees, as Peruvian lenders' formula sheets state): the default."""
+
+
+class LateFeeBasis(ParseableEnum):
+    """What a late (collection) fee is: an amount, or a percentage of what is overdue
+    (Fineract's charge-calculation types for overdue charges; the Peruvian *comisión por
+    cobranza* or *gasto de cobranza* as a share of the cuota)."""
+
+    FLAT = "flat"
+    """An amount in the loan's currency."""
+    INSTALLMENT = "installment"
+    """A percentage of the overdue installment: unpaid principal, scheduled interest and fees."""
+    PRINCIPAL = "principal"
+    """A percentage of the overdue principal."""
+    PRINCIPAL_INTEREST = "principal-interest"
+    """A percentage of the overdue principal and scheduled interest."""
+
+
+class GraceDays(ParseableEnum):
+    """What ``grace_days`` means."""
+
+    TOLERANCE = "tolerance"
+    """Nothing is charged if the installment is paid within the grace days; after them, late
+    interest runs from the due date (every day late counts): the Peruvian *días de tolerancia*."""
+    FRANCHISE = "franchise"
+    """Late interest runs only on the days beyond the grace days (a deductible)."""
+
+
+class _Percent(Decimal):
+    """A late fee written with ``%`` (a fraction), until :class:`LatePolicy` reads its basis."""
+
+    __slots__ = ()
 
 
 def _opt_rate(value: Rate | Decimal | int | str | None) -> Rate | None:
     if value is None or isinstance(value, Rate):
         return value
-    return Rate.effective_annual(value)
+    return Rate.effective_annual(rate_value(value, field="moratorium"))
 
 
 def _late_fee(value: Decimal | int | str) -> Decimal:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return _Percent(rate_value(value, field="late_fee"))
     return to_decimal(value, field="late_fee")
+
+
+def _opt_amount(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="late_fee_cap")
 
 
 def _to_base(value: LateBase | str) -> LateBase:
     return LateBase.parse(value, field="base")
 
 
+def _to_fee_basis(value: LateFeeBasis | str | None) -> LateFeeBasis | None:
+    return None if value is None else LateFeeBasis.parse(value, field="late_fee_basis")
+
+
+def _to_grace_kind(value: GraceDays | str) -> GraceDays:
+    return GraceDays.parse(value, field="grace_kind")
+
+
+def _opt_days(value: int | None) -> int | None:
+    return None if value is None else to_whole(value, field="late_fee_every")
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class LatePolicy:
     """What an installment costs when it is paid late.
 
-    For an overdue amount ``B`` (see :class:`LateBase`) over ``n`` days past the due date plus
-    ``grace_days``:
+    The defaults follow the Peruvian lenders' formula sheets ("Cálculo de Intereses por
+    Incumplimiento de Pago": ``CT = C + CP·[(1 + TComp)^(n/360) − 1] + CP·[(1 + TMora)^(n/360) − 1]``):
+    for an overdue amount ``B`` (see :class:`LateBase`, default the unpaid principal and interest
+    of the installment) over ``n`` days late (see :class:`GraceDays` for ``grace_days``):
 
     - moratorium interest ``B·((1 + m)^(n/360) − 1)`` at the annual effective ``moratorium`` rate
       (default 19 % TEA, Agrobanco's), a penalty;
-    - with ``compensatory``, also ``B·((1 + r)^(n/360) − 1)`` at the contract rate, as interest;
-    - ``late_fee``: a fixed penalty charged once per installment still unpaid after the grace.
+    - with ``compensatory`` (default True), also ``B·((1 + r)^(n/360) − 1)`` at the contract rate,
+      as interest; ``compensatory=False`` and ``base="principal"`` are the lighter variants;
+    - ``late_fee``: an amount (``"15"``), or with ``%`` a percentage (``"5%"``) of what
+      ``late_fee_basis`` says (default for a percentage: the overdue installment); charged once per
+      overdue installment, or with ``late_fee_every=30`` again for every 30 days still unpaid;
+      ``late_fee_cap`` bounds the late fees of one installment.
 
     ``B`` changes only when a payment (or waiver, reschedule, write-off) touches the installment;
-    each change starts a new accrual period, whose amount is rounded to the céntimo.
+    each change starts a new accrual period, whose amount is rounded to the currency's unit, as is
+    every percentage fee. Rates follow the one rule of :func:`coopfinance._rates.rate_value`: ``%``
+    means percent, a bare number is a fraction below 1 (``"19"`` is refused, ``"19%"`` is 19 %).
 
-    >>> LatePolicy(moratorium="70%", base="installment", compensatory=True).base
-    <LateBase.INSTALLMENT: 'installment'>
+    >>> LatePolicy().base, LatePolicy().compensatory
+    (<LateBase.INSTALLMENT: 'installment'>, True)
+    >>> LatePolicy(late_fee="1.5%").late_fee_basis
+    <LateFeeBasis.INSTALLMENT: 'installment'>
+    >>> LatePolicy(late_fee="1.5").late_fee_basis
+    <LateFeeBasis.FLAT: 'flat'>
     """
 
     moratorium: Rate | None = attrs.field(
         factory=lambda: Rate.effective_annual("19%"), converter=_opt_rate
     )
-    base: LateBase = attrs.field(default=LateBase.PRINCIPAL, converter=_to_base)
-    compensatory: bool = False
+    base: LateBase = attrs.field(default=LateBase.INSTALLMENT, converter=_to_base)
+    compensatory: bool = True
     late_fee: Decimal = attrs.field(
         default=Decimal(0), converter=_late_fee, validator=non_negative()
     )
+    late_fee_basis: LateFeeBasis | None = attrs.field(default=None, converter=_to_fee_basis)
+    """``None``: FLAT for an amount, INSTALLMENT for a fee written with ``%``."""
+    late_fee_every: int | None = attrs.field(default=None, converter=_opt_days)
+    """``None``: once per overdue installment; ``n``: again for every ``n`` days of delay."""
+    late_fee_cap: Decimal | None = attrs.field(
+        default=None, converter=_opt_amount, validator=attrs.validators.optional(non_negative())
+    )
+    """The most late fees one installment may be charged in all (``None``: no cap)."""
     grace_days: int = attrs.field(default=0, validator=whole(0))
+    grace_kind: GraceDays = attrs.field(default=GraceDays.TOLERANCE, converter=_to_grace_kind)
+
+    def __attrs_post_init__(self) -> None:
+        percent = isinstance(self.late_fee, _Percent)
+        basis = self.late_fee_basis
+        if basis is None:
+            basis = LateFeeBasis.INSTALLMENT if percent else LateFeeBasis.FLAT
+        if percent and basis is LateFeeBasis.FLAT:
+            raise InvalidValue(
+                f"'late_fee' {self.late_fee * 100:f} % is a percentage, but 'late_fee_basis' is "
+                "flat: give an amount or a percentage basis.",
+                field="late_fee",
+                value=self.late_fee,
+            )
+        value = Decimal(self.late_fee)
+        if percent and value >= 1:
+            raise InvalidValue(
+                f"'late_fee' of a percentage fee must be below 100 % (got {value * 100:f} %).",
+                field="late_fee",
+                value=value,
+            )
+        if not percent and basis is not LateFeeBasis.FLAT and value >= 1:
+            raise InvalidValue(
+                f"'late_fee' of a percentage fee must be below 100 % (got {value}); write 5 % "
+                "as '5%'.",
+                field="late_fee",
+                value=value,
+            )
+        if self.late_fee_every is not None and self.late_fee_every < 1:
+            raise InvalidValue(
+                f"'late_fee_every' must be 1 day or more (got {self.late_fee_every}).",
+                field="late_fee_every",
+                value=self.late_fee_every,
+            )
+        object.__setattr__(self, "late_fee", value)
+        object.__setattr__(self, "late_fee_basis", basis)
+
+    @property
+    def fee_is_percentage(self) -> bool:
+        """Whether ``late_fee`` is a fraction of an overdue amount."""
+        return self.late_fee_basis is not LateFeeBasis.FLAT
+
+    def check_money(self, unit: Decimal, currency: str) -> None:
+        """Refuse a fee amount or cap finer than the currency's ``unit`` (no sub-céntimo fee)."""
+        for name, amount in (
+            ("late_fee", None if self.fee_is_percentage else self.late_fee),
+            ("late_fee_cap", self.late_fee_cap),
+        ):
+            if amount is not None and amount % unit != 0:
+                raise InvalidValue(
+                    f"'{name}' must be a whole number of {currency} {unit} (got {amount}).",
+                    field=name,
+                    value=amount,
+                )
 
     @classmethod
     def none(cls) -> LatePolicy:
-        """No moratorium, no late fee."""
-        return cls(moratorium=None)
+        """No moratorium, no compensatory interest after the due date, no late fee."""
+        return cls(moratorium=None, compensatory=False)
+
+    @classmethod
+    def light(cls, moratorium: Rate | Decimal | int | str | None = "19%") -> LatePolicy:
+        """The lighter variant: moratorium on the overdue principal only, no late compensatory
+        interest (coopfinance's default before issue 15)."""
+        return cls(moratorium=moratorium, base=LateBase.PRINCIPAL, compensatory=False)

@@ -26,9 +26,10 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any, Protocol
 
+from coopfinance._builder import period_rates
 from coopfinance._charges import ChargeKind
 from coopfinance._conventions import Amortization, Grace
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO
 from coopfinance._money import Money, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
@@ -48,7 +49,16 @@ from coopfinance.servicing._events import (
     WriteOff,
     event_kind,
 )
-from coopfinance.servicing._policy import AllocationStrategy, LateBase, LatePolicy, Overpayment
+from coopfinance.servicing._policy import (
+    AllocationStrategy,
+    GraceDays,
+    InterestMethod,
+    LateBase,
+    LateFeeBasis,
+    LatePolicy,
+    Overpayment,
+    Proration,
+)
 from coopfinance.servicing._values import (
     AccountState,
     AccountStatus,
@@ -85,6 +95,10 @@ class AccountLike(Protocol):
     def late(self) -> LatePolicy: ...
     @property
     def overpayment(self) -> Overpayment: ...
+    @property
+    def proration(self) -> Proration | None: ...
+    @property
+    def interest(self) -> InterestMethod: ...
 
 
 @functools.lru_cache(maxsize=4096)
@@ -127,6 +141,7 @@ class _Item:
         "due",
         "kind",
         "late_fee",
+        "late_fees",
         "number",
         "opening",
         "paid",
@@ -165,7 +180,8 @@ class _Item:
         self.row_interest = ZERO
         self.opening = ZERO
         self.start = due
-        self.late_fee = False
+        self.late_fee = ZERO
+        self.late_fees = 0
         self.seg_start = due
         self.seg_base = ZERO
         self.seg_mora = ZERO
@@ -278,7 +294,10 @@ class Replay:
             return first.carried
         full = first.row_interest + first.cap
         terms = self.seg_terms
-        if terms.amortization is Amortization.FLAT:
+        proration = self.account.proration
+        if proration is None:
+            proration = Proration.PERIOD_SHARE if terms.rate.is_flat else Proration.ACCRUAL
+        if proration is Proration.PERIOD_SHARE or terms.amortization is Amortization.FLAT:
             span = (first.due - first.start).days
             part = self.rnd(full * (t - first.start).days / span) if span else full
         else:
@@ -346,7 +365,8 @@ class Replay:
             return
         terms = self.segment_terms(self.seg_terms, principal, t, dates)
         schedule = cached_schedule(terms)
-        if choice is PrepaymentChoice.REDUCE_TERM and self.installment_amount > 0:
+        shorter = choice in (PrepaymentChoice.REDUCE_TERM, PrepaymentChoice.REDUCE_TERM_RELEVEL)
+        if shorter and self.installment_amount > 0:
             lo, hi = 1, len(dates)
             while lo < hi:  # the fewest dates whose installment is at most the current one
                 mid = (lo + hi) // 2
@@ -357,13 +377,37 @@ class Replay:
                     hi = mid
                 else:
                     lo = mid + 1
-            if lo < len(dates):
-                schedule = cached_schedule(
-                    self.segment_terms(self.seg_terms, principal, t, dates[:lo])
-                )
-        else:
-            self.installment_amount = schedule.installment_amount
+            terms = self.segment_terms(self.seg_terms, principal, t, dates[:lo])
+            keep = (
+                choice is PrepaymentChoice.REDUCE_TERM
+                and terms.amortization is Amortization.LEVEL
+                and not terms.level_includes_insurance
+            )
+            schedule = cached_schedule(
+                self.same_cuota(terms, principal, dates[:lo]) if keep else terms
+            )
+        self.installment_amount = schedule.installment_amount
         self.addcached_schedule(schedule, first_number, carried)
+
+    def same_cuota(
+        self, terms: LoanTerms, principal: Decimal, dates: Sequence[dt.date]
+    ) -> LoanTerms:
+        """``terms`` over ``dates`` with every installment the current one ``C`` and the last
+        smaller: weights 1, …, 1, ``w`` with ``w = (B/C − Σ_{k<n} v_k) / v_n`` (so the weighted
+        annuity ``B / Σ wₖ·vₖ`` is exactly ``C``); the level terms if ``w`` is not in (0, 1)."""
+        c = self.installment_amount
+        _, rates, _ = period_rates(terms, dates)
+        v = ONE
+        acc = ZERO
+        for i in rates[:-1]:
+            v = CONTEXT.divide(v, ONE + i)
+            acc += v
+        v_last = CONTEXT.divide(v, ONE + rates[-1])
+        w = CONTEXT.divide(CONTEXT.divide(principal, c) - acc, v_last)
+        if not ZERO < w < ONE or len(dates) < 2:
+            return terms
+        weights = (*([ONE] * (len(dates) - 1)), w)
+        return terms.evolve(amortization=Amortization.WEIGHTED, weights=weights)
 
     # -- allocation --------------------------------------------------------------------------------
     def allocate(self, t: dt.date, amount: Decimal) -> tuple[list[Decimal], Decimal]:
@@ -451,9 +495,29 @@ class Replay:
             )
 
     # -- the daily steps ---------------------------------------------------------------------------
+    def late_fee(self, it: _Item) -> Decimal:
+        """One late fee of ``it`` now: the amount, or the percentage of its overdue basis,
+        rounded to the unit and held under the cap."""
+        late = self.late
+        basis = late.late_fee_basis
+        if basis is LateFeeBasis.FLAT:
+            fee = late.late_fee
+        else:
+            b = it.unpaid(_P)
+            if basis is not LateFeeBasis.PRINCIPAL:
+                sched = it.row_interest + it.carried
+                b += max(sched - it.paid[_I] - it.waived[_I] - it.closed[_I], ZERO)
+            if basis is LateFeeBasis.INSTALLMENT:
+                b += it.unpaid(_F)
+            fee = self.rnd(b * late.late_fee)
+        if late.late_fee_cap is not None:
+            fee = min(fee, late.late_fee_cap - it.late_fee)
+        return max(fee, ZERO)
+
     def accrue(self, t: dt.date) -> None:
         late = self.late
         grace = dt.timedelta(days=late.grace_days)
+        franchise = late.grace_kind is GraceDays.FRANCHISE
         mora = late.moratorium
         mora_rates = self.mora_rates
         added = [ZERO, ZERO, ZERO, ZERO]
@@ -463,7 +527,10 @@ class Replay:
             if it.kind is not ItemKind.INSTALLMENT:
                 continue
             if it.seg_base > 0:
-                start = max(it.seg_start, it.due + grace)
+                if franchise:
+                    start = max(it.seg_start, it.due + grace)
+                else:  # tolerance: nothing within the grace days, then every day from due
+                    start = it.seg_start if t - it.due > grace else t
                 if t > start:
                     days = (t - start).days
                     if mora is not None:
@@ -481,15 +548,16 @@ class Replay:
                         it.seg_comp = total
                         it.amt[_I] += inc
                         added[_I] += inc
-            if (
-                late.late_fee
-                and not it.late_fee
-                and (t - it.due).days > late.grace_days
-                and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0
-            ):
-                it.late_fee = True
-                it.amt[_X] += late.late_fee
-                added[_X] += late.late_fee
+            if late.late_fee and (t - it.due).days > late.grace_days:
+                every = late.late_fee_every
+                beyond = (t - it.due).days - late.grace_days
+                owed = 1 if every is None else 1 + (beyond - 1) // every
+                while it.late_fees < owed and it.unpaid(_P) + it.unpaid(_I) + it.unpaid(_F) > 0:
+                    it.late_fees += 1
+                    fee = self.late_fee(it)
+                    it.late_fee += fee
+                    it.amt[_X] += fee
+                    added[_X] += fee
         if self.detail:
             self.add_movement(t, MovementKind.LATE_CHARGES, "", added)
 
@@ -527,6 +595,8 @@ class Replay:
 
     def restart_segments(self, t: dt.date) -> None:
         by_installment = self.late.base is LateBase.INSTALLMENT
+        tolerance = self.late.grace_kind is GraceDays.TOLERANCE
+        grace = self.late.grace_days
         for it in self.pending():  # sorted by due date
             if it.due > t:
                 break
@@ -538,7 +608,9 @@ class Replay:
                     else it.amt[0] - it.paid[0] - it.waived[0] - it.closed[0]
                 )
                 if b != it.seg_base:
-                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = t, b, ZERO, ZERO
+                    # within a tolerance, a new balance still counts every day from the due date
+                    start = it.due if tolerance and (t - it.due).days <= grace else t
+                    it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:
@@ -589,6 +661,11 @@ class Replay:
         else:
             mode = self.account.overpayment
             kind = MovementKind.PAYMENT
+            if (
+                self.account.interest is InterestMethod.ACTUAL_BALANCE
+                and mode is Overpayment.NEXT_INSTALLMENTS
+            ):
+                mode = Overpayment.REDUCE_INSTALLMENT  # paid early: on the balance, from today
         to_credit = self.use_surplus(t, e.id, rem, applied, mode)
         self.credit += to_credit
         if self.detail:

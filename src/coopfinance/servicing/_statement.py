@@ -172,6 +172,9 @@ class Statement:
                 "payoff": str(s.payoff.total),
                 "written_off": str(s.written_off.total),
                 "recovered": str(s.recovered),
+                "installment_amount": str(s.installment_amount),
+                "remaining_installments": s.remaining_installments,
+                "maturity": None if s.maturity is None else s.maturity.isoformat(),
             },
             "next_installment": None
             if nxt is None

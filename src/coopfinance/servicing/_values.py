@@ -336,6 +336,29 @@ class AccountState:
         """The next installment not yet due, if any."""
         return next((i for i in self.installments if i.due_date > self.as_of), None)
 
+    @property
+    def next_due_date(self) -> dt.date | None:
+        """The due date of the next installment (``None`` when none is left)."""
+        nxt = self.next_due()
+        return None if nxt is None else nxt.due_date
+
+    @property
+    def next_due_amount(self) -> Decimal | None:
+        """What the next installment is due in all (``None`` when none is left)."""
+        nxt = self.next_due()
+        return None if nxt is None else nxt.due.total
+
+    @property
+    def remaining_installments(self) -> int:
+        """How many installments are not yet due."""
+        return sum(1 for i in self.installments if i.due_date > self.as_of)
+
+    @property
+    def maturity(self) -> dt.date | None:
+        """The due date of the last installment of the current schedule."""
+        rows = self.installments
+        return max((i.due_date for i in rows), default=None)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: every field, amounts as decimal strings (split by component as
         :meth:`Components.to_dict`), dates ISO 8601, kinds and statuses as their value.
@@ -347,7 +370,7 @@ class AccountState:
         ...                   disbursed="2026-01-15")
         >>> data = LoanAccount(terms=terms).state(dt.date(2026, 2, 20)).to_dict()
         >>> data["status"], data["principal_overdue"], data["items"][0]["due"]["total"]
-        ('active', '495.69', '512.71')
+        ('active', '495.69', '514.05')
         """
         return attrs.asdict(self, recurse=True, value_serializer=_plain)
 
