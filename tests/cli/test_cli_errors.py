@@ -3,6 +3,7 @@ code: 1 bad input or environment, 2 usage, 130 Ctrl-C; a closed pipe ends quietl
 
 from __future__ import annotations
 
+import os
 import pathlib
 import signal
 import subprocess
@@ -117,22 +118,48 @@ def test_help_and_version(cli: Run) -> None:
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    """``coopfinance schedule … | head -1``: no BrokenPipeError, nothing on stderr."""
-    args = [*LOAN[:4], "--installments", "600", "--disbursed", "2026-01-15", "--format", "csv"]
-    for _ in range(3):
+    """``coopfinance schedule … | head -1`` where the reader has gone: no BrokenPipeError, nothing
+    on stderr, exit 141 (128 + SIGPIPE, as a tool killed by the pipe). The reading end is closed
+    before the command writes, so the test does not depend on the size of the pipe's buffer."""
+    for fmt in ("json", "table"):
+        read, write = os.pipe()
+        os.close(read)  # the reader has gone
         proc = subprocess.Popen(
-            command(["schedule", *args]),
-            stdout=subprocess.PIPE,
+            command(["schedule", *LOAN, "--format", fmt]),
+            stdout=write,
             stderr=subprocess.PIPE,
             env=env(),
         )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().startswith(b"number,")
-        proc.stdout.close()  # the reader goes away, as `head -1` does
+        os.close(write)
         _, err = proc.communicate(timeout=60)
-        assert b"Traceback" not in err, err
-        assert b"BrokenPipe" not in err, err
-        assert proc.returncode in (0, _main.EXIT_PIPE)
+        assert err == b"", err
+        assert proc.returncode == _main.EXIT_PIPE
+
+
+HOSTILE = ["NaN", "Infinity", "1e400", "1E+999999999", "9" * 5000, "-5", "0", "٣", "", "x"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["schedule", *LOAN, "--principal"],
+        ["schedule", *LOAN, "--rate"],
+        ["schedule", *LOAN, "--installments"],
+        ["cost", *LOAN, "--disbursed"],
+        ["schedule", *LOAN, "--grace"],
+        ["simulate", "--scenarios", "5", "--farmers", "3", "--periods", "4", "--seed"],
+        ["simulate", "--scenarios"],
+        ["training", "quiz", "--topic", "credit", "--seed", "1", "--count"],
+        ["portfolio", "-", "--as-of"],
+    ],
+)
+def test_hostile_values_never_escape(cli: Run, argv: list[str], value: str) -> None:
+    """Fuzz table (issue 20 §6): whatever the value, an exit code and lines, never an exception.
+    (Some values still reach the library as an internal error, reported as a bug: see docs/cli.md.)"""
+    r = cli(*argv, value, stdin="id,principal,rate,installments,disbursed\nA,1,1%,1,2026-01-01\n")
+    assert r.code in (0, 1, 2)
+    assert "Traceback" not in r.err
 
 
 def test_ctrl_c_is_one_line_and_exit_130() -> None:

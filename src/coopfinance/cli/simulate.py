@@ -57,6 +57,12 @@ def _check_size(ns: argparse.Namespace) -> None:
             raise InvalidValue(
                 f"'--{name}' must be between 1 and {hi:,} (got {value:,}).", field=name, value=value
             )
+    if not 0 <= ns.seed < 2**63:
+        raise InvalidValue(
+            f"'--seed' must be a whole number from 0 to {2**63 - 1:,} (got {ns.seed:,}).",
+            field="seed",
+            value=ns.seed,
+        )
     cells = ns.scenarios * ns.farmers * ns.periods
     if cells > MAX_CELLS:
         raise InvalidValue(
