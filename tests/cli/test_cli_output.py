@@ -210,3 +210,24 @@ def test_bad_rows_are_listed_with_their_lines(cli: Run, tmp_path: pathlib.Path) 
     assert "line 2:" in r.err
     assert "line 3:" in r.err
     assert "Traceback" not in r.err
+
+
+def test_statement_as_csv_from_events_on_stdin(cli: Run, tmp_path: pathlib.Path) -> None:
+    """``statement --events - --format csv``: the statement's lines, one a row, formula-safe."""
+    terms = tmp_path / "terms.json"
+    terms.write_text(
+        json.dumps(
+            {"principal": "5000", "rate": "35%", "installments": 3, "disbursed": "2026-01-15"}
+        ),
+        encoding="utf-8",
+    )
+    events = "type,date,id,amount\npayment,2026-02-15,=p1,1751.80\n"
+    argv = ["statement", "--terms", str(terms), "--events", "-", "--as-of", "2026-03-20"]
+    r = cli(*argv, "--format", "csv", stdin=events)
+    assert r.code == 0, r.err
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert rows[-1]["balance"]
+    assert any(row["reference"] == "'=p1" for row in rows), rows
+    j = cli(*argv, "-o", str(tmp_path / "s.json"), stdin=events)
+    assert j.code == 0, j.err
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["lines"]
