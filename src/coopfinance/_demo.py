@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,6 +26,7 @@ import attrs
 
 from coopfinance import text
 from coopfinance._decimal import ZERO
+from coopfinance._files import write_atomic
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import SettlementPolicy, missed_pickups, run_checkoff
 from coopfinance.documents import (
@@ -45,6 +47,7 @@ from coopfinance.documents import (
     render_worksheet,
     schedule_context,
 )
+from coopfinance.errors import InvalidValue
 from coopfinance.examples import YEAR, ExampleCoop, load
 from coopfinance.linked import Portfolio, simulate
 from coopfinance.plans import BusinessPlan
@@ -53,10 +56,13 @@ from coopfinance.servicing import LoanAccount, Payment, statement
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
 from coopfinance.training import Cohort, MemberData, worksheet
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["MANIFEST", "DemoResult", "run_demo"]
 
 Progress = Callable[[str], None]
 _YEAR_END = YEAR.end
+MANIFEST = ".coopfinance-demo.json"
+"""The list of files the demo wrote, kept in its folder: a later run may replace those, and
+refuses a folder holding anything else."""
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -72,16 +78,61 @@ class DemoResult:
 
 
 class _Out:
-    def __init__(self, root: Path) -> None:
+    """The demo's folder: every file written atomically (temporary file, then rename) and listed in
+    the manifest."""
+
+    def __init__(self, root: Path, on_file: Callable[[Path], None] | None = None) -> None:
         self.root = root
         self.files: list[Path] = []
+        self._on_file = on_file
 
-    def write(self, relative: str, text: str) -> str:
+    def write(self, relative: str, data: str | bytes) -> str:
         path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, data, field="outdir")
         self.files.append(path)
+        if self._on_file is not None:
+            self._on_file(path)
         return relative
+
+    def check(self) -> None:
+        """Refuse a folder that holds anything the demo did not write (its manifest says what)."""
+        if self.root.exists() and not self.root.is_dir():
+            raise InvalidValue(
+                f"'outdir' {str(self.root)!r} is a file, not a folder; choose a new folder.",
+                field="outdir",
+                value=str(self.root),
+            )
+        if not self.root.is_dir():
+            return
+        ours = set(self._manifest())
+        strangers = sorted(
+            str(p.relative_to(self.root))
+            for p in self.root.rglob("*")
+            if not p.is_dir() and p.name != MANIFEST and str(p.relative_to(self.root)) not in ours
+        )
+        if strangers:
+            more = f" and {len(strangers) - 3} more" if len(strangers) > 3 else ""
+            raise InvalidValue(
+                f"'outdir' {str(self.root)!r} holds files the demo did not write "
+                f"({', '.join(strangers[:3])}{more}); choose an empty or new folder.",
+                field="outdir",
+                value=str(self.root),
+            )
+
+    def _manifest(self) -> list[str]:
+        try:
+            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        files = data.get("files") if isinstance(data, dict) else None
+        return [str(f) for f in files] if isinstance(files, list) else []
+
+    def save_manifest(self) -> None:
+        """Write the manifest last: the files of this run, relative to the folder."""
+        names = sorted(str(p.relative_to(self.root)) for p in self.files)
+        write_atomic(
+            self.root / MANIFEST, json.dumps({"files": names}, indent=0) + "\n", field="outdir"
+        )
 
 
 def _plan(coop: ExampleCoop, lang: str) -> BusinessPlan:
@@ -359,13 +410,25 @@ def run_demo(
     lang: str = "es",
     progress: Progress | None = None,
     coop: ExampleCoop | None = None,
+    on_file: Callable[[Path], None] | None = None,
 ) -> DemoResult:
     """Run the season of the example co-op and write its documents and ``index.html`` to ``outdir``.
 
-    Raises ``AssertionError`` if any reconciliation fails (it never should).
+    ``outdir`` must be new, empty, or an earlier demo's folder (its files are listed in
+    :data:`MANIFEST`): a folder holding anything else is refused (:class:`InvalidValue`) before any
+    work. Every file is written atomically; ``on_file(path)`` is called after each one (a progress
+    bar). Raises ``AssertionError`` if any reconciliation fails (it never should).
     """
-    out = _Out(Path(outdir))
-    out.root.mkdir(parents=True, exist_ok=True)
+    out = _Out(Path(outdir), on_file)
+    out.check()
+    try:
+        out.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidValue(
+            f"'outdir' {str(out.root)!r} cannot be created: {exc.strerror}.",
+            field="outdir",
+            value=str(out.root),
+        ) from None
     say = progress or (lambda _message: None)
     checks: list[str] = []
     data = coop or load()
@@ -388,9 +451,7 @@ def run_demo(
     out.write("plan.html", render_plan(plan, lang=lang, fmt="html"))
     plan_pdf = importlib.util.find_spec("weasyprint") is not None  # the optional extra ``pdf``
     if plan_pdf:
-        pdf = out.root / "plan.pdf"
-        pdf.write_bytes(render_plan(plan, lang=lang, fmt="pdf"))
-        out.files.append(pdf)
+        out.write("plan.pdf", render_plan(plan, lang=lang, fmt="pdf"))
     say(
         tr.gettext(
             "business plan: the alfalfa expansion, with projections, indicators and sensitivity"
@@ -417,6 +478,7 @@ def run_demo(
         "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))
+    out.save_manifest()
     say(tr.gettext("wrote %(num)s files to %(folder)s", num=len(out.files), folder=out.root))
     return DemoResult(
         outdir=out.root,

@@ -9,15 +9,18 @@ TOML and JSON numbers with a fraction are read as exact ``Decimal`` (never throu
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import pathlib
+import tempfile
 import tomllib
 from decimal import Decimal
 from typing import IO, Any
 
 from coopfinance.errors import InvalidValue
 
-__all__ = ["open_text", "parse_data", "read_data", "read_text"]
+__all__ = ["open_text", "parse_data", "read_data", "read_text", "write_atomic"]
 
 DATA_FORMATS = ("toml", "json")
 
@@ -132,3 +135,66 @@ def read_data(
     return parse_data(
         read_text(p, field=field, error=error), fmt=fmt, field=field, source=p.name, error=error
     )
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(
+    path: str | pathlib.Path,
+    data: str | bytes,
+    *,
+    field: str = "output",
+    error: type[InvalidValue] = InvalidValue,
+) -> pathlib.Path:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` atomically; return the path.
+
+    The bytes go to a temporary file in the same folder (``.NAME.XXXX.tmp``), flushed to disk, then
+    renamed over ``path`` (:func:`os.replace`, atomic on POSIX and Windows): a crash or Ctrl-C never
+    leaves a half-written file under the final name, and readers see the old file or the new one.
+    Missing parent folders are created. Every failure (a folder given as the file, a folder that
+    cannot be created, no permission, a full disk) is ``error`` naming ``field`` and the path.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_atomic(folder / "a" / "x.txt", "hola").read_text(encoding="utf-8")
+    'hola'
+    >>> write_atomic(folder, "x")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.InvalidValue: 'output' cannot be written (got '...'): it is a folder, not a file.
+    """
+    p = pathlib.Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+
+    def refuse(reason: str) -> InvalidValue:
+        return error(
+            f"{field!r} cannot be written (got {str(p)!r}): {reason}.", field=field, value=str(p)
+        )
+
+    if p.is_dir():
+        raise refuse("it is a folder, not a file")
+    tmp: str | None = None
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, p)
+        tmp = None
+    except (OSError, UnicodeDecodeError) as exc:
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            raise refuse("a file stands where a folder is needed") from None
+        raise refuse(_reason(exc)) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return p

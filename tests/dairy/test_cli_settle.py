@@ -142,6 +142,6 @@ def test_a_season_file_needs_select_period_and_says_what_it_left_out(
     assert message.count("is outside the period") == 20  # the first 20 are listed
     assert "… and 430 more problems" in message
     out = io.StringIO()
-    assert main([*args, "--select-period", "--format", "json"], out=out) == 0
+    assert main([*args, "--select-period", "--format", "json", "--lang", "en"], out=out) == 0
     assert "kept 450 of 900 deliveries" in capsys.readouterr().err
     assert json.loads(out.getvalue())["summary"]["litres"] == "9000"

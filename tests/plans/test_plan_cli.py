@@ -19,7 +19,7 @@ def run(argv):
 
 
 def test_plan_table():
-    code, out, err = run(["plan", EXAMPLE])
+    code, out, err = run(["plan", EXAMPLE, "--lang", "en"])  # the CLI follows the locale, else es
     assert (code, err) == (0, "")
     assert "incremental (with − without plan)" in out
     assert "NPV (S/)                           49,464.84" in out
@@ -47,5 +47,7 @@ def test_plan_errors_exit_1_with_the_key_path(tmp_path):
 
 
 def test_plan_usage_error_exits_2():
-    code, _, _ = run(["plan", EXAMPLE, "--format", "pdf"])
+    code, _, _ = run(["plan", EXAMPLE, "--format", "pdf"])  # a PDF needs -o FILE.pdf
+    assert code == 1
+    code, _, _ = run(["plan", EXAMPLE, "--format", "docx"])
     assert code == 2

@@ -8,10 +8,15 @@ so a member added to the library is offered by the command line without editing 
 from __future__ import annotations
 
 import argparse
+import csv
 import enum
+import io
 import pathlib
-from collections.abc import Iterable, Mapping
-from typing import Any, TextIO
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO, cast
 
 from coopfinance import (
     Amortization,
@@ -21,27 +26,36 @@ from coopfinance import (
     LoanTerms,
     RoundingMode,
 )
-from coopfinance._files import parse_data, read_text
+from coopfinance._files import parse_data, read_text, write_atomic
+from coopfinance.cli._console import Console, shipped_languages
 from coopfinance.errors import InvalidValue
 
 __all__ = [
     "DOCUMENT_FORMATS",
     "LANGUAGES",
+    "SUFFIX_FORMATS",
     "add_document_options",
+    "add_format",
     "add_lang",
     "add_loan_options",
     "add_output",
     "add_templates",
     "choices",
+    "chosen_format",
+    "console",
+    "csv_text",
     "emit",
+    "input_path",
+    "lang_type",
     "loan_terms",
-    "output_format",
     "read_terms_file",
+    "safe_cell",
     "write_document",
+    "write_output",
 ]
 
 DOCUMENT_FORMATS = ("md", "html", "pdf")
-LANGUAGES = ("es", "en")  # coopfinance.documents.LANGUAGES (not imported: start-up time)
+LANGUAGES = shipped_languages()  # coopfinance.text.LANGUAGES, without importing Babel at start
 # Rate.parse's spellings of a quoted rate (a kind and, for periodic kinds, its period).
 RATE_TYPES = (
     "effective-annual",
@@ -51,7 +65,6 @@ RATE_TYPES = (
     "flat-monthly",
     "flat-annual",
 )
-_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def choices(kind: type[enum.Enum], *, by_name: bool = False) -> list[str]:
@@ -68,9 +81,32 @@ def choices(kind: type[enum.Enum], *, by_name: bool = False) -> list[str]:
     return [str(m.value) for m in kind]
 
 
-def add_lang(p: argparse.ArgumentParser | Any, *, default: str, help: str) -> None:
-    """``--lang es|en``."""
-    p.add_argument("--lang", default=default, choices=LANGUAGES, help=help)
+def add_lang(p: argparse.ArgumentParser | Any, *, default: str | None = None, help: str) -> None:
+    """``--lang LANG`` (es, en, pt_BR, or a locale name such as es_PE): when not given, the
+    locale's language (``LANG``/``LC_ALL``), else Spanish; ``default`` is ignored (kept for the
+    command modules' calls)."""
+    del default
+    names = ", ".join(LANGUAGES)
+    p.add_argument(
+        "--lang",
+        default=None,
+        type=lang_type,
+        metavar="LANG",
+        help=f"{help} ({names}; default: the locale, else es)",
+    )
+
+
+def lang_type(text: str) -> str:
+    """``--lang``'s converter: a shipped language (``es``, ``es_PE``, ``pt-BR``…), else a usage
+    error (exit 2) listing them."""
+    from coopfinance.text import check_lang
+
+    try:
+        return check_lang(text)
+    except InvalidValue:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a language of coopfinance (choose from {', '.join(LANGUAGES)})"
+        ) from None
 
 
 def add_templates(p: argparse.ArgumentParser | Any, *, sandbox_note: bool = False) -> None:
@@ -88,7 +124,8 @@ def add_templates(p: argparse.ArgumentParser | Any, *, sandbox_note: bool = Fals
 def add_output(
     p: argparse.ArgumentParser | Any,
     *,
-    help: str = "write the document to this file (required for pdf)",
+    help: str = "write to this file, atomically (its extension sets the format; '-' is standard "
+    "output; an existing file needs --force)",
     metavar: str | None = None,
 ) -> None:
     """``-o/--output FILE``."""
@@ -242,10 +279,16 @@ _UNSET: dict[str, Any] = {
 }
 
 
-def read_terms_file(path: str) -> dict[str, Any]:
-    """The table of loan terms in a ``.toml`` file, or a JSON one (any other suffix)."""
-    fmt = "toml" if pathlib.Path(path).suffix.lower() == ".toml" else "json"
-    text = read_text(path, field="terms", error=InvalidValue)
+def read_terms_file(path: str, ns: argparse.Namespace | None = None) -> dict[str, Any]:
+    """The table of loan terms in a ``.toml`` file, or a JSON one (any other suffix); ``-`` reads
+    standard input (JSON if it starts with ``{``, else TOML). What ``schedule --format json``
+    prints is accepted too (its ``terms``), as is ``schedule --format terms``."""
+    if path == "-" and ns is not None:
+        text = console(ns).stdin.read()
+        fmt = "json" if text.lstrip().startswith("{") else "toml"
+    else:
+        fmt = "toml" if pathlib.Path(path).suffix.lower() == ".toml" else "json"
+        text = read_text(path, field="terms", error=InvalidValue)
     data = parse_data(text, fmt=fmt, field="terms", source=path, error=InvalidValue)
     if not isinstance(data, dict):
         raise InvalidValue(
@@ -253,6 +296,8 @@ def read_terms_file(path: str) -> dict[str, Any]:
             field="terms",
             value=path,
         )
+    if isinstance(data.get("terms"), dict) and isinstance(data.get("installments"), list):
+        data = data["terms"]  # a schedule printed by `schedule --format json`
     return {str(k): v for k, v in data.items()}
 
 
@@ -265,7 +310,7 @@ def _terms_mapping(ns: argparse.Namespace) -> dict[str, Any]:
     given = _given_terms(ns)
     if ns.terms is None:
         return given
-    merged = read_terms_file(ns.terms)
+    merged = read_terms_file(ns.terms, ns)
     for key, value in given.items():
         if value != _UNSET[key]:
             merged[key] = value
@@ -303,39 +348,180 @@ def _given_terms(ns: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def output_format(ns: argparse.Namespace, *, hint: str = "") -> str:
-    """The document format ``-o`` names by its suffix (.md, .html, .pdf); Markdown without ``-o``.
+SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".csv": "csv",
+    ".json": "json",
+    ".txt": "table",
+    ".text": "table",
+}
+"""What ``-o FILE`` means by its extension, on every command (``table`` is the terminal text)."""
 
-    ``hint`` is added to the message when the suffix is none of those (e.g. ``", or pass
-    --format"``).
+
+def add_format(
+    p: argparse.ArgumentParser | Any, formats: Iterable[str], *, default: str, help: str = ""
+) -> None:
+    """``--format`` with ``formats``; when not given, the extension of ``-o``, else ``default``."""
+    formats = tuple(formats)
+    p.add_argument(
+        "--format",
+        default=None,
+        choices=formats,
+        help=(help + "; " if help else "")
+        + f"default: from the extension of -o ({', '.join(_suffixes(formats))}), else {default}",
+    )
+    p.set_defaults(formats=formats, default_format=default)
+
+
+def _suffixes(formats: tuple[str, ...]) -> list[str]:
+    first: dict[str, str] = {"text": ".txt"}
+    for suffix, fmt in SUFFIX_FORMATS.items():
+        first.setdefault(fmt, suffix)
+    return [first[f] for f in formats if f in first]
+
+
+def chosen_format(ns: argparse.Namespace) -> str:
+    """The format of the output: ``--format``, else what the extension of ``-o`` names, else the
+    command's default. An ``-o`` whose extension the command does not write, without ``--format``,
+    is refused naming ``--format``; a ``--format`` that contradicts the extension is refused.
     """
-    if not ns.output:
-        return "md"
-    fmt = _SUFFIXES.get(pathlib.Path(ns.output).suffix.lower())
-    if fmt is None:
-        raise InvalidValue(
-            f"'output' must end in .md, .html or .pdf{hint} (got {ns.output!r}).",
-            field="output",
-            value=ns.output,
+    formats: tuple[str, ...] = getattr(ns, "formats", ())
+    default: str = getattr(ns, "default_format", "md")
+    given: str | None = getattr(ns, "format", None)
+    output: str | None = getattr(ns, "output", None)
+    inferred = None
+    if output and output != "-":
+        inferred = SUFFIX_FORMATS.get(pathlib.Path(output).suffix.lower())
+        if inferred == "table" and "table" not in formats and "text" in formats:
+            inferred = "text"
+        if inferred is not None and inferred not in formats:
+            inferred = None if given else inferred
+    if given is not None:
+        if inferred is not None and inferred != given:
+            raise InvalidValue(
+                f"'--format' {given} contradicts the extension of '-o' {output!r} ({inferred}); "
+                "give one of them, or a matching pair.",
+                field="format",
+                value=given,
+            )
+        return given
+    if output and output != "-":
+        if inferred is None or inferred not in formats:
+            names = _suffixes(formats)
+            suffixes = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+            raise InvalidValue(
+                f"'output' must end in {suffixes} (got {output!r}), or name the format with "
+                "--format.",
+                field="output",
+                value=output,
+            )
+        return inferred
+    return default
+
+
+def console(ns: argparse.Namespace) -> Console:
+    """The run's :class:`~coopfinance.cli._console.Console` (a plain one outside :func:`main`)."""
+    found = getattr(ns, "console", None)
+    if found is None:
+        found = Console(
+            sys.stdout,
+            sys.stderr,
+            lang=getattr(ns, "lang", None) or "es",
+            quiet=True,
+            verbose=False,
         )
-    return fmt
+        ns.console = found
+    return cast(Console, found)
+
+
+def write_output(ns: argparse.Namespace, path: str | pathlib.Path, document: str | bytes) -> None:
+    """Write ``document`` to ``path`` atomically; an existing file needs ``--force``."""
+    target = pathlib.Path(path)
+    if target.is_file() and not getattr(ns, "force", False):
+        raise InvalidValue(
+            f"'-o' {str(target)!r} already exists; pass --force to overwrite it.",
+            field="output",
+            value=str(target),
+        )
+    write_atomic(target, document, field="output")
+    c = console(ns)
+    c.detail(c.t("wrote %(path)s", path=str(target)))
 
 
 def emit(ns: argparse.Namespace, out: TextIO, document: str | bytes) -> int:
-    """Write ``document`` to ``-o`` if given, else to ``out`` (a PDF needs ``-o``)."""
-    if ns.output:
-        path = pathlib.Path(ns.output)
-        if isinstance(document, bytes):
-            path.write_bytes(document)
-        else:
-            path.write_text(document, encoding="utf-8")
+    """Write ``document`` to ``-o`` if given (atomically; ``--force`` to overwrite), else to
+    ``out`` (``-o -`` too; a PDF only to a pipe or a file, never to a terminal)."""
+    target = getattr(ns, "output", None)
+    if target and target != "-":
+        write_output(ns, target, document)
         return 0
     if isinstance(document, bytes):
-        raise InvalidValue(
-            "'output' is needed for a PDF (got none); pass -o FILE.pdf.", field="output", value=None
-        )
-    out.write(document if document.endswith("\n") else document + "\n")
+        buffer = getattr(out, "buffer", None)
+        isatty = getattr(out, "isatty", None)
+        if buffer is None or target != "-" or (isatty is not None and isatty()):
+            raise InvalidValue(
+                "'output' is needed for a PDF (got none); pass -o FILE.pdf (or -o - into a pipe).",
+                field="output",
+                value=None,
+            )
+        out.flush()
+        buffer.write(document)
+        buffer.flush()
+        return 0
+    out.write(document if document.endswith("\n") or not document else document + "\n")
     return 0
+
+
+def input_path(ns: argparse.Namespace, value: str, *, suffix: str) -> str:
+    """The path of an input file; ``-`` is standard input, copied to a temporary ``suffix`` file
+    (removed when the command ends) for the loaders that take a path."""
+    if value != "-":
+        return value
+    if getattr(ns, "stdin_taken", False):
+        raise InvalidValue(
+            "only one input can be read from standard input ('-') at a time.",
+            field="input",
+            value="-",
+        )
+    ns.stdin_taken = True
+    text = console(ns).stdin.read()
+    folder = tempfile.mkdtemp(prefix="coopfinance-stdin-")
+    cleanup = getattr(ns, "cleanup", None)
+    if cleanup is not None:
+        cleanup.callback(shutil.rmtree, folder, True)
+    path = pathlib.Path(folder) / f"stdin{suffix}"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV of ``rows`` under ``header``, every text cell formula-safe (:func:`safe_cell`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP, "CSV Injection"): text starting
+    with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``. Numbers (``int``,
+    ``Decimal``) are left as they are, so ``-12.50`` stays a number.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-2+3"), safe_cell("Ana"), safe_cell(-1)
+    ("'=HYPERLINK(1)", "'-2+3", 'Ana', -1)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
 
 
 def write_document(

@@ -10,8 +10,12 @@ from typing import Any, TextIO
 from coopfinance.cli._options import (
     DOCUMENT_FORMATS,
     add_document_options,
+    add_format,
     add_lang,
     add_loan_options,
+    chosen_format,
+    csv_text,
+    emit,
     loan_terms,
     write_document,
 )
@@ -37,13 +41,13 @@ def register(subparsers: Any) -> None:
             help=f"charges the {figure.upper()} counts: comma-separated fees,insurance,taxes "
             "(empty for none; default per regulator)",
         )
-    c.add_argument(
-        "--format",
+    add_format(
+        c,
+        ("table", "csv", "json", *DOCUMENT_FORMATS),
         default="table",
-        choices=("table", "json", *DOCUMENT_FORMATS),
         help="output format; md, html and pdf give the key-facts sheet (hoja resumen)",
     )
-    add_lang(c, default="es", help="language of documents")
+    add_lang(c, help="language of the table and documents")
     add_document_options(c, key_facts=True)
     c.set_defaults(handler=_cost)
 
@@ -59,7 +63,8 @@ def _cost(ns: argparse.Namespace, out: TextIO) -> int:
             None if value is None else [v.strip() for v in value.split(",") if v.strip()]
         )
     cost = cost_of_credit(terms, **includes)
-    if ns.format in DOCUMENT_FORMATS:
+    fmt = chosen_format(ns)
+    if fmt in DOCUMENT_FORMATS:
         from coopfinance.documents import KeyFacts, key_facts_context
 
         facts = KeyFacts.from_loan(
@@ -70,12 +75,14 @@ def _cost(ns: argparse.Namespace, out: TextIO) -> int:
             moratorium_rate=ns.moratorium_rate,
             late_fee=ns.late_fee,
         )
-        return write_document(ns, out, "key_facts", key_facts_context(facts), ns.format)
-    if ns.format == "json":
-        out.write(json.dumps(cost.to_dict(), indent=2) + "\n")
-        return 0
+        return write_document(ns, out, "key_facts", key_facts_context(facts), fmt)
+    data = cost.to_dict()
+    if fmt == "json":
+        return emit(ns, out, json.dumps(data, indent=2) + "\n")
+    if fmt == "csv":
+        rows = [(k, json.dumps(v) if isinstance(v, dict | list) else v) for k, v in data.items()]
+        return emit(ns, out, csv_text(("figure", "value"), rows))
     from coopfinance.documents import render
 
-    # the figures and totals are in English whatever --lang says (it sets the documents' language)
-    out.write(render("cost", {"cost": cost, "currency": terms.principal.currency}, fmt="txt"))
-    return 0
+    context = {"cost": cost, "currency": terms.principal.currency}
+    return emit(ns, out, render("cost", context, lang=ns.lang, fmt="txt"))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import pathlib
 import time
 from typing import Any, TextIO
 
-from coopfinance.cli._options import add_lang
+from coopfinance.cli._options import add_lang, console
 
 __all__ = ["register"]
+
+_FILES = 385  # what the demo writes (42 loans × 3, 24 summaries, 188 statements, …): the bar
 
 
 def register(subparsers: Any) -> None:
@@ -18,26 +20,41 @@ def register(subparsers: Any) -> None:
         "demo",
         help="run a season of the bundled example co-op and write every document",
         description="Run the bundled example co-op (illustrative data modelled on Manantial de "
-        "Vida) and write schedules, key-facts sheets and an index.html to OUTDIR.",
+        "Vida) and write schedules, key-facts sheets and an index.html to OUTDIR. OUTDIR must be "
+        "new, empty or an earlier demo's folder: a folder holding other files is refused.",
     )
     d.add_argument("outdir", nargs="?", default="coopfinance-demo", help="output directory")
-    add_lang(d, default="es", help="language of documents")
+    add_lang(d, help="language of documents")
     d.set_defaults(handler=_demo)
 
 
 def _demo(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance._demo import run_demo
 
+    c = console(ns)
     start = time.perf_counter()
+    with c.progress(_FILES, c.t("demo"), unit="file") as bar:
 
-    def progress(message: str) -> None:
-        sys.stderr.write(f"[{time.perf_counter() - start:5.1f} s] {message}\n")
-        sys.stderr.flush()
+        def progress(message: str) -> None:
+            if c.bars():  # on a terminal the bar says it
+                bar.set_description_str(message[:40])
+            else:  # in a log: one timed line per step (not with --quiet)
+                c.info(f"[{time.perf_counter() - start:5.1f} s] {message}")
 
-    result = run_demo(ns.outdir, lang=ns.lang, progress=progress)
-    for check in result.checks:
-        out.write(f"ok  {check}\n")
+        def on_file(_path: pathlib.Path) -> None:
+            bar.update(1)
+
+        result = run_demo(ns.outdir, lang=ns.lang, progress=progress, on_file=on_file)
+    if not c.quiet:
+        for check in result.checks:
+            out.write(c.t("ok  %(check)s", check=check) + "\n")
     out.write(
-        f"{len(result.files)} files in {result.outdir}; open {result.outdir / 'index.html'}\n"
+        c.t(
+            "%(count)s files in %(dir)s; open %(index)s",
+            count=len(result.files),
+            dir=str(result.outdir),
+            index=str(result.outdir / "index.html"),
+        )
+        + "\n"
     )
     return 0

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any, TextIO
 
 from coopfinance.cli._options import (
+    add_format,
     add_lang,
     add_output,
     add_templates,
-    output_format,
+    chosen_format,
+    console,
+    csv_text,
+    emit,
+    input_path,
     write_document,
 )
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import InvalidDelivery, InvalidValue
 
 __all__ = ["register"]
 
@@ -33,7 +37,7 @@ def register(subparsers: Any) -> None:
         required=True,
         metavar="FILE.csv|xlsx",
         help="deliveries: farmer,date,litres[,total_solids,fat,bacterial_count,cooled,route]; "
-        ".xlsx needs openpyxl (coopfinance[xlsx])",
+        ".xlsx needs openpyxl (coopfinance[xlsx]); '-' reads CSV from standard input",
     )
     p.add_argument("--prices", required=True, metavar="FILE.toml|json", help="milk price schedule")
     p.add_argument(
@@ -73,10 +77,10 @@ def register(subparsers: Any) -> None:
         metavar="PER_LITRE",
         help="the farmer keeps at least this much per litre (default 0)",
     )
-    p.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    add_format(p, ("table", "csv", "json", "md", "html", "pdf"), default="table")
     g = p.add_argument_group(
-        "documents (the format follows the extension of -o: .md, .html or .pdf; Markdown on "
-        "standard output without -o)"
+        "documents (--farmer or --summary; the format follows the extension of -o: .md, .html or "
+        ".pdf; Markdown on standard output without -o)"
     )
     g.add_argument(
         "--farmer", default=None, metavar="ID", help="write this farmer's statement (liquidación)"
@@ -86,7 +90,7 @@ def register(subparsers: Any) -> None:
     )
     g.add_argument("--farmer-name", default=None, help="the farmer's name (default: the ID)")
     g.add_argument("--coop-name", default=None, help="the co-op's name on the document")
-    add_lang(g, default="es", help="language (default es)")
+    add_lang(g, help="language of the table and documents")
     add_templates(g)
     add_output(g, help="FILE.md, FILE.html or FILE.pdf", metavar="FILE")
     p.set_defaults(handler=_settle)
@@ -102,25 +106,44 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
         settle,
     )
 
+    c = console(ns)
     period = Period.parse(ns.period)
     strict = None if ns.select_period else period
+    path = input_path(ns, ns.deliveries, suffix=".csv")
     try:
-        if str(ns.deliveries).lower().endswith(".xlsx"):
-            deliveries = Deliveries.from_xlsx(ns.deliveries, period=strict)
+        if str(path).lower().endswith(".xlsx"):
+            deliveries = Deliveries.from_xlsx(path, period=strict)
         else:
-            deliveries = Deliveries.from_file(ns.deliveries, period=strict)
-        prices = MilkPriceSchedule.from_file(ns.prices)
-        obligations = obligations_from_file(ns.obligations) if ns.obligations else ()
-    except OSError as exc:
-        raise InvalidValue(
-            f"cannot read {exc.filename!r}: {exc.strerror}.", field="file", value=exc.filename
-        ) from None
+            deliveries = Deliveries.from_file(path, period=strict)
+    except InvalidDelivery as exc:
+        outside = [
+            line for line, field, text in exc.problems if field == "date" and "outside" in text
+        ]
+        if strict is not None and outside:
+            raise InvalidDelivery(
+                f"{len(outside):,} deliveries fall outside {period} (the first at line "
+                f"{outside[0]}): pass --select-period to settle only the ones dated in it. "
+                f"{exc.message}",
+                field="select_period",
+                value=ns.deliveries,
+                problems=exc.problems,
+            ) from None
+        raise
+    prices = MilkPriceSchedule.from_file(ns.prices)
+    obligations = obligations_from_file(ns.obligations) if ns.obligations else ()
     if ns.select_period:
         kept = deliveries.within(period)
         due = [ob for ob in obligations if ob.due is None or period.contains(ob.due)]
-        sys.stderr.write(
-            f"{period}: kept {len(kept)} of {len(deliveries)} deliveries and {len(due)} of "
-            f"{len(obligations)} obligations; the others fall outside the period\n"
+        c.info(
+            c.t(
+                "%(period)s: kept %(kept)s of %(deliveries)s deliveries and %(due)s of "
+                "%(obligations)s obligations; the others fall outside the period",
+                period=str(period),
+                kept=len(kept),
+                deliveries=len(deliveries),
+                due=len(due),
+                obligations=len(obligations),
+            )
         )
         deliveries, obligations = kept, tuple(due)
     policy = SettlementPolicy(
@@ -131,13 +154,40 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
     result = settle(deliveries, prices, period, obligations, policy)
     if ns.farmer is not None or ns.summary:
         return _document(ns, out, result)
-    if ns.format == "json":
-        out.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return 0
+    ns.formats = ("table", "csv", "json")
+    fmt = chosen_format(ns)
+    if fmt in ("md", "html", "pdf"):
+        raise InvalidValue(
+            f"'--format' {fmt} makes a document: pass --farmer ID (a farmer's liquidación) or "
+            "--summary (the co-op's).",
+            field="format",
+            value=fmt,
+        )
+    if fmt == "json":
+        return emit(ns, out, json.dumps(result.to_dict(), indent=2) + "\n")
+    if fmt == "csv":
+        return emit(ns, out, _csv(result))
     from coopfinance.documents import render
 
-    out.write(render("settlement_table", {"result": result}, lang="en", fmt="txt"))
-    return 0
+    return emit(ns, out, render("settlement_table", {"result": result}, lang=ns.lang, fmt="txt"))
+
+
+def _csv(result: Any) -> str:
+    """One line per farmer: litres, gross, each deduction kind, net, arrears (formula-safe)."""
+    kinds = [k for k, _ in result.summary.deductions_by_kind]
+    header = ["farmer", "litres", "gross", *(str(k.value) for k in kinds), "net", "arrears"]
+    rows = (
+        [
+            f.farmer,
+            f.litres,
+            f.gross,
+            *(f.by_kind(k)[0] for k in kinds),
+            f.net,
+            f.arrears,
+        ]
+        for f in result.statements
+    )
+    return csv_text(header, rows)
 
 
 def _document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
@@ -150,7 +200,14 @@ def _document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
             field="farmer",
             value=ns.farmer,
         )
-    fmt = output_format(ns)
+    ns.formats, ns.default_format = ("md", "html", "pdf"), "md"
+    fmt = chosen_format(ns)
+    if fmt not in ("md", "html", "pdf"):
+        raise InvalidValue(
+            f"'--format' {fmt}: --farmer and --summary write a document (md, html or pdf).",
+            field="format",
+            value=fmt,
+        )
     coop = ns.coop_name or ("Cooperativa" if ns.lang == "es" else "Co-op")
     if ns.summary:
         return write_document(

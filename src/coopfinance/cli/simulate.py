@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any, TextIO
 
-__all__ = ["register"]
+from coopfinance.cli._options import add_format, add_output, chosen_format, console, csv_text, emit
+from coopfinance.errors import InvalidValue
+
+__all__ = ["LIMITS", "MAX_CELLS", "register"]
+
+LIMITS = {"scenarios": 1_000_000, "farmers": 100_000, "periods": 1_300}
+"""The most each size option takes (1,300 fortnights: fifty years)."""
+MAX_CELLS = 2_000_000_000
+"""The most farmer-fortnights a run simulates (scenarios × farmers × periods): about ten minutes."""
 
 
 def register(subparsers: Any) -> None:
@@ -18,7 +25,9 @@ def register(subparsers: Any) -> None:
         help="Monte Carlo of milk price and yield shocks on loans collected from milk payments",
         description="Simulate price and yield shocks on a co-op of small suppliers whose loan "
         "installments are collected at source (capped share of each fortnight's milk value): "
-        "repayment time, arrears over 30 days, collected vs due, the co-op's effective yield.",
+        "repayment time, arrears over 30 days, collected vs due, the co-op's effective yield. "
+        f"Limits: scenarios ≤ {LIMITS['scenarios']:,}, farmers ≤ {LIMITS['farmers']:,}, "
+        f"periods ≤ {LIMITS['periods']:,}, scenarios × farmers × periods ≤ {MAX_CELLS:,}.",
     )
     p.add_argument("--scenarios", type=int, default=1000, help="scenarios (default 1000)")
     p.add_argument("--farmers", type=int, default=200, help="farmers (default 200)")
@@ -35,21 +44,41 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--loan-cap", default="30%", help="installments at most this share of gross (default 30%%)"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    p.add_argument("--format", default="table", choices=("table", "json"), help="output format")
+    add_format(p, ("table", "csv", "json"), default="table")
+    add_output(p, metavar="FILE")
     p.set_defaults(handler=_simulate)
 
 
-def _progress(done: int, total: int) -> None:
-    sys.stderr.write(f"\rsimulated {done:,}/{total:,} scenarios")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+def _check_size(ns: argparse.Namespace) -> None:
+    """Refuse a simulation beyond :data:`LIMITS` or :data:`MAX_CELLS`, naming the option."""
+    for name, hi in LIMITS.items():
+        value = getattr(ns, name)
+        if not 1 <= value <= hi:
+            raise InvalidValue(
+                f"'--{name}' must be between 1 and {hi:,} (got {value:,}).", field=name, value=value
+            )
+    if not 0 <= ns.seed < 2**63:
+        raise InvalidValue(
+            f"'--seed' must be a whole number from 0 to {2**63 - 1:,} (got {ns.seed:,}).",
+            field="seed",
+            value=ns.seed,
+        )
+    cells = ns.scenarios * ns.farmers * ns.periods
+    if cells > MAX_CELLS:
+        raise InvalidValue(
+            f"'--scenarios' × '--farmers' × '--periods' is {cells:,}, above the limit of "
+            f"{MAX_CELLS:,} farmer-fortnights per run; ask for fewer scenarios.",
+            field="scenarios",
+            value=ns.scenarios,
+        )
 
 
 def _simulate(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.linked import Portfolio, simulate
 
+    _check_size(ns)
+    c = console(ns)
+    fmt = chosen_format(ns)
     portfolio = Portfolio.example(
         ns.farmers,
         ns.periods,
@@ -59,21 +88,40 @@ def _simulate(ns: argparse.Namespace, out: TextIO) -> int:
         rate=ns.rate,
         loan_cap=ns.loan_cap,
     )
-    result = simulate(
-        portfolio,
-        scenarios=ns.scenarios,
-        seed=ns.seed,
-        price_sd=ns.price_sd,
-        yield_sd=ns.yield_sd,
-        price_persistence=ns.price_persistence,
-        progress=None if ns.quiet else _progress,
-    )
+    with c.progress(ns.scenarios, c.t("scenarios"), unit="sc") as bar:
+        seen = [0]
+
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - seen[0])
+            seen[0] = done
+
+        result = simulate(
+            portfolio,
+            scenarios=ns.scenarios,
+            seed=ns.seed,
+            price_sd=ns.price_sd,
+            yield_sd=ns.yield_sd,
+            price_persistence=ns.price_persistence,
+            progress=progress,
+        )
     summary = result.summary()
-    if ns.format == "json":
-        out.write(json.dumps(summary, indent=2) + "\n")
-        return 0
+    if fmt == "json":
+        return emit(ns, out, json.dumps(summary, indent=2) + "\n")
+    if fmt == "csv":
+        return emit(ns, out, csv_text(("figure", "value"), _flat(summary)))
     from coopfinance.documents import render
 
     context = {"summary": summary, "options": vars(ns)}
-    out.write(render("simulation", context, lang="en", fmt="txt"))
-    return 0
+    return emit(ns, out, render("simulation", context, lang=ns.lang, fmt="txt"))
+
+
+def _flat(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """``{"a": {"b": 1}}`` as ``[("a.b", 1)]``: the summary as figure,value lines."""
+    if isinstance(data, dict):
+        rows: list[tuple[str, Any]] = []
+        for key, value in data.items():
+            rows.extend(_flat(value, f"{prefix}.{key}" if prefix else str(key)))
+        return rows
+    if isinstance(data, list | tuple):
+        return [(prefix, json.dumps(data))]
+    return [(prefix, data)]

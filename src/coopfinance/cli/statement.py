@@ -13,8 +13,13 @@ from coopfinance._files import read_text
 from coopfinance.cli._options import (
     DOCUMENT_FORMATS,
     add_document_options,
+    add_format,
     add_lang,
     choices,
+    chosen_format,
+    csv_text,
+    emit,
+    input_path,
     read_terms_file,
     write_document,
 )
@@ -34,9 +39,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--terms",
         required=True,
-        help="loan terms as a JSON object, or a .toml file (LoanTerms keys)",
+        help="loan terms: a .json or .toml file (LoanTerms keys; what `schedule --format json` "
+        "prints too); '-' reads standard input",
     )
-    p.add_argument("--events", required=True, help="events file: .json, or CSV otherwise")
+    p.add_argument(
+        "--events", required=True, help="events file: .json, or CSV otherwise ('-': stdin, CSV)"
+    )
     p.add_argument("--as-of", required=True, help="statement date, YYYY-MM-DD")
     p.add_argument("--id", default="", help="account id shown on the statement")
     p.add_argument(
@@ -60,13 +68,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--late-fee", default="0", help="fixed fee per late installment (default 0)")
     p.add_argument("--grace-days", type=int, default=0, help="days before lateness costs (0)")
-    p.add_argument(
-        "--format",
+    add_format(
+        p,
+        ("text", "csv", "json", *DOCUMENT_FORMATS),
         default="text",
-        choices=("text", "json", *DOCUMENT_FORMATS),
-        help="output format; md, html and pdf give the printable statement",
+        help="output format; md, html and pdf give the printable statement; csv its lines",
     )
-    add_lang(p, default="en", help="statement language")
+    add_lang(p, help="statement language")
     add_document_options(p)
     p.set_defaults(handler=_statement)
 
@@ -80,8 +88,10 @@ def _statement(ns: argparse.Namespace, out: TextIO) -> int:
         statement,
     )
 
-    terms = LoanTerms.from_dict(read_terms_file(ns.terms))
-    text = read_text(ns.events, field="events", error=ParseError)
+    fmt = chosen_format(ns)
+    terms = LoanTerms.from_dict(read_terms_file(ns.terms, ns))
+    events_path = input_path(ns, ns.events, suffix=".csv")
+    text = read_text(events_path, field="events", error=ParseError)
     events = (
         events_from_json(text) if ns.events.lower().endswith(".json") else events_from_csv(text)
     )
@@ -101,15 +111,31 @@ def _statement(ns: argparse.Namespace, out: TextIO) -> int:
         late=late,
     )
     result = statement(account, as_of)
-    if ns.format in DOCUMENT_FORMATS:
+    if fmt in DOCUMENT_FORMATS:
         from coopfinance.documents import statement_context
 
         context = statement_context(result, borrower=ns.borrower, lender=ns.lender, lang=ns.lang)
-        return write_document(ns, out, "statement", context, ns.format)
-    if ns.format == "json":
-        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        from coopfinance.documents import statement_text
+        return write_document(ns, out, "statement", context, fmt)
+    data = result.to_dict()
+    if fmt == "json":
+        return emit(ns, out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if fmt == "csv":
+        return emit(ns, out, _csv(data))
+    from coopfinance.documents import statement_text
 
-        out.write(statement_text(result, lang=ns.lang) + "\n")
-    return 0
+    return emit(ns, out, statement_text(result, lang=ns.lang) + "\n")
+
+
+def _csv(data: dict[str, Any]) -> str:
+    """The statement's lines (the first list of tables in its data) as CSV, formula-safe."""
+    for key in ("lines", "installments", "rows", "events"):
+        rows = data.get(key)
+        if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+            header = list(rows[0])
+            return csv_text(header, ([_cell(r.get(h)) for h in header] for r in rows))
+    scalars = [(k, _cell(v)) for k, v in data.items()]
+    return csv_text(("field", "value"), scalars)
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value

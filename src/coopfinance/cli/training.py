@@ -9,37 +9,72 @@ from typing import Any, TextIO
 from coopfinance._fields import to_date
 from coopfinance.cli._options import (
     DOCUMENT_FORMATS,
+    add_format,
     add_lang,
     add_output,
     add_templates,
     choices,
-    output_format,
+    chosen_format,
+    csv_text,
+    emit,
     write_document,
 )
 from coopfinance.errors import InvalidValue
 from coopfinance.training import GENERATORS, QuizKind
 
-__all__ = ["register"]
+__all__ = ["MAX_QUIZ", "register"]
+
+MAX_QUIZ = 200
+"""The most exercises one quiz holds (``--count``)."""
 
 
 def _quiz(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.documents import render
     from coopfinance.training import Quiz
 
+    if ns.count is not None and ns.count > MAX_QUIZ:
+        raise InvalidValue(
+            f"'--count' must be at most {MAX_QUIZ} exercises (got {ns.count:,}).",
+            field="count",
+            value=ns.count,
+        )
+    fmt = chosen_format(ns)
     quiz = Quiz.build(ns.topic, seed=ns.seed, kind=ns.kind, count=ns.count)
     data = quiz.to_data(ns.lang, key=not ns.no_key)
-    if ns.format == "json":
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    else:
-        out.write(render("quiz", {"quiz": data, "key": not ns.no_key}, lang=ns.lang, fmt="txt"))
-    return 0
+    if fmt == "json":
+        return emit(ns, out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if fmt == "csv":
+        return emit(ns, out, _quiz_csv(data))
+    return emit(
+        ns, out, render("quiz", {"quiz": data, "key": not ns.no_key}, lang=ns.lang, fmt="txt")
+    )
+
+
+def _quiz_csv(data: Any) -> str:
+    """One line per exercise: its plain fields (formula-safe), lists and tables as JSON."""
+    items = data.get("exercises") or data.get("questions") or [] if isinstance(data, dict) else []
+    if not items or not isinstance(items[0], dict):
+        return csv_text(
+            ("field", "value"),
+            [(k, json.dumps(v, ensure_ascii=False, default=str)) for k, v in dict(data).items()],
+        )
+    header = list(items[0])
+    return csv_text(
+        header,
+        (
+            [
+                json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict | list) else v
+                for v in (item.get(h) for h in header)
+            ]
+            for item in items
+        ),
+    )
 
 
 def _format(ns: argparse.Namespace) -> str:
     """``--format``, else the suffix of ``-o`` (.md, .html, .pdf), else md."""
-    if ns.format is not None:
-        return str(ns.format)
-    return output_format(ns, hint=", or pass --format")
+    fmt = chosen_format(ns)
+    return "md" if fmt == "table" else fmt
 
 
 def _emit(ns: argparse.Namespace, out: TextIO, name: str, context: Any) -> int:
@@ -108,7 +143,7 @@ def _report(ns: argparse.Namespace, out: TextIO) -> int:
 
 
 def _add_document_options(p: argparse.ArgumentParser, *, curriculum: bool) -> None:
-    add_lang(p, default="es", help="language (default es)")
+    add_lang(p, help="language of the document")
     if curriculum:
         p.add_argument(
             "--curriculum",
@@ -116,12 +151,7 @@ def _add_document_options(p: argparse.ArgumentParser, *, curriculum: bool) -> No
             metavar="FILE",
             help="a co-op's own modules (.toml or .json) added to the bundled curriculum",
         )
-    p.add_argument(
-        "--format",
-        default=None,
-        choices=DOCUMENT_FORMATS,
-        help="md, html or pdf (default: from the suffix of -o, else md)",
-    )
+    add_format(p, DOCUMENT_FORMATS, default="md")
     add_templates(p)
     add_output(p)
 
@@ -145,11 +175,15 @@ def register(subparsers: Any) -> None:
     q.add_argument("--seed", type=int, required=True, help="the same seed gives the same quiz")
     q.add_argument("--kind", default="pre", choices=choices(QuizKind), help="default pre")
     q.add_argument(
-        "--count", type=int, default=None, help="number of exercises (default: one per generator)"
+        "--count",
+        type=int,
+        default=None,
+        help=f"number of exercises, 1 to {MAX_QUIZ} (default: one per generator)",
     )
-    add_lang(q, default="es", help="language (default es)")
+    add_lang(q, help="language of the quiz")
     q.add_argument("--no-key", action="store_true", help="leave out the answer key")
-    q.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    add_format(q, ("text", "csv", "json"), default="text")
+    add_output(q, metavar="FILE")
     q.set_defaults(handler=_quiz)
 
     w = tsub.add_parser(
