@@ -24,7 +24,14 @@ from coopfinance.cli._options import (
     write_document,
 )
 from coopfinance.errors import ParseError
-from coopfinance.servicing import LateBase, Overpayment
+from coopfinance.servicing import (
+    GraceDays,
+    InterestMethod,
+    LateBase,
+    LateFeeBasis,
+    Overpayment,
+    Proration,
+)
 
 __all__ = ["register"]
 
@@ -62,12 +69,55 @@ def register(subparsers: Any) -> None:
     p.add_argument("--moratorium", default="19%", help="moratorium TEA, or none (default 19%%)")
     p.add_argument(
         "--late-base",
-        default="principal",
+        default="installment",
         choices=choices(LateBase),
-        help="what moratorium interest is charged on (default principal)",
+        help="what moratorium interest is charged on (default installment, as Peruvian sheets)",
     )
-    p.add_argument("--late-fee", default="0", help="fixed fee per late installment (default 0)")
+    p.add_argument(
+        "--no-compensatory",
+        action="store_true",
+        help="no compensatory interest at the contract rate on overdue amounts (default: charged)",
+    )
+    p.add_argument(
+        "--late-fee",
+        default="0",
+        help="late fee per overdue installment: an amount (S/ 10) or a percentage (5%%) (default 0)",
+    )
+    p.add_argument(
+        "--late-fee-basis",
+        default=None,
+        choices=choices(LateFeeBasis),
+        help="what a percentage late fee is of (default installment)",
+    )
+    p.add_argument(
+        "--late-fee-every",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="charge the late fee again for every started DAYS of delay (default once)",
+    )
+    p.add_argument("--late-fee-cap", default=None, help="most late fee per installment")
     p.add_argument("--grace-days", type=int, default=0, help="days before lateness costs (0)")
+    p.add_argument(
+        "--grace-kind",
+        default="tolerance",
+        choices=choices(GraceDays),
+        help="tolerance: nothing if paid within the grace days, else every day; franchise: only "
+        "the days beyond them (default tolerance)",
+    )
+    p.add_argument(
+        "--interest",
+        default="schedule",
+        choices=choices(InterestMethod),
+        help="interest as the schedule fixed it, or on the actual balance by the days elapsed",
+    )
+    p.add_argument(
+        "--proration",
+        default=None,
+        choices=choices(Proration),
+        help="payoff interest: accrual by the day count, or the period's interest × days elapsed "
+        "÷ days in the period (default per rate: accrual for TEA, period share for flat)",
+    )
     add_format(
         p,
         ("text", "csv", "json", *DOCUMENT_FORMATS),
@@ -99,8 +149,13 @@ def _statement(ns: argparse.Namespace, out: TextIO) -> int:
     late = LatePolicy(
         moratorium=None if ns.moratorium.strip().lower() == "none" else ns.moratorium,
         base=ns.late_base,
+        compensatory=not ns.no_compensatory,
         late_fee=ns.late_fee,
+        late_fee_basis=ns.late_fee_basis,
+        late_fee_every=ns.late_fee_every,
+        late_fee_cap=ns.late_fee_cap,
         grace_days=ns.grace_days,
+        grace_kind=ns.grace_kind,
     )
     account = LoanAccount(
         terms=terms,
@@ -109,6 +164,8 @@ def _statement(ns: argparse.Namespace, out: TextIO) -> int:
         allocation=ns.allocation,
         overpayment=ns.overpayment,
         late=late,
+        interest=ns.interest,
+        proration=ns.proration,
     )
     result = statement(account, as_of)
     if fmt in DOCUMENT_FORMATS:
