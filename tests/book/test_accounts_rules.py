@@ -222,3 +222,27 @@ def test_every_journal_balances_and_ties(
         capital = sum((b.contributions(f, day).capital for f in ("M001", "M002", "S001")), ZERO)
         assert -(got.get("contributions", ZERO) + got.get("third_party_savings", ZERO)) == capital
     b.close_connection()
+
+
+def test_a_liquidated_members_arrears_are_not_carried_again(
+    book: Book, tmp_path: pathlib.Path
+) -> None:
+    """What a final liquidación netted (the arrears of the last settlement) is not collected a
+    second time from the next settlement."""
+    book.import_obligations(
+        io.StringIO(
+            "farmer,kind,amount,due,reference\nM001,input-advance,5000.00,2026-01-20,feed\n"
+        )
+    )
+    rows = "".join(f"M001,2026-01-{d:02d},40\nM002,2026-01-{d:02d},30\n" for d in range(1, 32))
+    rows += "".join(f"M002,2026-02-{d:02d},30\n" for d in range(1, 16))
+    book.import_deliveries(write(tmp_path, "d.csv", "farmer,date,litres\n" + rows))
+    book.close()
+    january = book.close()
+    short = january.settlement.statement("M001")
+    assert short.arrears > 0  # the advance is larger than the milk: the rest would be carried
+    book.exit("M001", "renuncia", dt.date(2026, 1, 31), "moved away")
+    liq = book.liquidate("M001", dt.date(2026, 2, 5))
+    assert liq.debts >= short.arrears  # the liquidación nets what was left short
+    february = book.close()
+    assert [s for s in february.settlement.statements if s.farmer == "M001"] == []

@@ -47,6 +47,7 @@ from coopfinance.book._common import (
 from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict, terms_from_dict
 from coopfinance.book._errors import WrongPeriod
 from coopfinance.book._imports import event_row, events_of
+from coopfinance.book._ledger_schema import liquidations
 from coopfinance.book._types import canonical
 from coopfinance.dairy import (
     Collection,
@@ -507,10 +508,19 @@ def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Clo
     obligations: list[Obligation] = []
     if closed is not None:
         previous, _, _ = frozen_settlement(conn, coop, coop.period_of(closed).start)
+        # a member's final liquidación already netted what they owed: it is not carried again
+        settled = {
+            str(farmer)
+            for (farmer,) in conn.execute(
+                sa.select(liquidations.c.farmer).where(
+                    liquidations.c.coop_id == coop.coop_id, liquidations.c.date <= period.end
+                )
+            )
+        }
         obligations.extend(
             ob
             for ob in previous.carried(coop.policy)
-            if ob.kind is not ObligationKind.LOAN_INSTALLMENT
+            if ob.kind is not ObligationKind.LOAN_INSTALLMENT and ob.farmer not in settled
         )
     adjustments = _adjustments(conn, coop, closed, unit) if closed is not None else []
     by_reference: dict[tuple[str, str], int] = {}
