@@ -22,8 +22,9 @@ from coopfinance.cli._main import build_parser
 from coopfinance.cli.completion import script
 from coopfinance.cost import cost_of_credit
 from coopfinance.errors import InvalidValue
+from coopfinance.examples import examples_dir
 
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_dir()  # the bundled inputs: a checkout's examples/ or the installed wheel's
 
 
 class _Terminal(io.StringIO):

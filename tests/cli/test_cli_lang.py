@@ -3,12 +3,12 @@ words too (issue 14)."""
 
 from __future__ import annotations
 
-import pathlib
-
 import pytest
 from cli_helpers import LOAN, Run, fixture_cli, no_locale, run_process  # noqa: F401
 
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+from coopfinance.examples import examples_dir
+
+EXAMPLES = examples_dir()  # the bundled inputs: a checkout's examples/ or the installed wheel's
 PLAN = str(EXAMPLES / "plan-alfalfa.toml")
 
 

@@ -15,8 +15,9 @@ from cli_helpers import LOAN, Run, fixture_cli, no_locale  # noqa: F401
 
 from coopfinance import LoanTerms, Schedule
 from coopfinance.cli._options import csv_text, safe_cell
+from coopfinance.examples import examples_dir
 
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_dir()  # the bundled inputs: a checkout's examples/ or the installed wheel's
 
 
 @pytest.mark.parametrize(

@@ -452,6 +452,22 @@ def write_output(ns: argparse.Namespace, path: str | pathlib.Path, document: str
     c.detail(c.t("wrote %(path)s", path=str(target)))
 
 
+def _binary_allowed(ns: argparse.Namespace, out: TextIO) -> None:
+    """A PDF goes to ``-o FILE`` or ``-o -`` into a pipe, never to a terminal (checked before
+    the PDF is made, so the answer does not depend on whether WeasyPrint is installed)."""
+    target = getattr(ns, "output", None)
+    if target and target != "-":
+        return
+    buffer = getattr(out, "buffer", None)
+    isatty = getattr(out, "isatty", None)
+    if buffer is None or target != "-" or (isatty is not None and isatty()):
+        raise InvalidValue(
+            "'output' is needed for a PDF (got none); pass -o FILE.pdf (or -o - into a pipe).",
+            field="output",
+            value=None,
+        )
+
+
 def emit(ns: argparse.Namespace, out: TextIO, document: str | bytes) -> int:
     """Write ``document`` to ``-o`` if given (atomically; ``--force`` to overwrite), else to
     ``out`` (``-o -`` too; a PDF only to a pipe or a file, never to a terminal)."""
@@ -460,14 +476,8 @@ def emit(ns: argparse.Namespace, out: TextIO, document: str | bytes) -> int:
         write_output(ns, target, document)
         return 0
     if isinstance(document, bytes):
-        buffer = getattr(out, "buffer", None)
-        isatty = getattr(out, "isatty", None)
-        if buffer is None or target != "-" or (isatty is not None and isatty()):
-            raise InvalidValue(
-                "'output' is needed for a PDF (got none); pass -o FILE.pdf (or -o - into a pipe).",
-                field="output",
-                value=None,
-            )
+        _binary_allowed(ns, out)
+        buffer = out.buffer  # _binary_allowed made sure there is one
         out.flush()
         buffer.write(document)
         buffer.flush()
@@ -532,5 +542,6 @@ def write_document(
 
     templates: Iterable[str] = ns.templates
     if fmt == "pdf":
+        _binary_allowed(ns, out)
         return emit(ns, out, render_pdf(name, context, lang=ns.lang, template_dirs=templates))
     return emit(ns, out, render(name, context, lang=ns.lang, fmt=fmt, template_dirs=templates))
