@@ -23,6 +23,7 @@ The obligations themselves (:class:`Obligation`, :class:`Collection`) are in
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -386,15 +387,7 @@ def settle(
     litres: dict[str, Decimal] = defaultdict(lambda: ZERO)
     value: dict[str, Decimal] = defaultdict(lambda: ZERO)
     charges: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    terms_cache: dict[dt.date, Any] = {}
-    for d in items:
-        terms = terms_cache.get(d.date)
-        if terms is None:
-            terms = terms_cache[d.date] = prices.terms_on(d.date)
-        litres[d.farmer] += d.litres
-        value[d.farmer] += CONTEXT.multiply(d.litres, terms.price(d.quality))
-        for name, per_litre in terms.service_charges:
-            charges[d.farmer][name] += CONTEXT.multiply(d.litres, per_litre)
+    _accumulate(items, prices, litres, value, charges)
     by_farmer: dict[str, list[Obligation]] = defaultdict(list)
     for ob in obs:
         by_farmer[ob.farmer].append(ob)
@@ -432,6 +425,59 @@ def settle(
         prices=prices,
         policy=pol,
     )
+
+
+def _accumulate(
+    items: tuple[Delivery, ...],
+    prices: MilkPriceSchedule,
+    litres: dict[str, Decimal],
+    value: dict[str, Decimal],
+    charges: dict[str, dict[str, Decimal]],
+) -> None:
+    """Litres, milk value ``Σ litres·price(quality)`` and per-litre service charges per farmer.
+
+    Two shortcuts give the same Decimals as the plain loop (one price and one product per charge
+    and delivery), which ``tests/dairy/test_settlement_fast.py`` checks against it:
+
+    - the price of each distinct (terms, quality) pair is computed once (a price is a pure
+      function of the two frozen values);
+    - a charge is ``p·Σ litres`` over the deliveries priced by the same terms instead of
+      ``Σ p·litresᵢ``: equal, exponent included (``e(p) + min eᵢ`` both ways), whenever no step
+      rounds, i.e. the product fits the precision (``CONTEXT.prec``, 34, or the current context's
+      if lower, which the running sums use): the digits of ``p`` and of ``Σ litres`` together at
+      most that, all terms of one sign. Otherwise the plain loop is taken.
+    """
+    terms_cache: dict[dt.date, Any] = {}
+    price_memo: dict[tuple[int, Any], Decimal] = {}
+    charged: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    by_id: dict[int, Any] = {}
+    for d in items:
+        terms = terms_cache.get(d.date)
+        if terms is None:
+            terms = terms_cache[d.date] = prices.terms_on(d.date)
+            by_id[id(terms)] = terms
+        farmer, q = d.farmer, d.quality
+        litres[farmer] += d.litres
+        key = (id(terms), q)
+        price = price_memo.get(key)
+        if price is None:
+            price = price_memo[key] = terms.price(q)
+        value[farmer] += CONTEXT.multiply(d.litres, price)
+        if terms.service_charges:
+            charged[farmer, id(terms)] += d.litres
+    prec = min(CONTEXT.prec, decimal.getcontext().prec)  # the sums run in the current context
+    for (farmer, tid), total in charged.items():
+        n = len(total.as_tuple().digits)
+        if any(n + len(p.as_tuple().digits) > prec for _, p in by_id[tid].service_charges):
+            break
+        for name, per_litre in by_id[tid].service_charges:
+            charges[farmer][name] += CONTEXT.multiply(total, per_litre)
+    else:
+        return
+    charges.clear()  # a sum too long to be exact both ways: the plain loop for every delivery
+    for d in items:
+        for name, per_litre in terms_cache[d.date].service_charges:
+            charges[d.farmer][name] += CONTEXT.multiply(d.litres, per_litre)
 
 
 def _settle_farmer(

@@ -23,12 +23,16 @@ Decisions (see docs/documents.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
-from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal as _babel_decimal
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format
+from babel.dates import parse_pattern as _parse_date_pattern
+from babel.numbers import NumberPattern
+from babel.numbers import parse_pattern as _parse_number_pattern
 
 from coopfinance import text
 from coopfinance._decimal import CONTEXT, to_decimal
@@ -82,10 +86,40 @@ def _check_places(places: object) -> int:
     )
 
 
+@functools.cache
+def _locale(lang: str) -> Locale:
+    """The Babel locale of ``lang``, parsed once (``Locale.parse`` is most of a format call)."""
+    return Locale.parse(LANGUAGES[lang])
+
+
+@functools.cache
+def _number_pattern(places: int) -> NumberPattern:
+    """``#,##0.00…`` with ``places`` decimals, parsed once."""
+    return _parse_number_pattern("#,##0" + ("." + "0" * places if places else ""))
+
+
+@functools.cache
+def _date_pattern(lang: str, style: str) -> DateTimePattern:
+    """The ``long`` or ``short`` date pattern of ``lang``, parsed once."""
+    if style == "long":
+        return _parse_date_pattern(get_date_format("long", locale=_locale(lang)))
+    return _parse_date_pattern(_SHORT_DATE.get(lang, "dd/MM/yyyy"))
+
+
 def _digits(value: Decimal, lang: str, places: int) -> str:
-    """``value`` (already rounded to ``places``) with the locale's grouping and decimal symbols."""
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    text: str = _babel_decimal(value, format=pattern, locale=LANGUAGES[lang])
+    """``value`` (already rounded to ``places``) with the locale's grouping and decimal symbols.
+
+    The same call as ``babel.numbers.format_decimal(value, format=…, locale=…)`` with the locale
+    and the pattern built once per language and number of places (``tests/documents`` checks the
+    two agree).
+    """
+    text: str = _number_pattern(places).apply(
+        value,
+        _locale(lang),
+        decimal_quantization=True,
+        group_separator=True,
+        numbering_system="latn",
+    )
     return text
 
 
@@ -191,14 +225,9 @@ def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str
     day = value.date() if isinstance(value, dt.datetime) else value
     if style == "iso":
         return day.isoformat()
-    if style == "long":
-        text: str = _babel_date(day, format="long", locale=LANGUAGES[lang])
+    if style in ("long", "short"):  # babel.dates.format_date with the pattern parsed once
+        text: str = _date_pattern(lang, style).apply(day, _locale(lang))
         return text
-    if style == "short":
-        short: str = _babel_date(
-            day, format=_SHORT_DATE.get(lang, "dd/MM/yyyy"), locale=LANGUAGES[lang]
-        )
-        return short
     choices = ", ".join(repr(s) for s in DATE_STYLES)
     raise InvalidValue(
         f"'style' must be one of {choices} (got {fmt_value(style)}).", field="style", value=style

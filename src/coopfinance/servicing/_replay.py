@@ -224,6 +224,10 @@ class Replay:
         self.installment_amount = ZERO
         mora = account.late.moratorium
         self.mora_rates = _rate_table(mora) if mora is not None else {}
+        self.comp_rate = terms.rate  # the contract rate whose late-interest table is held below
+        self.comp_rates = _rate_table(terms.rate)
+        """:func:`_rate_table` of ``comp_rate``, looked up once per rate, not per accrual (hashing
+        a :class:`Rate` was a few % of ``report_many``)."""
 
     # -- helpers ---------------------------------------------------------------------------------
     def rnd(self, x: Decimal) -> Decimal:
@@ -542,7 +546,10 @@ class Replay:
                         added[_X] += inc
                     if late.compensatory:
                         contract = self.seg_terms.rate
-                        rate = _late_rate(contract, days, _rate_table(contract))
+                        if contract is not self.comp_rate:  # a reschedule changed the rate
+                            self.comp_rate = contract
+                            self.comp_rates = _rate_table(contract)
+                        rate = _late_rate(contract, days, self.comp_rates)
                         total = self.rnd(it.seg_base * rate)
                         inc = total - it.seg_comp
                         it.seg_comp = total
