@@ -82,3 +82,26 @@ def test_example_data_is_consistent() -> None:
     assert sum(f.is_member for f in coop.farmers) == 38
     assert all(1 <= f.cows <= 10 for f in coop.farmers)
     assert {loan.farmer for loan in coop.loans} <= set(ids)
+
+
+_FIGURE = re.compile(
+    r'<tr class="story-figure"><th scope="row">(.*?)</th>\s*<td class="figure">(.*?)</td>\s*'
+    r'<td><a class="source" href="(.*?)"',
+    re.S,
+)
+
+
+def test_the_index_leads_with_figures_each_equal_in_the_document_it_links_to(
+    demo: DemoRun,
+) -> None:
+    """Every figure of the story (litres, the co-op's price against the intermediary's,
+    installments collected at source, repayment, PAR30) is printed, to the digit, in the document
+    its row links to (a settlement summary shows amounts in its tables without the currency)."""
+    index = (demo.outdir / "index.html").read_text(encoding="utf-8")
+    figures = _FIGURE.findall(index)
+    assert len(figures) >= 8
+    assert index.index('class="story-figure"') < index.index("loans/L001-schedule.html")
+    for label, value, href in figures:
+        document = (demo.outdir / href).read_text(encoding="utf-8")
+        bare = value.removeprefix("S/").strip().replace("\xa0", "")
+        assert value in document or f">{bare}<" in document, (label, value, href)
