@@ -206,6 +206,7 @@ def _loans(
                 "schedule_href": f"loans/{loan.id}-schedule.html",
                 "key_facts_href": f"loans/{loan.id}-key-facts.html",
                 "statement_href": f"loans/{loan.id}-statement.html",
+                "note": loan.note,
             }
         )
         if k % 14 == 0 or k == len(coop.loans):
@@ -582,6 +583,16 @@ def run_demo(
         "stress_arrears": arrears,
         "stress_farmers": stress["farmers_table"],
         "story": story,
+        "declined": [
+            {
+                "farmer": d.farmer,
+                "name": data.farmer(d.farmer).name,
+                "requested": d.requested,
+                "reason": d.reason,
+            }
+            for d in data.declined
+        ],
+        "troubled": [loan for loan in loans if loan["note"]],
         "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))
