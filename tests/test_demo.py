@@ -115,3 +115,21 @@ def test_portfolio_at_risk_is_in_the_range_of_peruvian_rural_lenders(demo: DemoR
     par = {label: value for label, value, _ in _FIGURE.findall(index)}
     value = Decimal(par["Portfolio at risk, more than 30 days"].rstrip("%"))
     assert Decimal(4) <= value <= Decimal(9), value
+
+
+def test_a_missed_pickup_is_a_day_the_farm_had_milk_and_dry_days_are_apart(
+    demo: DemoRun,
+) -> None:
+    """A one-cow farm whose cow is dry, or a member who sold the herd, is not a missed pickup."""
+    coop = load()
+    missed, dry = _demo._missed(coop)
+    assert missed
+    assert dry
+    assert all(coop.herds[m.farmer].litres(m.date) > 0 for m in missed)
+    assert all(coop.herds[m.farmer].litres(m.date) == 0 for m in dry)
+    leaver = next(loan.farmer for loan in coop.loans if "retiró" in loan.note)
+    assert not [m for m in missed if m.farmer == leaver and m.date.month >= 9]
+    assert any("missed pickups, each on a day the farm had milk" in c for c in demo.result.checks)
+    index = (demo.outdir / "index.html").read_text(encoding="utf-8")
+    assert f"<td>{len(missed):,}</td>" in index
+    assert f"<td>{len(dry):,}</td>" in index

@@ -29,6 +29,7 @@ from coopfinance._decimal import ZERO
 from coopfinance._files import write_atomic
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import (
+    MissedPickup,
     ObligationKind,
     Settlement,
     SettlementFrequency,
@@ -457,6 +458,19 @@ def _stress(coop: ExampleCoop, say: Progress, lang: str) -> dict[str, Any]:
     return summary
 
 
+def _missed(coop: ExampleCoop) -> tuple[list[MissedPickup], list[MissedPickup]]:
+    """The route's misses split in two: a day counts as a missed pickup only when the farm was due
+    on its route and had milk (a cow of its herd in milk, ``herds.csv``); a day with the whole herd
+    dry, or gone, is a dry day, reported apart (the route did not forget anyone)."""
+    due, _per_day = missed_pickups(coop.pickup_plan, coop.deliveries, YEAR)
+    missed: list[MissedPickup] = []
+    dry: list[MissedPickup] = []
+    for m in due:
+        herd = coop.herds.get(m.farmer)
+        (dry if herd is not None and herd.litres(m.date) == 0 else missed).append(m)
+    return missed, dry
+
+
 def _in_season(day: dt.date) -> dt.date:
     """The same day in the example's season (29 February is not a risk: 2026 and 2027 are not
     leap years)."""
@@ -560,7 +574,17 @@ def run_demo(
             "business plan: the alfalfa expansion, with projections, indicators and sensitivity"
         )
     )
-    missed, _per_day = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
+    missed, dry = _missed(data)
+    _check(
+        all(data.herds[m.farmer].litres(m.date) > 0 for m in missed),
+        tr.ngettext(
+            "%(num)s missed pickup, each on a day the farm had milk and was due on its route",
+            "%(num)s missed pickups, each on a day the farm had milk and was due on its route",
+            len(missed),
+            num=len(missed),
+        ),
+        checks,
+    )
     stress = _stress(data, say, lang)
     story = _story(
         settlements, quality, {f.id: f.name for f in data.farmers}, data.name, settlement_links
@@ -575,6 +599,7 @@ def run_demo(
         "average_tcea": average,
         "collected": collected,
         "missed_pickups": len(missed),
+        "dry_days": len(dry),
         "settlements": settlement_links,
         "farmer_statements": farmer_links,
         "portfolio": quality,
