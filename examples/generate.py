@@ -18,21 +18,40 @@ Files (formats are the library's own loaders; see ``coopfinance.examples``):
 - ``pickup-plan.toml``: routes and pickup weekdays (``dairy.PickupPlan.from_file``);
 - ``plan-alfalfa.toml`` is written by hand (``plans.BusinessPlan.from_file``).
 
-Deliveries are the library's production model: each farmer's herd of ``cows`` cows with calvings
-spread over the 305 + 86-day cycle, Wood's Peruvian crossbred curve scaled so that a cow's mean over
-the cycle is the farmer's ``litres_per_cow_day``, the Ica seasonality, and for borrowers the alfalfa
-their loan pays for (S/ 4,500 a hectare, first cut 90 days after sowing); then integer-seeded noise
-(±12 % at most), a few days per route when the truck did not come, and rare single misses. The
-Chincha Baja route is not collected on Sundays (the milk is made into cheese at home). A herd whose
-cows are all dry delivers nothing, so one-cow farms show up as missed pickups for those days. Total
-solids and the bacterial count are measured at reception on every delivery (analyser and reductase
-test), around 12.1 % and in four hygiene tiers.
+Herds (``herds.csv``): each farmer's ``cows`` cows with calvings spread over the 305 + 86-day
+cycle from a random phase; Wood's Peruvian crossbred curve scaled so that a cow's mean over the
+cycle is the farmer's ``litres_per_cow_day`` (``coopfinance.examples.herd_curve``), the Ica
+seasonality. Deliveries are that herd's litres, and for borrowers the alfalfa their loan pays for
+(S/ 4,500 a hectare, first cut 90 days after sowing), with integer-seeded noise (±12 % at most), a
+few days per route when the truck did not come, and rare single misses. The Chincha Baja route is
+not collected on Sundays (the milk is made into cheese at home). A herd whose cows are all dry
+delivers nothing (a dry day, not a missed pickup). Total solids and the bacterial count are
+measured at reception on every delivery (analyser and reductase test), around 12.1 % and in four
+hygiene tiers.
+
+Loans (``loans.toml``): 30 members and 18 suppliers apply for S/ 1,500–6,000 (seeded); each
+application is sized with ``coopfinance.linked.affordability`` against the herd's forecast (no
+alfalfa counted, no knowledge of what will go wrong): every monthly installment at most 30 % of
+the net milk (S/ 1.30 less S/ 0.055 of services a litre) of the fortnight whose settlement pays it
+(the second of the month before: the check-off pays it on the 1st); capped by ``loan_limit`` (9 ×
+the last 3 months' milk, Centenary SACCO's rule, reference §8) and rounded down to S/ 100; under
+S/ 1,000 the application is declined with that figure as the reason (``[[declined]]``), as is a
+herd dry in a paying fortnight. 18 monthly installments at a TEA of 18 % (Agrobanco's rate for
+small loans) with Agrobanco's desgravamen of 0.0675 % a month on the original amount (reference
+§8); level, seasonal (weights from ``seasonal_plan`` on the same forecast) and level with two
+months of interest-only grace in turn.
+
+Trouble (``loan-notes.csv``): three member borrowers with at least three cows, chosen by seed,
+meet a sick cow (two cows lost on 20 September), a dry spell (no irrigation turn from August:
+milk at 5 %) and a departure (the herd sold on 1 September). With the check-off collecting
+everything else, that puts PAR30 at year end at about 5.7 %, inside the 4–9 % that SBS data give
+for the agricultural portfolios of Peruvian rural lenders (Asbanc on SBS data, Nov 2017: cajas
+rurales 6.29 %, cajas municipales 8.83 %; shared/reference/peru-regulation-and-coop-accounts.md
+§1.8).
 
 The co-op is illustrative: 38 members and 150 non-member suppliers in Cabeza de Toro (Ica, Peru),
 herds of about 5 cows (Midagri 2025: most producers have fewer than 10 head), 6.5–10 litres per cow
-per day, four collection routes, and seed-capital loans for alfalfa at a TEA of 18 % (Agrobanco's rate
-for small loans) with Agrobanco's desgravamen of 0.0675 % a month on the original amount
-(shared/reference/dairy-and-coop.md §8). Names are invented.
+per day, four collection routes. Names are invented.
 """
 
 from __future__ import annotations
@@ -40,12 +59,15 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gzip
 import io
 import random
 import sys
 import tomllib
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+import attrs
 
 SEED = 20260201
 HERE = Path(__file__).resolve().parent
@@ -56,15 +78,15 @@ from coopfinance.dairy import (  # noqa: E402
     Alfalfa,
     Cow,
     Herd,
-    LactationCurve,
     SeasonalProfile,
     SettlementFrequency,
     periods_between,
 )
+from coopfinance.examples import CYCLE, herd_curve  # noqa: E402
+from coopfinance.linked import affordability, loan_limit, seasonal_plan  # noqa: E402
 from coopfinance.training import Curriculum  # noqa: E402
 
 YEAR_START, YEAR_END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-CYCLE = 305 + 86  # lactation + dry days (Herd defaults, reference §8)
 COST_PER_HECTARE = 4500  # alfalfa establishment, as in plan-alfalfa.toml (36,000 for 8 ha)
 NO_SUNDAY_ROUTES = ("Chincha Baja",)
 HYGIENE = ((0.30, 60), (0.40, 180), (0.20, 520), (0.10, 1400))  # share of farms, base count (000)
@@ -115,20 +137,6 @@ LAST = (
     "Flores",
     "Espinoza",
 )
-SEASONAL_WEIGHTS = (
-    "1.00",
-    "1.00",
-    "1.00",
-    "1.20",
-    "1.20",
-    "1.20",
-    "1.20",
-    "1.00",
-    "0.80",
-    "0.80",
-    "0.80",
-    "0.80",
-)  # more in the flush months (Ica seasonality, §8)
 
 
 def farmers(rng: random.Random) -> list[dict[str, str]]:
@@ -155,37 +163,161 @@ def farmers(rng: random.Random) -> list[dict[str, str]]:
     return rows
 
 
-def loans(rng: random.Random, people: list[dict[str, str]]) -> str:
+TERM = 18  # monthly installments: alfalfa pays from its first cut, about 3 months after sowing
+MINIMUM = 1000  # the smallest seed-capital loan the co-op makes
+NET_PRICE = Decimal("1.30") - Decimal("0.055")  # base price less transport and chilling (prices)
+CAPACITY = "0.30"  # installment at most 30 % of the paying fortnight's net milk (linked docs)
+APPLICANTS_SUPPLIERS = 18
+ASKED = {"M003": (1500, 12)}  # the tutorial's Lucía asks for S/ 1,500 over 12 months  # suppliers who apply, besides the first 30 members
+# A realistic minority in trouble (the co-op's own records would show these; the dates and
+# sizes are assumptions): each loan's cause is written in its note, in the loan officer's
+# Spanish (notes and reasons are the co-op's records, like the names).
+TROUBLE = {
+    "sick-cow": "dos vacas perdidas por mastitis el 20 de septiembre",
+    "dry-spell": "sin turno de riego desde agosto: se perdió la alfalfa, vacas secadas antes de "
+    "tiempo, leche al 5 %",
+    "leaves": "el socio vendió el hato el 1 de septiembre y se retiró de la cooperativa",
+}
+DRY_SPELL = (dt.date(2026, 8, 1), dt.date(2026, 12, 31), Decimal("0.05"))
+SICK_COW, LEAVES = dt.date(2026, 9, 20), dt.date(2026, 9, 1)
+
+
+def herds(people: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each farmer's cows: calvings spread over the 305 + 86-day cycle from a random phase."""
+    rng = _stream("herds")
+    rows = []
+    for f in people:
+        n = int(f["cows"])
+        phase = rng.randrange(CYCLE)
+        for i in range(n):
+            offset = (phase + i * CYCLE // n + rng.randrange(-10, 11)) % CYCLE
+            calved = YEAR_START - dt.timedelta(days=offset)
+            rows.append({"farmer": f["id"], "cow": str(i + 1), "calved": calved.isoformat(),
+                         "leaves": ""})  # fmt: skip
+    return rows
+
+
+def _herd(farmer: dict[str, str], cows: list[dict[str, str]], *, forecast: bool = False) -> Herd:
+    """The farmer's herd; a ``forecast`` (at the application) does not know which cows leave."""
+    curve = herd_curve(Decimal(farmer["litres_per_cow_day"]))
+    return Herd(
+        cows=[
+            Cow(calved=c["calved"], leaves=None if forecast else c["leaves"] or None) for c in cows
+        ],
+        curve=curve,
+        seasonality=SeasonalProfile.ica(),
+    )
+
+
+def _paying_fortnights(disbursed: dt.date, term: int) -> list[tuple[dt.date, dt.date]]:
+    """The fortnight whose settlement pays each monthly installment: due on the 1st, paid from
+    the second fortnight of the month before (the check-off pays it on the 1st)."""
+    out = []
+    due = disbursed
+    for _ in range(term):
+        due = (due.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        end = due - dt.timedelta(days=1)
+        out.append((end.replace(day=16), end))
+    return out
+
+
+def _net_income(herd: Herd, start: dt.date, end: dt.date) -> Decimal:
+    days = (end - start).days + 1
+    litres = sum((herd.litres(start + dt.timedelta(days=i)) for i in range(days)), Decimal(0))
+    return (litres * NET_PRICE).quantize(Decimal("0.01"))
+
+
+def loans(people: list[dict[str, str]], cows: dict[str, list[dict[str, str]]]) -> str:
+    """Applications sized with the library's own rules against each farm's forecast (no alfalfa
+    counted: the lift is not yet there): the largest loan whose installments stay within 30 % of
+    the paying fortnight's net milk (``affordability``), capped by 9 × the last 3 months' milk
+    proceeds (``loan_limit``, Centenary SACCO's rule) and by what was asked; below S/ 1,000 the
+    application is declined with that figure as the reason. Seasonal loans weigh their
+    installments by the forecast (``seasonal_plan``)."""
     lines = [
         "# Seed-capital loans for alfalfa (illustrative). Generated by examples/generate.py.",
-        "# Every key of a [[loan]] table except id, farmer and plan is a LoanTerms.from_dict key.",
+        "# Every key of a [[loan]] table except id, farmer, plan and note is a LoanTerms.from_dict",
+        "# key. Each was sized with coopfinance.linked.affordability (installment at most 30 % of",
+        "# the paying fortnight's forecast net milk) and loan_limit (9 x the last 3 months' milk);",
+        "# [[declined]] lists the applications that failed those rules.",
         "",
     ]
-    borrowers = people[:30] + rng.sample(people[MEMBERS:], 12)
-    for k, farmer in enumerate(borrowers):
+    rng = _stream("loans")
+    declined = []
+    applicants = people[:30] + rng.sample(people[MEMBERS:], APPLICANTS_SUPPLIERS)
+    k = 0
+    for farmer in applicants:
+        herd = _herd(farmer, cows[farmer["id"]], forecast=True)
+        requested = rng.randrange(1500, 6001, 100)
+        requested, term = ASKED.get(farmer["id"], (requested, TERM))
+        disbursed = dt.date(2026, 2, 1) + dt.timedelta(days=rng.choice((0, 0, 0, 28)))
         plan = ("level", "seasonal", "level-grace")[k % 3]
-        principal = rng.randrange(1500, 6001, 100)
-        disbursed = dt.date(2026, 2, 1) + dt.timedelta(days=rng.choice((0, 0, 14, 28)))
+        income = [_net_income(herd, a, b) for a, b in _paying_fortnights(disbursed, term)]
+        last3 = [
+            _net_income(herd, dt.date(2025, m0, 1), dt.date(y1, m1, 1) - dt.timedelta(days=1))
+            for m0, y1, m1 in ((10, 2025, 11), (11, 2025, 12), (12, 2026, 1))
+        ]
+        limit = loan_limit(last3)
+        grace = 2 if plan == "level-grace" else 0
+        if min(income[grace:]) <= 0:
+            declined.append((farmer, requested, "hato seco en una quincena de pago"))
+            continue
+        fit = affordability(
+            income, "18%", disbursed=disbursed, capacity=CAPACITY, frequency="monthly",
+            amortization="weighted" if plan == "seasonal" else "level", step=100,
+            grace=grace,
+        )  # fmt: skip
+        principal = min(Decimal(requested), fit.principal, limit)
+        principal = principal.quantize(Decimal("100"), ROUND_DOWN)
+        if principal < MINIMUM:
+            declined.append(
+                (farmer, requested,
+                 f"capacidad S/ {fit.principal} (30 % de la leche de la quincena, cuota "
+                 f"{fit.binding_period}), límite S/ {limit}: menos del mínimo de S/ {MINIMUM}")
+            )  # fmt: skip
+            continue
+        k += 1
         lines += [
             "[[loan]]",
-            f'id = "L{k + 1:03d}"',
+            f'id = "L{k:03d}"',
             f'farmer = "{farmer["id"]}"',
             f'plan = "{plan}"',
             f'principal = "{principal}"',
             'rate = "18%"',
             f'disbursed = "{disbursed.isoformat()}"',
-            "installments = 12",
+            f"installments = {term}",
             'charges = ["insurance:0.0675%:original"]',
         ]
         if plan == "seasonal":
+            terms = seasonal_plan(principal, "18%", disbursed, income, frequency="monthly")
+            assert terms.weights is not None
             lines += [
                 'amortization = "weighted"',
-                "weights = [" + ", ".join(f'"{w}"' for w in SEASONAL_WEIGHTS) + "]",
-            ]
+                "weights = [" + ", ".join(f'"{w.quantize(Decimal("0.0001"))}"'
+                                          for w in terms.weights) + "]",
+            ]  # fmt: skip
         if plan == "level-grace":
             lines += ["grace = 2", 'grace_type = "pay-interest"']
         lines.append("")
+    for farmer, requested, reason in declined:
+        lines += [
+            "[[declined]]",
+            f'farmer = "{farmer["id"]}"',
+            f'requested = "{requested}"',
+            f'reason = "{reason}"',
+            "",
+        ]
     return "\n".join(lines)
+
+
+def troubles(loan_rows: list[dict[str, object]], people: list[dict[str, str]]) -> dict[str, str]:
+    """Three borrowers with at least three cows, one per kind of trouble (seeded)."""
+    rng = _stream("trouble")
+    cows = {f["id"]: int(f["cows"]) for f in people}
+    members = [str(r["farmer"]) for r in loan_rows if str(r["farmer"]).startswith("M")]
+    big = [i for i in members if cows[i] >= 3]
+    picked = rng.sample(big, 3)
+    return dict(zip(picked, TROUBLE, strict=True))
 
 
 def _stream(name: str) -> random.Random:
@@ -193,37 +325,32 @@ def _stream(name: str) -> random.Random:
     return random.Random(f"{SEED}-{name}")
 
 
-def _herd(farmer: dict[str, str], rng: random.Random, loan: dict[str, object] | None) -> Herd:
-    base = LactationCurve.peruvian_crossbred()
-    cycle_mean = base.total(305) / CYCLE
-    scale = Decimal(farmer["litres_per_cow_day"]) / cycle_mean
-    curve = LactationCurve.wood(base.a * scale, base.b, base.c)
-    n = int(farmer["cows"])
-    phase = rng.randrange(CYCLE)
-    cows = []
-    for i in range(n):
-        offset = (phase + i * CYCLE // n + rng.randrange(-10, 11)) % CYCLE
-        cows.append(Cow(calved=YEAR_START - dt.timedelta(days=offset)))
-    alfalfa = []
-    if loan is not None:
-        hectares = (Decimal(str(loan["principal"])) / COST_PER_HECTARE).quantize(Decimal("0.01"))
-        sown = dt.date.fromisoformat(str(loan["disbursed"])) + dt.timedelta(days=7)
-        alfalfa.append(Alfalfa(hectares=hectares, sown=sown, establishment_days=90))
-    return Herd(cows=cows, curve=curve, seasonality=SeasonalProfile.ica(), alfalfa=alfalfa)
-
-
 def _days() -> list[dt.date]:
     return [YEAR_START + dt.timedelta(days=i) for i in range((YEAR_END - YEAR_START).days + 1)]
 
 
-def deliveries(people: list[dict[str, str]], loan_rows: list[dict[str, object]]) -> str:
+def deliveries(
+    people: list[dict[str, str]],
+    loan_rows: list[dict[str, object]],
+    cows: dict[str, list[dict[str, str]]],
+    trouble: dict[str, str],
+) -> str:
     rng = _stream("deliveries")
     by_farmer = {str(row["farmer"]): row for row in loan_rows}
     days = _days()
     down = {route: set(rng.sample(days, rng.randint(3, 6))) for route in ROUTES}
     traits = []
     for f in people:
-        herd = _herd(f, rng, by_farmer.get(f["id"]))
+        herd = _herd(f, cows[f["id"]])
+        loan = by_farmer.get(f["id"])
+        if loan is not None and trouble.get(f["id"]) != "leaves":
+            hectares = (Decimal(str(loan["principal"])) / COST_PER_HECTARE).quantize(
+                Decimal("0.01")
+            )
+            sown = dt.date.fromisoformat(str(loan["disbursed"])) + dt.timedelta(days=7)
+            herd = attrs.evolve(
+                herd, alfalfa=[Alfalfa(hectares=hectares, sown=sown, establishment_days=90)]
+            )
         solids = 1210 + rng.randint(-30, 30)  # the farm's mean total solids, hundredths of a %
         pick, acc, count = rng.random(), 0.0, HYGIENE[-1][1]
         for share, base_count in HYGIENE:
@@ -243,10 +370,14 @@ def deliveries(people: list[dict[str, str]], loan_rows: list[dict[str, object]])
             if day.weekday() == 6 and f["route"] in NO_SUNDAY_ROUTES:
                 continue
             expected = herd.litres(day)
+            if trouble.get(f["id"]) == "dry-spell" and DRY_SPELL[0] <= day <= DRY_SPELL[1]:
+                expected *= DRY_SPELL[2]
             if expected == 0:
                 continue
             noise = Decimal(1000 + sum(rng.randint(-40, 40) for _ in range(3))) / 1000
             litres = (expected * noise).quantize(tenth, ROUND_HALF_UP)
+            if litres <= 0:
+                continue
             ts = solids + rng.randint(-15, 15) + rng.randint(-15, 15)
             ufc = count * rng.randint(70, 140) // 100 * 1000
             out.write(
@@ -418,24 +549,51 @@ def pickup_plan(people: list[dict[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def write_all(out: Path) -> None:
+    """Write every generated file to ``out``; the deliveries both as ``deliveries.csv`` (to read
+    and edit) and compressed, ``deliveries.csv.gz`` (reproducible: no name, no time in the
+    header), the one a wheel needs (the loader reads the plain file when there is one)."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     people = farmers(rng)
-    with (out / "farmers.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(people[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(people)
-    loans_text = loans(rng, people)
+    cow_rows = herds(people)
+    cows: dict[str, list[dict[str, str]]] = {}
+    for row in cow_rows:
+        cows.setdefault(row["farmer"], []).append(row)
+    loans_text = loans(people, cows)
     loan_rows = tomllib.loads(loans_text)["loan"]
+    trouble = troubles(loan_rows, people)
+    for farmer, kind in trouble.items():
+        mine = cows[farmer]
+        for row in mine[:2] if kind == "sick-cow" else mine if kind == "leaves" else []:
+            row["leaves"] = (SICK_COW if kind == "sick-cow" else LEAVES).isoformat()
+    notes = _csv(
+        [{"loan": str(row["id"]), "note": TROUBLE[trouble[str(row["farmer"])]]}
+         for row in loan_rows if str(row["farmer"]) in trouble]
+    )  # fmt: skip
+    delivery_text = deliveries(people, loan_rows, cows, trouble)
     files = {
+        "farmers.csv": _csv(people),
+        "herds.csv": _csv(cow_rows),
         "loans.toml": loans_text,
-        "deliveries.csv": deliveries(people, loan_rows),
+        "loan-notes.csv": notes,
         "prices.toml": prices(),
         "obligations.csv": obligations(people),
         "cohort.toml": cohort(people, loan_rows),
         "pickup-plan.toml": pickup_plan(people),
     }
+    files["deliveries.csv"] = delivery_text
+    (out / "deliveries.csv.gz").write_bytes(
+        gzip.compress(delivery_text.encode("utf-8"), compresslevel=9, mtime=0)
+    )
     for name, text in files.items():
         with (out / name).open("w", encoding="utf-8", newline="") as fh:
             fh.write(text)

@@ -28,7 +28,16 @@ from coopfinance import text
 from coopfinance._decimal import ZERO
 from coopfinance._files import write_atomic
 from coopfinance.cost import cost_of_credit
-from coopfinance.dairy import SettlementPolicy, missed_pickups, run_checkoff
+from coopfinance.dairy import (
+    MissedPickup,
+    ObligationKind,
+    Settlement,
+    SettlementFrequency,
+    SettlementPolicy,
+    missed_pickups,
+    periods_between,
+    run_checkoff,
+)
 from coopfinance.documents import (
     KeyFacts,
     format_date,
@@ -46,10 +55,11 @@ from coopfinance.documents import (
     render_training_report,
     render_worksheet,
     schedule_context,
+    settlement_summary_context,
 )
 from coopfinance.errors import InvalidValue
 from coopfinance.examples import YEAR, ExampleCoop, load
-from coopfinance.linked import Portfolio, simulate
+from coopfinance.linked import Portfolio, PortfolioLoan, simulate
 from coopfinance.plans import BusinessPlan
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, Payment, statement
@@ -197,6 +207,7 @@ def _loans(
                 "schedule_href": f"loans/{loan.id}-schedule.html",
                 "key_facts_href": f"loans/{loan.id}-key-facts.html",
                 "statement_href": f"loans/{loan.id}-statement.html",
+                "note": loan.note,
             }
         )
         if k % 14 == 0 or k == len(coop.loans):
@@ -220,7 +231,13 @@ def _loans(
 
 def _season(
     coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
-) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict[str, LoanAccount], Decimal]:
+) -> tuple[
+    list[dict[str, Any]],
+    list[dict[str, str]],
+    dict[str, LoanAccount],
+    Decimal,
+    tuple[Settlement, ...],
+]:
     tr = text.translator(lang)
     accounts: dict[str, list[LoanAccount]] = {}
     for loan in coop.loans:
@@ -306,7 +323,7 @@ def _season(
         ),
         checks,
     )
-    return links, farmer_links, final, loan_collected
+    return links, farmer_links, final, loan_collected, season.settlements
 
 
 def _portfolio(
@@ -394,14 +411,112 @@ def _training(
     return links
 
 
-def _stress(say: Progress, lang: str) -> dict[str, Any]:
-    portfolio = Portfolio.example(farmers=42, periods=24, seed=7)
+def _stress(coop: ExampleCoop, say: Progress, lang: str) -> dict[str, Any]:
+    """The co-op's own loans (:meth:`Portfolio.from_loans`) against each farmer's own milk.
+
+    Each farmer's litres per fortnight are the season's deliveries; the fortnights of the loans'
+    second year (2027) repeat the same fortnight of 2026 (the herd and Ica's seasonality repeat, an
+    assumption of the demo); the price of a period is the schedule's price of a litre without a
+    sample on that day of 2026. 500 scenarios of common price and per-farmer yield shocks."""
+    book = [PortfolioLoan(loan_id=ln.id, farmer=ln.farmer, loan=ln.terms) for ln in coop.loans]
+    schedules = [ln.terms.schedule() for ln in coop.loans]
+    freq = SettlementFrequency.SEMI_MONTHLY
+    first = min(s.disbursed for s in schedules)
+    last = max(r.due_date for s in schedules for r in s if r.number > 0)
+    grid = list(
+        periods_between(
+            freq.period_of(first + dt.timedelta(days=1)).start, freq.period_of(last).end, freq
+        )
+    )
+    season = {p.start: coop.deliveries.within(p).litres_by_farmer() for p in coop.periods()}
+    farmers = list(dict.fromkeys(ln.farmer for ln in coop.loans))
+    production = {f: [season[_in_season(p.start)].get(f, ZERO) for p in grid] for f in farmers}
+    prices = [coop.prices.price(_in_season(p.end)) for p in grid]
+    portfolio = Portfolio.from_loans(book, production, prices, frequency=freq)
     result = simulate(
         portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"), yield_sd=Decimal("0.10")
     )
     summary = result.summary()
-    say(text.translator(lang).gettext("stress test: 500 price and yield scenarios"))
+    names = {f.id: f.name for f in coop.farmers}
+    rows = [
+        {
+            "farmer": row["farmer"],
+            "name": names[row["farmer"]],
+            "loans": row["loans"],
+            "p_over_30_days": Decimal(str(row["p_over_30_days"])),
+            "p_not_repaid": Decimal(str(row["p_not_repaid"])),
+        }
+        for row in result.farmer_table()
+    ]
+    summary["farmers_table"] = rows
+    say(
+        text.translator(lang).gettext(
+            "stress test: the co-op's %(loans)s loans, 500 price and yield scenarios",
+            loans=len(book),
+        )
+    )
     return summary
+
+
+def _missed(coop: ExampleCoop) -> tuple[list[MissedPickup], list[MissedPickup]]:
+    """The route's misses split in two: a day counts as a missed pickup only when the farm was due
+    on its route and had milk (a cow of its herd in milk, ``herds.csv``); a day with the whole herd
+    dry, or gone, is a dry day, reported apart (the route did not forget anyone)."""
+    due, _per_day = missed_pickups(coop.pickup_plan, coop.deliveries, YEAR)
+    missed: list[MissedPickup] = []
+    dry: list[MissedPickup] = []
+    for m in due:
+        herd = coop.herds.get(m.farmer)
+        (dry if herd is not None and herd.litres(m.date) == 0 else missed).append(m)
+    return missed, dry
+
+
+def _in_season(day: dt.date) -> dt.date:
+    """The same day in the example's season (29 February is not a risk: 2026 and 2027 are not
+    leap years)."""
+    return day.replace(year=YEAR.start.year)
+
+
+def _story(
+    settlements: tuple[Settlement, ...],
+    quality: dict[str, Any],
+    names: dict[str, str],
+    coop_name: str,
+    links: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The figures the index leads with, each taken from the context of the document it links
+    to (one source: the test checks each appears, equal, in that document)."""
+    first, last = settlements[0], settlements[-1]
+    first_ctx = settlement_summary_context(first, coop_name=coop_name, farmer_names=names)
+    last_ctx = settlement_summary_context(last, coop_name=coop_name, farmer_names=names)
+    first_href, last_href = links[0]["href"], links[-1]["href"]
+    story: list[dict[str, Any]] = [
+        {"key": "litres_before", "value": first_ctx["totals"]["litres"], "kind": "number",
+         "href": first_href},
+        {"key": "litres_after", "value": last_ctx["totals"]["litres"], "kind": "number",
+         "href": last_href},
+    ]  # fmt: skip
+    comparison = last_ctx["comparison"]
+    if comparison is not None:
+        story += [
+            {"key": "coop_pays", "value": comparison["coop"], "kind": "money", "href": last_href},
+            {"key": "intermediary_pays", "value": comparison["intermediary"], "kind": "money",
+             "href": last_href},
+        ]  # fmt: skip
+    for k in last_ctx["kinds"]:
+        if k["kind"] == ObligationKind.LOAN_INSTALLMENT.value:
+            story += [
+                {"key": "installments_due", "value": k["due"], "kind": "money",
+                 "href": last_href},
+                {"key": "installments_collected", "value": k["collected"], "kind": "money",
+                 "href": last_href},
+            ]  # fmt: skip
+    story += [
+        {"key": "repayment_rate", "value": quality["repayment_rate"], "kind": "percent",
+         "href": "portfolio.html"},
+        {"key": "par30", "value": quality["par30"], "kind": "percent", "href": "portfolio.html"},
+    ]  # fmt: skip
+    return story
 
 
 def run_demo(
@@ -443,7 +558,9 @@ def run_demo(
         )
     )
     loans, lent, average = _loans(data, out, lang, checks, say)
-    settlement_links, farmer_links, accounts, collected = _season(data, out, lang, checks, say)
+    settlement_links, farmer_links, accounts, collected, settlements = _season(
+        data, out, lang, checks, say
+    )
     quality = _portfolio(data, accounts, out, lang, say)
     last = run_last_fortnight_figures(data)
     training_links = _training(data, out, lang, last, say)
@@ -457,8 +574,21 @@ def run_demo(
             "business plan: the alfalfa expansion, with projections, indicators and sensitivity"
         )
     )
-    missed, _per_day = missed_pickups(data.pickup_plan, data.deliveries, YEAR)
-    stress = _stress(say, lang)
+    missed, dry = _missed(data)
+    _check(
+        all(data.herds[m.farmer].litres(m.date) > 0 for m in missed),
+        tr.ngettext(
+            "%(num)s missed pickup, each on a day the farm had milk and was due on its route",
+            "%(num)s missed pickups, each on a day the farm had milk and was due on its route",
+            len(missed),
+            num=len(missed),
+        ),
+        checks,
+    )
+    stress = _stress(data, say, lang)
+    story = _story(
+        settlements, quality, {f.id: f.name for f in data.farmers}, data.name, settlement_links
+    )
     repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
     arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
     context = {
@@ -469,12 +599,25 @@ def run_demo(
         "average_tcea": average,
         "collected": collected,
         "missed_pickups": len(missed),
+        "dry_days": len(dry),
         "settlements": settlement_links,
         "farmer_statements": farmer_links,
         "portfolio": quality,
         "worksheets": training_links,
         "stress_repaid": repaid,
         "stress_arrears": arrears,
+        "stress_farmers": stress["farmers_table"],
+        "story": story,
+        "declined": [
+            {
+                "farmer": d.farmer,
+                "name": data.farmer(d.farmer).name,
+                "requested": d.requested,
+                "reason": d.reason,
+            }
+            for d in data.declined
+        ],
+        "troubled": [loan for loan in loans if loan["note"]],
         "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))

@@ -6,9 +6,14 @@ business plan), each in the format of the library's own loader:
 
 ============================  ================================================================
 ``farmers.csv``               id, name, role, route, cows, litres_per_cow_day
-``loans.toml``                ``[[loan]]`` tables: id, farmer, plan + ``LoanTerms.from_dict`` keys
-``deliveries.csv``            ``dairy.Deliveries.from_file``: a year of daily deliveries with a
-                              reception sample (total solids, bacterial count, cooled)
+``herds.csv``                 farmer, cow, calved, leaves: each cow's last calving (and the day
+                              she left the herd), on the curve of :func:`herd_curve`
+``loans.toml``                ``[[loan]]`` tables: id, farmer, plan + ``LoanTerms.from_dict``
+                              keys; ``[[declined]]`` tables: farmer, requested, reason
+``loan-notes.csv``            loan, note: what went wrong for a loan in trouble
+``deliveries.csv.gz``         ``dairy.Deliveries.from_csv`` of the decompressed text: a year of
+                              daily deliveries with a reception sample (total solids, bacterial
+                              count, cooled); a ``deliveries.csv`` next to it wins (to edit)
 ``prices.toml``               ``dairy.MilkPriceSchedule.from_file`` (a price change on 1 July)
 ``obligations.csv``           ``dairy.obligations_from_file`` with due dates: input advances and
                               members' contributions (loan installments come from the schedules)
@@ -26,9 +31,9 @@ parses about 65,000 deliveries (a few seconds), so the result is cached while th
 (188, 38)
 >>> loan = coop.loans[0]
 >>> loan.id, loan.farmer, loan.terms.schedule().installment_amount
-('L001', 'M001', Decimal('136.65'))
+('L001', 'M001', Decimal('107.63'))
 >>> coop.prices.terms_on(YEAR.end).base, len(coop.cohort.participants)
-(Decimal('1.35'), 42)
+(Decimal('1.35'), 45)
 >>> by_period = coop.obligations_by_period()
 >>> [ob.reference for ob in by_period[coop.periods()[0]]][:2]
 ['aportación 1/24', 'aportación 1/24']
@@ -36,7 +41,9 @@ parses about 65,000 deliveries (a few seconds), so the result is cached while th
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gzip
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -49,11 +56,15 @@ from coopfinance._fields import to_whole
 from coopfinance._files import read_data, read_text
 from coopfinance._terms import LoanTerms
 from coopfinance.dairy import (
+    Cow,
     Deliveries,
+    Herd,
+    LactationCurve,
     MilkPriceSchedule,
     Obligation,
     Period,
     PickupPlan,
+    SeasonalProfile,
     SettlementFrequency,
     obligations_by_period,
     obligations_from_file,
@@ -63,15 +74,31 @@ from coopfinance.errors import InvalidValue, ParseError
 from coopfinance.plans import BusinessPlan
 from coopfinance.training import Cohort
 
-__all__ = ["FILES", "YEAR", "ExampleCoop", "ExampleFarmer", "ExampleLoan", "examples_dir", "load"]
+__all__ = [
+    "CYCLE",
+    "FILES",
+    "YEAR",
+    "Declined",
+    "ExampleCoop",
+    "ExampleFarmer",
+    "ExampleLoan",
+    "examples_dir",
+    "herd_curve",
+    "load",
+]
 
 YEAR = Period.parse("2026-01-01..2026-12-31")
 """The example's season."""
 
+CYCLE = 305 + 86
+"""A cow's lactation and dry days (the :class:`~coopfinance.dairy.Herd` defaults, reference §8)."""
+
 FILES = (
     "farmers.csv",
+    "herds.csv",
     "loans.toml",
-    "deliveries.csv",
+    "loan-notes.csv",
+    "deliveries.csv.gz",
     "prices.toml",
     "obligations.csv",
     "cohort.toml",
@@ -122,6 +149,19 @@ class ExampleLoan:
     farmer: str
     plan: str
     terms: LoanTerms
+    note: str = ""
+    """What went wrong for a loan in trouble (a sick cow, a dry spell, a member who leaves), as
+    the loan officer recorded it; empty for the others."""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Declined:
+    """An application the co-op declined: who asked, how much, and why (the affordability or
+    loan-limit figure that refused it)."""
+
+    farmer: str
+    requested: Decimal
+    reason: str
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -141,6 +181,11 @@ class ExampleCoop:
     cohort: Cohort
     pickup_plan: PickupPlan
     plan: BusinessPlan
+    herds: dict[str, Herd] = attrs.field(factory=dict)
+    """Each farmer's herd (``herds.csv``: calvings, and the day a cow left), on the curve of
+    :func:`herd_curve`: whether a farm had milk on a day."""
+    declined: tuple[Declined, ...] = ()
+    """The applications the co-op declined (``[[declined]]`` of ``loans.toml``)."""
 
     @property
     def members(self) -> tuple[ExampleFarmer, ...]:
@@ -201,10 +246,13 @@ def _farmers(text: str, source: str) -> tuple[ExampleFarmer, ...]:
     return tuple(out)
 
 
-def _loans(data: dict[str, Any], source: str, farmers: set[str]) -> tuple[ExampleLoan, ...]:
+def _loans(
+    data: dict[str, Any], source: str, farmers: set[str], notes: dict[str, str]
+) -> tuple[ExampleLoan, ...]:
     out = []
     for k, entry in enumerate(data.get("loan", [])):
         body = dict(entry)
+        note = notes.get(str(body.get("id")), "")
         try:
             loan_id, farmer, plan = body.pop("id"), body.pop("farmer"), body.pop("plan")
         except KeyError as exc:
@@ -220,9 +268,90 @@ def _loans(data: dict[str, Any], source: str, farmers: set[str]) -> tuple[Exampl
                 value=farmer,
             )
         out.append(
-            ExampleLoan(id=loan_id, farmer=farmer, plan=plan, terms=LoanTerms.from_dict(body))
+            ExampleLoan(
+                id=loan_id, farmer=farmer, plan=plan, terms=LoanTerms.from_dict(body), note=note
+            )
         )
     return tuple(out)
+
+
+def _declined(data: dict[str, Any], source: str, farmers: set[str]) -> tuple[Declined, ...]:
+    out = []
+    for k, entry in enumerate(data.get("declined", [])):
+        try:
+            farmer = str(entry["farmer"])
+            item = Declined(
+                farmer=farmer,
+                requested=to_decimal(entry["requested"], field=f"declined[{k}].requested"),
+                reason=str(entry["reason"]),
+            )
+        except KeyError as exc:
+            raise ParseError(
+                f"{source} declined[{k}] needs the key {exc.args[0]!r}.",
+                field=f"declined[{k}].{exc.args[0]}",
+                value=None,
+            ) from None
+        _check_known(source, [farmer], farmers)
+        out.append(item)
+    return tuple(out)
+
+
+def herd_curve(litres_per_cow_day: Decimal) -> LactationCurve:
+    """Wood's Peruvian crossbred curve scaled so that a cow's mean over her whole cycle (305 days
+    in milk, 86 dry) is ``litres_per_cow_day`` (reference §8)."""
+    base = LactationCurve.peruvian_crossbred()
+    scale = litres_per_cow_day / (base.total(305) / CYCLE)
+    return LactationCurve.wood(base.a * scale, base.b, base.c)
+
+
+def _herds(text: str, source: str, farmers: tuple[ExampleFarmer, ...]) -> dict[str, Herd]:
+    cows: dict[str, list[Cow]] = {}
+    known = {f.id for f in farmers}
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        try:
+            if row["farmer"] not in known:
+                raise InvalidValue(
+                    f"'farmer' {row['farmer']!r} is not in farmers.csv.",
+                    field="farmer",
+                    value=row["farmer"],
+                )
+            cows.setdefault(row["farmer"], []).append(
+                Cow(calved=row["calved"], leaves=row["leaves"] or None)
+            )
+        except KeyError as exc:
+            raise ParseError(
+                f"line {line} of {source}: the column {exc.args[0]!r} is missing.",
+                field=str(exc.args[0]),
+                value=row,
+            ) from None
+        except InvalidValue as exc:
+            raise exc.at(f"line {line} of {source}") from None
+    return {
+        f.id: Herd(
+            cows=cows.get(f.id, []),
+            curve=herd_curve(f.litres_per_cow_day),
+            seasonality=SeasonalProfile.ica(),
+        )
+        for f in farmers
+    }
+
+
+def _deliveries(root: Path, ids: set[str]) -> Deliveries:
+    """``deliveries.csv`` when the user wrote one (it wins), else the shipped ``deliveries.csv.gz``
+    (the largest file, compressed: the wheel stays small)."""
+    plain = root / "deliveries.csv"
+    if plain.is_file():
+        return Deliveries.from_file(plain, farmers=ids, period=YEAR)
+    packed = root / "deliveries.csv.gz"
+    try:
+        raw = gzip.decompress(packed.read_bytes()).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InvalidValue(
+            f"'deliveries' {str(packed)!r} cannot be read: {exc}.",
+            field="deliveries",
+            value=str(packed),
+        ) from None
+    return Deliveries.from_csv(raw, farmers=ids, period=YEAR)
 
 
 def _check_plan(plan: PickupPlan, farmers: tuple[ExampleFarmer, ...]) -> None:
@@ -256,7 +385,13 @@ def _load(root: Path) -> ExampleCoop:
     farmers = _farmers(read_text(root / "farmers.csv", field="farmers"), "farmers.csv")
     ids = {f.id for f in farmers}
     data = read_data(root / "loans.toml", field="loans", error=ParseError)
-    loans = _loans(data, "loans.toml", ids)
+    notes = {
+        row["loan"]: row["note"]
+        for row in csv.DictReader(io.StringIO(read_text(root / "loan-notes.csv", field="notes")))
+    }
+    loans = _loans(data, "loans.toml", ids, notes)
+    declined = _declined(data, "loans.toml", ids)
+    herds = _herds(read_text(root / "herds.csv", field="herds"), "herds.csv", farmers)
     prices = MilkPriceSchedule.from_file(root / "prices.toml")
     if prices.start > YEAR.start or prices.end < YEAR.end:
         raise InvalidValue(
@@ -272,7 +407,7 @@ def _load(root: Path) -> ExampleCoop:
     _check_plan(pickup_plan, farmers)
     plan = BusinessPlan.from_file(root / "plan-alfalfa.toml")
     # last: the largest file, a few seconds to parse
-    deliveries = Deliveries.from_file(root / "deliveries.csv", farmers=ids, period=YEAR)
+    deliveries = _deliveries(root, ids)
     coop = ExampleCoop(
         name="Cooperativa Agraria Manantial de Vida (ejemplo ilustrativo)",
         directory=root,
@@ -284,6 +419,8 @@ def _load(root: Path) -> ExampleCoop:
         cohort=cohort,
         pickup_plan=pickup_plan,
         plan=plan,
+        herds=herds,
+        declined=declined,
     )
     coop.obligations_by_period()  # every due date falls in the season
     return coop
@@ -310,6 +447,9 @@ def load(directory: str | Path | None = None) -> ExampleCoop:
                 value=name,
             ) from None
         stamp.append((name, st.st_size, st.st_mtime_ns))
+    with contextlib.suppress(OSError):
+        st = (root / "deliveries.csv").stat()
+        stamp.append(("deliveries.csv", st.st_size, st.st_mtime_ns))
     key = tuple(stamp)
     cached = _CACHE.get(root)
     if cached is not None and cached[0] == key:

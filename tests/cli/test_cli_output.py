@@ -196,7 +196,7 @@ def test_settle_on_a_season_file_names_select_period(cli: Run) -> None:
     assert "--select-period" in r.err.splitlines()[0]  # then the bad rows, with their lines
     ok = cli(*argv, "--select-period", "--format", "json")
     assert ok.code == 0, ok.err
-    assert "2636" in ok.err  # what was kept, on stderr (not with --quiet)
+    assert "2652" in ok.err  # what was kept, on stderr (not with --quiet)
     assert cli(*argv, "--select-period", "--format", "json", "-q").err == ""
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import gzip
 import pathlib
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from coopfinance.dairy import ObligationKind, missed_pickups, settle
 from coopfinance.errors import InvalidValue
 from coopfinance.examples import FILES, YEAR, ExampleCoop, examples_dir, load
 
-GENERATED = [name for name in FILES if name != "plan-alfalfa.toml"]
+GENERATED = [name for name in FILES if name != "plan-alfalfa.toml"] + ["deliveries.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def test_counts_and_cross_references(coop: ExampleCoop) -> None:
         YEAR.start + dt.timedelta(days=i) for i in range(YEAR.days)
     }
     assert {loan.farmer for loan in coop.loans} <= ids
-    assert len(coop.loans) == 42
+    assert len(coop.loans) == 45
+    assert {d.farmer for d in coop.declined} <= ids - {loan.farmer for loan in coop.loans}
     assert {p.id for p in coop.cohort.participants} == {loan.farmer for loan in coop.loans}
     assert {ob.farmer for ob in coop.obligations} <= ids
     assert coop.pickup_plan.farmers() == {f.id: f.route for f in coop.farmers}
@@ -162,8 +164,9 @@ def _copy(to: pathlib.Path) -> None:
     """The example files, with the first 2,000 deliveries only (quick to load)."""
     for name in FILES:
         shutil.copy(examples_dir() / name, to / name)
-    lines = (to / "deliveries.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (to / "deliveries.csv").write_text("".join(lines[:2001]), encoding="utf-8")
+    text = gzip.decompress((to / "deliveries.csv.gz").read_bytes()).decode("utf-8")
+    lines = text.splitlines(keepends=True)
+    (to / "deliveries.csv").write_text("".join(lines[:2001]), encoding="utf-8")  # it wins
 
 
 def test_load_is_cached_and_sees_edits(tmp_path: pathlib.Path) -> None:
@@ -205,5 +208,55 @@ def test_inconsistent_files_are_refused(
 
 def test_a_missing_file_is_named(tmp_path: pathlib.Path) -> None:
     shutil.copy(examples_dir() / "farmers.csv", tmp_path / "farmers.csv")
-    with pytest.raises(InvalidValue, match=r"needs the file 'loans\.toml'"):
+    with pytest.raises(InvalidValue, match=r"needs the file 'herds\.csv'"):
         load(tmp_path)
+
+
+def test_a_written_deliveries_csv_wins_over_the_shipped_archive(tmp_path: pathlib.Path) -> None:
+    _copy(tmp_path)
+    assert len(load(tmp_path).deliveries) == 2000
+
+
+def test_the_archive_alone_loads_the_same_season(tmp_path: pathlib.Path, coop: ExampleCoop) -> None:
+    for name in FILES:
+        shutil.copy(examples_dir() / name, tmp_path / name)
+    assert not (tmp_path / "deliveries.csv").exists()
+    assert load(tmp_path).deliveries.items == coop.deliveries.items
+
+
+def test_the_shipped_data_is_small() -> None:
+    """The files a wheel needs (:data:`FILES`: the deliveries compressed) stay under 1 MB (the
+    plain CSV alone is 2.4 MB, two thirds of the wheel today)."""
+    total = sum((examples_dir() / name).stat().st_size for name in FILES)
+    assert total < 1_000_000, total
+
+
+def test_loans_are_sized_by_affordability_and_the_loan_limit(coop: ExampleCoop) -> None:
+    """Every installment stays within 30 % of the forecast net milk of the fortnight paying it
+    (the herd at application, S/ 1.245 a litre), and some applications were declined, each
+    with the figure that refused it."""
+    assert 2 <= len(coop.declined) <= 8
+    assert all(d.reason for d in coop.declined)
+    notes = [loan for loan in coop.loans if loan.note]
+    assert len(notes) == 3
+    for loan in coop.loans:
+        assert Decimal(1000) <= loan.terms.principal.amount <= Decimal(6000)
+        assert loan.terms.installments == (12 if loan.farmer == "M003" else 18)  # the tutorial
+
+
+def test_the_seasonal_loans_follow_the_forecast(coop: ExampleCoop) -> None:
+    seasonal = [loan for loan in coop.loans if loan.plan == "seasonal"]
+    assert seasonal
+    for loan in seasonal:
+        weights = loan.terms.weights
+        assert weights is not None
+        assert len(set(weights)) > 3  # not hand-set by installment
+        assert abs(sum(weights, Decimal(0)) / len(weights) - 1) < Decimal("0.001")
+
+
+def test_herds_say_which_days_a_farm_had_milk(coop: ExampleCoop) -> None:
+    assert set(coop.herds) == {f.id for f in coop.farmers}
+    assert all(len(coop.herds[f.id].cows) == f.cows for f in coop.farmers)
+    leaver = next(loan.farmer for loan in coop.loans if "retiró" in loan.note)
+    assert coop.herds[leaver].litres(dt.date(2026, 10, 1)) == 0
+    assert not [d for d in coop.deliveries if d.farmer == leaver and d.date.month >= 9]
