@@ -19,6 +19,8 @@
 - the training documents (data from :mod:`coopfinance.training`): :func:`render_guide` (the
   trainer's session guide), :func:`render_worksheet` (a member's worksheet, or its answer key),
   :func:`render_certificate` and :func:`render_training_report`, each with its ``*_context``;
+- :func:`settlement_sms` and :func:`payment_sms`: the text message for the farmer's phone (GSM-7,
+  two parts at most: :func:`to_gsm7`, :func:`gsm7_length`, :func:`sms_parts`);
 - the formatters behind the filters: :func:`format_money`, :func:`format_number`,
   :func:`format_percent`, :func:`format_date`, :func:`escape_markdown`.
 
@@ -53,6 +55,7 @@ from coopfinance.documents._documents import (
     rate_label,
     render_key_facts,
     render_schedule,
+    schedule_charts,
     schedule_columns,
     schedule_context,
     schedule_text,
@@ -78,7 +81,21 @@ from coopfinance.documents._format import (
 )
 from coopfinance.documents._plan import PLAN_FORMATS, plan_context, render_plan
 from coopfinance.documents._portfolio import portfolio_context, render_portfolio
-from coopfinance.documents._servicing import render_statement, statement_context, statement_text
+from coopfinance.documents._servicing import (
+    render_statement,
+    statement_charts,
+    statement_context,
+    statement_text,
+)
+from coopfinance.documents._sms import (
+    GSM7,
+    SMS_MAX_PARTS,
+    gsm7_length,
+    payment_sms,
+    settlement_sms,
+    sms_parts,
+    to_gsm7,
+)
 from coopfinance.documents._training import (
     certificate_context,
     guide_context,
@@ -93,8 +110,10 @@ from coopfinance.documents._training import (
 __all__ = [
     "DATE_STYLES",
     "FORMATS",
+    "GSM7",
     "LANGUAGES",
     "PLAN_FORMATS",
+    "SMS_MAX_PARTS",
     "Column",
     "ColumnKind",
     "KeyFacts",
@@ -107,8 +126,10 @@ __all__ = [
     "format_money",
     "format_number",
     "format_percent",
+    "gsm7_length",
     "guide_context",
     "key_facts_context",
+    "payment_sms",
     "plan_context",
     "portfolio_context",
     "rate_label",
@@ -128,14 +149,19 @@ __all__ = [
     "render_statement",
     "render_training_report",
     "render_worksheet",
+    "schedule_charts",
     "schedule_columns",
     "schedule_context",
     "schedule_text",
     "settlement_context",
+    "settlement_sms",
     "settlement_summary_context",
+    "sms_parts",
+    "statement_charts",
     "statement_context",
     "statement_text",
     "template_search_path",
+    "to_gsm7",
     "training_report_context",
     "worksheet_context",
 ]

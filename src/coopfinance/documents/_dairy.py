@@ -160,6 +160,7 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         lines.append(
             {
                 "date": d.date,
+                "shift": d.shift,
                 "litres": d.litres,
                 "quality": d.quality,
                 "base": terms.base,
@@ -227,7 +228,10 @@ def settlement_context(
     ``reference``, ``names`` (a service charge's display name by language, from the price file),
     ``due_on`` (the due date of a loan installment the check-off collects), ``loan_id``,
     ``carried_from``, ``due``, ``collected``, ``short``, ``carried``),
-    and from the deliveries kept with the settlement: ``lines`` (``None`` when they were not kept),
+    ``charts`` (``days`` of the period and the ``litres`` delivered each day, every shift, or
+    ``None`` without the deliveries: the litres-per-day chart),
+    and from the deliveries kept with the settlement: ``lines`` (each with its ``shift``;
+    ``None`` when they were not kept),
     ``rounding``, ``base_value``, ``quality_value``, ``price_places`` and ``comparison``
     (``None`` without an intermediary price for every delivery).
     """
@@ -301,8 +305,27 @@ def settlement_context(
         "dropped": dropped,
         "loan_cap": policy.cap_share(ObligationKind.LOAN_INSTALLMENT),
         "rows": rows,
+        "charts": _litres_per_day(statement, settlement),
         **_milk(statement, settlement),
     }
+
+
+def _litres_per_day(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any] | None:
+    """The series of the liquidación's chart: ``days`` (every day of the period) and ``litres``
+    (what the farmer delivered that day, every shift; 0 on a day without a delivery), or ``None``
+    when the deliveries were not kept with the settlement."""
+    deliveries = settlement.deliveries_of(statement.farmer)
+    if not deliveries:
+        return None
+    period = settlement.period
+    days = [
+        period.start + dt.timedelta(days=k) for k in range((period.end - period.start).days + 1)
+    ]
+    per_day = dict.fromkeys(days, ZERO)
+    for d in deliveries:
+        if d.date in per_day:
+            per_day[d.date] += d.litres
+    return {"days": days, "litres": [per_day[day] for day in days]}
 
 
 def render_settlement(
@@ -355,8 +378,10 @@ def settlement_summary_context(
 
     ``settlement``, ``summary``, ``currency``, ``period``, ``coop_name``, ``farmers`` (one dict per
     statement: ``id``, ``name`` or ``None``, ``litres``, ``gross``, ``deductions``, ``net``,
-    ``arrears``), ``kinds`` (per kind in the policy's order: ``kind``, ``due``, ``collected``,
-    ``short``), ``totals`` (the summary's figures), ``reconciliation`` (rows of ``key``,
+    ``arrears``), ``charts`` (per farmer, in the statements' order: ``farmers`` (ids), ``litres``,
+    ``deductions`` and ``net``: the litres and payments charts), ``kinds`` (per kind in the
+    policy's order: ``kind``, ``due``, ``collected``, ``short``), ``totals`` (the summary's
+    figures), ``reconciliation`` (rows of ``key``,
     ``statements`` = summed from the statements, ``summary`` and ``difference``),
     ``reconciles`` (every difference is 0 and gross = deductions + net for every statement),
     ``balanced`` (how many statements satisfy gross = deductions + net) and ``comparison``
@@ -437,6 +462,12 @@ def settlement_summary_context(
         and all(row["difference"] == 0 for row in reconciliation)
         and s.gross == s.deductions + s.net,
         "comparison": comparison,
+        "charts": {
+            "farmers": [f["id"] for f in farmers],
+            "litres": [f["litres"] for f in farmers],
+            "deductions": [f["deductions"] for f in farmers],
+            "net": [f["net"] for f in farmers],
+        },
     }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from coopfinance import text
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, to_decimal
 from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
@@ -36,6 +36,7 @@ __all__ = [
     "rate_label",
     "render_key_facts",
     "render_schedule",
+    "schedule_charts",
     "schedule_columns",
     "schedule_context",
     "schedule_text",
@@ -84,7 +85,12 @@ _OPTIONAL = frozenset({"fees", "insurance", "taxes"})
 
 def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
     """The columns of ``schedule``'s table: every field of :class:`~coopfinance.Installment`,
-    except the fees, insurance and taxes columns when no row has any (``charges`` always shows).
+    except the fees, insurance and taxes columns when no row has any.
+
+    A printed row adds up as printed: ``principal + interest + charges = total``, so the
+    ``charges`` column (their sum) shows only when none of its components does; when some row has
+    fees, insurance or taxes, those columns show and ``charges`` does not (it would count them
+    twice on paper).
 
     >>> from coopfinance import LoanTerms, Rate
     >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
@@ -110,6 +116,8 @@ def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
         if name in _OPTIONAL and not any(getattr(row, name) for row in schedule):
             continue
         columns.append(Column(name=name, kind=kind, total=total))
+    if any(c.name in _OPTIONAL for c in columns):
+        columns = [c for c in columns if c.name != "charges"]
     return tuple(columns)
 
 
@@ -144,20 +152,74 @@ def _table(schedule: Schedule) -> dict[str, Any]:
     }
 
 
+def _milk_income(value: Iterable[Decimal | int | str] | None, n: int) -> list[Decimal] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | bytes):
+        raise WrongType(
+            f"'milk_income' must be a sequence of amounts, one per installment (got "
+            f"{fmt_value(value)}).",
+            field="milk_income",
+            value=value,
+        )
+    amounts = [to_decimal(v, field=f"milk_income[{k}]") for k, v in enumerate(value)]
+    if len(amounts) != n:
+        raise InvalidValue(
+            f"'milk_income' must have one amount per installment, {n} (got {len(amounts)}).",
+            field="milk_income",
+            value=len(amounts),
+        )
+    return amounts
+
+
+def schedule_charts(
+    schedule: Schedule, milk_income: Iterable[Decimal | int | str] | None = None
+) -> dict[str, Any]:
+    """The series of the cronograma's charts (drawn by the HTML template with ``bar_chart`` and
+    ``line_chart``; the table stays as their text alternative): ``numbers`` (the installment
+    numbers as labels), ``installments`` (each row's total), ``milk_income`` (the expected milk
+    income of each installment's month, when given, else ``None``), ``balance_labels`` and
+    ``balance`` (the principal at disbursement, then each closing balance).
+
+    >>> from coopfinance import LoanTerms, Rate
+    >>> s = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=2,
+    ...               disbursed="2026-01-15").schedule()
+    >>> c = schedule_charts(s, milk_income=["900", "950"])
+    >>> c["numbers"], [str(v) for v in c["balance"]], c["milk_income"][1]
+    (['1', '2'], ['1000.00', '504.31', '0.00'], Decimal('950'))
+    """
+    schedule = _schedule(schedule)
+    return {
+        "numbers": [str(row.number) for row in schedule],
+        "installments": [row.total for row in schedule],
+        "milk_income": _milk_income(milk_income, len(schedule)),
+        "balance_labels": ["0", *(str(row.number) for row in schedule)],
+        "balance": [schedule.principal, *(row.balance for row in schedule)],
+    }
+
+
 def schedule_context(
-    schedule: Schedule, *, borrower: str, lender: str, rate_label: str | None = None
+    schedule: Schedule,
+    *,
+    borrower: str | None = None,
+    lender: str | None = None,
+    rate_label: str | None = None,
+    milk_income: Iterable[Decimal | int | str] | None = None,
 ) -> dict[str, Any]:
     """What the ``schedule`` templates use.
 
-    ``schedule``, ``currency``, ``borrower``, ``lender``, ``rate_label`` (``None`` to leave the
-    line out), ``principal``, ``disbursed``, ``first_due``, ``maturity``, ``installment_count``,
-    ``installment_amount``, ``columns`` (:func:`schedule_columns`) and ``rows`` (one dict per
-    installment, keyed by column name).
+    ``schedule``, ``currency``, ``borrower``, ``lender``, ``rate_label`` (each ``None`` to leave
+    its line out: no blank line to fill by hand), ``principal``, ``disbursed``, ``first_due``,
+    ``maturity``, ``installment_count``, ``installment_amount``, ``columns``
+    (:func:`schedule_columns`), ``rows`` (one dict per installment, keyed by column name) and
+    ``charts`` (:func:`schedule_charts`, with ``milk_income`` when given: one expected milk income
+    per installment, e.g. from ``coopfinance.dairy`` production, to set each cuota against).
     """
     return {
         **_table(_schedule(schedule)),
-        "borrower": to_text(borrower, field="borrower"),
-        "lender": to_text(lender, field="lender"),
+        "charts": schedule_charts(schedule, milk_income),
+        "borrower": None if borrower is None else to_text(borrower, field="borrower"),
+        "lender": None if lender is None else to_text(lender, field="lender"),
         "rate_label": None if rate_label is None else to_text(rate_label, field="rate_label"),
     }
 
@@ -185,18 +247,22 @@ def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
 def render_schedule(
     schedule: Schedule,
     *,
-    borrower: str,
-    lender: str,
+    borrower: str | None = None,
+    lender: str | None = None,
     lang: str = "es",
     fmt: str = "md",
     rate_label: str | None = None,
+    milk_income: Iterable[Decimal | int | str] | None = None,
     template_dirs: Iterable[str | os.PathLike[str]] = (),
     messages: text.Overrides | None = None,
 ) -> str:
     """The printed repayment schedule (cronograma) in Markdown or HTML, in Spanish or English.
 
     ``rate_label`` is shown as given (e.g. ``"TEA 35.00 %"``); the schedule itself does not know
-    its rate.
+    its rate. ``borrower``, ``lender`` and ``rate_label`` are optional: a line left out is not
+    printed (an app showing a simulation has no borrower yet). In HTML, a chart sets each
+    installment against ``milk_income`` (one expected milk income per installment) when given,
+    and another draws the balance over time.
 
     >>> from coopfinance import LoanTerms, Rate
     >>> s = LoanTerms(principal="5000", rate=Rate.effective_annual("35%"), installments=6,
@@ -208,7 +274,9 @@ def render_schedule(
     >>> print([line for line in text.splitlines() if line.startswith("| 1 |")][0])
     | 1 | 15/02/2026 | 31 | 5,000.00 | 778.08 | 130.90 | 0.00 | 908.98 | 4,221.92 |
     """
-    context = schedule_context(schedule, borrower=borrower, lender=lender, rate_label=rate_label)
+    context = schedule_context(
+        schedule, borrower=borrower, lender=lender, rate_label=rate_label, milk_income=milk_income
+    )
     return render(
         "schedule", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
     )

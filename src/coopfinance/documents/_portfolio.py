@@ -37,7 +37,10 @@ def portfolio_context(
 
     A loan's ``arrears`` is ``arrears[loan id]`` when given (the account's own
     ``AccountState.arrears``: what its statement shows, insurance and late charges included), else
-    the exposure's principal, interest and fees fallen due and unpaid."""
+    the exposure's principal, interest and fees fallen due and unpaid.
+
+    ``charts`` holds the series of the aging bars (``buckets``, ``principal`` and ``count`` per
+    bucket; the aging table is their text alternative)."""
     if arrears is not None:
         owed = {e.loan_id: arrears[e.loan_id] for e in loans}
     else:
@@ -97,6 +100,11 @@ def portfolio_context(
             for e in loans
         ],
         "total_arrears": sum(owed.values(), ZERO),
+        "charts": {
+            "buckets": [b.label for b in report.aging],
+            "principal": [b.principal for b in report.aging],
+            "count": [Decimal(b.count) for b in report.aging],
+        },
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from coopfinance import text
@@ -13,7 +14,7 @@ from coopfinance.documents._env import label_ids, render
 from coopfinance.documents._format import format_date
 from coopfinance.servicing import Statement
 
-__all__ = ["render_statement", "statement_context", "statement_text"]
+__all__ = ["render_statement", "statement_charts", "statement_context", "statement_text"]
 
 
 def statement_context(
@@ -21,8 +22,14 @@ def statement_context(
 ) -> dict[str, Any]:
     """What the ``statement`` templates use: the header, one row per movement (``date``, ``kind``,
     ``key`` (its label), ``reference``, ``settled_on`` (the settlement of a payment the check-off
-    collected), ``label`` (in ``lang``), ``charged``, ``paid``, ``balance``, ``credit``) and the
-    summary of the state (``status_key`` and ``status`` in ``lang``)."""
+    collected), ``label`` (in ``lang``), ``installment`` (on an installment-due line, the whole
+    installment as the schedule row shows it: principal, interest, fees and insurance; else
+    ``None``), ``charged`` (what the line added to the balance: the interest and charges, the
+    principal being owed since the disbursement), ``paid``, ``balance``, ``credit``) and the
+    summary of the state (``status_key`` and ``status`` in ``lang``).
+
+    Every printed row adds up: previous balance + charged − paid = balance (the credit column
+    holds what a payment left over)."""
     return {"borrower": borrower, "lender": lender, **_statement(statement, lang)}
 
 
@@ -49,14 +56,59 @@ def _line_label(tr: text.Translator, key: str, english: str, reference: str, on:
     return label
 
 
+def _principal_due(statement: Statement) -> dict[tuple[dt.date, str], Decimal]:
+    """The principal of each installment, by ``(due date, number)``."""
+    return {
+        (item.due_date, str(item.number)): item.due.principal
+        for item in statement.state.installments
+    }
+
+
+def statement_charts(statement: Statement) -> dict[str, Any]:
+    """The series of the statement's charts (the movements table is their text alternative):
+    ``dates`` and ``balance`` (the balance owed after each movement: the balance over the
+    season), and for every installment fallen due by the statement date ``numbers``, ``due``
+    (what fell due of the installment, the late charges on it included) and ``paid`` (what
+    was paid of it): paid against due.
+
+    >>> import datetime as dt
+    >>> from coopfinance import LoanTerms, Rate, LoanAccount, Payment
+    >>> from coopfinance.servicing import statement
+    >>> terms = LoanTerms(principal="1000", rate=Rate.effective_annual("20%"), installments=2,
+    ...                   disbursed="2026-01-15")
+    >>> account = LoanAccount(terms=terms, id="L-7",
+    ...                       events=[Payment(date="2026-02-15", amount="300", id="p1")])
+    >>> c = statement_charts(statement(account, dt.date(2026, 2, 20)))
+    >>> c["numbers"], [str(v) for v in c["due"]], [str(v) for v in c["paid"]]
+    (['1'], ['512.56'], ['300.00'])
+    """
+    fallen = [item for item in statement.state.installments if item.due_date <= statement.as_of]
+    return {
+        "dates": [line.date for line in statement.lines],
+        "balance": [line.balance for line in statement.lines],
+        "numbers": [str(item.number) for item in fallen],
+        "due": [item.due.total for item in fallen],
+        "paid": [item.paid.total for item in fallen],
+    }
+
+
 def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     state = statement.state
     nxt = state.next_due()
     tr = text.translator(lang)
     english = label_ids()
+    principal_due = _principal_due(statement)
     rows = []
     for line in statement.lines:
         key, on = _movement(line.kind.value, line.reference)
+        # the whole installment as the schedule row shows it: the principal falling due (owed
+        # since the disbursement, so not charged again) plus what the line charged (interest,
+        # fees and insurance); late charges have lines of their own
+        installment = (
+            principal_due[line.date, line.reference] + line.charged
+            if line.kind.value == "installment-due"
+            else None
+        )
         shown_on = None if on is None else format_date(on, lang=lang, style="short")
         rows.append(
             {
@@ -66,6 +118,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
                 "reference": "" if on is not None else line.reference,
                 "settled_on": on,
                 "label": _line_label(tr, key, str(english[key]), line.reference, shown_on),
+                "installment": installment,
                 "charged": line.charged,
                 "paid": line.paid,
                 "balance": line.balance,
@@ -82,6 +135,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
         "status_key": status_key,
         "status": tr.label(status_key, str(english[status_key])),
         "rows": rows,
+        "charts": statement_charts(statement),
         "owed": state.owed,
         "principal_outstanding": state.principal_outstanding,
         "arrears": state.arrears,
