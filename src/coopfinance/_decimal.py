@@ -8,10 +8,14 @@ with :func:`decimal.localcontext`, or pass it explicitly.
 from __future__ import annotations
 
 import decimal
+import functools
+import inspect
 import re
+from collections.abc import Callable, Generator
+from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 from coopfinance.errors import FloatNotAllowed, ParseError, WrongType, fmt_value
 
@@ -19,6 +23,7 @@ __all__ = [
     "CONTEXT",
     "ONE",
     "ZERO",
+    "exact",
     "fraction_to_decimal",
     "parse_number",
     "to_decimal",
@@ -32,6 +37,61 @@ CONTEXT = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 """The context of every intermediate calculation: 34 significant digits (more than the 20 promised)."""
+
+_P = ParamSpec("_P")
+_ACTIVE: ContextVar[decimal.Context | None] = ContextVar("coopfinance_exact", default=None)
+_R = TypeVar("_R")
+
+
+def exact(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` under :data:`CONTEXT`, whatever the caller's decimal context is.
+
+    The library's public entry points (building a schedule, the cost of credit, servicing,
+    settlements, plans, training, documents, the book's close) carry this decorator, so a caller
+    who set ``decimal.getcontext().prec = 5`` or ``ROUND_FLOOR`` (or a thread whose
+    :data:`decimal.DefaultContext` was changed) gets the same figures, byte for byte, as anyone else
+    (issue 20 §1). The caller's context is restored on return and never receives the library's
+    flags. A generator function is wrapped step by step: the context holds while it computes each
+    item and is the caller's again between items.
+
+    >>> import decimal
+    >>> @exact
+    ... def third() -> Decimal:
+    ...     return Decimal(1) / 3
+    >>> with decimal.localcontext(decimal.Context(prec=5, rounding=decimal.ROUND_FLOOR)):
+    ...     str(third())[:10], str(Decimal(1) / 3)
+    ('0.33333333', '0.33333')
+    """
+    if inspect.isgeneratorfunction(func):
+        gen = cast(Callable[..., Generator[Any, Any, Any]], func)
+
+        @functools.wraps(func)
+        def stepwise(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            with decimal.localcontext(CONTEXT):
+                inner = gen(*args, **kwargs)
+            while True:
+                with decimal.localcontext(CONTEXT):
+                    try:
+                        item = next(inner)
+                    except StopIteration as stop:
+                        return stop.value
+                yield item
+
+        return cast(Callable[_P, _R], stepwise)
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if _ACTIVE.get() is decimal.getcontext():  # nested: already exact, skip the copy
+            return func(*args, **kwargs)
+        with decimal.localcontext(CONTEXT) as ctx:
+            token = _ACTIVE.set(ctx)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _ACTIVE.reset(token)
+
+    return wrapper
+
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from coopfinance import text
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance._files import write_atomic
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import SettlementPolicy, missed_pickups, run_checkoff
@@ -404,6 +404,7 @@ def _stress(say: Progress, lang: str) -> dict[str, Any]:
     return summary
 
 
+@exact
 def run_demo(
     outdir: str | Path,
     *,

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, overload
 
 import attrs
 
-from coopfinance._decimal import ZERO, to_decimal
+from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_whole
 from coopfinance._files import read_text
 from coopfinance._frames import to_dataframe
@@ -81,6 +81,7 @@ class Installment(NamedTuple):
     """The closing balance after this installment."""
 
     @property
+    @exact
     def capitalized(self) -> Decimal:
         """Interest added to the balance in this period instead of being paid."""
         return self.balance - self.opening_balance + self.principal
@@ -120,11 +121,13 @@ class Schedule:
     """Taxes on the disbursement (e.g. ITF) deducted from it."""
 
     @property
+    @exact
     def amount_lent(self) -> Decimal:
         """The amount of the loan before financed fees: ``principal − fees_financed``."""
         return self.principal - self.fees_financed
 
     @property
+    @exact
     def net_disbursement(self) -> Decimal:
         """What the borrower receives in hand: the amount lent less fees and taxes withheld."""
         return self.amount_lent - self.fees_withheld - self.taxes_withheld
@@ -149,6 +152,7 @@ class Schedule:
         """The last due date."""
         return self.installments[-1].due_date
 
+    @exact
     def _sum(self, name: str) -> Decimal:
         return sum((getattr(r, name) for r in self.installments), ZERO)
 

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import attrs
 
-from coopfinance._decimal import ZERO, to_decimal
+from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_text
 from coopfinance._files import open_text, read_data, refuse_decoding
 from coopfinance.dairy._periods import Period
@@ -730,6 +730,7 @@ def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:
     return frozenset(out)
 
 
+@exact
 def missed_pickups(
     plan: PickupPlan, deliveries: Deliveries, period: Period
 ) -> tuple[tuple[MissedPickup, ...], dict[tuple[dt.date, str], int]]:

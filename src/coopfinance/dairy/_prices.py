@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_date
 from coopfinance._files import read_data
 from coopfinance._money import Currency
@@ -237,6 +237,7 @@ class RateChart:
     lookup: ChartLookup = attrs.field(default=ChartLookup.BAND, converter=_lookup)
     below: Decimal = attrs.field(default=ZERO, converter=_below)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if len(self.prices) != len(self.fat) or any(len(r) != len(self.snf) for r in self.prices):
             raise InvalidPriceSchedule(
@@ -407,6 +408,7 @@ class PriceTerms:
     per: str = attrs.field(default="litre", converter=_basis)
     density: Decimal = attrs.field(default=DENSITY, converter=_density)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.valid_to < self.valid_from:
             raise InvalidPriceSchedule(
@@ -708,6 +710,7 @@ class MilkPriceSchedule:
     table: ``transport = { es = "Flete", en = "Transport" }``); a charge or a language without a
     name here is named by the message catalogs (the library's own charge names), else by its key."""
 
+    @exact
     def __attrs_post_init__(self) -> None:
         charges = {name for t in self.terms for name, _ in t.service_charges}
         for charge, _names in self.service_names:

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from coopfinance import text
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
@@ -82,6 +82,7 @@ _KINDS: dict[Any, ColumnKind] = {
 _OPTIONAL = frozenset({"fees", "insurance", "taxes"})
 
 
+@exact
 def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
     """The columns of ``schedule``'s table: every field of :class:`~coopfinance.Installment`,
     except the fees, insurance and taxes columns when no row has any (``charges`` always shows).
@@ -144,6 +145,7 @@ def _table(schedule: Schedule) -> dict[str, Any]:
     }
 
 
+@exact
 def schedule_context(
     schedule: Schedule, *, borrower: str, lender: str, rate_label: str | None = None
 ) -> dict[str, Any]:
@@ -162,6 +164,7 @@ def schedule_context(
     }
 
 
+@exact
 def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
     """What the ``key_facts`` templates use: everything :func:`schedule_context` gives, plus
     ``facts``, ``product``, ``amount_received`` (principal − fees withheld − fees financed) and
@@ -182,6 +185,7 @@ def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
     }
 
 
+@exact
 def render_schedule(
     schedule: Schedule,
     *,
@@ -214,6 +218,7 @@ def render_schedule(
     )
 
 
+@exact
 def schedule_text(
     schedule: Schedule,
     *,
@@ -249,6 +254,7 @@ def schedule_text(
     return text.removesuffix("\n")
 
 
+@exact
 def render_key_facts(
     facts: KeyFacts,
     *,
@@ -283,6 +289,7 @@ _PERIODIC = {
 }
 
 
+@exact
 def rate_label(rate: Rate, lang: str = "es", messages: text.Overrides | None = None) -> str:
     """How a document names ``rate``: ``TEA 35.00 %`` in Spanish, ``35.00% effective annual (TEA)``
     in English (2 decimals, as Peruvian hojas resumen print rates); the words are catalog messages

@@ -32,6 +32,7 @@ import markupsafe
 from jinja2 import pass_context
 
 from coopfinance import text
+from coopfinance._decimal import exact
 from coopfinance._money import Currency, Money
 from coopfinance.documents._charts import bar_chart, line_chart
 from coopfinance.documents._format import (
@@ -495,6 +496,7 @@ def _template_line(tb: TracebackType | None) -> str:
     return found
 
 
+@exact
 def render(
     name: str,
     context: Mapping[str, Any],
@@ -584,6 +586,7 @@ def render(
         ) from None
 
 
+@exact
 def render_pdf(
     name: str,
     context: Mapping[str, Any],

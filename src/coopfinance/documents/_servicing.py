@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coopfinance import text
+from coopfinance._decimal import exact
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import label_ids, render
 from coopfinance.documents._format import format_date
@@ -16,6 +17,7 @@ from coopfinance.servicing import Statement
 __all__ = ["render_statement", "statement_context", "statement_text"]
 
 
+@exact
 def statement_context(
     statement: Statement, *, borrower: str, lender: str, lang: str
 ) -> dict[str, Any]:
@@ -94,6 +96,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     }
 
 
+@exact
 def render_statement(
     statement: Statement,
     *,
@@ -126,6 +129,7 @@ def render_statement(
     )
 
 
+@exact
 def statement_text(
     statement: Statement,
     *,

@@ -49,7 +49,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
@@ -456,6 +456,7 @@ class Portfolio:
         )
 
     @classmethod
+    @exact
     def example(
         cls,
         farmers: int = 200,
@@ -745,6 +746,7 @@ def _recent(ends: Sequence[dt.date]) -> list[int]:
     return [sum(1 for d in ends[: t + 1] if (end - d).days <= 30) for t, end in enumerate(ends)]
 
 
+@exact
 def simulate(
     portfolio: Portfolio,
     *,
