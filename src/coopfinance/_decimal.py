@@ -125,7 +125,7 @@ def _bounded(value: Decimal, *, field: str, shown: object) -> Decimal:
             f"{field!r} must be a finite number (got {fmt_value(shown)}).", field=field, value=shown
         )
     if value.is_zero():
-        return value if value.as_tuple().exponent >= MIN_EXPONENT else Decimal(0)
+        return value if int(value.as_tuple().exponent) >= MIN_EXPONENT else Decimal(0)
     if value.adjusted() >= 15:
         raise ParseError(
             f"{field!r} is too large: numbers must be smaller than 1e15 in absolute value "
