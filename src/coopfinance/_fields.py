@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Self, TypeVar
 
@@ -39,6 +39,7 @@ __all__ = [
     "to_date",
     "to_enum",
     "to_optional_date",
+    "to_table",
     "to_text",
     "to_whole",
     "whole",
@@ -98,6 +99,34 @@ def _within_calendar(day: dt.date, *, field: str, error: type[InvalidValue]) -> 
         "calendar's edges leave no room for a schedule or a period.",
         field=field,
         value=day,
+    )
+
+
+def to_table(data: Any, *, field: str, error: type[InvalidValue] = ParseError) -> Mapping[str, Any]:
+    """``data`` if it is a table (a mapping with text keys), else ``error`` naming ``field`` and
+    the shape found (``null``, a number, a list): the first check of every ``from_dict``.
+
+    >>> to_table([], field="terms")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.ParseError: 'terms' must be a table of keys and values (got a list).
+    """
+    if isinstance(data, Mapping) and all(isinstance(k, str) for k in data):
+        return data
+    if data is None:
+        shape = "null"
+    elif isinstance(data, bool | int | float | Decimal):
+        shape = f"a number, {data}"
+    elif isinstance(data, str):
+        shape = f"text {fmt_value(data[:40])}"
+    elif isinstance(data, list | tuple):
+        shape = "a list"
+    elif isinstance(data, Mapping):
+        shape = "a table whose keys are not all text"
+    else:
+        shape = f"a {type(data).__name__}"
+    raise error(
+        f"{field!r} must be a table of keys and values (got {shape}).", field=field, value=shape
     )
 
 

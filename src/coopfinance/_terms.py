@@ -27,7 +27,7 @@ from coopfinance._calendar import (
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind
 from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, Grace
 from coopfinance._decimal import CONTEXT, exact, to_decimal
-from coopfinance._fields import to_date, to_optional_date, to_whole
+from coopfinance._fields import to_date, to_optional_date, to_table, to_whole
 from coopfinance._money import Money, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Schedule
@@ -260,6 +260,7 @@ class LoanTerms:
         >>> LoanTerms.from_dict(terms.to_dict()) == terms
         True
         """
+        data = to_table(data, field="terms", error=InvalidLoanTerms)
         return _from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:

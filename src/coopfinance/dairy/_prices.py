@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
-from coopfinance._fields import ParseableEnum, to_date
+from coopfinance._fields import ParseableEnum, to_date, to_table
 from coopfinance._files import read_data
 from coopfinance._money import Currency
 from coopfinance.errors import InvalidPriceSchedule, InvalidValue, ParseError
@@ -748,6 +748,7 @@ class MilkPriceSchedule:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MilkPriceSchedule:
         """From ``{"currency": "PEN", "prices": [{"from", "to", "base", …}, …]}`` (TOML/JSON shape)."""
+        data = to_table(data, field="price schedule", error=InvalidPriceSchedule)
         prices = data.get("prices")
         if not isinstance(prices, list):
             raise InvalidPriceSchedule(

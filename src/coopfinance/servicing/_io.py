@@ -194,7 +194,20 @@ def events_to_json(events: tuple[Event, ...] | list[Event], *, indent: int | Non
 
 
 def _rows(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _read_rows(reader, extra)
+    except csv.Error as exc:
+        raise ParseError(
+            f"line {reader.line_num}: the events CSV is malformed ({exc}).",
+            field="events",
+            value=None,
+        ) from None
+
+
+def _read_rows(
+    reader: csv.DictReader[str], extra: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in reader.fieldnames or []]
     allowed = (*CSV_COLUMNS, *extra)
     unknown = [h for h in header if h not in allowed]

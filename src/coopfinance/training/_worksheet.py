@@ -52,7 +52,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import exact, to_decimal
-from coopfinance._fields import to_text
+from coopfinance._fields import to_table, to_text
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import CoopFinanceError, InvalidMemberData, fmt_value
 from coopfinance.training._exercise import Exercise, _lang
@@ -179,6 +179,7 @@ class MemberData:
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> MemberData:
         """A member's figures from plain data (parsed TOML or JSON; see the module docstring).
         Errors name the key path and ``source``."""
+        data = to_table(data, field=source or "member", error=InvalidMemberData)
         return _parse(data, Where(source))
 
     @classmethod
