@@ -199,3 +199,13 @@ def test_nothing_but_the_librarys_errors(saved: dict[str, Any]) -> None:
     with pytest.raises(CoopFinanceError) as info:
         Schedule.from_dict(saved)
     assert isinstance(info.value, ValueError)
+
+
+def test_a_milk_price_of_zero_is_refused() -> None:
+    from coopfinance.dairy import MilkPriceSchedule
+
+    row = {"from": "2026-01-01", "to": "2026-12-31", "base": "0"}
+    with pytest.raises(InvalidValue, match="'base' must be a price above 0"):
+        MilkPriceSchedule.from_dict({"currency": "PEN", "prices": [row]})
+    with pytest.raises(InvalidValue, match="'currency'"):
+        MilkPriceSchedule.from_dict({"currency": "", "prices": [{**row, "base": "1.2"}]})

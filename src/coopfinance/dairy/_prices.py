@@ -416,9 +416,13 @@ class PriceTerms:
                 field="valid_to",
                 value=self.valid_to,
             )
-        if self.base < 0:
+        if self.base <= 0:  # a price of 0 settles every litre for nothing (issue 20 §2)
             raise InvalidPriceSchedule(
-                f"'base' must not be negative (got {self.base}).", field="base", value=self.base
+                f"'base' must not be negative (got {self.base})."
+                if self.base < 0
+                else f"'base' must be a price above 0 per litre (got {self.base}).",
+                field="base",
+                value=self.base,
             )
 
     def hygiene_adjustment(self, count: int | None) -> Decimal:
