@@ -14,6 +14,7 @@ SRC = pathlib.Path(coopfinance.__file__).parent
 LAYERS = {
     "errors": 1,
     "_decimal": 1,
+    "_csv": 1,
     "_money": 1,
     "_rates": 1,
     "_calendar": 1,

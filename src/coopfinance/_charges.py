@@ -35,7 +35,7 @@ from decimal import Decimal
 
 import attrs
 
-from coopfinance._decimal import parse_number, to_decimal
+from coopfinance._decimal import exact, parse_number, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance._money import RoundingPolicy
 from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
@@ -182,6 +182,7 @@ class Charge:
     during_grace: DuringGrace = attrs.field(default=DuringGrace.BILL, converter=_to_grace)
     """Installment fees and insurance: what happens in grace periods (:class:`DuringGrace`)."""
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.value < 0:
             raise InvalidValue(

@@ -8,17 +8,25 @@ with :func:`decimal.localcontext`, or pass it explicitly.
 from __future__ import annotations
 
 import decimal
+import functools
+import inspect
 import re
+from collections.abc import Callable, Generator
+from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 from coopfinance.errors import FloatNotAllowed, ParseError, WrongType, fmt_value
 
 __all__ = [
     "CONTEXT",
+    "MAX_DIGITS",
+    "MAX_MAGNITUDE",
+    "MIN_EXPONENT",
     "ONE",
     "ZERO",
+    "exact",
     "fraction_to_decimal",
     "parse_number",
     "to_decimal",
@@ -33,12 +41,106 @@ CONTEXT = decimal.Context(
 )
 """The context of every intermediate calculation: 34 significant digits (more than the 20 promised)."""
 
+_P = ParamSpec("_P")
+_ACTIVE: ContextVar[decimal.Context | None] = ContextVar("coopfinance_exact", default=None)
+_R = TypeVar("_R")
+
+
+def exact(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` under :data:`CONTEXT`, whatever the caller's decimal context is.
+
+    The library's public entry points (building a schedule, the cost of credit, servicing,
+    settlements, plans, training, documents, the book's close) carry this decorator, so a caller
+    who set ``decimal.getcontext().prec = 5`` or ``ROUND_FLOOR`` (or a thread whose
+    :data:`decimal.DefaultContext` was changed) gets the same figures, byte for byte, as anyone else
+    (issue 20 §1). The caller's context is restored on return and never receives the library's
+    flags. A generator function is wrapped step by step: the context holds while it computes each
+    item and is the caller's again between items.
+
+    >>> import decimal
+    >>> @exact
+    ... def third() -> Decimal:
+    ...     return Decimal(1) / 3
+    >>> with decimal.localcontext(decimal.Context(prec=5, rounding=decimal.ROUND_FLOOR)):
+    ...     str(third())[:10], str(Decimal(1) / 3)
+    ('0.33333333', '0.33333')
+    """
+    if inspect.isgeneratorfunction(func):
+        gen = cast(Callable[..., Generator[Any, Any, Any]], func)
+
+        @functools.wraps(func)
+        def stepwise(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            with decimal.localcontext(CONTEXT):
+                inner = gen(*args, **kwargs)
+            while True:
+                with decimal.localcontext(CONTEXT):
+                    try:
+                        item = next(inner)
+                    except StopIteration as stop:
+                        return stop.value
+                yield item
+
+        return cast(Callable[_P, _R], stepwise)
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if _ACTIVE.get() is decimal.getcontext():  # nested: already exact, skip the copy
+            return func(*args, **kwargs)
+        with decimal.localcontext(CONTEXT) as ctx:
+            token = _ACTIVE.set(ctx)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _ACTIVE.reset(token)
+
+    return wrapper
+
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", re.ASCII)
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$", re.ASCII)
+
+MAX_DIGITS = 60
+"""The longest number text read (after removing blanks, ``_`` and ``,``): a 5,000-digit integer is
+refused before it is converted."""
+MAX_MAGNITUDE = Decimal("1e15")
+"""Every number read must be smaller than this in absolute value (a thousand million million: far
+above any amount, rate, count or seed a co-op has; far below where 34-digit arithmetic stops being
+exact to the céntimo). Fields have narrower bounds of their own (see ``docs/conventions.md``,
+"Bounds")."""
+MIN_EXPONENT = -30
+"""The smallest power of ten a number read may have (``1e-30``); zero of any exponent is zero."""
+
+
+def _bounded(value: Decimal, *, field: str, shown: object) -> Decimal:
+    """``value`` if finite and within :data:`MAX_MAGNITUDE` and :data:`MIN_EXPONENT`, else a
+    :class:`~coopfinance.errors.ParseError` naming ``field``."""
+    if len(str(shown)) > 40:
+        shown = f"{str(shown)[:20]}… ({len(str(shown))} characters)"
+    if not value.is_finite():
+        raise ParseError(
+            f"{field!r} must be a finite number (got {fmt_value(shown)}).", field=field, value=shown
+        )
+    if value.is_zero():
+        return value if int(value.as_tuple().exponent) >= MIN_EXPONENT else Decimal(0)
+    if value.adjusted() >= 15:
+        raise ParseError(
+            f"{field!r} is too large: numbers must be smaller than 1e15 in absolute value "
+            f"(got {fmt_value(shown)}).",
+            field=field,
+            value=shown,
+        )
+    if value.adjusted() < MIN_EXPONENT:
+        raise ParseError(
+            f"{field!r} is too small to be meant: numbers must be zero or at least 1e-30 in "
+            f"absolute value (got {fmt_value(shown)}).",
+            field=field,
+            value=shown,
+        )
+    return value
 
 
 def parse_number(text: str, *, field: str) -> Decimal:
@@ -46,13 +148,27 @@ def parse_number(text: str, *, field: str) -> Decimal:
 
     Accepts ``"1250.5"``, ``"1,250.50"`` (comma thousands separators in groups of three), ``"-3"``,
     ``"1e3"`` and surrounding blanks. A trailing ``%`` divides by 100: ``"35%"`` is ``0.35``.
+    Refused: ``NaN``, ``Infinity``, digits other than ASCII ``0``–``9``, more than
+    :data:`MAX_DIGITS` characters, magnitudes of :data:`MAX_MAGNITUDE` (``1e15``) or more, and
+    non-zero magnitudes below ``1e-30`` (issue 20 §2).
 
     >>> parse_number("1,250.50", field="amount")
     Decimal('1250.50')
     >>> parse_number("2.5%", field="rate")
     Decimal('0.025')
+    >>> parse_number("1e400", field="amount")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.ParseError: 'amount' is too large: numbers must be smaller than 1e15 ...
     """
     s = text.strip().replace("_", "")
+    if len(s) > MAX_DIGITS + 2:
+        raise ParseError(
+            f"{field!r} must be a number of at most {MAX_DIGITS} characters (got "
+            f"{fmt_value(text[:20] + '…')} of {len(text)} characters).",
+            field=field,
+            value=text[:40],
+        )
     percent = s.endswith("%")
     if percent:
         s = s[:-1].strip()
@@ -64,7 +180,7 @@ def parse_number(text: str, *, field: str) -> Decimal:
             field=field,
             value=text,
         )
-    value = Decimal(s)
+    value = _bounded(Decimal(s), field=field, shown=text)
     if percent:
         value = CONTEXT.divide(value, _HUNDRED)
     return value
@@ -81,16 +197,24 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
     coopfinance.errors.FloatNotAllowed: 'principal' must not be a float (got 1.5): pass a str ...
     """
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ParseError(
-                f"{field!r} must be a finite number (got {value}).", field=field, value=value
-            )
-        return value
+        return _bounded(value, field=field, shown=value)
     if isinstance(value, bool):
         raise WrongType(
             f"{field!r} must be a Decimal, int or str (got bool {value}).", field=field, value=value
         )
     if isinstance(value, int):
+        if not -(10**15) < value < 10**15:
+            shown = (
+                value
+                if abs(value) < 10**60
+                else f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+            )
+            raise ParseError(
+                f"{field!r} is too large: numbers must be smaller than 1e15 in absolute value "
+                f"(got {shown}).",
+                field=field,
+                value=shown,
+            )
         return Decimal(value)
     if isinstance(value, str):
         return parse_number(value, field=field)

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from coopfinance import text
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance._files import write_atomic
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import (
@@ -519,6 +519,7 @@ def _story(
     return story
 
 
+@exact
 def run_demo(
     outdir: str | Path,
     *,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Self, TypeVar
 
@@ -30,6 +30,8 @@ import attrs
 from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
 
 __all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
     "ParseableEnum",
     "non_negative",
     "positive",
@@ -37,14 +39,21 @@ __all__ = [
     "to_date",
     "to_enum",
     "to_optional_date",
+    "to_table",
     "to_text",
     "to_whole",
     "whole",
 ]
 
 _E = TypeVar("_E", bound=enum.Enum)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+FIRST_DATE = dt.date(1900, 1, 1)
+"""The earliest date read (issue 20 §2): the calendar's edge (0001-01-01) is no real loan's."""
+LAST_DATE = dt.date(2199, 12, 31)
+"""The latest date read: a 600-installment schedule from it still ends before year 9999."""
 
 
 def to_date(value: Any, *, field: str, error: type[InvalidValue] = ParseError) -> dt.date:
@@ -64,18 +73,60 @@ def to_date(value: Any, *, field: str, error: type[InvalidValue] = ParseError) -
             value=value,
         )
     if isinstance(value, dt.date):
-        return value
+        return _within_calendar(value, field=field, error=error)
     if isinstance(value, str):
         text = value.strip()
         if _ISO_DATE.match(text):
             try:
-                return dt.date.fromisoformat(text)
+                day = dt.date.fromisoformat(text)
             except ValueError:
                 pass
+            else:
+                return _within_calendar(day, field=field, error=error)
     raise error(
         f"{field!r} must be a date such as '2026-01-15' (got {fmt_value(value)}).",
         field=field,
         value=value,
+    )
+
+
+def _within_calendar(day: dt.date, *, field: str, error: type[InvalidValue]) -> dt.date:
+    """``day`` if within :data:`FIRST_DATE`..:data:`LAST_DATE`, else ``error`` naming ``field``."""
+    if FIRST_DATE <= day <= LAST_DATE:
+        return day
+    raise error(
+        f"{field!r} must be a date between {FIRST_DATE} and {LAST_DATE} (got {day}): the "
+        "calendar's edges leave no room for a schedule or a period.",
+        field=field,
+        value=day,
+    )
+
+
+def to_table(data: Any, *, field: str, error: type[InvalidValue] = ParseError) -> Mapping[str, Any]:
+    """``data`` if it is a table (a mapping with text keys), else ``error`` naming ``field`` and
+    the shape found (``null``, a number, a list): the first check of every ``from_dict``.
+
+    >>> to_table([], field="terms")
+    Traceback (most recent call last):
+    ...
+    coopfinance.errors.ParseError: 'terms' must be a table of keys and values (got a list).
+    """
+    if isinstance(data, Mapping) and all(isinstance(k, str) for k in data):
+        return data
+    if data is None:
+        shape = "null"
+    elif isinstance(data, bool | int | float | Decimal):
+        shape = f"a number, {data}"
+    elif isinstance(data, str):
+        shape = f"text {fmt_value(data[:40])}"
+    elif isinstance(data, list | tuple):
+        shape = "a list"
+    elif isinstance(data, Mapping):
+        shape = "a table whose keys are not all text"
+    else:
+        shape = f"a {type(data).__name__}"
+    raise error(
+        f"{field!r} must be a table of keys and values (got {shape}).", field=field, value=shape
     )
 
 
@@ -162,8 +213,24 @@ def to_whole(
         raise WrongType(
             f"{field!r} must be a whole number (got bool {value}).", field=field, value=value
         )
-    digits = isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value)
-    integral = isinstance(value, Decimal) and value.is_finite() and value == int(value)
+    digits = isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]{1,15}\s*", value, re.ASCII)
+    integral = (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and (value.is_zero() or value.adjusted() < 15)
+        and value == value.to_integral_value()
+    )
+    if isinstance(value, int) and not isinstance(value, bool) and not -(10**15) < value < 10**15:
+        shown = (
+            value
+            if abs(value) < 10**60
+            else f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+        )
+        raise error(
+            f"{field!r} is too large: whole numbers must be smaller than 1e15 (got {shown}).",
+            field=field,
+            value=shown,
+        )
     if not (isinstance(value, int) or digits or integral):
         raise error(
             f"{field!r} must be a whole number (got {fmt_value(value)}).", field=field, value=value

@@ -20,12 +20,13 @@ from typing import Any, NamedTuple, overload
 
 import attrs
 
-from coopfinance._decimal import ZERO, to_decimal
+from coopfinance._csv import csv_text
+from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_whole
 from coopfinance._files import read_text
 from coopfinance._frames import to_dataframe
 from coopfinance._money import Currency, Money
-from coopfinance.errors import CoopFinanceError, InvalidValue, ParseError
+from coopfinance.errors import CoopFinanceError, InvalidValue, ParseError, fmt_value
 
 __all__ = ["COLUMNS", "Installment", "Schedule"]
 
@@ -81,6 +82,7 @@ class Installment(NamedTuple):
     """The closing balance after this installment."""
 
     @property
+    @exact
     def capitalized(self) -> Decimal:
         """Interest added to the balance in this period instead of being paid."""
         return self.balance - self.opening_balance + self.principal
@@ -120,11 +122,13 @@ class Schedule:
     """Taxes on the disbursement (e.g. ITF) deducted from it."""
 
     @property
+    @exact
     def amount_lent(self) -> Decimal:
         """The amount of the loan before financed fees: ``principal − fees_financed``."""
         return self.principal - self.fees_financed
 
     @property
+    @exact
     def net_disbursement(self) -> Decimal:
         """What the borrower receives in hand: the amount lent less fees and taxes withheld."""
         return self.amount_lent - self.fees_withheld - self.taxes_withheld
@@ -149,6 +153,7 @@ class Schedule:
         """The last due date."""
         return self.installments[-1].due_date
 
+    @exact
     def _sum(self, name: str) -> Decimal:
         return sum((getattr(r, name) for r in self.installments), ZERO)
 
@@ -217,6 +222,7 @@ class Schedule:
         frame = to_dataframe(self.to_records(), COLUMNS, "Schedule")
         return frame.set_index("number")
 
+    @exact
     def to_dict(self) -> dict[str, Any]:
         """The JSON interchange form: amounts as decimal strings, dates ISO 8601."""
         return {
@@ -243,13 +249,33 @@ class Schedule:
             "totals": {k: str(v) for k, v in self.totals().items()},
         }
 
+    @exact
     def to_json(self, *, indent: int | None = 2) -> str:
         """The schedule as JSON (see :meth:`to_dict`); :meth:`from_json` reads it back exactly."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     @classmethod
+    @exact
     def from_dict(cls, data: Mapping[str, Any]) -> Schedule:
-        """The inverse of :meth:`to_dict`; totals, if present, must agree with the rows."""
+        """The inverse of :meth:`to_dict`; totals, if present, must agree with the rows.
+
+        Validated like a schedule the builder made: finite, bounded, non-negative amounts, rows
+        that add up and a principal repaid exactly (see :func:`_check_loaded`).
+        """
+        if not isinstance(data, Mapping):
+            raise ParseError(
+                f"'schedule' must be a table of keys such as 'currency' and 'installments' (got "
+                f"{_kind(data)}).",
+                field="schedule",
+                value=_kind(data),
+            )
+        raw_rows = data.get("installments")
+        if not isinstance(raw_rows, list | tuple) and "installments" in data:
+            raise ParseError(
+                f"'installments' must be a list of rows (got {_kind(raw_rows)}).",
+                field="installments",
+                value=_kind(raw_rows),
+            )
         try:
             rows = [_row_from_mapping(r, i + 1) for i, r in enumerate(data["installments"])]
             schedule = cls(
@@ -278,31 +304,38 @@ class Schedule:
                         field=f"totals.{key}",
                         value=totals[key],
                     )
-        return schedule
+        return _check_loaded(schedule)
 
     @classmethod
+    @exact
     def from_json(cls, text: str) -> Schedule:
         """Read a schedule written by :meth:`to_json`."""
         try:
-            data = json.loads(text)
+            data = json.loads(
+                text, parse_constant=_no_constant, parse_float=Decimal, parse_int=Decimal
+            )
         except json.JSONDecodeError as exc:
             raise ParseError(
                 f"'schedule' must be JSON ({exc.msg} at line {exc.lineno}).",
                 field="schedule",
                 value=text[:80],
             ) from None
+        except RecursionError:
+            raise ParseError(
+                "'schedule' must be JSON of a schedule's shape (got nesting too deep to read).",
+                field="schedule",
+                value=text[:80],
+            ) from None
         return cls.from_dict(data)
 
+    @exact
     def to_csv(self) -> str:
         """The rows as CSV with a header of :data:`COLUMNS` (amounts as decimal strings)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for r in self.installments:
-            writer.writerow([r.due_date.isoformat() if k == 1 else v for k, v in enumerate(r)])
-        return out.getvalue()
+        rows = ([r.due_date.isoformat() if k == 1 else v for k, v in enumerate(r)] for r in self)
+        return csv_text(COLUMNS, rows)
 
     @classmethod
+    @exact
     def from_csv(
         cls,
         text: str,
@@ -316,7 +349,24 @@ class Schedule:
         The CSV holds only rows: give the ``currency`` and ``disbursed`` date. Without
         ``installment_amount`` the most frequent installment total (earliest on ties) is used.
         """
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        try:
+            return cls._from_reader(reader, currency, disbursed, installment_amount)
+        except csv.Error as exc:
+            raise ParseError(
+                f"the schedule CSV is malformed at line {reader.line_num} ({exc}).",
+                field="schedule",
+                value=None,
+            ).at(f"line {reader.line_num}") from None
+
+    @classmethod
+    def _from_reader(
+        cls,
+        reader: csv.DictReader[str],
+        currency: Currency | str,
+        disbursed: dt.date | str,
+        installment_amount: Decimal | None,
+    ) -> Schedule:
         if reader.fieldnames is None or list(reader.fieldnames) != list(COLUMNS):
             raise ParseError(
                 f"the schedule CSV header must be {','.join(COLUMNS)} "
@@ -337,15 +387,17 @@ class Schedule:
         if installment_amount is None:
             totals = [r.total for r in rows[:-1]] or [rows[0].total]
             installment_amount = max(totals, key=lambda t: (totals.count(t), -totals.index(t)))
-        return cls(
+        schedule = cls(
             currency=currency,
             principal=rows[0].opening_balance,
-            disbursed=disbursed,
-            installment_amount=installment_amount,
+            disbursed=_date(disbursed, "disbursed"),
+            installment_amount=_dec(installment_amount, "installment_amount"),
             installments=rows,
         )
+        return _check_loaded(schedule, where="row of installment")
 
     @classmethod
+    @exact
     def from_file(
         cls,
         path: str | pathlib.Path,
@@ -381,6 +433,102 @@ class Schedule:
         )
 
 
+def _check_loaded(schedule: Schedule, *, where: str = "installment") -> Schedule:
+    """Refuse a loaded schedule that no builder could have made (issue 20 §2): negative amounts,
+    rows out of order (a row 0, a down payment on the day of disbursement, may come first), a
+    row whose parts do not add up to its total, a balance that does not carry
+    to the next row, a principal that is not repaid exactly.
+
+    The identities, per row: ``charges = fees + insurance + taxes``, ``total = principal +
+    interest + charges``, ``opening_balance = previous balance`` (the first row's is the
+    schedule's principal); and over the schedule ``Σ principal = principal + Σ capitalized`` with
+    a last balance of zero.
+    """
+
+    def bad(field: str, value: object, message: str) -> ParseError:
+        return ParseError(
+            f"{field!r} {message} (got {fmt_value(value)}).", field=field, value=value
+        )
+
+    if schedule.principal <= 0:
+        raise bad("principal", schedule.principal, "must be positive")
+    previous_balance = schedule.principal
+    previous_date = schedule.disbursed
+    capitalized = ZERO
+    first = 0 if schedule.installments and schedule.installments[0].number == 0 else 1
+    for k, row in enumerate(schedule.installments, start=first):
+        label = f"{where} {k}"
+        try:
+            if row.number != k:
+                raise bad("number", row.number, f"must be {k}: rows are numbered from 1 in order")
+            if row.due_date < previous_date or (row.due_date == previous_date and k > 0):
+                raise bad("due_date", row.due_date, f"must be after {previous_date}")
+            if row.days < 0:
+                raise bad("days", row.days, "must not be negative")
+            for name in (
+                "opening_balance",
+                "interest",
+                "fees",
+                "insurance",
+                "taxes",
+                "charges",
+                "total",
+                "balance",
+            ):
+                if getattr(row, name) < 0:
+                    raise bad(name, getattr(row, name), "must not be negative")
+            if row.opening_balance != previous_balance:
+                raise bad(
+                    "opening_balance",
+                    row.opening_balance,
+                    f"must be the balance carried from before, {previous_balance}",
+                )
+            if row.charges != row.fees + row.insurance + row.taxes:
+                raise bad(
+                    "charges",
+                    row.charges,
+                    f"must be fees + insurance + taxes = {row.fees + row.insurance + row.taxes}",
+                )
+            if row.total != row.principal + row.interest + row.charges:
+                raise bad(
+                    "total",
+                    row.total,
+                    "must be principal + interest + charges = "
+                    f"{row.principal + row.interest + row.charges}",
+                )
+        except ParseError as exc:
+            raise exc.at(label) from None
+        previous_balance, previous_date = row.balance, row.due_date
+        capitalized += row.capitalized
+    for name in (
+        "principal",
+        "installment_amount",
+        "fees_withheld",
+        "fees_financed",
+        "taxes_withheld",
+    ):
+        value = getattr(schedule, name)
+        if value < 0 or (name == "principal" and value == 0):
+            raise bad(
+                name, value, "must be positive" if name == "principal" else "must not be negative"
+            )
+    if schedule.installments and previous_balance != 0:
+        raise bad(
+            "balance",
+            previous_balance,
+            "of the last installment must be 0: the schedule must repay the principal",
+        )
+    repaid = schedule.total_principal
+    if schedule.installments and repaid != schedule.principal + capitalized:
+        raise bad(
+            "principal",
+            repaid,
+            "repaid must equal the principal lent plus interest capitalized, "
+            f"{schedule.principal + capitalized}",
+        )
+    return schedule
+
+
 def _dec(value: Any, field: str) -> Decimal:
     return to_decimal(value, field=field)
 
@@ -393,7 +541,36 @@ def _int(value: Any, field: str) -> int:
     return to_whole(value, field=field, error=ParseError)
 
 
+def _kind(value: object) -> str:
+    """How a value of the wrong shape is named in a message: ``null``, ``a number``, ``a list``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float | Decimal):
+        return f"a number, {value}"
+    if isinstance(value, str):
+        return f"text {fmt_value(value[:40])}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _no_constant(name: str) -> Any:
+    raise ParseError(
+        f"'schedule' must not hold {name}: amounts are finite numbers.",
+        field="schedule",
+        value=name,
+    )
+
+
 def _row_from_mapping(r: Mapping[str, Any], where: int) -> Installment:
+    if not isinstance(r, Mapping):
+        raise ParseError(
+            f"installment {where} must be a table of keys (got {_kind(r)}).",
+            field="installments",
+            value=_kind(r),
+        )
     try:
         return Installment(
             number=_int(r["number"], "number"),

@@ -26,8 +26,8 @@ from coopfinance._calendar import (
 )
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind
 from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, Grace
-from coopfinance._decimal import CONTEXT, to_decimal
-from coopfinance._fields import to_date, to_optional_date, to_whole
+from coopfinance._decimal import CONTEXT, exact, to_decimal
+from coopfinance._fields import to_date, to_optional_date, to_table, to_whole
 from coopfinance._money import Money, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Schedule
@@ -206,6 +206,7 @@ class LoanTerms:
     def _default_day_count(self) -> DayCount:
         return DayCount.PER_PERIOD if self.rate.is_flat else DayCount.ACT_360
 
+    @exact
     def __attrs_post_init__(self) -> None:
         _validate(self)
 
@@ -234,6 +235,7 @@ class LoanTerms:
             self.holidays,
         )
 
+    @exact
     def schedule(self) -> Schedule:
         """The repayment schedule (cronograma) these terms define (see :mod:`coopfinance._builder`)."""
         return build_schedule(self)
@@ -258,6 +260,7 @@ class LoanTerms:
         >>> LoanTerms.from_dict(terms.to_dict()) == terms
         True
         """
+        data = to_table(data, field="terms", error=InvalidLoanTerms)
         return _from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:

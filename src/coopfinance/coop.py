@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_text
 from coopfinance._money import Currency
 from coopfinance.dairy import Obligation, ObligationKind
@@ -95,6 +95,7 @@ class Supplier:
     name: str = ""
 
 
+@exact
 def contribution_obligations(
     members: Iterable[Member], amount: Any, *, reference: str = "aportación"
 ) -> tuple[Obligation, ...]:
@@ -199,6 +200,7 @@ class SurplusPolicy:
     )
     """Where a positive result of operations with non-members goes (:func:`distribute_result`)."""
 
+    @exact
     def __attrs_post_init__(self) -> None:
         cap = self.contribution_interest_cap
         if cap is not None and self.contribution_interest_rate > cap:
@@ -217,6 +219,7 @@ class SurplusPolicy:
             )
 
 
+@exact
 def allocate(total: Decimal, weights: Mapping[str, Decimal], unit: Decimal) -> dict[str, Decimal]:
     """Split ``total`` (a multiple of ``unit``) in proportion to ``weights``, in whole units, by the
     largest-remainder method: each gets ``⌊total·wᵢ/W⌋``, and the units left go one each to the
@@ -275,6 +278,7 @@ class SurplusDistribution:
         return dict(self.interest).get(member, ZERO) + dict(self.patronage).get(member, ZERO)
 
 
+@exact
 def distribute_surplus(
     surplus: Any,
     members: Iterable[Member],
@@ -381,6 +385,7 @@ def distribute_surplus(
     )
 
 
+@exact
 def distribute_result(
     result: Any,
     third_party: Any,

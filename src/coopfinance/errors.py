@@ -80,6 +80,7 @@ __all__ = [
     "NoSolution",
     "ParseError",
     "RenderError",
+    "RenderLimit",
     "UnknownCurrency",
     "UnknownLoan",
     "UnsafeTemplate",
@@ -348,6 +349,12 @@ class CourseNotCompleted(InvalidTrainingRecord):
 class InvalidMemberData(InvalidValue):
     """A member's own figures (loan, milk, budget, savings) for a personal worksheet that do not
     validate; ``field`` is the key path, e.g. ``milk.litres``."""
+
+
+class RenderLimit(InvalidTemplate):
+    """A template stopped by a resource limit: a ``range()`` or repetition too long, an output too
+    large, or a render that took too long (issue 20 §4; the limits are in
+    ``coopfinance.documents._env``)."""
 
 
 class DueDateWarning(UserWarning):

@@ -52,7 +52,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance._frames import to_dataframe
 from coopfinance.errors import InvalidValue, WrongType
@@ -155,6 +155,7 @@ class Exposure(NamedTuple):
     judicial: bool = False
 
 
+@exact
 def loan_state(row: Exposure) -> LoanState:
     """The SBS accounting state of one loan (see :class:`LoanState`).
 
@@ -178,6 +179,7 @@ def loan_state(row: Exposure) -> LoanState:
     return LoanState.VIGENTE
 
 
+@exact
 def exposure(state: AccountState, loan_id: str = "", **facts: Any) -> Exposure:
     """The :class:`Exposure` of one account state; ``facts``: ``debtor``, ``credit_type``,
     ``refinanced``, ``restructured``, ``judicial``."""
@@ -225,11 +227,13 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal:
     return CONTEXT.divide(part, whole) if whole else ZERO
 
 
+@exact
 def outstanding(accounts: Iterable[Exposure | AccountState]) -> Decimal:
     """Gross portfolio: principal outstanding of loans not written off."""
     return sum((r.principal_outstanding for r in _live(accounts)), ZERO)
 
 
+@exact
 def par(accounts: Iterable[Exposure | AccountState], days: int) -> Decimal:
     """Portfolio at risk: share of principal outstanding in loans **more than** ``days`` days late
     (CGAP / MIX: PAR30 is "more than 30 days past due"); written-off loans are out of the
@@ -265,6 +269,7 @@ class AgingBucket:
         return str(self.high) if self.low == self.high else f"{self.low}-{self.high}"
 
 
+@exact
 def aging(
     accounts: Iterable[Exposure | AccountState], bounds: Sequence[int] = DEFAULT_AGING
 ) -> tuple[AgingBucket, ...]:
@@ -290,6 +295,7 @@ def aging(
     )
 
 
+@exact
 def repayment_rate(accounts: Iterable[Exposure | AccountState]) -> Decimal:
     """``Σ paid of what fell due / Σ what fell due`` (1 when nothing fell due yet)."""
     rows = _rows(accounts)
@@ -334,6 +340,7 @@ class ProvisionPolicy:
         default=("0.01", "0.05", "0.25", "0.60", "1.00"), converter=_rates
     )
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if len(self.bounds) != 4 or list(self.bounds) != sorted(set(self.bounds)):
             raise InvalidValue(
@@ -375,6 +382,7 @@ def _own_category(row: Exposure, policy: ProvisionPolicy) -> Category:
     return cat
 
 
+@exact
 def align(
     accounts: Iterable[Exposure | AccountState], policy: ProvisionPolicy = SBS_MICRO
 ) -> dict[str, Category]:
@@ -419,6 +427,7 @@ class CategoryLine:
     provision: Decimal
 
 
+@exact
 def classify(
     accounts: Iterable[Exposure | AccountState],
     policy: ProvisionPolicy = SBS_MICRO,
@@ -514,6 +523,7 @@ class PortfolioReport:
         )
 
 
+@exact
 def report(
     accounts: Iterable[Exposure | AccountState],
     *,
@@ -594,6 +604,7 @@ def _exposures_of(chunk: tuple[Sequence[LoanAccount], dt.date]) -> list[Exposure
         return [Exposure(a.id, *a.figures(as_of)) for a in accounts]
 
 
+@exact
 def exposures(
     accounts: Sequence[LoanAccount], as_of: dt.date, *, workers: int = 1
 ) -> list[Exposure]:
@@ -624,6 +635,7 @@ def exposures(
         return [row for part in pool.map(_exposures_of, chunks) for row in part]
 
 
+@exact
 def report_many(
     accounts: Sequence[LoanAccount],
     as_of: dt.date,

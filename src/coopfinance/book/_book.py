@@ -14,6 +14,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from coopfinance._decimal import exact
 from coopfinance.book import (  # issue 17
     _accounts,
     _chart,
@@ -257,6 +258,7 @@ class Book:
         """Inputs on credit, savings, contributions (CSV: farmer, kind, amount, due, …)."""
         return self._write("obligations", source)
 
+    @exact
     def close(self, period: Period | str | None = None) -> Closing:
         """Close ``period`` (``Period``, ``START..END`` or a day in it; default the first open
         one): settle it from the book, post check-off payments dated its pay date, freeze it."""
@@ -322,6 +324,7 @@ class Book:
             )
             return [Period(start=r[0], end=r[1]) for r in rows]
 
+    @exact
     def settlement(
         self, period: Period | str | dt.date, *, with_deliveries: bool = True
     ) -> Settlement:
@@ -357,6 +360,7 @@ class Book:
         with self._read() as conn:
             return _close.accounts(conn, self.coop.coop_id)
 
+    @exact
     def statement(self, farmer: str, as_of: dt.date | None = None) -> FarmerStatement:
         """A farmer's settlements paid by ``as_of`` (default today) and loans as of ``as_of``."""
         day = as_of or dt.date.today()
@@ -389,6 +393,7 @@ class Book:
             )
         return FarmerStatement(farmer=farmer, as_of=day, settlements=tuple(settled), loans=loans)
 
+    @exact
     def documents(self, as_of: dt.date | None = None) -> BookDocuments:
         """Every document from the book as of ``as_of`` (default today): liquidación, period
         summary, loan statement, key facts, training worksheet, portfolio report; each a context
@@ -460,6 +465,7 @@ class Book:
                 conn, self.coop, farmer, date=date, write_off=write_off, user=self.user
             )
 
+    @exact
     def liquidation(self, farmer: str) -> _members.Liquidation:
         """A recorded liquidación."""
         with self._read() as conn:
@@ -470,6 +476,7 @@ class Book:
         with self._read() as conn:
             return _accounts.memberships(conn, self.coop.coop_id)
 
+    @exact
     def contributions(
         self, farmer: str, as_of: dt.date | None = None
     ) -> _accounts.ContributionStatement:
@@ -479,27 +486,32 @@ class Book:
             entries = _accounts.contribution_entries(conn, self.coop.coop_id)
         return _accounts.statement_of(entries, farmer, name, as_of or dt.date.max)
 
+    @exact
     def journal(self, as_of: dt.date | None = None) -> list[_journal.JournalEntry]:
         """The double-entry journal through ``as_of`` (derived from the book, see docs/accounts.md)."""
         with self._read() as conn:
             return _journal.journal(conn, self.coop, as_of)
 
+    @exact
     def trial_balance(
         self, as_of: dt.date | None = None, chart: _chart.Chart = _chart.PCGE
     ) -> list[_journal.TrialBalanceRow]:
         """The trial balance as of ``as_of`` on ``chart`` (default PCGE)."""
         return _journal.trial_balance(self.journal(as_of), chart, as_of)
 
+    @exact
     def ledger_csv(self, as_of: dt.date | None = None, chart: _chart.Chart = _chart.PCGE) -> str:
         """The general ledger as CSV text (formula-safe), through ``as_of``."""
         return _journal.ledger_csv(self.journal(as_of), chart, as_of)
 
+    @exact
     def income_statement(self, start: dt.date, end: dt.date) -> _income.IncomeStatement:
         """The income statement of ``start..end`` from the journal."""
         with self._read() as conn:
             entries = _journal.journal(conn, self.coop, end)
             return _income.income_statement(conn, self.coop, entries, start, end)
 
+    @exact
     def distribute(
         self, year: int, date: dt.date, policy: SurplusPolicy | None = None
     ) -> _income.YearDistribution:
@@ -518,12 +530,14 @@ class Book:
                 user=self.user,
             )
 
+    @exact
     def distribution(self, year: int) -> _income.YearDistribution:
         """A recorded distribution, read back."""
         with self._read() as conn:
             entries = _journal.journal(conn, self.coop, dt.date(year, 12, 31))
             return _income.stored_distribution(conn, self.coop, entries, year)
 
+    @exact
     def contributions_document(
         self, farmer: str, as_of: dt.date | None = None, *, lang: str = "es", fmt: str = "md"
     ) -> str | bytes:
@@ -539,6 +553,7 @@ class Book:
         )
         return self._document("member_contributions", ctx, lang, fmt)
 
+    @exact
     def liquidation_document(
         self, farmer: str, *, lang: str = "es", fmt: str = "md"
     ) -> str | bytes:
@@ -548,6 +563,7 @@ class Book:
         )
         return self._document("member_liquidation", ctx, lang, fmt)
 
+    @exact
     def assembly_document(self, year: int, *, lang: str = "es", fmt: str = "md") -> str | bytes:
         """The year's accounts for the general assembly (income statement, art. 42 distribution,
         each member's interest and retorno, reconciled), from the recorded distribution."""

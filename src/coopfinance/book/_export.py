@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from coopfinance._csv import escape_cell, unescape_cell
 from coopfinance.book import _schema as t
 from coopfinance.book._errors import BookError
 from coopfinance.book._types import Exact, canonical
@@ -87,7 +88,7 @@ def export(conn: Connection, coop: str, directory: pathlib.Path) -> list[pathlib
                         v = n
                     elif c in _REFS and v is not None:
                         v = (pos if _REFS[c] == name else positions[_REFS[c]])[v]
-                    values.append(_text(v))
+                    values.append(escape_cell(_text(v)))
                 writer.writerow(values)
         positions[name] = pos
         out.append(path)
@@ -95,6 +96,7 @@ def export(conn: Connection, coop: str, directory: pathlib.Path) -> list[pathlib
 
 
 def _value(column: sa.Column[Any], text: str) -> Any:
+    text = unescape_cell(text)
     if text == "":
         return None if column.nullable else ""
     kind = column.type

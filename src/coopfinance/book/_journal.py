@@ -43,6 +43,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from coopfinance._csv import safe_cell
 from coopfinance.book import _close
 from coopfinance.book import _ledger_schema as lt
 from coopfinance.book import _schema as t
@@ -550,19 +551,6 @@ def trial_balance(
         for r in set(debit) | set(credit)
     ]
     return sorted(rows, key=lambda r: r.code)
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (OWASP "CSV injection"): one starting
-    with ``= + - @``, a tab or a carriage return gets a leading ``'``.
-
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("M001")
-    ("'=HYPERLINK(1)", 'M001')
-    """
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 LEDGER_COLUMNS = (

@@ -8,14 +8,12 @@ so a member added to the library is offered by the command line without editing 
 from __future__ import annotations
 
 import argparse
-import csv
 import enum
-import io
 import pathlib
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, TextIO, cast
 
 from coopfinance import (
@@ -26,6 +24,7 @@ from coopfinance import (
     LoanTerms,
     RoundingMode,
 )
+from coopfinance._csv import csv_text, safe_cell
 from coopfinance._files import parse_data, read_text, write_atomic
 from coopfinance.cli._console import Console, shipped_languages
 from coopfinance.errors import InvalidValue
@@ -506,32 +505,6 @@ def input_path(ns: argparse.Namespace, value: str, *, suffix: str) -> str:
     path = pathlib.Path(folder) / f"stdin{suffix}"
     path.write_text(text, encoding="utf-8")
     return str(path)
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV of ``rows`` under ``header``, every text cell formula-safe (:func:`safe_cell`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP, "CSV Injection"): text starting
-    with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``. Numbers (``int``,
-    ``Decimal``) are left as they are, so ``-12.50`` stays a number.
-
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-2+3"), safe_cell("Ana"), safe_cell(-1)
-    ("'=HYPERLINK(1)", "'-2+3", 'Ana', -1)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
 
 
 def write_document(

@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from coopfinance._calendar import Frequency, PeriodUnit, add_months
-from coopfinance._decimal import CONTEXT, fraction_to_decimal, to_decimal
+from coopfinance._decimal import CONTEXT, exact, fraction_to_decimal, to_decimal
 from coopfinance._fields import to_whole
 from coopfinance.cost._flows import Amount, DatedFlows, dated, percent
 from coopfinance.cost._solver import solve_actuarial
@@ -122,6 +122,7 @@ def _flows_at(
     return out
 
 
+@exact
 def apr_at_positions(
     advances: Iterable[UnitPeriodFlow | tuple[Any, ...]],
     payments: Iterable[UnitPeriodFlow | tuple[Any, ...]],
@@ -163,6 +164,7 @@ def _solve(adv: Sequence[UnitPeriodFlow], pay: Sequence[UnitPeriodFlow], w: Frac
 # ------------------------------------------------------------------------------------------------
 
 
+@exact
 def unit_periods_per_year(unit: Frequency) -> Fraction:
     """``w`` for a unit period: 365/N for N days, 52/N for N weeks, 24 semimonthly, 12/N for N
     months, 1 yearly.
@@ -248,6 +250,7 @@ def _length_days(unit: Frequency) -> float:
     return 365 / float(unit_periods_per_year(unit))
 
 
+@exact
 def unit_period(
     start: dt.date, advances: Sequence[dt.date], payments: Sequence[dt.date]
 ) -> Frequency:
@@ -297,6 +300,7 @@ def unit_period(
     return min(standard, key=lambda k: abs(_length_days(k) - average))
 
 
+@exact
 def apr(
     advances: DatedFlows,
     payments: DatedFlows,
@@ -354,6 +358,7 @@ def apr(
     )
 
 
+@exact
 def apr_percent(rate: Amount) -> Decimal:
     """An APR (a fraction) in percent with 2 decimals, rounded half-up, as Reg Z discloses it.
 
@@ -367,6 +372,7 @@ _EIGHTH = Decimal("0.00125")
 _QUARTER = Decimal("0.0025")
 
 
+@exact
 def apr_within_tolerance(disclosed: Amount, actual: Amount, *, irregular: bool = False) -> bool:
     """Whether a disclosed APR is accurate under §1026.22(a)(2)-(3): within 1/8 of a percentage
     point of the actual APR (1/4 for an irregular transaction). Both are fractions (``0.0969``).

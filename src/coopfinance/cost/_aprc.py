@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from coopfinance._calendar import add_months
+from coopfinance._decimal import exact
 from coopfinance._fields import ParseableEnum
 from coopfinance.cost._flows import Amount, DatedFlows, dated, percent
 from coopfinance.cost._solver import common_units, solve_power
@@ -64,6 +65,7 @@ def _year_length(end: dt.date) -> int:
     return 365
 
 
+@exact
 def year_fraction_eu(d0: dt.date, d: dt.date, basis: TimeBasis) -> Fraction:
     """Time in years from ``d0`` to ``d`` under ``basis``.
 
@@ -82,6 +84,7 @@ def year_fraction_eu(d0: dt.date, d: dt.date, basis: TimeBasis) -> Fraction:
     return Fraction(k * step, 12) + Fraction((reached - d0).days, _year_length(reached))
 
 
+@exact
 def aprc(
     drawdowns: DatedFlows,
     repayments: DatedFlows,
@@ -124,6 +127,7 @@ def aprc(
     return solve_power([a for _, a in merged], numerators, denominator, field="repayments")
 
 
+@exact
 def aprc_percent(rate: Amount, places: int = 1) -> Decimal:
     """An APRC (a fraction) in percent, rounded half-up to ``places`` ≥ 1 decimals (remark (d)).
 

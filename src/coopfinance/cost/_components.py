@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from types import MappingProxyType
 
+from coopfinance._decimal import exact
 from coopfinance._fields import ParseableEnum
 from coopfinance._schedule import Schedule
 from coopfinance.errors import InvalidValue
@@ -65,6 +66,7 @@ def components(include: Include, figure: str) -> frozenset[CostComponent]:
     return frozenset(CostComponent.parse(item, field="include") for item in include)
 
 
+@exact
 def schedule_flows(
     schedule: Schedule, include: Include = None, *, figure: str = "tcea"
 ) -> tuple[Decimal, list[tuple[dt.date, Decimal]]]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import attrs
 
+from coopfinance._decimal import exact
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.cost._apr import apr
@@ -23,6 +24,7 @@ from coopfinance.cost._tcea import tcea
 __all__ = ["CostOfCredit", "apr_of", "aprc_of", "cost_of_credit", "eir_of"]
 
 
+@exact
 def apr_of(schedule: Schedule, *, include: Include = None) -> Decimal:
     """The US Reg Z Appendix J APR of ``schedule`` (one advance, the installments as payments)."""
     received, paid = schedule_flows(schedule, include, figure="apr")
@@ -42,6 +44,7 @@ def _equal_last(schedule: Schedule, paid: list[tuple[dt.date, Decimal]]) -> None
         paid[-1] = (d, amount + gap)
 
 
+@exact
 def aprc_of(
     schedule: Schedule,
     *,
@@ -59,6 +62,7 @@ def aprc_of(
     return aprc([(schedule.disbursed, received)], paid, time_basis=time_basis)
 
 
+@exact
 def eir_of(schedule: Schedule, *, include: Include = None) -> Decimal:
     """The IFRS 9 effective interest rate of ``schedule``, annual effective on ACT/365F, from the
     lender's side: the net amount advanced against the contractual collections."""
@@ -110,6 +114,7 @@ class CostOfCredit:
         return out
 
 
+@exact
 def cost_of_credit(
     loan: LoanTerms | Schedule,
     *,

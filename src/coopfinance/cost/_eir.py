@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from coopfinance._calendar import DayCount
-from coopfinance._decimal import CONTEXT, ONE, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, exact, to_decimal
 from coopfinance.cost._flows import Amount, CashFlow, amounts_of, dated, discount
 from coopfinance.cost._solver import common_units, solve_power
 from coopfinance.errors import InvalidValue
@@ -68,6 +68,7 @@ def _plan(
     return [f.amount for f in cfs], times, [f.date for f in cfs]
 
 
+@exact
 def eir(
     amount: Amount,
     flows: Iterable[Amount] | Iterable[CashFlow | tuple[dt.date, Amount]],

@@ -17,7 +17,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from coopfinance._calendar import DayCount
-from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, fraction_to_decimal, to_decimal
 from coopfinance.cost._solver import common_units, solve_power
 from coopfinance.errors import InvalidCalendar, InvalidRate, InvalidValue, WrongType, fmt_value
 
@@ -146,6 +146,7 @@ def discount(rate: Decimal, t: Fraction) -> Decimal:
         return (-fraction_to_decimal(t) * base.ln()).exp()
 
 
+@exact
 def irr(values: Iterable[Amount], *, bracket: tuple[Amount, Amount] | None = None) -> Decimal:
     """The internal rate of return per period of periodic ``values`` (``values[k]`` at the end of
     period ``k``, the first at time 0): the ``r`` with ``Σ values[k]·(1 + r)^(−k) = 0``.
@@ -161,6 +162,7 @@ def irr(values: Iterable[Amount], *, bracket: tuple[Amount, Amount] | None = Non
     return solve_power(amounts, range(len(amounts)), field="values", bracket=_bracket(bracket))
 
 
+@exact
 def npv(rate: Amount, values: Iterable[Amount]) -> Decimal:
     """The present value ``Σ values[k]·(1 + rate)^(−k)`` (the first value at time 0, as
     numpy-financial's ``npv``; spreadsheets' NPV starts discounting at the first value).
@@ -183,6 +185,7 @@ def _times(flows: Sequence[CashFlow], dc: DayCount) -> list[Fraction]:
     return [dc.year_fraction(start, f.date) for f in flows]
 
 
+@exact
 def xirr(
     flows: DatedFlows,
     *,
@@ -207,6 +210,7 @@ def xirr(
     )
 
 
+@exact
 def xnpv(
     rate: Amount, flows: DatedFlows, *, day_count: DayCount | str = DayCount.ACT_365F
 ) -> Decimal:
@@ -225,6 +229,7 @@ def xnpv(
         return total
 
 
+@exact
 def percent(rate: Amount, places: int = 2) -> Decimal:
     """``rate`` (a fraction) in percent, rounded half-up to ``places`` decimals, for display.
 

@@ -29,7 +29,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from coopfinance._calendar import DayCount, Frequency
-from coopfinance._decimal import ZERO, to_decimal
+from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance.cost._components import CostComponent, Include, components, schedule_flows
 from coopfinance.cost._flows import Amount, DatedFlows, dated
@@ -39,6 +39,7 @@ from coopfinance.errors import InvalidValue
 __all__ = ["tcea"]
 
 
+@exact
 def tcea(
     source: Schedule | DatedFlows,
     *,

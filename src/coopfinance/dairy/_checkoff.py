@@ -31,7 +31,7 @@ from decimal import Decimal
 
 import attrs
 
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance.dairy._deliveries import Deliveries, Delivery
 from coopfinance.dairy._obligations import Obligation, ObligationKind
 from coopfinance.dairy._periods import Period
@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 
+@exact
 def loan_obligations(
     accounts: Mapping[str, Sequence[LoanAccount]],
     period: Period,
@@ -95,6 +96,7 @@ def loan_obligations(
     return out
 
 
+@exact
 def loan_payments(
     settlement: Settlement, *, pay_date: dt.date | None = None
 ) -> dict[str, list[Payment]]:
@@ -116,6 +118,7 @@ def loan_payments(
     return out
 
 
+@exact
 def pay_dates_of(
     periods: Iterable[Period],
     pay_dates: Mapping[Period, dt.date] | None = None,
@@ -173,6 +176,7 @@ def pay_dates_of(
     return out
 
 
+@exact
 def off_calendar(
     accounts: Mapping[str, Sequence[LoanAccount]], pay_dates: Mapping[Period, dt.date]
 ) -> list[tuple[str, dt.date, dt.date | None]]:
@@ -223,6 +227,7 @@ class CheckoffSeason:
         return totals
 
 
+@exact
 def run_checkoff(
     deliveries: Deliveries | Iterable[Delivery],
     prices: MilkPriceSchedule,

@@ -22,8 +22,8 @@ from typing import IO, Any
 
 import attrs
 
-from coopfinance._decimal import ZERO, to_decimal
-from coopfinance._fields import to_date, to_text
+from coopfinance._decimal import ZERO, exact, to_decimal
+from coopfinance._fields import to_date, to_table, to_text
 from coopfinance._files import open_text, read_data, refuse_decoding
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
@@ -596,6 +596,7 @@ class PickupPlan:
         ...
         coopfinance.errors.InvalidDelivery: 'routes[0].days' must be daily or ... (got 'lun') in pickup plan.
         """
+        data = to_table(data, field=source, error=InvalidDelivery)
         routes = data.get("routes")
         if not isinstance(routes, list):
             raise InvalidDelivery(
@@ -730,6 +731,7 @@ def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:
     return frozenset(out)
 
 
+@exact
 def missed_pickups(
     plan: PickupPlan, deliveries: Deliveries, period: Period
 ) -> tuple[tuple[MissedPickup, ...], dict[tuple[dt.date, str], int]]:

@@ -40,7 +40,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance.dairy._deliveries import Delivery
 from coopfinance.dairy._production import CurveKind, LactationCurve, SeasonalProfile
 from coopfinance.errors import InvalidProduction
@@ -155,6 +155,7 @@ def _refine_wood(theta: _F64, t: _F64, y: _F64) -> _F64:
     return cur
 
 
+@exact
 def fit_curve(
     days: Iterable[Any], litres: Iterable[Any], kind: CurveKind | str = "wood"
 ) -> CurveFit:
@@ -239,6 +240,7 @@ def _points(
     return out
 
 
+@exact
 def fit_lactation(
     deliveries: Iterable[Delivery],
     calved: Mapping[str, dt.date],
@@ -270,6 +272,7 @@ def fit_lactation(
     return fits
 
 
+@exact
 def fit_coop_lactation(
     deliveries: Iterable[Delivery],
     calved: Mapping[str, dt.date],
@@ -286,6 +289,7 @@ def fit_coop_lactation(
     return fit_curve(days, litres, kind)
 
 
+@exact
 def fit_seasonality(
     records: Iterable[Delivery] | Iterable[tuple[dt.date, Any]], *, min_seasons: int = 2
 ) -> SeasonalProfile:

@@ -18,7 +18,7 @@ from typing import IO
 
 import attrs
 
-from coopfinance._decimal import to_decimal
+from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_optional_date, to_text, to_whole
 from coopfinance._files import open_text, refuse_decoding
 from coopfinance.dairy._periods import Period
@@ -108,6 +108,7 @@ class Obligation:
     reference: str = ""
     due: dt.date | None = attrs.field(default=None, converter=_due)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.kind is ObligationKind.LOAN_INSTALLMENT and not self.loan_id:
             raise InvalidSettlement(
@@ -134,6 +135,7 @@ class Collection:
 _OBLIGATION_COLUMNS = ("farmer", "kind", "amount", "loan_id", "priority", "reference", "due")
 
 
+@exact
 def obligations_by_period(
     obligations: Iterable[Obligation], periods: Iterable[Period]
 ) -> dict[Period, tuple[Obligation, ...]]:
@@ -177,6 +179,7 @@ def obligations_by_period(
     return {p: tuple(v) for p, v in out.items()}
 
 
+@exact
 def obligations_from_csv(text: str) -> tuple[Obligation, ...]:
     """Read obligations from CSV text with columns ``farmer,kind,amount`` and optionally
     ``loan_id,priority,reference,due`` (``due`` a date such as 2026-01-15, for
@@ -192,6 +195,7 @@ def obligations_from_csv(text: str) -> tuple[Obligation, ...]:
     return _read_obligations(io.StringIO(text, newline=""))
 
 
+@exact
 def obligations_from_file(path: str | pathlib.Path) -> tuple[Obligation, ...]:
     """Read an obligations CSV file (UTF-8, a byte-order mark accepted) as
     :func:`obligations_from_csv` reads its text."""

@@ -9,6 +9,7 @@ from typing import Self
 
 import attrs
 
+from coopfinance._decimal import exact
 from coopfinance._fields import ParseableEnum, to_date, to_enum
 from coopfinance.errors import InvalidSettlement, InvalidValue
 
@@ -86,6 +87,7 @@ class Period:
     start: dt.date = attrs.field(converter=_start)
     end: dt.date = attrs.field(converter=_end)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise InvalidSettlement(
@@ -119,6 +121,7 @@ class Period:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
 
+@exact
 def periods_between(
     start: dt.date, end: dt.date, frequency: SettlementFrequency = SettlementFrequency.SEMI_MONTHLY
 ) -> Iterator[Period]:

@@ -28,8 +28,8 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
-from coopfinance._fields import ParseableEnum, to_date
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
+from coopfinance._fields import ParseableEnum, to_date, to_table
 from coopfinance._files import read_data
 from coopfinance._money import Currency
 from coopfinance.errors import InvalidPriceSchedule, InvalidValue, ParseError
@@ -237,6 +237,7 @@ class RateChart:
     lookup: ChartLookup = attrs.field(default=ChartLookup.BAND, converter=_lookup)
     below: Decimal = attrs.field(default=ZERO, converter=_below)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if len(self.prices) != len(self.fat) or any(len(r) != len(self.snf) for r in self.prices):
             raise InvalidPriceSchedule(
@@ -407,6 +408,7 @@ class PriceTerms:
     per: str = attrs.field(default="litre", converter=_basis)
     density: Decimal = attrs.field(default=DENSITY, converter=_density)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.valid_to < self.valid_from:
             raise InvalidPriceSchedule(
@@ -414,9 +416,13 @@ class PriceTerms:
                 field="valid_to",
                 value=self.valid_to,
             )
-        if self.base < 0:
+        if self.base <= 0:  # a price of 0 settles every litre for nothing (issue 20 §2)
             raise InvalidPriceSchedule(
-                f"'base' must not be negative (got {self.base}).", field="base", value=self.base
+                f"'base' must not be negative (got {self.base})."
+                if self.base < 0
+                else f"'base' must be a price above 0 per litre (got {self.base}).",
+                field="base",
+                value=self.base,
             )
 
     def hygiene_adjustment(self, count: int | None) -> Decimal:
@@ -708,6 +714,7 @@ class MilkPriceSchedule:
     table: ``transport = { es = "Flete", en = "Transport" }``); a charge or a language without a
     name here is named by the message catalogs (the library's own charge names), else by its key."""
 
+    @exact
     def __attrs_post_init__(self) -> None:
         charges = {name for t in self.terms for name, _ in t.service_charges}
         for charge, _names in self.service_names:
@@ -745,6 +752,7 @@ class MilkPriceSchedule:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MilkPriceSchedule:
         """From ``{"currency": "PEN", "prices": [{"from", "to", "base", …}, …]}`` (TOML/JSON shape)."""
+        data = to_table(data, field="price schedule", error=InvalidPriceSchedule)
         prices = data.get("prices")
         if not isinstance(prices, list):
             raise InvalidPriceSchedule(

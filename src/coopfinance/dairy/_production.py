@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, non_negative, positive, to_date, to_optional_date
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
 from coopfinance.errors import InvalidProduction, InvalidValue, ParseError
@@ -124,6 +124,7 @@ class LactationCurve:
     b: Decimal = attrs.field(default=ZERO, converter=_dec_b)
     c: Decimal = attrs.field(default=ZERO, converter=_dec_c)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.kind is CurveKind.WOOD:
             for name in ("a", "b", "c"):
@@ -279,6 +280,7 @@ class SeasonalProfile:
         """The multiplier of ``day``'s month."""
         return self.factors[day.month - 1]
 
+    @exact
     def day_weighted_mean(self) -> Decimal:
         """``Σₘ daysₘ·fₘ / 365`` over a common (non-leap) year."""
         total = sum(
@@ -288,6 +290,7 @@ class SeasonalProfile:
         )  # fmt: skip
         return CONTEXT.divide(total, Decimal(365))
 
+    @exact
     def normalized(self) -> SeasonalProfile:
         """The same shape scaled so the day-weighted mean is 1."""
         mean = self.day_weighted_mean()
@@ -506,6 +509,7 @@ class ProductionForecast:
     start: dt.date = attrs.field(converter=_start)
     end: dt.date = attrs.field(converter=_end)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise InvalidProduction(

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact
 from coopfinance._frames import to_dataframe
 from coopfinance._money import Currency
 from coopfinance.dairy._deliveries import Deliveries, Delivery
@@ -333,6 +333,7 @@ def _round(amount: Decimal, unit: Decimal, mode: str) -> Decimal:
     return amount.quantize(unit, rounding=mode, context=CONTEXT)
 
 
+@exact
 def settle(
     deliveries: Deliveries | Iterable[Delivery],
     prices: MilkPriceSchedule,
@@ -527,6 +528,7 @@ def _settle_farmer(
     )
 
 
+@exact
 def summarize(
     period: Period, statements: tuple[FarmerSettlement, ...], policy: SettlementPolicy
 ) -> PeriodSummary:
@@ -550,6 +552,7 @@ def summarize(
     )
 
 
+@exact
 def settle_season(
     deliveries: Deliveries | Iterable[Delivery],
     prices: MilkPriceSchedule,

@@ -13,11 +13,13 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from coopfinance._decimal import exact
 from coopfinance.documents._env import render
 
 __all__ = ["render_assembly", "render_contributions", "render_liquidation"]
 
 
+@exact
 def render_contributions(
     context: Mapping[str, Any],
     *,
@@ -29,6 +31,7 @@ def render_contributions(
     return render("member_contributions", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
 
 
+@exact
 def render_liquidation(
     context: Mapping[str, Any],
     *,
@@ -40,6 +43,7 @@ def render_liquidation(
     return render("member_liquidation", context, lang=lang, fmt=fmt, template_dirs=template_dirs)
 
 
+@exact
 def render_assembly(
     context: Mapping[str, Any],
     *,

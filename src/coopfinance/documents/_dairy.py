@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from coopfinance import text
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ZERO, exact
 from coopfinance._fields import to_text
 from coopfinance.dairy import (
     FarmerSettlement,
@@ -214,6 +214,7 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
     }
 
 
+@exact
 def settlement_context(
     statement: FarmerSettlement, settlement: Settlement, *, farmer_name: str, coop_name: str
 ) -> dict[str, Any]:
@@ -328,6 +329,7 @@ def _litres_per_day(statement: FarmerSettlement, settlement: Settlement) -> dict
     return {"days": days, "litres": [per_day[day] for day in days]}
 
 
+@exact
 def render_settlement(
     statement: FarmerSettlement,
     settlement: Settlement,
@@ -368,6 +370,7 @@ def render_settlement(
 _SUMMED = ("litres", "gross", "deductions", "net", "arrears")
 
 
+@exact
 def settlement_summary_context(
     settlement: Settlement,
     *,
@@ -471,6 +474,7 @@ def settlement_summary_context(
     }
 
 
+@exact
 def render_settlement_summary(
     settlement: Settlement,
     *,

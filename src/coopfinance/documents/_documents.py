@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from coopfinance import text
-from coopfinance._decimal import ZERO, to_decimal
+from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_text
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
@@ -83,6 +83,7 @@ _KINDS: dict[Any, ColumnKind] = {
 _OPTIONAL = frozenset({"fees", "insurance", "taxes"})
 
 
+@exact
 def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
     """The columns of ``schedule``'s table: every field of :class:`~coopfinance.Installment`,
     except the fees, insurance and taxes columns when no row has any.
@@ -198,6 +199,7 @@ def schedule_charts(
     }
 
 
+@exact
 def schedule_context(
     schedule: Schedule,
     *,
@@ -224,6 +226,7 @@ def schedule_context(
     }
 
 
+@exact
 def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
     """What the ``key_facts`` templates use: everything :func:`schedule_context` gives, plus
     ``facts``, ``product``, ``amount_received`` (principal − fees withheld − fees financed) and
@@ -244,6 +247,7 @@ def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
     }
 
 
+@exact
 def render_schedule(
     schedule: Schedule,
     *,
@@ -282,6 +286,7 @@ def render_schedule(
     )
 
 
+@exact
 def schedule_text(
     schedule: Schedule,
     *,
@@ -317,6 +322,7 @@ def schedule_text(
     return text.removesuffix("\n")
 
 
+@exact
 def render_key_facts(
     facts: KeyFacts,
     *,
@@ -351,6 +357,7 @@ _PERIODIC = {
 }
 
 
+@exact
 def rate_label(rate: Rate, lang: str = "es", messages: text.Overrides | None = None) -> str:
     """How a document names ``rate``: ``TEA 35.00 %`` in Spanish, ``35.00% effective annual (TEA)``
     in English (2 decimals, as Peruvian hojas resumen print rates); the words are catalog messages

@@ -14,13 +14,17 @@ user template directory may override them (``i18n/{lang}.json`` or ``locale/``).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import importlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +36,7 @@ import markupsafe
 from jinja2 import pass_context
 
 from coopfinance import text
+from coopfinance._decimal import exact
 from coopfinance._money import Currency, Money
 from coopfinance.documents._charts import bar_chart, line_chart
 from coopfinance.documents._format import (
@@ -49,6 +54,7 @@ from coopfinance.errors import (
     MissingDependency,
     MissingTemplate,
     MissingValue,
+    RenderLimit,
     UnsafeTemplate,
     WrongType,
     fmt_value,
@@ -310,8 +316,8 @@ def environment(
     >>> env.from_string("{{ t('column.interest') }}: {{ x|money('PEN') }}").render(
     ...     lang="es", x=Decimal("130.9"))
     'Interés: S/ 130.90'
-    >>> type(environment(sandboxed=True)).__name__
-    'SandboxedEnvironment'
+    >>> isinstance(environment(sandboxed=True), jinja2.sandbox.SandboxedEnvironment)
+    True
     """
     path = template_search_path(template_dirs)
     return _build(path, _sandbox(path, sandboxed), messages)
@@ -329,11 +335,99 @@ def _sandbox(search_path: tuple[Path, ...], sandboxed: bool | None) -> bool:
     return sandboxed
 
 
+MAX_OUTPUT_CHARS: Final = 20_000_000
+"""The longest document a template may produce (20 million characters) before it is stopped."""
+MAX_RENDER_SECONDS: Final = 30.0
+"""The longest a render may take: a template that loops without end is stopped (issue 20 §4)."""
+MAX_SEQUENCE: Final = 100_000
+"""The longest ``range()``, repeated string or list a sandboxed template may make."""
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "coopfinance_render_deadline", default=None
+)
+
+# Bidirectional overrides and isolates, marks, zero-width and other invisible format characters,
+# and control characters (but tab and line ends): in user text they can disguise an amount or a
+# name ("Trojan Source", CVE-2021-42574); each is shown as U+FFFD in a document.
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u180e\u200b"
+    "\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def neutralize(value: Any) -> Any:
+    """``value`` with invisible and bidirectional control characters replaced by U+FFFD (�); any
+    other value as it is. Every ``{{ … }}`` of every template goes through it.
+
+    >>> neutralize("Ana \u202e05.0001 S/")
+    'Ana �05.0001 S/'
+    """
+    if isinstance(value, str) and _INVISIBLE.search(value):
+        cleaned = _INVISIBLE.sub("\ufffd", str(value))
+        return markupsafe.Markup(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
+    return value
+
+
+def _check_deadline() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise RenderLimit(
+            f"the document took longer than {MAX_RENDER_SECONDS:g} s to render and was stopped: "
+            "does a template loop without end?",
+            field="template",
+            value=MAX_RENDER_SECONDS,
+        )
+
+
+def _limited_range(*args: int) -> Iterator[int]:
+    """``range`` for sandboxed templates: at most :data:`MAX_SEQUENCE` items, within the time."""
+    items = range(*args)
+    if len(items) > MAX_SEQUENCE:
+        raise RenderLimit(
+            f"a template's range() may have at most {MAX_SEQUENCE} items (got {len(items)}).",
+            field="template",
+            value=len(items),
+        )
+    for k, item in enumerate(items):
+        if not k % 1000:
+            _check_deadline()
+        yield item
+
+
+class _LimitedSandbox(jinja2.sandbox.SandboxedEnvironment):
+    """The sandbox with bounds on what ``*`` and ``**`` may build (``'x' * 10**9``)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        _check_deadline()
+        if operator == "**":
+            if isinstance(right, int) and abs(right) > 1000:
+                raise RenderLimit(
+                    f"a template's power may have an exponent of at most 1000 (got {right}).",
+                    field="template",
+                    value=right,
+                )
+        elif operator == "*":
+            sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
+            counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+            if sized and counts and counts[0] * max(len(sized[0]), 1) > MAX_SEQUENCE:
+                raise RenderLimit(
+                    f"a template may repeat text or a list to at most {MAX_SEQUENCE} items (got "
+                    f"{counts[0]} × {len(sized[0])}).",
+                    field="template",
+                    value=counts[0],
+                )
+        return super().call_binop(context, operator, left, right)
+
+
 def _build(
     search_path: tuple[Path, ...], sandboxed: bool = False, messages: Any = None
 ) -> jinja2.Environment:
-    kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+    kind = _LimitedSandbox if sandboxed else jinja2.Environment
     env = kind(
+        finalize=neutralize,
         extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader([str(p) for p in search_path], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
@@ -356,6 +450,8 @@ def _build(
         columns=align_columns,
     )
     env.tests.update(date=_is_date, decimal=_is_decimal)
+    if sandboxed:
+        env.globals["range"] = _limited_range
     labels = _Labels(search_path, messages)
     for lang in text.LANGUAGES:
         labels.translator(lang)  # a bad override is reported now, not half-way through a document
@@ -495,6 +591,7 @@ def _template_line(tb: TracebackType | None) -> str:
     return found
 
 
+@exact
 def render(
     name: str,
     context: Mapping[str, Any],
@@ -547,7 +644,7 @@ def render(
     template_name = f"{name}.{fmt}.j2"
     try:
         template = env.get_template(template_name)
-        return template.render({**context, "lang": lang, "fmt": fmt})
+        return _generate(template, {**context, "lang": lang, "fmt": fmt})
     except jinja2.exceptions.SecurityError as exc:
         raise UnsafeTemplate(
             f"the template {template_name!r} does something the sandbox forbids"
@@ -584,6 +681,30 @@ def render(
         ) from None
 
 
+def _generate(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """``template`` rendered, stopped past :data:`MAX_OUTPUT_CHARS` or :data:`MAX_RENDER_SECONDS`."""
+    token = _DEADLINE.set(time.monotonic() + MAX_RENDER_SECONDS)
+    try:
+        parts: list[str] = []
+        size = 0
+        for k, part in enumerate(template.generate(context)):
+            parts.append(part)
+            size += len(part)
+            if size > MAX_OUTPUT_CHARS:
+                raise RenderLimit(
+                    f"the document would be longer than {MAX_OUTPUT_CHARS:,} characters and was "
+                    "stopped: does a template loop without end?",
+                    field="template",
+                    value=size,
+                )
+            if not k % 256:
+                _check_deadline()
+        return "".join(parts)
+    finally:
+        _DEADLINE.reset(token)
+
+
+@exact
 def render_pdf(
     name: str,
     context: Mapping[str, Any],
@@ -617,5 +738,47 @@ def render_pdf(
             field="fmt",
             value="pdf",
         ) from None
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    roots = template_search_path(template_dirs)
+    fetcher = _fetcher(weasyprint, roots)
+    pdf: bytes = weasyprint.HTML(
+        string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher
+    ).write_pdf()
+    if fetcher.refused:
+        raise UnsafeTemplate(
+            f"the document refers to {fetcher.refused[0]!r}, outside the template folders "
+            f"({', '.join(str(r) for r in roots)}): a PDF may embed only files from them and "
+            "nothing from the network.",
+            field="template",
+            value=fetcher.refused[0],
+        )
     return pdf
+
+
+def _allowed(url: str, roots: tuple[Path, ...]) -> bool:
+    """Whether WeasyPrint may fetch ``url``: ``data:``, or a ``file:`` path inside one of
+    ``roots`` (after resolving ``..`` and links). Nothing over the network."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "data":
+        return True
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return False
+    path = Path(urllib.request.url2pathname(parsed.path)).resolve()
+    return any(path.is_relative_to(root.resolve()) for root in roots)
+
+
+def _fetcher(weasyprint: Any, roots: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URL fetcher that serves only :func:`_allowed` URLs; it records the others in
+    ``refused`` (and WeasyPrint leaves them out) so :func:`render_pdf` can refuse the document."""
+
+    class Fetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+        refused: list[str]
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not _allowed(url, roots):
+                self.refused.append(url)
+                raise ValueError(f"coopfinance refuses to fetch {url}")
+            return super().fetch(url, headers)
+
+    fetcher = Fetcher(allowed_protocols=("file", "data"))
+    fetcher.refused = []
+    return fetcher

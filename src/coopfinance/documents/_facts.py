@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import to_decimal
+from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import non_negative, required_text, to_whole
 from coopfinance._rates import rate_value
 from coopfinance._schedule import Schedule
@@ -191,6 +191,7 @@ class KeyFacts:
     )
     notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         fee = self.late_fee
         if isinstance(fee, _Percent):

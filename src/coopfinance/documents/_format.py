@@ -35,7 +35,7 @@ from babel.numbers import NumberPattern
 from babel.numbers import parse_pattern as _parse_number_pattern
 
 from coopfinance import text
-from coopfinance._decimal import CONTEXT, to_decimal
+from coopfinance._decimal import CONTEXT, exact, to_decimal
 from coopfinance._money import Currency, Money
 from coopfinance.errors import CurrencyMismatch, InvalidValue, WrongType, fmt_value
 
@@ -128,6 +128,7 @@ def _round(value: Decimal, places: int) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded  # never print "-0.00"
 
 
+@exact
 def format_number(
     value: Decimal | int | str, *, lang: str = "es", places: int | None = None
 ) -> str:
@@ -147,6 +148,7 @@ def format_number(
     return _digits(_round(d, places), lang, places)
 
 
+@exact
 def format_money(
     value: Money | Decimal | int | str,
     currency: Currency | str | None = None,
@@ -192,6 +194,7 @@ def format_money(
     return f"{sign}{cur.symbol} {digits}" if symbol else f"{sign}{digits}"
 
 
+@exact
 def format_percent(value: Decimal | int | str, *, lang: str = "es", places: int = 2) -> str:
     """A fraction as a percent: ``0.35`` → ``35.00 %`` (Spanish) or ``35.00%`` (English).
 
@@ -206,6 +209,7 @@ def format_percent(value: Decimal | int | str, *, lang: str = "es", places: int 
     return _digits(pct, lang, places) + _PERCENT_SUFFIX.get(lang, "%")
 
 
+@exact
 def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str:
     """A date in ``style`` ``long`` (``15 de enero de 2026``), ``short`` (``15/01/2026``) or ``iso``.
 
@@ -243,6 +247,7 @@ _MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
+@exact
 def escape_markdown(value: Any) -> str:
     r"""``value`` as literal Markdown text: markup and raw HTML in it are shown, never interpreted.
 
@@ -265,6 +270,7 @@ def escape_markdown(value: Any) -> str:
 _RULE = "---"
 
 
+@exact
 def align_columns(text: str, align: str = "l", sep: str = " ") -> str:
     r"""Lines of tab-separated cells laid out as a plain-text table (the ``columns`` filter).
 

@@ -18,7 +18,7 @@ from typing import Any, Literal, overload
 import attrs
 
 from coopfinance import text
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance.documents._documents import rate_label, schedule_context
 from coopfinance.documents._env import render, render_pdf
 from coopfinance.documents._format import check_lang, format_percent
@@ -154,6 +154,7 @@ def _report(value: object) -> PlanReport:
     )
 
 
+@exact
 def plan_context(plan: BusinessPlan | PlanReport, *, lang: str = "es") -> dict[str, Any]:
     """What the ``plan`` templates use, from a plan (evaluated here) or its report.
 
@@ -302,6 +303,7 @@ def plan_context(plan: BusinessPlan | PlanReport, *, lang: str = "es") -> dict[s
 
 
 @overload
+@exact
 def render_plan(
     plan: BusinessPlan | PlanReport,
     *,

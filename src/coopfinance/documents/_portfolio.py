@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance.documents._env import render
 from coopfinance.portfolio import Exposure, PortfolioReport
 
@@ -22,6 +22,7 @@ _CATEGORY_KEYS = {
 }
 
 
+@exact
 def portfolio_context(
     report: PortfolioReport,
     *,
@@ -108,6 +109,7 @@ def portfolio_context(
     }
 
 
+@exact
 def render_portfolio(
     report: PortfolioReport,
     *,

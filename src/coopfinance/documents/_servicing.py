@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from coopfinance import text
+from coopfinance._decimal import exact
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import label_ids, render
 from coopfinance.documents._format import format_date
@@ -17,6 +18,7 @@ from coopfinance.servicing import Statement
 __all__ = ["render_statement", "statement_charts", "statement_context", "statement_text"]
 
 
+@exact
 def statement_context(
     statement: Statement, *, borrower: str, lender: str, lang: str
 ) -> dict[str, Any]:
@@ -148,6 +150,7 @@ def _statement(statement: Statement, lang: str) -> dict[str, Any]:
     }
 
 
+@exact
 def render_statement(
     statement: Statement,
     *,
@@ -180,6 +183,7 @@ def render_statement(
     )
 
 
+@exact
 def statement_text(
     statement: Statement,
     *,

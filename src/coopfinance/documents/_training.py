@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from coopfinance import text
+from coopfinance._decimal import exact
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import render
 from coopfinance.documents._format import check_lang
@@ -68,6 +69,7 @@ def _fraction(percent: Decimal | None) -> Decimal | None:
 
 
 # -- the session guide ----------------------------------------------------------------------------
+@exact
 def guide_context(
     session_id: str, *, seed: int, curriculum: Curriculum | None = None, lang: str = "es"
 ) -> dict[str, Any]:
@@ -112,6 +114,7 @@ def guide_context(
     }
 
 
+@exact
 def render_guide(
     session_id: str,
     *,
@@ -141,6 +144,7 @@ def render_guide(
 
 
 # -- the personal worksheet -----------------------------------------------------------------------
+@exact
 def worksheet_context(
     sheet: Worksheet, *, lang: str = "es", key: bool = False, coop: str | None = None
 ) -> dict[str, Any]:
@@ -198,6 +202,7 @@ def worksheet_context(
     }
 
 
+@exact
 def render_worksheet(
     sheet: Worksheet,
     *,
@@ -238,6 +243,7 @@ def _cohort(value: object) -> Cohort:
     return value
 
 
+@exact
 def certificate_context(
     cohort: Cohort,
     participant_id: str,
@@ -279,6 +285,7 @@ def certificate_context(
     }
 
 
+@exact
 def render_certificate(
     cohort: Cohort,
     participant_id: str,
@@ -305,6 +312,7 @@ def render_certificate(
 
 
 # -- the cohort report ----------------------------------------------------------------------------
+@exact
 def training_report_context(
     cohort: Cohort, *, outcomes: Iterable[OutcomeRecord] = ()
 ) -> dict[str, Any]:
@@ -395,6 +403,7 @@ def training_report_context(
     }
 
 
+@exact
 def render_training_report(
     cohort: Cohort,
     *,

@@ -29,7 +29,7 @@ import attrs
 from coopfinance._builder import period_rates
 from coopfinance._calendar import Frequency
 from coopfinance._conventions import Amortization, Grace, GraceType
-from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact
 from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
@@ -90,6 +90,7 @@ def _unit_installments(terms: LoanTerms) -> list[Decimal]:
     return out
 
 
+@exact
 def affordability(
     net_milk_income_by_period: Iterable[Decimal | int | str],
     rate: Rate | Decimal | str,
@@ -204,6 +205,7 @@ def affordability(
     )
 
 
+@exact
 def loan_limit(
     monthly_proceeds_last_3: Iterable[Decimal | int | str],
     multiple: Decimal | int | str = 9,

@@ -24,7 +24,7 @@ from typing import Any
 
 from coopfinance._calendar import Frequency
 from coopfinance._conventions import Amortization, Grace, GraceType
-from coopfinance._decimal import CONTEXT, ONE
+from coopfinance._decimal import CONTEXT, ONE, exact
 from coopfinance._fields import to_whole
 from coopfinance._money import Money
 from coopfinance._rates import Rate
@@ -35,6 +35,7 @@ from coopfinance.linked._common import amounts, as_rate
 __all__ = ["normalized_weights", "prepay_in_flush", "seasonal_plan", "skip_installments"]
 
 
+@exact
 def normalized_weights(revenue: Sequence[Decimal]) -> tuple[Decimal, ...]:
     """Revenue scaled to mean 1: ``wₖ = rₖ·m / Σ rⱼ`` (equal revenue gives exactly 1 each).
 
@@ -52,6 +53,7 @@ def _grace(grace: int | Grace, kind: GraceType | str) -> Grace:
     return Grace(periods=grace, kind=kind)
 
 
+@exact
 def seasonal_plan(
     principal: Money | Decimal | int | str,
     rate: Rate | Decimal | str,
@@ -143,6 +145,7 @@ def _next_dates(terms: LoanTerms, dates: list[dt.date], count: int) -> list[dt.d
     return [dates[-1] + step * (k + 1) for k in range(count)]
 
 
+@exact
 def skip_installments(terms: LoanTerms, which: Iterable[int], *, max_skips: int = 2) -> LoanTerms:
     """Terms in which installments ``which`` (numbers from 1) are skipped: nothing is due on their
     dates, as many installments are added after maturity, and the level installment is solved again
@@ -187,6 +190,7 @@ def skip_installments(terms: LoanTerms, which: Iterable[int], *, max_skips: int 
     return terms.evolve(installments=None, first_due=None, due_dates=new)
 
 
+@exact
 def prepay_in_flush(
     terms: LoanTerms,
     months: Iterable[int],

@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from coopfinance._calendar import DayCount
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ZERO, exact
 from coopfinance._fields import ParseableEnum, to_date, whole
 from coopfinance._money import Currency
 from coopfinance._rates import Rate
@@ -189,6 +189,7 @@ class RevenueSharePlan:
     day_count: DayCount = attrs.field(default=DayCount.ACT_360, converter=_day_count)
     currency: Currency = attrs.field(factory=lambda: Currency.of("PEN"), converter=_currency)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         unit, code = self.currency.unit, self.currency.code
         whole_units(self.principal, unit, "principal", code)

@@ -49,7 +49,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
@@ -456,6 +456,7 @@ class Portfolio:
         )
 
     @classmethod
+    @exact
     def example(
         cls,
         farmers: int = 200,
@@ -745,6 +746,11 @@ def _recent(ends: Sequence[dt.date]) -> list[int]:
     return [sum(1 for d in ends[: t + 1] if (end - d).days <= 30) for t, end in enumerate(ends)]
 
 
+MAX_SHOCK_SD = 2.0
+"""The largest standard deviation of a log price or yield shock per period (issue 20 §2)."""
+
+
+@exact
 def simulate(
     portfolio: Portfolio,
     *,
@@ -779,6 +785,14 @@ def simulate(
     seed = _count(seed, "seed", lo=0)
     sp = float(amount(price_sd, "price_sd"))
     sy = float(amount(yield_sd, "yield_sd"))
+    for name, sd in (("price_sd", sp), ("yield_sd", sy)):
+        if sd > MAX_SHOCK_SD:  # beyond it exp() of the shocks overflows to inf and results are nan
+            raise InvalidLinkedPlan(
+                f"{name!r} must be at most {MAX_SHOCK_SD} (a log shock of that sd multiplies or "
+                f"divides by e² in a period; got {sd}).",
+                field=name,
+                value=sd,
+            )
     rho_d = amount(price_persistence, "price_persistence")
     if rho_d >= ONE:
         raise InvalidLinkedPlan(

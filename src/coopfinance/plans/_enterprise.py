@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_whole, whole
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidPlan, WrongType, fmt_value
@@ -143,6 +143,7 @@ class Enterprise:
     """The market and how the price was defined (AGROIDEAS section 5)."""
     buyers: tuple[Buyer, ...] = attrs.field(default=(), converter=_buyers)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         w = self.women_members
         if w is not None:
@@ -175,6 +176,7 @@ class Investment:
     category: str = attrs.field(default="", converter=_category)
     """Free text for the investment table, e.g. "forage", "equipment", "intangible"."""
 
+    @exact
     def __attrs_post_init__(self) -> None:
         life = self.useful_life_years
         if life is not None and life <= 0:

@@ -32,7 +32,7 @@ from decimal import Decimal
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance.cost import irr, npv
 from coopfinance.errors import InvalidPlan, MultipleSolutions, NoSolution
 from coopfinance.plans._projection import Projection, ProjectionRow
@@ -101,6 +101,7 @@ def _english(msgid: str, params: dict[str, object]) -> str:
     return msgid % plain
 
 
+@exact
 def plan_irr(flows: Iterable[object], *, label: str = "flows") -> Decimal:
     """The IRR of annual ``flows`` (year 0 first), or a clear error when there is none or several.
 
@@ -143,6 +144,7 @@ def _irr_message(flows: Sequence[Decimal], kind: str) -> Message | None:
     return None if reason is None else Message(msgid=reason[0], params=reason[1])
 
 
+@exact
 def benefit_cost(rate: object, benefits: Iterable[object], costs: Iterable[object]) -> Decimal:
     """``PV(benefits) / PV(costs)`` at ``rate``, both year 0 first (B/C; above 1 is worth doing).
 
@@ -160,6 +162,7 @@ def benefit_cost(rate: object, benefits: Iterable[object], costs: Iterable[objec
     return CONTEXT.divide(b, c)
 
 
+@exact
 def payback(flows: Iterable[object], rate: object | None = None) -> Decimal | None:
     """Years until the cumulative flow (discounted at ``rate`` if given) turns non-negative.
 
@@ -223,6 +226,7 @@ class Evaluation:
         return plan_irr(self.flows, label=f"{self.kind} flows")
 
 
+@exact
 def evaluate(
     kind: str,
     cok: Decimal,
@@ -337,6 +341,7 @@ class BreakEven:
     """``1 − break-even litres / planned litres``."""
 
 
+@exact
 def break_even(projection: Projection, price_of_year: Sequence[Decimal]) -> tuple[BreakEven, ...]:
     """The break-even volume and price of each plan year of ``projection``.
 
@@ -417,6 +422,7 @@ def _dscr(rows: Sequence[ProjectionRow], *, before_tax: bool) -> tuple[tuple[int
         )
 
 
+@exact
 def debt_coverage(projection: Projection, limit: Decimal) -> DebtCoverage:
     """DSCR per month and per year, the minimum, and the repayment-capacity ratio.
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import ZERO, to_decimal
+from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, whole
 from coopfinance._money import Currency
 from coopfinance.errors import InvalidPlan, WrongType
@@ -158,6 +158,7 @@ class BusinessPlan:
     training: tuple[str, ...] = attrs.field(default=(), converter=_training)
     notes: str = attrs.field(default="", converter=_notes)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         for step in self.sensitivity_steps:
             if step <= -1:

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_enum
 from coopfinance.dairy import Deliveries, Delivery, Herd, ProductionForecast
 from coopfinance.errors import InvalidPlan, InvalidValue, WrongType, fmt_value
@@ -133,6 +133,7 @@ class MonthlyProduction:
     year_factors: tuple[Decimal, ...] = attrs.field(default=(), converter=_factors)
     kind: ClassVar[str] = "monthly"
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if not self.litres_per_day:
             raise InvalidPlan(
@@ -381,6 +382,7 @@ class BudgetLine:
         return self.per is Basis.LITRE
 
 
+@exact
 def supply_kind(supply: MilkSupply) -> str:
     """Where a scenario's milk comes from: ``monthly``, ``herd``, ``forecast``, ``recorded``
     (the library's supplies), or ``custom`` for any other :class:`MilkSupply`.
@@ -444,6 +446,7 @@ class Scenario:
     other_income: tuple[BudgetLine, ...] = attrs.field(default=(), converter=_other_income)
     description: str = attrs.field(default="", converter=_description)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if not self.price_per_litre:
             raise InvalidPlan(

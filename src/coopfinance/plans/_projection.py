@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO, to_decimal
+from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidPlan
@@ -265,6 +265,7 @@ def _taxes(profit: Sequence[Decimal], rate: Decimal, unit: Decimal, years: int) 
     return out
 
 
+@exact
 def project(
     plan: BusinessPlan, scenario: Scenario | None = None, *, with_plan: bool = True
 ) -> Projection:

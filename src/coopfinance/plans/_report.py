@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import ONE, ZERO
+from coopfinance._decimal import ONE, ZERO, exact
 from coopfinance._schedule import Schedule
 from coopfinance.plans._indicators import (
     BreakEven,
@@ -277,6 +277,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+@exact
 def report(plan: BusinessPlan) -> PlanReport:
     """Project, evaluate and stress ``plan``: the :class:`PlanReport` its document is made from."""
     w, wo, econ, fin = run(plan, price=ONE, litres=ONE)

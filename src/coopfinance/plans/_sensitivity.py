@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ONE, ZERO
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact
 from coopfinance.cost import npv
 from coopfinance.plans._indicators import Evaluation, debt_coverage, evaluations
 from coopfinance.plans._model import BusinessPlan
@@ -137,6 +137,7 @@ _ZERO_PRICE = N_("the NPV stays non-negative even at a zero milk price")
 _NEVER = N_("the NPV stays negative even at %(factor)s times the planned prices")
 
 
+@exact
 def switching_price(plan: BusinessPlan, kind: str = "economic") -> SwitchingValue:
     """The price factor that makes the ``kind`` (economic or financial) NPV zero.
 
@@ -233,6 +234,7 @@ def _point(plan: BusinessPlan, variable: str, change: Decimal) -> SensitivityPoi
     )
 
 
+@exact
 def sensitivity(
     plan: BusinessPlan, with_plan: Projection | None = None, without_plan: Projection | None = None
 ) -> Sensitivity:

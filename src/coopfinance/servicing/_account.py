@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, ZERO
+from coopfinance._decimal import CONTEXT, ZERO, exact
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidEvent, InvalidValue, WrongType
 from coopfinance.servicing._events import (
@@ -131,6 +131,7 @@ class LoanAccount:
     """How a payoff counts the current period's interest (:class:`Proration`); ``None``: by the
     rate's convention (accrual for interest on the balance, the period's share for flat)."""
 
+    @exact
     def __attrs_post_init__(self) -> None:
         _check_events(self.terms, self.events)
         currency = self.terms.principal.currency
@@ -140,6 +141,7 @@ class LoanAccount:
         """A copy with ``events`` added."""
         return attrs.evolve(self, events=(*self.events, *events))
 
+    @exact
     def state(self, as_of: dt.date, detail: bool = True) -> AccountState:
         """The account as of the end of ``as_of``: events dated later are ignored.
 
@@ -150,10 +152,12 @@ class LoanAccount:
         with decimal.localcontext(CONTEXT):
             return Replay(self, detail=bool(detail)).run(as_of)
 
+    @exact
     def payoff(self, date: dt.date) -> PayoffQuote:
         """What closes the loan at the end of ``date`` (interest accrued to that date only)."""
         return self.state(date).payoff
 
+    @exact
     def figures(self, as_of: dt.date) -> Figures:
         """The portfolio figures of :meth:`state` on ``as_of`` (see :class:`Figures`), the same
         values, computed faster.

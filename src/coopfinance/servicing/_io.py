@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from coopfinance._decimal import exact
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import CoopFinanceError, InvalidEvent, ParseError, UnknownLoan
 from coopfinance.servicing._account import LoanAccount
@@ -155,6 +156,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return out
 
 
+@exact
 def events_from_json(text: str) -> tuple[Event, ...]:
     """Events from JSON: a list of event objects, or an object with an ``events`` list.
 
@@ -185,13 +187,27 @@ def events_from_json(text: str) -> tuple[Event, ...]:
     return tuple(out)
 
 
+@exact
 def events_to_json(events: tuple[Event, ...] | list[Event], *, indent: int | None = 2) -> str:
     """Events as a JSON list; :func:`events_from_json` reads it back exactly."""
     return json.dumps([event_to_dict(e) for e in events], indent=indent, ensure_ascii=False)
 
 
 def _rows(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _read_rows(reader, extra)
+    except csv.Error as exc:
+        raise ParseError(
+            f"line {reader.line_num}: the events CSV is malformed ({exc}).",
+            field="events",
+            value=None,
+        ) from None
+
+
+def _read_rows(
+    reader: csv.DictReader[str], extra: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in reader.fieldnames or []]
     allowed = (*CSV_COLUMNS, *extra)
     unknown = [h for h in header if h not in allowed]
@@ -224,6 +240,7 @@ def _row_event(line: int, record: dict[str, str]) -> Event:
         raise exc.at(f"line {line}") from None
 
 
+@exact
 def events_from_csv(text: str) -> tuple[Event, ...]:
     """Events from CSV with a header of :data:`CSV_COLUMNS` (any subset holding ``type``,
     ``date`` and ``id``); a bad row is reported with its line number.
@@ -234,6 +251,7 @@ def events_from_csv(text: str) -> tuple[Event, ...]:
     return tuple(_row_event(line, record) for line, record in _rows(text))
 
 
+@exact
 def accounts_from_csv(
     terms: Mapping[str, LoanTerms], text: str, **options: Any
 ) -> dict[str, LoanAccount]:

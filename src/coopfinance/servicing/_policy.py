@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from coopfinance._decimal import to_decimal
+from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum, non_negative, to_whole, whole
 from coopfinance._rates import Rate, rate_value
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
@@ -268,6 +268,7 @@ class LatePolicy:
     grace_days: int = attrs.field(default=0, validator=whole(0))
     grace_kind: GraceDays = attrs.field(default=GraceDays.TOLERANCE, converter=_to_grace_kind)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         percent = isinstance(self.late_fee, _Percent)
         basis = self.late_fee_basis

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import ZERO
+from coopfinance._decimal import ZERO, exact
 from coopfinance._rates import Rate
 from coopfinance.servicing._account import LoanAccount
 from coopfinance.servicing._values import AccountState, AccountStatus, Components, MovementKind
@@ -199,6 +199,7 @@ class Statement:
         return _STATUS.get(lang, _STATUS["en"])[self.state.status]
 
 
+@exact
 def statement(account: LoanAccount, as_of: dt.date) -> Statement:
     """The statement of ``account`` from disbursement to ``as_of``."""
     state = account.state(as_of)

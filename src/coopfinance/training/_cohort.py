@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from coopfinance._decimal import exact
 from coopfinance.errors import InvalidTrainingRecord, fmt_value
 from coopfinance.training._cohort_file import parse_cohort, read_cohort, read_cohort_file
 from coopfinance.training._curriculum import Curriculum
@@ -72,6 +73,7 @@ class Cohort:
     scores: tuple[QuizScore, ...] = attrs.field(converter=_scores, default=())
     rule: CompletionRule = attrs.field(factory=CompletionRule)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         ids = [p.id for p in self.participants]
         for k, pid in enumerate(ids):

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from coopfinance._decimal import exact
 from coopfinance._fields import to_text, to_whole
 from coopfinance.errors import InvalidCurriculum, InvalidValue, fmt_value
 from coopfinance.training._exercise import LANGUAGES, Topic
@@ -514,6 +515,7 @@ class _Parser:
         )
 
 
+@exact
 def check_translations(first: Curriculum, second: Curriculum) -> None:
     """Raise unless the two curricula are translations of each other: the same id, the same
     modules, sessions and activities in the same order, with the same topics, minutes, methods and

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import CONTEXT, parse_number, to_decimal
+from coopfinance._decimal import CONTEXT, exact, parse_number, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance.errors import InvalidValue, ParseError, fmt_value
 
@@ -88,6 +88,7 @@ def _lang(lang: str) -> str:
     return lang
 
 
+@exact
 def format_value(value: Decimal, unit: Unit, places: int, lang: str = "es") -> str:
     """Write ``value`` with its unit, rounded half-up to ``places`` decimals, thousands grouped.
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import to_decimal
+from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance.errors import InvalidTrainingRecord, InvalidValue
 from coopfinance.training._quiz import QuizKind
@@ -111,6 +111,7 @@ class QuizScore:
     total: int
     date: dt.date | None = None
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if self.total < 1 or not 0 <= self.correct <= self.total:
             raise InvalidTrainingRecord(
@@ -215,6 +216,7 @@ class OutcomeRecord:
     installments_on_time: int = 0
     savings: Decimal = attrs.field(default=Decimal(0), converter=_money)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.installments_on_time <= self.installments_due:
             raise InvalidTrainingRecord(
@@ -260,6 +262,7 @@ class OutcomeIndicators:
         return self.mean_savings_after - self.mean_savings_before
 
 
+@exact
 def participants_from(rows: Iterable[Mapping[str, Any]]) -> tuple[Participant, ...]:
     """Participants from plain rows with ``id``, ``name`` and optionally ``role``."""
     out = []

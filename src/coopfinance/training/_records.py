@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from coopfinance._decimal import exact
 from coopfinance.errors import CourseNotCompleted
 from coopfinance.training._cohort import Cohort
 from coopfinance.training._cohort_file import (
@@ -103,6 +104,7 @@ class CohortRecords:
         return cls(cohort=Cohort(**file.cohort), outcomes=file.outcomes, issuer=file.issuer)
 
 
+@exact
 def certify(cohort: Cohort, participant_id: str) -> Progress:
     """The progress of a participant who completed the course; otherwise
     :class:`~coopfinance.errors.CourseNotCompleted` saying what is missing.

@@ -51,8 +51,8 @@ from typing import Any
 
 import attrs
 
-from coopfinance._decimal import to_decimal
-from coopfinance._fields import to_text
+from coopfinance._decimal import exact, to_decimal
+from coopfinance._fields import to_table, to_text
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import CoopFinanceError, InvalidMemberData, fmt_value
 from coopfinance.training._exercise import Exercise, _lang
@@ -118,6 +118,7 @@ class MemberData:
     goal: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
     monthly: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
 
+    @exact
     def __attrs_post_init__(self) -> None:
         for name, path in _PATHS.items():
             value = getattr(self, name)
@@ -178,6 +179,7 @@ class MemberData:
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> MemberData:
         """A member's figures from plain data (parsed TOML or JSON; see the module docstring).
         Errors name the key path and ``source``."""
+        data = to_table(data, field=source or "member", error=InvalidMemberData)
         return _parse(data, Where(source))
 
     @classmethod
@@ -330,6 +332,7 @@ class Worksheet:
         }
 
 
+@exact
 def worksheet(member: MemberData, *, seed: int) -> Worksheet:
     """The exercises of ``member``'s worksheet, in teaching order: budget (repayment capacity),
     savings (months to the goal), loan (interest and principal of one cronograma row), milk

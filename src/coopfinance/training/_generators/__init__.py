@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
+from coopfinance._decimal import exact
 from coopfinance.errors import InvalidValue, fmt_value
 from coopfinance.training._exercise import Exercise, Topic
 from coopfinance.training._generators._budget import household_surplus, repayment_capacity
@@ -93,12 +94,14 @@ GENERATORS: Mapping[str, tuple[Topic, GeneratorFn]] = MappingProxyType(
 """Every generator by name, with its topic, in teaching order."""
 
 
+@exact
 def generators_for(topic: Topic | str) -> tuple[str, ...]:
     """The names of the generators of ``topic``, in teaching order."""
     t = Topic.parse(topic)
     return tuple(name for name, (tp, _) in GENERATORS.items() if tp is t)
 
 
+@exact
 def generate(name: str, rng: RandomSource = None, **member: Any) -> Exercise:
     """Run the generator ``name`` with ``rng`` and the member's own values.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from coopfinance._decimal import to_decimal
+from coopfinance._decimal import exact, to_decimal
 from coopfinance.errors import InvalidValue
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -63,6 +63,7 @@ def _listing(lines: list[tuple[str, str, Decimal]], lang: int) -> str:
     return ", ".join(f"{line[lang]} {_m(line[2])}" for line in lines)
 
 
+@exact
 def household_surplus(
     rng: RandomSource = None,
     *,
@@ -122,6 +123,7 @@ def household_surplus(
     )
 
 
+@exact
 def repayment_capacity(
     rng: RandomSource = None,
     *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
-from coopfinance._decimal import CONTEXT, to_decimal
+from coopfinance._decimal import CONTEXT, exact, to_decimal
 from coopfinance.coop import Member, Supplier, SurplusPolicy, distribute_surplus
 from coopfinance.errors import InvalidValue
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
@@ -50,6 +50,7 @@ def _patronage(
     return dict(result.patronage)[_YOU]
 
 
+@exact
 def patronage_return(
     rng: RandomSource = None,
     *,

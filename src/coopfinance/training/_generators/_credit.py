@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 
 from coopfinance._calendar import DayCount, Frequency
 from coopfinance._charges import Charge, ChargeBasis
-from coopfinance._decimal import CONTEXT
+from coopfinance._decimal import CONTEXT, exact
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
@@ -37,6 +37,7 @@ from coopfinance.training._generators._kit import (
 )
 
 
+@exact
 def tea_to_tem(rng: RandomSource = None, *, tea: Amount | None = None) -> Exercise:
     """The TEM equivalent to a TEA: ``TEM = (1 + TEA)^(1/12) − 1``, in % to 2 decimals.
 
@@ -73,6 +74,7 @@ def tea_to_tem(rng: RandomSource = None, *, tea: Amount | None = None) -> Exerci
     )
 
 
+@exact
 def tem_to_tea(rng: RandomSource = None, *, tem: Amount | None = None) -> Exercise:
     """The TEA equivalent to a TEM: ``TEA = (1 + TEM)^12 − 1``, in % to 2 decimals.
 
@@ -111,6 +113,7 @@ def tem_to_tea(rng: RandomSource = None, *, tem: Amount | None = None) -> Exerci
     )
 
 
+@exact
 def flat_offer_tcea(
     rng: RandomSource = None,
     *,
@@ -324,6 +327,7 @@ def _rate_words(terms: LoanTerms) -> tuple[str, str]:
     return str(terms.rate), str(terms.rate)
 
 
+@exact
 def cronograma_interest(
     rng: RandomSource = None, *, terms: _TermsInput = None, row: int | None = None
 ) -> Exercise:
@@ -379,6 +383,7 @@ def cronograma_interest(
     )
 
 
+@exact
 def cronograma_principal(
     rng: RandomSource = None, *, terms: _TermsInput = None, row: int | None = None
 ) -> Exercise:
@@ -449,6 +454,7 @@ def cronograma_principal(
     )
 
 
+@exact
 def flat_vs_declining(
     rng: RandomSource = None,
     *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
-from coopfinance._decimal import CONTEXT
+from coopfinance._decimal import CONTEXT, exact
 from coopfinance.dairy import (
     Delivery,
     FarmerSettlement,
@@ -108,6 +108,7 @@ def _gross(litres: Decimal, price: Decimal) -> Decimal:
     return _settle(litres, price).gross
 
 
+@exact
 def milk_gross(
     rng: RandomSource = None, *, litres: Amount | None = None, price: Amount | None = None
 ) -> Exercise:
@@ -138,6 +139,7 @@ def milk_gross(
     )
 
 
+@exact
 def installment_share(
     rng: RandomSource = None,
     *,
@@ -198,6 +200,7 @@ def installment_share(
     )
 
 
+@exact
 def settlement_net(
     rng: RandomSource = None,
     *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 from decimal import ROUND_CEILING, Decimal
 
-from coopfinance._decimal import CONTEXT
+from coopfinance._decimal import CONTEXT, exact
 from coopfinance.errors import InvalidValue
 from coopfinance.plans import payback
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
@@ -24,6 +24,7 @@ from coopfinance.training._generators._kit import (
 )
 
 
+@exact
 def break_even_litres(
     rng: RandomSource = None,
     *,
@@ -107,6 +108,7 @@ def _payback(investment: Decimal, net: Decimal) -> Decimal:
     return result
 
 
+@exact
 def payback_years(
     rng: RandomSource = None,
     *,

@@ -6,7 +6,7 @@ import decimal
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from coopfinance._calendar import Frequency
-from coopfinance._decimal import CONTEXT
+from coopfinance._decimal import CONTEXT, exact
 from coopfinance._rates import Rate
 from coopfinance.errors import InvalidValue
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
@@ -28,6 +28,7 @@ from coopfinance.training._generators._kit import (
 )
 
 
+@exact
 def savings_goal(
     rng: RandomSource = None,
     *,
@@ -103,6 +104,7 @@ def savings_goal(
     )
 
 
+@exact
 def savings_months(
     rng: RandomSource = None, *, goal: Amount | None = None, monthly: Amount | None = None
 ) -> Exercise:
