@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from coopfinance.book._schema import ID, metadata
+from coopfinance.book._schema import ID, coop_column, metadata, provenance_columns
 from coopfinance.book._types import Exact
 
 __all__ = [
@@ -22,27 +22,16 @@ __all__ = [
 ]
 
 
-def _coop() -> sa.Column[str]:
-    return sa.Column("coop_id", ID, sa.ForeignKey("book_coops.coop_id"), nullable=False)
-
-
-def _provenance() -> list[sa.Column[int]]:
-    return [
-        sa.Column("import_id", sa.Integer, sa.ForeignKey("book_imports.id"), nullable=False),
-        sa.Column("line", sa.Integer, nullable=False),
-    ]
-
-
 member_events = sa.Table(
     "book_member_events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),  # join, renuncia, exclusion, death
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "farmer", "kind"),
 )
 
@@ -50,13 +39,13 @@ member_contributions = sa.Table(
     "book_member_contributions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),  # cash, interest, retorno, paid, refund, ...
     sa.Column("amount", Exact, nullable=False),
     sa.Column("reference", sa.Text, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "farmer", "date", "kind", "reference"),
 )
 
@@ -64,14 +53,14 @@ coop_entries = sa.Table(
     "book_coop_entries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("kind", sa.String(32), nullable=False),  # milk-sale, transport, staff, ...
     sa.Column("amount", Exact, nullable=False),
     sa.Column("litres", Exact),
     sa.Column("reference", sa.Text, nullable=False),
     sa.Column("description", sa.Text, nullable=False),
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "kind", "date", "reference"),
 )
 
@@ -79,7 +68,7 @@ distributions = sa.Table(
     "book_distributions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("date", sa.Date, nullable=False),  # the assembly's date
     sa.Column("result", Exact, nullable=False),
@@ -92,7 +81,7 @@ liquidations = sa.Table(
     "book_liquidations",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # JSON: the liquidación as computed

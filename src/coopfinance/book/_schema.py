@@ -14,6 +14,7 @@ from coopfinance.book._types import Exact
 
 __all__ = [
     "SCHEMA_REVISION",
+    "coop_column",
     "coops",
     "deliveries",
     "imports",
@@ -23,6 +24,7 @@ __all__ = [
     "metadata",
     "obligations",
     "prices",
+    "provenance_columns",
     "settlement_farmers",
     "settlement_lines",
     "settlements",
@@ -43,11 +45,13 @@ metadata = sa.MetaData(
 ID = sa.String(64)
 
 
-def _coop() -> sa.Column[str]:
+def coop_column() -> sa.Column[str]:
+    """The ``coop_id`` column every table of the book has (a book reads only its co-op's rows)."""
     return sa.Column("coop_id", ID, sa.ForeignKey("book_coops.coop_id"), nullable=False)
 
 
-def _provenance() -> list[sa.Column[int]]:
+def provenance_columns() -> list[sa.Column[int]]:
+    """Where an entry came from: the import (file, who, when) and the line in its file."""
     return [
         sa.Column("import_id", sa.Integer, sa.ForeignKey("book_imports.id"), nullable=False),
         sa.Column("line", sa.Integer, nullable=False),
@@ -69,7 +73,7 @@ imports = sa.Table(
     "book_imports",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
@@ -82,7 +86,7 @@ members = sa.Table(
     "book_members",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
@@ -91,7 +95,7 @@ members = sa.Table(
     sa.Column("pickup_days", sa.Text),
     sa.Column("joined", sa.Date),
     sa.Column("left", sa.Date),
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "farmer", "version"),
 )
 
@@ -99,11 +103,11 @@ prices = sa.Table(
     "book_prices",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("valid_from", sa.Date, nullable=False),
     sa.Column("valid_to", sa.Date, nullable=False),
     sa.Column("terms", sa.Text, nullable=False),  # JSON: the price period as given
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "valid_from"),
 )
 
@@ -111,7 +115,7 @@ deliveries = sa.Table(
     "book_deliveries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("shift", sa.String(16), nullable=False),
@@ -125,7 +129,7 @@ deliveries = sa.Table(
     sa.Column("receipt", sa.Text),
     sa.Column("corrects", sa.Integer),  # id of the row this one corrects
     sa.Column("reason", sa.Text),
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "farmer", "date", "shift", "version"),
 )
 
@@ -133,12 +137,12 @@ loans = sa.Table(
     "book_loans",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("loan_id", ID, nullable=False),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("checkoff", sa.Boolean, nullable=False),
     sa.Column("terms", sa.Text, nullable=False),  # JSON: LoanTerms as plain data
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "loan_id"),
 )
 
@@ -146,14 +150,14 @@ loan_events = sa.Table(
     "book_loan_events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("loan_id", ID, nullable=False),
     sa.Column("event_id", sa.String(128), nullable=False),  # the receipt number of a payment
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("amount", Exact),
     sa.Column("event", sa.Text, nullable=False),  # JSON: the servicing event as plain data
     sa.Column("period_start", sa.Date),  # the close that posted it (check-off payments)
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "event_id"),
 )
 
@@ -161,14 +165,14 @@ obligations = sa.Table(
     "book_obligations",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("amount", Exact, nullable=False),
     sa.Column("due", sa.Date, nullable=False),
     sa.Column("reference", sa.Text, nullable=False),
     sa.Column("priority", sa.Integer),
-    *_provenance(),
+    *provenance_columns(),
     sa.UniqueConstraint("coop_id", "farmer", "kind", "due", "reference"),
 )
 
@@ -176,7 +180,7 @@ settlements = sa.Table(
     "book_settlements",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("pay_date", sa.Date, nullable=False),
@@ -190,7 +194,7 @@ settlement_farmers = sa.Table(
     "book_settlement_farmers",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("litres", Exact, nullable=False),
@@ -203,7 +207,7 @@ settlement_lines = sa.Table(
     "book_settlement_lines",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _coop(),
+    coop_column(),
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("farmer", ID, nullable=False),
     sa.Column("seq", sa.Integer, nullable=False),
