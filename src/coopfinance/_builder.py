@@ -53,13 +53,22 @@ from typing import Any, NamedTuple, NoReturn, Protocol
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind, DuringGrace, Upfront
 from coopfinance._conventions import Amortization, Grace, GraceType
-from coopfinance._decimal import CONTEXT, ONE, ZERO, fraction_to_decimal
+from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, fraction_to_decimal
 from coopfinance._money import Money, RoundingPolicy, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Installment, Schedule
 from coopfinance.errors import InvalidLoanTerms
 
-__all__ = ["PLANNERS", "ScheduleTerms", "build_schedule", "period_rates"]
+__all__ = [
+    "PLANNERS",
+    "Calendar",
+    "Prepared",
+    "ScheduleTerms",
+    "build_schedule",
+    "calendar_of",
+    "period_rates",
+    "prepare",
+]
 
 
 class ScheduleTerms(Protocol):
@@ -146,6 +155,36 @@ def _period_rates(
     return days, rates, taus
 
 
+class Calendar(NamedTuple):
+    """The amount-independent part of a schedule: due dates, days, period rates ``i_k``, year
+    fractions ``τ_k``, discount factors ``1/(1 + i_k)``, and (filled as needed) the annuity sums
+    ``Σ_{k>g} v_k`` of a level schedule after ``g`` grace periods."""
+
+    dates: tuple[dt.date, ...]
+    days: tuple[int, ...]
+    rates: tuple[Decimal, ...]
+    taus: tuple[Fraction, ...]
+    discounts: tuple[Decimal, ...]
+    sums: dict[int, Decimal]
+
+
+def calendar_of(terms: ScheduleTerms) -> Calendar:
+    """The :class:`Calendar` of ``terms``, shared by all terms with the same calendar and rate
+    (loans of one product disbursed the same day): an ``lru_cache`` of 1,024 calendars.
+    :meth:`LoanTerms.schedule` also keeps it on the terms, so it is looked up once per terms."""
+    return _calendar_part(
+        terms.disbursed,
+        terms.frequency,
+        terms.installments,
+        terms.first_due,
+        terms.due_dates,
+        terms.business_day,
+        terms.holidays,
+        terms.rate,
+        terms.day_count,
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     disbursed: dt.date,
@@ -157,13 +196,7 @@ def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     holidays: HolidayCalendar,
     rate: Rate,
     day_count: DayCount,
-) -> tuple[
-    tuple[dt.date, ...],
-    tuple[int, ...],
-    tuple[Decimal, ...],
-    tuple[Fraction, ...],
-    tuple[Decimal, ...],
-]:
+) -> Calendar:
     """Due dates, days, period rates ``i_k``, year fractions and ``1/(1 + i_k)`` for a loan's
     calendar and rate, whatever its amount: loans disbursed together on the same product share it.
     """
@@ -178,7 +211,7 @@ def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
         if v is None:
             v = inverse[i] = CONTEXT.divide(ONE, ONE + i)
         discounts.append(v)
-    return tuple(dates), tuple(days), tuple(rates), tuple(taus), tuple(discounts)
+    return Calendar(tuple(dates), tuple(days), tuple(rates), tuple(taus), tuple(discounts), {})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -199,6 +232,8 @@ class _Context(NamedTuple):
     taus: tuple[Fraction, ...]
     folded: list[Decimal] | None
     """Per period, the insurance rate folded into a level installment (or ``None``)."""
+    sums: dict[int, Decimal]
+    """The calendar's memo of ``Σ v_k`` per number of grace periods (see :class:`Calendar`)."""
     rnd: Rounder
     to_step: Rounder
     """Rounding of an installment total to ``installment_multiple`` (or the unit)."""
@@ -255,12 +290,19 @@ class _TargetPlan(_Plan):
 
 def _annuity(ctx: _Context, weights: Sequence[Decimal] | None) -> Decimal:
     """``X = B / Σ w_k·v_k`` (``w ≡ 1`` for LEVEL), insurance folded into the rates if asked."""
+    folded = ctx.folded
+    memo = weights is None and folded is None
+    if memo:
+        hit = ctx.sums.get(ctx.grace)
+        if hit is not None:
+            return ctx.base / hit
     v = ONE
     acc = ZERO
-    folded = ctx.folded
     for j in range(ctx.grace, ctx.n):
         v *= ctx.discounts[j] if folded is None else ONE / (ONE + ctx.rates[j] + folded[j])
         acc += v if weights is None else weights[j - ctx.grace] * v
+    if memo:
+        ctx.sums[ctx.grace] = acc  # amount-independent: loans on the same calendar share it
     return ctx.base / acc
 
 
@@ -396,6 +438,13 @@ def _row(  # noqa: PLR0917 - one call per row: positional for speed
     )
 
 
+_FAST = True
+"""Whether level and weighted rows take the builder's fast path (the tests turn it off to compare
+the two paths: they give rows of equal values)."""
+_RESUME = True
+"""Whether the fast path resumes after a row the general code built (the tests turn it off to
+compare with the builder as it was: the rows are the same, byte for byte)."""
+
 _RUNAWAY = 100
 """A balance beyond this multiple of the principal means the terms cannot be repaid."""
 
@@ -410,10 +459,54 @@ def _runaway(terms: ScheduleTerms, number: int, balance: Decimal) -> NoReturn:
     )
 
 
-def build_schedule(terms: ScheduleTerms) -> Schedule:
-    """Build the schedule of ``terms`` (the engine behind :meth:`LoanTerms.schedule`)."""
+def _exponents_match(targets: Sequence[Decimal] | None, zero: Decimal) -> bool:
+    """Whether every target has the exponent of the currency's unit (see ``_build``)."""
+    exponent = zero.as_tuple().exponent
+    return targets is not None and all(
+        t.as_tuple().exponent == exponent for t in dict.fromkeys(targets)
+    )
+
+
+class Prepared(NamedTuple):
+    """What a schedule of ``terms`` needs besides its amounts' arithmetic, worked out once per
+    terms (:meth:`LoanTerms.schedule` keeps it on the terms, which are immutable)."""
+
+    calendar: Calendar
+    unit: Decimal
+    """The rounding unit (the currency's minor unit unless the rounding policy says otherwise)."""
+    mode: str
+    step: Decimal | None
+    quantizable: bool
+    """Whether the unit is a power of ten (rounding is one ``quantize``)."""
+    zero: Decimal
+    """0 with the unit's exponent (``0.00`` in PEN)."""
+    lent: Decimal
+    """The principal with the unit's exponent."""
+
+
+@exact
+def prepare(terms: ScheduleTerms) -> Prepared:
+    """The :class:`Prepared` values of ``terms`` (its calendar from :func:`calendar_of`)."""
+    unit = terms.rounding.unit_for(terms.principal.currency)
+    mode = terms.rounding.mode.value
+    tup = unit.as_tuple()
+    quantizable = tup.digits == (1,) and int(tup.exponent) <= 0
+    zero, lent = (
+        (ZERO.quantize(unit, mode), terms.principal.amount.quantize(unit, mode))
+        if quantizable
+        else (round_to(ZERO, unit, mode), round_to(terms.principal.amount, unit, mode))
+    )
+    return Prepared(
+        calendar_of(terms), unit, mode, terms.rounding.installment_multiple, quantizable, zero, lent
+    )
+
+
+@exact
+def build_schedule(terms: ScheduleTerms, prepared: Prepared | None = None) -> Schedule:
+    """Build the schedule of ``terms`` (the engine behind :meth:`LoanTerms.schedule`);
+    ``prepared`` is :func:`prepare` ``(terms)``, computed when not given."""
     try:
-        return _build(terms)
+        return _build(terms, prepare(terms) if prepared is None else prepared)
     except (decimal.InvalidOperation, decimal.Overflow):
         raise InvalidLoanTerms(
             "the schedule's amounts exceed 34 significant digits: check 'rate' "
@@ -423,12 +516,8 @@ def build_schedule(terms: ScheduleTerms) -> Schedule:
         ) from None
 
 
-def _build(terms: ScheduleTerms) -> Schedule:
-    currency = terms.principal.currency
-    unit = terms.rounding.unit_for(currency)
-    mode = terms.rounding.mode.value
-    step = terms.rounding.installment_multiple
-    quantizable = unit.as_tuple().digits == (1,) and int(unit.as_tuple().exponent) <= 0
+def _build(terms: ScheduleTerms, prepared: Prepared) -> Schedule:
+    calendar, unit, mode, step, quantizable, zero, lent = prepared
 
     def rnd(x: Decimal) -> Decimal:
         return x.quantize(unit, mode) if quantizable else round_to(x, unit, mode)
@@ -436,86 +525,100 @@ def _build(terms: ScheduleTerms) -> Schedule:
     def to_step(x: Decimal) -> Decimal:
         return rnd(x) if step is None else round_to(x, step, mode)
 
-    dates, days, rates, taus, discounts = _calendar_part(
-        terms.disbursed,
-        terms.frequency,
-        terms.installments,
-        terms.first_due,
-        terms.due_dates,
-        terms.business_day,
-        terms.holidays,
-        terms.rate,
-        terms.day_count,
-    )
+    dates, days, rates, taus, discounts, sums = calendar
     n = len(dates)
     g = terms.grace.periods
     grace_kind = terms.grace.kind
     charges = terms.charges
     rows: list[Installment] = []
 
-    with decimal.localcontext(CONTEXT):
-        zero = rnd(ZERO)  # 0.00 in PEN: zeros print with the currency's decimals
-        lent = rnd(terms.principal.amount)  # a multiple of the unit: this only sets the exponent
-        # ---- upfront fees and the down payment ---------------------------------------------------
-        withheld = financed = zero
-        for c in charges:
-            if c.kind is ChargeKind.UPFRONT:
-                fee = rnd(c.value * lent) if c.is_rate else rnd(c.value)
-                if c.upfront is Upfront.FINANCED:
-                    financed += fee
-                else:
-                    withheld += fee
-        principal = lent + financed
-        if withheld >= lent:
-            raise InvalidLoanTerms(
-                f"'charges' withheld at disbursement ({withheld}) must be less than the amount "
-                f"lent ({lent}).",
-                field="charges",
-                value=withheld,
-            )
-        balance = principal
-        if terms.down_payment is not None:
-            down = rnd(lent * terms.down_payment)
-            balance = principal - down
-            rows.append(_row(0, terms.disbursed, 0, principal, down, zero, zero, balance, zero))
-        # insurance on the balance folded into a level installment ("cuota total" kept level)
-        folded = _folded_insurance(terms, dates, days) if terms.level_includes_insurance else None
-
-        # ---- grace periods --------------------------------------------------------------------
-        for k in range(g):
-            accrued = rnd(balance * rates[k])
-            if grace_kind is GraceType.CAPITALIZE:
-                paid, closing = zero, balance + accrued
-            elif grace_kind is GraceType.PAY_INTEREST:
-                paid, closing = accrued, balance
+    # build_schedule is exact: the library's context is in force. ``zero`` is 0.00 in PEN (zeros
+    # print with the currency's decimals); ``lent`` the principal (a multiple of the unit) with
+    # the unit's exponent.
+    # ---- upfront fees and the down payment ---------------------------------------------------
+    withheld = financed = zero
+    for c in charges:
+        if c.kind is ChargeKind.UPFRONT:
+            fee = rnd(c.value * lent) if c.is_rate else rnd(c.value)
+            if c.upfront is Upfront.FINANCED:
+                financed += fee
             else:
-                paid, closing = zero, balance
-            rows.append(_row(k + 1, dates[k], days[k], balance, zero, paid, zero, closing, zero))
-            balance = closing
+                withheld += fee
+    principal = lent + financed
+    if withheld >= lent:
+        raise InvalidLoanTerms(
+            f"'charges' withheld at disbursement ({withheld}) must be less than the amount "
+            f"lent ({lent}).",
+            field="charges",
+            value=withheld,
+        )
+    balance = principal
+    if terms.down_payment is not None:
+        down = rnd(lent * terms.down_payment)
+        balance = principal - down
+        rows.append(_row(0, terms.disbursed, 0, principal, down, zero, zero, balance, zero))
+    # insurance on the balance folded into a level installment ("cuota total" kept level)
+    folded = _folded_insurance(terms, dates, days) if terms.level_includes_insurance else None
 
-        # a céntimo loan in many installments rounds them to zero: measure against n units too
-        ceiling = max(principal, unit * n) * _RUNAWAY
-        if balance > ceiling:
-            _runaway(terms, g, balance)
-        m = n - g
-        ctx = _Context(terms, balance, g, n, rates, discounts, taus, folded, rnd, to_step, zero)
-        plan = PLANNERS[terms.amortization](ctx)
+    # ---- grace periods --------------------------------------------------------------------
+    for k in range(g):
+        accrued = rnd(balance * rates[k])
+        if grace_kind is GraceType.CAPITALIZE:
+            paid, closing = zero, balance + accrued
+        elif grace_kind is GraceType.PAY_INTEREST:
+            paid, closing = accrued, balance
+        else:
+            paid, closing = zero, balance
+        rows.append(_row(k + 1, dates[k], days[k], balance, zero, paid, zero, closing, zero))
+        balance = closing
 
-        start = g
-        targets = plan.targets
-        if targets is not None and plan.fast and folded is None and quantizable:
-            # the fast path (level and weighted): rows that pay their interest in full
-            append = rows.append
-            for j in range(g, n - 1):
+    # a céntimo loan in many installments rounds them to zero: measure against n units too
+    ceiling = max(principal, unit * n) * _RUNAWAY
+    if balance > ceiling:
+        _runaway(terms, g, balance)
+    m = n - g
+    ctx = _Context(
+        terms, balance, g, n, rates, discounts, taus, folded, sums, rnd, to_step, zero
+    )
+    plan = PLANNERS[terms.amortization](ctx)
+
+    targets = plan.targets
+    fast = _FAST and targets is not None and plan.fast and folded is None and quantizable
+    # after a row the general code below builds, come back to the fast path only when the
+    # fast rows are the general code's byte for byte: a total of the unit's exponent (an
+    # ``installment_multiple`` of 1 or 10 gives totals such as ``4891``, which the general
+    # code writes ``4891.00``)
+    resume: bool | None = None if fast and _RESUME else False  # None: not asked yet
+    tg: Sequence[Decimal] = () if targets is None else [zero] * g + targets if g else targets
+    append = rows.append
+    j = g
+    while True:
+        if fast:
+            # the fast path (level and weighted): rows that pay their interest in full, and
+            # (when resuming) rows due less than their interest, which capitalize the rest;
+            # a row that would repay more than the balance takes the general code below once
+            for j in range(j, n - 1):  # noqa: B020, PLW2901 - resumes where it stopped
                 opening = balance
                 accrued = (opening * rates[j]).quantize(unit, mode)
-                target = targets[j - g]
-                if accrued >= target:
-                    break  # this row capitalizes: the general loop below handles it
-                princ = target - accrued
-                if princ > opening:
-                    break
-                balance = opening - princ
+                target = tg[j]
+                if accrued < target:
+                    princ = target - accrued
+                    if princ > opening:
+                        break
+                    balance = opening - princ
+                    total = target
+                else:
+                    if resume is None:
+                        resume = _exponents_match(targets, zero)
+                    if not resume:
+                        break
+                    capitalized = accrued - target
+                    princ = target - target
+                    balance = opening + capitalized - princ
+                    if capitalized and balance > ceiling:
+                        _runaway(terms, j + 1, balance)
+                    total = princ + target + zero
+                    accrued = target
                 append(
                     _tuple_new(
                         Installment,
@@ -530,56 +633,61 @@ def _build(terms: ScheduleTerms) -> Schedule:
                             zero,
                             zero,
                             zero,
-                            target,
+                            total,
                             balance,
                         ),
                     )
                 )
-                start = j + 1
-
-        for j in range(start, n):
-            last = j == n - 1
-            opening = balance
-            folded_row = zero if folded is None else rnd(opening * folded[j])
-            accrued = plan.accrue(j, opening, last)
-            if last:
-                paid_interest, princ, capitalized = accrued, opening, zero
             else:
-                paid_interest, princ, capitalized = plan.split(j, opening, accrued, folded_row)
-            closing = opening + capitalized - princ
-            if capitalized and closing > ceiling:
-                _runaway(terms, j + 1, closing)
-            rows.append(
-                _row(
-                    j + 1,
-                    dates[j],
-                    days[j],
-                    opening,
-                    princ,
-                    paid_interest,
-                    folded_row,
-                    closing,
-                    zero,
-                )
+                j = n - 1  # the last row: the general code, then done
+            if resume is None and j < n - 1:
+                resume = _exponents_match(targets, zero)
+            fast = bool(resume)
+        last = j == n - 1
+        opening = balance
+        folded_row = zero if folded is None else rnd(opening * folded[j])
+        accrued = plan.accrue(j, opening, last)
+        if last:
+            paid_interest, princ, capitalized = accrued, opening, zero
+        else:
+            paid_interest, princ, capitalized = plan.split(j, opening, accrued, folded_row)
+        closing = opening + capitalized - princ
+        if capitalized and closing > ceiling:
+            _runaway(terms, j + 1, closing)
+        append(
+            _row(
+                j + 1,
+                dates[j],
+                days[j],
+                opening,
+                princ,
+                paid_interest,
+                folded_row,
+                closing,
+                zero,
             )
-            balance = closing
+        )
+        balance = closing
+        if last:
+            break
+        j += 1
 
-        regular = plan.regular if plan.regular is not None else rows[-m].total
-        taxes_withheld = zero
-        if charges:
-            rows, taxes_withheld = _apply_charges(
-                terms, rows, lent, principal, withheld, folded is not None, rnd
-            )
+    regular = plan.regular if plan.regular is not None else rows[-m].total
+    taxes_withheld = zero
+    if charges:
+        rows, taxes_withheld = _apply_charges(
+            terms, rows, lent, principal, withheld, folded is not None, rnd
+        )
 
-    return Schedule(
-        currency=currency,
-        principal=principal,
-        disbursed=terms.disbursed,
-        installment_amount=regular,
-        installments=rows,
-        fees_withheld=withheld,
-        fees_financed=financed,
-        taxes_withheld=taxes_withheld,
+    return Schedule.trusted(
+        terms.principal.currency,
+        principal,
+        terms.disbursed,
+        regular,
+        tuple(rows),
+        withheld,
+        financed,
+        taxes_withheld,
     )
 
 

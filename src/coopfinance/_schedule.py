@@ -121,6 +121,34 @@ class Schedule:
     taxes_withheld: Decimal = ZERO
     """Taxes on the disbursement (e.g. ITF) deducted from it."""
 
+    @classmethod
+    def trusted(  # noqa: PLR0917 - the fields in order, for the builder's one call
+        cls,
+        currency: Currency,
+        principal: Decimal,
+        disbursed: dt.date,
+        installment_amount: Decimal,
+        installments: tuple[Installment, ...],
+        fees_withheld: Decimal,
+        fees_financed: Decimal,
+        taxes_withheld: Decimal,
+    ) -> Schedule:
+        """A schedule from values already in their final types (a :class:`Currency`, a tuple of
+        rows), built without running the converters: the schedule builder's path. Equal to
+        ``Schedule(...)`` of the same values (tested); never use it on raw input.
+        """
+        self = object.__new__(cls)
+        _set = object.__setattr__
+        _set(self, "currency", currency)
+        _set(self, "principal", principal)
+        _set(self, "disbursed", disbursed)
+        _set(self, "installment_amount", installment_amount)
+        _set(self, "installments", installments)
+        _set(self, "fees_withheld", fees_withheld)
+        _set(self, "fees_financed", fees_financed)
+        _set(self, "taxes_withheld", taxes_withheld)
+        return self
+
     @property
     @exact
     def amount_lent(self) -> Decimal:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from coopfinance._builder import build_schedule
+from coopfinance._builder import Prepared, build_schedule, prepare
 from coopfinance._calendar import (
     BusinessDay,
     DayCount,
@@ -197,6 +197,11 @@ class LoanTerms:
     """A share of the amount lent due at disbursement (``"25%"``), as installment number 0."""
     level_includes_insurance: bool = False
     """Keep principal + interest + insurance on the balance level (the lender's "cuota total")."""
+    _prepared: Prepared | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+    """What every schedule of these terms needs (calendar, rounding), kept once computed: the
+    terms are immutable (see :func:`coopfinance._builder.prepare`)."""
 
     @amortization.default
     def _default_amortization(self) -> Amortization:
@@ -238,7 +243,11 @@ class LoanTerms:
     @exact
     def schedule(self) -> Schedule:
         """The repayment schedule (cronograma) these terms define (see :mod:`coopfinance._builder`)."""
-        return build_schedule(self)
+        prepared = self._prepared
+        if prepared is None:
+            prepared = prepare(self)
+            object.__setattr__(self, "_prepared", prepared)  # a memo, not a change of value
+        return build_schedule(self, prepared)
 
     def evolve(self, **changes: Any) -> LoanTerms:
         """A copy with ``changes`` applied and validated again (``attrs.evolve``)."""
