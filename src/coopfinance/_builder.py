@@ -48,6 +48,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
+from operator import sub
 from typing import Any, NamedTuple, NoReturn, Protocol
 
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
@@ -185,6 +186,20 @@ def calendar_of(terms: ScheduleTerms) -> Calendar:
     )
 
 
+_PRICED: dict[tuple[Rate, DayCount], dict[int, tuple[Decimal, Fraction, Decimal]]] = {}
+"""Per rate and day count counted in days (ACT/360, ACT/365F), the period rate ``i``, ``τ`` and
+``1/(1 + i)`` of each length of period met so far: a power with a fractional exponent costs tens
+of microseconds, and loans at one rate meet the same few lengths (28–31 days) whatever their
+dates. At most :data:`_PRICED_RATES` rates are kept (then it starts again)."""
+_PRICED_RATES = 1024
+
+
+def _priced(rate: Rate, dc: DayCount) -> dict[int, tuple[Decimal, Fraction, Decimal]]:
+    if len(_PRICED) >= _PRICED_RATES:
+        _PRICED.clear()
+    return _PRICED.setdefault((rate, dc), {})
+
+
 @functools.lru_cache(maxsize=1024)
 def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     disbursed: dt.date,
@@ -203,6 +218,18 @@ def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     dates = calendar_dates(
         disbursed, frequency, installments, first_due, due_dates, business_day, holidays
     )
+    if day_count.value in ("act/360", "act/365") and dates:
+        # τ depends on the days alone: look each length up in the rate's prices, in C loops
+        ordinals = list(map(dt.date.toordinal, dates))
+        days = list(map(sub, ordinals, [disbursed.toordinal(), *ordinals[:-1]]))
+        priced = _PRICED.get((rate, day_count)) or _priced(rate, day_count)
+        missing = set(days).difference(priced)
+        for n in missing:
+            tau = day_count.year_fraction(disbursed, disbursed + dt.timedelta(days=n), frequency)
+            i = rate.period_rate(tau)
+            priced[n] = (i, tau, CONTEXT.divide(ONE, ONE + i))
+        rates_, taus_, discounts_ = zip(*map(priced.__getitem__, days), strict=True)
+        return Calendar(tuple(dates), tuple(days), rates_, taus_, discounts_, {})
     days, rates, taus = _period_rates(rate, day_count, frequency, disbursed, dates)
     inverse: dict[Decimal, Decimal] = {}
     discounts = []
