@@ -107,7 +107,7 @@ def test_the_memo_kept_on_the_terms_is_not_part_of_their_value() -> None:
     shorter = terms.evolve(installments=6)
     assert shorter._prepared is None
     assert len(shorter.schedule()) == 6
-    _same(pickle.loads(pickle.dumps(terms)).schedule(), first)  # noqa: S301 - our own bytes
+    _same(pickle.loads(pickle.dumps(terms)).schedule(), first)
 
 
 def test_trusted_schedule_equals_the_checked_constructor() -> None:

@@ -47,8 +47,8 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
 from operator import sub
+from types import MappingProxyType
 from typing import Any, NamedTuple, NoReturn, Protocol
 
 from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
@@ -604,9 +604,7 @@ def _build(terms: ScheduleTerms, prepared: Prepared) -> Schedule:
     if balance > ceiling:
         _runaway(terms, g, balance)
     m = n - g
-    ctx = _Context(
-        terms, balance, g, n, rates, discounts, taus, folded, sums, rnd, to_step, zero
-    )
+    ctx = _Context(terms, balance, g, n, rates, discounts, taus, folded, sums, rnd, to_step, zero)
     plan = PLANNERS[terms.amortization](ctx)
 
     targets = plan.targets
@@ -624,7 +622,7 @@ def _build(terms: ScheduleTerms, prepared: Prepared) -> Schedule:
             # the fast path (level and weighted): rows that pay their interest in full, and
             # (when resuming) rows due less than their interest, which capitalize the rest;
             # a row that would repay more than the balance takes the general code below once
-            for j in range(j, n - 1):  # noqa: B020, PLW2901 - resumes where it stopped
+            for j in range(j, n - 1):  # noqa: B020 - resumes where it stopped
                 opening = balance
                 accrued = (opening * rates[j]).quantize(unit, mode)
                 target = tg[j]
