@@ -26,11 +26,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, repeat
+from operator import itemgetter, sub
 
 from coopfinance._calendar import DayCount, Frequency
 from coopfinance._decimal import ZERO, exact, to_decimal
-from coopfinance._schedule import Schedule
+from coopfinance._schedule import COLUMNS, Schedule
 from coopfinance.cost._components import CostComponent, Include, components, schedule_flows
 from coopfinance.cost._flows import Amount, DatedFlows, dated
 from coopfinance.cost._solver import common_units, solve_power
@@ -160,6 +161,11 @@ _PLANS = {
 looked up by the set's cached hash, cheaper than testing enum members (their hash is Python)."""
 
 
+_TOTAL = itemgetter(COLUMNS.index("total"))
+_TAXES = itemgetter(COLUMNS.index("taxes"))
+_DUE = itemgetter(COLUMNS.index("due_date"))
+
+
 def _tcea_flows(
     schedule: Schedule, parts: frozenset[CostComponent]
 ) -> tuple[list[Decimal], list[int]] | None:
@@ -183,14 +189,14 @@ def _tcea_flows(
         received -= schedule.taxes_withheld
     if received <= 0:
         return None
-    if excluded == ("taxes",):
+    if not excluded or (excluded == ("taxes",) and not any(map(_TAXES, rows))):
+        amounts = list(map(_TOTAL, rows))  # C loops: the rows' own total objects
+    elif excluded == ("taxes",):
         amounts = [r.total - r.taxes if r.taxes else r.total for r in rows]
-    elif not excluded:
-        amounts = [r.total for r in rows]
     else:
         amounts = [r.total - sum([getattr(r, name) for name in excluded], ZERO) for r in rows]
     start = schedule.disbursed.toordinal()
-    days = [r.due_date.toordinal() - start for r in rows]
+    days = list(map(sub, map(dt.date.toordinal, map(_DUE, rows)), repeat(start)))
     if min(days) <= 0 or not all(amounts):
         return None
     return [-received, *amounts], [0, *days]
