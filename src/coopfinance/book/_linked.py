@@ -61,9 +61,9 @@ from coopfinance.book._common import (
     lock,
     record_import,
 )
-from coopfinance.book._imports import events_of
 from coopfinance.book._compat import LoanTerms, terms_from_dict
 from coopfinance.book._errors import BookError
+from coopfinance.book._imports import events_of
 from coopfinance.book._schema import ID, coop_column, metadata, provenance_columns
 from coopfinance.book._store import Store
 from coopfinance.dairy import (
@@ -205,13 +205,16 @@ def _check_new_loan(conn: Connection, coop: Coop, loan_id: str, farmer: str, day
     if farmer not in current_members(conn, coop.coop_id):
         raise BookError(f"'farmer' {farmer!r} is not on the roster.", field="farmer", value=farmer)
     lo, ll = t.loans, linked_loans
-    taken = conn.execute(
-        sa.select(lo.c.loan_id).where(lo.c.coop_id == coop.coop_id, lo.c.loan_id == loan_id)
-    ).first() or conn.execute(
-        sa.select(ll.c.loan_id).where(
-            ll.c.coop_id == coop.coop_id, ll.c.loan_id == loan_id, ll.c.kind == REVENUE_SHARE
-        )
-    ).first()
+    taken = (
+        conn.execute(
+            sa.select(lo.c.loan_id).where(lo.c.coop_id == coop.coop_id, lo.c.loan_id == loan_id)
+        ).first()
+        or conn.execute(
+            sa.select(ll.c.loan_id).where(
+                ll.c.coop_id == coop.coop_id, ll.c.loan_id == loan_id, ll.c.kind == REVENUE_SHARE
+            )
+        ).first()
+    )
     if taken is not None:
         raise BookError(
             f"'loan_id' {loan_id!r} is already in the book.", field="loan_id", value=loan_id
@@ -227,7 +230,7 @@ def _check_new_loan(conn: Connection, coop: Coop, loan_id: str, farmer: str, day
 
 
 def _insert(
-    conn: Connection, coop: Coop, loan_id: str, farmer: str, kind: str, data: Any, user: str
+    conn: Connection, coop: Coop, loan_id: str, farmer: str, *, kind: str, data: Any, user: str
 ) -> None:
     iid = record_import(conn, coop.coop_id, kind, loan_id, user, new=1, already=0)
     conn.execute(
@@ -244,7 +247,7 @@ def _insert(
 
 
 def add_revenue_share(
-    conn: Connection, coop: Coop, loan_id: str, farmer: str, plan: RevenueSharePlan, user: str
+    conn: Connection, coop: Coop, loan_id: str, farmer: str, *, plan: RevenueSharePlan, user: str
 ) -> None:
     """Record revenue-share loan ``loan_id`` of ``farmer``: collected by check-off from the first
     close of a period ending after its disbursement."""
@@ -269,7 +272,7 @@ def add_revenue_share(
             field="frequency",
             value=plan.frequency.value,
         )
-    _insert(conn, coop, loan_id, farmer, REVENUE_SHARE, plan_to_dict(plan), user)
+    _insert(conn, coop, loan_id, farmer, kind=REVENUE_SHARE, data=plan_to_dict(plan), user=user)
 
 
 def revenue_share_loans(conn: Connection, coop: str) -> dict[str, tuple[str, RevenueSharePlan]]:
@@ -369,7 +372,9 @@ def close_obligations(
     """The revenue-share obligations of the close of ``period``: each loan disbursed before the
     period ends and not repaid, its due from the farmer's milk value of the period."""
     loans = {
-        k: v for k, v in revenue_share_loans(conn, coop.coop_id).items() if v[1].disbursed < period.end
+        k: v
+        for k, v in revenue_share_loans(conn, coop.coop_id).items()
+        if v[1].disbursed < period.end
     }
     if not loans:
         return []
@@ -411,7 +416,7 @@ def add_seasonal_loan(
     lock(conn, coop.coop_id)
     _check_new_loan(conn, coop, loan_id, farmer, disbursed)
     revenue = list(forecast)
-    dates = []
+    dates: list[dt.date] = []
     p = coop.period_of(disbursed)
     while len(dates) < len(revenue):
         pay = coop.pay_date(p)
@@ -509,11 +514,15 @@ def _book_loan(conn: Connection, coop: str, loan_id: str) -> tuple[str, LoanTerm
         )
     ).first()
     if r is None:
-        raise BookError(f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id)
+        raise BookError(
+            f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id
+        )
     return str(r.farmer), terms_from_dict(json.loads(r.terms))
 
 
-def add_options(conn: Connection, coop: Coop, loan_id: str, options: LoanOptions, user: str) -> None:
+def add_options(
+    conn: Connection, coop: Coop, loan_id: str, options: LoanOptions, user: str
+) -> None:
     """Record the KAS options that loan ``loan_id`` (a level check-off loan) allows."""
     lock(conn, coop.coop_id)
     farmer, terms = _book_loan(conn, coop.coop_id, loan_id)
@@ -529,7 +538,7 @@ def add_options(conn: Connection, coop: Coop, loan_id: str, options: LoanOptions
             field="loan_id",
             value=loan_id,
         )
-    _insert(conn, coop, loan_id, farmer, FLEX, options.to_dict(), user)
+    _insert(conn, coop, loan_id, farmer, kind=FLEX, data=options.to_dict(), user=user)
 
 
 def loan_options(conn: Connection, coop: str, loan_id: str) -> LoanOptions | None:
@@ -584,7 +593,9 @@ def _option_checks(
     options = loan_options(conn, coop.coop_id, loan_id)
     if options is None:
         raise BookError(
-            f"'loan_id' {loan_id!r} has no KAS options in its terms.", field="loan_id", value=loan_id
+            f"'loan_id' {loan_id!r} has no KAS options in its terms.",
+            field="loan_id",
+            value=loan_id,
         )
     closed = closed_through(conn, coop.coop_id)
     if closed is not None and date <= closed:
@@ -696,7 +707,7 @@ def skip(
 
 
 def prepay(
-    conn: Connection, coop: Coop, loan_id: str, date: dt.date, count: int, user: str
+    conn: Connection, coop: Coop, loan_id: str, date: dt.date, *, count: int, user: str
 ) -> Reschedule:
     """The farmer prepays: the next ``count`` installments due in the flush months after ``date``
     weigh the options' ``factor`` (KAS Flex B); ``date`` must be in a flush month."""
@@ -755,7 +766,7 @@ class LinkedLoans:
         period's milk value (share within floor and cap, plus arrears; the balloon at the
         maximum term)."""
         with self._store.transaction(write=True) as conn:
-            add_revenue_share(conn, self.coop, loan_id, farmer, plan, self.user)
+            add_revenue_share(conn, self.coop, loan_id, farmer, plan=plan, user=self.user)
 
     @exact
     def revenue_share(self, loan_id: str) -> RevenueShareCollection:
@@ -806,4 +817,4 @@ class LinkedLoans:
     def prepay_in_flush(self, loan_id: str, date: dt.date, count: int = 1) -> Reschedule:
         """The farmer prepays ``count`` installments in the flush season from ``date``."""
         with self._store.transaction(write=True) as conn:
-            return prepay(conn, self.coop, loan_id, date, count, self.user)
+            return prepay(conn, self.coop, loan_id, date, count=count, user=self.user)
