@@ -199,3 +199,21 @@ def test_a_seasonal_loan_takes_its_weights_from_the_forecast() -> None:
     assert [d.isoformat() for d in stored.dates()][:2] == ["2026-01-20", "2026-02-05"]
     totals = [r.total for r in stored.schedule()]
     assert totals[0] < totals[2] < totals[4]
+
+
+def test_the_statement_of_a_revenue_share_loan_comes_from_the_book() -> None:
+    book = _book([30, 30, 2, 2])
+    plan = RevenueSharePlan(
+        principal="600", rate="18%", disbursed="2026-01-01", share="25%", floor="20", cap="200",
+        max_periods=3,
+    )  # fmt: skip
+    book.add_revenue_share_loan("RS1", "M001", plan)
+    for _ in range(4):
+        book.close()
+    c = book.revenue_share("RS1")
+    out = str(book.revenue_share_document("RS1", lang="es")).replace("\u00a0", " ")
+    assert "25 % de su leche, entre S/ 20.00 y S/ 200.00 por quincena" in out
+    assert f"**Deuda vencida:** S/ {c.standing.arrears}" in out
+    assert "estimación" not in out  # a statement shows what happened, not an estimate
+    html = str(book.revenue_share_document("RS1", lang="pt_BR", fmt="html"))
+    assert "do seu leite" in html

@@ -73,6 +73,7 @@ from coopfinance.dairy import (
     Period,
     settle,
 )
+from coopfinance.documents import render, render_pdf, revenue_share_context
 from coopfinance.errors import CoopFinanceError
 from coopfinance.linked import (
     RevenueShareCollection,
@@ -818,3 +819,28 @@ class LinkedLoans:
         """The farmer prepays ``count`` installments in the flush season from ``date``."""
         with self._store.transaction(write=True) as conn:
             return prepay(conn, self.coop, loan_id, date, count=count, user=self.user)
+
+    @exact
+    def revenue_share_document(
+        self, loan_id: str, *, lang: str = "es", fmt: str = "md"
+    ) -> str | bytes:
+        """Revenue-share loan ``loan_id``'s statement: its terms ("x % of your milk, between
+        S/ floor and S/ cap per fortnight") and each closed settlement's milk value, due, paid,
+        interest, balance and arrears (``fmt``: ``md``, ``html`` or ``pdf``)."""
+        with self._store.transaction(write=False) as conn:
+            c = revenue_share_collection(conn, self.coop.coop_id, loan_id)
+            name = current_members(conn, self.coop.coop_id)[c.farmer].name
+        rows = [
+            {
+                "number": d.number, "period": d.period, "milk_value": d.milk_value, "due": d.due,
+                "paid": p, "interest": d.interest, "balance": s.balance, "arrears": s.arrears,
+            }
+            for d, p, s in zip(c.dues, c.paid, c.standings, strict=False)
+        ]  # fmt: skip
+        ctx = revenue_share_context(
+            c.plan, rows, borrower=name, lender=self.coop.name, product=loan_id, statement=True,
+            as_of=c.standing.as_of,
+        )  # fmt: skip
+        if fmt == "pdf":
+            return render_pdf("revenue_share", ctx, lang=lang)
+        return render("revenue_share", ctx, lang=lang, fmt=fmt)
