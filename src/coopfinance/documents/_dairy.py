@@ -120,6 +120,18 @@ def _adjustments(terms: PriceTerms, line_quality: Any) -> dict[str, Decimal]:
     return out
 
 
+def _itemised(terms: PriceTerms) -> bool:
+    """Whether a line's price is shown as its components (:meth:`PriceTerms.components`) rather
+    than base + adjustment: with a fat × SNF rate chart, protein or somatic-cell tiers, or a price
+    per kg, "price − base" would hide how the price was made."""
+    return bool(
+        terms.rate_chart is not None
+        or terms.protein_bonus_per_point
+        or terms.somatic_cells
+        or terms.per == "kg"
+    )
+
+
 def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]:
     """The delivery lines, the base value / quality split and the intermediary comparison."""
     unit = settlement.currency.unit
@@ -131,6 +143,8 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         "base_value": None,
         "quality_value": None,
         "price_places": 2,
+        "itemised": False,
+        "density": None,
         "comparison": None,
     }
     if prices is None or (not deliveries and statement.litres):
@@ -157,6 +171,7 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         else:
             middle_exact += CONTEXT.multiply(d.litres, terms.intermediary)
         adj = _adjustments(terms, d.quality)
+        parts = terms.components(d.quality) if _itemised(terms) else None
         lines.append(
             {
                 "date": d.date,
@@ -166,6 +181,9 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
                 "base": terms.base,
                 "adjustments": adj,
                 "adjustment": price - terms.base,
+                "composition": None if parts is None else parts[0][2],
+                "components": None if parts is None else [(k, a) for k, _, a in parts[1:]],
+                "density": terms.density if terms.per == "kg" else None,
                 "price": price,
                 "amount": value.quantize(unit, ROUND_HALF_UP, CONTEXT),
             }
@@ -209,7 +227,11 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         "quality_value": statement.gross - base_value,
         "price_places": _places(
             [v for ln in lines for v in (ln["base"], ln["adjustment"], ln["price"])]
+            + [a for ln in lines for _, a in ln["components"] or ()]
+            + [ln["composition"] for ln in lines if ln["composition"] is not None]
         ),
+        "itemised": any(ln["components"] is not None for ln in lines),
+        "density": next((ln["density"] for ln in lines if ln["density"] is not None), None),
         "comparison": comparison,
     }
 
