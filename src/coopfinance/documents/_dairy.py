@@ -44,6 +44,7 @@ from coopfinance.dairy import (
 )
 from coopfinance.documents._env import render
 from coopfinance.errors import InvalidSettlement, WrongType
+from coopfinance.linked import GroupGuarantee
 
 __all__ = [
     "render_settlement",
@@ -238,7 +239,12 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
 
 @exact
 def settlement_context(
-    statement: FarmerSettlement, settlement: Settlement, *, farmer_name: str, coop_name: str
+    statement: FarmerSettlement,
+    settlement: Settlement,
+    *,
+    farmer_name: str,
+    coop_name: str,
+    guarantee: GroupGuarantee | None = None,
 ) -> dict[str, Any]:
     """What the ``settlement`` templates use (see the module docstring for the figures).
 
@@ -256,7 +262,14 @@ def settlement_context(
     and from the deliveries kept with the settlement: ``lines`` (each with its ``shift``;
     ``None`` when they were not kept),
     ``rounding``, ``base_value``, ``quality_value``, ``price_places`` and ``comparison``
-    (``None`` without an intermediary price for every delivery).
+    (``None`` without an intermediary price for every delivery); ``itemised`` (the lines show
+    the price components: a rate chart, protein or somatic-cell tiers, a price per kg) and
+    ``density`` (kg/L, for a price per kg);
+    ``guarantee`` (with a solidarity group's :class:`~coopfinance.linked.GroupGuarantee`, else
+    ``None``): ``group``, ``covered`` (the steps covering this farmer's loans: ``loan_id``,
+    ``source``, ``guarantor``, ``amount``), ``paid`` (what this farmer's milk paid for others:
+    ``borrower``, ``loan_id``, ``amount``), ``uncovered`` (this farmer's shortfall left) and
+    ``net_after`` (the net less what their milk paid).
     """
     settlement = _settlement(settlement)
     if not isinstance(statement, FarmerSettlement):
@@ -329,7 +342,43 @@ def settlement_context(
         "loan_cap": policy.cap_share(ObligationKind.LOAN_INSTALLMENT),
         "rows": rows,
         "charts": _litres_per_day(statement, settlement),
+        "guarantee": _guarantee(statement, guarantee),
         **_milk(statement, settlement),
+    }
+
+
+def _guarantee(statement: FarmerSettlement, guarantee: GroupGuarantee | None) -> Any:
+    """A member's guarantee lines (see :func:`settlement_context`)."""
+    if guarantee is None:
+        return None
+    if not isinstance(guarantee, GroupGuarantee):
+        raise WrongType(
+            f"'guarantee' must be a GroupGuarantee (got {type(guarantee).__name__}).",
+            field="guarantee",
+            value=guarantee,
+        )
+    farmer = statement.farmer
+    if farmer not in guarantee.group.members:
+        return None
+    covered = [
+        {"loan_id": s.loan_id, "source": s.source.value.replace("-", "_"),
+         "source_key": "dairy.guarantee.source." + s.source.value.replace("-", "_"),
+         "guarantor": s.guarantor, "amount": s.amount}
+        for s in guarantee.steps
+        if s.borrower == farmer
+    ]  # fmt: skip
+    paid = [
+        {"borrower": s.borrower, "loan_id": s.loan_id, "amount": s.amount}
+        for s in guarantee.steps
+        if s.guarantor == farmer
+    ]
+    short = sum((x for b, _, x in guarantee.shortfalls if b == farmer), ZERO)
+    return {
+        "group": guarantee.group.id,
+        "covered": covered,
+        "paid": paid,
+        "uncovered": short - guarantee.covered(farmer),
+        "net_after": statement.net - guarantee.paid_by(farmer),
     }
 
 
@@ -362,8 +411,10 @@ def render_settlement(
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
     messages: text.Overrides | None = None,
+    guarantee: GroupGuarantee | None = None,
 ) -> str:
-    """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English.
+    """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English;
+    with ``guarantee`` (a solidarity group's), the group guarantee's lines for this member.
 
     For PDF: ``render_pdf("settlement", settlement_context(...), lang=...)``.
 
@@ -382,7 +433,7 @@ def render_settlement(
     '- **Neto a pagar:** **S/ 516.00**'
     """
     context = settlement_context(
-        statement, settlement, farmer_name=farmer_name, coop_name=coop_name
+        statement, settlement, farmer_name=farmer_name, coop_name=coop_name, guarantee=guarantee
     )
     return render(
         "settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages
