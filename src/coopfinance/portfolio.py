@@ -45,7 +45,7 @@ import contextlib
 import datetime as dt
 import enum
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -66,6 +66,8 @@ __all__ = [
     "CategoryLine",
     "CreditType",
     "Exposure",
+    "GroupLine",
+    "GroupStanding",
     "LoanLine",
     "LoanState",
     "PortfolioReport",
@@ -76,6 +78,7 @@ __all__ = [
     "classify",
     "exposure",
     "exposures",
+    "group_status",
     "loan_state",
     "outstanding",
     "par",
@@ -658,3 +661,67 @@ def report_many(
     """
     rows = exposures(accounts, as_of, workers=workers)
     return report(rows, policy=policy, par_days=par_days, aging_bounds=aging_bounds)
+
+
+class GroupStanding(ParseableEnum):
+    """A solidarity group's standing in the portfolio report."""
+
+    CURRENT = "current"
+    """No member's loan is late."""
+    LATE = "late"
+    """Some member's loan is late, none more than 30 days."""
+    AT_RISK = "at-risk"
+    """Some member's loan is more than 30 days late (PAR30)."""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class GroupLine:
+    """One solidarity group in the portfolio report: its members' loans (by ``debtor``)."""
+
+    group: str
+    members: int
+    loans: int
+    outstanding: Decimal
+    late_members: int
+    par30: Decimal
+    standing: GroupStanding
+
+
+@exact
+def group_status(
+    groups: Mapping[str, Iterable[str]], accounts: Iterable[Exposure]
+) -> tuple[GroupLine, ...]:
+    """Each solidarity group's status: ``groups`` maps a group id to its members (farmer ids, the
+    exposures' ``debtor``); a loan whose debtor is in no group is left out.
+
+    >>> rows = [Exposure("L1", Decimal(300), 0, debtor="F01"),
+    ...         Exposure("L2", Decimal(100), 45, debtor="F02")]
+    >>> [(g.group, g.loans, g.late_members, g.par30, g.standing.value)
+    ...  for g in group_status({"G1": ["F01", "F02"]}, rows)]
+    [('G1', 2, 1, Decimal('0.25'), 'at-risk')]
+    """
+    rows = _live(accounts)
+    out = []
+    for gid, members in groups.items():
+        ms = set(members)
+        mine = [r for r in rows if r.debtor in ms]
+        worst = max((r.days_past_due for r in mine), default=0)
+        standing = (
+            GroupStanding.AT_RISK
+            if worst > 30
+            else GroupStanding.LATE
+            if worst > 0
+            else GroupStanding.CURRENT
+        )
+        out.append(
+            GroupLine(
+                group=gid,
+                members=len(ms),
+                loans=len(mine),
+                outstanding=outstanding(mine),
+                late_members=len({r.debtor for r in mine if r.days_past_due > 0}),
+                par30=par(mine, 30),
+                standing=standing,
+            )
+        )
+    return tuple(out)

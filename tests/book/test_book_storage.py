@@ -205,3 +205,24 @@ def test_a_book_at_revision_0001_is_refused_until_upgraded(tmp_path: pathlib.Pat
     with pytest.raises(BookSchemaError, match="older schema 0001"):
         Book.open(url)
     assert Book.upgrade(url) == head_revision()
+
+
+def test_a_book_at_revision_0003_upgrades_to_the_linked_loans_table(tmp_path: pathlib.Path) -> None:
+    """Revision 0004 (issue 18 §1) adds ``book_linked_loans`` after 0003; a 0003 book is refused
+    until upgraded, then holds the table and records revenue-share loans."""
+    from alembic import command
+
+    from coopfinance.book._migrate import _config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0003")
+    assert "book_linked_loans" not in sa.inspect(engine).get_table_names()
+    engine.dispose()
+    with pytest.raises(BookSchemaError, match="older schema 0003"):
+        Book.open(url)
+    assert Book.upgrade(url) == head_revision() == "0004"
+    engine = create_engine(url)
+    assert "book_linked_loans" in sa.inspect(engine).get_table_names()
+    engine.dispose()

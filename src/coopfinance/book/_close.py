@@ -48,6 +48,7 @@ from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict,
 from coopfinance.book._errors import WrongPeriod
 from coopfinance.book._imports import event_row, events_of
 from coopfinance.book._ledger_schema import liquidations
+from coopfinance.book._linked import close_obligations as linked_obligations
 from coopfinance.book._types import canonical
 from coopfinance.dairy import (
     Collection,
@@ -557,6 +558,7 @@ def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Clo
     for farmer, account in loans.values():
         by_farmer[farmer].append(account)
     obligations.extend(loan_obligations(by_farmer, period, pay_date=pay))
+    obligations.extend(linked_obligations(conn, coop, period, milk, prices))  # issue 18
     members = current_members(conn, coop.coop_id)
     farmers = sorted(
         {f for f, m in members.items() if m.on_roster(period.start) or m.on_roster(period.end)}

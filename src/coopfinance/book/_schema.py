@@ -30,7 +30,7 @@ __all__ = [
     "settlements",
 ]
 
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 """The Alembic revision of the schema this coopfinance writes."""
 
 metadata = sa.MetaData(

@@ -14,6 +14,7 @@ import datetime as dt
 import importlib
 import io
 import pathlib
+import unicodedata
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,6 +36,7 @@ __all__ = [
     "MissedPickup",
     "PickupPlan",
     "cell_text",
+    "column_name",
     "load_openpyxl",
     "missed_pickups",
 ]
@@ -161,9 +163,81 @@ class Delivery:
 
 
 _REQUIRED = ("farmer", "date", "litres")
-_OPTIONAL = ("total_solids", "fat", "bacterial_count", "cooled", "route", "shift", "receipt")
+_OPTIONAL = (
+    "total_solids",
+    "fat",
+    "bacterial_count",
+    "cooled",
+    "route",
+    "shift",
+    "receipt",
+    "protein",
+    "somatic_cells",
+    "snf",
+)
+_ALIASES = {
+    "productor": "farmer",
+    "fecha": "date",
+    "litros": "litres",
+    "liters": "litres",
+    "grasa": "fat",
+    "solidos totales": "total_solids",
+    "recuento bacteriano": "bacterial_count",
+    "ufc": "bacterial_count",
+    "enfriada": "cooled",
+    "turno": "shift",
+    "ruta": "route",
+    "recibo": "receipt",
+    "proteina": "protein",
+    "celulas somaticas": "somatic_cells",
+    "recuento de celulas somaticas": "somatic_cells",
+    "rcs": "somatic_cells",
+    "scc": "somatic_cells",
+    "sng": "snf",
+    "solidos no grasos": "snf",
+    "solids not fat": "snf",
+}
+"""Other names of the columns: the Spanish ones of Peruvian collection sheets (productor, fecha,
+litros, grasa, sólidos totales, UFC, proteína, células somáticas or RCS, SNG or sólidos no grasos,
+…) and English abbreviations (SCC), compared without accents, case, or the difference between
+spaces and underscores."""
+
+
+def column_name(header: str) -> str:
+    """A deliveries column's canonical name: ``"Células somáticas"`` → ``"somatic_cells"``,
+    ``"SNG"`` → ``"snf"``, ``"Proteína"`` → ``"protein"``; other names lower-cased and stripped.
+
+    >>> [column_name(h) for h in ("Proteína", "RCS", "sólidos no grasos", " Litres ")]
+    ['protein', 'somatic_cells', 'snf', 'litres']
+    """
+    name = header.strip().lower()
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).replace("_", " ")
+    plain = " ".join(plain.split())
+    return _ALIASES.get(
+        plain, plain.replace(" ", "_") if plain.replace(" ", "_") in _OPTIONAL else name
+    )
+
+
 _TRUE = {"1", "true", "yes", "y", "si", "sí"}
 _FALSE = {"0", "false", "no", "n", ""}
+
+
+def _count(text: str, field: str, unit: str) -> int | None:
+    if not text:
+        return None
+    try:
+        count = int(text.replace(",", ""))
+    except ValueError:
+        raise InvalidDelivery(
+            f"{field!r} must be a whole number of {unit} (got {text!r}).", field=field, value=text
+        ) from None
+    if count < 0:
+        raise InvalidDelivery(
+            f"{field!r} must not be negative (got {count}).", field=field, value=count
+        )
+    return count
 
 
 def _row_quality(row: Mapping[str, str]) -> Quality | None:
@@ -171,29 +245,18 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
     fat = (row.get("fat") or "").strip()
     ufc = (row.get("bacterial_count") or "").strip()
     cooled_text = (row.get("cooled") or "").strip().lower()
-    if not (ts or fat or ufc or cooled_text):
+    protein = (row.get("protein") or "").strip()
+    scc = (row.get("somatic_cells") or "").strip()
+    snf = (row.get("snf") or "").strip()
+    if not (ts or fat or ufc or cooled_text or protein or scc or snf):
         return None
-    count: int | None = None
-    if ufc:
-        try:
-            count = int(ufc.replace(",", ""))
-        except ValueError:
-            raise InvalidDelivery(
-                f"'bacterial_count' must be a whole number of UFC/ml (got {ufc!r}).",
-                field="bacterial_count",
-                value=ufc,
-            ) from None
-        if count < 0:
-            raise InvalidDelivery(
-                f"'bacterial_count' must not be negative (got {count}).",
-                field="bacterial_count",
-                value=count,
-            )
+    count = _count(ufc, "bacterial_count", "UFC/ml")
+    cells = _count(scc, "somatic_cells", "cells/ml")
     if cooled_text not in _TRUE | _FALSE:
         raise InvalidDelivery(
             f"'cooled' must be yes or no (got {cooled_text!r}).", field="cooled", value=cooled_text
         )
-    for name, text in (("total_solids", ts), ("fat", fat)):
+    for name, text in (("total_solids", ts), ("fat", fat), ("protein", protein), ("snf", snf)):
         if text:
             value = _number(text, name)
             if not 0 <= value <= 100:
@@ -207,6 +270,9 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
         fat=fat or None,
         bacterial_count=count,
         cooled=cooled_text in _TRUE,
+        protein=protein or None,
+        somatic_cells=cells,
+        snf=snf or None,
     )
 
 
@@ -299,7 +365,9 @@ class Deliveries:
         period: Period | None = None,
     ) -> Deliveries:
         """Read deliveries from CSV text with columns ``farmer,date,litres`` and optionally
-        ``total_solids,fat,bacterial_count,cooled,route,shift,receipt``.
+        ``total_solids,fat,bacterial_count,cooled,route,shift,receipt,protein,somatic_cells,snf``
+        (the quality columns also by their Spanish names: ``proteína``, ``células somáticas`` or
+        ``RCS``, ``SNG`` or ``sólidos no grasos``; see :func:`column_name`).
 
         Every bad row is reported, with its line number and reason, in one
         :class:`~coopfinance.errors.InvalidDelivery` whose ``problems`` lists
@@ -371,7 +439,7 @@ class Deliveries:
                 )
             rows = ws.iter_rows(values_only=True)
             first = next(rows, None)
-            header = [cell_text(c).strip().lower() for c in (first or ())]
+            header = [column_name(cell_text(c)) for c in (first or ())]
             while header and not header[-1]:
                 header.pop()
             if "" in header:
@@ -397,7 +465,7 @@ class Deliveries:
     @classmethod
     def _read(cls, fh: IO[str], farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
         reader = csv.DictReader(fh)
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        header = [column_name(h) for h in (reader.fieldnames or [])]
         _check_header(header)
         reader.fieldnames = header
         numbered: list[tuple[int, dict[str, str], int]] = []

@@ -68,7 +68,12 @@ from coopfinance.documents._env import (
     render_pdf,
     template_search_path,
 )
-from coopfinance.documents._facts import KeyFacts
+from coopfinance.documents._facts import (
+    KeyFacts,
+    RevenueShareFacts,
+    revenue_share_context,
+    revenue_share_facts_context,
+)
 from coopfinance.documents._format import (
     DATE_STYLES,
     LANGUAGES,
@@ -117,6 +122,7 @@ __all__ = [
     "Column",
     "ColumnKind",
     "KeyFacts",
+    "RevenueShareFacts",
     "align_columns",
     "bundled_templates",
     "certificate_context",
@@ -149,6 +155,8 @@ __all__ = [
     "render_statement",
     "render_training_report",
     "render_worksheet",
+    "revenue_share_context",
+    "revenue_share_facts_context",
     "schedule_charts",
     "schedule_columns",
     "schedule_context",

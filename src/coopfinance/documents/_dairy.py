@@ -44,6 +44,7 @@ from coopfinance.dairy import (
 )
 from coopfinance.documents._env import render
 from coopfinance.errors import InvalidSettlement, WrongType
+from coopfinance.linked import GroupGuarantee
 
 __all__ = [
     "render_settlement",
@@ -120,6 +121,18 @@ def _adjustments(terms: PriceTerms, line_quality: Any) -> dict[str, Decimal]:
     return out
 
 
+def _itemised(terms: PriceTerms) -> bool:
+    """Whether a line's price is shown as its components (:meth:`PriceTerms.components`) rather
+    than base + adjustment: with a fat × SNF rate chart, protein or somatic-cell tiers, or a price
+    per kg, "price − base" would hide how the price was made."""
+    return bool(
+        terms.rate_chart is not None
+        or terms.protein_bonus_per_point
+        or terms.somatic_cells
+        or terms.per == "kg"
+    )
+
+
 def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]:
     """The delivery lines, the base value / quality split and the intermediary comparison."""
     unit = settlement.currency.unit
@@ -131,6 +144,8 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         "base_value": None,
         "quality_value": None,
         "price_places": 2,
+        "itemised": False,
+        "density": None,
         "comparison": None,
     }
     if prices is None or (not deliveries and statement.litres):
@@ -157,6 +172,7 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         else:
             middle_exact += CONTEXT.multiply(d.litres, terms.intermediary)
         adj = _adjustments(terms, d.quality)
+        parts = terms.components(d.quality) if _itemised(terms) else None
         lines.append(
             {
                 "date": d.date,
@@ -166,6 +182,9 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
                 "base": terms.base,
                 "adjustments": adj,
                 "adjustment": price - terms.base,
+                "composition": None if parts is None else parts[0][2],
+                "components": None if parts is None else [(k, a) for k, _, a in parts[1:]],
+                "density": terms.density if terms.per == "kg" else None,
                 "price": price,
                 "amount": value.quantize(unit, ROUND_HALF_UP, CONTEXT),
             }
@@ -209,14 +228,23 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
         "quality_value": statement.gross - base_value,
         "price_places": _places(
             [v for ln in lines for v in (ln["base"], ln["adjustment"], ln["price"])]
+            + [a for ln in lines for _, a in ln["components"] or ()]
+            + [ln["composition"] for ln in lines if ln["composition"] is not None]
         ),
+        "itemised": any(ln["components"] is not None for ln in lines),
+        "density": next((ln["density"] for ln in lines if ln["density"] is not None), None),
         "comparison": comparison,
     }
 
 
 @exact
 def settlement_context(
-    statement: FarmerSettlement, settlement: Settlement, *, farmer_name: str, coop_name: str
+    statement: FarmerSettlement,
+    settlement: Settlement,
+    *,
+    farmer_name: str,
+    coop_name: str,
+    guarantee: GroupGuarantee | None = None,
 ) -> dict[str, Any]:
     """What the ``settlement`` templates use (see the module docstring for the figures).
 
@@ -234,7 +262,14 @@ def settlement_context(
     and from the deliveries kept with the settlement: ``lines`` (each with its ``shift``;
     ``None`` when they were not kept),
     ``rounding``, ``base_value``, ``quality_value``, ``price_places`` and ``comparison``
-    (``None`` without an intermediary price for every delivery).
+    (``None`` without an intermediary price for every delivery); ``itemised`` (the lines show
+    the price components: a rate chart, protein or somatic-cell tiers, a price per kg) and
+    ``density`` (kg/L, for a price per kg);
+    ``guarantee`` (with a solidarity group's :class:`~coopfinance.linked.GroupGuarantee`, else
+    ``None``): ``group``, ``covered`` (the steps covering this farmer's loans: ``loan_id``,
+    ``source``, ``guarantor``, ``amount``), ``paid`` (what this farmer's milk paid for others:
+    ``borrower``, ``loan_id``, ``amount``), ``uncovered`` (this farmer's shortfall left) and
+    ``net_after`` (the net less what their milk paid).
     """
     settlement = _settlement(settlement)
     if not isinstance(statement, FarmerSettlement):
@@ -307,7 +342,43 @@ def settlement_context(
         "loan_cap": policy.cap_share(ObligationKind.LOAN_INSTALLMENT),
         "rows": rows,
         "charts": _litres_per_day(statement, settlement),
+        "guarantee": _guarantee(statement, guarantee),
         **_milk(statement, settlement),
+    }
+
+
+def _guarantee(statement: FarmerSettlement, guarantee: GroupGuarantee | None) -> Any:
+    """A member's guarantee lines (see :func:`settlement_context`)."""
+    if guarantee is None:
+        return None
+    if not isinstance(guarantee, GroupGuarantee):
+        raise WrongType(
+            f"'guarantee' must be a GroupGuarantee (got {type(guarantee).__name__}).",
+            field="guarantee",
+            value=guarantee,
+        )
+    farmer = statement.farmer
+    if farmer not in guarantee.group.members:
+        return None
+    covered = [
+        {"loan_id": s.loan_id, "source": s.source.value.replace("-", "_"),
+         "source_key": "dairy.guarantee.source." + s.source.value.replace("-", "_"),
+         "guarantor": s.guarantor, "amount": s.amount}
+        for s in guarantee.steps
+        if s.borrower == farmer
+    ]  # fmt: skip
+    paid = [
+        {"borrower": s.borrower, "loan_id": s.loan_id, "amount": s.amount}
+        for s in guarantee.steps
+        if s.guarantor == farmer
+    ]
+    short = sum((x for b, _, x in guarantee.shortfalls if b == farmer), ZERO)
+    return {
+        "group": guarantee.group.id,
+        "covered": covered,
+        "paid": paid,
+        "uncovered": short - guarantee.covered(farmer),
+        "net_after": statement.net - guarantee.paid_by(farmer),
     }
 
 
@@ -340,8 +411,10 @@ def render_settlement(
     fmt: str = "md",
     template_dirs: Iterable[str | os.PathLike[str]] = (),
     messages: text.Overrides | None = None,
+    guarantee: GroupGuarantee | None = None,
 ) -> str:
-    """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English.
+    """A farmer's settlement statement (liquidación) in Markdown or HTML, Spanish or English;
+    with ``guarantee`` (a solidarity group's), the group guarantee's lines for this member.
 
     For PDF: ``render_pdf("settlement", settlement_context(...), lang=...)``.
 
@@ -360,7 +433,7 @@ def render_settlement(
     '- **Neto a pagar:** **S/ 516.00**'
     """
     context = settlement_context(
-        statement, settlement, farmer_name=farmer_name, coop_name=coop_name
+        statement, settlement, farmer_name=farmer_name, coop_name=coop_name, guarantee=guarantee
     )
     return render(
         "settlement", context, lang=lang, fmt=fmt, template_dirs=template_dirs, messages=messages

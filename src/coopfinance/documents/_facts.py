@@ -6,7 +6,8 @@ it checks their types and signs and computes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -17,11 +18,17 @@ from coopfinance._fields import non_negative, required_text, to_whole
 from coopfinance._rates import rate_value
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.cost import cost_of_credit
+from coopfinance.cost import cost_of_credit, tcea
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.linked import RevenueSharePlan, RevenueShareSchedule
 from coopfinance.servicing import LateFeeBasis, LatePolicy
 
-__all__ = ["KeyFacts"]
+__all__ = [
+    "KeyFacts",
+    "RevenueShareFacts",
+    "revenue_share_context",
+    "revenue_share_facts_context",
+]
 
 
 def _schedule(_instance: Any, _attribute: attrs.Attribute[Schedule], value: object) -> None:
@@ -282,3 +289,107 @@ class KeyFacts:
             late_fee_cap=cap,
             notes=tuple(notes),
         )
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RevenueShareFacts:
+    """The key facts of a revenue-share loan (issue 18 §1): its terms as the farmer reads them
+    ("x % of your milk, between S/ floor and S/ cap per fortnight"), and the plan run on the
+    **expected** milk values of each settlement, with the cost of credit of those flows — an
+    estimate, since what is paid depends on the milk delivered (the sheet says so).
+
+    ``tcea_estimate`` is :func:`~coopfinance.cost.tcea` of the dated flows (the principal received
+    on the disbursement day, each expected payment on its period's last day), ``None`` when the
+    expected flows do not repay the loan.
+
+    >>> from coopfinance.linked import RevenueSharePlan
+    >>> plan = RevenueSharePlan(principal="1500", rate="18%", disbursed="2026-01-01",
+    ...                         share="25%", floor="50", cap="400", max_periods=12)
+    >>> facts = RevenueShareFacts.from_plan(plan, ["640"] * 12, borrower="Juana", lender="Coop",
+    ...                                     product="Crédito lechero")
+    >>> len(facts.expected), facts.expected.repaid, facts.tcea_estimate
+    (10, True, Decimal('0.1800'))
+    """
+
+    borrower: str = attrs.field(validator=required_text())
+    lender: str = attrs.field(validator=required_text())
+    product: str = attrs.field(validator=required_text())
+    plan: RevenueSharePlan
+    expected: RevenueShareSchedule
+    tcea_estimate: Decimal | None
+
+    @classmethod
+    @exact
+    def from_plan(
+        cls,
+        plan: RevenueSharePlan,
+        expected_milk: Iterable[Any],
+        *,
+        borrower: str,
+        lender: str,
+        product: str,
+    ) -> RevenueShareFacts:
+        """The facts of ``plan`` with the milk values expected at each settlement (the farm's
+        forecast), as :meth:`~coopfinance.linked.RevenueSharePlan.run` reads them."""
+        expected = plan.run(expected_milk)
+        estimate: Decimal | None = None
+        if expected.repaid:
+            flows = [(plan.disbursed, plan.principal)]
+            flows += [(r.period.end, -r.paid) for r in expected.rows if r.paid]
+            estimate = tcea(flows).quantize(Decimal("0.0001"))  # 2 dp in %, as the TCEA
+        return cls(
+            borrower=borrower, lender=lender, product=product, plan=plan, expected=expected,
+            tcea_estimate=estimate,
+        )  # fmt: skip
+
+
+def revenue_share_context(
+    plan: RevenueSharePlan,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    borrower: str,
+    lender: str,
+    product: str,
+    statement: bool,
+    tcea_estimate: Decimal | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """The context of the ``revenue_share`` template: the key-facts sheet (``statement=False``:
+    the expected rows and the estimated cost) or the loan's statement (``statement=True``: the
+    settlements so far, with arrears). Each row: ``number``, ``period``, ``milk_value``,
+    ``due``, ``paid``, ``interest``, ``balance``, ``arrears``."""
+    table = [dict(r) for r in rows]
+    last = table[-1] if table else None
+    return {
+        "statement": statement,
+        "borrower": borrower,
+        "lender": lender,
+        "product": product,
+        "plan": plan,
+        "currency": plan.currency.code,
+        "share_places": 0 if (plan.share * 100) == (plan.share * 100).to_integral_value() else 2,
+        "per": f"revenue_share.per.{plan.frequency.value.replace('-', '_')}",
+        "rows": table,
+        "tcea_estimate": tcea_estimate,
+        "as_of": as_of,
+        "balance": plan.principal if last is None else last["balance"],
+        "arrears": Decimal(0) if last is None else last["arrears"],
+        "total_paid": sum((r["paid"] for r in table), Decimal(0)),
+        "total_interest": sum((r["interest"] for r in table), Decimal(0)),
+    }
+
+
+def revenue_share_facts_context(facts: RevenueShareFacts) -> dict[str, Any]:
+    """The ``revenue_share`` template's context of a key-facts sheet."""
+    rows = [
+        {
+            "number": r.number, "period": r.period, "milk_value": r.milk_value, "due": r.due,
+            "paid": r.paid, "interest": r.interest, "balance": r.balance,
+            "arrears": r.due - r.paid,
+        }
+        for r in facts.expected.rows
+    ]  # fmt: skip
+    return revenue_share_context(
+        facts.plan, rows, borrower=facts.borrower, lender=facts.lender, product=facts.product,
+        statement=False, tcea_estimate=facts.tcea_estimate,
+    )  # fmt: skip

@@ -1,9 +1,19 @@
-"""Revenue-linked repayment: seasonal plans, revenue share, flexible options, affordability, simulation.
+"""Revenue-linked repayment: seasonal plans, revenue share, flexible options, solidarity groups,
+affordability, simulation.
 
 Layer 4 beside :mod:`coopfinance.dairy` (DESIGN.md): imports only layers 1–4.
 """
 
 from coopfinance.linked._affordability import Affordability, affordability, loan_limit
+from coopfinance.linked._groups import (
+    DEFAULT_ORDER,
+    GroupGuarantee,
+    GuaranteeSource,
+    GuaranteeStep,
+    SolidarityGroup,
+    apply_guarantee,
+    cover,
+)
 from coopfinance.linked._plans import (
     normalized_weights,
     prepay_in_flush,
@@ -30,7 +40,11 @@ from coopfinance.linked._simulate import (
 
 __all__ = [
     "BLOCK",
+    "DEFAULT_ORDER",
     "Affordability",
+    "GroupGuarantee",
+    "GuaranteeSource",
+    "GuaranteeStep",
     "LoanOutcomes",
     "MaturityRule",
     "Portfolio",
@@ -42,7 +56,10 @@ __all__ = [
     "RevenueShareSchedule",
     "RevenueShareStanding",
     "SimulationResult",
+    "SolidarityGroup",
     "affordability",
+    "apply_guarantee",
+    "cover",
     "loan_limit",
     "normalized_weights",
     "prepay_in_flush",
