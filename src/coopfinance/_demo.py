@@ -774,6 +774,7 @@ def run_demo(
         "year_accounts": YEAR_ACCOUNTS,
         "book": BOOK,
         "inputs": INPUTS,
+        "input_files": [f.name for f in out.files if f.parent.name == INPUTS],
         "declined": [
             {
                 "farmer": d.farmer,
