@@ -30,7 +30,7 @@ import attrs
 from coopfinance import text
 from coopfinance._decimal import ZERO, exact
 from coopfinance._files import write_atomic
-from coopfinance.book import Adjustment, Book, BookDocuments, Closing, Member
+from coopfinance.book import Adjustment, Book, BookDocuments, Closing, Member, Membership
 from coopfinance.coop import SurplusPolicy
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import (
@@ -385,6 +385,7 @@ def _season(
     """Every fortnight's summary and the last fortnight's liquidaciones, from the book's frozen
     settlements; the check-off's collections equal the payments posted to the loan accounts."""
     tr = text.translator(lang)
+    memberships = book.memberships()
     links: list[dict[str, Any]] = []
     contexts: list[dict[str, Any]] = []
     loan_collected = ZERO
@@ -404,6 +405,7 @@ def _season(
                 if col.obligation.loan_id is not None:
                     loan_collected += col.collected
         context = docs.summary(s.period)
+        context["split"] = _split(context["farmers"], memberships, s.period.start)
         days = (s.period.end - s.period.start).days + 1
         context["litres_per_day"] = (context["totals"]["litres"] / days).quantize(Decimal("0.1"))
         href = out.write(
@@ -455,6 +457,32 @@ def _season(
         checks,
     )
     return links, farmer_links, loan_collected, contexts
+
+
+def _split(
+    rows: list[dict[str, Any]], memberships: dict[str, Membership], day: dt.date
+) -> list[dict[str, Any]]:
+    """A summary's farmers split into members (on the period's first day, as patronage counts
+    them) and non-member suppliers: how many, their litres, milk value, deductions and net."""
+    out = []
+    for role in ("member", "supplier"):
+        mine = [
+            r
+            for r in rows
+            if (m := memberships.get(r["id"])) is not None
+            and m.is_member(day) == (role == "member")
+        ]
+        out.append(
+            {
+                "role": role,
+                "farmers": len(mine),
+                **{k: sum((r[k] for r in mine), ZERO) for k in _SPLIT},
+            }
+        )
+    return out
+
+
+_SPLIT = ("litres", "gross", "deductions", "net", "arrears")
 
 
 def _portfolio(docs: BookDocuments, out: _Out, lang: str, say: Progress) -> dict[str, Any]:
@@ -617,11 +645,20 @@ def _story(
     quality: dict[str, Any],
     year: dict[str, Any],
     links: list[dict[str, Any]],
+    due_days: set[dt.date],
 ) -> list[dict[str, Any]]:
     """The figures the index leads with, each taken from the context of the document it links
-    to (one source: the test checks each appears, equal, in that document)."""
+    to (one source: the test checks each appears, equal, in that document). The installments
+    are those of the last fortnight in which installments fall due (``due_days``: the loans'
+    due dates, each a pay date of the calendar)."""
     first_ctx, last_ctx = contexts[0], contexts[-1]
     first_href, last_href = links[0]["href"], links[-1]["href"]
+    due_at = max(
+        (k for k, c in enumerate(contexts) if any(c["period"].start <= d <= c["period"].end
+                                                  for d in due_days)),
+        default=len(contexts) - 1,
+    )  # fmt: skip
+    due_ctx, due_href = contexts[due_at], links[due_at]["href"]
     story: list[dict[str, Any]] = [
         {"key": "litres_per_day_before", "value": first_ctx["litres_per_day"], "kind": "number",
          "href": first_href},
@@ -639,13 +676,13 @@ def _story(
             {"key": "intermediary_pays", "value": comparison["intermediary"], "kind": "money",
              "href": last_href},
         ]  # fmt: skip
-    for k in last_ctx["kinds"]:
+    for k in due_ctx["kinds"]:
         if k["kind"] == ObligationKind.LOAN_INSTALLMENT.value:
             story += [
-                {"key": "installments_due", "value": k["due"], "kind": "money",
-                 "href": last_href},
-                {"key": "installments_collected", "value": k["collected"], "kind": "money",
-                 "href": last_href},
+                {"key": "installments_due_last", "value": k["due"], "kind": "money",
+                 "href": due_href},
+                {"key": "installments_collected_last", "value": k["collected"], "kind": "money",
+                 "href": due_href},
             ]  # fmt: skip
     story += [
         {"key": "repayment_rate", "value": quality["repayment_rate"], "kind": "percent",
@@ -720,6 +757,12 @@ def run_demo(
             data, docs, closings[-1].settlement.period, out, lang=lang, say=say
         )
         stress = _stress(book, closings, data, say, lang)
+        due_days = {
+            r.due_date
+            for _, account in book.accounts().values()
+            for r in account.terms.schedule()
+            if r.number > 0
+        }
     finally:
         book.close_connection()
     plan = _plan(data, lang)
@@ -743,7 +786,7 @@ def run_demo(
         ),
         checks,
     )
-    story = _story(contexts, quality, year, settlement_links)
+    story = _story(contexts, quality, year, settlement_links, due_days)
     repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
     arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
     disbursed = [loan["disbursed"] for loan in loans]
