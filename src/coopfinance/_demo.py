@@ -262,8 +262,7 @@ def _book(
     ]
     say(
         tr.gettext(
-            "book: %(file)s with %(deliveries)s deliveries imported",
-            file=BOOK,
+            "book: %(deliveries)s deliveries imported",
             deliveries=format_number(reports[2].new, lang=lang),
         )
     )
@@ -817,7 +816,14 @@ def run_demo(
         "year_accounts": YEAR_ACCOUNTS,
         "book": BOOK,
         "inputs": INPUTS,
-        "input_files": [f.name for f in out.files if f.parent.name == INPUTS],
+        "input_files": [
+            {
+                "name": f.name,
+                "key": f.name.removesuffix(f.suffix).replace("-", "_").replace(".", "_"),
+            }
+            for f in out.files
+            if f.parent.name == INPUTS
+        ],
         "declined": [
             {
                 "farmer": d.farmer,
