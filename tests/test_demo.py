@@ -7,6 +7,7 @@ The demo takes seconds: every test here shares one run of the command (the ``dem
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import pathlib
 import re
@@ -79,6 +80,19 @@ def test_demo_writes_documents_and_an_index_whose_links_resolve(demo: DemoRun) -
     assert result.total_lent == sum(
         (loan.terms.principal.amount for loan in coop.loans), Decimal(0)
     )
+
+
+def test_a_late_loans_statement_says_what_happened(demo: DemoRun) -> None:
+    """The loan officer's note (``loan-notes.csv``) is on the statement of each loan in trouble."""
+    coop = load()
+    troubled = [loan for loan in coop.loans if loan.note]
+    assert troubled
+    for loan in troubled:
+        page = (demo.outdir / "loans" / f"{loan.id}-statement.html").read_text(encoding="utf-8")
+        assert "What happened" in page
+        assert html.escape(loan.note) in page, loan.id
+    quiet = (demo.outdir / "loans" / "L001-statement.html").read_text(encoding="utf-8")
+    assert "What happened" not in quiet or "L001" in {loan.id for loan in troubled}
 
 
 def test_demo_command(demo: DemoRun) -> None:

@@ -328,11 +328,11 @@ def _loans(
             f"loans/{loan_id}-key-facts.html",
             render("key_facts", key_facts_context(facts), lang=lang, fmt="html"),
         )
+        statement = docs.loan_statement(loan_id, lang=lang)
+        statement["officer_note"] = notes.get(loan_id, "")  # why a late loan is late
         out.write(
             f"loans/{loan_id}-statement.html",
-            docs.render(
-                "statement", docs.loan_statement(loan_id, lang=lang), lang=lang, fmt="html"
-            ),
+            docs.render("statement", statement, lang=lang, fmt="html"),
         )
         principal = terms.principal.amount
         lent += principal
