@@ -9,8 +9,10 @@ Files (formats are the library's own loaders; see ``coopfinance.examples``):
 
 - ``farmers.csv``: id, name, role (member/supplier), route, cows, litres_per_cow_day;
 - ``loans.toml``: seed-capital loans for alfalfa (``LoanTerms.from_dict`` keys);
-- ``deliveries.csv``: a year of daily deliveries with a reception sample (``Deliveries.from_file``);
+- ``deliveries.csv.gz``: a year of daily deliveries with a reception sample (``Deliveries.from_csv``
+  of the decompressed text; only the compressed file is kept);
 - ``prices.toml``: the milk price schedule, with a price change on 1 July (``MilkPriceSchedule``);
+- ``entries.csv``: the co-op's own monthly costs and a year-end provision (``Book.record_entries``);
 - ``obligations.csv``: input advances and members' contributions with due dates
   (``obligations_from_file``; loan installments come from the loan schedules, service charges from
   the price schedule);
@@ -549,6 +551,28 @@ def pickup_plan(people: list[dict[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The co-op's own monthly costs (illustrative, in soles): the collection truck and its driver,
+# the chilling centre's power, two staff, interest on the co-op's own borrowing, depreciation of
+# the tank; and a provision for the loans in trouble at year end. The plant buys the milk at
+# BUYER_PRICE a litre (the demo records one sale per fortnight from the book's closes).
+MONTHLY_COSTS = {"transport": "2500.00", "staff": "3000.00", "chilling": "800.00",
+                 "borrowing-interest": "400.00", "depreciation": "500.00"}  # fmt: skip
+PROVISION = "1000.00"
+
+
+def entries() -> str:
+    """``entries.csv``: the co-op's own costs, one row per kind and month (``record_entries``)."""
+    rows = []
+    for month in range(1, 13):
+        end = dt.date(2026, month, 28) + dt.timedelta(days=4)
+        end -= dt.timedelta(days=end.day)
+        rows += [{"date": end.isoformat(), "kind": k, "amount": v, "reference": f"{k}-{end:%m}"}
+                 for k, v in MONTHLY_COSTS.items()]  # fmt: skip
+    rows.append({"date": "2026-12-31", "kind": "provision", "amount": PROVISION,
+                 "reference": "prov-2026"})  # fmt: skip
+    return _csv(rows)
+
+
 def _csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -558,9 +582,9 @@ def _csv(rows: list[dict[str, str]]) -> str:
 
 
 def write_all(out: Path) -> None:
-    """Write every generated file to ``out``; the deliveries both as ``deliveries.csv`` (to read
-    and edit) and compressed, ``deliveries.csv.gz`` (reproducible: no name, no time in the
-    header), the one a wheel needs (the loader reads the plain file when there is one)."""
+    """Write every generated file to ``out``; the deliveries compressed only,
+    ``deliveries.csv.gz`` (reproducible: no name, no time in the header): ``coopfinance examples
+    DIR`` and the demo's ``inputs/`` folder write the plain CSV to read and edit."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     people = farmers(rng)
@@ -586,11 +610,11 @@ def write_all(out: Path) -> None:
         "loans.toml": loans_text,
         "loan-notes.csv": notes,
         "prices.toml": prices(),
+        "entries.csv": entries(),
         "obligations.csv": obligations(people),
         "cohort.toml": cohort(people, loan_rows),
         "pickup-plan.toml": pickup_plan(people),
     }
-    files["deliveries.csv"] = delivery_text
     (out / "deliveries.csv.gz").write_bytes(
         gzip.compress(delivery_text.encode("utf-8"), compresslevel=9, mtime=0)
     )

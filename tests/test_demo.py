@@ -1,4 +1,5 @@
-"""``coopfinance demo`` runs end to end on the bundled example and every link of its index resolves.
+"""``coopfinance demo`` runs end to end on the bundled example, through a SQLite book, and every link
+of its index resolves; every figure agrees across the documents rendered from that book.
 
 The demo takes seconds: every test here shares one run of the command (the ``demo`` fixture).
 """
@@ -6,6 +7,7 @@ The demo takes seconds: every test here shares one run of the command (the ``dem
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import pathlib
 import re
@@ -17,8 +19,11 @@ import pytest
 
 from coopfinance import _demo
 from coopfinance._demo import DemoResult
+from coopfinance.book import Book, BookDocuments
 from coopfinance.cli import main
-from coopfinance.examples import load
+from coopfinance.documents import format_money
+from coopfinance.errors import InvalidValue
+from coopfinance.examples import YEAR, load, read_example
 
 
 @attrs.frozen
@@ -58,15 +63,36 @@ def test_demo_writes_documents_and_an_index_whose_links_resolve(demo: DemoRun) -
     # three documents per loan, 24 fortnights, every farmer's last statement, the portfolio,
     # the plan, the training report and a worksheet per participant
     assert len(links) >= 3 * result.loans + 24 + 188 + 3
-    for page in ("portfolio.html", "plan.html", "training/report.html"):
+    for page in (
+        "portfolio.html",
+        "plan.html",
+        "training/report.html",
+        "accounts/year-accounts.html",
+        "coop.db",
+        "inputs/deliveries.csv",
+    ):
         assert page in links
     assert any("installments collected in the settlements" in c for c in result.checks)
-    assert "http://" not in index
-    assert re.match(r"\[ *\d+\.\d s\] loaded", demo.err)
+    assert not re.search(r'(href|src)="https?:', index)  # nothing fetched from the network
+    assert re.search(r"\[ *\d+\.\d s\] loaded", demo.err)
+    assert "book: 24 fortnights closed" in demo.err
     coop = load()
     assert result.total_lent == sum(
         (loan.terms.principal.amount for loan in coop.loans), Decimal(0)
     )
+
+
+def test_a_late_loans_statement_says_what_happened(demo: DemoRun) -> None:
+    """The loan officer's note (``loan-notes.csv``) is on the statement of each loan in trouble."""
+    coop = load()
+    troubled = [loan for loan in coop.loans if loan.note]
+    assert troubled
+    for loan in troubled:
+        page = (demo.outdir / "loans" / f"{loan.id}-statement.html").read_text(encoding="utf-8")
+        assert "What happened" in page
+        assert html.escape(loan.note) in page, loan.id
+    quiet = (demo.outdir / "loans" / "L001-statement.html").read_text(encoding="utf-8")
+    assert "What happened" not in quiet or "L001" in {loan.id for loan in troubled}
 
 
 def test_demo_command(demo: DemoRun) -> None:
@@ -133,3 +159,90 @@ def test_a_missed_pickup_is_a_day_the_farm_had_milk_and_dry_days_are_apart(
     index = (demo.outdir / "index.html").read_text(encoding="utf-8")
     assert f"<td>{len(missed):,}</td>" in index
     assert f"<td>{len(dry):,}</td>" in index
+
+
+def _money(value: Decimal) -> str:
+    return format_money(value, "PEN", lang="en")
+
+
+def test_the_demo_runs_through_a_book_made_of_its_input_files(demo: DemoRun) -> None:
+    """``OUTDIR/inputs`` holds the files the book imported (the deliveries as plain CSV, to edit);
+    the book holds every delivery of them, the 24 closed fortnights and the year's distribution."""
+    inputs = demo.outdir / "inputs"
+    text = (inputs / "deliveries.csv").read_text(encoding="utf-8")
+    assert text == read_example("deliveries.csv")
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        status = book.status()
+        assert status.deliveries == len(text.splitlines()) - 1
+        periods = book.closed_periods()
+        assert len(periods) == 24
+        assert (periods[0].start, periods[-1].end) == (YEAR.start, YEAR.end)
+        year = book.distribution(YEAR.end.year)
+        assert year.distribution.total == year.statement.result > 0
+    finally:
+        book.close_connection()
+    manifest = (demo.outdir / _demo.MANIFEST).read_text(encoding="utf-8")
+    assert '"inputs/loans.toml"' in manifest
+    assert '"coop.db"' in manifest
+
+
+def test_a_rerun_from_the_inputs_folder_reads_them_in_place(tmp_path: pathlib.Path) -> None:
+    """``--from OUTDIR/inputs`` copies nothing: the user's edits are what the book imports."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    out = _demo._Out(tmp_path)
+    for name in _demo.INPUT_FILES:
+        (folder / name).write_text(f"edited {name}\n", encoding="utf-8")
+    assert _demo._copy_inputs(folder, out) == folder
+    assert (folder / "loans.toml").read_text(encoding="utf-8") == "edited loans.toml\n"
+    assert len(out.files) == len(_demo.INPUT_FILES)
+    (folder / "entries.csv").unlink()
+    with pytest.raises(InvalidValue, match=r"has no 'entries\.csv'"):
+        _demo._copy_inputs(folder, _demo._Out(tmp_path))
+
+
+def test_every_figure_agrees_across_the_demos_documents(demo: DemoRun) -> None:
+    """The cross-document agreement test of the book (tests/book/test_book_documents.py) on the
+    demo's own book: for every fortnight, each farmer's liquidación has the summary's milk value
+    and net, and the liquidaciones' deductions add up to the summary's by kind; the last
+    fortnight's liquidaciones the demo wrote print that milk value; each loan's statement the demo
+    wrote prints the balance of the portfolio report, with the same arrears and days late; the
+    next installment on a statement is a row of its key-facts sheet."""
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        # the book's documents, each frozen settlement read once (as the demo reads them)
+        docs = BookDocuments(_demo._Remembered(book), YEAR.end)
+        periods = book.closed_periods()
+        for period in periods:
+            summary = docs.summary(period)
+            by_kind: dict[str, Decimal] = {}
+            for row in summary["farmers"]:
+                liq = docs.liquidacion(row["id"], period)
+                assert (liq["gross"], liq["net"]) == (row["gross"], row["net"]), row["id"]
+                for r in liq["rows"]:
+                    by_kind[r["kind"]] = by_kind.get(r["kind"], Decimal(0)) + r["collected"]
+                if period == periods[-1]:
+                    page = demo.outdir / "settlements" / "last" / f"{row['id']}.html"
+                    written = page.read_text(encoding="utf-8")
+                    assert _money(liq["gross"]) in written, row["id"]
+                    assert _money(liq["payable"]) in written, row["id"]
+            for kind in summary["kinds"]:
+                assert by_kind.get(kind["kind"], Decimal(0)) == kind["collected"], kind
+        lines = {line["id"]: line for line in docs.portfolio()["loans"]}
+        portfolio_page = (demo.outdir / "portfolio.html").read_text(encoding="utf-8")
+        for loan_id in book.accounts():
+            st = docs.loan_statement(loan_id, lang="en")
+            line = lines[loan_id]
+            assert st["principal_outstanding"] == line["outstanding"]
+            assert st["arrears"] == line["arrears"], loan_id
+            assert st["days_past_due"] == line["days_past_due"]
+            written = (demo.outdir / "loans" / f"{loan_id}-statement.html").read_text("utf-8")
+            if st["principal_outstanding"]:
+                assert _money(st["principal_outstanding"]) in written, loan_id
+            assert loan_id in portfolio_page
+            facts = docs.key_facts(loan_id)
+            if st["next_installment"] is not None:
+                assert st["next_installment"]["amount"] in {r["total"] for r in facts["rows"]}
+    finally:
+        book.close_connection()

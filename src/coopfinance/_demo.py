@@ -1,20 +1,23 @@
-"""``coopfinance demo``: the whole season of the bundled example co-op, written as documents.
+"""``coopfinance demo``: the whole season of the bundled example co-op, run through a book and
+written as documents.
 
-This module orchestrates the library (layer 9 with the CLI): it loads :mod:`coopfinance.examples`,
-computes with the library and renders with :mod:`coopfinance.documents`. Progress goes to a callback
-so the CLI can print it; nothing here prints.
-
-The season: 42 seed-capital loans disbursed in February; 24 fortnightly settlements of a year of
-daily deliveries in which the installments are deducted at source (check-off), with the members'
-contributions and input advances; the loan accounts after those payments and the portfolio's
-quality at year end; the business plan of the alfalfa expansion; the training cohort's worksheets,
-report and certificates; and a Monte Carlo stress test of the loans against milk price and yield.
+This module orchestrates the library (layer 10 with the CLI): it writes the example's input files
+to ``outdir/inputs``, records them in a SQLite book (``outdir/coop.db``: roster, prices, deliveries,
+loans, obligations), closes the year's 24 fortnights (the installments deducted at source, with
+the members' contributions and input advances), records the plant's payment for the milk and the
+co-op's own costs, distributes the year's remanente (LGC art. 42), and renders every document from
+that book (:meth:`Book.documents`): the fortnights' summaries, the last fortnight's liquidaciones,
+each loan's schedule, key-facts sheet and statement, the portfolio at year end, the year's accounts
+for the assembly, the training worksheets with each member's own figures; then the business plan
+of the alfalfa expansion and a Monte Carlo stress test of the book's loans against milk price and
+yield. Progress goes to a callback so the CLI can print it; nothing here prints.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import io
 import json
 import tomllib
 from collections.abc import Callable
@@ -27,16 +30,17 @@ import attrs
 from coopfinance import text
 from coopfinance._decimal import ZERO, exact
 from coopfinance._files import write_atomic
+from coopfinance.book import Adjustment, Book, BookDocuments, Closing, Member, Membership
+from coopfinance.coop import SurplusPolicy
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import (
     MissedPickup,
     ObligationKind,
+    Period,
     Settlement,
     SettlementFrequency,
-    SettlementPolicy,
     missed_pickups,
     periods_between,
-    run_checkoff,
 )
 from coopfinance.documents import (
     KeyFacts,
@@ -48,28 +52,46 @@ from coopfinance.documents import (
     rate_label,
     render,
     render_plan,
-    render_portfolio,
-    render_settlement,
-    render_settlement_summary,
-    render_statement,
     render_training_report,
     render_worksheet,
     schedule_context,
-    settlement_summary_context,
 )
 from coopfinance.errors import InvalidValue
-from coopfinance.examples import YEAR, ExampleCoop, load
+from coopfinance.examples import YEAR, ExampleCoop, examples_dir, load, read_example
 from coopfinance.linked import Portfolio, PortfolioLoan, simulate
 from coopfinance.plans import BusinessPlan
-from coopfinance.portfolio import exposure, report
-from coopfinance.servicing import LoanAccount, Payment, statement
+from coopfinance.servicing import LoanAccount, Payment
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
-from coopfinance.training import Cohort, MemberData, worksheet
+from coopfinance.training import Cohort, worksheet
 
 __all__ = ["MANIFEST", "DemoResult", "run_demo"]
 
 Progress = Callable[[str], None]
 _YEAR_END = YEAR.end
+INPUTS = "inputs"
+"""The folder of ``outdir`` the demo writes its input files to (edit one, run again)."""
+INPUT_FILES = (
+    "farmers.csv",
+    "herds.csv",
+    "prices.toml",
+    "deliveries.csv",
+    "loans.toml",
+    "loan-notes.csv",
+    "obligations.csv",
+    "entries.csv",
+    "cohort.toml",
+    "pickup-plan.toml",
+    "plan-alfalfa.toml",
+    "plan-alfalfa.es.toml",
+)
+BOOK = "coop.db"
+YEAR_ACCOUNTS = "accounts/year-accounts.html"
+BUYER_PRICE = Decimal("1.37")
+"""What the plant pays the co-op for a litre (illustrative): one sale per fortnight's milk."""
+ASSEMBLY = dt.date(YEAR.end.year + 1, 3, 15)
+"""The general assembly that approves the year's accounts and distributes the remanente."""
+SURPLUS = SurplusPolicy(contribution_interest_rate="0.05", contribution_interest_cap="0.08")
+"""5 % interest on the members' contributions, under a statute's cap of 8 % (LGC art. 5)."""
 MANIFEST = ".coopfinance-demo.json"
 """The list of files the demo wrote, kept in its folder: a later run may replace those, and
 refuses a folder holding anything else."""
@@ -160,62 +182,182 @@ def _check(condition: bool, message: str, checks: list[str] | None = None) -> No
         checks.append(message)
 
 
+class _Remembered:
+    """The book as :class:`BookDocuments` reads it, each answer read from the database once: the
+    documents of one date ask for the same frozen settlement hundreds of times (one liquidación
+    per farmer), and a frozen settlement never changes."""
+
+    def __init__(self, book: Book) -> None:
+        self._book = book
+        self.coop = book.coop
+        self._members = book.members()
+        self._accounts = book.accounts()
+        self._settlements: dict[tuple[Period, bool], Settlement] = {}
+        self._closings: dict[Period, tuple[dt.date, tuple[Adjustment, ...]]] = {}
+
+    def members(self) -> dict[str, Member]:
+        return self._members
+
+    def accounts(self) -> dict[str, tuple[str, LoanAccount]]:
+        return self._accounts
+
+    def settlement(
+        self, period: Period | str | dt.date, *, with_deliveries: bool = True
+    ) -> Settlement:
+        key = (self._period(period), with_deliveries)
+        if key not in self._settlements:
+            self._settlements[key] = self._book.settlement(key[0], with_deliveries=with_deliveries)
+        return self._settlements[key]
+
+    def closing(self, period: Period | str | dt.date) -> tuple[dt.date, tuple[Adjustment, ...]]:
+        key = self._period(period)
+        if key not in self._closings:
+            self._closings[key] = self._book.closing(key)
+        return self._closings[key]
+
+    def _period(self, period: Period | str | dt.date) -> Period:
+        if isinstance(period, Period):
+            return period
+        day = period if isinstance(period, dt.date) else dt.date.fromisoformat(str(period)[:10])
+        return self.coop.period_of(day)
+
+
+def _copy_inputs(source: Path, out: _Out) -> Path:
+    """Write the season's input files into ``outdir/inputs`` (the deliveries as plain CSV, to
+    edit) and return that folder. When the inputs come from that folder already (``--from
+    OUTDIR/inputs``), nothing is copied: the user's edits are what the book imports."""
+    target = out.root / INPUTS
+    same = target.resolve() == source.resolve()
+    for name in INPUT_FILES:
+        relative = f"{INPUTS}/{name}"
+        if same:
+            if not (target / name).is_file():
+                raise InvalidValue(
+                    f"'inputs' {str(source)!r} has no {name!r}.", field="inputs", value=name
+                )
+            out.files.append(target / name)
+        elif name == "deliveries.csv" or (source / name).is_file():
+            out.write(relative, read_example(name, source))
+    return target
+
+
+def _book(
+    out: _Out, inputs: Path, coop_name: str, lang: str, say: Progress
+) -> tuple[Book, list[Closing]]:
+    """A new SQLite book in ``outdir/coop.db``: the inputs imported, every fortnight of the year
+    closed, the plant's payment for each fortnight's milk and the co-op's own costs recorded, the
+    year's remanente distributed by the assembly."""
+    tr = text.translator(lang)
+    path = out.root / BOOK
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    book = Book.init(f"sqlite:///{path}", coop="manantial", name=coop_name, pay_delay_days=0)
+    out.files.append(path)
+    reports = [
+        book.import_roster(inputs / "farmers.csv"),
+        book.import_prices(inputs / "prices.toml"),
+        book.import_deliveries(inputs / "deliveries.csv"),
+        book.import_loans(inputs / "loans.toml"),
+        book.import_obligations(inputs / "obligations.csv"),
+    ]
+    say(
+        tr.gettext(
+            "book: %(deliveries)s deliveries imported",
+            deliveries=format_number(reports[2].new, lang=lang),
+        )
+    )
+    closings: list[Closing] = []
+    while (period := book.status().open_period) is not None and period.end <= _YEAR_END:
+        closings.append(book.close(period))
+    say(tr.gettext("book: %(num)s fortnights closed", num=len(closings)))
+    sales = ["date,kind,amount,reference,litres"]
+    for c in closings:
+        litres = sum((st.litres for st in c.settlement.statements), ZERO)
+        amount = (litres * BUYER_PRICE).quantize(Decimal("0.01"))
+        sales.append(f"{c.pay_date},milk-sale,{amount},G-{c.settlement.period.start},{litres}")
+    book.record_entries(io.StringIO("\n".join(sales) + "\n"))
+    costs = (inputs / "entries.csv").read_text(encoding="utf-8")
+    if costs.strip():
+        book.record_entries(io.StringIO(costs))
+    book.distribute(YEAR.end.year, ASSEMBLY, SURPLUS)
+    return book, closings
+
+
 def _loans(
-    coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
+    book: Book,
+    docs: BookDocuments,
+    out: _Out,
+    *,
+    lang: str,
+    checks: list[str],
+    say: Progress,
+    coop: ExampleCoop,
 ) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
     tr = text.translator(lang)
     rows: list[dict[str, Any]] = []
     lent = weighted = ZERO
-    for k, loan in enumerate(coop.loans, start=1):
-        farmer = coop.farmer(loan.farmer)
-        schedule = loan.terms.schedule()
+    names = {f: m.name for f, m in book.members().items()}
+    accounts = book.accounts()
+    plans = {loan.id: loan.plan for loan in coop.loans}
+    notes = {loan.id: loan.note for loan in coop.loans}
+    for k, (loan_id, (farmer, account)) in enumerate(sorted(accounts.items()), start=1):
+        terms = account.terms
+        schedule = terms.schedule()
         _check(
             schedule.total_principal == schedule.principal,
-            f"loan {loan.id}: principal repaid = principal lent",
+            f"loan {loan_id}: principal repaid = principal lent",
         )
-        cost = cost_of_credit(loan.terms)
+        cost = cost_of_credit(terms)
         context = schedule_context(
             schedule,
-            borrower=farmer.name,
-            lender=coop.name,
-            rate_label=rate_label(loan.terms.rate, lang),
+            borrower=names[farmer],
+            lender=book.coop.name,
+            rate_label=rate_label(terms.rate, lang),
         )
         out.write(
-            f"loans/{loan.id}-schedule.html", render("schedule", context, lang=lang, fmt="html")
+            f"loans/{loan_id}-schedule.html", render("schedule", context, lang=lang, fmt="html")
         )
         facts = KeyFacts.from_loan(
-            loan.terms,
-            borrower=farmer.name,
-            lender=coop.name,
+            terms,
+            borrower=names[farmer],
+            lender=book.coop.name,
             product=tr.pgettext("demo", "Seed capital — alfalfa"),
             moratorium_rate=Decimal("0.19"),
         )
         out.write(
-            f"loans/{loan.id}-key-facts.html",
+            f"loans/{loan_id}-key-facts.html",
             render("key_facts", key_facts_context(facts), lang=lang, fmt="html"),
         )
-        principal = loan.terms.principal.amount
+        statement = docs.loan_statement(loan_id, lang=lang)
+        statement["officer_note"] = notes.get(loan_id, "")  # why a late loan is late
+        out.write(
+            f"loans/{loan_id}-statement.html",
+            docs.render("statement", statement, lang=lang, fmt="html"),
+        )
+        principal = terms.principal.amount
         lent += principal
         weighted += principal * cost.tcea
         rows.append(
             {
-                "id": loan.id,
-                "farmer": farmer.name,
-                "plan": loan.plan,
+                "id": loan_id,
+                "farmer": names[farmer],
+                "farmer_id": farmer,
+                "plan": plans.get(loan_id, "level"),
                 "principal": principal,
                 "tcea": cost.tcea,
-                "schedule_href": f"loans/{loan.id}-schedule.html",
-                "key_facts_href": f"loans/{loan.id}-key-facts.html",
-                "statement_href": f"loans/{loan.id}-statement.html",
-                "note": loan.note,
+                "schedule_href": f"loans/{loan_id}-schedule.html",
+                "key_facts_href": f"loans/{loan_id}-key-facts.html",
+                "statement_href": f"loans/{loan_id}-statement.html",
+                "note": notes.get(loan_id, ""),
+                "disbursed": terms.disbursed,
             }
         )
-        if k % 14 == 0 or k == len(coop.loans):
+        if k % 15 == 0 or k == len(accounts):
             say(
                 tr.gettext(
-                    "loans: %(done)s/%(total)s schedules and key-facts sheets",
+                    "loans: %(done)s/%(total)s schedules, key-facts sheets and statements",
                     done=k,
-                    total=len(coop.loans),
+                    total=len(accounts),
                 )
             )
     checks.append(
@@ -230,91 +372,81 @@ def _loans(
 
 
 def _season(
-    coop: ExampleCoop, out: _Out, lang: str, checks: list[str], say: Progress
-) -> tuple[
-    list[dict[str, Any]],
-    list[dict[str, str]],
-    dict[str, LoanAccount],
-    Decimal,
-    tuple[Settlement, ...],
-]:
+    book: Book,
+    docs: BookDocuments,
+    closings: list[Closing],
+    out: _Out,
+    *,
+    lang: str,
+    checks: list[str],
+    say: Progress,
+) -> tuple[list[dict[str, Any]], list[dict[str, str]], Decimal, list[dict[str, Any]]]:
+    """Every fortnight's summary and the last fortnight's liquidaciones, from the book's frozen
+    settlements; the check-off's collections equal the payments posted to the loan accounts."""
     tr = text.translator(lang)
-    accounts: dict[str, list[LoanAccount]] = {}
-    for loan in coop.loans:
-        accounts.setdefault(loan.farmer, []).append(LoanAccount(terms=loan.terms, id=loan.id))
-    periods = coop.periods()
-    say(
-        tr.gettext(
-            "settlements: %(periods)s fortnights × %(farmers)s farmers, installments deducted "
-            "at source",
-            periods=len(periods),
-            farmers=len(coop.farmers),
-        )
-    )
-    policy = SettlementPolicy()
-    season = run_checkoff(
-        coop.deliveries,
-        coop.prices,
-        accounts,
-        periods,
-        other_obligations=coop.obligations_by_period(),
-        policy=policy,
-        farmers=[f.id for f in coop.farmers],
-        # the example co-op's loans fall due on the 15th or the 1st: the first fortnight is paid
-        # on its last day, the second on the 1st (so every installment is collected on its day)
-        pay_dates={p: p.end if p.end.day == 15 else p.end + dt.timedelta(days=1) for p in periods},
-    )
+    memberships = book.memberships()
     links: list[dict[str, Any]] = []
-    farmer_links: list[dict[str, str]] = []
-    names = {f.id: f.name for f in coop.farmers}
+    contexts: list[dict[str, Any]] = []
     loan_collected = ZERO
-    for s in season.settlements:
+    for c in closings:
+        s = c.settlement
         summary = s.summary
         _check(
             summary.gross == summary.deductions + summary.net,
             f"fortnight {s.period}: gross = deductions + net",
         )
         for st in s.statements:
-            for c in st.collections:
+            for col in st.collections:
                 _check(
-                    c.collected + c.short == c.obligation.amount,
+                    col.collected + col.short == col.obligation.amount,
                     f"{st.farmer} {s.period}: collected + short = due",
                 )
-                if c.obligation.loan_id is not None:
-                    loan_collected += c.collected
+                if col.obligation.loan_id is not None:
+                    loan_collected += col.collected
+        context = docs.summary(s.period)
+        context["split"] = _split(context["farmers"], memberships, s.period.start)
+        days = (s.period.end - s.period.start).days + 1
+        context["litres_per_day"] = (context["totals"]["litres"] / days).quantize(Decimal("0.1"))
         href = out.write(
             f"settlements/{s.period.start.isoformat()}-summary.html",
-            render_settlement_summary(
-                s, coop_name=coop.name, farmer_names=names, lang=lang, fmt="html"
-            ),
+            docs.render("settlement_summary", context, lang=lang, fmt="html"),
         )
+        contexts.append(context)
         links.append({"start": s.period.start, "end": s.period.end, "href": href})
     checks.append(
         tr.gettext(
             "%(num)s fortnights: gross = deductions + net, and collected + short = due for "
             "every obligation, to the céntimo",
-            num=len(season.settlements),
+            num=len(closings),
         )
     )
-    last = season.settlements[-1]
+    last = closings[-1].settlement
+    farmer_links: list[dict[str, str]] = []
     for st in last.statements:
         farmer_links.append({"label": st.farmer, "href": f"settlements/last/{st.farmer}.html"})
         out.write(
             f"settlements/last/{st.farmer}.html",
-            render_settlement(
-                st, last, farmer_name=names[st.farmer], coop_name=coop.name, lang=lang, fmt="html"
+            docs.render(
+                "settlement", docs.liquidacion(st.farmer, last.period), lang=lang, fmt="html"
             ),
         )
     say(
         tr.gettext(
             "settlements: %(summaries)s co-op summaries, %(statements)s farmer statements for "
             "the last fortnight",
-            summaries=len(season.settlements),
+            summaries=len(closings),
             statements=len(last.statements),
         )
     )
-    final = {a.id: a for loans in season.accounts.values() for a in loans}
-    paid = sum((e.amount for a in final.values() for e in a.events if isinstance(e, Payment)), ZERO)
+    paid = sum(
+        (
+            e.amount
+            for _, a in book.accounts().values()
+            for e in a.events
+            if isinstance(e, Payment) and e.date <= _YEAR_END
+        ),
+        ZERO,
+    )
     _check(
         paid == loan_collected,
         tr.gettext(
@@ -323,45 +455,72 @@ def _season(
         ),
         checks,
     )
-    return links, farmer_links, final, loan_collected, season.settlements
+    return links, farmer_links, loan_collected, contexts
 
 
-def _portfolio(
-    coop: ExampleCoop, accounts: dict[str, LoanAccount], out: _Out, lang: str, say: Progress
-) -> dict[str, Any]:
-    states = {loan_id: a.state(_YEAR_END) for loan_id, a in accounts.items()}
-    exposures = [exposure(st, loan_id) for loan_id, st in sorted(states.items())]
-    quality = report(list(states.values()))
-    out.write(
-        "portfolio.html",
-        render_portfolio(
-            quality, lender=coop.name, as_of=_YEAR_END, loans=exposures, lang=lang, fmt="html"
-        ),
-    )
-    for loan in coop.loans:
-        out.write(
-            f"loans/{loan.id}-statement.html",
-            render_statement(
-                statement(accounts[loan.id], _YEAR_END),
-                borrower=coop.farmer(loan.farmer).name,
-                lender=coop.name,
-                lang=lang,
-                fmt="html",
-            ),
+def _split(
+    rows: list[dict[str, Any]], memberships: dict[str, Membership], day: dt.date
+) -> list[dict[str, Any]]:
+    """A summary's farmers split into members (on the period's first day, as patronage counts
+    them) and non-member suppliers: how many, their litres, milk value, deductions and net."""
+    out = []
+    for role in ("member", "supplier"):
+        mine = [
+            r
+            for r in rows
+            if (m := memberships.get(r["id"])) is not None
+            and m.is_member(day) == (role == "member")
+        ]
+        out.append(
+            {
+                "role": role,
+                "farmers": len(mine),
+                **{k: sum((r[k] for r in mine), ZERO) for k in _SPLIT},
+            }
         )
+    return out
+
+
+_SPLIT = ("litres", "gross", "deductions", "net", "arrears")
+
+
+def _portfolio(docs: BookDocuments, out: _Out, lang: str, say: Progress) -> dict[str, Any]:
+    context = docs.portfolio()
+    par30 = next(p["share"] for p in context["par"] if p["days"] == 30)
+    out.write("portfolio.html", docs.render("portfolio", context, lang=lang, fmt="html"))
     say(
         text.translator(lang).gettext(
             "portfolio: %(accounts)s accounts at %(date)s, PAR30 %(par)s",
-            accounts=quality.accounts,
+            accounts=context["accounts"],
             date=format_date(_YEAR_END, lang=lang, style="short"),
-            par=format_percent(quality.par[30], lang=lang),
+            par=format_percent(par30, lang=lang),
         )
     )
     return {
-        "outstanding": quality.outstanding,
-        "par30": quality.par[30],
-        "repayment_rate": quality.repayment_rate,
+        "outstanding": context["outstanding"],
+        "par30": par30,
+        "repayment_rate": context["repayment_rate"],
     }
+
+
+def _year(book: Book, out: _Out, lang: str, say: Progress) -> dict[str, Any]:
+    """The general assembly's accounts of the year (the remanente and its distribution) and each
+    member's statement of contributions, from the book."""
+    year = book.distribution(YEAR.end.year)
+    out.write(
+        "accounts/year-accounts.html",
+        str(book.assembly_document(YEAR.end.year, lang=lang, fmt="html")),
+    )
+    d = year.distribution
+    returned = sum((v for _, v in d.interest + d.patronage), ZERO)
+    say(
+        text.translator(lang).gettext(
+            "the year's accounts: remanente %(result)s, %(returned)s returned to the members",
+            result=format_money(year.statement.result, "PEN", lang=lang),
+            returned=format_money(returned, "PEN", lang=lang),
+        )
+    )
+    return {"result": year.statement.result, "returned": returned}
 
 
 def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
@@ -374,28 +533,24 @@ def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
 
 def _training(
     coop: ExampleCoop,
+    docs: BookDocuments,
+    period: Period,
     out: _Out,
+    *,
     lang: str,
-    last: tuple[dict[str, Decimal], dict[str, Decimal]],
     say: Progress,
 ) -> list[dict[str, str]]:
-    last_litres, last_price = last
+    """The cohort's report and each participant's worksheet with their own figures of the last
+    fortnight, from the book (:meth:`BookDocuments.worksheet_member`: litres, the price that gives
+    the liquidación's gross, the installment collected)."""
     # the training texts exist in Spanish and English so far (their generators still pair es=/en=
     # texts): a document language without them gets the Spanish training documents
     lang = lang if lang in TRAINING_LANGUAGES else "es"
     cohort = _cohort(coop, lang)
-    loans = {loan.farmer: loan for loan in coop.loans}
     out.write("training/report.html", render_training_report(cohort, lang=lang, fmt="html"))
     links = []
     for k, p in enumerate(cohort.participants):
-        loan = loans.get(p.id)
-        member = MemberData(
-            id=p.id,
-            name=p.name,
-            loan=None if loan is None else loan.terms,
-            litres=last_litres.get(p.id),
-            price=last_price.get(p.id),
-        )
+        member = attrs.evolve(docs.worksheet_member(p.id, period), name=p.name)
         sheet = worksheet(member, seed=k)
         links.append({"label": p.id, "href": f"training/worksheets/{p.id}.html"})
         out.write(
@@ -411,15 +566,19 @@ def _training(
     return links
 
 
-def _stress(coop: ExampleCoop, say: Progress, lang: str) -> dict[str, Any]:
-    """The co-op's own loans (:meth:`Portfolio.from_loans`) against each farmer's own milk.
+def _stress(
+    book: Book, closings: list[Closing], coop: ExampleCoop, say: Progress, lang: str
+) -> dict[str, Any]:
+    """The book's loans (:meth:`Portfolio.from_loans`) against each farmer's own milk.
 
-    Each farmer's litres per fortnight are the season's deliveries; the fortnights of the loans'
-    second year (2027) repeat the same fortnight of 2026 (the herd and Ica's seasonality repeat, an
-    assumption of the demo); the price of a period is the schedule's price of a litre without a
-    sample on that day of 2026. 500 scenarios of common price and per-farmer yield shocks."""
-    book = [PortfolioLoan(loan_id=ln.id, farmer=ln.farmer, loan=ln.terms) for ln in coop.loans]
-    schedules = [ln.terms.schedule() for ln in coop.loans]
+    Each farmer's litres per fortnight are those of the book's settlements; the fortnights of the
+    loans' second year (2027) repeat the same fortnight of 2026 (the herd and Ica's seasonality
+    repeat, an assumption of the demo); the price of a period is the schedule's price of a litre
+    without a sample on that day of 2026. 500 scenarios of common price and per-farmer yield
+    shocks."""
+    accounts = sorted(book.accounts().items())
+    loans = [PortfolioLoan(loan_id=i, farmer=f, loan=a.terms) for i, (f, a) in accounts]
+    schedules = [a.terms.schedule() for _, (_, a) in accounts]
     freq = SettlementFrequency.SEMI_MONTHLY
     first = min(s.disbursed for s in schedules)
     last = max(r.due_date for s in schedules for r in s if r.number > 0)
@@ -428,16 +587,19 @@ def _stress(coop: ExampleCoop, say: Progress, lang: str) -> dict[str, Any]:
             freq.period_of(first + dt.timedelta(days=1)).start, freq.period_of(last).end, freq
         )
     )
-    season = {p.start: coop.deliveries.within(p).litres_by_farmer() for p in coop.periods()}
-    farmers = list(dict.fromkeys(ln.farmer for ln in coop.loans))
+    season = {
+        c.settlement.period.start: {st.farmer: st.litres for st in c.settlement.statements}
+        for c in closings
+    }
+    farmers = list(dict.fromkeys(ln.farmer for ln in loans))
     production = {f: [season[_in_season(p.start)].get(f, ZERO) for p in grid] for f in farmers}
     prices = [coop.prices.price(_in_season(p.end)) for p in grid]
-    portfolio = Portfolio.from_loans(book, production, prices, frequency=freq)
+    portfolio = Portfolio.from_loans(loans, production, prices, frequency=freq)
     result = simulate(
         portfolio, scenarios=500, seed=7, price_sd=Decimal("0.15"), yield_sd=Decimal("0.10")
     )
     summary = result.summary()
-    names = {f.id: f.name for f in coop.farmers}
+    names = {f: m.name for f, m in book.members().items()}
     rows = [
         {
             "farmer": row["farmer"],
@@ -452,7 +614,7 @@ def _stress(coop: ExampleCoop, say: Progress, lang: str) -> dict[str, Any]:
     say(
         text.translator(lang).gettext(
             "stress test: the co-op's %(loans)s loans, 500 price and yield scenarios",
-            loans=len(book),
+            loans=len(loans),
         )
     )
     return summary
@@ -478,19 +640,29 @@ def _in_season(day: dt.date) -> dt.date:
 
 
 def _story(
-    settlements: tuple[Settlement, ...],
+    contexts: list[dict[str, Any]],
     quality: dict[str, Any],
-    names: dict[str, str],
-    coop_name: str,
+    year: dict[str, Any],
     links: list[dict[str, Any]],
+    due_days: set[dt.date],
 ) -> list[dict[str, Any]]:
     """The figures the index leads with, each taken from the context of the document it links
-    to (one source: the test checks each appears, equal, in that document)."""
-    first, last = settlements[0], settlements[-1]
-    first_ctx = settlement_summary_context(first, coop_name=coop_name, farmer_names=names)
-    last_ctx = settlement_summary_context(last, coop_name=coop_name, farmer_names=names)
+    to (one source: the test checks each appears, equal, in that document). The installments
+    are those of the last fortnight in which installments fall due (``due_days``: the loans'
+    due dates, each a pay date of the calendar)."""
+    first_ctx, last_ctx = contexts[0], contexts[-1]
     first_href, last_href = links[0]["href"], links[-1]["href"]
+    due_at = max(
+        (k for k, c in enumerate(contexts) if any(c["period"].start <= d <= c["period"].end
+                                                  for d in due_days)),
+        default=len(contexts) - 1,
+    )  # fmt: skip
+    due_ctx, due_href = contexts[due_at], links[due_at]["href"]
     story: list[dict[str, Any]] = [
+        {"key": "litres_per_day_before", "value": first_ctx["litres_per_day"], "kind": "number",
+         "href": first_href},
+        {"key": "litres_per_day_after", "value": last_ctx["litres_per_day"], "kind": "number",
+         "href": last_href},
         {"key": "litres_before", "value": first_ctx["totals"]["litres"], "kind": "number",
          "href": first_href},
         {"key": "litres_after", "value": last_ctx["totals"]["litres"], "kind": "number",
@@ -503,18 +675,21 @@ def _story(
             {"key": "intermediary_pays", "value": comparison["intermediary"], "kind": "money",
              "href": last_href},
         ]  # fmt: skip
-    for k in last_ctx["kinds"]:
+    for k in due_ctx["kinds"]:
         if k["kind"] == ObligationKind.LOAN_INSTALLMENT.value:
             story += [
-                {"key": "installments_due", "value": k["due"], "kind": "money",
-                 "href": last_href},
-                {"key": "installments_collected", "value": k["collected"], "kind": "money",
-                 "href": last_href},
+                {"key": "installments_due_last", "value": k["due"], "kind": "money",
+                 "href": due_href},
+                {"key": "installments_collected_last", "value": k["collected"], "kind": "money",
+                 "href": due_href},
             ]  # fmt: skip
     story += [
         {"key": "repayment_rate", "value": quality["repayment_rate"], "kind": "percent",
          "href": "portfolio.html"},
         {"key": "par30", "value": quality["par30"], "kind": "percent", "href": "portfolio.html"},
+        {"key": "surplus", "value": year["result"], "kind": "money", "href": YEAR_ACCOUNTS},
+        {"key": "surplus_returned", "value": year["returned"], "kind": "money",
+         "href": YEAR_ACCOUNTS},
     ]  # fmt: skip
     return story
 
@@ -525,15 +700,23 @@ def run_demo(
     *,
     lang: str = "es",
     progress: Progress | None = None,
-    coop: ExampleCoop | None = None,
+    inputs: str | Path | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> DemoResult:
-    """Run the season of the example co-op and write its documents and ``index.html`` to ``outdir``.
+    """Run the season of the example co-op through a book and write its documents and
+    ``index.html`` to ``outdir``.
+
+    The input files (roster, prices, deliveries, loans, obligations, the co-op's costs, herds,
+    cohort, pickup plan, business plan) are first written to ``outdir/inputs`` (from ``inputs``,
+    default the bundled example); the book ``outdir/coop.db`` (SQLite) imports them, closes the
+    year's 24 fortnights, records the plant's payments and the costs, and distributes the
+    remanente; every document is rendered from that book. Edit a file in ``outdir/inputs`` and
+    run again with ``inputs=outdir/inputs`` (``coopfinance demo OUT --from OUT/inputs``).
 
     ``outdir`` must be new, empty, or an earlier demo's folder (its files are listed in
     :data:`MANIFEST`): a folder holding anything else is refused (:class:`InvalidValue`) before any
-    work. Every file is written atomically; ``on_file(path)`` is called after each one (a progress
-    bar). Raises ``AssertionError`` if any reconciliation fails (it never should).
+    work. Every document is written atomically; ``on_file(path)`` is called after each one (a
+    progress bar). Raises ``AssertionError`` if any reconciliation fails (it never should).
     """
     out = _Out(Path(outdir), on_file)
     out.check()
@@ -547,7 +730,9 @@ def run_demo(
         ) from None
     say = progress or (lambda _message: None)
     checks: list[str] = []
-    data = coop or load()
+    source = Path(inputs) if inputs is not None else examples_dir()
+    folder = _copy_inputs(source, out)
+    data = load(folder)
     tr = text.translator(lang)
     say(
         tr.gettext(
@@ -558,13 +743,27 @@ def run_demo(
             deliveries=format_number(len(data.deliveries.items), lang=lang),
         )
     )
-    loans, lent, average = _loans(data, out, lang, checks, say)
-    settlement_links, farmer_links, accounts, collected, settlements = _season(
-        data, out, lang, checks, say
-    )
-    quality = _portfolio(data, accounts, out, lang, say)
-    last = run_last_fortnight_figures(data)
-    training_links = _training(data, out, lang, last, say)
+    book, closings = _book(out, folder, data.name, lang, say)
+    try:
+        docs = BookDocuments(_Remembered(book), _YEAR_END)
+        loans, lent, average = _loans(book, docs, out, lang=lang, checks=checks, say=say, coop=data)
+        settlement_links, farmer_links, collected, contexts = _season(
+            book, docs, closings, out, lang=lang, checks=checks, say=say
+        )
+        quality = _portfolio(docs, out, lang, say)
+        year = _year(book, out, lang, say)
+        training_links = _training(
+            data, docs, closings[-1].settlement.period, out, lang=lang, say=say
+        )
+        stress = _stress(book, closings, data, say, lang)
+        due_days = {
+            r.due_date
+            for _, account in book.accounts().values()
+            for r in account.terms.schedule()
+            if r.number > 0
+        }
+    finally:
+        book.close_connection()
     plan = _plan(data, lang)
     out.write("plan.html", render_plan(plan, lang=lang, fmt="html"))
     plan_pdf = importlib.util.find_spec("weasyprint") is not None  # the optional extra ``pdf``
@@ -586,12 +785,10 @@ def run_demo(
         ),
         checks,
     )
-    stress = _stress(data, say, lang)
-    story = _story(
-        settlements, quality, {f.id: f.name for f in data.farmers}, data.name, settlement_links
-    )
+    story = _story(contexts, quality, year, settlement_links, due_days)
     repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
     arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
+    disbursed = [loan["disbursed"] for loan in loans]
     context = {
         "coop_name": data.name,
         "currency": "PEN",
@@ -609,6 +806,24 @@ def run_demo(
         "stress_arrears": arrears,
         "stress_farmers": stress["farmers_table"],
         "story": story,
+        "litres_chart": {
+            "labels": [format_date(c["period"].start, lang=lang, style="short") for c in contexts],
+            "litres": [c["litres_per_day"] for c in contexts],
+            "first_loan": min(disbursed) if disbursed else None,
+            "last_loan": max(disbursed) if disbursed else None,
+        },
+        "year": year,
+        "year_accounts": YEAR_ACCOUNTS,
+        "book": BOOK,
+        "inputs": INPUTS,
+        "input_files": [
+            {
+                "name": f.name,
+                "key": f.name.removesuffix(f.suffix).replace("-", "_").replace(".", "_"),
+            }
+            for f in out.files
+            if f.parent.name == INPUTS
+        ],
         "declined": [
             {
                 "farmer": d.farmer,
@@ -631,16 +846,3 @@ def run_demo(
         total_lent=lent,
         checks=tuple(checks),
     )
-
-
-def run_last_fortnight_figures(coop: ExampleCoop) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """Litres and average price per litre of each farmer in the season's last fortnight."""
-    period = coop.periods()[-1]
-    litres: dict[str, Decimal] = {}
-    value: dict[str, Decimal] = {}
-    for d in coop.deliveries.within(period).items:
-        price = coop.prices.price(d.date, d.quality)
-        litres[d.farmer] = litres.get(d.farmer, ZERO) + d.litres
-        value[d.farmer] = value.get(d.farmer, ZERO) + d.litres * price
-    prices = {f: (value[f] / litres[f]).quantize(Decimal("0.01")) for f in litres if litres[f]}
-    return litres, prices

@@ -15,6 +15,9 @@ business plan), each in the format of the library's own loader:
                               daily deliveries with a reception sample (total solids, bacterial
                               count, cooled); a ``deliveries.csv`` next to it wins (to edit)
 ``prices.toml``               ``dairy.MilkPriceSchedule.from_file`` (a price change on 1 July)
+``entries.csv``               the co-op's own costs by month (``Book.record_entries``: transport,
+                              staff, chilling, interest on its borrowing, depreciation, a
+                              provision); the milk sold to the plant is added by the demo
 ``obligations.csv``           ``dairy.obligations_from_file`` with due dates: input advances and
                               members' contributions (loan installments come from the schedules)
 ``cohort.toml``               ``training.Cohort.from_file``
@@ -41,7 +44,6 @@ parses about 65,000 deliveries (a few seconds), so the result is cached while th
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import io
@@ -85,6 +87,7 @@ __all__ = [
     "examples_dir",
     "herd_curve",
     "load",
+    "read_example",
 ]
 
 YEAR = Period.parse("2026-01-01..2026-12-31")
@@ -100,12 +103,15 @@ FILES = (
     "loan-notes.csv",
     "deliveries.csv.gz",
     "prices.toml",
+    "entries.csv",
     "obligations.csv",
     "cohort.toml",
     "pickup-plan.toml",
     "plan-alfalfa.toml",
 )
-"""The files of the bundled example (all but ``plan-alfalfa.toml`` written by ``generate.py``)."""
+"""The files of the bundled example (all but ``plan-alfalfa.toml`` written by ``generate.py``).
+The deliveries ship compressed; a folder may hold the plain ``deliveries.csv`` instead (it wins
+when both are there: the file a user edits)."""
 
 _HERE = Path(__file__).resolve()
 _CANDIDATES = (_HERE.parent / "_bundled" / "examples", _HERE.parents[2] / "examples")
@@ -342,16 +348,30 @@ def _deliveries(root: Path, ids: set[str]) -> Deliveries:
     plain = root / "deliveries.csv"
     if plain.is_file():
         return Deliveries.from_file(plain, farmers=ids, period=YEAR)
-    packed = root / "deliveries.csv.gz"
+    return Deliveries.from_csv(read_example("deliveries.csv", root), farmers=ids, period=YEAR)
+
+
+def read_example(name: str, directory: str | Path | None = None) -> str:
+    """The text of the example file ``name`` in ``directory`` (default: the bundled one): the
+    file itself, else its compressed ``name.gz`` decompressed (the wheel ships only
+    ``deliveries.csv.gz``).
+
+    >>> read_example("deliveries.csv").splitlines()[0]
+    'farmer,date,litres,total_solids,bacterial_count,cooled'
+    """
+    root = Path(directory) if directory is not None else examples_dir()
+    plain = root / name
+    if plain.is_file():
+        return read_text(plain, field=name)
+    packed = root / f"{name}.gz"
     try:
-        raw = gzip.decompress(packed.read_bytes()).decode("utf-8")
+        return gzip.decompress(packed.read_bytes()).decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InvalidValue(
-            f"'deliveries' {str(packed)!r} cannot be read: {exc}.",
-            field="deliveries",
-            value=str(packed),
+            f"the example file {name!r} cannot be read from {str(root)!r}: {exc}.",
+            field="examples",
+            value=name,
         ) from None
-    return Deliveries.from_csv(raw, farmers=ids, period=YEAR)
 
 
 def _check_plan(plan: PickupPlan, farmers: tuple[ExampleFarmer, ...]) -> None:
@@ -438,18 +458,16 @@ def load(directory: str | Path | None = None) -> ExampleCoop:
     root = (Path(directory) if directory is not None else examples_dir()).resolve()
     stamp = []
     for name in FILES:
-        try:
-            st = (root / name).stat()
-        except OSError:
+        found = [n for n in dict.fromkeys((name, name.removesuffix(".gz"))) if (root / n).is_file()]
+        if not found:
             raise InvalidValue(
-                f"the example co-op needs the file {name!r} in {root}.",
+                f"the example co-op needs the file {name.removesuffix('.gz')!r} in {root}.",
                 field="examples",
                 value=name,
-            ) from None
-        stamp.append((name, st.st_size, st.st_mtime_ns))
-    with contextlib.suppress(OSError):
-        st = (root / "deliveries.csv").stat()
-        stamp.append(("deliveries.csv", st.st_size, st.st_mtime_ns))
+            )
+        for n in found:
+            st = (root / n).stat()
+            stamp.append((n, st.st_size, st.st_mtime_ns))
     key = tuple(stamp)
     cached = _CACHE.get(root)
     if cached is not None and cached[0] == key:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import io
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,7 +17,7 @@ import pytest
 
 from coopfinance.book import Book, BookError
 from coopfinance.coop import SurplusPolicy
-from coopfinance.examples import examples_dir
+from coopfinance.examples import examples_dir, read_example
 
 D = Decimal
 ZERO = D(0)
@@ -40,7 +41,7 @@ def fixture_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Book]:
                   pay_delay_days=5)  # fmt: skip
     b.import_roster(d / "farmers.csv")
     b.import_prices(d / "prices.toml")
-    b.import_deliveries(d / "deliveries.csv")
+    b.import_deliveries(io.StringIO(read_example("deliveries.csv")))  # the shipped .gz
     b.import_loans(d / "loans.toml")
     b.import_obligations(d / "obligations.csv")
     rows = ["date,kind,amount,reference,litres"]

@@ -15,7 +15,7 @@ from cli_helpers import LOAN, Run, fixture_cli, no_locale  # noqa: F401
 
 from coopfinance import LoanTerms, Schedule
 from coopfinance.cli._options import csv_text, safe_cell
-from coopfinance.examples import examples_dir
+from coopfinance.examples import examples_dir, read_example
 
 EXAMPLES = examples_dir()  # the bundled inputs: a checkout's examples/ or the installed wheel's
 
@@ -181,11 +181,13 @@ def test_settle_csv_quotes_a_hostile_farmer_id(cli: Run, tmp_path: pathlib.Path)
     assert {row[0] for row in rows[1:]} == {"'=HYPERLINK(x)", "M2"}
 
 
-def test_settle_on_a_season_file_names_select_period(cli: Run) -> None:
+def test_settle_on_a_season_file_names_select_period(cli: Run, tmp_path: pathlib.Path) -> None:
+    season = tmp_path / "deliveries.csv"  # the shipped archive, decompressed
+    season.write_text(read_example("deliveries.csv"), encoding="utf-8")
     argv = [
         "settle",
         "--deliveries",
-        str(EXAMPLES / "deliveries.csv"),
+        str(season),
         "--prices",
         str(EXAMPLES / "prices.toml"),
         "--period",

@@ -17,9 +17,9 @@ import pytest
 
 from coopfinance.dairy import ObligationKind, missed_pickups, settle
 from coopfinance.errors import InvalidValue
-from coopfinance.examples import FILES, YEAR, ExampleCoop, examples_dir, load
+from coopfinance.examples import FILES, YEAR, ExampleCoop, examples_dir, load, read_example
 
-GENERATED = [name for name in FILES if name != "plan-alfalfa.toml"] + ["deliveries.csv"]
+GENERATED = [name for name in FILES if name != "plan-alfalfa.toml"]
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +222,15 @@ def test_the_archive_alone_loads_the_same_season(tmp_path: pathlib.Path, coop: E
         shutil.copy(examples_dir() / name, tmp_path / name)
     assert not (tmp_path / "deliveries.csv").exists()
     assert load(tmp_path).deliveries.items == coop.deliveries.items
+
+
+def test_only_the_compressed_deliveries_are_shipped() -> None:
+    """The repository (and so the wheel) holds ``deliveries.csv.gz`` only; ``read_example`` opens
+    it decompressed, and ``coopfinance examples DIR`` writes the plain CSV (tests/cli)."""
+    assert not (examples_dir() / "deliveries.csv").exists()
+    text = read_example("deliveries.csv")
+    assert text.startswith("farmer,date,litres,")
+    assert len(text.splitlines()) - 1 == len(load().deliveries)
 
 
 def test_the_shipped_data_is_small() -> None:

@@ -11,7 +11,8 @@ from coopfinance.cli._options import add_lang, console
 
 __all__ = ["register"]
 
-_FILES = 385  # what the demo writes (42 loans × 3, 24 summaries, 188 statements, …): the bar
+_FILES = 440  # what the demo writes (12 inputs, the book, 45 loans × 3, 24 summaries, 188
+# liquidaciones, 45 worksheets, …): the bar
 
 
 def register(subparsers: Any) -> None:
@@ -20,10 +21,19 @@ def register(subparsers: Any) -> None:
         "demo",
         help="run a season of the bundled example co-op and write every document",
         description="Run the bundled example co-op (illustrative data modelled on Manantial de "
-        "Vida) and write schedules, key-facts sheets and an index.html to OUTDIR. OUTDIR must be "
-        "new, empty or an earlier demo's folder: a folder holding other files is refused.",
+        "Vida) through a SQLite book (OUTDIR/coop.db) and write every document and an index.html "
+        "to OUTDIR. The input files are written to OUTDIR/inputs first: edit one and run again "
+        "with --from OUTDIR/inputs. OUTDIR must be new, empty or an earlier demo's folder: a "
+        "folder holding other files is refused.",
     )
     d.add_argument("outdir", nargs="?", default="coopfinance-demo", help="output directory")
+    d.add_argument(
+        "--from",
+        dest="inputs",
+        metavar="DIR",
+        help="read the input files from DIR (e.g. OUTDIR/inputs after editing one) instead of "
+        "the bundled example",
+    )
     add_lang(d, help="language of documents")
     d.set_defaults(handler=_demo)
 
@@ -44,7 +54,9 @@ def _demo(ns: argparse.Namespace, out: TextIO) -> int:
         def on_file(_path: pathlib.Path) -> None:
             bar.update(1)
 
-        result = run_demo(ns.outdir, lang=ns.lang, progress=progress, on_file=on_file)
+        result = run_demo(
+            ns.outdir, lang=ns.lang, inputs=ns.inputs, progress=progress, on_file=on_file
+        )
     if not c.quiet:
         for check in result.checks:
             out.write(c.t("ok  %(check)s", check=check) + "\n")

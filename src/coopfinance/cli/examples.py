@@ -1,6 +1,8 @@
 """``coopfinance examples DIR``: the bundled sample inputs copied to a folder, so that every command
 of the docs runs from a wheel install (``cd DIR`` and paste).
 
+A compressed file of the bundle (``deliveries.csv.gz``, the only one: the wheel stays small) is
+written decompressed (``deliveries.csv``), the file the docs' commands read and a user edits.
 Written besides the bundled files: ``loans.csv`` (the 42 example loans in the CSV that
 ``coopfinance portfolio`` reads) and ``terms.toml`` (one loan's terms, for ``--terms``).
 """
@@ -55,7 +57,7 @@ disbursed = "2026-01-15"
 
 
 def _examples(ns: argparse.Namespace, out: TextIO) -> int:
-    from coopfinance.examples import examples_dir
+    from coopfinance.examples import examples_dir, read_example
 
     c = console(ns)
     source = examples_dir()
@@ -63,8 +65,13 @@ def _examples(ns: argparse.Namespace, out: TextIO) -> int:
     files = sorted(p for p in source.iterdir() if p.is_file() and p.name not in _SKIP)
     quiet = argparse.Namespace(**{**vars(ns), "console": _Silent(c)})
     for p in files:
-        write_output(quiet, target / p.name, p.read_bytes())
-        c.detail(c.t("wrote %(path)s", path=str(target / p.name)))
+        if p.suffix == ".gz":
+            name = p.name.removesuffix(".gz")
+            write_output(quiet, target / name, read_example(name, source))
+        else:
+            name = p.name
+            write_output(quiet, target / name, p.read_bytes())
+        c.detail(c.t("wrote %(path)s", path=str(target / name)))
     write_output(quiet, target / "loans.csv", _loans_csv())
     write_output(quiet, target / "terms.toml", _TERMS)
     count = len(files) + 2
