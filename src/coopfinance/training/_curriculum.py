@@ -2,7 +2,7 @@
 activities and the exercise generators that serve them.
 
 A curriculum is data. The bundled default (``data/default.toml``, whose texts are the English
-ids of catalog messages of context ``curriculum``, so every language of the catalogs reads it)
+ids of catalog messages of context ``training curriculum``, so every language of the catalogs reads it)
 follows the Freedom from Hunger / MFO Financial Education Core Curriculum pattern —
 pick-and-choose sessions of 30–60 minutes, small-group discussion, stories, role-plays and games —
 on a dairy co-op's own subjects (reference §7, §8). A co-op loads its own modules in the same
@@ -262,7 +262,7 @@ class Curriculum:
         """The bundled curriculum for dairy co-op members, in ``lang`` (any of :data:`LANGUAGES`).
 
         One file holds it (``data/default.toml``, in English); every text is read through the
-        catalogs (context ``curriculum``), so a new language is a catalog alone.
+        catalogs (context ``training curriculum``), so a new language is a catalog alone.
         """
         if lang not in LANGUAGES:
             raise InvalidCurriculum(
@@ -360,7 +360,7 @@ def _translated(data: Any, lang: str) -> Any:
     return result
 
 
-CURRICULUM_CONTEXT = "curriculum"
+CURRICULUM_CONTEXT = "training curriculum"
 """The ``msgctxt`` of the bundled curriculum's texts in the catalogs."""
 
 

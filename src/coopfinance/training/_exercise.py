@@ -8,7 +8,7 @@ the answer. Steps whose value comes from a library computation that is not plain
 solved by :func:`coopfinance.cost.tcea`, a row of a :class:`~coopfinance.Schedule`) are marked
 ``LIBRARY`` and name the function.
 
-Every text is a gettext message of context ``training`` (docs/text.md): a question or a step holds
+Every text is a gettext message of context ``training exercise`` (docs/text.md): a question or a step holds
 a :class:`coopfinance.text.Message`, read in a language through :class:`Texts`, so a language is a
 catalog alone.
 """
@@ -52,7 +52,7 @@ LANGUAGES = _CATALOG_LANGUAGES
 """Every text in the training package exists in these languages: the catalogs' own
 (:data:`coopfinance.text.LANGUAGES`), so a language added to the catalogs is a training language."""
 
-MESSAGE_CONTEXT = "training"
+MESSAGE_CONTEXT = "training exercise"
 """The ``msgctxt`` of every training message in the catalogs."""
 
 Text: TypeAlias = "Message | str"

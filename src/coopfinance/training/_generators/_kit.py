@@ -282,7 +282,7 @@ def _rate_chain(w: _Work, annual: Decimal, exponent: int | Decimal, shown: Text)
 
 
 def _t(msgid: str, /, **params: Any) -> Message:
-    """A training message (context ``training``): ``msgid`` is the English text, marked with
+    """A training message (context ``training exercise``): ``msgid`` is the English text, marked with
     ``N_`` at the call so the extraction finds it; ``params`` fill its placeholders (a parameter
     may itself be a message)."""
     return Message(msgid=msgid, params=params, context=MESSAGE_CONTEXT)
