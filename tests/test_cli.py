@@ -194,7 +194,7 @@ def test_float_like_text_is_fine_but_garbage_is_not() -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    code, _, err = run(["schedule", *LOAN[1:], "--method", "zigzag"])
+    code, _, err = run(["schedule", *LOAN[1:], "--method", "zigzag", "--lang", "en"])
     assert code == 2
     assert "invalid choice: 'zigzag'" in err
     assert err.count("\n") == 1, err
