@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pathlib
 
 import pytest
@@ -194,3 +195,15 @@ def test_every_extracted_message_is_in_the_catalogs() -> None:
             (c, m) for c, m in found if (c, m) not in catalog and (c is not None or m not in ids)
         )
         assert not missing, (lang, missing)
+
+
+def test_the_statement_data_holds_no_english_rate_label() -> None:
+    """``Statement.to_dict`` writes the rate as value and code (documents name it per language)."""
+    from coopfinance import LoanAccount, LoanTerms
+    from coopfinance.servicing import statement
+
+    terms = LoanTerms.from_dict(
+        {"principal": "5000", "rate": "35%", "installments": 12, "disbursed": "2026-01-15"}
+    )
+    data = statement(LoanAccount(terms=terms, events=[]), dt.date(2026, 3, 1)).to_dict()
+    assert (data["rate"], data["rate_type"]) == ("35%", "effective-annual")
