@@ -194,7 +194,7 @@ def test_float_like_text_is_fine_but_garbage_is_not() -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    code, _, err = run(["schedule", *LOAN[1:], "--method", "zigzag"])
+    code, _, err = run(["schedule", *LOAN[1:], "--method", "zigzag", "--lang", "en"])
     assert code == 2
     assert "invalid choice: 'zigzag'" in err
     assert err.count("\n") == 1, err
@@ -253,7 +253,7 @@ def test_bad_charge_is_a_domain_error() -> None:
 
 def test_cost_table_states_what_each_figure_includes() -> None:
     code, out, err = run(
-        ["cost", *LOAN[1:], "--charge", "upfront:2%", "--charge", "insurance:0.10%"]
+        ["cost", *LOAN[1:], "--charge", "upfront:2%", "--charge", "insurance:0.10%", "--lang", "en"]
     )
     assert code == 0, err
     lines = out.splitlines()
@@ -262,6 +262,10 @@ def test_cost_table_states_what_each_figure_includes() -> None:
     assert "(includes: fees, insurance)" in lines[1]
     assert "APRC (EU)" in out
     assert "amount received  S/     4,900.00" in out
+    code, out, err = run(["cost", *LOAN[1:], "--charge", "upfront:2%", "--lang", "es"])
+    assert code == 0, err
+    assert "(incluye: comisiones, seguros)" in out
+    assert "monto recibido" in out
 
 
 def test_cost_json_and_inclusion_override() -> None:

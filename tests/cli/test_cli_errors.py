@@ -93,7 +93,7 @@ def test_an_internal_error_says_it_is_a_bug(cli: Run, monkeypatch: pytest.Monkey
 
 
 def test_usage_errors_are_one_line_and_exit_2(cli: Run) -> None:
-    r = cli("schedule", *LOAN, "--method", "zigzag")
+    r = cli("schedule", *LOAN, "--method", "zigzag", "--lang", "en")
     assert r.code == 2
     _one_line(r.err)
     assert "invalid choice: 'zigzag'" in r.err

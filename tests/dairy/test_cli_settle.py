@@ -73,6 +73,8 @@ def test_settle_table(files: dict[str, str]) -> None:
         "50%",
         "--obligations",
         files["o.csv"],
+        "--lang",
+        "en",
     )
     assert code == 0
     assert out.splitlines()[0] == "Settlement 2026-01-01..2026-01-15 · PEN · 2 farmers"

@@ -259,8 +259,11 @@ def test_cli_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(again.getvalue()) == data
     assert capsys.readouterr().err == ""
     table = io.StringIO()
-    assert main([*argv, "--quiet"], out=table) == 0
+    assert main([*argv, "--quiet", "--lang", "en"], out=table) == 0
     assert "arrears > 30 days (probability)" in table.getvalue()
+    spanish = io.StringIO()
+    assert main([*argv, "--quiet", "--lang", "es"], out=spanish) == 0
+    assert "atraso > 30 días (probabilidad)" in spanish.getvalue()
 
 
 def test_cli_errors() -> None:

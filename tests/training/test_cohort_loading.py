@@ -147,7 +147,9 @@ def test_unknown_session_and_language_are_refused() -> None:
     data = {**BASE, "sessions": [{"session": "nope-1", "date": "2026-02-03", "attended": []}]}
     with pytest.raises(InvalidTrainingRecord, match=r"'sessions\[0\]\.session' is not in curr"):
         Cohort.from_dict(data)
-    with pytest.raises(InvalidCurriculum, match=r"'lang' must be one of es, en \(got 'fr'\)"):
+    with pytest.raises(
+        InvalidCurriculum, match=r"'lang' must be one of es, en, pt_BR \(got 'fr'\)"
+    ):
         Cohort.from_dict({**BASE, "lang": "fr"})
 
 

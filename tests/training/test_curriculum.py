@@ -150,7 +150,7 @@ BAD = [
      r"'modules\[0\]\.sessions\[0\]\.objectives' must list at least one item"),
     (_broken('id = "cold-chain-1"', 'id = "Cold Chain"'),
      r"'modules\[0\]\.sessions\[0\]\.id' must be lower-case letters, digits and '-'"),
-    (_broken('lang = "es"', 'lang = "fr"'), r"'lang' must be one of es, en \(got 'fr'\)"),
+    (_broken('lang = "es"', 'lang = "fr"'), r"'lang' must be one of es, en, pt_BR \(got 'fr'\)"),
     (_broken('title = "Módulos propios de la cooperativa"\n', ""), r"'title' is required"),
     (_broken("[[modules.sessions]]", "[[modules.sessions]\n"), r"^'curriculum' is not valid TOML in coop"),
 ]  # fmt: skip
@@ -177,5 +177,7 @@ def test_unknown_look_ups_and_languages() -> None:
         course.module("nope")
     with pytest.raises(InvalidCurriculum, match="'session' is not in curriculum 'coop-lechera'"):
         course.session("nope")
-    with pytest.raises(InvalidCurriculum, match="'lang' must be one of es, en \\(got 'qu'\\)"):
+    with pytest.raises(
+        InvalidCurriculum, match="'lang' must be one of es, en, pt_BR \\(got 'qu'\\)"
+    ):
         Curriculum.default("qu")

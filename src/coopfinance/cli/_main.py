@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import os
 import sys
@@ -40,6 +41,7 @@ from coopfinance.cli import (
     statement,
 )
 from coopfinance.cli._console import DEFAULT_LANGUAGE, Console, shipped_languages
+from coopfinance.cli._help import argv_lang, formatter, localized
 from coopfinance.cli._options import lang_type
 
 __all__ = [
@@ -82,12 +84,36 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """Raises usage errors instead of printing them, and formats its help in :attr:`lang`
+    (every subcommand's parser is of the same class: argparse makes them with ``type(parent)``)."""
+
+    lang = DEFAULT_LANGUAGE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        base = kwargs.pop("formatter_class", argparse.HelpFormatter)
+        kwargs["formatter_class"] = formatter(base, self.lang)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(self.prog, message)
 
 
+@functools.cache
+def _parser_class(lang: str) -> type[_Parser]:
+    return type(f"_Parser_{lang}", (_Parser,), {"lang": lang})
+
+
 def _command_word(argv: Sequence[str]) -> str | None:
-    return next((a for a in argv if not a.startswith("-")), None)
+    """The command named in ``argv`` (the value of a leading ``--lang X`` is not one)."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--lang":
+            skip = True
+        elif not a.startswith("-"):
+            return a
+    return None
 
 
 def _leaves(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -112,14 +138,14 @@ def _add_general_options(p: argparse.ArgumentParser, languages: Sequence[str]) -
     """``--lang``, ``-q``, ``-v``, ``--force``, ``--debug`` on every command."""
     g = p.add_argument_group("general")
     lang = p._option_string_actions.get("--lang")
-    names = ", ".join(languages)
+    del languages  # listed by the help formatter: %(languages)s
     if lang is None:
         g.add_argument(
             "--lang",
             default=None,
             type=lang_type,
             metavar="LANG",
-            help=f"language of the output ({names}; default: the locale, LANG/LC_ALL, else es)",
+            help="language of the output (%(languages)s; default: the locale, LANG/LC_ALL, else es)",
         )
     else:  # a command's own --lang (book report): it follows the locale too
         lang.default = None
@@ -139,20 +165,36 @@ def _add_general_options(p: argparse.ArgumentParser, languages: Sequence[str]) -
 
 
 def build_parser(
-    argv: Sequence[str] | None = None, *, full: bool = True
+    argv: Sequence[str] | None = None, *, full: bool = True, lang: str | None = None
 ) -> argparse.ArgumentParser:
     """The argument parser of the ``coopfinance`` command: each command module registers its own.
 
     ``full=False`` (what :func:`main` does) imports the heavy command modules (``book``,
-    ``training``) only when ``argv`` runs them.
+    ``training``) only when ``argv`` runs them. The help is in ``lang`` (default: ``--lang`` in
+    ``argv``, else the locale, else Spanish; see :mod:`coopfinance.cli._help`).
     """
-    parser = _Parser(
+    lang = lang or argv_lang(argv or ())
+    parser = _parser_class(lang)(
         prog="coopfinance",
         description="Loan schedules, cost of credit, servicing, milk settlements, business plans and "
         "training material for dairy cooperatives. Every command takes --lang, --quiet, --verbose, "
         "--force and --debug; exit codes: 0 done, 1 error, 2 usage, 130 interrupted.",
     )
-    parser.add_argument("--version", action="version", version=f"coopfinance {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"coopfinance {__version__}",
+        help="show program's version number and exit",
+    )
+    parser.add_argument(
+        "--lang",
+        dest="top_lang",
+        default=None,
+        type=lang_type,
+        metavar="LANG",
+        help="language of the help and of every command's output (%(languages)s; default: the "
+        "locale, LANG/LC_ALL, else es); also taken after the command",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)
@@ -170,7 +212,7 @@ def build_parser(
 
 
 def _lang(ns: argparse.Namespace | None) -> str:
-    given = getattr(ns, "lang", None)
+    given = getattr(ns, "lang", None) or getattr(ns, "top_lang", None)
     if given:
         from coopfinance.text import check_lang
 
@@ -250,11 +292,12 @@ def main(
     console = Console(stdout, stderr, lang="", quiet=False, verbose=False)  # lang: the locale's
     try:
         parser = build_parser(args, full=False)
-        try:
-            with contextlib.redirect_stdout(stdout):  # --help and --version
-                ns = parser.parse_args(args)
-        except SystemExit as exc:
-            return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+        with localized(argv_lang(args)):  # argparse's own words (usage errors) in that language
+            try:
+                with contextlib.redirect_stdout(stdout):  # --help and --version
+                    ns = parser.parse_args(args)
+            except SystemExit as exc:
+                return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
         console = Console(
             stdout,
             stderr,

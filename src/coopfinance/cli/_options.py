@@ -85,13 +85,12 @@ def add_lang(p: argparse.ArgumentParser | Any, *, default: str | None = None, he
     locale's language (``LANG``/``LC_ALL``), else Spanish; ``default`` is ignored (kept for the
     command modules' calls)."""
     del default
-    names = ", ".join(LANGUAGES)
     p.add_argument(
         "--lang",
         default=None,
         type=lang_type,
         metavar="LANG",
-        help=f"{help} ({names}; default: the locale, else es)",
+        help=f"{help} (%(languages)s; default: the locale, else es)",
     )
 
 

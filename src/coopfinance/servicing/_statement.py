@@ -92,6 +92,20 @@ _STATUS = {
 }
 
 
+def _rate_code(rate: Rate) -> str:
+    """The rate's kind as a language-neutral code (``effective-annual``, ``effective-monthly``…,
+    the ``rate_type`` of loan terms); the documents name it in a language (``rate_label``)."""
+    period = str(rate.period)
+    named = {
+        ("effective-periodic", "monthly"): "effective-monthly",
+        ("effective-periodic", "1d"): "effective-daily",
+        ("flat-periodic", "monthly"): "flat-monthly",
+    }.get((rate.kind.value, period))
+    if rate.kind.value.endswith("-periodic") and named is None:
+        return f"{rate.kind.value}:{period}"
+    return named or rate.kind.value
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class StatementLine:
     """One movement: ``charged`` (what it added to the debt), ``paid`` (what it took off),
@@ -142,7 +156,8 @@ class Statement:
             "currency": self.currency,
             "as_of": self.as_of.isoformat(),
             "principal": str(self.principal),
-            "rate": str(self.rate),
+            "rate": f"{(self.rate.value * 100).normalize():f}%",
+            "rate_type": _rate_code(self.rate),
             "status": s.status.value,
             "lines": [
                 {

@@ -1,11 +1,12 @@
 """Curricula: a course of modules, each of sessions of 30–60 minutes with objectives, materials,
 activities and the exercise generators that serve them.
 
-A curriculum is data. The bundled default (``data/default-es.toml``, ``data/default-en.toml``)
-follows the Freedom from Hunger / MFO Financial Education Core Curriculum pattern — pick-and-choose
-sessions of 30–60 minutes, small-group discussion, stories, role-plays and games — on a dairy
-co-op's own subjects (reference §7, §8). A co-op loads its own modules in the same format and
-:meth:`Curriculum.extend` adds them. Every error names the file and the key path::
+A curriculum is data. The bundled default (``data/default.toml``, whose texts are the English
+ids of catalog messages of context ``training curriculum``, so every language of the catalogs reads it)
+follows the Freedom from Hunger / MFO Financial Education Core Curriculum pattern —
+pick-and-choose sessions of 30–60 minutes, small-group discussion, stories, role-plays and games —
+on a dairy co-op's own subjects (reference §7, §8). A co-op loads its own modules in the same
+format and :meth:`Curriculum.extend` adds them. Every error names the file and the key path::
 
     'modules[2].sessions[0].minutes' must be between 30 and 60 (got 90) in coop.toml.
 
@@ -32,11 +33,13 @@ import attrs
 from coopfinance._decimal import exact
 from coopfinance._fields import to_text, to_whole
 from coopfinance.errors import InvalidCurriculum, InvalidValue, fmt_value
+from coopfinance.text import translator
 from coopfinance.training._exercise import LANGUAGES, Topic
 from coopfinance.training._files import parse_table, read_table
 from coopfinance.training._generators import GENERATORS
 
 __all__ = [
+    "CURRICULUM_CONTEXT",
     "MAX_MINUTES",
     "MIN_MINUTES",
     "Activity",
@@ -256,16 +259,21 @@ class Curriculum:
 
     @classmethod
     def default(cls, lang: str = "es") -> Curriculum:
-        """The bundled curriculum for dairy co-op members, in ``lang`` (``es`` or ``en``)."""
+        """The bundled curriculum for dairy co-op members, in ``lang`` (any of :data:`LANGUAGES`).
+
+        One file holds it (``data/default.toml``, in English); every text is read through the
+        catalogs (context ``training curriculum``), so a new language is a catalog alone.
+        """
         if lang not in LANGUAGES:
             raise InvalidCurriculum(
                 f"'lang' must be one of {', '.join(LANGUAGES)} (got {fmt_value(lang)}).",
                 field="lang",
                 value=lang,
             )
-        name = f"default-{lang}.toml"
+        name = "default.toml"
         text = importlib.resources.files("coopfinance.training").joinpath("data", name)
-        return cls.from_toml(text.read_text(encoding="utf-8"), source=name)
+        data = _table(text.read_text(encoding="utf-8"), "toml", name)
+        return cls.from_dict(_translated(data, lang), source=name)
 
     def to_data(self) -> dict[str, Any]:
         """Plain values for a document template (the session guide)."""
@@ -318,6 +326,42 @@ def _table(text: str, fmt: str, source: str | None) -> dict[str, Any]:
         exc.source = source
         raise
     return data
+
+
+_TEXTS = frozenset({"title", "audience", "summary", "description"})
+_TEXT_LISTS = frozenset({"objectives", "materials"})
+
+
+def _translated(data: Any, lang: str) -> Any:
+    """The bundled curriculum's plain data with every text in ``lang`` (catalog context
+    ``curriculum``; the English id when a catalog lacks it)."""
+    tr = translator(lang)
+
+    def say(text: Any) -> Any:
+        return tr.label(CURRICULUM_CONTEXT, text) if isinstance(text, str) and text else text
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in _TEXTS:
+                out[key] = say(item)
+            elif key in _TEXT_LISTS and isinstance(item, list):
+                out[key] = [say(v) for v in item]
+            else:
+                out[key] = walk(item)
+        return out
+
+    result = walk(data)
+    result["lang"] = lang
+    return result
+
+
+CURRICULUM_CONTEXT = "training curriculum"
+"""The ``msgctxt`` of the bundled curriculum's texts in the catalogs."""
 
 
 def _where(source: str | None) -> str:

@@ -1,43 +1,108 @@
-"""Exercises: a question in Spanish and English, a worked solution whose steps can be replayed, an
-answer with its unit and tolerance, and multiple-choice distractors drawn from typical mistakes.
+"""Exercises: a question in every language of the catalogs, a worked solution whose steps can be
+replayed, an answer with its unit and tolerance, and multiple-choice distractors drawn from typical
+mistakes.
 
 Every step of a worked solution records its operation and operands (earlier steps or literal
 numbers), so :meth:`Exercise.verify` recomputes the whole chain and proves that the steps add up to
 the answer. Steps whose value comes from a library computation that is not plain arithmetic (a TCEA
 solved by :func:`coopfinance.cost.tcea`, a row of a :class:`~coopfinance.Schedule`) are marked
 ``LIBRARY`` and name the function.
+
+Every text is a gettext message of context ``training exercise`` (docs/text.md): a question or a step holds
+a :class:`coopfinance.text.Message`, read in a language through :class:`Texts`, so a language is a
+catalog alone.
 """
 
 from __future__ import annotations
 
 import decimal
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
+from babel.numbers import format_decimal
 
 from coopfinance._decimal import CONTEXT, exact, parse_number, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance.errors import InvalidValue, ParseError, fmt_value
+from coopfinance.text import LANGUAGES as _CATALOG_LANGUAGES
+from coopfinance.text import N_, Message, translator
 
 __all__ = [
     "LANGUAGES",
+    "MESSAGE_CONTEXT",
     "Check",
     "Choice",
     "Exercise",
+    "Figure",
     "Mistake",
     "Op",
     "Step",
+    "Text",
+    "Texts",
     "Topic",
     "Unit",
     "format_value",
 ]
 
-LANGUAGES = ("es", "en")
-"""Every text in the training package exists in these languages."""
+LANGUAGES = _CATALOG_LANGUAGES
+"""Every text in the training package exists in these languages: the catalogs' own
+(:data:`coopfinance.text.LANGUAGES`), so a language added to the catalogs is a training language."""
+
+MESSAGE_CONTEXT = "training exercise"
+"""The ``msgctxt`` of every training message in the catalogs."""
+
+Text: TypeAlias = "Message | str"
+"""A text of an exercise: a catalog :class:`~coopfinance.text.Message`, or a ``str`` that is the
+same in every language (a formula such as ``1 + TEA``, or a name the member typed)."""
+
+
+def _say(text: Text, lang: str) -> str:
+    if isinstance(text, Message):
+        return translator(lang).message(
+            text, lambda v: v.text(lang) if isinstance(v, Figure) else v
+        )
+    return text
+
+
+class Texts(Mapping[str, str]):
+    """A text in every language of :data:`LANGUAGES`, looked up in the catalogs when read:
+    ``texts["es"]``. Built from a :class:`~coopfinance.text.Message` (or a neutral ``str``).
+
+    >>> t = Texts(Message(msgid="minus 1", context=MESSAGE_CONTEXT))
+    >>> t["es"], t["en"], t["pt_BR"]
+    ('menos 1', 'minus 1', 'menos 1')
+    """
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: Text) -> None:
+        self.source = source
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return _say(self.source, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Texts):
+            return self.source == other.source
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self.source))
+
+    def __repr__(self) -> str:
+        return f"Texts({self.source!r})"
 
 
 class Topic(ParseableEnum):
@@ -65,17 +130,16 @@ class Unit(enum.Enum):
 
     def label(self, lang: str) -> str:
         """The unit as written after (or, for soles, before) a number."""
-        return _UNIT_LABELS[self][_lang(lang)]
+        lang = _lang(lang)
+        if self in _UNIT_WORDS:
+            return _say(Message(msgid=_UNIT_WORDS[self], context=MESSAGE_CONTEXT), lang)
+        return _UNIT_SIGNS[self]
 
 
-_UNIT_LABELS = {
-    Unit.SOLES: {"es": "S/", "en": "S/"},
-    Unit.PERCENT: {"es": "%", "en": "%"},
-    Unit.LITRES: {"es": "L", "en": "L"},
-    Unit.MONTHS: {"es": "meses", "en": "months"},
-    Unit.YEARS: {"es": "años", "en": "years"},
-    Unit.NUMBER: {"es": "", "en": ""},
-}
+_UNIT_SIGNS = {Unit.SOLES: "S/", Unit.PERCENT: "%", Unit.LITRES: "L", Unit.NUMBER: ""}
+"""Signs written the same in every language."""
+_UNIT_WORDS = {Unit.MONTHS: N_("months"), Unit.YEARS: N_("years")}
+"""Units that are words: catalog messages."""
 
 
 def _lang(lang: str) -> str:
@@ -93,7 +157,8 @@ def format_value(value: Decimal, unit: Unit, places: int, lang: str = "es") -> s
     """Write ``value`` with its unit, rounded half-up to ``places`` decimals, thousands grouped.
 
     Peru writes amounts as ``S/ 1,240.50`` in both languages (SBS and bank documents), so the
-    number format is the same in ``es`` and ``en``.
+    number format is the same in ``es`` and ``en``; another language groups and marks decimals as
+    its locale does (``pt_BR``: ``S/ 1.240,50``), as the documents do.
 
     >>> format_value(Decimal("1612"), Unit.SOLES, 2)
     'S/ 1,612.00'
@@ -101,13 +166,48 @@ def format_value(value: Decimal, unit: Unit, places: int, lang: str = "es") -> s
     '2.53 %'
     >>> format_value(Decimal("1240"), Unit.LITRES, 0)
     '1,240 L'
+    >>> format_value(Decimal("1240.5"), Unit.SOLES, 2, "pt_BR")
+    'S/ 1.240,50'
     """
     q = Decimal(1).scaleb(-places)
     shown = f"{value.quantize(q, ROUND_HALF_UP):,.{places}f}"
+    lang = _lang(lang)
+    if lang not in _PERU_DIGITS:
+        shown = format_decimal(
+            value.quantize(q, ROUND_HALF_UP),
+            format="#,##0" + ("." + "0" * places if places else ""),
+            locale=lang,
+            decimal_quantization=False,
+        )
     if unit is Unit.SOLES:
         return f"S/ {shown}"
     label = unit.label(lang)
     return f"{shown} {label}" if label else shown
+
+
+_PERU_DIGITS = frozenset({"es", "en"})
+"""Languages that write numbers as Peru does (``1,240.50``)."""
+
+
+@attrs.frozen(slots=True)
+class Figure:
+    """A number with its unit inside a message: written in the language the message is read in
+    (``S/ 1,612.00`` in Spanish, ``S/ 1.612,00`` in Portuguese).
+
+    >>> Figure(Decimal("1612"), Unit.SOLES, 2).text("pt_BR")
+    'S/ 1.612,00'
+    """
+
+    value: Decimal
+    unit: Unit
+    places: int
+
+    def text(self, lang: str) -> str:
+        """The figure in ``lang``."""
+        return format_value(self.value, self.unit, self.places, lang)
+
+    def __str__(self) -> str:
+        return self.text("es")
 
 
 class Mistake(enum.Enum):
@@ -154,86 +254,50 @@ class Mistake(enum.Enum):
 
     def describe(self, lang: str) -> str:
         """What the mistake is, in ``lang``."""
-        return _MISTAKES[self][_lang(lang)]
+        return _say(self.message, _lang(lang))
+
+    @property
+    def message(self) -> Message:
+        """What the mistake is, as a catalog message."""
+        return Message(msgid=_MISTAKES[self], context=MESSAGE_CONTEXT)
 
 
-_MISTAKES: dict[Mistake, dict[str, str]] = {
-    Mistake.TEM_TIMES_12: {
-        "es": "Multiplicó la TEM por 12. La tasa efectiva se capitaliza: (1 + TEM)^12 − 1.",
-        "en": "You multiplied the TEM by 12. An effective rate compounds: (1 + TEM)^12 − 1.",
-    },
-    Mistake.TEA_DIVIDED_BY_12: {
-        "es": "Dividió la TEA entre 12. La TEM es (1 + TEA)^(1/12) − 1.",
-        "en": "You divided the TEA by 12. The TEM is (1 + TEA)^(1/12) − 1.",
-    },
-    Mistake.FLAT_AS_DECLINING: {
-        "es": "Tomó la tasa flat como si fuera sobre el saldo. La flat cobra sobre todo el préstamo.",
-        "en": "You read the flat rate as if it were on the balance. Flat charges on the whole loan.",
-    },
-    Mistake.FLAT_TIMES_12: {
-        "es": "Multiplicó la tasa flat por 12. El costo real es casi el doble.",
-        "en": "You multiplied the flat rate by 12. The real cost is nearly double.",
-    },
-    Mistake.FORGOT_INSURANCE: {
-        "es": "Olvidó el seguro de desgravamen. La TCEA incluye el seguro.",
-        "en": "You forgot the credit life insurance. The TCEA includes it.",
-    },
-    Mistake.INTEREST_ON_ORIGINAL: {
-        "es": "Calculó el interés sobre el monto prestado. Se calcula sobre el saldo que aún debe.",
-        "en": "You charged interest on the amount lent. It is charged on the balance you still owe.",
-    },
-    Mistake.INTEREST_PRINCIPAL_SWAPPED: {
-        "es": "Confundió el interés con la amortización (capital).",
-        "en": "You mixed up the interest and the principal.",
-    },
-    Mistake.SAME_COST: {
-        "es": "Creyó que cuestan igual. La tasa flat cobra más, porque no baja con el saldo.",
-        "en": "You thought they cost the same. Flat costs more: it does not fall with the balance.",
-    },
-    Mistake.SHARE_OF_NET: {
-        "es": "Dividió entre lo que queda. La parte se calcula sobre el total bruto.",
-        "en": "You divided by what is left. The share is of the gross total.",
-    },
-    Mistake.FORGOT_SERVICE_CHARGE: {
-        "es": "Olvidó el cobro por servicio por litro.",
-        "en": "You forgot the service charge per litre.",
-    },
-    Mistake.SERVICE_CHARGE_ONCE: {
-        "es": "Restó el cobro por servicio una sola vez. Se cobra por cada litro.",
-        "en": "You took the service charge once. It is charged for every litre.",
-    },
-    Mistake.IGNORED_INTEREST: {
-        "es": "No contó los intereses que gana el ahorro.",
-        "en": "You left out the interest your savings earn.",
-    },
-    Mistake.ROUNDED_DOWN: {
-        "es": "Redondeó hacia abajo. Así no llega a la meta: redondee hacia arriba.",
-        "en": "You rounded down. That falls short of the goal: round up.",
-    },
-    Mistake.FORGOT_FARM_COSTS: {
-        "es": "Olvidó los gastos de la chacra y del establo.",
-        "en": "You forgot the costs of the farm and the herd.",
-    },
-    Mistake.USED_GROSS: {
-        "es": "Usó el ingreso bruto. Primero reste los costos.",
-        "en": "You used gross income. Take the costs off first.",
-    },
-    Mistake.FORGOT_VARIABLE_COST: {
-        "es": "Usó el precio entero. Cada litro deja solo el precio menos su costo.",
-        "en": "You used the whole price. Each litre leaves only the price minus its cost.",
-    },
-    Mistake.USED_REVENUE: {
-        "es": "Usó las ventas. La inversión se recupera con el flujo neto.",
-        "en": "You used sales. The investment is paid back from the net cash flow.",
-    },
-    Mistake.FORGOT_RESERVE: {
-        "es": "Repartió todo el remanente. Primero van la reserva y los fondos.",
-        "en": "You shared out the whole surplus. The reserve and the funds come first.",
-    },
-    Mistake.COUNTED_SUPPLIERS: {
-        "es": "Contó la leche de los proveedores que no son socios.",
-        "en": "You counted the milk of suppliers who are not members.",
-    },
+_MISTAKES: dict[Mistake, str] = {
+    Mistake.TEM_TIMES_12: N_(
+        "You multiplied the TEM by 12. An effective rate compounds: (1 + TEM)^12 − 1."
+    ),
+    Mistake.TEA_DIVIDED_BY_12: N_("You divided the TEA by 12. The TEM is (1 + TEA)^(1/12) − 1."),
+    Mistake.FLAT_AS_DECLINING: N_(
+        "You read the flat rate as if it were on the balance. Flat charges on the whole loan."
+    ),
+    Mistake.FLAT_TIMES_12: N_(
+        "You multiplied the flat rate by 12. The real cost is nearly double."
+    ),
+    Mistake.FORGOT_INSURANCE: N_("You forgot the credit life insurance. The TCEA includes it."),
+    Mistake.INTEREST_ON_ORIGINAL: N_(
+        "You charged interest on the amount lent. It is charged on the balance you still owe."
+    ),
+    Mistake.INTEREST_PRINCIPAL_SWAPPED: N_("You mixed up the interest and the principal."),
+    Mistake.SAME_COST: N_(
+        "You thought they cost the same. Flat costs more: it does not fall with the balance."
+    ),
+    Mistake.SHARE_OF_NET: N_("You divided by what is left. The share is of the gross total."),
+    Mistake.FORGOT_SERVICE_CHARGE: N_("You forgot the service charge per litre."),
+    Mistake.SERVICE_CHARGE_ONCE: N_(
+        "You took the service charge once. It is charged for every litre."
+    ),
+    Mistake.IGNORED_INTEREST: N_("You left out the interest your savings earn."),
+    Mistake.ROUNDED_DOWN: N_("You rounded down. That falls short of the goal: round up."),
+    Mistake.FORGOT_FARM_COSTS: N_("You forgot the costs of the farm and the herd."),
+    Mistake.USED_GROSS: N_("You used gross income. Take the costs off first."),
+    Mistake.FORGOT_VARIABLE_COST: N_(
+        "You used the whole price. Each litre leaves only the price minus its cost."
+    ),
+    Mistake.USED_REVENUE: N_("You used sales. The investment is paid back from the net cash flow."),
+    Mistake.FORGOT_RESERVE: N_(
+        "You shared out the whole surplus. The reserve and the funds come first."
+    ),
+    Mistake.COUNTED_SUPPLIERS: N_("You counted the milk of suppliers who are not members."),
 }
 
 
@@ -265,7 +329,12 @@ def _to_args(value: Sequence[int | Decimal]) -> tuple[int | Decimal, ...]:
     return tuple(value)
 
 
-def _to_text(value: Mapping[str, str]) -> Mapping[str, str]:
+def _to_text(value: Text | Mapping[str, str]) -> Mapping[str, str]:
+    """A message (or neutral text) as :class:`Texts`; a mapping of languages is taken as given."""
+    if isinstance(value, Message | str):
+        return Texts(value)
+    if isinstance(value, Texts):
+        return value
     return MappingProxyType(dict(value))
 
 
@@ -283,6 +352,7 @@ class Step:
     unit: Unit
     places: int
     text: Mapping[str, str] = attrs.field(converter=_to_text)
+    """The step's words in each language (:class:`Texts`: read from the catalogs)."""
     source: str | None = None
     """For LIBRARY steps: the function that computed the value."""
 
@@ -362,14 +432,23 @@ class Check:
         """A short sentence for the participant."""
         lang = _lang(lang)
         if self.correct:
-            return "¡Correcto!" if lang == "es" else "Correct!"
+            return _say(Message(msgid=N_("Correct!"), context=MESSAGE_CONTEXT), lang)
         if self.mistake is not None:
             return self.mistake.describe(lang)
         shown = format_value(self.expected, self.unit, self.places, lang)
-        return f"La respuesta es {shown}." if lang == "es" else f"The answer is {shown}."
+        answer = Message(
+            msgid=N_("The answer is %(answer)s."), params={"answer": shown}, context=MESSAGE_CONTEXT
+        )
+        return _say(answer, lang)
 
 
-_STRIP = ("S/", "s/", "%", "L", "l", "meses", "months", "años", "years")
+def _strip_tokens() -> tuple[str, ...]:
+    """What a participant may write around a number: units in every language, longest first."""
+    words = {"S/", "s/", "%", "L", "l"}
+    for lang in LANGUAGES:
+        for unit in (Unit.MONTHS, Unit.YEARS):
+            words.add(unit.label(lang))
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
 def parse_response(response: Decimal | int | str, unit: Unit) -> Decimal:
@@ -385,7 +464,7 @@ def parse_response(response: Decimal | int | str, unit: Unit) -> Decimal:
     if not isinstance(response, str):
         return to_decimal(response, field="response")
     text = response.strip()
-    for token in _STRIP:
+    for token in _strip_tokens():
         if text.startswith(token):
             text = text[len(token) :].strip()
         if text.endswith(token):
@@ -417,7 +496,8 @@ def _to_data(value: Mapping[str, Any]) -> Mapping[str, str]:
 class Exercise:
     """A generated exercise: question, worked solution, answer, tolerance and choices.
 
-    - ``question``: the text in each of :data:`LANGUAGES`;
+    - ``question``: the text in each of :data:`LANGUAGES` (:class:`Texts`, from a catalog
+      message);
     - ``steps``: the worked solution; the last step's value is the answer;
     - ``answer`` in ``unit``, accepted within ``± tolerance``;
     - ``choices``: the answer and the distractors of typical mistakes, shuffled by the seed;

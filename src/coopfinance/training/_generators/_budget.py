@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from coopfinance._decimal import exact, to_decimal
 from coopfinance.errors import InvalidValue
-from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
+from coopfinance.text import N_
+from coopfinance.training._exercise import Exercise, Mistake, Op, Text, Topic, Unit
 from coopfinance.training._generators._kit import (
     _CENT,
     Amount,
@@ -15,28 +16,32 @@ from coopfinance.training._generators._kit import (
     _amount,
     _Draw,
     _exercise,
+    _join,
     _m,
     _nonneg,
     _pct,
     _positive,
     _q,
+    _t,
     _Work,
 )
 
 _INCOMES = (
-    ("milk", "leche", "milk", "600", "1500"),
-    ("other", "otros trabajos", "other work", "0", "600"),
+    ("milk", "leche", N_("milk"), "600", "1500"),
+    ("other", "otros trabajos", N_("other work"), "0", "600"),
 )
 _HOUSEHOLD = (
-    ("food", "comida", "food", "250", "500"),
-    ("school", "colegio", "school", "30", "150"),
-    ("health", "salud", "health", "20", "100"),
-    ("transport", "pasajes", "fares", "20", "80"),
+    ("food", "comida", N_("food"), "250", "500"),
+    ("school", "colegio", N_("school"), "30", "150"),
+    ("health", "salud", N_("health"), "20", "100"),
+    ("transport", "pasajes", N_("fares"), "20", "80"),
 )
 _FARM = (
-    ("feed", "alimento y forraje", "feed and forage", "100", "400"),
-    ("vet", "veterinario", "vet", "20", "80"),
+    ("feed", "alimento y forraje", N_("feed and forage"), "100", "400"),
+    ("vet", "veterinario", N_("vet"), "20", "80"),
 )
+"""Each drawn line: its key, its name in the exercise data (the Spanish word, kept stable), the
+catalog message that names it, and the range drawn."""
 
 
 def _lines(
@@ -44,10 +49,11 @@ def _lines(
     given: Mapping[str, Amount] | None,
     table: tuple[tuple[str, str, str, str, str], ...],
     field: str,
-) -> list[tuple[str, str, Decimal]]:
-    """``(es label, en label, amount)`` from the member's mapping or drawn from ``table``."""
+) -> list[tuple[str, Text, Decimal]]:
+    """``(data key, label, amount)`` from the member's mapping (the member's own words) or drawn
+    from ``table`` (catalog messages)."""
     if given is not None:
-        out = []
+        out: list[tuple[str, Text, Decimal]] = []
         for name, value in given.items():
             amount = _nonneg(
                 _amount(value, f"{field}.{name}", lambda: Decimal(0)), f"{field}.{name}"
@@ -55,12 +61,15 @@ def _lines(
             out.append((str(name), str(name), amount))
         return out
     return [
-        (es, en, d.decimal(lo, hi, "10", field=f"{field}.{key}")) for key, es, en, lo, hi in table
+        (data_key, _t(msgid), d.decimal(lo, hi, "10", field=f"{field}.{key}"))
+        for key, data_key, msgid, lo, hi in table
     ]
 
 
-def _listing(lines: list[tuple[str, str, Decimal]], lang: int) -> str:
-    return ", ".join(f"{line[lang]} {_m(line[2])}" for line in lines)
+def _listing(lines: list[tuple[str, Text, Decimal]]) -> Text:
+    return _join(
+        [_t(N_("%(label)s %(amount)s"), label=label, amount=_m(a)) for _, label, a in lines]
+    )
 
 
 @exact
@@ -80,18 +89,17 @@ def household_surplus(
     hh = _lines(d, household, _HOUSEHOLD, "household")
     fm = _lines(d, farm, _FARM, "farm")
     w = _Work()
-    refs_i = [w.given(a, (Unit.SOLES, 2), es, en) for es, en, a in inc]
-    s_i = w.calc(Op.ADD, refs_i, (Unit.SOLES, 2), "Total de ingresos", "Total income")
-    refs_h = [w.given(a, (Unit.SOLES, 2), es, en) for es, en, a in hh]
-    s_h = w.calc(Op.ADD, refs_h, (Unit.SOLES, 2), "Gastos de la casa", "Household spending")
-    refs_f = [w.given(a, (Unit.SOLES, 2), es, en) for es, en, a in fm]
-    s_f = w.calc(Op.ADD, refs_f, (Unit.SOLES, 2), "Costos de la chacra y el establo", "Farm costs")
+    refs_i = [w.given(a, (Unit.SOLES, 2), label) for _, label, a in inc]
+    s_i = w.calc(Op.ADD, refs_i, (Unit.SOLES, 2), _t(N_("Total income")))
+    refs_h = [w.given(a, (Unit.SOLES, 2), label) for _, label, a in hh]
+    s_h = w.calc(Op.ADD, refs_h, (Unit.SOLES, 2), _t(N_("Household spending")))
+    refs_f = [w.given(a, (Unit.SOLES, 2), label) for _, label, a in fm]
+    s_f = w.calc(Op.ADD, refs_f, (Unit.SOLES, 2), _t(N_("Farm costs")))
     w.calc(
         Op.SUB,
         (s_i, s_h, s_f),
         (Unit.SOLES, 2),
-        "Queda: ingresos − casa − chacra",
-        "Left: income − household − farm",
+        _t(N_("Left: income − household − farm")),
     )
     total_farm = sum((a for _, _, a in fm), Decimal(0))
     answer = (
@@ -103,12 +111,15 @@ def household_surplus(
         "household_surplus",
         Topic.BUDGET,
         d,
-        question={
-            "es": f"Ingresos del mes: {_listing(inc, 0)}. Gastos de la casa: {_listing(hh, 0)}. "
-            f"Costos de la chacra: {_listing(fm, 0)}. ¿Cuánto le queda al mes?",
-            "en": f"Income this month: {_listing(inc, 1)}. Household spending: {_listing(hh, 1)}. "
-            f"Farm costs: {_listing(fm, 1)}. How much is left at the end of the month?",
-        },
+        question=_t(
+            N_(
+                "Income this month: %(inc)s. Household spending: %(hh)s. Farm costs: "
+                "%(fm)s. How much is left at the end of the month?"
+            ),
+            inc=_listing(inc),
+            hh=_listing(hh),
+            fm=_listing(fm),
+        ),
         work=w,
         answer=answer,
         unit=Unit.SOLES,
@@ -153,25 +164,25 @@ def repayment_capacity(
         )
     answer = _q(net * lim, 2)
     w = _Work()
-    s_i = w.given(inc, (Unit.SOLES, 2), "Ingreso del mes", "Income this month")
-    s_c = w.given(cst, (Unit.SOLES, 2), "Costos del mes", "Costs this month")
-    s_n = w.calc(Op.SUB, (s_i, s_c), (Unit.SOLES, 2), "Ingreso neto", "Net income")
-    s_x = w.calc(
-        Op.MUL, (s_n, lim), (Unit.SOLES, 4), f"{_pct(lim, 0)} del neto", f"{_pct(lim, 0)} of net"
-    )
-    w.calc(
-        Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), "Cuota más alta", "Highest installment"
-    )
+    s_i = w.given(inc, (Unit.SOLES, 2), _t(N_("Income this month")))
+    s_c = w.given(cst, (Unit.SOLES, 2), _t(N_("Costs this month")))
+    s_n = w.calc(Op.SUB, (s_i, s_c), (Unit.SOLES, 2), _t(N_("Net income")))
+    s_x = w.calc(Op.MUL, (s_n, lim), (Unit.SOLES, 4), _t(N_("%(lim)s of net"), lim=_pct(lim, 0)))
+    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), _t(N_("Highest installment")))
     return _exercise(
         "repayment_capacity",
         Topic.BUDGET,
         d,
-        question={
-            "es": f"Su familia gana {_m(inc)} al mes y sus costos son {_m(cst)}. La regla: la cuota "
-            f"no pasa de {_pct(lim, 0)} del ingreso neto. ¿Cuál es la cuota más alta?",
-            "en": f"Your family earns {_m(inc)} a month and its costs are {_m(cst)}. The rule: the "
-            f"installment is at most {_pct(lim, 0)} of net income. What is the highest installment?",
-        },
+        question=_t(
+            N_(
+                "Your family earns %(inc)s a month and its costs are %(cst)s. The rule: "
+                "the installment is at most %(lim)s of net income. What is the highest "
+                "installment?"
+            ),
+            inc=_m(inc),
+            cst=_m(cst),
+            lim=_pct(lim, 0),
+        ),
         work=w,
         answer=answer,
         unit=Unit.SOLES,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from coopfinance._decimal import CONTEXT, exact, to_decimal
 from coopfinance.coop import Member, Supplier, SurplusPolicy, distribute_surplus
 from coopfinance.errors import InvalidValue
+from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     _CENT,
@@ -22,6 +23,7 @@ from coopfinance.training._generators._kit import (
     _pct,
     _positive,
     _q,
+    _t,
     _Work,
 )
 
@@ -116,69 +118,65 @@ def patronage_return(
     with decimal.localcontext(CONTEXT):
         forgot = _q(s * ml / al, 2)
     w = _Work()
-    s_s = w.given(s, (Unit.SOLES, 2), "Remanente del año", "Surplus for the year")
+    s_s = w.given(s, (Unit.SOLES, 2), _t(N_("Surplus for the year")))
     s_rx = w.calc(
         Op.MUL,
         (s_s, rv),
         (Unit.SOLES, 4),
-        f"Reserva: remanente × {_pct(rv, 0)}",
-        f"Reserve: surplus × {_pct(rv, 0)}",
+        _t(N_("Reserve: surplus × %(rv)s"), rv=_pct(rv, 0)),
     )
     s_rv = w.calc(
         Op.CEIL,
         (s_rx, Decimal(_CENT)),
         (Unit.SOLES, 2),
-        "Reserva, al céntimo hacia arriba",
-        "Reserve, rounded up to the cent",
+        _t(N_("Reserve, rounded up to the cent")),
     )
     s_ex = w.calc(
         Op.MUL,
         (s_s, ed),
         (Unit.SOLES, 4),
-        f"Fondo de educación: remanente × {_pct(ed, 0)}",
-        f"Education fund: surplus × {_pct(ed, 0)}",
+        _t(N_("Education fund: surplus × %(ed)s"), ed=_pct(ed, 0)),
     )
     s_ed = w.calc(
         Op.ROUND,
         (s_ex, Decimal(_CENT)),
         (Unit.SOLES, 2),
-        "Fondo de educación, al céntimo",
-        "Education fund, to the cent",
+        _t(N_("Education fund, to the cent")),
     )
     s_d = w.calc(
         Op.SUB,
         (s_s, s_rv, s_ed),
         (Unit.SOLES, 2),
-        "A repartir entre socios: remanente − reserva − educación",
-        "To share among members: surplus − reserve − education",
+        _t(N_("To share among members: surplus − reserve − education")),
     )
-    s_m = w.given(ml, (Unit.LITRES, 0), "Sus litros", "Your litres")
-    s_a = w.given(al, (Unit.LITRES, 0), "Litros de todos los socios", "All members' litres")
+    s_m = w.given(ml, (Unit.LITRES, 0), _t(N_("Your litres")))
+    s_a = w.given(al, (Unit.LITRES, 0), _t(N_("All members' litres")))
     s_r = w.calc(
         Op.DIV,
         (s_m, s_a),
         (Unit.NUMBER, 6),
-        "Su parte: sus litros ÷ litros de socios",
-        "Your part: your litres ÷ members' litres",
+        _t(N_("Your part: your litres ÷ members' litres")),
     )
-    s_x = w.calc(
-        Op.MUL, (s_d, s_r), (Unit.SOLES, 4), "A repartir × su parte", "To share × your part"
-    )
-    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), "Su retorno", "Your return")
+    s_x = w.calc(Op.MUL, (s_d, s_r), (Unit.SOLES, 4), _t(N_("To share × your part")))
+    w.calc(Op.ROUND, (s_x, Decimal(_CENT)), (Unit.SOLES, 2), _t(N_("Your return")))
     return _exercise(
         "patronage_return",
         Topic.COOP,
         d,
-        question={
-            "es": f"La cooperativa tuvo un remanente de {_m(s)}. Va {_pct(rv, 0)} a la reserva y "
-            f"{_pct(ed, 0)} al fondo de educación. El resto se reparte por litros entre los socios. "
-            f"Usted entregó {_lit(ml)}; todos los socios, {_lit(al)}; los proveedores no socios, "
-            f"{_lit(sl)}. ¿Cuánto es su retorno?",
-            "en": f"The co-op had a surplus of {_m(s)}. {_pct(rv, 0)} goes to the reserve and "
-            f"{_pct(ed, 0)} to the education fund. The rest is shared by litres among members. "
-            f"You delivered {_lit(ml)}; all members, {_lit(al)}; non-member suppliers, "
-            f"{_lit(sl)}. What is your return?",
-        },
+        question=_t(
+            N_(
+                "The co-op had a surplus of %(s)s. %(rv)s goes to the reserve and "
+                "%(ed)s to the education fund. The rest is shared by litres among "
+                "members. You delivered %(ml)s; all members, %(al)s; non-member "
+                "suppliers, %(sl)s. What is your return?"
+            ),
+            s=_m(s),
+            rv=_pct(rv, 0),
+            ed=_pct(ed, 0),
+            ml=_lit(ml),
+            al=_lit(al),
+            sl=_lit(sl),
+        ),
         work=w,
         answer=answer,
         unit=Unit.SOLES,

@@ -16,6 +16,7 @@ from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.cost import tcea
 from coopfinance.errors import InvalidValue
+from coopfinance.text import N_, Message
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     _CENT,
@@ -33,6 +34,8 @@ from coopfinance.training._generators._kit import (
     _positive,
     _q,
     _rate_chain,
+    _t,
+    _tn,
     _Work,
 )
 
@@ -53,17 +56,16 @@ def tea_to_tem(rng: RandomSource = None, *, tea: Amount | None = None) -> Exerci
     w = _Work()
     with decimal.localcontext(CONTEXT):
         twelfth = Decimal(1) / Decimal(12)
-    s = _rate_chain(w, r, twelfth, "(1/12)", "(1/12)")
-    s = w.calc(Op.MUL, (s, _HUNDRED), (Unit.PERCENT, 4), "TEM en %", "TEM in %")
-    w.calc(Op.ROUND, (s, Decimal(2)), (Unit.PERCENT, 2), "TEM, a 2 decimales", "TEM, to 2 decimals")
+    s = _rate_chain(w, r, twelfth, "(1/12)")
+    s = w.calc(Op.MUL, (s, _HUNDRED), (Unit.PERCENT, 4), _t(N_("TEM in %%")))
+    w.calc(Op.ROUND, (s, Decimal(2)), (Unit.PERCENT, 2), _t(N_("TEM, to 2 decimals")))
     return _exercise(
         "tea_to_tem",
         Topic.CREDIT,
         d,
-        question={
-            "es": f"Su crédito tiene una TEA de {_pct(r)}. ¿Cuál es la TEM (tasa efectiva mensual)?",
-            "en": f"Your loan has a TEA of {_pct(r)}. What is the TEM (effective monthly rate)?",
-        },
+        question=_t(
+            N_("Your loan has a TEA of %(r)s. What is the TEM (effective monthly rate)?"), r=_pct(r)
+        ),
         work=w,
         answer=answer,
         unit=Unit.PERCENT,
@@ -87,22 +89,20 @@ def tem_to_tea(rng: RandomSource = None, *, tem: Amount | None = None) -> Exerci
     tea = Rate.effective_monthly(m).to_effective_annual().value
     answer = _q(tea * _HUNDRED, 2)
     w = _Work()
-    s0 = w.given(m, (Unit.NUMBER, 4), f"TEM ({_pct(m)} ÷ 100)", f"TEM ({_pct(m)} ÷ 100)")
-    s1 = w.calc(Op.ADD, (s0, Decimal(1)), (Unit.NUMBER, 4), "1 + TEM", "1 + TEM")
-    s2 = w.calc(Op.POW, (s1, Decimal(12)), (Unit.NUMBER, 6), "(1 + TEM)^12", "(1 + TEM)^12")
-    s3 = w.calc(Op.SUB, (s2, Decimal(1)), (Unit.NUMBER, 6), "menos 1", "minus 1")
-    s4 = w.calc(Op.MUL, (s3, _HUNDRED), (Unit.PERCENT, 4), "TEA en %", "TEA in %")
-    w.calc(
-        Op.ROUND, (s4, Decimal(2)), (Unit.PERCENT, 2), "TEA, a 2 decimales", "TEA, to 2 decimals"
-    )
+    s0 = w.given(m, (Unit.NUMBER, 4), _t(N_("TEM (%(m)s ÷ 100)"), m=_pct(m)))
+    s1 = w.calc(Op.ADD, (s0, Decimal(1)), (Unit.NUMBER, 4), _t(N_("1 + TEM")))
+    s2 = w.calc(Op.POW, (s1, Decimal(12)), (Unit.NUMBER, 6), _t(N_("(1 + TEM)^12")))
+    s3 = w.calc(Op.SUB, (s2, Decimal(1)), (Unit.NUMBER, 6), _t(N_("minus 1")))
+    s4 = w.calc(Op.MUL, (s3, _HUNDRED), (Unit.PERCENT, 4), _t(N_("TEA in %%")))
+    w.calc(Op.ROUND, (s4, Decimal(2)), (Unit.PERCENT, 2), _t(N_("TEA, to 2 decimals")))
     return _exercise(
         "tem_to_tea",
         Topic.CREDIT,
         d,
-        question={
-            "es": f"Le ofrecen una TEM de {_pct(m)}. ¿Cuál es la TEA (tasa efectiva anual)?",
-            "en": f"You are offered a TEM of {_pct(m)}. What is the TEA (effective annual rate)?",
-        },
+        question=_t(
+            N_("You are offered a TEM of %(m)s. What is the TEA (effective annual rate)?"),
+            m=_pct(m),
+        ),
         work=w,
         answer=answer,
         unit=Unit.PERCENT,
@@ -161,75 +161,84 @@ def flat_offer_tcea(
     rate = tcea(schedule)
     answer = _q(rate * _HUNDRED, 2)
     w = _Work()
-    s_p = w.given(p, (Unit.SOLES, 2), "Préstamo", "Loan")
+    s_p = w.given(p, (Unit.SOLES, 2), _t(N_("Loan")))
     s_f = w.given(
         f,
         (Unit.NUMBER, 4),
-        f"Tasa flat mensual ({_pct(f)} ÷ 100)",
-        f"Flat monthly rate ({_pct(f)} ÷ 100)",
+        _t(N_("Flat monthly rate (%(f)s ÷ 100)"), f=_pct(f)),
     )
     s_i = w.calc(
         Op.MUL,
         (s_p, s_f),
         (Unit.SOLES, 2),
-        "Interés de cada mes: préstamo × tasa flat",
-        "Interest each month: loan × flat rate",
+        _t(N_("Interest each month: loan × flat rate")),
     )
     s_t = w.calc(
         Op.MUL,
         (s_i, Decimal(n)),
         (Unit.SOLES, 2),
-        f"Interés de los {n} meses",
-        f"Interest over the {n} months",
+        _tn(N_("Interest over the %(n)s month"), N_("Interest over the %(n)s months"), n, n=n),
     )
-    s_all = w.calc(Op.ADD, (s_p, s_t), (Unit.SOLES, 2), "Préstamo + interés", "Loan + interest")
+    s_all = w.calc(Op.ADD, (s_p, s_t), (Unit.SOLES, 2), _t(N_("Loan + interest")))
     s_c = w.calc(
         Op.DIV,
         (s_all, Decimal(n)),
         (Unit.SOLES, 2),
-        f"Cuota sin seguro (÷ {n})",
-        f"Installment without insurance (÷ {n})",
+        _t(N_("Installment without insurance (÷ %(n)s)"), n=n),
     )
     if ins:
         s_ir = w.given(
             ins,
             (Unit.NUMBER, 6),
-            f"Seguro mensual ({_pct(ins, 4)} ÷ 100)",
-            f"Monthly insurance ({_pct(ins, 4)} ÷ 100)",
+            _t(N_("Monthly insurance (%(ins)s ÷ 100)"), ins=_pct(ins, 4)),
         )
         s_is = w.calc(
             Op.MUL,
             (s_p, s_ir),
             (Unit.SOLES, 2),
-            "Seguro de cada mes: préstamo × seguro",
-            "Insurance each month: loan × insurance rate",
+            _t(N_("Insurance each month: loan × insurance rate")),
         )
-        w.calc(Op.ADD, (s_c, s_is), (Unit.SOLES, 2), "Pago de cada mes", "Payment each month")
+        w.calc(Op.ADD, (s_c, s_is), (Unit.SOLES, 2), _t(N_("Payment each month")))
     s_x = w.library(
         rate * _HUNDRED,
         (Unit.PERCENT, 4),
-        f"TCEA: la tasa anual que iguala los {n} pagos con los {_m(p)} recibidos",
-        f"TCEA: the annual rate at which the {n} payments are worth the {_m(p)} received",
+        _tn(
+            N_("TCEA: the annual rate at which the %(n)s payment is worth the %(p)s received"),
+            N_("TCEA: the annual rate at which the %(n)s payments are worth the %(p)s received"),
+            n,
+            n=n,
+            p=_m(p),
+        ),
         source="coopfinance.cost.tcea",
     )
-    w.calc(
-        Op.ROUND, (s_x, Decimal(2)), (Unit.PERCENT, 2), "TCEA, a 2 decimales", "TCEA, to 2 decimals"
-    )
+    w.calc(Op.ROUND, (s_x, Decimal(2)), (Unit.PERCENT, 2), _t(N_("TCEA, to 2 decimals")))
     no_insurance = _q(tcea(schedule, include=["fees"]) * _HUNDRED, 2)
     declining = _q(Rate.effective_monthly(f).to_effective_annual().value * _HUNDRED, 2)
-    ins_es = f" y seguro de {_pct(ins, 4)} mensual sobre el monto" if ins else ""
-    ins_en = f" and insurance of {_pct(ins, 4)} a month on the amount" if ins else ""
+    insured = (
+        _t(N_(" and insurance of %(ins)s a month on the amount"), ins=_pct(ins, 4)) if ins else ""
+    )
     return _exercise(
         "flat_offer_tcea",
         Topic.CREDIT,
         d,
-        question={
-            "es": f"Le ofrecen {_m(p)} a {n} meses, con tasa flat de {_pct(f)} al mes{ins_es}. "
-            f"Recibe el dinero el {start.isoformat()} y paga cada mes. ¿Cuál es la TCEA?",
-            "en": f"You are offered {_m(p)} over {n} months at a flat rate of {_pct(f)} a "
-            f"month{ins_en}. You get the money on {start.isoformat()} and pay every month. "
-            "What is the TCEA?",
-        },
+        question=_tn(
+            N_(
+                "You are offered %(p)s over %(n)s month at a flat rate of %(f)s a "
+                "month%(ins)s. You get the money on %(value)s and pay every month. What "
+                "is the TCEA?"
+            ),
+            N_(
+                "You are offered %(p)s over %(n)s months at a flat rate of %(f)s a "
+                "month%(ins)s. You get the money on %(value)s and pay every month. What "
+                "is the TCEA?"
+            ),
+            n,
+            p=_m(p),
+            n=n,
+            f=_pct(f),
+            ins=insured,
+            value=start.isoformat(),
+        ),
         work=w,
         answer=answer,
         unit=Unit.PERCENT,
@@ -284,36 +293,32 @@ def _interest_steps(w: _Work, terms: LoanTerms, r: Installment) -> int:
     s_b = w.given(
         r.opening_balance,
         (Unit.SOLES, 2),
-        "Saldo al inicio del período",
-        "Balance at the start of the period",
+        _t(N_("Balance at the start of the period")),
     )
     rate = terms.rate
     if rate.kind is RateKind.EFFECTIVE_ANNUAL and terms.day_count is DayCount.ACT_360:
-        s_d = w.given(Decimal(r.days), (Unit.NUMBER, 0), "Días del período", "Days in the period")
-        s_tau = w.calc(Op.DIV, (s_d, Decimal(360)), (Unit.NUMBER, 6), "Días ÷ 360", "Days ÷ 360")
-        s_i = _rate_chain(w, rate.value, s_tau, "(días/360)", "(days/360)")
+        s_d = w.given(Decimal(r.days), (Unit.NUMBER, 0), _t(N_("Days in the period")))
+        s_tau = w.calc(Op.DIV, (s_d, Decimal(360)), (Unit.NUMBER, 6), _t(N_("Days ÷ 360")))
+        s_i = _rate_chain(w, rate.value, s_tau, _t(N_("(days/360)")))
     else:
         tau = terms.day_count.year_fraction(_previous_date(r), r.due_date, terms.frequency)
         s_i = w.library(
             rate.period_rate(tau),
             (Unit.NUMBER, 6),
-            "Tasa del período",
-            "Rate for the period",
+            _t(N_("Rate for the period")),
             source="coopfinance.Rate.period_rate",
         )
     s_x = w.calc(
         Op.MUL,
         (s_b, s_i),
         (Unit.SOLES, 4),
-        "Saldo × tasa del período",
-        "Balance × rate for the period",
+        _t(N_("Balance × rate for the period")),
     )
     return w.calc(
         Op.ROUND,
         (s_x, Decimal(_CENT)),
         (Unit.SOLES, 2),
-        "Interés, al céntimo",
-        "Interest, to the cent",
+        _t(N_("Interest, to the cent")),
     )
 
 
@@ -321,10 +326,26 @@ def _previous_date(r: Installment) -> dt.date:
     return r.due_date - dt.timedelta(days=r.days)
 
 
-def _rate_words(terms: LoanTerms) -> tuple[str, str]:
-    if terms.rate.kind is RateKind.EFFECTIVE_ANNUAL:
-        return f"TEA {_pct(terms.rate.value)}", f"TEA {_pct(terms.rate.value)}"
-    return str(terms.rate), str(terms.rate)
+def _rate_words(terms: LoanTerms) -> Message:
+    """The loan's rate as the member's documents name it (``TEA 35.00 %``, ``TEM 2.00 %``)."""
+    rate = terms.rate
+    pct = _pct(rate.value)
+    if rate.kind is RateKind.EFFECTIVE_ANNUAL:
+        return _t(N_("TEA %(rate)s"), rate=pct)
+    if rate.kind is RateKind.NOMINAL_ANNUAL:
+        return _t(N_("%(rate)s nominal annual"), rate=pct)
+    if rate.kind is RateKind.FLAT_ANNUAL:
+        return _t(N_("%(rate)s flat a year"), rate=pct)
+    monthly = str(rate.period) == "monthly"
+    if rate.kind is RateKind.EFFECTIVE_PERIODIC:
+        if monthly:
+            return _t(N_("TEM %(rate)s"), rate=pct)
+        return _t(
+            N_("%(rate)s effective per period (%(period)s)"), rate=pct, period=str(rate.period)
+        )
+    if monthly:
+        return _t(N_("%(rate)s flat a month"), rate=pct)
+    return _t(N_("%(rate)s flat per period (%(period)s)"), rate=pct, period=str(rate.period))
 
 
 @exact
@@ -343,7 +364,7 @@ def cronograma_interest(
     r = _pick_row(d, schedule, row)
     w = _Work()
     _interest_steps(w, t, r)
-    rate_es, rate_en = _rate_words(t)
+    rate = _rate_words(t)
     period_rate = t.rate.period_rate(
         t.day_count.year_fraction(_previous_date(r), r.due_date, t.frequency)
     )
@@ -356,14 +377,24 @@ def cronograma_interest(
         "cronograma_interest",
         Topic.CREDIT,
         d,
-        question={
-            "es": f"Préstamo de {_m(schedule.principal)}, {rate_es}. En la fila {r.number} de su "
-            f"cronograma el saldo al inicio es {_m(r.opening_balance)} y el período tiene "
-            f"{r.days} días. ¿Cuánto interés paga en esa cuota?",
-            "en": f"A loan of {_m(schedule.principal)}, {rate_en}. In row {r.number} of your "
-            f"schedule the opening balance is {_m(r.opening_balance)} and the period has "
-            f"{r.days} days. How much interest do you pay in that installment?",
-        },
+        question=_tn(
+            N_(
+                "A loan of %(principal)s, %(rate)s. In row %(number)s of your schedule "
+                "the opening balance is %(opening_balance)s and the period has %(days)s "
+                "day. How much interest do you pay in that installment?"
+            ),
+            N_(
+                "A loan of %(principal)s, %(rate)s. In row %(number)s of your schedule "
+                "the opening balance is %(opening_balance)s and the period has %(days)s "
+                "days. How much interest do you pay in that installment?"
+            ),
+            r.days,
+            principal=_m(schedule.principal),
+            rate=rate,
+            number=r.number,
+            opening_balance=_m(r.opening_balance),
+            days=r.days,
+        ),
         work=w,
         answer=r.interest,
         unit=Unit.SOLES,
@@ -398,18 +429,15 @@ def cronograma_principal(
     r = _pick_row(d, schedule, row)
     cuota = r.principal + r.interest
     w = _Work()
-    s_c = w.given(
-        cuota, (Unit.SOLES, 2), "Cuota (capital + interés)", "Installment (principal + interest)"
-    )
+    s_c = w.given(cuota, (Unit.SOLES, 2), _t(N_("Installment (principal + interest)")))
     s_int = _interest_steps(w, t, r)
     w.calc(
         Op.SUB,
         (s_c, s_int),
         (Unit.SOLES, 2),
-        "Capital (amortización): cuota − interés",
-        "Principal: installment − interest",
+        _t(N_("Principal: installment − interest")),
     )
-    rate_es, rate_en = _rate_words(t)
+    rate = _rate_words(t)
     period_rate = t.rate.period_rate(
         t.day_count.year_fraction(_previous_date(r), r.due_date, t.frequency)
     )
@@ -425,15 +453,27 @@ def cronograma_principal(
         "cronograma_principal",
         Topic.CREDIT,
         d,
-        question={
-            "es": f"Préstamo de {_m(schedule.principal)}, {rate_es}, cuota de {_m(cuota)} "
-            f"(sin seguro). En la fila {r.number} el saldo al inicio es {_m(r.opening_balance)} "
-            f"y el período tiene {r.days} días. ¿Cuánto de la cuota baja su deuda (capital)?",
-            "en": f"A loan of {_m(schedule.principal)}, {rate_en}, installment {_m(cuota)} "
-            f"(without insurance). In row {r.number} the opening balance is "
-            f"{_m(r.opening_balance)} and the period has {r.days} days. How much of the "
-            "installment pays down your debt (principal)?",
-        },
+        question=_tn(
+            N_(
+                "A loan of %(principal)s, %(rate)s, installment %(cuota)s (without "
+                "insurance). In row %(number)s the opening balance is "
+                "%(opening_balance)s and the period has %(days)s day. How much of the "
+                "installment pays down your debt (principal)?"
+            ),
+            N_(
+                "A loan of %(principal)s, %(rate)s, installment %(cuota)s (without "
+                "insurance). In row %(number)s the opening balance is "
+                "%(opening_balance)s and the period has %(days)s days. How much of the "
+                "installment pays down your debt (principal)?"
+            ),
+            r.days,
+            principal=_m(schedule.principal),
+            rate=rate,
+            cuota=_m(cuota),
+            number=r.number,
+            opening_balance=_m(r.opening_balance),
+            days=r.days,
+        ),
         work=w,
         answer=r.principal,
         unit=Unit.SOLES,
@@ -490,41 +530,47 @@ def flat_vs_declining(
     ).schedule()
     answer = flat.total_interest - level.total_interest
     w = _Work()
-    s_p = w.given(p, (Unit.SOLES, 2), "Préstamo", "Loan")
-    s_f = w.given(f, (Unit.NUMBER, 4), f"Tasa ({_pct(f)} ÷ 100)", f"Rate ({_pct(f)} ÷ 100)")
+    s_p = w.given(p, (Unit.SOLES, 2), _t(N_("Loan")))
+    s_f = w.given(f, (Unit.NUMBER, 4), _t(N_("Rate (%(f)s ÷ 100)"), f=_pct(f)))
     s_a = w.calc(
         Op.MUL,
         (s_p, s_f),
         (Unit.SOLES, 2),
-        "A (flat): interés de cada mes = préstamo × tasa",
-        "A (flat): interest each month = loan × rate",
+        _t(N_("A (flat): interest each month = loan × rate")),
     )
     s_at = w.calc(
         Op.MUL,
         (s_a, Decimal(n)),
         (Unit.SOLES, 2),
-        f"A: interés de {n} meses",
-        f"A: interest over {n} months",
+        _tn(N_("A: interest over %(n)s month"), N_("A: interest over %(n)s months"), n, n=n),
     )
     s_b = w.library(
         level.total_interest,
         (Unit.SOLES, 2),
-        "B (sobre el saldo): suma de la columna interés del cronograma",
-        "B (on the balance): sum of the schedule's interest column",
+        _t(N_("B (on the balance): sum of the schedule's interest column")),
         source="coopfinance.LoanTerms.schedule().total_interest",
     )
-    w.calc(Op.SUB, (s_at, s_b), (Unit.SOLES, 2), "Diferencia: A − B", "Difference: A − B")
+    w.calc(Op.SUB, (s_at, s_b), (Unit.SOLES, 2), _t(N_("Difference: A − B")))
     return _exercise(
         "flat_vs_declining",
         Topic.CREDIT,
         d,
-        question={
-            "es": f"Dos ofertas de {_m(p)} a {n} meses. A: tasa flat de {_pct(f)} al mes. B: TEM "
-            f"de {_pct(f)} sobre el saldo, con cuota fija. ¿Cuánto más interés paga con A?",
-            "en": f"Two offers of {_m(p)} over {n} months. A: flat rate of {_pct(f)} a month. B: "
-            f"TEM of {_pct(f)} on the balance, level installments. How much more interest do "
-            "you pay with A?",
-        },
+        question=_tn(
+            N_(
+                "Two offers of %(p)s over %(n)s month. A: flat rate of %(f)s a month. "
+                "B: TEM of %(f)s on the balance, level installments. How much more "
+                "interest do you pay with A?"
+            ),
+            N_(
+                "Two offers of %(p)s over %(n)s months. A: flat rate of %(f)s a month. "
+                "B: TEM of %(f)s on the balance, level installments. How much more "
+                "interest do you pay with A?"
+            ),
+            n,
+            p=_m(p),
+            n=n,
+            f=_pct(f),
+        ),
         work=w,
         answer=answer,
         unit=Unit.SOLES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, TypeAlias, cast
 
@@ -15,15 +15,18 @@ from coopfinance._decimal import to_decimal
 from coopfinance._fields import non_negative, positive, to_date
 from coopfinance._money import Money
 from coopfinance.errors import InvalidValue, WrongType
+from coopfinance.text import N_, Message
 from coopfinance.training._exercise import (
+    MESSAGE_CONTEXT,
     Choice,
     Exercise,
+    Figure,
     Mistake,
     Op,
     Step,
+    Text,
     Topic,
     Unit,
-    format_value,
     replay,
 )
 
@@ -156,8 +159,7 @@ class _Work:
         value: Decimal,
         unit: Unit,
         places: int,
-        es: str,
-        en: str,
+        text: Text,
         source: str | None = None,
     ) -> int:
         self.steps.append(
@@ -167,29 +169,29 @@ class _Work:
                 value=value,
                 unit=unit,
                 places=places,
-                text={"es": es, "en": en},
+                text=text,
                 source=source,
             )
         )
         return len(self.steps) - 1
 
-    def given(self, value: Decimal, fmt: _Fmt, es: str, en: str) -> int:
+    def given(self, value: Decimal, fmt: _Fmt, text: Text) -> int:
         """A number from the question."""
         unit, places = fmt
         return self._add(
-            op=Op.GIVEN, args=(value,), value=value, unit=unit, places=places, es=es, en=en
+            op=Op.GIVEN, args=(value,), value=value, unit=unit, places=places, text=text
         )
 
-    def calc(self, op: Op, args: Iterable[int | Decimal], fmt: _Fmt, es: str, en: str) -> int:
+    def calc(self, op: Op, args: Iterable[int | Decimal], fmt: _Fmt, text: Text) -> int:
         """A step computed from earlier steps (``int``) and literals (``Decimal``)."""
         a = tuple(args)
         operands = [self.value(x) if isinstance(x, int) else x for x in a]
         unit, places = fmt
         return self._add(
-            op=op, args=a, value=replay(op, operands), unit=unit, places=places, es=es, en=en
+            op=op, args=a, value=replay(op, operands), unit=unit, places=places, text=text
         )
 
-    def library(self, value: Decimal, fmt: _Fmt, es: str, en: str, source: str) -> int:
+    def library(self, value: Decimal, fmt: _Fmt, text: Text, source: str) -> int:
         """A value computed by the library function ``source``."""
         unit, places = fmt
         return self._add(
@@ -198,8 +200,7 @@ class _Work:
             value=value,
             unit=unit,
             places=places,
-            es=es,
-            en=en,
+            text=text,
             source=source,
         )
 
@@ -209,7 +210,7 @@ def _exercise(
     topic: Topic,
     draw: _Draw,
     *,
-    question: Mapping[str, str],
+    question: Text,
     work: _Work,
     answer: Decimal,
     unit: Unit,
@@ -244,13 +245,13 @@ def _exercise(
     )
 
 
-def _m(x: Decimal) -> str:
-    return format_value(x, Unit.SOLES, 2)
+def _m(x: Decimal) -> Figure:
+    return Figure(x, Unit.SOLES, 2)
 
 
-def _pct(x: Decimal, places: int = 2) -> str:
+def _pct(x: Decimal, places: int = 2) -> Figure:
     """A fraction written as a percentage: 0.35 → '35.00 %'."""
-    return format_value(x * _HUNDRED, Unit.PERCENT, places)
+    return Figure(x * _HUNDRED, Unit.PERCENT, places)
 
 
 def _places(x: Decimal, minimum: int) -> int:
@@ -260,24 +261,42 @@ def _places(x: Decimal, minimum: int) -> int:
     return min(6, max(minimum, -exponent if isinstance(exponent, int) else 0))
 
 
-def _lit(x: Decimal) -> str:
-    return format_value(x, Unit.LITRES, _places(x, 0))
+def _lit(x: Decimal) -> Figure:
+    return Figure(x, Unit.LITRES, _places(x, 0))
 
 
-def _per_litre(x: Decimal) -> str:
+def _per_litre(x: Decimal) -> Figure:
     """A price per litre, with every decimal it has (at least 2)."""
-    return format_value(x, Unit.SOLES, _places(x, 2))
+    return Figure(x, Unit.SOLES, _places(x, 2))
 
 
-def _rate_chain(
-    w: _Work, annual: Decimal, exponent: int | Decimal, es_exp: str, en_exp: str
-) -> int:
-    """Steps ``1 + TEA``, ``(1 + TEA)^exponent``, ``− 1``; returns the rate's step."""
-    s_tea = w.given(
-        annual, (Unit.NUMBER, 4), f"TEA ({_pct(annual)} ÷ 100)", f"TEA ({_pct(annual)} ÷ 100)"
-    )
-    s1 = w.calc(Op.ADD, (s_tea, Decimal(1)), (Unit.NUMBER, 4), "1 + TEA", "1 + TEA")
+def _rate_chain(w: _Work, annual: Decimal, exponent: int | Decimal, shown: Text) -> int:
+    """Steps ``1 + TEA``, ``(1 + TEA)^exponent``, ``− 1``; returns the rate's step. ``shown`` is
+    the exponent as written (``(1/12)``, or the message ``(days/360)``)."""
+    s_tea = w.given(annual, (Unit.NUMBER, 4), _t(N_("TEA (%(tea)s ÷ 100)"), tea=_pct(annual)))
+    s1 = w.calc(Op.ADD, (s_tea, Decimal(1)), (Unit.NUMBER, 4), "1 + TEA")
     s2 = w.calc(
-        Op.POW, (s1, exponent), (Unit.NUMBER, 6), f"(1 + TEA)^{es_exp}", f"(1 + TEA)^{en_exp}"
+        Op.POW, (s1, exponent), (Unit.NUMBER, 6), _t(N_("(1 + TEA)^%(exponent)s"), exponent=shown)
     )
-    return w.calc(Op.SUB, (s2, Decimal(1)), (Unit.NUMBER, 6), "menos 1", "minus 1")
+    return w.calc(Op.SUB, (s2, Decimal(1)), (Unit.NUMBER, 6), _t(N_("minus 1")))
+
+
+def _t(msgid: str, /, **params: Any) -> Message:
+    """A training message (context ``training exercise``): ``msgid`` is the English text, marked with
+    ``N_`` at the call so the extraction finds it; ``params`` fill its placeholders (a parameter
+    may itself be a message)."""
+    return Message(msgid=msgid, params=params, context=MESSAGE_CONTEXT)
+
+
+def _tn(singular: str, plural: str, count: int, /, **params: Any) -> Message:
+    """A training message with plural forms, chosen by ``n``."""
+    return Message(msgid=singular, plural=plural, n=count, params=params, context=MESSAGE_CONTEXT)
+
+
+def _join(items: Sequence[Text]) -> Text:
+    """``a, b, c`` as messages (a language may join a list its own way)."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return _t(N_("%(first)s, %(rest)s"), first=items[0], rest=_join(items[1:]))

@@ -17,6 +17,7 @@ from coopfinance.dairy import (
     settle,
 )
 from coopfinance.errors import InvalidValue
+from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     _CENT,
@@ -33,6 +34,7 @@ from coopfinance.training._generators._kit import (
     _places,
     _positive,
     _q,
+    _t,
     _Work,
 )
 
@@ -48,17 +50,14 @@ def _milk_inputs(d: _Draw, litres: Amount | None, price: Amount | None) -> tuple
 
 
 def _gross_steps(w: _Work, litres: Decimal, price: Decimal) -> int:
-    s_l = w.given(
-        litres, (Unit.LITRES, _places(litres, 0)), "Litros entregados", "Litres delivered"
-    )
-    s_p = w.given(price, (Unit.SOLES, _places(price, 2)), "Precio por litro", "Price per litre")
-    s_g = w.calc(Op.MUL, (s_l, s_p), (Unit.SOLES, 4), "Litros × precio", "Litres × price")
+    s_l = w.given(litres, (Unit.LITRES, _places(litres, 0)), _t(N_("Litres delivered")))
+    s_p = w.given(price, (Unit.SOLES, _places(price, 2)), _t(N_("Price per litre")))
+    s_g = w.calc(Op.MUL, (s_l, s_p), (Unit.SOLES, 4), _t(N_("Litres × price")))
     return w.calc(
         Op.ROUND,
         (s_g, Decimal(_CENT)),
         (Unit.SOLES, 2),
-        "Bruto de la quincena",
-        "Gross for the fortnight",
+        _t(N_("Gross for the fortnight")),
     )
 
 
@@ -123,12 +122,13 @@ def milk_gross(
         "milk_gross",
         Topic.MILK,
         d,
-        question={
-            "es": f"Esta quincena entregó {_lit(lt)} de leche a {_per_litre(pr)} el litro. "
-            "¿Cuánto es su bruto?",
-            "en": f"This fortnight you delivered {_lit(lt)} of milk at {_per_litre(pr)} a litre. "
-            "What is your gross?",
-        },
+        question=_t(
+            N_(
+                "This fortnight you delivered %(lt)s of milk at %(pr)s a litre. What is your gross?"
+            ),
+            lt=_lit(lt),
+            pr=_per_litre(pr),
+        ),
         work=w,
         answer=_gross(lt, pr),
         unit=Unit.SOLES,
@@ -166,15 +166,14 @@ def installment_share(
     )
     w = _Work()
     s_g = _gross_steps(w, lt, pr)
-    s_c = w.given(inst, (Unit.SOLES, 2), "Cuota del préstamo", "Loan installment")
-    s_r = w.calc(Op.DIV, (s_c, s_g), (Unit.NUMBER, 6), "Cuota ÷ bruto", "Installment ÷ gross")
-    s_x = w.calc(Op.MUL, (s_r, _HUNDRED), (Unit.PERCENT, 4), "× 100", "× 100")
+    s_c = w.given(inst, (Unit.SOLES, 2), _t(N_("Loan installment")))
+    s_r = w.calc(Op.DIV, (s_c, s_g), (Unit.NUMBER, 6), _t(N_("Installment ÷ gross")))
+    s_x = w.calc(Op.MUL, (s_r, _HUNDRED), (Unit.PERCENT, 4), _t(N_("× 100")))
     w.calc(
         Op.ROUND,
         (s_x, Decimal(2)),
         (Unit.PERCENT, 2),
-        "Parte de la cuota (la regla: no más de 30 %)",
-        "Share of the installment (the rule: no more than 30 %)",
+        _t(N_("Share of the installment (the rule: no more than 30 %%)")),
     )
     with decimal.localcontext(CONTEXT):
         answer = _q(inst / gross * _HUNDRED, 2)
@@ -184,12 +183,15 @@ def installment_share(
         "installment_share",
         Topic.MILK,
         d,
-        question={
-            "es": f"Esta quincena entregó {_lit(lt)} a {_per_litre(pr)} el litro. Su cuota es "
-            f"{_m(inst)}. ¿Qué parte (%) de su bruto se lleva la cuota?",
-            "en": f"This fortnight you delivered {_lit(lt)} at {_per_litre(pr)} a litre. Your "
-            f"installment is {_m(inst)}. What share (%) of your gross does it take?",
-        },
+        question=_t(
+            N_(
+                "This fortnight you delivered %(lt)s at %(pr)s a litre. Your "
+                "installment is %(inst)s. What share (%%) of your gross does it take?"
+            ),
+            lt=_lit(lt),
+            pr=_per_litre(pr),
+            inst=_m(inst),
+        ),
         work=w,
         answer=answer,
         unit=Unit.PERCENT,
@@ -248,36 +250,34 @@ def settlement_net(
     s_sv = w.given(
         svc,
         (Unit.SOLES, _places(svc, 2)),
-        "Cobro por servicio por litro",
-        "Service charge per litre",
+        _t(N_("Service charge per litre")),
     )
-    s_sx = w.calc(
-        Op.MUL, (0, s_sv), (Unit.SOLES, 4), "Litros × cobro por litro", "Litres × charge per litre"
-    )
-    s_s = w.calc(
-        Op.ROUND, (s_sx, Decimal(_CENT)), (Unit.SOLES, 2), "Cobro por servicio", "Service charge"
-    )
-    s_c = w.given(inst, (Unit.SOLES, 2), "Cuota del préstamo", "Loan installment")
-    s_a = w.given(sav, (Unit.SOLES, 2), "Ahorro", "Savings")
+    s_sx = w.calc(Op.MUL, (0, s_sv), (Unit.SOLES, 4), _t(N_("Litres × charge per litre")))
+    s_s = w.calc(Op.ROUND, (s_sx, Decimal(_CENT)), (Unit.SOLES, 2), _t(N_("Service charge")))
+    s_c = w.given(inst, (Unit.SOLES, 2), _t(N_("Loan installment")))
+    s_a = w.given(sav, (Unit.SOLES, 2), _t(N_("Savings")))
     w.calc(
         Op.SUB,
         (s_g, s_s, s_c, s_a),
         (Unit.SOLES, 2),
-        "Neto: bruto − servicio − cuota − ahorro",
-        "Net: gross − service − installment − savings",
+        _t(N_("Net: gross − service − installment − savings")),
     )
     return _exercise(
         "settlement_net",
         Topic.MILK,
         d,
-        question={
-            "es": f"Su liquidación: {_lit(lt)} a {_per_litre(pr)} el litro. La cooperativa cobra "
-            f"{_per_litre(svc)} por litro por servicio, descuenta la cuota de {_m(inst)} y su "
-            f"ahorro de {_m(sav)}. ¿Cuánto recibe en mano?",
-            "en": f"Your settlement: {_lit(lt)} at {_per_litre(pr)} a litre. The co-op charges "
-            f"{_per_litre(svc)} a litre for services, takes the installment of {_m(inst)} and your "
-            f"savings of {_m(sav)}. How much do you take home?",
-        },
+        question=_t(
+            N_(
+                "Your settlement: %(lt)s at %(pr)s a litre. The co-op charges %(svc)s a "
+                "litre for services, takes the installment of %(inst)s and your savings "
+                "of %(sav)s. How much do you take home?"
+            ),
+            lt=_lit(lt),
+            pr=_per_litre(pr),
+            svc=_per_litre(svc),
+            inst=_m(inst),
+            sav=_m(sav),
+        ),
         work=w,
         answer=answer,
         unit=Unit.SOLES,

@@ -8,6 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 from coopfinance._decimal import CONTEXT, exact
 from coopfinance.errors import InvalidValue
 from coopfinance.plans import payback
+from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     Amount,
@@ -20,6 +21,7 @@ from coopfinance.training._generators._kit import (
     _per_litre,
     _positive,
     _q,
+    _t,
     _Work,
 )
 
@@ -65,30 +67,31 @@ def break_even_litres(
         answer = _q(fx / (pr - v), 0, ROUND_CEILING)
         wrong = _q(fx / pr, 0, ROUND_CEILING)
     w = _Work()
-    s_f = w.given(fx, (Unit.SOLES, 2), "Costos fijos del mes", "Fixed costs a month")
-    s_p = w.given(pr, (Unit.SOLES, 2), "Precio por litro", "Price per litre")
-    s_v = w.given(v, (Unit.SOLES, 2), "Costo por litro", "Cost per litre")
-    s_mg = w.calc(Op.SUB, (s_p, s_v), (Unit.SOLES, 2), "Margen por litro", "Margin per litre")
-    s_x = w.calc(
-        Op.DIV, (s_f, s_mg), (Unit.LITRES, 2), "Costos fijos ÷ margen", "Fixed costs ÷ margin"
-    )
+    s_f = w.given(fx, (Unit.SOLES, 2), _t(N_("Fixed costs a month")))
+    s_p = w.given(pr, (Unit.SOLES, 2), _t(N_("Price per litre")))
+    s_v = w.given(v, (Unit.SOLES, 2), _t(N_("Cost per litre")))
+    s_mg = w.calc(Op.SUB, (s_p, s_v), (Unit.SOLES, 2), _t(N_("Margin per litre")))
+    s_x = w.calc(Op.DIV, (s_f, s_mg), (Unit.LITRES, 2), _t(N_("Fixed costs ÷ margin")))
     w.calc(
         Op.CEIL,
         (s_x, Decimal(0)),
         (Unit.LITRES, 0),
-        "Litros (redondeado hacia arriba)",
-        "Litres (rounded up)",
+        _t(N_("Litres (rounded up)")),
     )
     return _exercise(
         "break_even_litres",
         Topic.PLANS,
         d,
-        question={
-            "es": f"Su plan: costos fijos de {_m(fx)} al mes, leche a {_per_litre(pr)} el litro, y cada "
-            f"litro cuesta {_m(v)} producir. ¿Cuántos litros al mes necesita para no perder?",
-            "en": f"Your plan: fixed costs of {_m(fx)} a month, milk at {_per_litre(pr)} a litre, and each "
-            f"litre costs {_m(v)} to produce. How many litres a month do you need to break even?",
-        },
+        question=_t(
+            N_(
+                "Your plan: fixed costs of %(fx)s a month, milk at %(pr)s a litre, and "
+                "each litre costs %(v)s to produce. How many litres a month do you need "
+                "to break even?"
+            ),
+            fx=_m(fx),
+            pr=_per_litre(pr),
+            v=_m(v),
+        ),
         work=w,
         answer=answer,
         unit=Unit.LITRES,
@@ -144,24 +147,25 @@ def payback_years(
         answer = _q(_payback(inv, net), 2)
         wrong = _q(inv / rev, 2)
     w = _Work()
-    s_i = w.given(inv, (Unit.SOLES, 2), "Inversión", "Investment")
-    s_r = w.given(rev, (Unit.SOLES, 2), "Ventas del año", "Sales a year")
-    s_c = w.given(cst, (Unit.SOLES, 2), "Costos del año", "Costs a year")
-    s_n = w.calc(Op.SUB, (s_r, s_c), (Unit.SOLES, 2), "Flujo neto del año", "Net cash flow a year")
-    s_x = w.calc(
-        Op.DIV, (s_i, s_n), (Unit.YEARS, 4), "Inversión ÷ flujo neto", "Investment ÷ net cash flow"
-    )
-    w.calc(Op.ROUND, (s_x, Decimal(2)), (Unit.YEARS, 2), "Años para recuperar", "Years to pay back")
+    s_i = w.given(inv, (Unit.SOLES, 2), _t(N_("Investment")))
+    s_r = w.given(rev, (Unit.SOLES, 2), _t(N_("Sales a year")))
+    s_c = w.given(cst, (Unit.SOLES, 2), _t(N_("Costs a year")))
+    s_n = w.calc(Op.SUB, (s_r, s_c), (Unit.SOLES, 2), _t(N_("Net cash flow a year")))
+    s_x = w.calc(Op.DIV, (s_i, s_n), (Unit.YEARS, 4), _t(N_("Investment ÷ net cash flow")))
+    w.calc(Op.ROUND, (s_x, Decimal(2)), (Unit.YEARS, 2), _t(N_("Years to pay back")))
     return _exercise(
         "payback_years",
         Topic.PLANS,
         d,
-        question={
-            "es": f"Su plan de negocio invierte {_m(inv)}. Cada año vende {_m(rev)} y gasta "
-            f"{_m(cst)}. ¿En cuántos años recupera la inversión?",
-            "en": f"Your business plan invests {_m(inv)}. Each year it sells {_m(rev)} and spends "
-            f"{_m(cst)}. In how many years is the investment paid back?",
-        },
+        question=_t(
+            N_(
+                "Your business plan invests %(inv)s. Each year it sells %(rev)s and "
+                "spends %(cst)s. In how many years is the investment paid back?"
+            ),
+            inv=_m(inv),
+            rev=_m(rev),
+            cst=_m(cst),
+        ),
         work=w,
         answer=answer,
         unit=Unit.YEARS,

@@ -9,6 +9,7 @@ from coopfinance._calendar import Frequency
 from coopfinance._decimal import CONTEXT, exact
 from coopfinance._rates import Rate
 from coopfinance.errors import InvalidValue
+from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
     _CENT,
@@ -24,6 +25,8 @@ from coopfinance.training._generators._kit import (
     _positive,
     _q,
     _rate_chain,
+    _t,
+    _tn,
     _Work,
 )
 
@@ -63,37 +66,49 @@ def savings_goal(
         plain = _q(g / n, 2, ROUND_CEILING)
         twelfth = Decimal(1) / Decimal(12)
     w = _Work()
-    s_i = _rate_chain(w, r, twelfth, "(1/12)", "(1/12)")
-    s_1 = w.calc(Op.ADD, (s_i, Decimal(1)), (Unit.NUMBER, 6), "1 + TEM", "1 + TEM")
-    s_n = w.calc(Op.POW, (s_1, Decimal(n)), (Unit.NUMBER, 6), f"(1 + TEM)^{n}", f"(1 + TEM)^{n}")
-    s_m = w.calc(Op.SUB, (s_n, Decimal(1)), (Unit.NUMBER, 6), "menos 1", "minus 1")
+    s_i = _rate_chain(w, r, twelfth, "(1/12)")
+    s_1 = w.calc(Op.ADD, (s_i, Decimal(1)), (Unit.NUMBER, 6), _t(N_("1 + TEM")))
+    s_n = w.calc(Op.POW, (s_1, Decimal(n)), (Unit.NUMBER, 6), _t(N_("(1 + TEM)^%(n)s"), n=n))
+    s_m = w.calc(Op.SUB, (s_n, Decimal(1)), (Unit.NUMBER, 6), _t(N_("minus 1")))
     s_f = w.calc(
         Op.DIV,
         (s_m, s_i),
         (Unit.NUMBER, 6),
-        f"Factor: lo que juntan S/ 1 al mes en {n} meses",
-        f"Factor: what S/ 1 a month grows to in {n} months",
+        _tn(
+            N_("Factor: what S/ 1 a month grows to in %(n)s month"),
+            N_("Factor: what S/ 1 a month grows to in %(n)s months"),
+            n,
+            n=n,
+        ),
     )
-    s_g = w.given(g, (Unit.SOLES, 2), "Meta", "Goal")
-    s_x = w.calc(Op.DIV, (s_g, s_f), (Unit.SOLES, 4), "Meta ÷ factor", "Goal ÷ factor")
+    s_g = w.given(g, (Unit.SOLES, 2), _t(N_("Goal")))
+    s_x = w.calc(Op.DIV, (s_g, s_f), (Unit.SOLES, 4), _t(N_("Goal ÷ factor")))
     w.calc(
         Op.CEIL,
         (s_x, Decimal(_CENT)),
         (Unit.SOLES, 2),
-        "Depósito mensual (redondeado hacia arriba)",
-        "Monthly deposit (rounded up)",
+        _t(N_("Monthly deposit (rounded up)")),
     )
     return _exercise(
         "savings_goal",
         Topic.SAVING,
         d,
-        question={
-            "es": f"Quiere juntar {_m(g)} en {n} meses. Su cuenta de ahorro paga una TEA de "
-            f"{_pct(r)}. Deposita al final de cada mes. ¿Cuánto debe depositar cada mes?",
-            "en": f"You want to save {_m(g)} in {n} months. Your savings account pays a TEA of "
-            f"{_pct(r)}. You deposit at the end of each month. How much must you deposit "
-            "each month?",
-        },
+        question=_tn(
+            N_(
+                "You want to save %(g)s in %(n)s month. Your savings account pays a TEA "
+                "of %(r)s. You deposit at the end of each month. How much must you "
+                "deposit each month?"
+            ),
+            N_(
+                "You want to save %(g)s in %(n)s months. Your savings account pays a "
+                "TEA of %(r)s. You deposit at the end of each month. How much must you "
+                "deposit each month?"
+            ),
+            n,
+            g=_m(g),
+            n=n,
+            r=_pct(r),
+        ),
         work=w,
         answer=answer,
         unit=Unit.SOLES,
@@ -122,27 +137,27 @@ def savings_months(
         exact = g / m
     answer = _q(exact, 0, ROUND_CEILING)
     w = _Work()
-    s_g = w.given(g, (Unit.SOLES, 2), "Meta", "Goal")
-    s_m = w.given(m, (Unit.SOLES, 2), "Ahorro de cada mes", "Saved each month")
-    s_x = w.calc(
-        Op.DIV, (s_g, s_m), (Unit.NUMBER, 2), "Meta ÷ ahorro mensual", "Goal ÷ monthly saving"
-    )
+    s_g = w.given(g, (Unit.SOLES, 2), _t(N_("Goal")))
+    s_m = w.given(m, (Unit.SOLES, 2), _t(N_("Saved each month")))
+    s_x = w.calc(Op.DIV, (s_g, s_m), (Unit.NUMBER, 2), _t(N_("Goal ÷ monthly saving")))
     w.calc(
         Op.CEIL,
         (s_x, Decimal(0)),
         (Unit.MONTHS, 0),
-        "Meses (redondeado hacia arriba)",
-        "Months (rounded up)",
+        _t(N_("Months (rounded up)")),
     )
     return _exercise(
         "savings_months",
         Topic.SAVING,
         d,
-        question={
-            "es": f"Quiere juntar {_m(g)}. Puede ahorrar {_m(m)} cada mes. ¿Cuántos meses necesita?",
-            "en": f"You want to save {_m(g)}. You can put aside {_m(m)} each month. How many "
-            "months do you need?",
-        },
+        question=_t(
+            N_(
+                "You want to save %(g)s. You can put aside %(m)s each month. How many "
+                "months do you need?"
+            ),
+            g=_m(g),
+            m=_m(m),
+        ),
         work=w,
         answer=answer,
         unit=Unit.MONTHS,
