@@ -10,6 +10,7 @@ import datetime as dt
 import importlib.util
 import io
 import pathlib
+import time
 
 import pytest
 
@@ -78,6 +79,36 @@ def test_runaway_user_templates_are_stopped(
     folder = _template(tmp_path, body, "loop.md.j2")
     with pytest.raises(RenderLimit):
         render("loop", {}, template_dirs=[folder])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% for x in big %}{% endfor %}",
+        "{% for x in big %}{% if x < 0 %}{{ x }}{% endif %}{% endfor %}",
+        "{% for x in big %}{% set y = x %}{% endfor %}done",
+    ],
+)
+@pytest.mark.parametrize("sandboxed", [True, False])
+def test_a_silent_loop_over_a_huge_context_list_is_stopped_by_time(
+    tmp_path: pathlib.Path, body: str, sandboxed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loop over a context value that prints nothing reaches none of the checks at range
+    steps, repetitions or output chunks: the render's watchdog stops it after the time limit.
+    ``big`` has 10¹⁵ items (years of looping): the render can end only by being stopped."""
+    from coopfinance.documents import _env
+
+    monkeypatch.setattr(_env, "MAX_RENDER_SECONDS", 0.2)
+    folder = _template(tmp_path, body, "silent.md.j2")
+    with pytest.raises(RenderLimit, match=r"longer than 0\.2 s"):
+        render("silent", {"big": range(10**15)}, template_dirs=[folder], sandboxed=sandboxed)
+    # the watchdog of a render that ended in time never fires later in the caller's code
+    monkeypatch.setattr(_env, "MAX_RENDER_SECONDS", 0.05)
+    quick = _template(tmp_path, "{{ big[0] }}", "quick.md.j2")
+    assert render("quick", {"big": [7]}, template_dirs=[quick]) == "7"
+    deadline = time.monotonic() + 0.3
+    while time.monotonic() < deadline:  # a pure-Python loop an async exception would interrupt
+        pass
 
 
 def test_the_output_size_is_bounded(

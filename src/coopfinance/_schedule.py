@@ -16,7 +16,7 @@ import json
 import pathlib
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
@@ -24,9 +24,12 @@ from coopfinance._csv import csv_text
 from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_whole
 from coopfinance._files import read_text
-from coopfinance._frames import to_dataframe
+from coopfinance._frames import Numeric, to_dataframe
 from coopfinance._money import Currency, Money
 from coopfinance.errors import CoopFinanceError, InvalidValue, ParseError, fmt_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["COLUMNS", "Installment", "Schedule"]
 
@@ -241,13 +244,16 @@ class Schedule:
         """One dict per row with the keys of :data:`COLUMNS` (``Decimal`` amounts, ``date`` dates)."""
         return [r.to_record() for r in self.installments]
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self, *, numeric: Numeric = False) -> pd.DataFrame:
         """The rows as a pandas ``DataFrame`` (optional extra ``pandas``): one row per installment,
-        columns :data:`COLUMNS`, amounts kept as exact ``Decimal`` objects, ``number`` as index.
+        columns :data:`COLUMNS`, ``number`` as index. Amounts are exact ``Decimal`` objects by
+        default; ``numeric=True`` gives ``float64`` amounts and ``datetime64`` dates (for
+        analysis and charts), ``numeric="decimal"`` exact Arrow decimals (needs ``pyarrow``;
+        see docs/conventions.md, "DataFrames").
 
         Without pandas, :meth:`to_records` gives the same data as plain dicts.
         """
-        frame = to_dataframe(self.to_records(), COLUMNS, "Schedule")
+        frame = to_dataframe(self.to_records(), COLUMNS, "Schedule", numeric)
         return frame.set_index("number")
 
     @exact

@@ -48,15 +48,18 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum
-from coopfinance._frames import to_dataframe
+from coopfinance._frames import Numeric, to_dataframe
 from coopfinance.errors import InvalidValue, WrongType
 from coopfinance.servicing import AccountState, AccountStatus, ItemKind, LoanAccount
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_AGING",
@@ -517,12 +520,15 @@ class PortfolioReport:
             for c in self.categories
         ]
 
-    def to_dataframe(self) -> Any:
-        """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``)."""
+    def to_dataframe(self, *, numeric: Numeric = False) -> pd.DataFrame:
+        """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``): exact
+        ``Decimal`` amounts by default, ``float64`` with ``numeric=True``, Arrow decimals with
+        ``numeric="decimal"`` (see docs/conventions.md, "DataFrames")."""
         return to_dataframe(
             self.to_records(),
             ("category", "count", "principal", "rate", "provision"),
             "PortfolioReport",
+            numeric,
         )
 
 

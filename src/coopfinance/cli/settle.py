@@ -110,9 +110,12 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
     period = Period.parse(ns.period)
     strict = None if ns.select_period else period
     path = input_path(ns, ns.deliveries, suffix=".csv")
+    left_out: int | None = None  # --select-period on a CSV: streamed, only the period's rows kept
     try:
         if str(path).lower().endswith(".xlsx"):
             deliveries = Deliveries.from_xlsx(path, period=strict)
+        elif ns.select_period:
+            deliveries, left_out = Deliveries.select_from_file(path, period)
         else:
             deliveries = Deliveries.from_file(path, period=strict)
     except InvalidDelivery as exc:
@@ -133,6 +136,7 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
     obligations = obligations_from_file(ns.obligations) if ns.obligations else ()
     if ns.select_period:
         kept = deliveries.within(period)
+        read = len(deliveries) + (left_out or 0)
         due = [ob for ob in obligations if ob.due is None or period.contains(ob.due)]
         c.info(
             c.t(
@@ -140,7 +144,7 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
                 "%(obligations)s obligations; the others fall outside the period",
                 period=str(period),
                 kept=len(kept),
-                deliveries=len(deliveries),
+                deliveries=read,
                 due=len(due),
                 obligations=len(obligations),
             )

@@ -505,7 +505,7 @@ def _polish_power(
 # Power form, fast path: one sign change, distinct times, moderate exponents
 # ------------------------------------------------------------------------------------------------
 
-_FAST_ITERATIONS = 8
+_FAST_ITERATIONS = 40  # Halley takes 3-5; bisection steps first from a far start
 _HALLEY_STEP = 1e-5  # a Halley step (times the mean-time gap) this small leaves ~1e-15 (cubic)
 _TINY, _HUGE = 1e-250, 1e250  # discount factors beyond these go to the scaled general path
 
@@ -577,24 +577,42 @@ def _solve_power_fast(
     y = log(-tail / head) / horizon
     y_lo, y_hi = log1p(span[0]), log1p(span[1])
     # Halley steps on F(y) = Σ cₖ·e^(−nₖ·y/D): with g₀ = Σ cₖ·pₖ, g₁ = Σ cₖnₖ·pₖ, g₂ = Σ cₖnₖ²·pₖ
-    # (pₖ = z^nₖ), F = g₀, F′ = −g₁/D, F″ = g₂/D²; the step is −2FF′/(2F′² − FF″).
+    # (pₖ = z^nₖ), F = g₀, F′ = −g₁/D, F″ = g₂/D²; the step is −2FF′/(2F′² − FF″). Safeguarded:
+    # one root, and F has the sign of the last flows below it (they dominate as y → −∞), so each
+    # evaluation narrows a bracket [lo, hi]; a step that leaves it (a start far from the root,
+    # say 134 back in 2 periods and 67 in 96 for 100) bisects instead.
+    if not y_lo < y < y_hi:
+        y = 0.5 * (y_lo + y_hi)
+    below = tail > 0  # F > 0 below the root when the last flows are positive
+    lo, hi = y_lo, y_hi
     for _ in range(_FAST_ITERATIONS):
-        if not y_lo - 1e-9 < y < y_hi + 1e-9:
-            return None
         ps = list(map(pow, repeat(exp(-y / d)), rel))
-        if not _TINY < ps[-1] < _HUGE:
-            return None
+        if not _TINY < ps[-1] < _HUGE:  # far from any root in range: narrow and bisect
+            if ps[-1] <= _TINY:
+                hi = y
+            else:
+                lo = y
+            step = 0.5 * (lo + hi) - y
+            y += step
+            continue
         g0 = sum(map(mul, cs, ps))
         g1 = sum(map(mul, cns, ps))
         g2 = sum(map(mul, cn2s, ps))
+        if (g0 > 0) is below:
+            lo = y
+        else:
+            hi = y
         denom = 2.0 * g1 * g1 - g0 * g2
-        if denom == 0.0:  # pragma: no cover - one sign change: no flat inflection at the root
-            return None
-        step = 2.0 * d * g0 * g1 / denom
-        y += step
+        step = 2.0 * d * g0 * g1 / denom if denom != 0.0 else math.inf
         if abs(step) * horizon <= _HALLEY_STEP:  # y·t is the dimensionless variable
+            y += step
             break
+        if not lo < y + step < hi:
+            step = 0.5 * (lo + hi) - y
+        y += step
     else:
+        return None
+    if not _TINY < exp(-y / d) ** rel[-1] < _HUGE:
         return None
     zf = exp(-y / d)
     # g′(z) = Σ cₖ·nₖ·z^(nₖ − 1) at the new point, to first order from the last evaluation:

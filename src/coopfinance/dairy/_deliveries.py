@@ -463,16 +463,57 @@ class Deliveries:
         return cls._parse(numbered, header, farmers, period, where="row", what="sheet")
 
     @classmethod
-    def _read(cls, fh: IO[str], farmers: Iterable[str] | None, period: Period | None) -> Deliveries:
+    def select_from_file(
+        cls, path: str | pathlib.Path, period: Period, *, farmers: Iterable[str] | None = None
+    ) -> tuple[Deliveries, int]:
+        """The deliveries of a file (a season, years) dated in ``period``, and how many rows were
+        left out: the file is read once, row by row, and only the period's rows are kept, so
+        one fortnight of a ten-year file needs the memory of that fortnight (issue 20 §5).
+
+        Every row's date is read (a row whose date cannot be read is reported, as by
+        :meth:`from_file`); the rows dated in ``period`` are checked in full, the others only
+        for their date.
+        """
+        left_out = [0]
+        with open_text(path, field="deliveries", error=InvalidDelivery) as fh:
+            try:
+                kept = cls._read(fh, farmers, None, select=period, left_out=left_out)
+            except UnicodeDecodeError as exc:
+                raise refuse_decoding(
+                    path, exc, field="deliveries", error=InvalidDelivery
+                ) from None
+        return kept, left_out[0]
+
+    @classmethod
+    def _read(
+        cls,
+        fh: IO[str],
+        farmers: Iterable[str] | None,
+        period: Period | None,
+        *,
+        select: Period | None = None,
+        left_out: list[int] | None = None,
+    ) -> Deliveries:
         reader = csv.DictReader(fh)
         header = [column_name(h) for h in (reader.fieldnames or [])]
         _check_header(header)
         reader.fieldnames = header
-        numbered: list[tuple[int, dict[str, str], int]] = []
-        for row in reader:
-            extra: Any = row.pop(None, None)
-            numbered.append((reader.line_num, row, len(header) + len(extra) if extra else 0))
-        return cls._parse(numbered, header, farmers, period, where="line", what="file")
+
+        def numbered() -> Iterator[tuple[int, dict[str, str], int]]:  # streamed, not listed
+            for row in reader:
+                extra: Any = row.pop(None, None)
+                if select is not None and not extra:
+                    try:
+                        day = _date(row.get("date") or "")
+                    except InvalidDelivery:
+                        day = None  # reported by _parse
+                    if day is not None and not select.contains(day):
+                        if left_out is not None:
+                            left_out[0] += 1
+                        continue
+                yield reader.line_num, row, len(header) + len(extra) if extra else 0
+
+        return cls._parse(numbered(), header, farmers, period, where="line", what="file")
 
     @classmethod
     def _parse(

@@ -27,12 +27,12 @@ import decimal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact
-from coopfinance._frames import to_dataframe
+from coopfinance._frames import Numeric, to_dataframe
 from coopfinance._money import Currency
 from coopfinance.dairy._deliveries import Deliveries, Delivery
 from coopfinance.dairy._obligations import (
@@ -45,6 +45,9 @@ from coopfinance.dairy._obligations import (
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
 from coopfinance.dairy._prices import MilkPriceSchedule
 from coopfinance.errors import InvalidSettlement
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FarmerSettlement",
@@ -286,9 +289,11 @@ class Settlement:
             for st in self.statements
         ]
 
-    def to_dataframe(self) -> Any:
-        """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``)."""
-        return to_dataframe(self.to_records(), self._RECORD_COLUMNS, "Settlement")
+    def to_dataframe(self, *, numeric: Numeric = False) -> pd.DataFrame:
+        """:meth:`to_records` as a pandas ``DataFrame`` (optional extra ``pandas``): exact
+        ``Decimal`` amounts by default, ``float64`` with ``numeric=True``, Arrow decimals with
+        ``numeric="decimal"`` (see docs/conventions.md, "DataFrames")."""
+        return to_dataframe(self.to_records(), self._RECORD_COLUMNS, "Settlement", numeric)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (amounts as strings)."""

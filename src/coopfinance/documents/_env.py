@@ -15,12 +15,15 @@ user template directory may override them (``i18n/{lang}.json`` or ``locale/``).
 from __future__ import annotations
 
 import contextvars
+import ctypes
 import datetime as dt
 import functools
 import importlib
 import json
 import os
 import re
+import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -367,15 +370,67 @@ def neutralize(value: Any) -> Any:
     return value
 
 
+def _overtime() -> RenderLimit:
+    return RenderLimit(
+        f"the document took longer than {MAX_RENDER_SECONDS:g} s to render and was stopped: "
+        "does a template loop without end?",
+        field="template",
+        value=MAX_RENDER_SECONDS,
+    )
+
+
 def _check_deadline() -> None:
     deadline = _DEADLINE.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise RenderLimit(
-            f"the document took longer than {MAX_RENDER_SECONDS:g} s to render and was stopped: "
-            "does a template loop without end?",
-            field="template",
-            value=MAX_RENDER_SECONDS,
-        )
+        raise _overtime()
+
+
+class _Overtime(BaseException):
+    """Raised in the rendering thread by the watchdog once the render passes its time; caught by
+    :func:`_generate` (a ``BaseException``, so no ``except Exception`` of Jinja2 or a filter
+    swallows it)."""
+
+
+def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in ``thread`` at its next bytecode check (CPython's asynchronous exception;
+    ``None`` withdraws one not yet raised)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), None if exc is None else ctypes.py_object(exc)
+    )
+
+
+class _Watchdog:
+    """Stops the calling thread's render after ``seconds``, wherever it is: also a template loop
+    over a huge context list that prints nothing (``{% for x in big %}{% endfor %}``), which
+    the checks at range steps, repetitions and output chunks never reach. The timer thread
+    raises :class:`_Overtime` in the rendering thread; :meth:`stop` (under the same lock, so the
+    two never cross) cancels it and withdraws an exception raised too late to matter. Only on
+    CPython (elsewhere the checks at steps and chunks remain)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._thread = threading.get_ident()
+        self._lock = threading.Lock()
+        self._done = False
+        self._fired = False
+        self._timer: threading.Timer | None = None
+        if sys.implementation.name == "cpython":
+            self._timer = threading.Timer(seconds, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._done:
+                self._fired = True
+                _raise_in(self._thread, _Overtime)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._done = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._fired:
+                _raise_in(self._thread, None)
 
 
 def _limited_range(*args: int) -> Iterator[int]:
@@ -685,21 +740,27 @@ def _generate(template: jinja2.Template, context: dict[str, Any]) -> str:
     """``template`` rendered, stopped past :data:`MAX_OUTPUT_CHARS` or :data:`MAX_RENDER_SECONDS`."""
     token = _DEADLINE.set(time.monotonic() + MAX_RENDER_SECONDS)
     try:
-        parts: list[str] = []
-        size = 0
-        for k, part in enumerate(template.generate(context)):
-            parts.append(part)
-            size += len(part)
-            if size > MAX_OUTPUT_CHARS:
-                raise RenderLimit(
-                    f"the document would be longer than {MAX_OUTPUT_CHARS:,} characters and was "
-                    "stopped: does a template loop without end?",
-                    field="template",
-                    value=size,
-                )
-            if not k % 256:
-                _check_deadline()
-        return "".join(parts)
+        watchdog = _Watchdog(MAX_RENDER_SECONDS)
+        try:
+            parts: list[str] = []
+            size = 0
+            for k, part in enumerate(template.generate(context)):
+                parts.append(part)
+                size += len(part)
+                if size > MAX_OUTPUT_CHARS:
+                    raise RenderLimit(
+                        f"the document would be longer than {MAX_OUTPUT_CHARS:,} characters and "
+                        "was stopped: does a template loop without end?",
+                        field="template",
+                        value=size,
+                    )
+                if not k % 256:
+                    _check_deadline()
+            return "".join(parts)
+        finally:
+            watchdog.stop()
+    except _Overtime:
+        raise _overtime() from None
     finally:
         _DEADLINE.reset(token)
 

@@ -22,6 +22,7 @@ from coopfinance.cost import cost_of_credit, tcea
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
 from coopfinance.linked import RevenueSharePlan, RevenueShareSchedule
 from coopfinance.servicing import LateFeeBasis, LatePolicy
+from coopfinance.servicing._policy import MAX_MORATORIUM
 
 __all__ = [
     "KeyFacts",
@@ -80,7 +81,17 @@ def _total_to_pay(value: Any) -> Decimal:
 
 
 def _moratorium_rate(value: Any) -> Decimal | None:
-    return None if value is None else rate_value(value, field="moratorium_rate")
+    if value is None:
+        return None
+    rate = rate_value(value, field="moratorium_rate")
+    if rate > MAX_MORATORIUM:
+        raise InvalidValue(
+            f"'moratorium_rate' must be at most {MAX_MORATORIUM * 100:f} % a year (got "
+            f"{(rate * 100).normalize():f} %); Agrobanco's is 19 %.",
+            field="moratorium_rate",
+            value=value,
+        )
+    return rate
 
 
 class _Percent(Decimal):
@@ -207,6 +218,13 @@ class KeyFacts:
                 object.__setattr__(self, "late_fee_basis", LateFeeBasis.INSTALLMENT.value)
         if self.late_fee_basis == LateFeeBasis.FLAT.value:
             object.__setattr__(self, "late_fee_basis", None)
+        principal = self.schedule.principal
+        if self.late_fee_basis is None and fee is not None and fee > principal:
+            raise InvalidValue(
+                f"'late_fee' must be at most the loan's principal, {principal} (got {fee:f}).",
+                field="late_fee",
+                value=fee,
+            )
         if self.late_fee_basis is not None and fee is not None and fee >= 1:
             raise InvalidValue(
                 f"'late_fee' of a percentage fee must be below 100 % (got {fee}); write 5 % as "

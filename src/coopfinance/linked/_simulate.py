@@ -90,6 +90,48 @@ def _count(value: int, field: str, lo: int = 1, hi: int | None = None) -> int:
     return to_whole(value, field=field, lo=lo, hi=hi, error=InvalidLinkedPlan)
 
 
+MAX_SCENARIOS = 1_000_000
+"""The most scenarios :func:`simulate` runs (the CLI's ``--scenarios`` limit too)."""
+MAX_FARMERS = 100_000
+"""The most farmers :meth:`Portfolio.example` draws (the CLI's ``--farmers`` limit too)."""
+MAX_LITRES_PER_COW_DAY = Decimal(100)
+"""The most litres a cow gives a day in :meth:`Portfolio.example` (record Holsteins give about
+100; the reference smallholder 6.5)."""
+MAX_LOAN_MILK_YEARS = 10
+"""A loan per cow of more than this many years of the cow's whole milk value is refused."""
+MAX_CENTS = 1e15
+"""The largest loan principal or total due, in minor units (10¹³ soles), :func:`simulate` takes:
+float64 keeps every céntimo of sums up to 2⁵³ ≈ 9·10¹⁵."""
+
+
+def _plausible_cow(
+    price: Decimal | str, litres_per_cow_day: Decimal | str, loan_per_cow: Decimal | str
+) -> tuple[Decimal, Decimal]:
+    """The litres per cow and day and the loan per cow of :meth:`Portfolio.example`, checked."""
+    p = amount(price, "price")
+    litres = amount(litres_per_cow_day, "litres_per_cow_day")
+    loan = amount(loan_per_cow, "loan_per_cow")
+    for name, value in (("price", p), ("litres_per_cow_day", litres), ("loan_per_cow", loan)):
+        if value == 0:
+            raise InvalidLinkedPlan(f"{name!r} must be above 0 (got 0).", field=name, value=value)
+    if litres > MAX_LITRES_PER_COW_DAY:
+        raise InvalidLinkedPlan(
+            f"'litres_per_cow_day' must be at most {MAX_LITRES_PER_COW_DAY} (got {litres:f}).",
+            field="litres_per_cow_day",
+            value=litres,
+        )
+    most = CONTEXT.multiply(CONTEXT.multiply(p, litres), Decimal(365 * MAX_LOAN_MILK_YEARS))
+    if loan > most:
+        raise InvalidLinkedPlan(
+            f"'loan_per_cow' must be at most {MAX_LOAN_MILK_YEARS} years of a cow's milk at the "
+            f"expected price (S/ {p:f} × {litres:f} L a day × 365 × {MAX_LOAN_MILK_YEARS} = "
+            f"{most.quantize(Decimal('0.01')):f}; got {loan:f}).",
+            field="loan_per_cow",
+            value=loan,
+        )
+    return litres, loan
+
+
 def _litres_of(
     production: ProductionForecast | Mapping[str, Sequence[Decimal | int | str]],
     farmer: str,
@@ -475,18 +517,35 @@ class Portfolio:
         drawn with ``seed``), 6.5 L/cow/day, Ica seasonality normalised to mean 1, S/ 1.30 per
         litre, a level loan of S/ 1,200 per cow at TEA 18 % repaid in ``periods`` fortnightly
         installments, installments capped at 30 % of gross.
+
+        Plausibility (issue 20 §2, docs/conventions.md "Bounds"): ``price`` above 0,
+        ``litres_per_cow_day`` above 0 and at most :data:`MAX_LITRES_PER_COW_DAY`, and
+        ``loan_per_cow`` at most :data:`MAX_LOAN_MILK_YEARS` years of a cow's milk at the
+        expected price (``price × litres_per_cow_day × 365``): a larger loan can never be repaid
+        from milk and every figure of the simulation would read 0 % or −100 %.
+
+        >>> Portfolio.example(5, 12, loan_per_cow="1e14")
+        Traceback (most recent call last):
+        ...
+        coopfinance.errors.InvalidLinkedPlan: 'loan_per_cow' must be at most 10 years of a cow's milk ...
         """
         farmers = _count(farmers, "farmers")
+        if farmers > MAX_FARMERS:
+            raise InvalidLinkedPlan(
+                f"'farmers' must be at most {MAX_FARMERS:,} (got {farmers:,}).",
+                field="farmers",
+                value=farmers,
+            )
         periods = _count(periods, "periods", hi=600)
+        per_cow, per_cow_loan = _plausible_cow(price, litres_per_cow_day, loan_per_cow)
         rng = np.random.default_rng(seed)
         cows = np.clip(rng.poisson(4.5, size=farmers) + 1, 1, 10)
-        per_cow = to_decimal(litres_per_cow_day, field="litres_per_cow_day")
         profile = (seasonality or SeasonalProfile.ica()).normalized()
         base = Rate.effective_annual(to_decimal(rate, field="rate"))
         loans: dict[int, LoanTerms] = {}
         for c in sorted({int(x) for x in cows}):
             loans[c] = LoanTerms(
-                principal=CONTEXT.multiply(to_decimal(loan_per_cow, field="loan_per_cow"), c),
+                principal=CONTEXT.multiply(per_cow_loan, c),
                 rate=base,
                 disbursed=disbursed,
                 installments=periods,
@@ -782,6 +841,24 @@ def simulate(
     True
     """
     s_total = _count(scenarios, "scenarios")
+    if s_total > MAX_SCENARIOS:
+        raise InvalidLinkedPlan(
+            f"'scenarios' must be at most {MAX_SCENARIOS:,} (got {s_total:,}).",
+            field="scenarios",
+            value=s_total,
+        )
+    for name, cents in (
+        ("principal", portfolio.principal),
+        ("installments", portfolio.installments),
+    ):
+        most = float(np.max(cents.sum(axis=-1) if cents.ndim > 1 else cents, initial=0.0))
+        if not most <= MAX_CENTS:  # also NaN
+            raise InvalidLinkedPlan(
+                f"'portfolio' {name} must stay below {MAX_CENTS / 100:,.0f} per loan so the float "
+                f"path keeps every céntimo (got {most / 100:,.2f}).",
+                field=name,
+                value=most / 100,
+            )
     seed = _count(seed, "seed", lo=0)
     sp = float(amount(price_sd, "price_sd"))
     sy = float(amount(yield_sd, "yield_sd"))

@@ -135,7 +135,7 @@ class LoanAccount:
     def __attrs_post_init__(self) -> None:
         _check_events(self.terms, self.events)
         currency = self.terms.principal.currency
-        self.late.check_money(currency.unit, currency.code)
+        self.late.check_money(currency.unit, currency.code, self.terms.principal.amount)
 
     def with_events(self, *events: Event) -> LoanAccount:
         """A copy with ``events`` added."""

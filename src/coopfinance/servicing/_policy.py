@@ -11,10 +11,12 @@ import attrs
 from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum, non_negative, to_whole, whole
 from coopfinance._rates import Rate, rate_value
+from coopfinance._rates import exact as computed_rate
 from coopfinance.errors import InvalidValue, WrongType, fmt_value
 from coopfinance.servicing._events import Component
 
 __all__ = [
+    "MAX_MORATORIUM",
     "AllocationStrategy",
     "GraceDays",
     "InterestMethod",
@@ -186,10 +188,28 @@ class _Percent(Decimal):
     __slots__ = ()
 
 
+MAX_MORATORIUM = Decimal(10)
+"""The highest moratorium (penalty) rate, as an annual rate: 1,000 % (issue 20 §2). At that rate
+a month late already costs a fifth of the overdue amount on top of its interest; Agrobanco
+charges 19 %. Above it the figure is a typo (``"1900%"`` for 19 %), not a loan's penalty."""
+
+
 def _opt_rate(value: Rate | Decimal | int | str | None) -> Rate | None:
-    if value is None or isinstance(value, Rate):
-        return value
-    return Rate.effective_annual(rate_value(value, field="moratorium"))
+    if value is None:
+        return None
+    if isinstance(value, Rate):
+        rate = value
+    else:  # a rate from 100 % up is written with '%': take the fraction rate_value read as is
+        rate = Rate.effective_annual(computed_rate(rate_value(value, field="moratorium")))
+    annual = rate.annual_factor()
+    if annual > MAX_MORATORIUM:
+        raise InvalidValue(
+            f"'moratorium' must be at most {MAX_MORATORIUM * 100:f} % a year (got "
+            f"{(annual * 100).normalize():f} %); Agrobanco's is 19 %.",
+            field="moratorium",
+            value=value,
+        )
+    return rate
 
 
 def _late_fee(value: Decimal | int | str) -> Decimal:
@@ -309,8 +329,11 @@ class LatePolicy:
         """Whether ``late_fee`` is a fraction of an overdue amount."""
         return self.late_fee_basis is not LateFeeBasis.FLAT
 
-    def check_money(self, unit: Decimal, currency: str) -> None:
-        """Refuse a fee amount or cap finer than the currency's ``unit`` (no sub-céntimo fee)."""
+    def check_money(self, unit: Decimal, currency: str, principal: Decimal | None = None) -> None:
+        """Refuse a fee amount or cap finer than the currency's ``unit`` (no sub-céntimo fee)
+        and, given the loan's ``principal``, a flat late fee above it (a fee larger than the
+        whole loan for one late installment is a typo, issue 20 §2; see docs/conventions.md,
+        "Bounds")."""
         for name, amount in (
             ("late_fee", None if self.fee_is_percentage else self.late_fee),
             ("late_fee_cap", self.late_fee_cap),
@@ -321,6 +344,14 @@ class LatePolicy:
                     field=name,
                     value=amount,
                 )
+        fee = None if self.fee_is_percentage else self.late_fee
+        if principal is not None and fee is not None and fee > principal:
+            raise InvalidValue(
+                f"'late_fee' must be at most the loan's principal, {currency} {principal} "
+                f"(got {currency} {fee:f}).",
+                field="late_fee",
+                value=fee,
+            )
 
     @classmethod
     def none(cls) -> LatePolicy:
