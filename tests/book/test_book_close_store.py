@@ -5,6 +5,7 @@ plain SQLAlchemy path on each backend, a fault mid-close leaves the book exactly
 from __future__ import annotations
 
 import datetime as dt
+import io
 import pathlib
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from book_helpers import (  # noqa: F401
+    PRICES,
+    ROSTER,
     Where,
     fixture_book,
     fixture_coop,
@@ -24,6 +27,7 @@ from coopfinance.book import Book, _close
 from coopfinance.book import _schema as t
 from coopfinance.book._store import bulk_insert
 from coopfinance.book._types import Exact
+from coopfinance.cli import main
 from coopfinance.dairy import Period
 
 D = dt.date
@@ -191,3 +195,28 @@ def test_bulk_insert_refuses_a_float_on_the_plain_path(where: Where) -> None:
         bulk_insert(conn, table, ["x"], [(Decimal("1.50"),)])
         assert conn.execute(sa.select(table.c.x)).scalar_one() == Decimal("1.5")
         conn.rollback()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_book_close_draws_a_progress_bar_on_a_terminal_only(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    book = Book.init("coop.db", coop="c1", pay_delay_days=5)
+    book.import_roster(write(tmp_path, "r.csv", ROSTER))
+    book.import_prices(write(tmp_path, "p.toml", PRICES))
+    _season(book, tmp_path)
+    book.close_connection()
+    monkeypatch.setattr(_close, "_CHUNK", 1)
+    out, err = io.StringIO(), _Terminal()
+    assert main(["book", "close", "2026-01-01..2026-01-15"], out=out, err=err) == 0
+    assert "closed 2026-01-01..2026-01-15" in out.getvalue()
+    assert "3/3" in err.getvalue()  # tqdm's count of farmers stored
+    out, err = io.StringIO(), io.StringIO()  # not a terminal: no bar
+    assert main(["book", "close"], out=out, err=err) == 0
+    assert "closed 2026-01-16..2026-01-31" in out.getvalue()
+    assert err.getvalue() == ""
