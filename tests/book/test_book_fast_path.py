@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pathlib
 
+import attrs
 import sqlalchemy as sa
 from book_helpers import (  # noqa: F401
     Where,
@@ -18,7 +19,11 @@ from book_helpers import (  # noqa: F401
 
 from coopfinance.book import Book, _close
 from coopfinance.book import _schema as t
-from coopfinance.dairy import Period, settle
+from coopfinance.dairy import Delivery, Period, settle
+
+
+def test_the_fast_path_sets_every_field_of_a_delivery() -> None:
+    assert tuple(a.name for a in attrs.fields(Delivery)) == _close._SLOT_NAMES
 
 
 def test_the_fast_path_gives_exactly_the_validated_deliveries_and_settlement(

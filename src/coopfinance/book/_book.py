@@ -7,7 +7,7 @@ import datetime as dt
 import getpass
 import os
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -260,11 +260,20 @@ class Book(LinkedLoans):
         return self._write("obligations", source)
 
     @exact
-    def close(self, period: Period | str | None = None) -> Closing:
+    def close(
+        self,
+        period: Period | str | None = None,
+        *,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> Closing:
         """Close ``period`` (``Period``, ``START..END`` or a day in it; default the first open
-        one): settle it from the book, post check-off payments dated its pay date, freeze it."""
+        one): settle it from the book, post check-off payments dated its pay date, freeze it.
+
+        ``progress(done, total)``, when given, is called as the close goes: per chunk of farmers
+        stored (``total``: the farmers settled) and once with ``done == total`` when the period
+        is closed."""
         with self._store.transaction(write=True) as conn:
-            return _close.close(conn, self.coop, self._period(period), self.user)
+            return _close.close(conn, self.coop, self._period(period), self.user, progress=progress)
 
     def _period(self, period: Period | str | dt.date | None) -> Period | None:
         if period is None or isinstance(period, Period):

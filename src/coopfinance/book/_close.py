@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -49,6 +49,7 @@ from coopfinance.book._errors import WrongPeriod
 from coopfinance.book._imports import event_row, events_of
 from coopfinance.book._ledger_schema import liquidations
 from coopfinance.book._linked import close_obligations as linked_obligations
+from coopfinance.book._store import bulk_insert
 from coopfinance.book._types import canonical
 from coopfinance.dairy import (
     Collection,
@@ -178,7 +179,8 @@ def deliveries_in(
     are few: one pass, no correlated subquery for the planner to get wrong).
 
     The fast path (issue 16, the close of 20,000 farmers): the rows were checked when imported, so
-    each is built with :meth:`Delivery.trusted` from the driver's raw values (no re-validation);
+    each is built as :meth:`Delivery.trusted` builds it from the driver's raw values (no
+    re-validation);
     litres, samples and dates repeat, so each distinct raw value is converted once
     (:func:`_Raw`). ``tests/book/test_book_fast_path.py`` checks the result equals
     :func:`_delivery` of every row."""
@@ -193,8 +195,10 @@ def deliveries_in(
     )
     raw = _Raw()
     out: list[Delivery] = []
+    append = out.append
     last: tuple[Any, ...] | None = None
-    trusted = Delivery.trusted
+    new = object.__new__
+    put_farmer, put_date, put_litres, put_quality, put_route, put_shift, put_receipt = _SLOTS
     qualities: dict[tuple[Any, ...], Quality | None] = {(None, None, None, None): None}
     dates: dict[Any, dt.date] = {}
     numbers = raw.numbers
@@ -209,14 +213,28 @@ def deliveries_in(
         amount = numbers.get(litres)
         if amount is None:
             amount = raw.number(litres)
-        made = trusted(farmer, when, amount, quality, route=route, shift=shift, receipt=receipt)
+        made = new(Delivery)  # Delivery.trusted, inlined: the slots set directly
+        put_farmer(made, farmer)
+        put_date(made, when)
+        put_litres(made, amount)
+        put_quality(made, quality)
+        put_route(made, route)
+        put_shift(made, shift)
+        put_receipt(made, receipt)
         key = (farmer, day, shift)
         if key == last:
             out[-1] = made
         else:
-            out.append(made)
+            append(made)
         last = key
     return out
+
+
+_SLOT_NAMES = ("farmer", "date", "litres", "quality", "route", "shift", "receipt")
+_SLOTS: tuple[Any, ...] = tuple(vars(Delivery)[k].__set__ for k in _SLOT_NAMES)
+"""The setters of :class:`Delivery`'s slots (what :meth:`Delivery.trusted` does, without a call
+per row); ``tests/book/test_book_fast_path.py`` checks these are all of its fields and that the
+deliveries equal validated ones."""
 
 
 _MISSING: Any = object()
@@ -472,8 +490,21 @@ class _Prev:
             setattr(self, k, getattr(row, f"prev_{k}"))
 
 
-def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Closing:
-    """Close ``period`` (default: the first open one); see the module docstring."""
+def close(
+    conn: Connection,
+    coop: Coop,
+    period: Period | None,
+    user: str,
+    *,
+    progress: Progress | None = None,
+    fast: bool = True,
+) -> Closing:
+    """Close ``period`` (default: the first open one); see the module docstring.
+
+    ``progress(done, total)``, when given, is called as the frozen statements are stored, every
+    ``_CHUNK`` farmers (``total``: the farmers of the settlement), and once with
+    ``done == total`` when the period is closed (its transaction still to commit). ``fast=False``
+    stores through SQLAlchemy instead of the driver (the reference of the fast path's test)."""
     lock(conn, coop.coop_id)
     first_open = open_period(conn, coop)
     closed = closed_through(conn, coop.coop_id)
@@ -582,7 +613,7 @@ def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Clo
             import_id=iid,
         )
     )
-    _store(conn, coop.coop_id, settlement, adjustments, by_reference)
+    _store(conn, coop.coop_id, settlement, adjustments, by_reference, progress=progress, fast=fast)
     events = []
     for loan_id, posted in payments.items():
         for p in posted:
@@ -602,6 +633,8 @@ def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Clo
             )
     if events:
         conn.execute(t.loan_events.insert(), events)
+    if progress is not None:
+        progress(len(settlement.statements), len(settlement.statements))
     return Closing(
         period=period,
         pay_date=pay,
@@ -611,69 +644,95 @@ def close(conn: Connection, coop: Coop, period: Period | None, user: str) -> Clo
     )
 
 
+_FARMER_COLUMNS = ("coop_id", "period_start", "farmer", "litres", "gross", "floor")
+_LINE_COLUMNS = (
+    "coop_id",
+    "period_start",
+    "farmer",
+    "seq",
+    "kind",
+    "loan_id",
+    "reference",
+    "priority",
+    "due_date",
+    "due",
+    "collected",
+    "short",
+    "correction_id",
+)
+_CHUNK = 5000
+"""Farmers stored per step of the close (and per call of its ``progress``)."""
+
+Progress = Callable[[int, int], object]
+"""``progress(done, total)``: called by :func:`close` as it goes (see there)."""
+
+
 def _store(
     conn: Connection,
     coop: str,
     settlement: Settlement,
     adjustments: Iterable[Adjustment],
     by_reference: dict[tuple[str, str], int],
+    *,
+    progress: Progress | None = None,
+    fast: bool = True,
 ) -> None:
+    """Freeze the settlement's statements and lines, ``_CHUNK`` farmers at a time, written
+    through the driver (:func:`~coopfinance.book._store.bulk_insert`; ``fast=False``: through
+    SQLAlchemy, the reference the fast path is tested against)."""
     start = settlement.period.start
-    farmers, lines = [], []
     credits: dict[str, list[Adjustment]] = defaultdict(list)
     for a in adjustments:
         if a.amount > 0:
             credits[a.farmer].append(a)
-    for s in settlement.statements:
-        farmers.append(
-            {
-                "coop_id": coop,
-                "period_start": start,
-                "farmer": s.farmer,
-                "litres": s.litres,
-                "gross": s.gross,
-                "floor": s.floor,
-            }
-        )
-        seq = 0
-        for seq, c in enumerate(s.collections, start=1):
-            o = c.obligation
-            lines.append(
-                {
-                    "coop_id": coop,
-                    "period_start": start,
-                    "farmer": s.farmer,
-                    "seq": seq,
-                    "kind": o.kind.value,
-                    "loan_id": o.loan_id,
-                    "reference": o.reference,
-                    "priority": o.priority,
-                    "due_date": o.due,
-                    "due": c.due,
-                    "collected": c.collected,
-                    "short": c.short,
-                    "correction_id": by_reference.get((s.farmer, o.reference)),
-                }
-            )
-        for k, a in enumerate(credits.get(s.farmer, ()), start=seq + 1):
-            lines.append(
-                {
-                    "coop_id": coop,
-                    "period_start": start,
-                    "farmer": s.farmer,
-                    "seq": k,
-                    "kind": ADJUSTMENT,
-                    "loan_id": None,
-                    "reference": a.reference,
-                    "priority": None,
-                    "due_date": None,
-                    "due": a.amount,
-                    "collected": Decimal(0),
-                    "short": Decimal(0),
-                    "correction_id": a.correction_id,
-                }
-            )
-    if farmers:
-        conn.execute(t.settlement_farmers.insert(), farmers)
-    if lines:
-        conn.execute(t.settlement_lines.insert(), lines)
+    statements = settlement.statements
+    total = len(statements)
+    zero = Decimal(0)
+    for first in range(0, total, _CHUNK):
+        farmers: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
+        for s in statements[first : first + _CHUNK]:
+            farmer = s.farmer
+            farmers.append((coop, start, farmer, s.litres, s.gross, s.floor))
+            seq = 0
+            for seq, c in enumerate(s.collections, start=1):
+                o = c.obligation
+                lines.append(
+                    (
+                        coop,
+                        start,
+                        farmer,
+                        seq,
+                        o.kind.value,
+                        o.loan_id,
+                        o.reference,
+                        o.priority,
+                        o.due,
+                        c.collected + c.short,  # Collection.due
+                        c.collected,
+                        c.short,
+                        by_reference.get((farmer, o.reference)) if by_reference else None,
+                    )
+                )
+            for k, a in enumerate(credits.get(farmer, ()), start=seq + 1):
+                lines.append(
+                    (
+                        coop,
+                        start,
+                        farmer,
+                        k,
+                        ADJUSTMENT,
+                        None,
+                        a.reference,
+                        None,
+                        None,
+                        a.amount,
+                        zero,
+                        zero,
+                        a.correction_id,
+                    )
+                )
+        bulk_insert(conn, t.settlement_farmers, _FARMER_COLUMNS, farmers, fast=fast)
+        bulk_insert(conn, t.settlement_lines, _LINE_COLUMNS, lines, fast=fast)
+        if progress is not None and first + _CHUNK < total:
+            progress(first + _CHUNK, total)

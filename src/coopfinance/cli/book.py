@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from coopfinance._fields import to_date
 from coopfinance.book._book import Book
 from coopfinance.book._store import to_url
+from coopfinance.cli._options import console
 from coopfinance.dairy import SettlementFrequency, SettlementPolicy
 from coopfinance.documents import render_settlement_summary
 from coopfinance.errors import InvalidValue
@@ -66,7 +67,19 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _close(args: argparse.Namespace) -> int:
-    closing = _open(args).close(args.period)
+    book = _open(args)
+    c = console(args)
+    with c.progress(None, str(args.period or "")) as bar:  # drawn only on a terminal
+        done = 0
+
+        def progress(now: int, total: int) -> None:
+            nonlocal done
+            bar.total = total  # type: ignore[attr-defined]  # tqdm's: known once settled
+            bar.update(now - done)
+            bar.refresh()  # type: ignore[attr-defined]  # a step is seconds: draw each
+            done = now
+
+        closing = book.close(args.period, progress=progress if c.bars() else None)
     s = closing.settlement.summary
     print(
         f"closed {closing.period}, paid {closing.pay_date}: {s.farmers} farmers, "
