@@ -66,6 +66,7 @@ def typed(content: str) -> str:
     content = _CHOICES.sub(" ", content)
     content = _OPTION.sub(" ", content)
     content = re.sub(r"\S+\.(?:csv|toml|json|html|md|pdf|txt|db|yaml|yml|xlsx)\b", " ", content)
+    content = re.sub(r"\w*/[\w/]+", " ", content)  # paths: OUTDIR/inputs
     content = re.sub(r"\$?[A-Z_]{3,}", " ", content)  # $COOPFINANCE_BOOK, LANG/LC_ALL
     content = re.sub(r"[\w\[\]<>]+(?:[,|:][\w\[\]<>%.]+)+", " ", content)  # a,b · a|b · k:v
     content = re.sub(r"`[^`]*`|\w+\.\w+[\w.()]*|\w*_\w*", " ", content)  # code: LoanTerms.from_dict
