@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pathlib
 
 import pytest
 from book_helpers import fixture_book, fixture_coop, fixture_postgres_engine, fixture_where, write  # noqa: F401
 
-from coopfinance.book import Book, ImportRefused
+from coopfinance.book import Book, BookError, ImportRefused
 
 HEAD = "farmer,date,shift,litres,total_solids\n"
 
@@ -90,17 +91,90 @@ def test_every_bad_line_of_a_file_is_reported_in_one_go(book: Book, tmp_path: pa
 
 
 def test_roster_changes_are_new_versions(book: Book, tmp_path: pathlib.Path) -> None:
+    """A change that contradicts nothing recorded (a new route, a name) is the next version."""
     report = book.import_roster(
         write(
             tmp_path,
             "r2.csv",
-            "farmer,name,role,route,joined,left\nM001,Carmen,member,R1,,2026-03-31\n",
+            "farmer,name,role,route,joined,left\nM001,Carmen Torres,member,R3,,\n",
         )
     )
     assert (report.new, report.corrected) == (0, 1)
-    assert book.members()["M001"].left is not None
+    assert (book.members()["M001"].route, book.members()["M001"].version) == ("R3", 1)
+
+
+ROSTER_HEAD = "farmer,name,role,route,joined,left\n"
+
+
+def _roster(book: Book, tmp: pathlib.Path, body: str) -> str:
+    return str(book.import_roster(write(tmp, "again.csv", ROSTER_HEAD + body)))
+
+
+def test_a_roster_cannot_bring_back_a_farmer_who_left(book: Book, tmp_path: pathlib.Path) -> None:
+    """Issue 17 §2: a farmer leaves only through an exit, and a roster re-import that shows the
+    leaver active again, or moves their dates, is refused naming the line; nothing is recorded."""
+    book.import_deliveries(
+        write(tmp_path, "d.csv", "farmer,date,litres\nM002,2026-01-05,20\nM001,2026-01-05,30\n")
+    )
+    book.close()
+    book.exit("M002", "renuncia", dt.date(2026, 1, 20), "moved away")
+    before = list(book.entries("members"))
+    for body, field in (
+        ("M001,Carmen,member,R1,,\nM002,Jorge,member,R1,,\n", "back"),  # active again
+        ("M002,Jorge,member,R1,,2026-02-28\n", "moved"),  # the exit date moved
+        ("M002,Jorge,member,R1,2025-01-01,2026-01-20\n", "joined"),  # a join date changed
+        ("M002,Jorge,supplier,R1,,2026-01-20\n", "role"),
+    ):
+        with pytest.raises(ImportRefused) as info:
+            _roster(book, tmp_path, body)
+        (problem,) = info.value.problems
+        assert problem.line == body.count("\n") + 1, field
+        assert "'farmer' 'M002' left the co-op on 2026-01-20 (renuncia" in problem.message
+        assert "new member, under a new id" in problem.message
+    assert list(book.entries("members")) == before
+    # what agrees with the exit (the left date as recorded) is accepted: a new route
+    assert _roster(book, tmp_path, "M002,Jorge,member,R9,,2026-01-20\n").endswith("1 corrected")
+
+
+def test_a_roster_left_date_is_refused_a_farmer_leaves_through_an_exit(
+    book: Book, tmp_path: pathlib.Path
+) -> None:
+    with pytest.raises(ImportRefused, match=r"line 2: 'left' 2026-03-31 for 'M001'.*'book exit'"):
+        _roster(book, tmp_path, "M001,Carmen,member,R1,,2026-03-31\n")
+    book.exit("M001", "renuncia", dt.date(2026, 3, 31))
     with pytest.raises(ImportRefused, match="not on the roster on 2026-04-02"):
         _milk(book, tmp_path, "M001,2026-04-02,,10,\n")
+    # a new farmer may come with both dates (they left before the book began)
+    assert _roster(book, tmp_path, "X001,Old,supplier,R1,2025-01-01,2025-06-30\n").startswith(
+        "1 new"
+    )
+
+
+def test_a_join_date_or_role_that_would_change_closed_periods_is_refused(
+    book: Book, tmp_path: pathlib.Path
+) -> None:
+    book.import_deliveries(
+        write(tmp_path, "d.csv", "farmer,date,litres\nS001,2026-01-12,20\nM001,2026-01-12,30\n")
+    )
+    # before any close a join date may be corrected, but not past a recorded delivery
+    with pytest.raises(
+        ImportRefused, match=r"line 2: 'joined' 2026-01-13 for 'S001'.* from 2026-01-12"
+    ):
+        _roster(book, tmp_path, "S001,Rosa,supplier,R2,2026-01-13,\n")
+    assert _roster(book, tmp_path, "S001,Rosa,supplier,R2,2026-01-11,\n").endswith("1 corrected")
+    book.close()
+    with pytest.raises(
+        ImportRefused, match=r"'joined' of 'S001' changes from 2026-01-11 to 2026-01-02"
+    ):
+        _roster(book, tmp_path, "S001,Rosa,supplier,R2,2026-01-02,\n")
+    with pytest.raises(
+        ImportRefused, match=r"'role' of 'S001' changes from supplier to member.*'book join'"
+    ):
+        _roster(book, tmp_path, "S001,Rosa,member,R2,2026-01-11,\n")
+    # a supplier who joined through the book may be listed as a member
+    book.join("S001", dt.date(2026, 1, 16))
+    assert _roster(book, tmp_path, "S001,Rosa,member,R2,2026-01-11,\n").endswith("1 corrected")
+    assert book.memberships()["S001"].since == dt.date(2026, 1, 16)
 
 
 def test_payments_with_a_recorded_receipt_are_not_posted_again(
@@ -167,3 +241,37 @@ def test_obligations_are_idempotent_and_checked(book: Book, tmp_path: pathlib.Pa
     with pytest.raises(ImportRefused) as info:
         book.import_obligations(bad)
     assert [p.line for p in info.value.problems] == [2, 3]
+
+
+def test_an_import_reports_its_progress_per_chunk_of_rows(
+    book: Book, tmp_path: pathlib.Path
+) -> None:
+    """Issue 21: ``progress(done, total)`` every PROGRESS_EVERY rows, the total counted first for
+    a path, and once at the end; the import records the same source and the same rows."""
+    rows = [
+        f"{f},{dt.date(2026, 1, 1) + dt.timedelta(days=d % 180)},s{d // 180},1{d % 7}\n"
+        for d in range(12_500)
+        for f in ("M001", "M002")
+    ]
+    path = write(tmp_path, "big.csv", "farmer,date,shift,litres\n" + "".join(rows))
+    seen: list[tuple[int, int | None]] = []
+    report = book.import_deliveries(path, progress=lambda done, total: seen.append((done, total)))
+    assert str(report) == "25,000 new, 0 already recorded"
+    assert seen == [(0, 25_000), (10_000, 25_000), (20_000, 25_000), (25_000, 25_000)]
+    (record,) = [r for r in book.entries("imports") if r["kind"] == "deliveries"]
+    assert record["source"] == str(path)
+    seen.clear()
+    prices = write(tmp_path, "p.toml", (tmp_path / "prices.toml").read_text())
+    assert str(book.import_prices(prices, progress=lambda *a: seen.append(a))).startswith("0 new")
+    assert seen == [(0, None), (1, 1)]
+    seen.clear()
+    with pytest.raises(ImportRefused):
+        book.import_deliveries(
+            write(tmp_path, "bad.csv", "farmer,date,litres\nM001,2026-01-02,-1\n"),
+            progress=lambda *a: seen.append(a),
+        )
+    assert seen == [(0, 1)]  # refused: no final call
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(b"farmer,date,litres\nM\xf3,2026-01-02,1\n")
+    with pytest.raises(BookError, match=r"latin1\.csv"):
+        book.import_deliveries(bad, progress=lambda *a: seen.append(a))

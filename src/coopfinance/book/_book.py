@@ -222,7 +222,9 @@ class Book(LinkedLoans):
 
     # --- writing ------------------------------------------------------------------------------
 
-    def _write(self, kind: str, source: Source) -> ImportReport:
+    def _write(
+        self, kind: str, source: Source, progress: _imports.Progress | None = None
+    ) -> ImportReport:
         func = {
             "roster": _imports.import_roster,
             "prices": _imports.import_prices,
@@ -231,33 +233,63 @@ class Book(LinkedLoans):
             "payments": _imports.import_payments,
             "obligations": _imports.import_obligations,
         }[kind]
-        with self._store.transaction(write=True) as conn:
-            return func(conn, self.coop, source, self.user)
+        with _imports.progress_source(source, kind, progress) as (counted, finish):
+            with self._store.transaction(write=True) as conn:
+                report = func(conn, self.coop, counted, self.user)
+            finish(report.new + report.already + report.corrected)
+        return report
 
-    def import_roster(self, source: Source) -> ImportReport:
-        """Members and suppliers (CSV: farmer, name, role, route, pickup_days, joined, left)."""
-        return self._write("roster", source)
+    def import_roster(
+        self, source: Source, *, progress: _imports.Progress | None = None
+    ) -> ImportReport:
+        """Members and suppliers (CSV: farmer, name, role, route, pickup_days, joined, left).
 
-    def import_prices(self, source: Source) -> ImportReport:
+        ``progress(done, total)``, if given, is called as the rows are read (every
+        :data:`~coopfinance.book._imports.PROGRESS_EVERY` rows of a CSV file, ``total`` counted
+        first for a path, else ``None``) and once at the end with ``done == total``; the same on
+        every ``import_*`` method (a TOML/JSON or ``.xlsx`` file: once before and once after).
+
+        >>> import io
+        >>> book = Book.init("sqlite://", coop="c")
+        >>> _ = book.import_roster(io.StringIO("farmer,name\\nM001,Carmen\\n"))
+        >>> seen = []
+        >>> _ = book.import_roster(io.StringIO("farmer,name\\nM002,Jorge\\n"),
+        ...                        progress=lambda done, total: seen.append((done, total)))
+        >>> seen
+        [(0, None), (1, 1)]
+        """
+        return self._write("roster", source, progress)
+
+    def import_prices(
+        self, source: Source, *, progress: _imports.Progress | None = None
+    ) -> ImportReport:
         """A milk price schedule (TOML/JSON as ``MilkPriceSchedule.from_file`` reads)."""
-        return self._write("prices", source)
+        return self._write("prices", source, progress)
 
-    def import_deliveries(self, source: Source) -> ImportReport:
+    def import_deliveries(
+        self, source: Source, *, progress: _imports.Progress | None = None
+    ) -> ImportReport:
         """Deliveries (CSV, or an ``.xlsx`` workbook with the ``xlsx`` extra; streamed): see
-        :mod:`coopfinance.book._deliveries`."""
-        return self._write("deliveries", source)
+        :mod:`coopfinance.book._deliveries`. ``progress``: as :meth:`import_roster`."""
+        return self._write("deliveries", source, progress)
 
-    def import_loans(self, source: Source) -> ImportReport:
+    def import_loans(
+        self, source: Source, *, progress: _imports.Progress | None = None
+    ) -> ImportReport:
         """Loans (TOML/JSON ``[[loan]]`` tables)."""
-        return self._write("loans", source)
+        return self._write("loans", source, progress)
 
-    def import_payments(self, source: Source) -> ImportReport:
+    def import_payments(
+        self, source: Source, *, progress: _imports.Progress | None = None
+    ) -> ImportReport:
         """Cash payments with receipt numbers (CSV: loan_id, date, amount, receipt, channel)."""
-        return self._write("payments", source)
+        return self._write("payments", source, progress)
 
-    def import_obligations(self, source: Source) -> ImportReport:
+    def import_obligations(
+        self, source: Source, *, progress: _imports.Progress | None = None
+    ) -> ImportReport:
         """Inputs on credit, savings, contributions (CSV: farmer, kind, amount, due, …)."""
-        return self._write("obligations", source)
+        return self._write("obligations", source, progress)
 
     @exact
     def close(

@@ -5,6 +5,10 @@ but ``coop_id``; ``id`` is the row's position in its file (1, 2, …) and refere
 (``import_id``, ``corrects``, ``correction_id``) are positions too, so an export does not depend on
 the database it came from. Decimals are written exactly, dates ISO 8601, booleans true/false,
 nothing as an empty cell. ``coop.json`` holds the co-op's settings.
+
+The co-op's own accounts (revision 0003) are exported too: ``member_events.csv`` (joins and
+exits), ``member_contributions.csv``, ``coop_entries.csv``, ``distributions.csv`` and
+``liquidations.csv`` (their ``data`` column is the recorded JSON, as stored).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._csv import escape_cell, unescape_cell
+from coopfinance.book import _ledger_schema as _accounts  # noqa: F401 (registers its tables)
 from coopfinance.book import _schema as t
 from coopfinance.book._errors import BookError
 from coopfinance.book._types import Exact, canonical
@@ -37,6 +42,12 @@ TABLES = (
     "settlements",
     "settlement_farmers",
     "settlement_lines",
+    # the co-op's own accounts (issue 17, revision 0003)
+    "member_events",
+    "member_contributions",
+    "coop_entries",
+    "distributions",
+    "liquidations",
 )
 """The exported tables, in the order a restore loads them."""
 

@@ -8,21 +8,25 @@ identity with other values is a :class:`Conflict`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Mapping
+import pathlib
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._fields import to_optional_date
-from coopfinance._files import read_data
+from coopfinance._files import open_text, read_data, refuse_decoding
 from coopfinance.book import _schema as t
+from coopfinance.book._accounts import Membership, memberships
 from coopfinance.book._common import (
     Coop,
     ImportReport,
+    Member,
     closed_through,
     current_members,
     dumps,
@@ -30,7 +34,7 @@ from coopfinance.book._common import (
     record_import,
 )
 from coopfinance.book._compat import terms_from_dict
-from coopfinance.book._csv import Source, csv_rows, source_name
+from coopfinance.book._csv import Source, csv_rows, is_xlsx, source_name
 from coopfinance.book._errors import BookError, Conflict, ImportRefused, Problem
 from coopfinance.book._types import canonical
 from coopfinance.dairy import MilkPriceSchedule, Obligation, ObligationKind
@@ -38,15 +42,119 @@ from coopfinance.errors import CoopFinanceError
 from coopfinance.servicing import Payment, events_from_json, events_to_json
 
 __all__ = [
+    "PROGRESS_EVERY",
+    "Progress",
     "checkoff_due_dates",
     "import_loans",
     "import_obligations",
     "import_payments",
     "import_prices",
     "import_roster",
+    "progress_source",
 ]
 
 ROLES = ("member", "supplier")
+
+Progress = Callable[[int, "int | None"], object]
+"""What an import reports its progress to: ``progress(done, total)``, rows read so far and the
+rows of the file (``None`` when not known beforehand)."""
+
+PROGRESS_EVERY = 10_000
+"""Rows between two calls of an import's ``progress``."""
+
+
+def _data_lines(path: pathlib.Path) -> int | None:
+    """The lines of a CSV file after its header (a quick pass over its bytes; ``None`` when it
+    cannot be read: the import then says why)."""
+    try:
+        with path.open("rb") as fh:
+            count, last = 0, b"\n"
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return None
+    return max(count + (last != b"\n") - 1, 0)
+
+
+class _Counted:
+    """A CSV file whose lines are counted as they are read: ``progress(done, total)`` every
+    :data:`PROGRESS_EVERY` rows. It carries the file's name, so the import records the same
+    source as without it."""
+
+    def __init__(
+        self, fh: IO[str], name: str, path: pathlib.Path | None, progress: Progress, what: str
+    ) -> None:
+        self.fh = fh
+        self.name = name
+        self.path = path
+        self.progress = progress
+        self.what = what
+        self.total = _data_lines(path) if path is not None else None
+        self.done = 0
+
+    def __iter__(self) -> Iterator[str]:
+        progress, total, every = self.progress, self.total, PROGRESS_EVERY
+        progress(0, total)
+        lines = iter(self.fh)
+        try:
+            header = next(lines, None)
+            if header is None:
+                return
+            yield header
+            done = 0
+            for line in lines:
+                done += 1
+                if done % every == 0:
+                    self.done = done
+                    progress(done, total)
+                yield line
+            self.done = done
+        except UnicodeDecodeError as exc:
+            if self.path is None:
+                raise
+            raise refuse_decoding(self.path, exc, field=self.what, error=BookError) from None
+
+
+def _nothing(rows: int) -> None:
+    del rows
+
+
+@contextlib.contextmanager
+def progress_source(
+    source: Source, what: str, progress: Progress | None
+) -> Iterator[tuple[Source, Callable[[int], None]]]:
+    """``(source, finish)``: a CSV ``source`` (a path or an open text file) wrapped so that its
+    import calls ``progress`` every :data:`PROGRESS_EVERY` rows, the total counted first for a
+    path; other files (TOML, JSON, ``.xlsx``: read inside the import) as they are, with
+    ``progress(0, None)`` before. ``finish(rows)`` makes the last call, ``progress(n, n)`` (``n``
+    the rows counted, else ``rows``)."""
+    if progress is None:
+        yield source, _nothing
+        return
+    is_path = isinstance(source, str | pathlib.Path)
+    csv_like = not is_path or str(source).lower().endswith((".csv", ".txt", ".tsv"))
+    if is_xlsx(source) or not csv_like or what in ("prices", "loans"):
+        progress(0, None)
+
+        def at_end(rows: int) -> None:
+            progress(rows, rows)
+
+        yield source, at_end
+        return
+    path = pathlib.Path(source) if is_path else None  # type: ignore[arg-type]
+    fh = open_text(path, field=what, error=BookError) if path is not None else source
+    counted = _Counted(fh, source_name(source), path, progress, what)  # type: ignore[arg-type]
+
+    def finish(rows: int) -> None:
+        n = counted.done or rows
+        progress(n, n)
+
+    try:
+        yield counted, finish  # type: ignore[misc]
+    finally:
+        if path is not None:
+            fh.close()  # type: ignore[union-attr]
 
 
 def _refuse(what: str, source: str, problems: list[Problem], conflicts: list[Conflict]) -> None:
@@ -144,6 +252,7 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
     members = current_members(conn, coop.coop_id)
     inserts: list[dict[str, Any]] = []
     already = changed = 0
+    history: _History | None = None
     for farmer, (line, values) in given.items():
         now = members.get(farmer)
         version = 0
@@ -152,9 +261,15 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
             if recorded == values:
                 already += 1
                 continue
+            history = history or _History.load(conn, coop.coop_id)
+            found = history.contradiction(now, values)
+            if found is not None:
+                problems.append(Problem(line=line, field=found[0], message=found[1]))
+                continue
             version = now.version + 1
             changed += 1
         inserts.append({"farmer": farmer, "version": version, "line": line, **values})
+    _refuse("roster", name, problems, [])
     new = len(inserts) - changed
     iid = record_import(conn, coop.coop_id, "roster", name, user, new=len(inserts), already=already)
     if inserts:
@@ -162,6 +277,90 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
             t.members.insert(), [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in inserts]
         )
     return ImportReport(kind="roster", source=name, new=new, already=already, corrected=changed)
+
+
+class _History:
+    """What the book has recorded of its farmers that a roster line may not contradict: the
+    membership events (``Book.join``, ``Book.exit``), the last closed day, each farmer's first
+    delivery and the farmers of closed settlements."""
+
+    def __init__(
+        self,
+        memberships: Mapping[str, Membership],
+        closed: dt.date | None,
+        first_delivery: Mapping[str, dt.date],
+        settled: set[str],
+    ) -> None:
+        self.memberships = memberships
+        self.closed = closed
+        self.first_delivery = first_delivery
+        self.settled = settled
+
+    @classmethod
+    def load(cls, conn: Connection, coop: str) -> _History:
+        d, sf = t.deliveries, t.settlement_farmers
+        first = {
+            r[0]: r[1] if isinstance(r[1], dt.date) else dt.date.fromisoformat(r[1])
+            for r in conn.execute(
+                sa.select(d.c.farmer, sa.func.min(d.c.date))
+                .where(d.c.coop_id == coop)
+                .group_by(d.c.farmer)
+            )
+        }
+        settled = {
+            r[0]
+            for r in conn.execute(
+                sa.select(sf.c.farmer).where(sf.c.coop_id == coop).group_by(sf.c.farmer)
+            )
+        }
+        return cls(memberships(conn, coop), closed_through(conn, coop), first, settled)
+
+    def contradiction(self, now: Member, values: Mapping[str, Any]) -> tuple[str, str] | None:
+        """``(field, message)`` when a roster line changes what the book has recorded (see
+        docs/book.md, "Roster changes"), else ``None``."""
+        farmer = now.farmer
+        m = self.memberships.get(farmer)
+        role, joined, left = values["role"], values["joined"], values["left"]
+        if m is not None and m.exit is not None:
+            if (role, joined, left) != (now.role, now.joined, now.left):
+                return (
+                    "left",
+                    f"'farmer' {farmer!r} left the co-op on {m.until} ({m.exit}, recorded by "
+                    f"'book exit'); the roster cannot bring them back or change their role or "
+                    f"dates (got role {role}, joined {joined or 'empty'}, left {left or 'empty'}). "
+                    "A farmer who returns is a new member, under a new id.",
+                )
+            return None
+        if left != now.left:
+            return (
+                "left",
+                f"'left' {left or 'empty'} for {farmer!r} (recorded: {now.left or 'empty'}): a "
+                "farmer leaves the roster only through an exit ('book exit': renuncia, "
+                "exclusion or death), which leads to the final liquidación.",
+            )
+        if joined != now.joined:
+            old, closed = now.joined, self.closed
+            if closed is not None and (old is None or joined is None or min(old, joined) <= closed):
+                return (
+                    "joined",
+                    f"'joined' of {farmer!r} changes from {old or 'empty'} to "
+                    f"{joined or 'empty'}, which would change periods already closed (closed "
+                    f"through {closed}).",
+                )
+            first = self.first_delivery.get(farmer)
+            if joined is not None and first is not None and first < joined:
+                return (
+                    "joined",
+                    f"'joined' {joined} for {farmer!r}: deliveries are recorded from {first}.",
+                )
+        if role != now.role and farmer in self.settled and (m is None or m.joined_event is None):
+            return (
+                "role",
+                f"'role' of {farmer!r} changes from {now.role} to {role} after settlements of "
+                "theirs were closed; a supplier becomes a member through 'book join' (from the "
+                "first day of an open period), and a member leaves through 'book exit'.",
+            )
+        return None
 
 
 # --- prices -----------------------------------------------------------------------------------
