@@ -25,7 +25,7 @@ from coopfinance.book._accounts import EXIT_KINDS
 from coopfinance.book._book import Book
 from coopfinance.book._chart import PCGE
 from coopfinance.book._store import to_url
-from coopfinance.cli._console import DEFAULT_LANGUAGE, Console
+from coopfinance.cli._console import Console
 from coopfinance.cli._options import (
     add_format,
     add_output,
@@ -40,7 +40,7 @@ from coopfinance.dairy import SettlementFrequency, SettlementPolicy
 from coopfinance.documents import render, render_pdf, render_settlement_summary
 from coopfinance.documents._env import label_ids
 from coopfinance.errors import InvalidValue
-from coopfinance.text import LANGUAGES, lang_from_env, translator
+from coopfinance.text import LANGUAGES, translator
 
 __all__ = ["register"]
 
@@ -87,8 +87,9 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _help(msgid: str) -> str:
-    """A help text from the catalogs (context ``cli``), in the locale's language."""
-    return translator(lang_from_env() or DEFAULT_LANGUAGE).pgettext("cli", msgid)
+    """A help text, in English: the help formatter (:mod:`coopfinance.cli._help`) looks it up in
+    the catalogs (context ``cli help``) in the chosen language when the help is printed."""
+    return msgid
 
 
 @contextlib.contextmanager
