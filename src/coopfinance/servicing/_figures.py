@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from coopfinance._decimal import ZERO
 from coopfinance.servicing._events import Payment
 from coopfinance.servicing._policy import InterestMethod, Overpayment
-from coopfinance.servicing._replay import AccountLike, Replay, cached_schedule
+from coopfinance.servicing._replay import AccountLike, Replay, schedule_of
 from coopfinance.servicing._values import AccountStatus, Components, ItemKind
 
 __all__ = ["Figures", "account_figures", "on_time_figures", "replay_figures"]
@@ -75,7 +75,7 @@ def on_time_figures(account: AccountLike, as_of: dt.date) -> Figures | None:
         if type(e) is not Payment:
             return None
         pays.append(e)
-    rows = cached_schedule(account.terms).installments
+    rows = schedule_of(account).installments
     n = len(pays)
     j = 0
     early = False
