@@ -96,7 +96,7 @@ def on_time_figures(account: AccountLike, as_of: dt.date) -> Figures | None:
             elif due <= as_of:
                 return None
         if due > as_of:
-            not_due += row.principal - row.capitalized - ZERO
+            not_due += row.principal - (row.balance - row.opening_balance + row.principal) - ZERO
             continue
         p = row.principal
         pp, pi, pf = _paid(p), _paid(row.interest), _paid(row.charges)
@@ -128,7 +128,9 @@ def _no_surplus_use(account: AccountLike, pays: list[Payment], rows: Sequence[An
     if getattr(account, "interest", None) is InterestMethod.ACTUAL_BALANCE:
         return False  # money held early is applied to the balance at once
     received = due_total = ZERO
-    not_due = sum((row.principal - row.capitalized for row in rows), ZERO)
+    not_due = sum(
+        (row.principal - (row.balance - row.opening_balance + row.principal) for row in rows), ZERO
+    )
     k = 0
     for idx, pay in enumerate(pays):
         received += pay.amount
@@ -137,7 +139,8 @@ def _no_surplus_use(account: AccountLike, pays: list[Payment], rows: Sequence[An
             continue  # the date's last payment
         while k < len(rows) and rows[k].due_date <= t:
             due_total += rows[k].total
-            not_due -= rows[k].principal - rows[k].capitalized
+            row = rows[k]
+            not_due -= row.principal - (row.balance - row.opening_balance + row.principal)
             k += 1
         if received > due_total and received - due_total >= not_due:
             return False

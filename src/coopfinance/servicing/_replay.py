@@ -338,7 +338,7 @@ class Replay:
             it = self.new_item(ItemKind.INSTALLMENT, number, row.due_date)
             created.append(it)
             it.amt = [row.principal, row.interest, row.charges, ZERO]
-            it.cap = row.capitalized
+            it.cap = row.balance - row.opening_balance + row.principal  # row.capitalized
             it.row_interest = row.interest
             it.opening = row.opening_balance
             it.start = prev
