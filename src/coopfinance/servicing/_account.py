@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from coopfinance._decimal import CONTEXT, ZERO, exact
+from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.errors import InvalidEvent, InvalidValue, WrongType
 from coopfinance.servicing._events import (
@@ -130,6 +131,11 @@ class LoanAccount:
     proration: Proration | None = attrs.field(default=None, converter=_to_proration)
     """How a payoff counts the current period's interest (:class:`Proration`); ``None``: by the
     rate's convention (accrual for interest on the balance, the period's share for flat)."""
+    _schedule: Schedule | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+    """``terms.schedule()``, built on first use and kept with the account (see
+    :func:`~coopfinance.servicing._replay.schedule_of`); not part of the value."""
 
     @exact
     def __attrs_post_init__(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from coopfinance._decimal import ZERO
 from coopfinance.servicing._events import Payment
 from coopfinance.servicing._policy import InterestMethod, Overpayment
-from coopfinance.servicing._replay import AccountLike, Replay, cached_schedule
+from coopfinance.servicing._replay import AccountLike, Replay, schedule_of
 from coopfinance.servicing._values import AccountStatus, Components, ItemKind
 
 __all__ = ["Figures", "account_figures", "on_time_figures", "replay_figures"]
@@ -75,7 +75,7 @@ def on_time_figures(account: AccountLike, as_of: dt.date) -> Figures | None:
         if type(e) is not Payment:
             return None
         pays.append(e)
-    rows = cached_schedule(account.terms).installments
+    rows = schedule_of(account).installments
     n = len(pays)
     j = 0
     early = False
@@ -96,7 +96,7 @@ def on_time_figures(account: AccountLike, as_of: dt.date) -> Figures | None:
             elif due <= as_of:
                 return None
         if due > as_of:
-            not_due += row.principal - row.capitalized - ZERO
+            not_due += row.principal - (row.balance - row.opening_balance + row.principal) - ZERO
             continue
         p = row.principal
         pp, pi, pf = _paid(p), _paid(row.interest), _paid(row.charges)
@@ -128,7 +128,9 @@ def _no_surplus_use(account: AccountLike, pays: list[Payment], rows: Sequence[An
     if getattr(account, "interest", None) is InterestMethod.ACTUAL_BALANCE:
         return False  # money held early is applied to the balance at once
     received = due_total = ZERO
-    not_due = sum((row.principal - row.capitalized for row in rows), ZERO)
+    not_due = sum(
+        (row.principal - (row.balance - row.opening_balance + row.principal) for row in rows), ZERO
+    )
     k = 0
     for idx, pay in enumerate(pays):
         received += pay.amount
@@ -137,7 +139,8 @@ def _no_surplus_use(account: AccountLike, pays: list[Payment], rows: Sequence[An
             continue  # the date's last payment
         while k < len(rows) and rows[k].due_date <= t:
             due_total += rows[k].total
-            not_due -= rows[k].principal - rows[k].capitalized
+            row = rows[k]
+            not_due -= row.principal - (row.balance - row.opening_balance + row.principal)
             k += 1
         if received > due_total and received - due_total >= not_due:
             return False

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from coopfinance._builder import period_rates
 from coopfinance._charges import ChargeKind
@@ -71,7 +71,7 @@ from coopfinance.servicing._values import (
     item_state,
 )
 
-__all__ = ["AccountLike", "Replay", "cached_schedule"]
+__all__ = ["AccountLike", "Replay", "cached_schedule", "schedule_of"]
 
 _P, _I, _F, _X = 0, 1, 2, 3
 _INDEX = {
@@ -104,8 +104,28 @@ class AccountLike(Protocol):
 @functools.lru_cache(maxsize=4096)
 def cached_schedule(terms: LoanTerms) -> Schedule:
     """``terms.schedule()``, remembered for the last few thousand terms (a schedule is an
-    immutable value; accounts of one product, or one account replayed on several dates, share it)."""
+    immutable value): the segments a reschedule, prepayment or tranche builds, and accounts of
+    one product that share their terms."""
     return terms.schedule()
+
+
+def schedule_of(account: AccountLike) -> Schedule:
+    """``account.terms.schedule()``, kept with the account itself.
+
+    A portfolio has as many distinct terms as loans (each its own amount and date), far more
+    than :func:`cached_schedule` holds: run over 20,000 accounts, an LRU cache of 4,096 terms
+    misses every time and rebuilds every schedule on every call (and hashes every terms value).
+    A :class:`~coopfinance.servicing.LoanAccount` keeps its schedule in a private slot instead
+    (built on first use; a copy made by ``attrs.evolve`` starts empty), so a nightly run over the
+    same accounts builds each schedule once. Other account-like values use :func:`cached_schedule`.
+    """
+    held = getattr(account, "_schedule", None)
+    if held is not None:
+        return cast(Schedule, held)
+    schedule = cached_schedule(account.terms)
+    if hasattr(account, "_schedule"):
+        object.__setattr__(account, "_schedule", schedule)
+    return schedule
 
 
 _RATE_TABLES: dict[Rate, dict[int, Decimal]] = {}
@@ -318,7 +338,7 @@ class Replay:
             it = self.new_item(ItemKind.INSTALLMENT, number, row.due_date)
             created.append(it)
             it.amt = [row.principal, row.interest, row.charges, ZERO]
-            it.cap = row.capitalized
+            it.cap = row.balance - row.opening_balance + row.principal  # row.capitalized
             it.row_interest = row.interest
             it.opening = row.opening_balance
             it.start = prev
@@ -624,7 +644,9 @@ class Replay:
         terms = self.terms
         if tranche is not None and tranche != terms.principal.amount:
             terms = terms.evolve(principal=Money(amount=tranche, currency=self.currency))
-        schedule = cached_schedule(terms)
+            schedule = cached_schedule(terms)
+        else:
+            schedule = schedule_of(self.account)
         self.installment_amount = schedule.installment_amount
         self.disbursed = schedule.principal
         self.addcached_schedule(schedule, 1, ZERO)
@@ -814,7 +836,18 @@ class Replay:
         return self.snapshot(as_of)
 
     def replay(self, as_of: dt.date) -> None:
-        """Apply the events up to ``as_of`` and step through the dates to it."""
+        """Apply the events up to ``as_of`` and step through the dates to it.
+
+        Without the ledger (``detail=False``), a step on a due date with no event and no credit
+        held only lets the installments of the day fall due: late interest of a segment is
+        ``rnd(base · rate(days from its start))``, a function of the step's date alone while the
+        segment lasts (its base only changes through an event or a credit, and a change restarts
+        it after the step), and the late fees owed are counted from the date too, so accruing at
+        the next step that reads the amounts (an event, a credit, ``as_of``) adds up to the very
+        same amounts (exact sums of whole céntimos). With the ledger every step is kept, as each
+        writes its movement. Property-tested against the full state (``tests/servicing``).
+        """
+        quiet_steps = not self.detail
         events = [e for e in self.account.events if e.date <= as_of]
         tranches = [e for e in events if isinstance(e, Disbursement)]
         self.start(tranches[0].amount if tranches else None)
@@ -839,6 +872,11 @@ class Replay:
                 t = nxt
             first = False
             self.advance(t)
+            if quiet_steps and t < as_of and self.credit <= 0 and (i >= n or events[i].date != t):
+                # a due date with no event and no credit: only what falls due changes (see
+                # the docstring); late charges are accrued at the next step that reads them
+                self.fall_due(t)
+                continue
             self.accrue(t)
             self.fall_due(t)
             self.apply_credit(t)
