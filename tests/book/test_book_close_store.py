@@ -213,10 +213,10 @@ def test_book_close_draws_a_progress_bar_on_a_terminal_only(
     book.close_connection()
     monkeypatch.setattr(_close, "_CHUNK", 1)
     out, err = io.StringIO(), _Terminal()
-    assert main(["book", "close", "2026-01-01..2026-01-15"], out=out, err=err) == 0
+    assert main(["--lang", "en", "book", "close", "2026-01-01..2026-01-15"], out=out, err=err) == 0
     assert "closed 2026-01-01..2026-01-15" in out.getvalue()
     assert "3/3" in err.getvalue()  # tqdm's count of farmers stored
     out, err = io.StringIO(), io.StringIO()  # not a terminal: no bar
-    assert main(["book", "close"], out=out, err=err) == 0
+    assert main(["--lang", "en", "book", "close"], out=out, err=err) == 0
     assert "closed 2026-01-16..2026-01-31" in out.getvalue()
     assert err.getvalue() == ""

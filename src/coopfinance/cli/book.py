@@ -143,10 +143,21 @@ def _close(args: argparse.Namespace) -> int:
         closing = book.close(args.period, progress=progress if c.bars() else None)
     s = closing.settlement.summary
     print(
-        f"closed {closing.period}, paid {closing.pay_date}: {s.farmers} farmers, "
-        f"{s.litres} litres, gross {s.gross}, deductions {s.deductions}, net {s.net}, "
-        f"arrears {s.arrears}; {sum(len(p) for p in closing.payments.values())} check-off "
-        f"payments, {len(closing.adjustments)} adjustments"
+        c.t(
+            "closed %(period)s, paid %(day)s: %(farmers)s farmers, %(litres)s litres, gross "
+            "%(gross)s, deductions %(deductions)s, net %(net)s, arrears %(arrears)s; "
+            "%(payments)s check-off payments, %(adjustments)s adjustments",
+            period=closing.period,
+            day=closing.pay_date,
+            farmers=s.farmers,
+            litres=s.litres,
+            gross=s.gross,
+            deductions=s.deductions,
+            net=s.net,
+            arrears=s.arrears,
+            payments=sum(len(p) for p in closing.payments.values()),
+            adjustments=len(closing.adjustments),
+        )
     )
     return 0
 

@@ -433,6 +433,9 @@ def settle(
     )
 
 
+_ROUNDED = (decimal.Rounded, decimal.Inexact)  # the signals a trapped exact sum may raise
+
+
 def _accumulate(
     items: tuple[Delivery, ...],
     prices: MilkPriceSchedule,
@@ -451,12 +454,19 @@ def _accumulate(
       ``Σ p·litresᵢ``: equal, exponent included (``e(p) + min eᵢ`` both ways), whenever no step
       rounds, i.e. the product fits the precision (``CONTEXT.prec``, 34, or the current context's
       if lower, which the running sums use): the digits of ``p`` and of ``Σ litres`` together at
-      most that, all terms of one sign. Otherwise the plain loop is taken.
+      most that, all terms of one sign, and every sum of the shortcut exact (checked by a
+      context trapping ``Rounded``: a farmer's charge over several price periods is a sum
+      the plain loop adds in another order). Otherwise the plain loop is taken.
     """
     terms_cache: dict[dt.date, Any] = {}
     price_memo: dict[tuple[int, Any], Decimal] = {}
     charged: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
     by_id: dict[int, Any] = {}
+    prec = min(CONTEXT.prec, decimal.getcontext().prec)  # the sums run in the current context
+    # every sum of the shortcut is checked exact (no digit dropped, exponent kept): a rounded step
+    # would give other Decimals than the plain loop's order of additions
+    exact = decimal.Context(prec=prec, traps=[decimal.Rounded, decimal.Inexact])
+    grouped = True
     for d in items:
         terms = terms_cache.get(d.date)
         if terms is None:
@@ -469,17 +479,23 @@ def _accumulate(
         if price is None:
             price = price_memo[key] = terms.price(q)
         value[farmer] += CONTEXT.multiply(d.litres, price)
-        if terms.service_charges:
-            charged[farmer, id(terms)] += d.litres
-    prec = min(CONTEXT.prec, decimal.getcontext().prec)  # the sums run in the current context
-    for (farmer, tid), total in charged.items():
-        n = len(total.as_tuple().digits)
-        if any(n + len(p.as_tuple().digits) > prec for _, p in by_id[tid].service_charges):
-            break
-        for name, per_litre in by_id[tid].service_charges:
-            charges[farmer][name] += CONTEXT.multiply(total, per_litre)
-    else:
-        return
+        if grouped and terms.service_charges:
+            try:
+                charged[farmer, id(terms)] = exact.add(charged[farmer, id(terms)], d.litres)
+            except _ROUNDED:
+                grouped = False
+    if grouped:
+        try:
+            for (farmer, tid), total in charged.items():
+                n = len(total.as_tuple().digits)
+                for name, per_litre in by_id[tid].service_charges:
+                    if n + len(per_litre.as_tuple().digits) > prec:
+                        raise decimal.Rounded(per_litre)
+                    product = CONTEXT.multiply(total, per_litre)
+                    charges[farmer][name] = exact.add(charges[farmer][name], product)
+            return
+        except _ROUNDED:
+            pass
     charges.clear()  # a sum too long to be exact both ways: the plain loop for every delivery
     for d in items:
         for name, per_litre in terms_cache[d.date].service_charges:
