@@ -10,6 +10,7 @@ import pathlib
 import re
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -406,3 +407,34 @@ def test_cli_cohort_file_errors_point_at_the_line(tmp_path: pathlib.Path) -> Non
         r"on line 7 of cohort\.toml\.\n",
         err,
     )
+
+
+def _five_of_six(lang: str) -> tuple[Cohort, str]:
+    """m01 of the sample cohort, minus one session of a module: 11 of 12 sessions (above the 80 %
+    attendance rule) and every post-quiz passed, but that module is not completed."""
+    records = CohortRecords.from_file(DATA / "cohort.toml", lang=lang)
+    cohort = records.cohort
+    module = next(m for m in cohort.curriculum.modules if len(m.sessions) > 1)
+    dropped = module.sessions[-1].id
+    held = tuple(
+        attrs.evolve(h, attended=h.attended - {"m01"}) if h.session_id == dropped else h
+        for h in cohort.sessions_held
+    )
+    return attrs.evolve(cohort, sessions_held=held), module.id
+
+
+def test_course_completed_only_with_every_module_completed() -> None:
+    """Decision (docs/training.md): five of six modules is not a completed course; the certificate
+    is refused, naming the module that is missing, in every language."""
+    for lang in ("es", "en", "pt_BR"):
+        full = CohortRecords.from_file(DATA / "cohort.toml", lang=lang).cohort
+        assert full.progress("m01").completed
+        assert len(full.progress("m01").modules_completed) == len(full.curriculum.modules) == 6
+        assert render_certificate(full, "m01", lang=lang)
+        cohort, missing = _five_of_six(lang)
+        p = cohort.progress("m01")
+        assert p.attendance >= Decimal("80")
+        assert len(p.modules_completed) == 5
+        assert not p.completed
+        with pytest.raises(CourseNotCompleted, match=rf"modules not completed: {missing}\.$"):
+            render_certificate(cohort, "m01", lang=lang)

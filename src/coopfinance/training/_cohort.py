@@ -249,7 +249,9 @@ class Cohort:
             sessions_total=total,
             attendance=_pct(Decimal(len(done)), Decimal(total)),
             modules_completed=tuple(modules),
-            completed=passed_all and share >= self.rule.min_attendance,
+            completed=passed_all
+            and share >= self.rule.min_attendance
+            and len(modules) == len(self.curriculum.modules),
         )
 
     def progress_all(self) -> tuple[Progress, ...]:

@@ -6,7 +6,8 @@ Rules (stated, overridable through :class:`CompletionRule`):
 - a module is *completed* by a participant who attended each of its sessions at least once and,
   when the module has exercises, scored at least ``pass_mark`` on a post-quiz;
 - the course is *completed* with attendance of at least ``min_attendance`` of the curriculum's
-  sessions and a passed post-quiz in every module that has exercises;
+  sessions, a passed post-quiz in every module that has exercises, and every module completed
+  (a participant with five of six modules completed has not completed the course);
 - the *gain* of a module is the mean post-quiz score minus the mean pre-quiz score, in percentage
   points, over participants with both (each participant's best pre and best post); the normalised
   gain is ``(post − pre) / (100 − pre)`` (Hake 1998), the share of the possible gain achieved.

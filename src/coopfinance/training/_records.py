@@ -141,6 +141,9 @@ def certify(cohort: Cohort, participant_id: str) -> Progress:
             failed.append(m.id)
     if failed:
         reasons.append(f"no passed post-quiz ({pass_pct:.2f} % or more) in {', '.join(failed)}")
+    missing = [m.id for m in cohort.curriculum.modules if m.id not in progress.modules_completed]
+    if missing and not failed:
+        reasons.append(f"modules not completed: {', '.join(missing)}")
     p = progress.participant
     raise CourseNotCompleted(
         f"'participant' {p.id} ({p.name}) has not completed the course of cohort {cohort.id!r}: "
