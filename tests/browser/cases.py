@@ -15,6 +15,7 @@ from coopfinance.documents import (
     render_training_report,
     render_worksheet,
 )
+from coopfinance.examples import examples_dir
 from coopfinance.plans import BusinessPlan, report
 from coopfinance.training import CohortRecords, MemberData, worksheet
 
@@ -29,7 +30,7 @@ def plan_and_training_html(lang: str = "es") -> dict[str, str]:
     coop = "Manantial de Vida"
     return {
         "plan": render_plan(
-            report(BusinessPlan.from_file(ROOT / "examples" / "plan-alfalfa.toml")),
+            report(BusinessPlan.from_file(examples_dir() / "plan-alfalfa.toml")),
             lang=lang,
             fmt="html",
         ),
