@@ -312,3 +312,46 @@ def test_property_the_journal_ties_to_the_replay(
             ZERO,
         )
     )
+
+
+def test_a_leavers_open_loan_is_not_asked_of_the_milk_again(
+    book: Book, tmp_path: pathlib.Path
+) -> None:
+    """A check-off loan the liquidación could not pay off stays a receivable of the leaver (issue
+    17 §2: "an open loan of a farmer who left is handled"): later closes no longer put its
+    installments on a settlement of the leaver (before, every close gave the leaver, off the
+    roster and without milk, a statement with the whole overdue installment short), and the
+    journal's receivable is servicing's."""
+    rows = ["farmer,date,litres,total_solids"]
+    for k in range(59):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=k)
+        rows += [f"M001,{day},40,12.1", f"M002,{day},5,12.1"]
+    rows += [f"M001,2026-03-{d:02d},40,12.1" for d in range(1, 16)]
+    book.import_deliveries(write(tmp_path, "d.csv", "\n".join(rows) + "\n"))
+    book.import_loans(
+        write(
+            tmp_path,
+            "loans.toml",
+            '[[loan]]\nid = "L1"\nfarmer = "M002"\nprincipal = "1500"\nrate = "18%"\n'
+            'disbursed = "2026-01-01"\ninstallments = 12\nfrequency = "semi-monthly"\n',
+        )
+    )
+    for _ in range(4):
+        book.close()
+    book.exit("M002", "renuncia", dt.date(2026, 2, 28))
+    liq = book.liquidate("M002", dt.date(2026, 3, 2))
+    ((_, netted, left),) = liq.loans
+    assert netted == liq.credits
+    assert left > 0
+    march = book.close()
+    assert not any(s.farmer == "M002" for s in march.settlement.statements)
+    assert "L1" not in march.payments
+    day = dt.date(2026, 3, 20)
+    state = book.account("L1").state(day)
+    entries = book.journal(day)
+    receivable = _by_farmer(entries, "M002", "loan_member", day) + _by_farmer(
+        entries, "M002", "loan_interest_member", day
+    )
+    assert receivable == (
+        state.principal_outstanding + state.interest_due + state.fees_due + state.penalties_due
+    )

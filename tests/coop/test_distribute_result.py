@@ -14,6 +14,7 @@ from coopfinance.coop import (
     Member,
     SurplusPolicy,
     ThirdPartyResult,
+    allocate,
     distribute_result,
 )
 from coopfinance.errors import InvalidSurplusDistribution
@@ -68,3 +69,24 @@ def test_bad_values_name_the_field() -> None:
         distribute_result("100.00", "abc", [Member(id="S01")], {"S01": "1"})
     with pytest.raises(InvalidSurplusDistribution, match="must not exceed the statute's cap"):
         SurplusPolicy(contribution_interest_rate="0.10", contribution_interest_cap="0.08")
+
+
+def test_a_published_patronage_refund_example() -> None:
+    """The only public example with a member's refund worked out that the searches found
+    (docs/accounts.md, "Worked example"): Whole Foods Co-op, "FAQ's for Member-Owners", "Example
+    patronage calculation for member-owner Suzy Sunshine", http://wholefoodscoop.org/member-benefits-faq
+    (read through the page corpus, 2026): co-op sales $5,300,000, 70 % of them to member-owners
+    ($3,710,000); the board distributes 50 % of the patronage refund and retains 50 %; Suzy spent
+    $50 a week, $2,600 a year; "Suzy's patronage refund $35.04". The copy read lost the row with the
+    refund declared; $50,000.00 is the pool the page's figures imply (35.04 ≈ 50,000 × 2,600 /
+    3,710,000 = 35.0404…), pinned within a few dollars: a pool of $49,990 would give 35.03 and
+    one of $50,010 35.05. The refund in proportion to purchases is :func:`allocate`, as in every
+    distribution here."""
+    member_sales = Decimal("5300000") * Decimal("0.70")
+    assert member_sales == Decimal("3710000.00")
+    weights = {"Suzy": Decimal("2600"), "other member-owners": member_sales - 2600}
+    cent = Decimal("0.01")
+    assert allocate(Decimal("50000.00"), weights, cent)["Suzy"] == Decimal("35.04")
+    assert allocate(Decimal("49990.00"), weights, cent)["Suzy"] == Decimal("35.03")
+    assert allocate(Decimal("50010.00"), weights, cent)["Suzy"] == Decimal("35.05")
+    assert sum(allocate(Decimal("50000.00"), weights, cent).values()) == Decimal("50000.00")
