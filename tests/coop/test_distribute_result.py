@@ -90,3 +90,31 @@ def test_a_published_patronage_refund_example() -> None:
     assert allocate(Decimal("49990.00"), weights, cent)["Suzy"] == Decimal("35.03")
     assert allocate(Decimal("50010.00"), weights, cent)["Suzy"] == Decimal("35.05")
     assert sum(allocate(Decimal("50000.00"), weights, cent).values()) == Decimal("50000.00")
+
+
+def test_a_published_interest_on_contributions_example() -> None:
+    """Interest on members' capital for the part of the year it was held, as a SACCO publishes it
+    (Mwalimu National Sacco, "Dividends, Rebates 2022", https://www.citizennewsline.co.ke/mwalimu-sacco-dividends-rebates-2022/):
+    deposits of Ksh 100,000 at the start of the year plus Ksh 5,000 deposited each month, rebate
+    12 %: 12,000 on the opening balance and 600, 550, …, 50 on January's to December's deposits
+    (12 % × 5,000 × 12/12 … 1/12), 3,900; dividend 13 % on Ksh 20,000 of share capital, 2,600;
+    total 18,500. The SACCO weighs each deposit by the months it is held; the book weighs by days
+    (docs/accounts.md §1: average daily paid-in capital), the same rule at a finer grain. Here the
+    SACCO's weighted balance, 100,000 + 5,000 × (12 + 11 + … + 1) / 12 = 132,500, goes through the
+    art. 42 interest step at 12 %, and the 13 % dividend on the share capital, a second rate the
+    LGC does not have, is computed the same way beside it."""
+    weighted = Decimal("100000") + Decimal("5000") * sum(range(1, 13)) / 12
+    assert weighted == Decimal("132500")
+    policy = SurplusPolicy(contribution_interest_rate="0.12", contribution_interest_cap="0.12")
+    d = distribute_result(
+        "100000.00", "0", [Member(id="M1", contributions=weighted)], {"M1": "1"}, policy
+    )
+    rebate = dict(d.interest)["M1"]
+    assert rebate == Decimal("15900.00") == Decimal("12000") + Decimal("3900")
+    share_capital = SurplusPolicy(contribution_interest_rate="0.13")
+    dividend = dict(
+        distribute_result(
+            "100000.00", "0", [Member(id="M1", contributions="20000")], {"M1": "1"}, share_capital
+        ).interest
+    )["M1"]
+    assert rebate + dividend == Decimal("18500.00")
