@@ -269,12 +269,15 @@ def test_revenue_share_loans_are_exported_and_restored(
     litres=st.lists(st.integers(0, 40), min_size=4, max_size=4),
     principal=st.integers(100, 1500),
     share=st.sampled_from(["10%", "25%", "40%"]),
+    write_off=st.booleans(),
 )
 def test_property_the_journal_ties_to_the_replay(
-    litres: list[int], principal: int, share: str
+    litres: list[int], principal: int, share: str, write_off: bool
 ) -> None:
     """Any milk (a fortnight of none included) and any loan: every entry balances, milk payable
-    is zero once every pay date has passed, and the receivable equals the replay's balance."""
+    is zero once every pay date has passed, and the receivable equals the replay's balance; then
+    the borrower leaves: the liquidación's identity holds, the leaver's member payable is zero and
+    what is left of the loan is the receivable (zero when written off)."""
     tmp = pathlib.Path(tempfile.mkdtemp())
     book = Book.init("sqlite://", coop="p", name="Manantial de Vida", pay_delay_days=5)
     book.import_roster(write(tmp, "roster.csv", ROSTER))
@@ -312,6 +315,26 @@ def test_property_the_journal_ties_to_the_replay(
             ZERO,
         )
     )
+    book.exit("M002", "renuncia", dt.date(2026, 2, 28))
+    liq = book.liquidate("M002", dt.date(2026, 3, 2), write_off=write_off)
+    assert liq.credits - liq.debts == liq.paid_out - liq.left_owed
+    netted = {a: (n, b) for a, n, b in liq.loans}
+    if c.standing.repaid:
+        assert "RS1" not in netted
+        left = ZERO
+    else:  # the payoff: the balance after the last settlement plus interest to the day, by hand
+        days = (liq.date - c.standing.as_of).days
+        owed = c.standing.balance + _accrued(c.standing.balance, days, "0.18")
+        assert netted["RS1"][0] + netted["RS1"][1] == owed
+        left = netted["RS1"][1]
+    end = dt.date(2026, 3, 31)
+    after = book.journal(end)
+    assert all(e.balanced for e in after)
+    assert _by_farmer(after, "M002", "member_payable", end) == 0
+    receivable = _by_farmer(after, "M002", "loan_member", end) + _by_farmer(
+        after, "M002", "loan_interest_member", end
+    )
+    assert receivable == (0 if write_off else left)
 
 
 def test_a_leavers_open_loan_is_not_asked_of_the_milk_again(
