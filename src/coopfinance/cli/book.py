@@ -736,7 +736,7 @@ def _register_documents(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--third-party",
         default="reserve",
-        choices=[m.value for m in ThirdPartyResult],
+        choices=[m.value for m in ThirdPartyResult if m is not ThirdPartyResult.CAPITAL],
         help=_help("where the result of operations with non-members goes (default reserve)"),
     )
     _output(p, _DOCUMENT_FORMATS, "md")
