@@ -76,8 +76,8 @@ def test_bad_values_name_the_field() -> None:
 
 
 def test_a_published_patronage_refund_example() -> None:
-    """The only public example with a member's refund worked out that the searches found
-    (docs/accounts.md, "Worked example"): Whole Foods Co-op, "FAQ's for Member-Owners", "Example
+    """A public example with one member's refund worked out (docs/accounts.md, "Worked
+    example"): Whole Foods Co-op, "FAQ's for Member-Owners", "Example
     patronage calculation for member-owner Suzy Sunshine", http://wholefoodscoop.org/member-benefits-faq
     (read through the page corpus, 2026): co-op sales $5,300,000, 70 % of them to member-owners
     ($3,710,000); the board distributes 50 % of the patronage refund and retains 50 %; Suzy spent
