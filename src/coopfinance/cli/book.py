@@ -525,6 +525,7 @@ def _distribute(ns: argparse.Namespace, out: TextIO) -> int:
     fmt = chosen_format(ns)
     policy = SurplusPolicy(
         reserve_share=ns.reserve_share,
+        minimum_reserve_share=ns.minimum_reserve_share,
         contribution_interest_rate=ns.interest_rate,
         contribution_interest_cap=ns.interest_cap,
         education_share=ns.education_share,
@@ -713,6 +714,11 @@ def _register_documents(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", required=True, help=_help("the general assembly's date, YYYY-MM-DD"))
     p.add_argument(
         "--reserve-share", default="0.20", help=_help("share to the reserve, at least 0.20")
+    )
+    p.add_argument(
+        "--minimum-reserve-share",
+        default="0.20",
+        help=_help("the law's floor for the reserve share (default 0.20, LGC art. 42)"),
     )
     p.add_argument(
         "--interest-rate",
