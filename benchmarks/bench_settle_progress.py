@@ -91,6 +91,7 @@ def run(farmers: int, rounds: int, xlsx_farmers: int, xlsx_days: int) -> str:
     calls = [0]
 
     def progress(done: int, total: int | None) -> None:
+        del done, total
         calls[0] += 1
 
     with tempfile.TemporaryDirectory(prefix="coopfinance-bench-") as tmp:
