@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from coopfinance.errors import InvalidValue
 
-__all__ = ["open_text", "parse_data", "read_data", "read_text", "write_atomic"]
+__all__ = ["data_lines", "open_text", "parse_data", "read_data", "read_text", "write_atomic"]
 
 DATA_FORMATS = ("toml", "json")
 
@@ -62,6 +62,20 @@ def read_text(
         return p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise _refuse(p, exc, field=field, error=error) from None
+
+
+def data_lines(path: pathlib.Path) -> int | None:
+    """The lines of a CSV file after its header (a quick pass over its bytes, for a progress
+    bar's total; ``None`` when it cannot be read: the loader then says why)."""
+    try:
+        with path.open("rb") as fh:
+            count, last = 0, b"\n"
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return None
+    return max(count + (last != b"\n") - 1, 0)
 
 
 def open_text(

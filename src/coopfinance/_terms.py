@@ -71,6 +71,20 @@ def _principal(value: Money | Decimal | int | str) -> Money:
     return Money(amount=to_decimal(value, field="principal"))
 
 
+def _rate(value: Rate) -> Rate:
+    """A :class:`Rate`, or a :class:`~coopfinance.errors.WrongType` naming the field: a bare
+    ``"18%"`` does not say whether it is a TEA, a nominal rate or a flat rate."""
+    if isinstance(value, Rate):
+        return value
+    raise WrongType(
+        f"'rate' must be a Rate such as Rate.effective_annual('18%') (a TEA), "
+        f"Rate.nominal_annual(...) or Rate.flat(...) (got {value!r}): a bare number or text "
+        "does not say which kind of rate it is.",
+        field="rate",
+        value=value,
+    )
+
+
 def _disbursed(value: dt.date | str) -> dt.date:
     return to_date(value, field="disbursed")
 
@@ -174,7 +188,7 @@ class LoanTerms:
     """
 
     principal: Money = attrs.field(converter=_principal)
-    rate: Rate = attrs.field(validator=attrs.validators.instance_of(Rate))
+    rate: Rate = attrs.field(converter=_rate)
     disbursed: dt.date = attrs.field(converter=_disbursed)
     installments: int | None = attrs.field(default=None, converter=_installments)
     frequency: Frequency = attrs.field(default=Frequency.MONTHLY, converter=_frequency)

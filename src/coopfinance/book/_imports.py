@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._fields import to_optional_date
-from coopfinance._files import open_text, read_data, refuse_decoding
+from coopfinance._files import data_lines, open_text, read_data, refuse_decoding
 from coopfinance.book import _schema as t
 from coopfinance.book._accounts import Membership, memberships
 from coopfinance.book._common import (
@@ -63,20 +63,6 @@ PROGRESS_EVERY = 10_000
 """Rows between two calls of an import's ``progress``."""
 
 
-def _data_lines(path: pathlib.Path) -> int | None:
-    """The lines of a CSV file after its header (a quick pass over its bytes; ``None`` when it
-    cannot be read: the import then says why)."""
-    try:
-        with path.open("rb") as fh:
-            count, last = 0, b"\n"
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                count += chunk.count(b"\n")
-                last = chunk[-1:]
-    except OSError:
-        return None
-    return max(count + (last != b"\n") - 1, 0)
-
-
 class _Counted:
     """A CSV file whose lines are counted as they are read: ``progress(done, total)`` every
     :data:`PROGRESS_EVERY` rows. It carries the file's name, so the import records the same
@@ -90,7 +76,7 @@ class _Counted:
         self.path = path
         self.progress = progress
         self.what = what
-        self.total = _data_lines(path) if path is not None else None
+        self.total = data_lines(path) if path is not None else None
         self.done = 0
 
     def __iter__(self) -> Iterator[str]:

@@ -17,7 +17,7 @@ import pathlib
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import IO, Any
 
@@ -25,7 +25,7 @@ import attrs
 
 from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_table, to_text
-from coopfinance._files import open_text, read_data, refuse_decoding
+from coopfinance._files import data_lines, open_text, read_data, refuse_decoding
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
 from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
@@ -43,6 +43,46 @@ __all__ = [
 
 _MAX_LISTED = 20
 """A file's error message lists this many problems; ``InvalidDelivery.problems`` holds them all."""
+
+RowProgress = Callable[[int, "int | None"], object]
+"""What a deliveries loader reports its progress to: ``progress(done, total)``, the rows read so
+far (kept or left out) and the rows of the file (``None`` when not known beforehand)."""
+
+PROGRESS_EVERY = 10_000
+"""Rows read between two calls of a loader's ``progress``."""
+
+
+class _Rows:
+    """The rows a loader has read, reported to ``progress`` (when given): ``(0, total)`` first,
+    every :data:`PROGRESS_EVERY` rows, and ``(n, n)`` when the file is read without error."""
+
+    __slots__ = ("done", "progress", "total")
+
+    def __init__(self, progress: RowProgress | None, total: int | None) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        if progress is not None:
+            progress(0, total)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None and self.done % PROGRESS_EVERY == 0:
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.done)
+
+
+def _outside(row: Mapping[str, str], select: Period) -> bool:
+    """Whether the row's date can be read and falls outside ``select`` (a row whose date cannot
+    be read is kept, to be reported with the others)."""
+    try:
+        day = _date(row.get("date") or "")
+    except InvalidDelivery:
+        return False
+    return not select.contains(day)
 
 
 def _number(value: Decimal | int | str, field: str) -> Decimal:
@@ -384,12 +424,27 @@ class Deliveries:
         *,
         farmers: Iterable[str] | None = None,
         period: Period | None = None,
+        progress: RowProgress | None = None,
     ) -> Deliveries:
         """Read a deliveries CSV file (UTF-8, a byte-order mark accepted) as :meth:`from_csv`
-        reads its text; a file that cannot be read is an :class:`InvalidDelivery` naming it."""
+        reads its text, row by row; a file that cannot be read is an :class:`InvalidDelivery`
+        naming it. ``progress(done, total)``, if given, is called with the rows read so far and
+        the file's rows (its lines after the header, counted first): ``(0, total)`` before,
+        every 10,000 rows, and ``(n, n)`` once the file is read without error.
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+        >>> _ = path.write_text("farmer,date,litres\\nF01,2026-01-01,30\\nF02,2026-01-01,12\\n")
+        >>> seen = []
+        >>> len(Deliveries.from_file(path, progress=lambda done, total: seen.append((done, total))))
+        2
+        >>> seen
+        [(0, 2), (2, 2)]
+        """
+        total = data_lines(pathlib.Path(path)) if progress is not None else None
         with open_text(path, field="deliveries", error=InvalidDelivery) as fh:
             try:
-                return cls._read(fh, farmers, period)
+                return cls._read(fh, farmers, period, rows=_Rows(progress, total))
             except UnicodeDecodeError as exc:
                 raise refuse_decoding(
                     path, exc, field="deliveries", error=InvalidDelivery
@@ -403,6 +458,7 @@ class Deliveries:
         sheet: str | None = None,
         farmers: Iterable[str] | None = None,
         period: Period | None = None,
+        progress: RowProgress | None = None,
     ) -> Deliveries:
         """Read deliveries from an Excel workbook (``.xlsx``): the same columns as
         :meth:`from_csv`, names in the first row of ``sheet`` (default: the active sheet).
@@ -414,7 +470,25 @@ class Deliveries:
         number cells become decimals of at most 15 significant digits (Excel's display precision,
         so a litre count typed as ``32.5`` is ``Decimal('32.5')``, never a binary float), and
         ``TRUE``/``FALSE`` cells are read as yes/no.
+
+        The sheet is streamed (openpyxl's read-only mode, one row at a time), as a CSV file is:
+        only the deliveries are kept, never the sheet's rows. ``progress``: as
+        :meth:`from_file` (the total is the sheet's recorded dimension, ``None`` without one).
         """
+        return cls._read_xlsx(source, sheet, farmers, period, progress=progress)
+
+    @classmethod
+    def _read_xlsx(
+        cls,
+        source: str | pathlib.Path | Any,
+        sheet: str | None,
+        farmers: Iterable[str] | None,
+        period: Period | None,
+        *,
+        select: Period | None = None,
+        left_out: list[int] | None = None,
+        progress: RowProgress | None = None,
+    ) -> Deliveries:
         openpyxl, bad_file = load_openpyxl(source)
         source_arg = str(source) if isinstance(source, pathlib.Path) else source
         try:
@@ -450,34 +524,65 @@ class Deliveries:
                     value=header,
                 )
             _check_header(header)
-            numbered: list[tuple[int, dict[str, str], int]] = []
-            for number, values in enumerate(rows, start=2):
-                cells = [cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
-                extra = [c for c in cells[len(header) :] if c.strip()]
-                row = dict(zip(header, cells[: len(header)], strict=False))
-                numbered.append((number, row, len(header) + len(extra) if extra else 0))
+            recorded = getattr(ws, "max_row", None) if progress is not None else None
+            counted = _Rows(progress, recorded - 1 if isinstance(recorded, int) else None)
+
+            def numbered() -> Iterator[tuple[int, dict[str, str], int]]:  # streamed, not listed
+                for number, values in enumerate(rows, start=2):
+                    counted.tick()
+                    cells = [cell_text(v) for v in values]
+                    if not any(c.strip() for c in cells):
+                        continue
+                    extra = [c for c in cells[len(header) :] if c.strip()]
+                    row = dict(zip(header, cells[: len(header)], strict=False))
+                    if select is not None and not extra and _outside(row, select):
+                        if left_out is not None:
+                            left_out[0] += 1
+                        continue
+                    yield number, row, len(header) + len(extra) if extra else 0
+
+            kept = cls._parse(numbered(), header, farmers, period, where="row", what="sheet")
         finally:
             book.close()
-        return cls._parse(numbered, header, farmers, period, where="row", what="sheet")
+        counted.finish()
+        return kept
 
     @classmethod
     def select_from_file(
-        cls, path: str | pathlib.Path, period: Period, *, farmers: Iterable[str] | None = None
+        cls,
+        path: str | pathlib.Path,
+        period: Period,
+        *,
+        farmers: Iterable[str] | None = None,
+        progress: RowProgress | None = None,
     ) -> tuple[Deliveries, int]:
         """The deliveries of a file (a season, years) dated in ``period``, and how many rows were
         left out: the file is read once, row by row, and only the period's rows are kept, so
         one fortnight of a ten-year file needs the memory of that fortnight (issue 20 §5).
 
-        Every row's date is read (a row whose date cannot be read is reported, as by
-        :meth:`from_file`); the rows dated in ``period`` are checked in full, the others only
-        for their date.
+        A CSV file, or an Excel workbook when the name ends in ``.xlsx`` (its active sheet,
+        streamed as :meth:`from_xlsx` reads it). Every row's date is read (a row whose date
+        cannot be read is reported, as by :meth:`from_file`); the rows dated in ``period`` are
+        checked in full, the others only for their date. ``progress``: as :meth:`from_file`,
+        counting every row read, kept or left out.
         """
         left_out = [0]
+        if str(path).lower().endswith(".xlsx"):
+            kept = cls._read_xlsx(
+                path, None, farmers, None, select=period, left_out=left_out, progress=progress
+            )
+            return kept, left_out[0]
+        total = data_lines(pathlib.Path(path)) if progress is not None else None
         with open_text(path, field="deliveries", error=InvalidDelivery) as fh:
             try:
-                kept = cls._read(fh, farmers, None, select=period, left_out=left_out)
+                kept = cls._read(
+                    fh,
+                    farmers,
+                    None,
+                    select=period,
+                    left_out=left_out,
+                    rows=_Rows(progress, total),
+                )
             except UnicodeDecodeError as exc:
                 raise refuse_decoding(
                     path, exc, field="deliveries", error=InvalidDelivery
@@ -493,27 +598,29 @@ class Deliveries:
         *,
         select: Period | None = None,
         left_out: list[int] | None = None,
+        rows: _Rows | None = None,
     ) -> Deliveries:
         reader = csv.DictReader(fh)
         header = [column_name(h) for h in (reader.fieldnames or [])]
         _check_header(header)
         reader.fieldnames = header
+        tick = rows.tick if rows is not None and rows.progress is not None else None
 
         def numbered() -> Iterator[tuple[int, dict[str, str], int]]:  # streamed, not listed
             for row in reader:
+                if tick is not None:
+                    tick()
                 extra: Any = row.pop(None, None)
-                if select is not None and not extra:
-                    try:
-                        day = _date(row.get("date") or "")
-                    except InvalidDelivery:
-                        day = None  # reported by _parse
-                    if day is not None and not select.contains(day):
-                        if left_out is not None:
-                            left_out[0] += 1
-                        continue
+                if select is not None and not extra and _outside(row, select):
+                    if left_out is not None:
+                        left_out[0] += 1
+                    continue
                 yield reader.line_num, row, len(header) + len(extra) if extra else 0
 
-        return cls._parse(numbered(), header, farmers, period, where="line", what="file")
+        kept = cls._parse(numbered(), header, farmers, period, where="line", what="file")
+        if rows is not None:
+            rows.finish()
+        return kept
 
     @classmethod
     def _parse(

@@ -256,10 +256,12 @@ class LatePolicy:
       overdue installment, or with ``late_fee_every=30`` again for every 30 days still unpaid;
       ``late_fee_cap`` bounds the late fees of one installment.
 
-    ``B`` changes only when a payment (or waiver, reschedule, write-off) touches the installment;
-    each change starts a new accrual period, whose amount is rounded to the currency's unit, as is
-    every percentage fee. Rates follow the one rule of :func:`coopfinance._rates.rate_value`: ``%``
-    means percent, a bare number is a fraction below 1 (``"19"`` is refused, ``"19%"`` is 19 %).
+    A payment or waiver that touches the installment (any component, its late charges too), and
+    every change of ``B`` (a reschedule, a write-off), closes the accrual period: its late interest
+    is posted, rounded to the currency's unit as is every percentage fee, and a new period compounds
+    from that date on what is left. Late interest never joins ``B``. Rates follow the one rule of
+    :func:`coopfinance._rates.rate_value`: ``%`` means percent, a bare number is a fraction below 1
+    (``"19"`` is refused, ``"19%"`` is 19 %).
 
     >>> LatePolicy().base, LatePolicy().compensatory
     (<LateBase.INSTALLMENT: 'installment'>, True)

@@ -170,6 +170,7 @@ class _Item:
         "seg_base",
         "seg_comp",
         "seg_mora",
+        "seg_settled",
         "seg_start",
         "seq",
         "start",
@@ -206,9 +207,15 @@ class _Item:
         self.seg_base = ZERO
         self.seg_mora = ZERO
         self.seg_comp = ZERO
+        self.seg_settled = ZERO
 
     def unpaid(self, c: int) -> Decimal:
         return self.amt[c] - self.paid[c] - self.waived[c] - self.closed[c]
+
+    def settled(self) -> Decimal:
+        """What has been paid or waived of the item, all components (a change is a touch)."""
+        p, w = self.paid, self.waived
+        return p[0] + p[1] + p[2] + p[3] + w[0] + w[1] + w[2] + w[3]
 
 
 class Replay:
@@ -598,6 +605,7 @@ class Replay:
                 self.add_movement(t, MovementKind.INSTALLMENT_DUE, label, amounts)
                 it.seg_start = t
                 it.seg_base = self.base(it)
+                it.seg_settled = it.settled()
 
     def apply_credit(self, t: dt.date) -> None:
         if self.credit <= 0 or self.status is AccountStatus.WRITTEN_OFF:
@@ -634,10 +642,14 @@ class Replay:
                     if by_installment
                     else it.amt[0] - it.paid[0] - it.waived[0] - it.closed[0]
                 )
-                if b != it.seg_base:
-                    # within a tolerance, a new balance still counts every day from the due date
+                settled = it.settled()
+                if b != it.seg_base or settled != it.seg_settled:
+                    # a payment or waiver that touches the installment (any component, its
+                    # late charges too) closes its accrual period (docs/servicing.md); within a
+                    # tolerance, a new balance still counts every day from the due date
                     start = it.due if tolerance and (t - it.due).days <= grace else t
                     it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
+                    it.seg_settled = settled
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:
@@ -838,14 +850,14 @@ class Replay:
     def replay(self, as_of: dt.date) -> None:
         """Apply the events up to ``as_of`` and step through the dates to it.
 
-        Without the ledger (``detail=False``), a step on a due date with no event and no credit
-        held only lets the installments of the day fall due: late interest of a segment is
-        ``rnd(base · rate(days from its start))``, a function of the step's date alone while the
-        segment lasts (its base only changes through an event or a credit, and a change restarts
-        it after the step), and the late fees owed are counted from the date too, so accruing at
-        the next step that reads the amounts (an event, a credit, ``as_of``) adds up to the very
-        same amounts (exact sums of whole céntimos). With the ledger every step is kept, as each
-        writes its movement. Property-tested against the full state (``tests/servicing``).
+        Without the ledger (``detail=False``), a step on a due date with no event and no credit held
+        only lets the installments of the day fall due: late interest of a segment is ``rnd(base ·
+        rate(days from its start))``, a function of the step's date alone while the segment lasts
+        (its base and what is paid of it only change through an event or a credit, and a change
+        restarts it after the step), and the late fees owed are counted from the date too, so
+        accruing at the next step that reads the amounts (an event, a credit, ``as_of``) adds up to
+        the very same amounts (exact sums of whole céntimos). With the ledger every step is kept, as
+        each writes its movement. Property-tested against the full state (``tests/servicing``).
         """
         quiet_steps = not self.detail
         events = [e for e in self.account.events if e.date <= as_of]
