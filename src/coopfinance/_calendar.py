@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from itertools import accumulate
 from typing import ClassVar
 
 import attrs
@@ -367,7 +368,41 @@ class HolidayCalendar:
 
 
 def _monthly(first: dt.date, months: int, count: int) -> list[dt.date]:
-    """``add_months(first, months·k)`` for k < count, in one pass (the schedule's hot path)."""
+    """``add_months(first, months·k)`` for k < count (the schedule's hot path): between 1900 and
+    2299, slices of a table of month ordinals (:func:`_month_ordinals`) turned into dates in C
+    loops; otherwise one pass of :func:`add_months` arithmetic (:func:`_monthly_loop`)."""
+    start = (first.year - _TABLE_FROM) * 12 + first.month - 1
+    stop = start + months * (count - 1) + 1
+    if count <= 0 or months <= 0 or start < 0 or stop > _TABLE_MONTHS:
+        return _monthly_loop(first, months, count)
+    day = first.day
+    if day <= 28:  # every month has a 28th
+        firsts = _month_ordinals(0)[start:stop:months]
+        return list(map(_FROM_ORDINAL, map((day - 1).__add__, firsts)))
+    return list(map(_FROM_ORDINAL, _month_ordinals(day)[start:stop:months]))
+
+
+_TABLE_FROM, _TABLE_MONTHS = 1900, 400 * 12
+_FROM_ORDINAL = dt.date.fromordinal
+
+
+@functools.cache
+def _month_ordinals(day: int) -> list[int]:
+    """For each month from January 1900 to December 2299, the ordinal of its first day
+    (``day = 0``) or of its day ``min(day, month length)`` (``day`` 29-31): built once per day,
+    on first use (not at import)."""
+    lengths = [
+        _DAYS_IN_MONTH[_cal.isleap(_TABLE_FROM + k // 12)][k % 12] for k in range(_TABLE_MONTHS)
+    ]
+    firsts = list(accumulate(lengths[:-1], initial=dt.date(_TABLE_FROM, 1, 1).toordinal()))
+    if not day:
+        return firsts
+    return [o + min(day, n) - 1 for o, n in zip(firsts, lengths, strict=True)]
+
+
+def _monthly_loop(first: dt.date, months: int, count: int) -> list[dt.date]:
+    """:func:`_monthly` by arithmetic, one date at a time (any year, and the reference the
+    table path is tested against)."""
     day = first.day
     year, month0 = first.year, first.month - 1
     out = []
