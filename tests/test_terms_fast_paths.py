@@ -171,3 +171,31 @@ def test_shared_defaults_are_equal_to_new_ones() -> None:
         a.holidays
         is LoanTerms(principal="1", rate=a.rate, installments=1, disbursed="2026-01-15").holidays
     )
+
+
+@given(
+    st.dates(min_value=dt.date(1890, 1, 1), max_value=dt.date(2310, 12, 31)),
+    st.sampled_from(["monthly", "bimonthly", "quarterly", "semiannual", "annual"]),
+    st.integers(min_value=1, max_value=120),
+)
+def test_the_calendars_month_table_path_gives_calendar_dates(
+    disbursed: dt.date, frequency: str, count: int
+) -> None:
+    """The builder's calendar takes month-based, unadjusted dates straight from the month table
+    as ordinals: the dates and days of :func:`calendar_dates`, inside the table and beyond it."""
+    from coopfinance._calendar import BusinessDay, DayCount, Frequency, calendar_dates
+    from coopfinance._terms import _PERU
+
+    freq = Frequency.parse(frequency)
+    want = calendar_dates(disbursed, freq, count, None, None, BusinessDay.UNADJUSTED, _PERU)
+    if want[-1].year > 9000:  # pragma: no cover - not reached with these bounds
+        return
+    rate = Rate.effective_annual("35%")
+    for dc in (DayCount.ACT_360, DayCount.THIRTY_360):
+        builder._calendar_part.cache_clear()
+        cal = builder._calendar_part(
+            disbursed, freq, count, None, None, BusinessDay.UNADJUSTED, _PERU, rate, dc
+        )
+        assert list(cal.dates) == want
+        starts = [disbursed, *want[:-1]]
+        assert list(cal.days) == [(b - a).days for a, b in zip(starts, want, strict=True)]

@@ -52,7 +52,15 @@ from operator import mul, sub
 from types import MappingProxyType
 from typing import Any, NamedTuple, NoReturn, Protocol
 
-from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
+from coopfinance._calendar import (
+    BusinessDay,
+    DayCount,
+    Frequency,
+    HolidayCalendar,
+    add_months,
+    calendar_dates,
+    monthly_ordinals,
+)
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind, DuringGrace, Upfront
 from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, fraction_to_decimal
@@ -228,12 +236,26 @@ def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     """Due dates, days, period rates ``i_k``, year fractions and ``1/(1 + i_k)`` for a loan's
     calendar and rate, whatever its amount: loans disbursed together on the same product share it.
     """
-    dates = calendar_dates(
-        disbursed, frequency, installments, first_due, due_dates, business_day, holidays
-    )
+    months = frequency.months
+    ordinals = (
+        monthly_ordinals(add_months(disbursed, months), months, installments)
+        if months is not None
+        and installments
+        and first_due is None
+        and due_dates is None
+        and business_day is BusinessDay.UNADJUSTED
+        else None
+    )  # the common case: calendar_dates' dates straight from the month table, as ordinals
+    if ordinals is not None:
+        dates = list(map(dt.date.fromordinal, ordinals))
+    else:
+        dates = calendar_dates(
+            disbursed, frequency, installments, first_due, due_dates, business_day, holidays
+        )
     if day_count.value in ("act/360", "act/365") and dates:
         # τ depends on the days alone: look each length up in the rate's prices, in C loops
-        ordinals = list(map(dt.date.toordinal, dates))
+        if ordinals is None:
+            ordinals = list(map(dt.date.toordinal, dates))
         lengths = tuple(map(sub, ordinals, [disbursed.toordinal(), *ordinals[:-1]]))
         key = (rate, day_count, lengths)
         shared = _PATTERNS.get(key)

@@ -89,7 +89,7 @@ _NAMES = {
 _EVERY_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key
 class Frequency:
     """How often installments fall due: a :class:`PeriodUnit` times ``every``.
 
@@ -313,7 +313,7 @@ def _to_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
     return out
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key
 class HolidayCalendar:
     """Non-business days: weekend days, a country's public holidays and extra dates.
 
@@ -371,15 +371,23 @@ def _monthly(first: dt.date, months: int, count: int) -> list[dt.date]:
     """``add_months(first, months·k)`` for k < count (the schedule's hot path): between 1900 and
     2299, slices of a table of month ordinals (:func:`_month_ordinals`) turned into dates in C
     loops; otherwise one pass of :func:`add_months` arithmetic (:func:`_monthly_loop`)."""
+    ordinals = monthly_ordinals(first, months, count)
+    if ordinals is None:
+        return _monthly_loop(first, months, count)
+    return list(map(_FROM_ORDINAL, ordinals))
+
+
+def monthly_ordinals(first: dt.date, months: int, count: int) -> list[int] | None:
+    """The ordinals of :func:`_monthly` ``(first, months, count)`` from the table, or ``None``
+    when they leave it (1900-2299) or ``count`` or ``months`` is not positive."""
     start = (first.year - _TABLE_FROM) * 12 + first.month - 1
     stop = start + months * (count - 1) + 1
     if count <= 0 or months <= 0 or start < 0 or stop > _TABLE_MONTHS:
-        return _monthly_loop(first, months, count)
+        return None
     day = first.day
     if day <= 28:  # every month has a 28th
-        firsts = _month_ordinals(0)[start:stop:months]
-        return list(map(_FROM_ORDINAL, map((day - 1).__add__, firsts)))
-    return list(map(_FROM_ORDINAL, _month_ordinals(day)[start:stop:months]))
+        return list(map((day - 1).__add__, _month_ordinals(0)[start:stop:months]))
+    return _month_ordinals(day)[start:stop:months]
 
 
 _TABLE_FROM, _TABLE_MONTHS = 1900, 400 * 12
