@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from itertools import accumulate
 from typing import ClassVar
 
 import attrs
@@ -88,7 +89,7 @@ _NAMES = {
 _EVERY_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key
 class Frequency:
     """How often installments fall due: a :class:`PeriodUnit` times ``every``.
 
@@ -312,7 +313,7 @@ def _to_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
     return out
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key
 class HolidayCalendar:
     """Non-business days: weekend days, a country's public holidays and extra dates.
 
@@ -367,7 +368,49 @@ class HolidayCalendar:
 
 
 def _monthly(first: dt.date, months: int, count: int) -> list[dt.date]:
-    """``add_months(first, months·k)`` for k < count, in one pass (the schedule's hot path)."""
+    """``add_months(first, months·k)`` for k < count (the schedule's hot path): between 1900 and
+    2299, slices of a table of month ordinals (:func:`_month_ordinals`) turned into dates in C
+    loops; otherwise one pass of :func:`add_months` arithmetic (:func:`_monthly_loop`)."""
+    ordinals = monthly_ordinals(first, months, count)
+    if ordinals is None:
+        return _monthly_loop(first, months, count)
+    return list(map(_FROM_ORDINAL, ordinals))
+
+
+def monthly_ordinals(first: dt.date, months: int, count: int) -> list[int] | None:
+    """The ordinals of :func:`_monthly` ``(first, months, count)`` from the table, or ``None``
+    when they leave it (1900-2299) or ``count`` or ``months`` is not positive."""
+    start = (first.year - _TABLE_FROM) * 12 + first.month - 1
+    stop = start + months * (count - 1) + 1
+    if count <= 0 or months <= 0 or start < 0 or stop > _TABLE_MONTHS:
+        return None
+    day = first.day
+    if day <= 28:  # every month has a 28th
+        return list(map((day - 1).__add__, _month_ordinals(0)[start:stop:months]))
+    return _month_ordinals(day)[start:stop:months]
+
+
+_TABLE_FROM, _TABLE_MONTHS = 1900, 400 * 12
+_FROM_ORDINAL = dt.date.fromordinal
+
+
+@functools.cache
+def _month_ordinals(day: int) -> list[int]:
+    """For each month from January 1900 to December 2299, the ordinal of its first day
+    (``day = 0``) or of its day ``min(day, month length)`` (``day`` 29-31): built once per day,
+    on first use (not at import)."""
+    lengths = [
+        _DAYS_IN_MONTH[_cal.isleap(_TABLE_FROM + k // 12)][k % 12] for k in range(_TABLE_MONTHS)
+    ]
+    firsts = list(accumulate(lengths[:-1], initial=dt.date(_TABLE_FROM, 1, 1).toordinal()))
+    if not day:
+        return firsts
+    return [o + min(day, n) - 1 for o, n in zip(firsts, lengths, strict=True)]
+
+
+def _monthly_loop(first: dt.date, months: int, count: int) -> list[dt.date]:
+    """:func:`_monthly` by arithmetic, one date at a time (any year, and the reference the
+    table path is tested against)."""
     day = first.day
     year, month0 = first.year, first.month - 1
     out = []

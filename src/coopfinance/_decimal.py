@@ -118,6 +118,8 @@ MIN_EXPONENT = -30
 def _bounded(value: Decimal, *, field: str, shown: object) -> Decimal:
     """``value`` if finite and within :data:`MAX_MAGNITUDE` and :data:`MIN_EXPONENT`, else a
     :class:`~coopfinance.errors.ParseError` naming ``field``."""
+    if value.is_finite() and not value.is_zero() and MIN_EXPONENT <= value.adjusted() < 15:
+        return value  # the common case, before ``shown`` is formatted for a message
     if len(str(shown)) > 40:
         shown = f"{str(shown)[:20]}… ({len(str(shown))} characters)"
     if not value.is_finite():

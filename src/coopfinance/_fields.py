@@ -357,6 +357,8 @@ class ParseableEnum(enum.Enum):
     @classmethod
     def parse(cls, text: Self | str, *, field: str | None = None) -> Self:
         """The member whose value is ``text`` (case-insensitive; ``_`` read as ``-``)."""
+        if isinstance(text, cls):  # a member already: nothing to read (the common case)
+            return text
         name = field or re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
         return to_enum(cls, text, field=name, error=cls.parse_error())
 

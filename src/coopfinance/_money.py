@@ -87,6 +87,9 @@ _ISO4217: dict[str, tuple[int, str]] = {
     "LYD": (3, "LD"),
 }
 _SYMBOLS = {"S/.": "PEN", "S/": "PEN", "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SYMBOLS_LONGEST_FIRST = tuple(sorted(_SYMBOLS, key=len, reverse=True))
+_UNITS = {n: Decimal(1).scaleb(-n) for n in range(5)}
+"""The minor units 10⁻ⁿ of the currencies, made once."""
 
 
 @attrs.frozen(slots=True)
@@ -135,7 +138,8 @@ class Currency:
     @property
     def unit(self) -> Decimal:
         """The smallest amount of the currency: ``0.01`` for PEN, ``1`` for CLP."""
-        return Decimal(1).scaleb(-self.minor_unit)
+        unit = _UNITS.get(self.minor_unit)
+        return Decimal(1).scaleb(-self.minor_unit) if unit is None else unit
 
     @staticmethod
     def codes() -> tuple[str, ...]:
@@ -152,6 +156,19 @@ def _amount(value: Decimal | int | str) -> Decimal:
 
 
 _CODE_RE = re.compile(r"^([A-Za-z]{3})\s+(.+)$|^(.+?)\s+([A-Za-z]{3})$")
+
+
+def _symbol_or_code(s: str) -> tuple[str | None, str]:
+    """The currency a leading symbol or a leading or trailing ISO code names, and the rest."""
+    for symbol in _SYMBOLS_LONGEST_FIRST:
+        if s.startswith(symbol):
+            return _SYMBOLS[symbol], s[len(symbol) :].strip()
+    m = _CODE_RE.match(s)
+    if m and (m.group(1) or m.group(4)):
+        code = (m.group(1) or m.group(4)).upper()
+        if code in _ISO4217:
+            return code, (m.group(2) or m.group(3)).strip()
+    return None, s
 
 
 @attrs.frozen(slots=True, order=False)
@@ -181,16 +198,8 @@ class Money:
             return cls(amount=to_decimal(text, field="amount"), currency=currency or "PEN")
         s = text.strip()
         found: str | None = None
-        for symbol in sorted(_SYMBOLS, key=len, reverse=True):
-            if s.startswith(symbol):
-                found, s = _SYMBOLS[symbol], s[len(symbol) :].strip()
-                break
-        else:
-            m = _CODE_RE.match(s)
-            if m and (m.group(1) or m.group(4)):
-                code = (m.group(1) or m.group(4)).upper()
-                if code in _ISO4217:
-                    found, s = code, (m.group(2) or m.group(3)).strip()
+        if not (s[:1].isdigit() and s[-1:].isdigit()):  # else no symbol or code can be there
+            found, s = _symbol_or_code(s)
         if found is not None and currency is not None and Currency.of(currency).code != found:
             raise CurrencyMismatch(
                 f"'amount' {text!r} is in {found}, but the currency given is "

@@ -147,7 +147,7 @@ def _compound(rate: Decimal, tau: Fraction) -> Decimal:
     return CONTEXT.subtract(CONTEXT.exp(exponent), ONE)
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key, hashed often
 class Rate:
     """An interest rate: ``value`` (a fraction, ``Decimal('0.35')`` for 35 %) and its ``kind``.
 

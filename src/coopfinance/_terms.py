@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
@@ -161,7 +161,22 @@ def _down_payment(value: Decimal | int | str | None) -> Decimal | None:
 
 
 def _default_holidays() -> HolidayCalendar:
-    return HolidayCalendar.peru()
+    return _PERU
+
+
+_PERU = HolidayCalendar.peru()
+_GRACE = Grace()
+_ROUNDING = RoundingPolicy()
+"""The defaults, one shared instance each (they are immutable, and a shared calendar is hashed
+for the schedule builder's calendar cache once, not per terms)."""
+
+
+def _default_grace() -> Grace:
+    return _GRACE
+
+
+def _default_rounding() -> RoundingPolicy:
+    return _ROUNDING
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -197,9 +212,11 @@ class LoanTerms:
     amortization: Amortization = attrs.field(converter=_amortization)
     weights: tuple[Decimal, ...] | None = attrs.field(default=None, converter=_weights)
     day_count: DayCount = attrs.field(converter=_day_count)
-    grace: Grace = attrs.field(factory=Grace, validator=attrs.validators.instance_of(Grace))
+    grace: Grace = attrs.field(
+        factory=_default_grace, validator=attrs.validators.instance_of(Grace)
+    )
     rounding: RoundingPolicy = attrs.field(
-        factory=RoundingPolicy, validator=attrs.validators.instance_of(RoundingPolicy)
+        factory=_default_rounding, validator=attrs.validators.instance_of(RoundingPolicy)
     )
     business_day: BusinessDay = attrs.field(default=BusinessDay.UNADJUSTED, converter=_business_day)
     holidays: HolidayCalendar = attrs.field(
@@ -225,9 +242,8 @@ class LoanTerms:
     def _default_day_count(self) -> DayCount:
         return DayCount.PER_PERIOD if self.rate.is_flat else DayCount.ACT_360
 
-    @exact
     def __attrs_post_init__(self) -> None:
-        _validate(self)
+        _validate(self)  # its decimal operations name CONTEXT: no context switch per terms
 
     @property
     def currency(self) -> str:
@@ -435,16 +451,18 @@ def _validate(t: LoanTerms) -> None:
         )
     unit = t.principal.currency.unit
     code = t.principal.currency.code
-    if t.principal.amount % unit:
+    if CONTEXT.remainder(t.principal.amount, unit):
         raise InvalidLoanTerms(
             f"'principal' must be a whole number of {code} {unit} (got {t.principal.amount}).",
             field="principal",
             value=t.principal.amount,
         )
     for c in t.charges:
-        if not c.is_rate and c.value % unit:
+        if not c.is_rate and CONTEXT.remainder(c.value, unit):
+            with localcontext(CONTEXT):
+                shown = c.describe()
             raise InvalidLoanTerms(
-                f"'charges' amount of {c.describe()!r} must be a whole number of {code} {unit} "
+                f"'charges' amount of {shown!r} must be a whole number of {code} {unit} "
                 f"(got {c.value}); sub-unit amounts cannot be billed.",
                 field="charges",
                 value=c.value,
