@@ -136,6 +136,11 @@ class LoanAccount:
     )
     """``terms.schedule()``, built on first use and kept with the account (see
     :func:`~coopfinance.servicing._replay.schedule_of`); not part of the value."""
+    _on_time: object | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+    """The schedule's on-time table (:func:`~coopfinance.servicing._figures.many_figures`),
+    built on first use and kept like ``_schedule``; not part of the value."""
 
     @exact
     def __attrs_post_init__(self) -> None:
