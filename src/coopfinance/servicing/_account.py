@@ -142,6 +142,17 @@ class LoanAccount:
     """The schedule's on-time table (:func:`~coopfinance.servicing._figures.many_figures`),
     built on first use and kept like ``_schedule``; not part of the value."""
 
+    def __getstate__(self) -> dict[str, object]:
+        """The value only: the kept schedule and on-time table are left out of a pickle (a Dask
+        worker rebuilds them; they were most of an account's pickle)."""
+        return {f.name: getattr(self, f.name) for f in attrs.fields(LoanAccount) if f.init}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_schedule", None)
+        object.__setattr__(self, "_on_time", None)
+
     @exact
     def __attrs_post_init__(self) -> None:
         _check_events(self.terms, self.events)
