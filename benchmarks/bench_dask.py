@@ -1,6 +1,7 @@
 """Speed-up of 2 Dask worker processes over 1, on this machine (issue 22, scale-out).
 
-Run: ``PYTHONPATH=src python benchmarks/bench_dask.py [--quick]`` (prints a Markdown table). Not
+Run: ``PYTHONPATH=src:benchmarks python benchmarks/bench_dask.py [--quick]`` (the workers import
+``run`` too) (prints a Markdown table). Not
 part of the test verdict. For each case a ``LocalCluster`` of 1, then 2 worker processes (one
 thread each) runs the same call ``--rounds`` times, interleaved (1, 2, 1, 2, …); the figure is
 wall time (the work is in the workers, not in this process), median over the rounds, and the
