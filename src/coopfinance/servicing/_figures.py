@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from coopfinance._decimal import CONTEXT, ZERO
 from coopfinance.servicing._events import Payment
+from coopfinance.servicing._lean import Columns, lean_figures
 from coopfinance.servicing._policy import InterestMethod, Overpayment
 from coopfinance.servicing._replay import AccountLike, Replay, schedule_of
 from coopfinance.servicing._values import AccountStatus, Components, ItemKind
@@ -41,12 +42,19 @@ class Figures(NamedTuple):
     recovered: Decimal
 
 
-def account_figures(account: AccountLike, as_of: dt.date) -> Figures:
+def account_figures(
+    account: AccountLike, as_of: dt.date, columns: Columns | None = None
+) -> Figures:
     """The figures of ``account`` on ``as_of``: read off the schedule when it was paid on time,
-    else replayed without the ledger (``as_of`` is checked by the caller)."""
+    else replayed without the ledger, by :func:`~coopfinance.servicing._lean.lean_figures` when
+    it takes the account (``columns``: its schedule's, if kept), else by the
+    :class:`~coopfinance.servicing._replay.Replay` (``as_of`` is checked by the caller)."""
     fast = on_time_figures(account, as_of)
     if fast is not None:
         return fast
+    lean = lean_figures(account, as_of, columns)
+    if lean is not None:
+        return Figures(*lean)  # type: ignore[arg-type]
     replay = Replay(account, detail=False)
     replay.replay(as_of)
     return replay_figures(replay, as_of)
@@ -60,7 +68,7 @@ class _OnTimeTable:
     ``known`` the figures already read off the schedule, by the number of rows due.
     """
 
-    __slots__ = ("dues", "known", "paid_by", "pairs", "usable")
+    __slots__ = ("_columns", "dues", "known", "paid_by", "pairs", "usable")
 
     def __init__(self, rows: Sequence[Any]) -> None:
         self.dues = [row.due_date for row in rows]
@@ -71,6 +79,13 @@ class _OnTimeTable:
             count.append(count[-1] + (1 if row.total else 0))
         self.paid_by = count
         self.known: dict[int, Figures] = {}
+        self._columns: Columns | None = None
+
+    def columns(self, account: AccountLike) -> Columns:
+        """The schedule's :class:`~coopfinance.servicing._lean.Columns`, made on first use."""
+        if self._columns is None:
+            self._columns = Columns(account)
+        return self._columns
 
 
 def _table_of(account: AccountLike) -> _OnTimeTable:
@@ -83,7 +98,9 @@ def _table_of(account: AccountLike) -> _OnTimeTable:
     return table
 
 
-def paid_on_due_dates(account: AccountLike, as_of: dt.date) -> Figures | None:
+def paid_on_due_dates(
+    account: AccountLike, as_of: dt.date, table: _OnTimeTable | None = None
+) -> Figures | None:
     """The figures of an account whose events up to ``as_of`` are exactly one :class:`Payment`
     per installment due by then, on its due date and of its total; None for any other.
 
@@ -92,7 +109,8 @@ def paid_on_due_dates(account: AccountLike, as_of: dt.date) -> Figures | None:
     account). Its figures depend only on the number ``k`` of rows due by ``as_of``, so they are
     computed once per ``k`` by :func:`on_time_figures` itself and remembered: the same values.
     """
-    table = _table_of(account)
+    if table is None:
+        table = _table_of(account)
     if not table.usable:
         return None
     k = bisect.bisect_right(table.dues, as_of)
@@ -127,8 +145,11 @@ def many_figures(accounts: Sequence[AccountLike], as_of: dt.date) -> list[Figure
     add = out.append
     with decimal.localcontext(CONTEXT):
         for account in accounts:
-            fast = paid_on_due_dates(account, as_of)
-            add(fast if fast is not None else account_figures(account, as_of))
+            table = _table_of(account)
+            fast = paid_on_due_dates(account, as_of, table)
+            if fast is None:
+                fast = account_figures(account, as_of, table.columns(account))
+            add(fast)
     return out
 
 
