@@ -213,11 +213,25 @@ def _run(
                     if t > start:
                         days = (t - start).days
                         if mora is not None:
-                            total = rnd(b * _late_rate(mora, days, mora_rates))
+                            rate = mora_rates.get(days)  # _late_rate, its table read inline
+                            if rate is None:
+                                rate = _late_rate(mora, days, mora_rates)
+                            total = (
+                                (b * rate).quantize(unit, rounding=mode, context=CONTEXT)
+                                if quantizable
+                                else rnd(b * rate)
+                            )
                             ax[k] += total - seg_mora[k]
                             seg_mora[k] = total
                         if compensatory:
-                            total = rnd(b * _late_rate(contract, days, comp_rates))
+                            rate = comp_rates.get(days)
+                            if rate is None:
+                                rate = _late_rate(contract, days, comp_rates)
+                            total = (
+                                (b * rate).quantize(unit, rounding=mode, context=CONTEXT)
+                                if quantizable
+                                else rnd(b * rate)
+                            )
                             ai[k] += total - seg_comp[k]
                             seg_comp[k] = total
         for k in range(done, count):  # Replay.fall_due
