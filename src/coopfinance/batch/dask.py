@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -264,5 +264,11 @@ def simulate(
     bounds = [n * i // k for i in range(k + 1)]
     shared = delayed(portfolio)
     tasks = [delayed(_simulate_part)(shared, plan, a, b) for a, b in itertools.pairwise(bounds)]
-    parts = compute(*tasks)
-    return _finish(portfolio, plan, [tally for part in parts for tally in part])
+    parts = list(compute(*tasks))
+
+    def in_order() -> Iterator[_Tally]:
+        for k in range(len(parts)):
+            part, parts[k] = parts[k], []  # dropped once added
+            yield from part
+
+    return _finish(portfolio, plan, in_order())

@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -844,12 +844,14 @@ def simulate(
         portfolio, scenarios=scenarios, seed=seed, price_sd=price_sd, yield_sd=yield_sd,
         price_persistence=price_persistence, chunk_scenarios=chunk_scenarios, general=_general,
     )  # fmt: skip
-    tallies = []
-    for tally in _chunks(portfolio, plan, range(plan.chunk_count), _trace):
-        tallies.append(tally)
-        if progress is not None:
-            progress(tally.first + tally.scenarios, plan.scenarios)
-    return _finish(portfolio, plan, tallies)
+
+    def counted() -> Iterator[_Tally]:
+        for tally in _chunks(portfolio, plan, range(plan.chunk_count), _trace):
+            yield tally
+            if progress is not None:
+                progress(tally.first + tally.scenarios, plan.scenarios)
+
+    return _finish(portfolio, plan, counted())
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -1186,8 +1188,9 @@ def _chunks(
         yield tally
 
 
-def _finish(portfolio: Portfolio, plan: _Plan, tallies: Sequence[_Tally]) -> SimulationResult:
-    """The run's result from the :class:`_Tally` of every chunk, added in chunk order."""
+def _finish(portfolio: Portfolio, plan: _Plan, tallies: Iterable[_Tally]) -> SimulationResult:
+    """The run's result from the :class:`_Tally` of every chunk, added in chunk order (taken one
+    at a time: a chunk's tally is dropped once added)."""
     s_total = plan.scenarios
     f_count, t_count, l_count = portfolio.farmers, portfolio.periods, portfolio.loan_count
     owner = portfolio.owner if portfolio.owner is not None else np.arange(f_count, dtype=np.int64)
