@@ -136,6 +136,10 @@ def _run(
     compensatory = late.compensatory
     contract = terms.rate
     comp_rates = _rate_table(contract)
+    try:
+        late_from = [d + grace for d in due]  # t - due > grace  ⇔  t > due + grace
+    except OverflowError:  # a due date within the grace days of date.max
+        raise _Bail from None
     credit = ZERO
     done = 0
 
@@ -160,28 +164,38 @@ def _run(
         while last < count and due[last] <= t:
             last += 1
         if vertical:
-            pairs = [(k, c) for c in order for k in range(done, last)]
-        else:
-            pairs = [(k, c) for k in range(done, last) for c in order]
-        for k, c in pairs:
-            if rem <= 0:
-                break
-            owed = amt[c][k] - paid[c][k] - ZERO - ZERO
-            if owed > 0:
-                x = owed if owed < rem else rem
-                paid[c][k] += x
-                rem -= x
+            for c in order:
+                a, p = amt[c], paid[c]
+                for k in range(done, last):
+                    if rem <= 0:
+                        return rem
+                    owed = a[k] - p[k] - ZERO - ZERO
+                    if owed > 0:
+                        x = owed if owed < rem else rem
+                        p[k] += x
+                        rem -= x
+            return rem
+        for k in range(done, last):
+            for c in order:
+                if rem <= 0:
+                    return rem
+                owed = amt[c][k] - paid[c][k] - ZERO - ZERO
+                if owed > 0:
+                    x = owed if owed < rem else rem
+                    paid[c][k] += x
+                    rem -= x
         return rem
 
     n = len(events)
+    dates = [e.date for e in events]
     i = 0
     t = terms.disbursed
     first = True
     while True:
         if not first:  # Replay.replay: the next date where something happens
             nxt = as_of if as_of > t else None
-            if i < n and (nxt is None or events[i].date < nxt):
-                nxt = events[i].date
+            if i < n and (nxt is None or dates[i] < nxt):
+                nxt = dates[i]
             for k in range(done, count):
                 if due[k] > t:
                     if due[k] <= as_of and (nxt is None or due[k] < nxt):
@@ -199,7 +213,7 @@ def _run(
                 break
             k += 1
         done = k
-        quiet = t < as_of and credit <= 0 and (i >= n or events[i].date != t)
+        quiet = t < as_of and credit <= 0 and (i >= n or dates[i] != t)
         if not quiet:
             for k in range(done, count):  # Replay.accrue (no late fee)
                 if due[k] >= t:
@@ -207,9 +221,9 @@ def _run(
                 b = seg_base[k]
                 if b > 0:
                     if franchise:
-                        start = max(seg_start[k], due[k] + grace)
+                        start = max(seg_start[k], late_from[k])
                     else:
-                        start = seg_start[k] if t - due[k] > grace else t
+                        start = seg_start[k] if t > late_from[k] else t
                     if t > start:
                         days = (t - start).days
                         if mora is not None:
@@ -246,7 +260,7 @@ def _run(
             rem = allocate(t, credit)
             if credit - rem:
                 credit = rem
-        while i < n and events[i].date == t:  # Replay.pay (a payment, next installments)
+        while i < n and dates[i] == t:  # Replay.pay (a payment, next installments)
             rem = allocate(t, events[i].amount)
             if rem > 0:
                 left = not_due_after(t)
@@ -259,7 +273,7 @@ def _run(
                 break
             b = base(k) if by_installment else ap[k] - pp[k]
             if b != seg_base[k]:
-                seg_start[k] = due[k] if tolerance and (t - due[k]).days <= grace_days else t
+                seg_start[k] = due[k] if tolerance and t <= late_from[k] else t
                 seg_base[k], seg_mora[k], seg_comp[k] = b, ZERO, ZERO
         if t >= as_of and i >= n:
             break
