@@ -1,18 +1,18 @@
 """Speed-up of 2 Dask worker processes over 1, on this machine (issue 22, scale-out).
 
-Run: ``PYTHONPATH=src:benchmarks python benchmarks/bench_dask.py [--quick]`` (the workers import
-``run`` too) (prints a Markdown table). Not
-part of the test verdict. For each case a ``LocalCluster`` of 1, then 2 worker processes (one
-thread each) runs the same call ``--rounds`` times, interleaved (1, 2, 1, 2, …); the figure is
-wall time (the work is in the workers, not in this process), median over the rounds, and the
-speed-up is the 1-worker time ÷ the 2-worker time (2.0 would be perfect on 2 cores).
+Run: ``PYTHONPATH=src:benchmarks python benchmarks/bench_dask.py [--quick] [--rounds N]`` (the
+workers import ``run`` too; prints a Markdown table). Not part of the test verdict. For each case
+a ``LocalCluster`` of 1, then 2 worker processes (one thread each) runs the same call
+``--rounds`` times, interleaved (1, 2, 1, 2, …); the figure is wall time (the work is in the
+workers, not in this process), median over the rounds, and the speed-up is the 1-worker time ÷
+the 2-worker time (2.0 would be perfect on 2 cores).
 
 Cases: batch schedules 200,000 × 36 (Dask DataFrame, 16 partitions → long rows, counted on the
 workers); batch TCEA 200,000 × 37 flows (Dask array, 16 chunks); ``report_many`` on 20,000 accounts
 (``run.py``'s mix, read by 8 partitions on the workers: here built from their seeds there, the
-accounts' making included in the time); Monte Carlo 10,000 × 200 × 48 (8 tasks of whole chunks). Every
-result is checked equal to the in-memory one once. On a shared 2-core machine the other sessions'
-load takes part of the second core: the speed-up shown is what was left of it.
+accounts' making included in the time); Monte Carlo 10,000 × 200 × 48 (8 tasks of whole chunks).
+Every result is checked equal to the in-memory one once. On a shared 2-core machine the other
+sessions' load takes part of the second core: the speed-up shown is what was left of it.
 """
 
 from __future__ import annotations
