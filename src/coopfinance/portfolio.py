@@ -57,6 +57,7 @@ from coopfinance._fields import ParseableEnum
 from coopfinance._frames import Numeric, to_dataframe
 from coopfinance.errors import InvalidValue, WrongType
 from coopfinance.servicing import AccountState, AccountStatus, ItemKind, LoanAccount
+from coopfinance.servicing._figures import many_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -609,8 +610,11 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def _exposures_of(chunk: tuple[Sequence[LoanAccount], dt.date]) -> list[Exposure]:
     accounts, as_of = chunk
+    for a in accounts:
+        a._check_as_of(as_of)  # the errors of LoanAccount.figures
     with _no_cyclic_gc():
-        return [Exposure(a.id, *a.figures(as_of)) for a in accounts]
+        figures = many_figures(accounts, as_of)
+        return [Exposure(a.id, *f) for a, f in zip(accounts, figures, strict=True)]
 
 
 @exact

@@ -136,6 +136,22 @@ class LoanAccount:
     )
     """``terms.schedule()``, built on first use and kept with the account (see
     :func:`~coopfinance.servicing._replay.schedule_of`); not part of the value."""
+    _on_time: object | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+    """The schedule's on-time table (:func:`~coopfinance.servicing._figures.many_figures`),
+    built on first use and kept like ``_schedule``; not part of the value."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """The value only: the kept schedule and on-time table are left out of a pickle (a Dask
+        worker rebuilds them; they were most of an account's pickle)."""
+        return {f.name: getattr(self, f.name) for f in attrs.fields(LoanAccount) if f.init}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_schedule", None)
+        object.__setattr__(self, "_on_time", None)
 
     @exact
     def __attrs_post_init__(self) -> None:
