@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from coopfinance._decimal import CONTEXT
 from coopfinance.batch._validate import as_float, as_int, common_length, first_bad
-from coopfinance.errors import InvalidBatchInput
+from coopfinance.errors import E_, InvalidBatchInput
 
 __all__ = ["DEFAULT_THRESHOLDS", "PortfolioMetrics", "portfolio_metrics", "portfolio_sums"]
 
@@ -66,7 +66,10 @@ def _thresholds(thresholds: Sequence[int]) -> tuple[int, ...]:
     for t in out:
         if not isinstance(t, int | np.integer) or isinstance(t, bool) or t < 0:
             raise InvalidBatchInput(
-                f"'thresholds' must be whole numbers of days, not negative (got {t!r}).",
+                E_(
+                    "'thresholds' must be whole numbers of days, not negative (got %(t)s).",
+                    t=repr(t),
+                ),
                 field="thresholds",
                 value=t,
             )

@@ -26,7 +26,7 @@ from coopfinance.batch._portfolio import (
 )
 from coopfinance.batch._schedules import schedules
 from coopfinance.batch._solve import solve_rates as _solve_rates
-from coopfinance.errors import BatchNoSolution
+from coopfinance.errors import E_, BatchNoSolution
 
 __all__ = ["LONG_COLUMNS", "portfolio_metrics", "schedules_frame", "solve_rates"]
 
@@ -113,7 +113,10 @@ def solve_rates(amounts: Any, days: Any = None, *, basis: int = 360) -> npt.NDAr
     if len(failed):
         shown = ", ".join(str(int(k)) for k in failed[:10])
         raise BatchNoSolution(
-            f"'amounts' rows {shown} have no single rate that makes their present value zero.",
+            E_(
+                "'amounts' rows %(shown)s have no single rate that makes their present value zero.",
+                shown=shown,
+            ),
             field="amounts",
             rows=tuple(int(k) for k in failed),
         )

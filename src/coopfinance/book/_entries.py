@@ -21,7 +21,7 @@ from coopfinance.book._errors import Conflict, Problem
 from coopfinance.book._imports import _refuse
 from coopfinance.book._journal import ENTRY_KINDS
 from coopfinance.book._types import canonical
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import E_, CoopFinanceError
 
 __all__ = ["CONTRIBUTION_KINDS", "import_contributions", "import_entries"]
 
@@ -70,7 +70,9 @@ def _run(
             if key in seen:
                 problems.append(
                     Problem(
-                        line=line, field=what, message=f"the same entry is on line {seen[key]}."
+                        line=line,
+                        field=what,
+                        message=E_("the same entry is on line %(seen)s.", seen=seen[key]),
                     )
                 )
                 continue
