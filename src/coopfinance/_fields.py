@@ -129,18 +129,19 @@ def to_table(data: Any, *, field: str, error: type[InvalidValue] = ParseError) -
     """
     if isinstance(data, Mapping) and all(isinstance(k, str) for k in data):
         return data
+    shape: str
     if data is None:
         shape = "null"
     elif isinstance(data, bool | int | float | Decimal):
-        shape = f"a number, {data}"
+        shape = E_("a number, %(number)s", number=data)
     elif isinstance(data, str):
-        shape = f"text {fmt_value(data[:40])}"
+        shape = E_("text %(text)s", text=fmt_value(data[:40]))
     elif isinstance(data, list | tuple):
-        shape = "a list"
+        shape = E_("a list")
     elif isinstance(data, Mapping):
-        shape = "a table whose keys are not all text"
+        shape = E_("a table whose keys are not all text")
     else:
-        shape = f"a {type(data).__name__}"
+        shape = E_("a %(type)s", type=type(data).__name__)
     raise error(
         E_(
             "%(field)s must be a table of keys and values (got %(shape)s).",

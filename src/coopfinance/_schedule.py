@@ -529,7 +529,11 @@ def _check_loaded(schedule: Schedule, *, where: str = "installment") -> Schedule
     capitalized = ZERO
     first = 0 if schedule.installments and schedule.installments[0].number == 0 else 1
     for k, row in enumerate(schedule.installments, start=first):
-        label = f"{where} {k}"
+        label = (
+            E_("installment %(number)s", number=k)
+            if where == "installment"
+            else E_("row of installment %(number)s", number=k)
+        )
         try:
             if row.number != k:
                 raise bad(

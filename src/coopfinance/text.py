@@ -8,7 +8,7 @@ extension writes them) and real plurals (``ngettext``: "1 día", "2 días").
 
 Maintainers' commands (Babel's ``pybabel``; see docs/text.md)::
 
-    pybabel extract -F babel.cfg -k N_ -o /tmp/coopfinance.pot .   # what the code asks for
+    pybabel extract -F babel.cfg -k N_ -k E_ -k EN_:1,2 -o /tmp/coopfinance.pot .  # the code's
     pybabel compile -d src/coopfinance/locale -D coopfinance     # only to check; the build compiles
 
 (new entries are appended to the three ``.po`` files by hand: ``pybabel update`` would mark the
@@ -44,7 +44,14 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from coopfinance.errors import E_, ErrorText, InvalidTemplate, InvalidValue, fmt_value
+from coopfinance.errors import (
+    E_,
+    CoopFinanceError,
+    ErrorText,
+    InvalidTemplate,
+    InvalidValue,
+    fmt_value,
+)
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -573,6 +580,8 @@ def error_text(text: object, lang: str = DEFAULT_LANGUAGE, *, mark_missing: bool
 
 
 def _error_text(tr: Translator, text: object) -> str:
+    if isinstance(text, CoopFinanceError):  # an error given as a parameter: its message
+        text = text.message
     if not isinstance(text, ErrorText):
         return str(text)
     params = {k: _error_text(tr, v) for k, v in text.params.items()}

@@ -279,3 +279,16 @@ def test_every_error_class_renders_through_the_catalogs() -> None:
     exc = CoopFinanceError("plain text", field="x")
     assert error_message(exc, "es") == "plain text"
     assert error_message(ValueError("boom"), "pt_BR") == "boom"
+
+
+def test_a_message_that_cannot_be_rendered_falls_back_to_english(
+    cli: Run, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken translation (a co-op's catalog, a bug) never shows a traceback: the English."""
+
+    def broken(_exc: BaseException, _lang: str) -> str:
+        raise KeyError("x")
+
+    monkeypatch.setattr("coopfinance.text.error_message", broken)
+    r = cli(*_option(tmp_path))
+    assert (r.code, r.err) == (1, "Error: 'installments' must be between 1 and 600 (got 0).\n")

@@ -337,7 +337,10 @@ def main(
         if isinstance(exc, CoopFinanceError):
             from coopfinance.text import error_message
 
-            message = error_message(exc, console._lang()).rstrip()
+            try:
+                message = error_message(exc, console._lang()).rstrip()
+            except Exception:  # a translation that cannot be filled: the English, never a trace
+                message = str(exc).rstrip()
             console.error(console.t("Error: %(message)s", message=message))
             return EXIT_ERROR
         if isinstance(exc, OSError):

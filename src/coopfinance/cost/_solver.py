@@ -274,7 +274,7 @@ def _find_root(
     y_lo, y_hi = log(1.0 + lo_x), log(1.0 + hi_x)
     t_first, t_last = times[0], times[-1]
     horizon = max(1.0, t_last - t_first)
-    where = f"between {lo_x:g} and {hi_x:g} per period"
+    where = E_("between %(lo)s and %(hi)s per period", lo=format(lo_x, "g"), hi=format(hi_x, "g"))
     if changes == 1:
         if sign0 == 0:
             if lo_x <= 0.0 <= hi_x:

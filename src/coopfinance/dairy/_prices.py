@@ -32,7 +32,7 @@ from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_date, to_table
 from coopfinance._files import read_data
 from coopfinance._money import Currency
-from coopfinance.errors import E_, InvalidPriceSchedule, InvalidValue, ParseError
+from coopfinance.errors import E_, InvalidPriceSchedule, InvalidValue, ParseError, renamed
 from coopfinance.text import LANGUAGES, check_lang
 
 __all__ = [
@@ -364,7 +364,9 @@ def _to_cell_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[Hy
         return _to_tiers(value)
     except InvalidPriceSchedule as exc:
         raise InvalidPriceSchedule(
-            str(exc).replace("'hygiene'", "'somatic_cells'"), field="somatic_cells", value=exc.value
+            renamed(exc.message, "'hygiene'", "'somatic_cells'"),
+            field="somatic_cells",
+            value=exc.value,
         ) from None
 
 
@@ -442,9 +444,9 @@ class PriceTerms:
             )
         if self.base <= 0:  # a price of 0 settles every litre for nothing (issue 20 §2)
             raise InvalidPriceSchedule(
-                f"'base' must not be negative (got {self.base})."
+                E_("'base' must not be negative (got %(base)s).", base=self.base)
                 if self.base < 0
-                else f"'base' must be a price above 0 per litre (got {self.base}).",
+                else E_("'base' must be a price above 0 per litre (got %(base)s).", base=self.base),
                 field="base",
                 value=self.base,
             )

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from coopfinance._files import parse_data, read_text
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import E_, CoopFinanceError, InvalidPlan, WrongType, fmt_value
+from coopfinance.errors import E_, CoopFinanceError, InvalidPlan, WrongType, fmt_value, renamed
 from coopfinance.plans._enterprise import Buyer, Enterprise, Financing, Investment
 from coopfinance.plans._operations import BudgetLine, MonthlyProduction, Scenario
 
@@ -80,10 +80,11 @@ def _relocate(exc: CoopFinanceError, path: str) -> CoopFinanceError:
         return exc
     field = path if exc.field is None else _join(path, exc.field)
     old = repr(exc.field)
+    message: str
     if exc.field is not None and old in exc.message:
-        message = exc.message.replace(old, repr(field), 1)
+        message = renamed(exc.message, old, repr(field))
     else:
-        message = f"{field!r}: {exc.message}"
+        message = E_("%(where)s: %(message)s", where=repr(field), message=exc.message)
     moved = copy.copy(exc)
     moved.message, moved.args, moved.field = message, (message,), field
     return moved
