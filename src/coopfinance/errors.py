@@ -46,14 +46,16 @@ Every message names the field and echoes the value, e.g.
 Messages are catalog messages (docs/text.md, "Error messages"): a raise site writes
 ``E_("%(name)s must be positive (got %(value)s).", name=repr(name), value=fmt_value(v))``, an
 :class:`ErrorText`, which *is* the English text (``str(exc)``, what doctests and app developers
-match) and also keeps its message id and parameters, so that :meth:`CoopFinanceError.localized`
-(or :func:`coopfinance.text.error_message`) gives the same message in Spanish or Portuguese::
+match) and also keeps its message id and parameters, so that
+:func:`coopfinance.text.error_message` gives the same message in Spanish or Portuguese (this
+module imports no catalog: it stays below the text layer)::
 
     >>> err = InvalidValue(E_("%(name)s must be positive (got %(value)s).", name="'litres'",
     ...     value="-3"), field="litres", value=-3)
     >>> str(err)
     "'litres' must be positive (got -3)."
-    >>> err.localized("es")
+    >>> from coopfinance.text import error_message
+    >>> error_message(err, "es")
     "'litres' (litros) debe ser positivo (se recibió -3)."
 """
 
@@ -64,6 +66,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 __all__ = [
+    "EN_",
     "E_",
     "BatchNoSolution",
     "CoopFinanceError",
@@ -230,21 +233,6 @@ class CoopFinanceError(Exception):
 
     def __str__(self) -> str:
         return self.message
-
-    def localized(self, lang: str) -> str:
-        """The message in ``lang`` (``"es"``, ``"en"``, ``"pt_BR"``) through the catalogs: what the
-        CLI prints. ``str(exc)`` stays the English text; see :func:`coopfinance.text.error_message`.
-
-        >>> from coopfinance.text import check_lang
-        >>> try:
-        ...     check_lang("fr")
-        ... except InvalidValue as exc:
-        ...     print(exc.localized("pt_BR"))
-        'lang' (idioma) deve ser um de 'es', 'en', 'pt_BR' (recebido 'fr').
-        """
-        from coopfinance.text import error_message
-
-        return error_message(self, lang)
 
     def at(self, where: str) -> Self:
         """A copy of this error placed in a file: ``where`` (``"line 7"``, ``"line 7 of

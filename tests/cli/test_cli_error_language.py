@@ -190,13 +190,13 @@ def test_an_error_keeps_its_english_text_and_payload() -> None:
     exc = info.value
     assert str(exc) == "'installments' must be between 1 and 600 (got 0)."
     assert (exc.field, exc.value) == ("installments", 0)
-    assert exc.localized("en") == str(exc)
-    assert exc.localized("es") == (
+    assert error_message(exc, "en") == str(exc)
+    assert error_message(exc, "es") == (
         "'installments' (número de cuotas) debe estar entre 1 y 600 (se recibió 0)."
     )
     moved = exc.at(E_("line %(line)s of %(source)s", line=7, source="loans.csv"))
     assert str(moved) == "line 7 of loans.csv: 'installments' must be between 1 and 600 (got 0)."
-    assert moved.localized("pt_BR").startswith("linha 7 de loans.csv: 'installments'")
+    assert error_message(moved, "pt_BR").startswith("linha 7 de loans.csv: 'installments'")
     assert (moved.field, moved.value) == ("installments", 0)
 
 
