@@ -261,18 +261,20 @@ def _prepare(
     length = common_length(arrays)
     full = {k: np.broadcast_to(v, (length,)) for k, v in arrays.items()}
     p, r, nn, g = full["principal"], full["rate"], full["installments"], full["grace"]
-    first_bad("principal", p <= 0, p, "must be positive")
-    first_bad("rate", (r < 0) | (r > 100), r, "must be between 0 and 100 (10,000 %)")
+    first_bad("principal", p <= 0, p, E_("must be positive"))
+    first_bad("rate", (r < 0) | (r > 100), r, E_("must be between 0 and 100 (10,000 %%)"))
     first_bad(
         "installments",
         (nn < 1) | (nn > MAX_INSTALLMENTS),
         nn,
-        f"must be between 1 and {MAX_INSTALLMENTS}",
+        E_("must be between 1 and %(max_installments)s", max_installments=MAX_INSTALLMENTS),
     )
-    first_bad("grace", g < 0, g, "must not be negative")
-    first_bad("grace", g >= nn, g, "must be fewer periods than the 'installments'")
+    first_bad("grace", g < 0, g, E_("must not be negative"))
+    first_bad("grace", g >= nn, g, E_("must be fewer periods than the 'installments'"))
     codes = _method_codes(amortization, length)
-    first_bad("grace", (codes == _Method.BULLET) & (g > 0), g, "does not apply to a bullet loan")
+    first_bad(
+        "grace", (codes == _Method.BULLET) & (g > 0), g, E_("does not apply to a bullet loan")
+    )
     cents = np.floor(p * 100.0 + 0.5)
     return _Inputs(
         cents=cents,

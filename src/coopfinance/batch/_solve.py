@@ -167,7 +167,7 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
     if not np.isfinite(c.sum()):  # a NaN or infinity anywhere makes the sum non-finite
         bad_rows = ~np.isfinite(c).all(axis=1)
         first_bad(
-            "amounts", bad_rows, c[:, 0] if c.shape[1] else c, "must hold finite numbers in row"
+            "amounts", bad_rows, c[:, 0] if c.shape[1] else c, E_("must hold finite numbers in row")
         )
     if days is None:
         return c, None
@@ -193,12 +193,14 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
     d = d.astype(np.int64, copy=False)
     if d.shape[1] and (d[:, 0] >= 0).all() and (d[:, 1:] >= d[:, :-1]).all():
         return c, d
-    first_bad("days", np.asarray((d < 0).any(axis=1)), d.min(axis=1), "must not be negative in row")
+    first_bad(
+        "days", np.asarray((d < 0).any(axis=1)), d.min(axis=1), E_("must not be negative in row")
+    )
     first_bad(
         "days",
         np.asarray((np.diff(d, axis=1) < 0).any(axis=1)),
         d[:, -1],
-        "must not decrease along the row (pad with the last day)",
+        E_("must not decrease along the row (pad with the last day)"),
     )
     return c, d
 

@@ -65,7 +65,7 @@ def as_float(field: str, value: Any) -> npt.NDArray[np.float64]:
             value=str(arr.dtype),
         )
     out = arr.astype(np.float64, copy=False).reshape(-1)
-    first_bad(field, ~np.isfinite(out), out, "must be a finite number")
+    first_bad(field, ~np.isfinite(out), out, E_("must be a finite number"))
     return out.reshape(arr.shape)
 
 
@@ -74,7 +74,7 @@ def as_int(field: str, value: Any) -> npt.NDArray[np.int64]:
     arr = _array(field, value)
     if arr.dtype.kind == "f":
         flat = arr.reshape(-1)
-        first_bad(field, ~np.isfinite(flat) | (flat != np.round(flat)), flat, "must be whole")
+        first_bad(field, ~np.isfinite(flat) | (flat != np.round(flat)), flat, E_("must be whole"))
     elif arr.dtype.kind not in "iu":
         raise InvalidBatchInput(
             E_(
@@ -106,7 +106,7 @@ def as_dates(field: str, value: Any) -> npt.NDArray[np.int64]:
             ) from None
     arr = arr.astype("datetime64[D]")
     flat = arr.reshape(-1)
-    first_bad(field, np.isnat(flat), flat, "must be a date, not NaT")
+    first_bad(field, np.isnat(flat), flat, E_("must be a date, not NaT"))
     return arr.astype(np.int64)
 
 
