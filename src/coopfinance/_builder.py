@@ -67,7 +67,7 @@ from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, fraction_to_decimal
 from coopfinance._money import Money, RoundingPolicy, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Installment, Schedule
-from coopfinance.errors import InvalidLoanTerms
+from coopfinance.errors import E_, InvalidLoanTerms
 
 __all__ = [
     "PLANNERS",
@@ -525,9 +525,15 @@ _RUNAWAY = 100
 
 def _runaway(terms: ScheduleTerms, number: int, balance: Decimal) -> NoReturn:
     raise InvalidLoanTerms(
-        f"the balance grows past {_RUNAWAY} times the principal by installment {number} "
-        f"({balance:.2f}): the installments never cover the interest; check 'rate' ({terms.rate}), "
-        "'weights' and 'grace'.",
+        E_(
+            "the balance grows past %(runaway)s times the principal by installment "
+            "%(number)s (%(balance)s): the installments never cover the interest; "
+            "check 'rate' (%(rate)s), 'weights' and 'grace'.",
+            runaway=_RUNAWAY,
+            number=number,
+            balance=format(balance, ".2f"),
+            rate=terms.rate,
+        ),
         field="rate",
         value=terms.rate.value,
     )
@@ -583,8 +589,14 @@ def build_schedule(terms: ScheduleTerms, prepared: Prepared | None = None) -> Sc
         return _build(terms, prepare(terms) if prepared is None else prepared)
     except (decimal.InvalidOperation, decimal.Overflow):
         raise InvalidLoanTerms(
-            "the schedule's amounts exceed 34 significant digits: check 'rate' "
-            f"({terms.rate}), 'installments' ({terms.count}) and 'frequency' ({terms.frequency}).",
+            E_(
+                "the schedule's amounts exceed 34 significant digits: check 'rate' "
+                "(%(rate)s), 'installments' (%(count)s) and 'frequency' "
+                "(%(frequency)s).",
+                rate=terms.rate,
+                count=terms.count,
+                frequency=terms.frequency,
+            ),
             field="rate",
             value=terms.rate.value,
         ) from None
@@ -621,8 +633,12 @@ def _build(terms: ScheduleTerms, prepared: Prepared) -> Schedule:
     principal = lent + financed
     if withheld >= lent:
         raise InvalidLoanTerms(
-            f"'charges' withheld at disbursement ({withheld}) must be less than the amount "
-            f"lent ({lent}).",
+            E_(
+                "'charges' withheld at disbursement (%(withheld)s) must be less than "
+                "the amount lent (%(lent)s).",
+                withheld=withheld,
+                lent=lent,
+            ),
             field="charges",
             value=withheld,
         )

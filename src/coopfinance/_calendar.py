@@ -15,7 +15,7 @@ from typing import ClassVar
 import attrs
 
 from coopfinance._fields import ParseableEnum, whole
-from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidCalendar, InvalidValue, WrongType
 
 __all__ = [
     "BusinessDay",
@@ -130,7 +130,10 @@ class Frequency:
             return text
         if not isinstance(text, str):
             raise WrongType(
-                f"'frequency' must be a Frequency or a name such as 'monthly' (got {text!r}).",
+                E_(
+                    "'frequency' must be a Frequency or a name such as 'monthly' (got %(text)s).",
+                    text=repr(text),
+                ),
                 field="frequency",
                 value=text,
             )
@@ -142,8 +145,12 @@ class Frequency:
         if m:
             return cls.days(int(m.group(1)))
         raise InvalidCalendar(
-            "'frequency' must be weekly, biweekly, semimonthly, monthly, bimonthly, quarterly, "
-            f"semiannual, annual or <N>d such as 15d (got {text!r}).",
+            E_(
+                "'frequency' must be weekly, biweekly, semimonthly, monthly, "
+                "bimonthly, quarterly, semiannual, annual or <N>d such as 15d (got "
+                "%(text)s).",
+                text=repr(text),
+            ),
             field="frequency",
             value=text,
         )
@@ -274,7 +281,10 @@ def _year_fraction(dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency 
         return _thirty_360(d0, d1, european=True)
     if frequency is None:
         raise InvalidCalendar(
-            "'frequency' is needed to measure a period under the per-period day count (got None).",
+            E_(
+                "'frequency' is needed to measure a period under the per-period day "
+                "count (got None)."
+            ),
             field="frequency",
             value=None,
         )
@@ -298,7 +308,11 @@ def _country_holidays(country: str, year: int) -> frozenset[dt.date]:
         table = holidays.country_holidays(country, years=year)
     except NotImplementedError:
         raise InvalidCalendar(
-            f"'country' must be a country the holidays package knows, such as 'PE' (got {country!r}).",
+            E_(
+                "'country' must be a country the holidays package knows, such as 'PE' "
+                "(got %(country)s).",
+                country=repr(country),
+            ),
             field="country",
             value=country,
         ) from None
@@ -309,7 +323,9 @@ def _to_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
     out = frozenset(values)
     for d in out:
         if not isinstance(d, dt.date):
-            raise WrongType(f"'holidays' must hold dates (got {d!r}).", field="holidays", value=d)
+            raise WrongType(
+                E_("'holidays' must hold dates (got %(d)s).", d=repr(d)), field="holidays", value=d
+            )
     return out
 
 
@@ -358,7 +374,7 @@ class HolidayCalendar:
                 break
         else:  # pragma: no cover - a calendar with no business day in a year
             raise InvalidCalendar(
-                f"'holidays' leave no business day within a year of {day}.",
+                E_("'holidays' leave no business day within a year of %(day)s.", day=day),
                 field="holidays",
                 value=day,
             )
@@ -502,13 +518,27 @@ def check_increasing(disbursed: dt.date, dates: Sequence[dt.date], *, field: str
     for k, d in enumerate(dates):
         if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
             raise WrongType(
-                f"{field!r} must hold dates (got {d!r} at position {k + 1}).", field=field, value=d
+                E_(
+                    "%(field)s must hold dates (got %(d)s at position %(k)s).",
+                    field=repr(field),
+                    d=repr(d),
+                    k=k + 1,
+                ),
+                field=field,
+                value=d,
             )
         if d <= previous:
             what = "the disbursement date" if k == 0 else f"due date {k}"
             raise InvalidCalendar(
-                f"{field!r} must be after {what} {previous.isoformat()} (got {d.isoformat()} "
-                f"for installment {k + 1}).",
+                E_(
+                    "%(field)s must be after %(what)s %(isoformat_previous)s (got "
+                    "%(isoformat_d)s for installment %(k)s).",
+                    field=repr(field),
+                    what=what,
+                    isoformat_previous=previous.isoformat(),
+                    isoformat_d=d.isoformat(),
+                    k=k + 1,
+                ),
                 field=field,
                 value=d,
             )

@@ -56,7 +56,7 @@ from coopfinance.documents import (
     render_worksheet,
     schedule_context,
 )
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.examples import YEAR, ExampleCoop, examples_dir, load, read_example
 from coopfinance.linked import Portfolio, PortfolioLoan, simulate
 from coopfinance.plans import BusinessPlan
@@ -130,7 +130,10 @@ class _Out:
         """Refuse a folder that holds anything the demo did not write (its manifest says what)."""
         if self.root.exists() and not self.root.is_dir():
             raise InvalidValue(
-                f"'outdir' {str(self.root)!r} is a file, not a folder; choose a new folder.",
+                E_(
+                    "'outdir' %(root)s is a file, not a folder; choose a new folder.",
+                    root=repr(str(self.root)),
+                ),
                 field="outdir",
                 value=str(self.root),
             )
@@ -145,8 +148,13 @@ class _Out:
         if strangers:
             more = f" and {len(strangers) - 3} more" if len(strangers) > 3 else ""
             raise InvalidValue(
-                f"'outdir' {str(self.root)!r} holds files the demo did not write "
-                f"({', '.join(strangers[:3])}{more}); choose an empty or new folder.",
+                E_(
+                    "'outdir' %(root)s holds files the demo did not write "
+                    "(%(strangers)s%(more)s); choose an empty or new folder.",
+                    root=repr(str(self.root)),
+                    strangers=", ".join(strangers[:3]),
+                    more=more,
+                ),
                 field="outdir",
                 value=str(self.root),
             )
@@ -233,7 +241,13 @@ def _copy_inputs(source: Path, out: _Out) -> Path:
         if same:
             if not (target / name).is_file():
                 raise InvalidValue(
-                    f"'inputs' {str(source)!r} has no {name!r}.", field="inputs", value=name
+                    E_(
+                        "'inputs' %(source)s has no %(name)s.",
+                        source=repr(str(source)),
+                        name=repr(name),
+                    ),
+                    field="inputs",
+                    value=name,
                 )
             out.files.append(target / name)
         elif name == "deliveries.csv" or (source / name).is_file():
@@ -724,7 +738,11 @@ def run_demo(
         out.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidValue(
-            f"'outdir' {str(out.root)!r} cannot be created: {exc.strerror}.",
+            E_(
+                "'outdir' %(root)s cannot be created: %(strerror)s.",
+                root=repr(str(out.root)),
+                strerror=exc.strerror,
+            ),
             field="outdir",
             value=str(out.root),
         ) from None

@@ -12,6 +12,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, parse_number, to_decimal
 from coopfinance._fields import positive
 from coopfinance.errors import (
+    E_,
     CurrencyMismatch,
     InvalidValue,
     ParseError,
@@ -115,7 +116,10 @@ class Currency:
             return code
         if not isinstance(code, str):
             raise WrongType(
-                f"'currency' must be an ISO 4217 code such as 'PEN' (got {fmt_value(code)}).",
+                E_(
+                    "'currency' must be an ISO 4217 code such as 'PEN' (got %(code)s).",
+                    code=fmt_value(code),
+                ),
                 field="currency",
                 value=code,
             )
@@ -125,8 +129,11 @@ class Currency:
             return found
         if key not in _ISO4217:
             raise UnknownCurrency(
-                f"'currency' must be an ISO 4217 code coopfinance knows, such as 'PEN', 'USD' or "
-                f"'EUR' (got {fmt_value(code)}).",
+                E_(
+                    "'currency' must be an ISO 4217 code coopfinance knows, such as 'PEN', "
+                    "'USD' or 'EUR' (got %(code)s).",
+                    code=fmt_value(code),
+                ),
                 field="currency",
                 value=code,
             )
@@ -202,8 +209,12 @@ class Money:
             found, s = _symbol_or_code(s)
         if found is not None and currency is not None and Currency.of(currency).code != found:
             raise CurrencyMismatch(
-                f"'amount' {text!r} is in {found}, but the currency given is "
-                f"{Currency.of(currency).code}.",
+                E_(
+                    "'amount' %(text)s is in %(found)s, but the currency given is %(code)s.",
+                    text=repr(text),
+                    found=found,
+                    code=Currency.of(currency).code,
+                ),
                 field="amount",
                 value=text,
             )
@@ -211,7 +222,10 @@ class Money:
             amount = parse_number(s, field="amount")
         except ParseError:
             raise ParseError(
-                f"'amount' must be an amount such as 'S/ 1,250.50' or '1250.50' (got {text!r}).",
+                E_(
+                    "'amount' must be an amount such as 'S/ 1,250.50' or '1250.50' (got %(text)s).",
+                    text=repr(text),
+                ),
                 field="amount",
                 value=text,
             ) from None
@@ -220,14 +234,25 @@ class Money:
     def _same(self, other: object, op: str) -> Money:
         if not isinstance(other, Money):
             raise WrongType(
-                f"cannot {op} Money and {type(other).__name__} {other!r}; wrap the amount in Money.",
+                E_(
+                    "cannot %(op)s Money and %(type)s %(other)s; wrap the amount in Money.",
+                    op=op,
+                    type=type(other).__name__,
+                    other=repr(other),
+                ),
                 field="other",
                 value=other,
             )
         if other.currency != self.currency:
             raise CurrencyMismatch(
-                f"cannot {op} {self.currency.code} and {other.currency.code} amounts "
-                f"({self} and {other}).",
+                E_(
+                    "cannot %(op)s %(code)s and %(code2)s amounts (%(self)s and %(other)s).",
+                    op=op,
+                    code=self.currency.code,
+                    code2=other.currency.code,
+                    self=self,
+                    other=other,
+                ),
                 field="currency",
                 value=other.currency.code,
             )
@@ -251,7 +276,7 @@ class Money:
         d = to_decimal(divisor, field="divisor")
         if d == 0:
             raise InvalidValue(
-                "'divisor' must not be zero (got 0).", field="divisor", value=divisor
+                E_("'divisor' must not be zero (got 0)."), field="divisor", value=divisor
             )
         return Money(amount=CONTEXT.divide(self.amount, d), currency=self.currency)
 
@@ -314,7 +339,10 @@ def _to_mode(value: RoundingMode | str) -> RoundingMode:
         return RoundingMode[str(value).strip().upper().replace("-", "_")]
     except KeyError:
         raise InvalidValue(
-            f"'mode' must be one of half-up, half-even, down, up (got {fmt_value(value)}).",
+            E_(
+                "'mode' must be one of half-up, half-even, down, up (got %(value)s).",
+                value=fmt_value(value),
+            ),
             field="mode",
             value=value,
         ) from None

@@ -31,7 +31,7 @@ from coopfinance._fields import to_date, to_optional_date, to_table, to_whole
 from coopfinance._money import Money, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Schedule
-from coopfinance.errors import InvalidLoanTerms, WrongType
+from coopfinance.errors import E_, InvalidLoanTerms, WrongType
 
 __all__ = ["TERMS_KEYS", "LoanTerms"]
 
@@ -118,7 +118,9 @@ def _due_dates(value: Iterable[dt.date | str] | None) -> tuple[dt.date, ...] | N
         return None
     if isinstance(value, str | bytes):
         raise WrongType(
-            f"'due_dates' must be a list of dates (got {value!r}).", field="due_dates", value=value
+            E_("'due_dates' must be a list of dates (got %(value)s).", value=repr(value)),
+            field="due_dates",
+            value=value,
         )
     return tuple(to_date(v, field="due_dates") for v in value)
 
@@ -139,7 +141,10 @@ def _charges(value: Iterable[Charge | str] | Charge | str) -> tuple[Charge, ...]
         c = Charge.parse(item) if isinstance(item, str) else item
         if not isinstance(c, Charge):
             raise WrongType(
-                f"'charges' must hold Charge values or text such as 'upfront:1%' (got {c!r}).",
+                E_(
+                    "'charges' must hold Charge values or text such as 'upfront:1%%' (got %(c)s).",
+                    c=repr(c),
+                ),
                 field="charges",
                 value=c,
             )
@@ -153,7 +158,7 @@ def _down_payment(value: Decimal | int | str | None) -> Decimal | None:
     share = to_decimal(value, field="down_payment")
     if not 0 < share < 1:
         raise InvalidLoanTerms(
-            f"'down_payment' must be a share between 0 and 100 % (got {share}).",
+            E_("'down_payment' must be a share between 0 and 100 %% (got %(share)s).", share=share),
             field="down_payment",
             value=share,
         )
@@ -321,7 +326,10 @@ def _holidays(value: Any) -> HolidayCalendar:
             return HolidayCalendar.none()
         return HolidayCalendar(country=value.strip().upper())
     raise WrongType(
-        f"'holidays' must be a country code such as 'PE' or 'none' (got {value!r}).",
+        E_(
+            "'holidays' must be a country code such as 'PE' or 'none' (got %(value)s).",
+            value=repr(value),
+        ),
         field="holidays",
         value=value,
     )
@@ -331,13 +339,19 @@ def _from_dict(data: Mapping[str, Any]) -> LoanTerms:
     unknown = sorted(set(data) - set(TERMS_KEYS))
     if unknown:
         raise InvalidLoanTerms(
-            f"unknown loan-terms key {unknown[0]!r} (known: {', '.join(TERMS_KEYS)}).",
+            E_(
+                "unknown loan-terms key %(unknown)s (known: %(terms_keys)s).",
+                unknown=repr(unknown[0]),
+                terms_keys=", ".join(TERMS_KEYS),
+            ),
             field=unknown[0],
             value=data[unknown[0]],
         )
     for key in ("principal", "rate", "disbursed"):
         if data.get(key) is None:
-            raise InvalidLoanTerms(f"{key!r} is required (got None).", field=key, value=None)
+            raise InvalidLoanTerms(
+                E_("%(key)s is required (got None).", key=repr(key)), field=key, value=None
+            )
     principal = data["principal"]
     currency = data.get("currency")
     money = Money.parse(principal, currency) if not isinstance(principal, Money) else principal
@@ -378,7 +392,10 @@ def _from_dict(data: Mapping[str, Any]) -> LoanTerms:
         flag = data["level_includes_insurance"]
         if not isinstance(flag, bool):
             raise WrongType(
-                f"'level_includes_insurance' must be true or false (got {flag!r}).",
+                E_(
+                    "'level_includes_insurance' must be true or false (got %(flag)s).",
+                    flag=repr(flag),
+                ),
                 field="level_includes_insurance",
                 value=flag,
             )
@@ -403,7 +420,11 @@ def _to_dict(terms: LoanTerms) -> dict[str, Any]:
         }.get((r.kind, label))
     if rate_type is None or terms.holidays.extra:
         raise InvalidLoanTerms(
-            f"these terms have no plain-data form (rate {r}, holidays {terms.holidays}).",
+            E_(
+                "these terms have no plain-data form (rate %(r)s, holidays %(holidays)s).",
+                r=r,
+                holidays=terms.holidays,
+            ),
             field="terms",
             value=terms,
         )
@@ -445,7 +466,7 @@ def _to_dict(terms: LoanTerms) -> dict[str, Any]:
 def _validate(t: LoanTerms) -> None:
     if t.principal.amount <= 0:
         raise InvalidLoanTerms(
-            f"'principal' must be positive (got {t.principal.amount}).",
+            E_("'principal' must be positive (got %(amount)s).", amount=t.principal.amount),
             field="principal",
             value=t.principal.amount,
         )
@@ -453,7 +474,12 @@ def _validate(t: LoanTerms) -> None:
     code = t.principal.currency.code
     if CONTEXT.remainder(t.principal.amount, unit):
         raise InvalidLoanTerms(
-            f"'principal' must be a whole number of {code} {unit} (got {t.principal.amount}).",
+            E_(
+                "'principal' must be a whole number of %(code)s %(unit)s (got %(amount)s).",
+                code=code,
+                unit=unit,
+                amount=t.principal.amount,
+            ),
             field="principal",
             value=t.principal.amount,
         )
@@ -462,43 +488,64 @@ def _validate(t: LoanTerms) -> None:
             with localcontext(CONTEXT):
                 shown = c.describe()
             raise InvalidLoanTerms(
-                f"'charges' amount of {shown!r} must be a whole number of {code} {unit} "
-                f"(got {c.value}); sub-unit amounts cannot be billed.",
+                E_(
+                    "'charges' amount of %(describe_c)s must be a whole number of %(code)s "
+                    "%(unit)s (got %(value)s); sub-unit amounts cannot be billed.",
+                    describe_c=repr(shown),
+                    code=code,
+                    unit=unit,
+                    value=c.value,
+                ),
                 field="charges",
                 value=c.value,
             )
     if t.due_dates is not None:
         if t.installments is not None and t.installments != len(t.due_dates):
             raise InvalidLoanTerms(
-                f"'installments' must equal the number of due dates, {len(t.due_dates)} "
-                f"(got {t.installments}).",
+                E_(
+                    "'installments' must equal the number of due dates, %(due_dates_t)s "
+                    "(got %(installments)s).",
+                    due_dates_t=len(t.due_dates),
+                    installments=t.installments,
+                ),
                 field="installments",
                 value=t.installments,
             )
         if t.first_due is not None:
             raise InvalidLoanTerms(
-                "'first_due' cannot be combined with 'due_dates' (got "
-                f"{t.first_due.isoformat()}); list every date in 'due_dates'.",
+                E_(
+                    "'first_due' cannot be combined with 'due_dates' (got "
+                    "%(isoformat_first_due)s); list every date in 'due_dates'.",
+                    isoformat_first_due=t.first_due.isoformat(),
+                ),
                 field="first_due",
                 value=t.first_due,
             )
     elif t.installments is None:
         raise InvalidLoanTerms(
-            "'installments' is needed when no 'due_dates' are given (got None).",
+            E_("'installments' is needed when no 'due_dates' are given (got None)."),
             field="installments",
             value=None,
         )
     count = t.count
     if not 1 <= count <= MAX_INSTALLMENTS:
         raise InvalidLoanTerms(
-            f"'installments' must be between 1 and {MAX_INSTALLMENTS} (got {count}).",
+            E_(
+                "'installments' must be between 1 and %(max_installments)s (got %(count)s).",
+                max_installments=MAX_INSTALLMENTS,
+                count=count,
+            ),
             field="installments",
             value=count,
         )
     if t.first_due is not None and t.first_due <= t.disbursed:
         raise InvalidLoanTerms(
-            f"'first_due' must be after the disbursement date {t.disbursed.isoformat()} "
-            f"(got {t.first_due.isoformat()}).",
+            E_(
+                "'first_due' must be after the disbursement date "
+                "%(isoformat_disbursed)s (got %(isoformat_first_due)s).",
+                isoformat_disbursed=t.disbursed.isoformat(),
+                isoformat_first_due=t.first_due.isoformat(),
+            ),
             field="first_due",
             value=t.first_due,
         )
@@ -507,13 +554,20 @@ def _validate(t: LoanTerms) -> None:
     g = t.grace.periods
     if g >= count:
         raise InvalidLoanTerms(
-            f"'grace' must be fewer periods than the {count} installments (got {g}).",
+            E_(
+                "'grace' must be fewer periods than the %(count)s installments (got %(g)s).",
+                count=count,
+                g=g,
+            ),
             field="grace",
             value=g,
         )
     if t.rate.is_flat and t.amortization is not Amortization.FLAT:
         raise InvalidLoanTerms(
-            f"'amortization' must be flat for a flat rate (got {t.amortization.value}).",
+            E_(
+                "'amortization' must be flat for a flat rate (got %(value)s).",
+                value=t.amortization.value,
+            ),
             field="amortization",
             value=t.amortization.value,
         )
@@ -522,7 +576,10 @@ def _validate(t: LoanTerms) -> None:
         rule(t, count, g)
     if t.weights is not None and t.amortization is not Amortization.WEIGHTED:
         raise InvalidLoanTerms(
-            f"'weights' go only with weighted amortization (got {t.amortization.value}).",
+            E_(
+                "'weights' go only with weighted amortization (got %(value)s).",
+                value=t.amortization.value,
+            ),
             field="weights",
             value=t.weights,
         )
@@ -534,22 +591,36 @@ def _validate(t: LoanTerms) -> None:
         ]
         if t.amortization is not Amortization.LEVEL or not on_balance:
             raise InvalidLoanTerms(
-                "'level_includes_insurance' needs level amortization and insurance on the balance "
-                f"(got {t.amortization.value} with {len(on_balance)} such insurance charges).",
+                E_(
+                    "'level_includes_insurance' needs level amortization and insurance on "
+                    "the balance (got %(value)s with %(on_balance)s such insurance "
+                    "charges).",
+                    value=t.amortization.value,
+                    on_balance=len(on_balance),
+                ),
                 field="level_includes_insurance",
                 value=True,
             )
     unit = t.rounding.unit_for(t.principal.currency)
     if CONTEXT.remainder(t.principal.amount, unit) != 0:
         raise InvalidLoanTerms(
-            f"'principal' must be a multiple of the rounding unit {unit} (got {t.principal.amount}).",
+            E_(
+                "'principal' must be a multiple of the rounding unit %(unit)s (got %(amount)s).",
+                unit=unit,
+                amount=t.principal.amount,
+            ),
             field="principal",
             value=t.principal.amount,
         )
     step = t.rounding.installment_multiple
     if step is not None and CONTEXT.remainder(step, unit) != 0:
         raise InvalidLoanTerms(
-            f"'installment_multiple' must be a multiple of the rounding unit {unit} (got {step}).",
+            E_(
+                "'installment_multiple' must be a multiple of the rounding unit "
+                "%(unit)s (got %(step)s).",
+                unit=unit,
+                step=step,
+            ),
             field="installment_multiple",
             value=step,
         )
@@ -558,7 +629,11 @@ def _validate(t: LoanTerms) -> None:
 def _bullet_rule(t: LoanTerms, count: int, g: int) -> None:
     if g:
         raise InvalidLoanTerms(
-            f"'grace' does not apply to a bullet loan, which already defers everything (got {g}).",
+            E_(
+                "'grace' does not apply to a bullet loan, which already defers "
+                "everything (got %(g)s).",
+                g=g,
+            ),
             field="grace",
             value=g,
         )
@@ -568,14 +643,19 @@ def _weighted_rule(t: LoanTerms, count: int, g: int) -> None:
     if t.weights is None or len(t.weights) != count - g:
         got = "None" if t.weights is None else f"{len(t.weights)} weights"
         raise InvalidLoanTerms(
-            f"'weights' must give one weight per installment after grace, {count - g} (got {got}).",
+            E_(
+                "'weights' must give one weight per installment after grace, "
+                "%(count_g)s (got %(got)s).",
+                count_g=count - g,
+                got=got,
+            ),
             field="weights",
             value=t.weights,
         )
     for w in t.weights:
         if w <= 0:
             raise InvalidLoanTerms(
-                f"'weights' must all be positive (got {w}).", field="weights", value=w
+                E_("'weights' must all be positive (got %(w)s).", w=w), field="weights", value=w
             )
 
 

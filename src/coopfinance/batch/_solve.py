@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from coopfinance.batch._validate import first_bad
 from coopfinance.cost._solver import _GRID, HIGHEST_RATE, LOWEST_RATE
-from coopfinance.errors import BatchNoSolution, InvalidBatchInput
+from coopfinance.errors import E_, BatchNoSolution, InvalidBatchInput
 
 __all__ = ["solve_rates"]
 
@@ -154,8 +154,12 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
     c = np.asarray(amounts)
     if c.ndim != 2 or c.dtype.kind not in "fiu":
         raise InvalidBatchInput(
-            f"'amounts' must be a two-dimensional array of numbers, one row per loan "
-            f"(got shape {c.shape}, {c.dtype}).",
+            E_(
+                "'amounts' must be a two-dimensional array of numbers, one row per "
+                "loan (got shape %(shape)s, %(dtype)s).",
+                shape=c.shape,
+                dtype=c.dtype,
+            ),
             field="amounts",
             value=c.shape,
         )
@@ -163,32 +167,40 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
     if not np.isfinite(c.sum()):  # a NaN or infinity anywhere makes the sum non-finite
         bad_rows = ~np.isfinite(c).all(axis=1)
         first_bad(
-            "amounts", bad_rows, c[:, 0] if c.shape[1] else c, "must hold finite numbers in row"
+            "amounts", bad_rows, c[:, 0] if c.shape[1] else c, E_("must hold finite numbers in row")
         )
     if days is None:
         return c, None
     d = np.asarray(days)
     if d.shape != c.shape:
         raise InvalidBatchInput(
-            f"'days' must have the shape of 'amounts', {c.shape} (got {d.shape}).",
+            E_(
+                "'days' must have the shape of 'amounts', %(shape)s (got %(shape2)s).",
+                shape=c.shape,
+                shape2=d.shape,
+            ),
             field="days",
             value=d.shape,
         )
     if d.dtype.kind not in "iu":
         raise InvalidBatchInput(
-            f"'days' must hold whole numbers of days (got an array of {d.dtype}).",
+            E_(
+                "'days' must hold whole numbers of days (got an array of %(dtype)s).", dtype=d.dtype
+            ),
             field="days",
             value=str(d.dtype),
         )
     d = d.astype(np.int64, copy=False)
     if d.shape[1] and (d[:, 0] >= 0).all() and (d[:, 1:] >= d[:, :-1]).all():
         return c, d
-    first_bad("days", np.asarray((d < 0).any(axis=1)), d.min(axis=1), "must not be negative in row")
+    first_bad(
+        "days", np.asarray((d < 0).any(axis=1)), d.min(axis=1), E_("must not be negative in row")
+    )
     first_bad(
         "days",
         np.asarray((np.diff(d, axis=1) < 0).any(axis=1)),
         d[:, -1],
-        "must not decrease along the row (pad with the last day)",
+        E_("must not decrease along the row (pad with the last day)"),
     )
     return c, d
 
@@ -216,7 +228,10 @@ def solve_rates(
     """
     if on_failure not in ("raise", "mask"):
         raise InvalidBatchInput(
-            f"'on_failure' must be 'raise' or 'mask' (got {on_failure!r}).",
+            E_(
+                "'on_failure' must be 'raise' or 'mask' (got %(on_failure)s).",
+                on_failure=repr(on_failure),
+            ),
             field="on_failure",
             value=on_failure,
         )
@@ -235,9 +250,17 @@ def solve_rates(
         shown = ", ".join(str(int(k)) for k in bad[:10])
         more = f", … ({len(bad)} rows)" if len(bad) > 10 else ""
         raise BatchNoSolution(
-            f"'amounts' rows {shown}{more} have no single rate between {LOWEST_RATE} and "
-            f"{HIGHEST_RATE} that makes their present value zero (got row {int(bad[0])}: "
-            f"{c[bad[0]].tolist()[:6]}).",
+            E_(
+                "'amounts' rows %(shown)s%(more)s have no single rate between "
+                "%(lowest_rate)s and %(highest_rate)s that makes their present value "
+                "zero (got row %(int_bad)s: %(tolist_c)s).",
+                shown=shown,
+                more=more,
+                lowest_rate=LOWEST_RATE,
+                highest_rate=HIGHEST_RATE,
+                int_bad=int(bad[0]),
+                tolist_c=c[bad[0]].tolist()[:6],
+            ),
             field="amounts",
             rows=tuple(int(k) for k in bad),
         )

@@ -39,7 +39,7 @@ from coopfinance.batch._portfolio import (
 )
 from coopfinance.batch._schedules import schedules
 from coopfinance.batch._solve import solve_rates as _solve_rates
-from coopfinance.errors import BatchNoSolution, InvalidValue
+from coopfinance.errors import E_, BatchNoSolution, InvalidValue
 
 if TYPE_CHECKING:
     from coopfinance.linked import Portfolio, SimulationResult
@@ -139,7 +139,10 @@ def solve_rates(amounts: Any, days: Any = None, *, basis: int = 360) -> npt.NDAr
     if len(failed):
         shown = ", ".join(str(int(k)) for k in failed[:10])
         raise BatchNoSolution(
-            f"'amounts' rows {shown} have no single rate that makes their present value zero.",
+            E_(
+                "'amounts' rows %(shown)s have no single rate that makes their present value zero.",
+                shown=shown,
+            ),
             field="amounts",
             rows=tuple(int(k) for k in failed),
         )

@@ -68,6 +68,7 @@ from coopfinance.dairy import (
     settle,
     summarize,
 )
+from coopfinance.errors import E_
 from coopfinance.servicing import LoanAccount, Payment
 
 __all__ = [
@@ -325,7 +326,9 @@ def frozen_settlement(
     ).first()
     if head is None:
         raise WrongPeriod(
-            f"the period starting {period_start} is not closed.", field="period", value=period_start
+            E_("the period starting %(period_start)s is not closed.", period_start=period_start),
+            field="period",
+            value=period_start,
         )
     currency = Currency.of(head.currency)
     unit = currency.unit
@@ -512,25 +515,39 @@ def close(
     closed = closed_through(conn, coop.coop_id)
     if period is None:
         if first_open is None:
-            raise WrongPeriod("there is nothing to close: no delivery is recorded.", field="period")
+            raise WrongPeriod(
+                E_("there is nothing to close: no delivery is recorded."), field="period"
+            )
         period = first_open
     if coop.period_of(period.start) != period:
         raise WrongPeriod(
-            f"{period} is not a settlement period of the book's calendar "
-            f"(the period of {period.start} is {coop.period_of(period.start)}).",
+            E_(
+                "%(period)s is not a settlement period of the book's calendar (the "
+                "period of %(start)s is %(period_of_start)s).",
+                period=period,
+                start=period.start,
+                period_of_start=coop.period_of(period.start),
+            ),
             field="period",
             value=str(period),
         )
     if closed is not None and period.end <= closed:
         raise WrongPeriod(
-            f"{period} is already closed; a closed settlement is never recomputed "
-            "(a correction is settled in the next open period).",
+            E_(
+                "%(period)s is already closed; a closed settlement is never recomputed "
+                "(a correction is settled in the next open period).",
+                period=period,
+            ),
             field="period",
             value=str(period),
         )
     if first_open is not None and period.start > first_open.start:
         raise WrongPeriod(
-            f"{period} cannot close before {first_open}: periods close in order.",
+            E_(
+                "%(period)s cannot close before %(first_open)s: periods close in order.",
+                period=period,
+                first_open=first_open,
+            ),
             field="period",
             value=str(period),
         )

@@ -44,6 +44,7 @@ from coopfinance.documents import (
     statement_context,
     worksheet_context,
 )
+from coopfinance.errors import E_
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, statement
 from coopfinance.training import MemberData, worksheet
@@ -102,7 +103,12 @@ class BookDocuments:
         pay, adjustments = self.book.closing(settlement.period)
         if pay > self.as_of:
             raise BookError(
-                f"the settlement of {settlement.period} is paid on {pay}, after {self.as_of}.",
+                E_(
+                    "the settlement of %(period)s is paid on %(pay)s, after %(as_of)s.",
+                    period=settlement.period,
+                    pay=pay,
+                    as_of=self.as_of,
+                ),
                 field="as_of",
                 value=self.as_of,
             )
@@ -136,12 +142,19 @@ class BookDocuments:
         found = self.book.accounts().get(loan_id)
         if found is None:
             raise BookError(
-                f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id
+                E_("'loan_id' %(loan_id)s is not in the book.", loan_id=repr(loan_id)),
+                field="loan_id",
+                value=loan_id,
             )
         farmer, account = found
         if account.terms.disbursed > self.as_of:
             raise BookError(
-                f"loan {loan_id!r} is disbursed on {account.terms.disbursed}, after {self.as_of}.",
+                E_(
+                    "loan %(loan_id)s is disbursed on %(disbursed)s, after %(as_of)s.",
+                    loan_id=repr(loan_id),
+                    disbursed=account.terms.disbursed,
+                    as_of=self.as_of,
+                ),
                 field="as_of",
                 value=self.as_of,
             )

@@ -20,7 +20,7 @@ from coopfinance.cli._options import (
     input_path,
     write_document,
 )
-from coopfinance.errors import InvalidDelivery, InvalidValue
+from coopfinance.errors import E_, EN_, InvalidDelivery, InvalidValue
 
 __all__ = ["register"]
 
@@ -148,8 +148,11 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
     fmt = chosen_format(ns)
     if fmt in ("md", "html", "pdf"):
         raise InvalidValue(
-            f"'--format' {fmt} makes a document: pass --farmer ID (a farmer's liquidación) or "
-            "--summary (the co-op's).",
+            E_(
+                "'--format' %(fmt)s makes a document: pass --farmer ID (a farmer's "
+                "liquidación) or --summary (the co-op's).",
+                fmt=fmt,
+            ),
             field="format",
             value=fmt,
         )
@@ -180,9 +183,17 @@ def _deliveries(ns: argparse.Namespace, path: str, period: Any, progress: Rows) 
         ]
         if outside:
             raise InvalidDelivery(
-                f"{len(outside):,} deliveries fall outside {period} (the first at line "
-                f"{outside[0]}): pass --select-period to settle only the ones dated in it. "
-                f"{exc.message}",
+                EN_(
+                    "%(num)s delivery falls outside %(period)s (at line %(first)s): pass "
+                    "--select-period to settle only the ones dated in it. %(message)s",
+                    "%(num)s deliveries fall outside %(period)s (the first at line %(first)s): "
+                    "pass --select-period to settle only the ones dated in it. %(message)s",
+                    len(outside),
+                    num=format(len(outside), ","),
+                    period=period,
+                    first=outside[0],
+                    message=exc.message,
+                ),
                 field="select_period",
                 value=ns.deliveries,
                 problems=exc.problems,
@@ -214,7 +225,7 @@ def _document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
 
     if ns.farmer is not None and ns.summary:
         raise InvalidValue(
-            "'--farmer' and '--summary' make different documents; give one of them.",
+            E_("'--farmer' and '--summary' make different documents; give one of them."),
             field="farmer",
             value=ns.farmer,
         )
@@ -222,7 +233,10 @@ def _document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
     fmt = chosen_format(ns)
     if fmt not in ("md", "html", "pdf"):
         raise InvalidValue(
-            f"'--format' {fmt}: --farmer and --summary write a document (md, html or pdf).",
+            E_(
+                "'--format' %(fmt)s: --farmer and --summary write a document (md, html or pdf).",
+                fmt=fmt,
+            ),
             field="format",
             value=fmt,
         )

@@ -54,7 +54,7 @@ from operator import is_not, mul, ne, sub
 from typing import NamedTuple
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO
-from coopfinance.errors import InvalidValue, MultipleSolutions, NoSolution
+from coopfinance.errors import E_, InvalidValue, MultipleSolutions, NoSolution
 
 __all__ = [
     "HIGHEST_RATE",
@@ -148,12 +148,18 @@ def _check_signs(amounts: Sequence[Decimal], field: str, floats: Sequence[float]
     ``floats`` (the amounts as floats, same signs) make the count faster when given.
     """
     if not amounts:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     signs = [c > 0 for c in (floats or amounts) if c]
     if not signs:
         raise InvalidValue(
-            f"{field!r} must contain a positive and a negative amount (got only zeros: "
-            f"{_describe(amounts)}).",
+            E_(
+                "%(field)s must contain a positive and a negative amount (got only "
+                "zeros: %(describe_amounts)s).",
+                field=repr(field),
+                describe_amounts=_describe(amounts),
+            ),
             field=field,
             value=list(amounts),
         )
@@ -161,8 +167,13 @@ def _check_signs(amounts: Sequence[Decimal], field: str, floats: Sequence[float]
     if changes == 0:
         kind = "positive" if signs[0] else "negative"
         raise NoSolution(
-            f"{field!r} must contain a positive and a negative amount (got only {kind} "
-            f"amounts: {_describe(amounts)}).",
+            E_(
+                "%(field)s must contain a positive and a negative amount (got only "
+                "%(kind)s amounts: %(describe_amounts)s).",
+                field=repr(field),
+                kind=kind,
+                describe_amounts=_describe(amounts),
+            ),
             field=field,
             value=list(amounts),
         )
@@ -175,8 +186,14 @@ def _check_bracket(bracket: tuple[Decimal, Decimal] | None) -> tuple[float, floa
     lo, hi = bracket
     if not LOWEST_RATE <= lo < hi <= HIGHEST_RATE:
         raise InvalidValue(
-            f"'bracket' must be two rates lo < hi within [{LOWEST_RATE}, {HIGHEST_RATE}] "
-            f"(got ({lo}, {hi})).",
+            E_(
+                "'bracket' must be two rates lo < hi within [%(lowest_rate)s, "
+                "%(highest_rate)s] (got (%(lo)s, %(hi)s)).",
+                lowest_rate=LOWEST_RATE,
+                highest_rate=HIGHEST_RATE,
+                lo=lo,
+                hi=hi,
+            ),
             field="bracket",
             value=bracket,
         )
@@ -235,8 +252,13 @@ def _value_sign(ev: Evaluator, y: float, t_first: float, t_last: float) -> int:
 
 def _no_solution(field: str, where: str, given: Sequence[Decimal]) -> NoSolution:
     return NoSolution(
-        f"{field!r} have no rate {where} that makes their present value zero "
-        f"(got {_describe(given)}).",
+        E_(
+            "%(field)s have no rate %(where)s that makes their present value zero "
+            "(got %(describe_given)s).",
+            field=repr(field),
+            where=where,
+            describe_given=_describe(given),
+        ),
         field=field,
     )
 
@@ -260,7 +282,7 @@ def _find_root(
     y_lo, y_hi = log(1.0 + lo_x), log(1.0 + hi_x)
     t_first, t_last = times[0], times[-1]
     horizon = max(1.0, t_last - t_first)
-    where = f"between {lo_x:g} and {hi_x:g} per period"
+    where = E_("between %(lo)s and %(hi)s per period", lo=format(lo_x, "g"), hi=format(hi_x, "g"))
     if changes == 1:
         if sign0 == 0:
             if lo_x <= 0.0 <= hi_x:
@@ -313,8 +335,13 @@ def _find_root(
         found = tuple(Decimal(repr(expm1(y))) for y in roots)
         listed = ", ".join(f"{expm1(y):.6g}" for y in roots)
         raise MultipleSolutions(
-            f"{field!r} have several rates that make their present value zero: {listed} "
-            f"(got {_describe(given)}); give 'bracket' to choose one.",
+            E_(
+                "%(field)s have several rates that make their present value zero: "
+                "%(listed)s (got %(describe_given)s); give 'bracket' to choose one.",
+                field=repr(field),
+                listed=listed,
+                describe_given=_describe(given),
+            ),
             field=field,
             roots=found,
         )
@@ -371,7 +398,11 @@ def _to_floats(amounts: Sequence[Decimal], field: str) -> list[float]:
     out = list(map(float, amounts))
     if not all(map(math.isfinite, out)):
         raise InvalidValue(
-            f"{field!r} must hold amounts below 1e300 (got {_describe(amounts)}).",
+            E_(
+                "%(field)s must hold amounts below 1e300 (got %(describe_amounts)s).",
+                field=repr(field),
+                describe_amounts=_describe(amounts),
+            ),
             field=field,
             value=list(amounts),
         )
@@ -396,7 +427,9 @@ def solve_power(
     Decimal('0.10000000000000000000')
     """
     if not amounts:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     span = _check_bracket(bracket)
     fast = _solve_power_fast(
         amounts, numerators, denominator, span, bracket or (LOWEST_RATE, HIGHEST_RATE)
@@ -433,8 +466,12 @@ def _solve_power_general(
         if not agg_a:
             _check_signs(amounts, field)  # raises if they are all zero
             raise InvalidValue(
-                f"{field!r} must contain a positive and a negative amount (got amounts that add up "
-                f"to zero at each time: {_describe(amounts)}).",
+                E_(
+                    "%(field)s must contain a positive and a negative amount (got amounts "
+                    "that add up to zero at each time: %(describe_amounts)s).",
+                    field=repr(field),
+                    describe_amounts=_describe(amounts),
+                ),
                 field=field,
                 value=list(amounts),
             )
@@ -503,8 +540,12 @@ def _polish_power(
                 x: Decimal = z ** (-denominator) - ONE
                 return x.quantize(_QUANTUM)
     raise NoSolution(  # pragma: no cover - the float root always passes for a simple root
-        f"{field!r}: the rate found in float arithmetic ({expm1(y):.12g}) could not be confirmed "
-        "in decimal arithmetic.",
+        E_(
+            "%(field)s: the rate found in float arithmetic (%(expm1_y)s) could not "
+            "be confirmed in decimal arithmetic.",
+            field=repr(field),
+            expm1_y=format(expm1(y), ".12g"),
+        ),
         field=field,
     )
 
@@ -882,7 +923,11 @@ def solve_actuarial(
             if abs(step) <= _ACCEPT[attempt] * (ONE + abs(x)):
                 return x.quantize(_QUANTUM)
     raise NoSolution(  # pragma: no cover - the float root always passes for a simple root
-        f"{field!r}: the rate found in float arithmetic ({expm1(y):.12g}) could not be confirmed "
-        "in decimal arithmetic.",
+        E_(
+            "%(field)s: the rate found in float arithmetic (%(expm1_y)s) could not "
+            "be confirmed in decimal arithmetic.",
+            field=repr(field),
+            expm1_y=format(expm1(y), ".12g"),
+        ),
         field=field,
     )

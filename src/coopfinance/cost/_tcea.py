@@ -35,7 +35,7 @@ from coopfinance._schedule import COLUMNS, Schedule
 from coopfinance.cost._components import CostComponent, Include, components, schedule_flows
 from coopfinance.cost._flows import Amount, DatedFlows, dated
 from coopfinance.cost._solver import common_units, solve_power_rounded
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
 __all__ = ["PLACES", "tcea"]
 
@@ -90,15 +90,21 @@ def tcea(
         return _of_schedule(source, include, received, dc, freq)
     if received is not None:
         raise InvalidValue(
-            f"'received' applies only to a Schedule; put the amount received among the flows "
-            f"(got {received}).",
+            E_(
+                "'received' applies only to a Schedule; put the amount received among "
+                "the flows (got %(received)s).",
+                received=received,
+            ),
             field="received",
             value=received,
         )
     if include is not None:
         raise InvalidValue(
-            f"'include' applies only to a Schedule; flows already hold what is paid "
-            f"(got {include!r}).",
+            E_(
+                "'include' applies only to a Schedule; flows already hold what is paid "
+                "(got %(include)s).",
+                include=repr(include),
+            ),
             field="include",
             value=include,
         )
@@ -130,7 +136,9 @@ def _of_schedule(
         received = to_decimal(received, field="received")
         if received <= 0:
             raise InvalidValue(
-                f"'received' must be positive (got {received}).", field="received", value=received
+                E_("'received' must be positive (got %(received)s).", received=received),
+                field="received",
+                value=received,
             )
         amounts[0] = -received
     if day_count is not None and day_count is not DayCount.ACT_360:

@@ -28,7 +28,15 @@ from coopfinance._fields import to_date, to_table, to_text
 from coopfinance._files import data_lines, open_text, read_data, refuse_decoding
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
-from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
+from coopfinance.errors import (
+    E_,
+    EN_,
+    InvalidDelivery,
+    MissingDependency,
+    ParseError,
+    fmt_value,
+    joined,
+)
 
 __all__ = [
     "Deliveries",
@@ -95,7 +103,9 @@ def _number(value: Decimal | int | str, field: str) -> Decimal:
 def _litres(value: Decimal | int | str) -> Decimal:
     d = _number(value, "litres")
     if d < 0:
-        raise InvalidDelivery(f"'litres' must not be negative (got {d}).", field="litres", value=d)
+        raise InvalidDelivery(
+            E_("'litres' must not be negative (got %(d)s).", d=d), field="litres", value=d
+        )
     return d
 
 
@@ -115,14 +125,21 @@ def _shift(value: str | int | None) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidDelivery(
-            f"'shift' must be text such as 'am' or a collection number (got {value!r}).",
+            E_(
+                "'shift' must be text such as 'am' or a collection number (got %(value)s).",
+                value=repr(value),
+            ),
             field="shift",
             value=value,
         )
     text = str(value).strip().lower()
     if len(text) > _SHIFT_MAX:
         raise InvalidDelivery(
-            f"'shift' must be at most {_SHIFT_MAX} characters (got {text!r}).",
+            E_(
+                "'shift' must be at most %(shift_max)s characters (got %(text)s).",
+                shift_max=_SHIFT_MAX,
+                text=repr(text),
+            ),
             field="shift",
             value=text,
         )
@@ -134,7 +151,7 @@ def _receipt(value: str | int | None) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidDelivery(
-            f"'receipt' must be the slip's number as text (got {value!r}).",
+            E_("'receipt' must be the slip's number as text (got %(value)s).", value=repr(value)),
             field="receipt",
             value=value,
         )
@@ -271,11 +288,20 @@ def _count(text: str, field: str, unit: str) -> int | None:
         count = int(text.replace(",", ""))
     except ValueError:
         raise InvalidDelivery(
-            f"{field!r} must be a whole number of {unit} (got {text!r}).", field=field, value=text
+            E_(
+                "%(field)s must be a whole number of %(unit)s (got %(text)s).",
+                field=repr(field),
+                unit=unit,
+                text=repr(text),
+            ),
+            field=field,
+            value=text,
         ) from None
     if count < 0:
         raise InvalidDelivery(
-            f"{field!r} must not be negative (got {count}).", field=field, value=count
+            E_("%(field)s must not be negative (got %(count)s).", field=repr(field), count=count),
+            field=field,
+            value=count,
         )
     return count
 
@@ -294,14 +320,20 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
     cells = _count(scc, "somatic_cells", "cells/ml")
     if cooled_text not in _TRUE | _FALSE:
         raise InvalidDelivery(
-            f"'cooled' must be yes or no (got {cooled_text!r}).", field="cooled", value=cooled_text
+            E_("'cooled' must be yes or no (got %(cooled_text)s).", cooled_text=repr(cooled_text)),
+            field="cooled",
+            value=cooled_text,
         )
     for name, text in (("total_solids", ts), ("fat", fat), ("protein", protein), ("snf", snf)):
         if text:
             value = _number(text, name)
             if not 0 <= value <= 100:
                 raise InvalidDelivery(
-                    f"{name!r} must be a percentage between 0 and 100 (got {value}).",
+                    E_(
+                        "%(name)s must be a percentage between 0 and 100 (got %(value)s).",
+                        name=repr(name),
+                        value=value,
+                    ),
                     field=name,
                     value=value,
                 )
@@ -320,16 +352,25 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise InvalidDelivery(
-            f"the deliveries file needs the columns {', '.join(_REQUIRED)} "
-            f"(missing {', '.join(missing)}; got {', '.join(header) or 'no header'}).",
+            E_(
+                "the deliveries file needs the columns %(required)s (missing "
+                "%(missing)s; got %(header)s).",
+                required=", ".join(_REQUIRED),
+                missing=", ".join(missing),
+                header=", ".join(header) or "no header",
+            ),
             field="columns",
             value=header,
         )
     unknown_cols = [c for c in header if c not in _REQUIRED + _OPTIONAL]
     if unknown_cols:
         raise InvalidDelivery(
-            f"unknown column {unknown_cols[0]!r} in the deliveries file; known: "
-            f"{', '.join(_REQUIRED + _OPTIONAL)}.",
+            E_(
+                "unknown column %(unknown_cols)s in the deliveries file; known: "
+                "%(required__optional)s.",
+                unknown_cols=repr(unknown_cols[0]),
+                required__optional=", ".join(_REQUIRED + _OPTIONAL),
+            ),
             field="columns",
             value=unknown_cols,
         )
@@ -361,9 +402,13 @@ def load_openpyxl(source: Any) -> tuple[Any, Any]:
         bad_file: Any = importlib.import_module("openpyxl.utils.exceptions").InvalidFileException
     except ImportError as exc:
         raise MissingDependency(
-            f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
-            f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
-            "or save the sheet as CSV and use Deliveries.from_file.",
+            E_(
+                "reading deliveries from an .xlsx workbook needs the optional package "
+                "openpyxl, which is not installed (%(exc)s); install it with: pip "
+                "install 'coopfinance[xlsx]', or save the sheet as CSV and use "
+                "Deliveries.from_file.",
+                exc=exc,
+            ),
             field="source",
             value=str(source),
         ) from None
@@ -495,7 +540,11 @@ class Deliveries:
             book = openpyxl.load_workbook(source_arg, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, bad_file) as exc:
             raise InvalidDelivery(
-                f"cannot read {fmt_value(str(source))} as an Excel .xlsx workbook ({exc}).",
+                E_(
+                    "cannot read %(source)s as an Excel .xlsx workbook (%(exc)s).",
+                    source=fmt_value(str(source)),
+                    exc=exc,
+                ),
                 field="source",
                 value=str(source),
             ) from None
@@ -506,8 +555,11 @@ class Deliveries:
                 ws = book[sheet]
             else:
                 raise InvalidDelivery(
-                    f"'sheet' {sheet!r} is not in the workbook; its sheets are "
-                    f"{', '.join(repr(n) for n in book.sheetnames)}.",
+                    E_(
+                        "'sheet' %(sheet)s is not in the workbook; its sheets are %(n_n)s.",
+                        sheet=repr(sheet),
+                        n_n=", ".join(repr(n) for n in book.sheetnames),
+                    ),
                     field="sheet",
                     value=sheet,
                 )
@@ -518,8 +570,12 @@ class Deliveries:
                 header.pop()
             if "" in header:
                 raise InvalidDelivery(
-                    f"column {header.index('') + 1} of the deliveries sheet has no name in row 1 "
-                    f"(got {', '.join(header)}).",
+                    E_(
+                        "column %(index_header)s of the deliveries sheet has no name in row 1 "
+                        "(got %(header)s).",
+                        index_header=header.index("") + 1,
+                        header=", ".join(header),
+                    ),
                     field="columns",
                     value=header,
                 )
@@ -641,7 +697,15 @@ class Deliveries:
         for line, row, too_many in numbered:
             if too_many:
                 problems.append(
-                    (line, "columns", f"has {too_many} fields, the header {len(header)}.")
+                    (
+                        line,
+                        "columns",
+                        E_(
+                            "has %(fields)s fields, the header %(header)s.",
+                            fields=too_many,
+                            header=len(header),
+                        ),
+                    )
                 )
                 continue
             found: dict[str, Any] = {}
@@ -653,11 +717,26 @@ class Deliveries:
                     row_problems.append((line, name, str(exc)))
             if "date" in found and period is not None and not period.contains(found["date"]):
                 row_problems.append(
-                    (line, "date", f"'date' {found['date']} is outside the period {period}.")
+                    (
+                        line,
+                        "date",
+                        E_(
+                            "'date' %(date)s is outside the period %(period)s.",
+                            date=found["date"],
+                            period=period,
+                        ),
+                    )
                 )
             if "farmer" in found and known is not None and found["farmer"] not in known:
                 row_problems.append(
-                    (line, "farmer", f"'farmer' {found['farmer']!r} is not a known farmer.")
+                    (
+                        line,
+                        "farmer",
+                        E_(
+                            "'farmer' %(farmer)s is not a known farmer.",
+                            farmer=repr(found["farmer"]),
+                        ),
+                    )
                 )
             quality = None
             try:
@@ -677,8 +756,25 @@ class Deliveries:
                         (
                             line,
                             "identity",
-                            f"delivery {key[0]} {key[1]} {shift or '(no shift)'} is also on "
-                            f"{where} {first}; give each collection its own 'shift'.",
+                            (
+                                E_(
+                                    "delivery %(farmer)s %(date)s %(shift)s is also on line "
+                                    "%(first)s; give each collection its own 'shift'.",
+                                    farmer=key[0],
+                                    date=key[1],
+                                    shift=shift or E_("(no shift)"),
+                                    first=first,
+                                )
+                                if where == "line"
+                                else E_(
+                                    "delivery %(farmer)s %(date)s %(shift)s is also on row "
+                                    "%(first)s; give each collection its own 'shift'.",
+                                    farmer=key[0],
+                                    date=key[1],
+                                    shift=shift or E_("(no shift)"),
+                                    first=first,
+                                )
+                            ),
                         )
                     )
             if row_problems:
@@ -699,15 +795,42 @@ class Deliveries:
         if problems:
             lines = {p[0] for p in problems}
             shown = problems[:_MAX_LISTED]
-            listing = "\n".join(f"  {where} {ln}: {msg}" for ln, _, msg in shown)
+            entries: list[Any] = [
+                E_("  line %(line)s: %(message)s", line=ln, message=msg)
+                if where == "line"
+                else E_("  row %(line)s: %(message)s", line=ln, message=msg)
+                for ln, _, msg in shown
+            ]
             if len(problems) > _MAX_LISTED:
-                listing += (
-                    f"\n  … and {len(problems) - _MAX_LISTED:,} more problems (the error's "
-                    "'problems' attribute lists them all)"
+                more = len(problems) - _MAX_LISTED
+                entries.append(
+                    EN_(
+                        "  … and %(num)s more problem (the error's 'problems' attribute lists "
+                        "them all)",
+                        "  … and %(num)s more problems (the error's 'problems' attribute lists "
+                        "them all)",
+                        more,
+                        num=format(more, ","),
+                    )
                 )
+            count = len(lines)
+            head = (
+                EN_(
+                    "%(num)s bad row in the deliveries file:",
+                    "%(num)s bad rows in the deliveries file:",
+                    count,
+                    num=count,
+                )
+                if what == "file"
+                else EN_(
+                    "%(num)s bad row in the deliveries sheet:",
+                    "%(num)s bad rows in the deliveries sheet:",
+                    count,
+                    num=count,
+                )
+            )
             raise InvalidDelivery(
-                f"{len(lines)} bad row{'s' if len(lines) != 1 else ''} in the deliveries {what}:\n"
-                + listing,
+                joined("\n", [head, *entries]),
                 field="rows",
                 value=sorted(lines),
                 problems=tuple(problems),
@@ -721,13 +844,33 @@ class Deliveries:
         problems = []
         for n, d in enumerate(self.items, start=1):
             if period is not None and not period.contains(d.date):
-                problems.append((n, "date", f"'date' {d.date} is outside the period {period}."))
+                problems.append(
+                    (
+                        n,
+                        "date",
+                        E_(
+                            "'date' %(date)s is outside the period %(period)s.",
+                            date=d.date,
+                            period=period,
+                        ),
+                    )
+                )
             if known is not None and d.farmer not in known:
-                problems.append((n, "farmer", f"'farmer' {d.farmer!r} is not a known farmer."))
+                problems.append(
+                    (
+                        n,
+                        "farmer",
+                        E_("'farmer' %(farmer)s is not a known farmer.", farmer=repr(d.farmer)),
+                    )
+                )
         if problems:
-            listing = "\n".join(f"  delivery {n}: {msg}" for n, _, msg in problems)
+            count = len({p[0] for p in problems})
+            head = EN_("%(num)s bad delivery:", "%(num)s bad deliveries:", count, num=count)
+            entries = [
+                E_("  delivery %(n)s: %(message)s", n=n, message=msg) for n, _, msg in problems
+            ]
             raise InvalidDelivery(
-                f"{len({p[0] for p in problems})} bad deliveries:\n" + listing,
+                joined("\n", [head, *entries]),
                 field="deliveries",
                 value=[p[0] for p in problems],
                 problems=tuple(problems),
@@ -760,8 +903,13 @@ def _to_plan(
             bad = [d for d in days_set if not (isinstance(d, int) and 0 <= d <= 6)]
             if bad:
                 raise InvalidDelivery(
-                    f"'pickup days' of {farmer!r} on route {route!r} must be weekdays 0 (Monday) "
-                    f"to 6 (Sunday) (got {sorted(map(str, bad))}).",
+                    E_(
+                        "'pickup days' of %(farmer)s on route %(route)s must be weekdays 0 "
+                        "(Monday) to 6 (Sunday) (got %(map_bad)s).",
+                        farmer=repr(farmer),
+                        route=repr(route),
+                        map_bad=sorted(map(str, bad)),
+                    ),
                     field="pickup_days",
                     value=bad,
                 )
@@ -816,8 +964,12 @@ class PickupPlan:
         routes = data.get("routes")
         if not isinstance(routes, list):
             raise InvalidDelivery(
-                f"'routes' must be a list of routes with name, days and farmers (got "
-                f"{fmt_value(routes)}) in {source}.",
+                E_(
+                    "'routes' must be a list of routes with name, days and farmers (got "
+                    "%(routes)s) in %(source)s.",
+                    routes=fmt_value(routes),
+                    source=source,
+                ),
                 field="routes",
                 value=routes,
             )
@@ -827,7 +979,12 @@ class PickupPlan:
             where = f"routes[{k}]"
             if not isinstance(route, Mapping):
                 raise InvalidDelivery(
-                    f"{where!r} must be a table (got {fmt_value(route)}) in {source}.",
+                    E_(
+                        "%(where)s must be a table (got %(route)s) in %(source)s.",
+                        where=repr(where),
+                        route=fmt_value(route),
+                        source=source,
+                    ),
                     field=where,
                     value=route,
                 )
@@ -836,8 +993,14 @@ class PickupPlan:
             if unknown or missing:
                 bad = unknown[0] if unknown else missing[0]
                 raise InvalidDelivery(
-                    f"'{where}.{bad}' is {'unknown' if unknown else 'required'}: a route has name, "
-                    f"days, farmers and optionally farmer_days (in {source}).",
+                    E_(
+                        "'%(where)s.%(bad)s' is %(unknown)s: a route has name, days, farmers "
+                        "and optionally farmer_days (in %(source)s).",
+                        where=where,
+                        bad=bad,
+                        unknown="unknown" if unknown else "required",
+                        source=source,
+                    ),
                     field=f"{where}.{bad}",
                     value=route.get(bad),
                 )
@@ -846,24 +1009,39 @@ class PickupPlan:
             own = route.get("farmer_days", {})
             if not isinstance(own, Mapping):
                 raise InvalidDelivery(
-                    f"'{where}.farmer_days' must map farmer ids to days (got {fmt_value(own)}) "
-                    f"in {source}.",
+                    E_(
+                        "'%(where)s.farmer_days' must map farmer ids to days (got %(own)s) in "
+                        "%(source)s.",
+                        where=where,
+                        own=fmt_value(own),
+                        source=source,
+                    ),
                     field=f"{where}.farmer_days",
                     value=own,
                 )
             farmers = route["farmers"]
             if isinstance(farmers, str) or not isinstance(farmers, list):
                 raise InvalidDelivery(
-                    f"'{where}.farmers' must be a list of farmer ids (got {fmt_value(farmers)}) "
-                    f"in {source}.",
+                    E_(
+                        "'%(where)s.farmers' must be a list of farmer ids (got %(farmers)s) in "
+                        "%(source)s.",
+                        where=where,
+                        farmers=fmt_value(farmers),
+                        source=source,
+                    ),
                     field=f"{where}.farmers",
                     value=farmers,
                 )
             stray = sorted(set(map(str, own)) - set(map(str, farmers)))
             if stray:
                 raise InvalidDelivery(
-                    f"'{where}.farmer_days' names {stray[0]!r}, who is not in the route's farmers "
-                    f"(in {source}).",
+                    E_(
+                        "'%(where)s.farmer_days' names %(stray)s, who is not in the route's "
+                        "farmers (in %(source)s).",
+                        where=where,
+                        stray=repr(stray[0]),
+                        source=source,
+                    ),
                     field=f"{where}.farmer_days",
                     value=stray[0],
                 )
@@ -871,8 +1049,14 @@ class PickupPlan:
             for farmer in map(str, farmers):
                 if farmer in seen:
                     raise InvalidDelivery(
-                        f"'{where}.farmers' repeats {farmer!r}, already on route {seen[farmer]!r} "
-                        f"(in {source}).",
+                        E_(
+                            "'%(where)s.farmers' repeats %(farmer)s, already on route %(seen)s (in "
+                            "%(source)s).",
+                            where=where,
+                            farmer=repr(farmer),
+                            seen=repr(seen[farmer]),
+                            source=source,
+                        ),
                         field=f"{where}.farmers",
                         value=farmer,
                     )
@@ -939,8 +1123,13 @@ def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:
             out.add(item)
         else:
             raise InvalidDelivery(
-                f"{field!r} must be daily or weekdays mon … sun or 0–6 (got {fmt_value(item)}) "
-                f"in {source}.",
+                E_(
+                    "%(field)s must be daily or weekdays mon … sun or 0–6 (got %(item)s) "
+                    "in %(source)s.",
+                    field=repr(field),
+                    item=fmt_value(item),
+                    source=source,
+                ),
                 field=field,
                 value=item,
             )

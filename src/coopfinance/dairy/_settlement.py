@@ -44,7 +44,7 @@ from coopfinance.dairy._obligations import (
 )
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
 from coopfinance.dairy._prices import MilkPriceSchedule
-from coopfinance.errors import InvalidSettlement
+from coopfinance.errors import E_, InvalidSettlement
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,9 @@ def _share(value: _Number, field: str) -> Decimal:
     d = amount_of(value, field)
     if d > ONE:
         raise InvalidSettlement(
-            f"{field!r} must be a share between 0 and 1 (got {d}).", field=field, value=d
+            E_("%(field)s must be a share between 0 and 1 (got %(d)s).", field=repr(field), d=d),
+            field=field,
+            value=d,
         )
     return d
 
@@ -88,8 +90,11 @@ def _to_order(value: Iterable[ObligationKind | str]) -> tuple[ObligationKind, ..
     order = tuple(ObligationKind.parse(k) for k in value)
     if sorted(k.value for k in order) != sorted(k.value for k in ObligationKind):
         raise InvalidSettlement(
-            "'order' must list every kind exactly once: "
-            f"{', '.join(k.value for k in ObligationKind)} (got {', '.join(k.value for k in order)}).",
+            E_(
+                "'order' must list every kind exactly once: %(value_k)s (got %(value_k2)s).",
+                value_k=", ".join(k.value for k in ObligationKind),
+                value_k2=", ".join(k.value for k in order),
+            ),
             field="order",
             value=order,
         )
@@ -236,7 +241,13 @@ class Settlement:
             if s.farmer == farmer:
                 return s
         raise InvalidSettlement(
-            f"'farmer' {farmer!r} has no statement in {self.period}.", field="farmer", value=farmer
+            E_(
+                "'farmer' %(farmer)s has no statement in %(period)s.",
+                farmer=repr(farmer),
+                period=self.period,
+            ),
+            field="farmer",
+            value=farmer,
         )
 
     def carried(self, policy: SettlementPolicy | None = None) -> tuple[Obligation, ...]:
@@ -377,7 +388,12 @@ def settle(
         for ob in obs:
             if ob.farmer not in known_set:
                 raise InvalidSettlement(
-                    f"obligation for unknown farmer {ob.farmer!r} ({ob.kind.value} {ob.amount}).",
+                    E_(
+                        "obligation for unknown farmer %(farmer)s (%(value)s %(amount)s).",
+                        farmer=repr(ob.farmer),
+                        value=ob.kind.value,
+                        amount=ob.amount,
+                    ),
                     field="farmer",
                     value=ob.farmer,
                 )
@@ -385,8 +401,13 @@ def settle(
     for ob in obs:
         if _round(ob.amount, unit, ROUND_HALF_UP) != ob.amount:
             raise InvalidSettlement(
-                f"'amount' of an obligation must be in whole {prices.currency.code} minor units "
-                f"(got {ob.amount} for {ob.farmer!r}).",
+                E_(
+                    "'amount' of an obligation must be in whole %(code)s minor units (got "
+                    "%(amount)s for %(farmer)s).",
+                    code=prices.currency.code,
+                    amount=ob.amount,
+                    farmer=repr(ob.farmer),
+                ),
                 field="amount",
                 value=ob.amount,
             )
@@ -600,7 +621,13 @@ def settle_season(
         found = by_date.get(d.date)
         if found is None:
             raise InvalidSettlement(
-                f"delivery of {d.farmer!r} on {d.date} is outside the season {start}..{end}.",
+                E_(
+                    "delivery of %(farmer)s on %(date)s is outside the season %(start)s..%(end)s.",
+                    farmer=repr(d.farmer),
+                    date=d.date,
+                    start=start,
+                    end=end,
+                ),
                 field="date",
                 value=d.date,
             )

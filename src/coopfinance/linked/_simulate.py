@@ -61,7 +61,7 @@ from coopfinance.dairy import (
     SettlementFrequency,
     periods_between,
 )
-from coopfinance.errors import InvalidLinkedPlan
+from coopfinance.errors import E_, InvalidLinkedPlan
 from coopfinance.linked._common import amount, share
 from coopfinance.linked._revenue_share import RevenueSharePlan
 
@@ -113,19 +113,32 @@ def _plausible_cow(
     loan = amount(loan_per_cow, "loan_per_cow")
     for name, value in (("price", p), ("litres_per_cow_day", litres), ("loan_per_cow", loan)):
         if value == 0:
-            raise InvalidLinkedPlan(f"{name!r} must be above 0 (got 0).", field=name, value=value)
+            raise InvalidLinkedPlan(
+                E_("%(name)s must be above 0 (got 0).", name=repr(name)), field=name, value=value
+            )
     if litres > MAX_LITRES_PER_COW_DAY:
         raise InvalidLinkedPlan(
-            f"'litres_per_cow_day' must be at most {MAX_LITRES_PER_COW_DAY} (got {litres:f}).",
+            E_(
+                "'litres_per_cow_day' must be at most %(max_litres_per_cow_day)s (got %(litres)s).",
+                max_litres_per_cow_day=MAX_LITRES_PER_COW_DAY,
+                litres=format(litres, "f"),
+            ),
             field="litres_per_cow_day",
             value=litres,
         )
     most = CONTEXT.multiply(CONTEXT.multiply(p, litres), Decimal(365 * MAX_LOAN_MILK_YEARS))
     if loan > most:
         raise InvalidLinkedPlan(
-            f"'loan_per_cow' must be at most {MAX_LOAN_MILK_YEARS} years of a cow's milk at the "
-            f"expected price (S/ {p:f} × {litres:f} L a day × 365 × {MAX_LOAN_MILK_YEARS} = "
-            f"{most.quantize(Decimal('0.01')):f}; got {loan:f}).",
+            E_(
+                "'loan_per_cow' must be at most %(max_loan_milk_years)s years of a "
+                "cow's milk at the expected price (S/ %(p)s × %(litres)s L a day × 365 "
+                "× %(max_loan_milk_years)s = %(quantize_most)s; got %(loan)s).",
+                max_loan_milk_years=MAX_LOAN_MILK_YEARS,
+                p=format(p, "f"),
+                litres=format(litres, "f"),
+                quantize_most=format(most.quantize(Decimal("0.01")), "f"),
+                loan=format(loan, "f"),
+            ),
             field="loan_per_cow",
             value=loan,
         )
@@ -141,16 +154,23 @@ def _litres_of(
     if isinstance(production, ProductionForecast):
         if production.start > grid[0].start or production.end < grid[-1].end:
             raise InvalidLinkedPlan(
-                f"'production' must cover {grid[0].start}..{grid[-1].end} "
-                f"(the forecast covers {production.start}..{production.end}).",
+                E_(
+                    "'production' must cover %(start)s..%(end)s (the forecast covers "
+                    "%(start2)s..%(end2)s).",
+                    start=grid[0].start,
+                    end=grid[-1].end,
+                    start2=production.start,
+                    end2=production.end,
+                ),
                 field="production",
                 value=str(production.end),
             )
         if farmer not in production.herds:
             raise InvalidLinkedPlan(
-                f"'production' has no forecast for farmer {farmer!r}.", field="production",
+                E_("'production' has no forecast for farmer %(farmer)s.", farmer=repr(farmer)),
+                field="production",
                 value=farmer,
-            )  # fmt: skip
+            )
         herd = production.herds[farmer]
         out = []
         with decimal.localcontext(CONTEXT):
@@ -160,13 +180,20 @@ def _litres_of(
         return out
     if farmer not in production:
         raise InvalidLinkedPlan(
-            f"'production' has no litres for farmer {farmer!r}.", field="production", value=farmer
+            E_("'production' has no litres for farmer %(farmer)s.", farmer=repr(farmer)),
+            field="production",
+            value=farmer,
         )
     row = list(production[farmer])
     if len(row) != len(grid):
         raise InvalidLinkedPlan(
-            f"'production' must give {len(grid)} periods of litres for farmer {farmer!r} "
-            f"(got {len(row)}).",
+            E_(
+                "'production' must give %(grid)s periods of litres for farmer "
+                "%(farmer)s (got %(row)s).",
+                grid=len(grid),
+                farmer=repr(farmer),
+                row=len(row),
+            ),
             field="production",
             value=len(row),
         )
@@ -178,7 +205,10 @@ def _loan(
 ) -> LoanTerms | Schedule | RevenueSharePlan:
     if not isinstance(value, LoanTerms | Schedule | RevenueSharePlan):
         raise InvalidLinkedPlan(
-            f"'loan' must be LoanTerms, a Schedule or a RevenueSharePlan (got {type(value).__name__}).",
+            E_(
+                "'loan' must be LoanTerms, a Schedule or a RevenueSharePlan (got %(type)s).",
+                type=type(value).__name__,
+            ),
             field="loan",
             value=type(value).__name__,
         )
@@ -302,14 +332,14 @@ class Portfolio:
         """
         if not loans:
             raise InvalidLinkedPlan(
-                "'loans' must hold at least one loan (got none).", field="loans", value=()
+                E_("'loans' must hold at least one loan (got none)."), field="loans", value=()
             )
         freq = SettlementFrequency.parse(frequency)
         ids = [ln.loan_id for ln in loans]
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise InvalidLinkedPlan(
-                f"'loans' must have distinct loan ids (got {dup!r} twice).",
+                E_("'loans' must have distinct loan ids (got %(dup)s twice).", dup=repr(dup)),
                 field="loan_id",
                 value=dup,
             )
@@ -324,8 +354,13 @@ class Portfolio:
                 plan = ln.loan
                 if plan.frequency is not freq:
                     raise InvalidLinkedPlan(
-                        f"revenue-share loan {ln.loan_id!r} settles {plan.frequency.value}, "
-                        f"the portfolio {freq.value}.",
+                        E_(
+                            "revenue-share loan %(loan_id)s settles %(value)s, the portfolio "
+                            "%(value2)s.",
+                            loan_id=repr(ln.loan_id),
+                            value=plan.frequency.value,
+                            value2=freq.value,
+                        ),
                         field="frequency",
                         value=plan.frequency.value,
                     )
@@ -346,7 +381,11 @@ class Portfolio:
         grid = list(periods_between(grid_start, last_day, freq))
         if not grid:
             raise InvalidLinkedPlan(
-                f"'end' must be after the first disbursement {first_day} (got {end}).",
+                E_(
+                    "'end' must be after the first disbursement %(first_day)s (got %(end)s).",
+                    first_day=first_day,
+                    end=end,
+                ),
                 field="end",
                 value=end,
             )
@@ -407,8 +446,12 @@ class Portfolio:
         else:
             if len(prices) != t_count:
                 raise InvalidLinkedPlan(
-                    f"'prices' must give one price per settlement period, {t_count} "
-                    f"(got {len(prices)}).",
+                    E_(
+                        "'prices' must give one price per settlement period, %(t_count)s (got "
+                        "%(prices)s).",
+                        t_count=t_count,
+                        prices=len(prices),
+                    ),
                     field="prices",
                     value=len(prices),
                 )
@@ -451,7 +494,7 @@ class Portfolio:
         horizon asks nothing afterwards."""
         if not terms:
             raise InvalidLinkedPlan(
-                "'terms' must hold at least one loan (got none).", field="terms"
+                E_("'terms' must hold at least one loan (got none)."), field="terms"
             )
         schedules = [t.schedule() for t in terms]
         dates = tuple(r.due_date for r in schedules[0] if r.number > 0)
@@ -459,20 +502,31 @@ class Portfolio:
             mine = tuple(r.due_date for r in s if r.number > 0)
             if mine != dates or terms[k].disbursed != terms[0].disbursed:
                 raise InvalidLinkedPlan(
-                    f"'terms' must share the disbursement and due dates of the first loan "
-                    f"(loan {k + 1} differs).",
+                    E_(
+                        "'terms' must share the disbursement and due dates of the first loan "
+                        "(loan %(k)s differs).",
+                        k=k + 1,
+                    ),
                     field="terms",
                     value=k + 1,
                 )
         t_count = len(prices)
         if len(litres) != len(terms) or any(len(row) != t_count for row in litres):
             raise InvalidLinkedPlan(
-                f"'litres' must give {t_count} periods for each of the {len(terms)} farmers.",
+                E_(
+                    "'litres' must give %(t_count)s periods for each of the %(terms)s farmers.",
+                    t_count=t_count,
+                    terms=len(terms),
+                ),
                 field="litres",
             )
         if t_count > len(dates):
             raise InvalidLinkedPlan(
-                f"'prices' must not run past the loans' {len(dates)} due dates (got {t_count}).",
+                E_(
+                    "'prices' must not run past the loans' %(dates)s due dates (got %(t_count)s).",
+                    dates=len(dates),
+                    t_count=t_count,
+                ),
                 field="prices",
                 value=t_count,
             )
@@ -532,7 +586,11 @@ class Portfolio:
         farmers = _count(farmers, "farmers")
         if farmers > MAX_FARMERS:
             raise InvalidLinkedPlan(
-                f"'farmers' must be at most {MAX_FARMERS:,} (got {farmers:,}).",
+                E_(
+                    "'farmers' must be at most %(max_farmers)s (got %(farmers)s).",
+                    max_farmers=format(MAX_FARMERS, ","),
+                    farmers=format(farmers, ","),
+                ),
                 field="farmers",
                 value=farmers,
             )
@@ -888,7 +946,11 @@ def _plan(
     s_total = _count(scenarios, "scenarios")
     if s_total > MAX_SCENARIOS:
         raise InvalidLinkedPlan(
-            f"'scenarios' must be at most {MAX_SCENARIOS:,} (got {s_total:,}).",
+            E_(
+                "'scenarios' must be at most %(max_scenarios)s (got %(s_total)s).",
+                max_scenarios=format(MAX_SCENARIOS, ","),
+                s_total=format(s_total, ","),
+            ),
             field="scenarios",
             value=s_total,
         )
@@ -899,8 +961,13 @@ def _plan(
         most = float(np.max(cents.sum(axis=-1) if cents.ndim > 1 else cents, initial=0.0))
         if not most <= MAX_CENTS:  # also NaN
             raise InvalidLinkedPlan(
-                f"'portfolio' {name} must stay below {MAX_CENTS / 100:,.0f} per loan so the float "
-                f"path keeps every céntimo (got {most / 100:,.2f}).",
+                E_(
+                    "'portfolio' %(name)s must stay below %(max_cents)s per loan so the "
+                    "float path keeps every céntimo (got %(most)s).",
+                    name=name,
+                    max_cents=format(MAX_CENTS / 100, ",.0f"),
+                    most=format(most / 100, ",.2f"),
+                ),
                 field=name,
                 value=most / 100,
             )
@@ -910,15 +977,20 @@ def _plan(
     for name, sd in (("price_sd", sp), ("yield_sd", sy)):
         if sd > MAX_SHOCK_SD:  # beyond it exp() of the shocks overflows to inf and results are nan
             raise InvalidLinkedPlan(
-                f"{name!r} must be at most {MAX_SHOCK_SD} (a log shock of that sd multiplies or "
-                f"divides by e² in a period; got {sd}).",
+                E_(
+                    "%(name)s must be at most %(max_shock_sd)s (a log shock of that sd "
+                    "multiplies or divides by e² in a period; got %(sd)s).",
+                    name=repr(name),
+                    max_shock_sd=MAX_SHOCK_SD,
+                    sd=sd,
+                ),
                 field=name,
                 value=sd,
             )
     rho_d = amount(price_persistence, "price_persistence")
     if rho_d >= ONE:
         raise InvalidLinkedPlan(
-            f"'price_persistence' must be below 1 (got {rho_d}).",
+            E_("'price_persistence' must be below 1 (got %(rho_d)s).", rho_d=rho_d),
             field="price_persistence",
             value=rho_d,
         )

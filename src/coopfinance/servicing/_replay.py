@@ -34,7 +34,7 @@ from coopfinance._money import Money, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidEvent, InvalidLoanTerms
+from coopfinance.errors import E_, InvalidEvent, InvalidLoanTerms
 from coopfinance.servicing._events import (
     ChargeApplied,
     Component,
@@ -384,7 +384,7 @@ class Replay:
         fut = self.future(t)
         if not fut:
             raise InvalidEvent(
-                f"no installment falls due after {t} to re-amortize the balance over.",
+                E_("no installment falls due after %(t)s to re-amortize the balance over.", t=t),
                 field="date",
                 value=t,
             )
@@ -768,8 +768,15 @@ class Replay:
         want = available if e.amount is None else e.amount
         if want > available:
             raise InvalidEvent(
-                f"'amount' of waiver {e.id!r} must be at most the {e.component.value} due on "
-                f"{t}, {available} (got {want}).",
+                E_(
+                    "'amount' of waiver %(id)s must be at most the %(value)s due on %(t)s, "
+                    "%(available)s (got %(want)s).",
+                    id=repr(e.id),
+                    value=e.component.value,
+                    t=t,
+                    available=available,
+                    want=want,
+                ),
                 field="amount",
                 value=want,
             )
@@ -810,7 +817,11 @@ class Replay:
         principal = sum(moved, ZERO) + not_due + accrued
         if principal <= 0:
             raise InvalidEvent(
-                f"reschedule {e.id!r} on {t} has no balance to reschedule (got 0).",
+                E_(
+                    "reschedule %(id)s on %(t)s has no balance to reschedule (got 0).",
+                    id=repr(e.id),
+                    t=t,
+                ),
                 field="date",
                 value=t,
             )
@@ -819,7 +830,9 @@ class Replay:
             schedule = cached_schedule(terms)
         except InvalidLoanTerms as exc:
             raise InvalidEvent(
-                f"reschedule {e.id!r}: {exc}", field=exc.field, value=exc.value
+                E_("reschedule %(id)s: %(exc)s", id=repr(e.id), exc=exc),
+                field=exc.field,
+                value=exc.value,
             ) from None
         numbers = [it.number for it in self.items if it.number is not None]
         self.seg_terms = e.terms
