@@ -423,6 +423,25 @@ class MilkTotal:
     litres: Decimal = attrs.field(converter=_total_litres)
     value: Decimal = attrs.field(converter=_total_value)
 
+    @classmethod
+    def trusted(cls, farmer: str, terms: PriceTerms, litres: Decimal, value: Decimal) -> MilkTotal:
+        """A total from values already valid (a ``str`` farmer, ``PriceTerms``, non-negative
+        ``Decimal`` sums), without the converters: what the co-op book's close builds from the
+        sums its database returns. Equal to ``MilkTotal(...)`` of the same values (tested).
+
+        >>> terms = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31").terms[0]
+        >>> MilkTotal.trusted("F01", terms, Decimal("450"), Decimal("585.0")) == MilkTotal(
+        ...     farmer="F01", terms=terms, litres="450", value="585.0")
+        True
+        """
+        self = object.__new__(cls)
+        _set = object.__setattr__
+        _set(self, "farmer", farmer)
+        _set(self, "terms", terms)
+        _set(self, "litres", litres)
+        _set(self, "value", value)
+        return self
+
 
 @exact
 def settle_totals(
