@@ -170,7 +170,8 @@ def milk_totals(
                 return None  # a sample without a price row: cannot happen, never guessed
             total, value = Decimal(summed), Decimal(valued)
             if sqlite:
-                total, value = total.scaleb(-scale), value.scaleb(-(scale + price_scale))
+                total = total.scaleb(-scale, context=_EXACT)
+                value = value.scaleb(-(scale + price_scale), context=_EXACT)
             out.append(
                 MilkTotal.trusted(
                     str(farmer),
