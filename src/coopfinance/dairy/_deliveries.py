@@ -232,6 +232,13 @@ _OPTIONAL = (
     "somatic_cells",
     "snf",
 )
+QUALITY_FIELDS: tuple[str, ...] = tuple(
+    name for name in _OPTIONAL if name in {a.name for a in attrs.fields(Quality)}
+)
+"""The columns of a deliveries file that make up its quality sample: every field of
+:class:`Quality` (``tests/dairy/test_quality_columns.py`` checks none is missing)."""
+FIELDS: tuple[str, ...] = _REQUIRED + _OPTIONAL
+"""Every column of a deliveries file, in order: the one list the co-op book reads too."""
 _ALIASES = {
     "productor": "farmer",
     "fecha": "date",
