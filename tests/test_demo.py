@@ -6,24 +6,26 @@ The demo takes seconds: every test here shares one run of the command (the ``dem
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import html
 import io
 import pathlib
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
 import pytest
 
-from coopfinance import _demo
+from coopfinance import LoanTerms, _demo
 from coopfinance._demo import DemoResult
 from coopfinance.book import Book, BookDocuments
 from coopfinance.cli import main
 from coopfinance.documents import format_money
 from coopfinance.errors import InvalidValue
 from coopfinance.examples import YEAR, load, read_example
+from coopfinance.plans import BusinessPlan, MonthlyProduction, report
 
 
 @attrs.frozen
@@ -246,3 +248,57 @@ def test_every_figure_agrees_across_the_demos_documents(demo: DemoRun) -> None:
                 assert st["next_installment"]["amount"] in {r["total"] for r in facts["rows"]}
     finally:
         book.close_connection()
+
+
+def _rows(terms: LoanTerms) -> int:
+    return sum(1 for r in terms.schedule() if r.number > 0)
+
+
+def test_the_business_plan_is_the_coops_own_from_the_books_figures(demo: DemoRun) -> None:
+    """``plan-manantial.<lang>.toml`` (the plan the demo renders) is Manantial de Vida's own: its
+    members are the book's members, its investment and loan are the book's loans (the alfalfa
+    they pay for), and each recorded month of 2026 is the borrowers' litres a day in the book's
+    settlements of that month; the Spanish, English and Portuguese files hold the same figures."""
+    plan = BusinessPlan.from_file(demo.outdir / "inputs" / "plan-manantial.en.toml")
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        members = [f for f, m in book.memberships().items() if m.is_member(YEAR.start)]
+        assert plan.enterprise.members == len(members) == 38
+        accounts = book.accounts()
+        lent = sum((a.terms.principal.amount for _, a in accounts.values()), Decimal(0))
+        assert plan.financing.loan is not None
+        assert plan.financing.loan.principal.amount == plan.total_investment == lent
+        assert _rows(plan.financing.loan) == max(_rows(a.terms) for _, a in accounts.values())
+        borrowers = {f for f, _ in accounts.values()}
+        by_month: dict[int, Decimal] = {}
+        for period in book.closed_periods():
+            litres = sum(
+                (st.litres for st in book.settlement(period).statements if st.farmer in borrowers),
+                Decimal(0),
+            )
+            by_month[period.start.month] = by_month.get(period.start.month, Decimal(0)) + litres
+    finally:
+        book.close_connection()
+    production = plan.with_plan.production
+    assert isinstance(production, MonthlyProduction)
+    for k, month in enumerate(range(3, 13)):  # the plan starts in March 2026
+        days = calendar.monthrange(2026, month)[1]
+        expected = (by_month[month] / days).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        assert production.litres_per_day[k] == expected, month
+    january = (by_month[1] / 31).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    december = (by_month[12] / 31).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert f"from {january:,} to {december:,} litres a day" in plan.enterprise.objectives[1]
+    assert december > january  # the alfalfa raised the borrowers' milk
+    page = (demo.outdir / "plan.html").read_text(encoding="utf-8")
+    assert html.escape(plan.title) in page
+    evaluated = report(plan)
+    assert evaluated.economic.npv > 0
+    for lang in ("es", "pt_BR"):
+        other = report(
+            BusinessPlan.from_file(demo.outdir / "inputs" / f"plan-manantial.{lang}.toml")
+        )
+        assert (other.economic.npv, other.financial.npv, other.economic.irr) == (
+            evaluated.economic.npv,
+            evaluated.financial.npv,
+            evaluated.economic.irr,
+        ), lang

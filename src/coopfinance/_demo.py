@@ -57,7 +57,14 @@ from coopfinance.documents import (
     schedule_context,
 )
 from coopfinance.errors import InvalidValue
-from coopfinance.examples import YEAR, ExampleCoop, examples_dir, load, read_example
+from coopfinance.examples import (
+    PLAN_FILES,
+    YEAR,
+    ExampleCoop,
+    examples_dir,
+    load,
+    read_example,
+)
 from coopfinance.linked import Portfolio, PortfolioLoan, simulate
 from coopfinance.plans import BusinessPlan
 from coopfinance.servicing import LoanAccount, Payment
@@ -82,7 +89,7 @@ INPUT_FILES = (
     "cohort.toml",
     "pickup-plan.toml",
     "plan-alfalfa.toml",
-    "plan-alfalfa.es.toml",
+    *PLAN_FILES,
 )
 BOOK = "coop.db"
 YEAR_ACCOUNTS = "accounts/year-accounts.html"
@@ -168,10 +175,13 @@ class _Out:
 
 
 def _plan(coop: ExampleCoop, lang: str) -> BusinessPlan:
-    """The example plan in ``lang`` (``plan-alfalfa.<lang>.toml``, the same figures in that
-    language's words), else the bundled ``plan-alfalfa.toml`` (English)."""
-    own = coop.directory / f"plan-alfalfa.{lang}.toml"
-    return BusinessPlan.from_file(own) if own.is_file() else coop.plan
+    """The co-op's own plan in ``lang`` (``plan-manantial.<lang>.toml``: the alfalfa its
+    seed-capital loans pay for, from its own figures, in that language's words), else the English
+    one, else the generic ``plan-alfalfa.toml`` of a folder that has neither."""
+    for name in (f"plan-manantial.{lang}.toml", "plan-manantial.en.toml"):
+        if (own := coop.directory / name).is_file():
+            return BusinessPlan.from_file(own)
+    return coop.plan
 
 
 def _check(condition: bool, message: str, checks: list[str] | None = None) -> None:
