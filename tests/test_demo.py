@@ -20,8 +20,9 @@ import pytest
 
 from coopfinance import LoanTerms, _demo
 from coopfinance._demo import DemoResult
-from coopfinance.book import Book, BookDocuments
+from coopfinance.book import Book, BookDocuments, Closing
 from coopfinance.cli import main
+from coopfinance.dairy import ObligationKind
 from coopfinance.documents import format_money
 from coopfinance.errors import InvalidValue
 from coopfinance.examples import YEAR, load, read_example
@@ -302,3 +303,73 @@ def test_the_business_plan_is_the_coops_own_from_the_books_figures(demo: DemoRun
             evaluated.financial.npv,
             evaluated.economic.irr,
         ), lang
+
+
+def test_training_outcomes_are_the_books_repayment_and_savings_records(demo: DemoRun) -> None:
+    """The training report's outcome indicators come from the book: an installment is on time
+    when the settlement paid on its due date collected all that was due on the loan (nothing
+    short); the savings are the members' contributions the settlements collected by the course's
+    last session and by the year's end. Derived here from the book's frozen settlements, they are
+    the records the demo used; the completion rate on the index is the report's."""
+    coop = load()
+    cohort = coop.cohort
+    end = _demo.course_end(cohort)
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        accounts = book.accounts()
+        due_dates = {
+            loan_id: {r.due_date for r in a.terms.schedule() if r.number > 0}
+            for loan_id, (_, a) in accounts.items()
+        }
+        counts: dict[tuple[str, str], list[Any]] = {
+            (p.id, k): [0, 0, Decimal(0)] for p in cohort.participants for k in ("before", "after")
+        }
+        closings = []
+        for period in book.closed_periods():
+            pay_date, adjustments = book.closing(period)
+            settlement = book.settlement(period, with_deliveries=False)
+            closings.append(
+                Closing(
+                    period=period,
+                    pay_date=pay_date,
+                    settlement=settlement,
+                    payments={},
+                    adjustments=adjustments,
+                )
+            )
+            for st in settlement.statements:
+                for k in ("before", "after"):
+                    if (st.farmer, k) not in counts or (k == "before" and pay_date > end):
+                        continue
+                    tally = counts[st.farmer, k]
+                    for col in st.collections:
+                        if col.obligation.kind is ObligationKind.COMPULSORY_SAVINGS:
+                            tally[2] += col.collected
+                        loan_id = col.obligation.loan_id
+                        if (
+                            loan_id is not None
+                            and pay_date in due_dates[loan_id]
+                            and (k == "after") == (pay_date > end)
+                        ):
+                            tally[0] += 1
+                            tally[1] += col.short == 0
+        records = _demo.outcome_records(cohort, accounts, closings)
+    finally:
+        book.close_connection()
+    for r in records:
+        due, on_time, savings = counts[r.participant, r.period.value]
+        assert (r.installments_due, r.installments_on_time, r.savings) == (due, on_time, savings), r
+    indicators = cohort.outcomes(records)
+    assert indicators.on_time_before is not None
+    assert indicators.on_time_after is not None
+    assert indicators.on_time_after >= Decimal(90)  # the check-off collects nearly every one
+    index = (demo.outdir / "index.html").read_text(encoding="utf-8")
+    figures = {label: value for label, value, _ in _FIGURE.findall(index)}
+    report = (demo.outdir / "training" / "report.html").read_text(encoding="utf-8")
+    completion = figures["Borrowers who completed the course (every module)"]
+    done = sum(p.completed for p in cohort.progress_all())
+    assert completion == f"{Decimal(done) / len(cohort.participants) * 100:.2f}%"
+    assert completion in report
+    assert (
+        figures["Installments paid on time, after the course"] == f"{indicators.on_time_after:.2f}%"
+    )

@@ -55,6 +55,7 @@ from coopfinance.documents import (
     render_training_report,
     render_worksheet,
     schedule_context,
+    training_report_context,
 )
 from coopfinance.errors import InvalidValue
 from coopfinance.examples import (
@@ -69,7 +70,7 @@ from coopfinance.linked import Portfolio, PortfolioLoan, simulate
 from coopfinance.plans import BusinessPlan
 from coopfinance.servicing import LoanAccount, Payment
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
-from coopfinance.training import Cohort, worksheet
+from coopfinance.training import Cohort, OutcomeRecord, worksheet
 
 __all__ = ["MANIFEST", "DemoResult", "run_demo"]
 
@@ -93,6 +94,7 @@ INPUT_FILES = (
 )
 BOOK = "coop.db"
 YEAR_ACCOUNTS = "accounts/year-accounts.html"
+TRAINING_REPORT = "training/report.html"
 BUYER_PRICE = Decimal("1.37")
 """What the plant pays the co-op for a litre (illustrative): one sale per fortnight's milk."""
 ASSEMBLY = dt.date(YEAR.end.year + 1, 3, 15)
@@ -541,23 +543,96 @@ def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
     return Cohort.from_dict(data, source="cohort.toml")
 
 
+def course_end(cohort: Cohort) -> dt.date:
+    """The day of the cohort's last session: the records up to it are "before", later ones
+    "after" the training."""
+    return max(h.date for h in cohort.sessions_held)
+
+
+def outcome_records(
+    cohort: Cohort,
+    accounts: dict[str, tuple[str, LoanAccount]],
+    closings: list[Closing],
+) -> list[OutcomeRecord]:
+    """Each participant's outcome records from the book (:class:`OutcomeRecord`), before the
+    course's last session (:func:`course_end`) and after it, to the year's end.
+
+    ``installments_due``: the installments of the participant's loans due in the period;
+    ``installments_on_time``: those whose due date found the loan's payments (the check-off's,
+    dated the pay date) covering every installment due so far, ``Σ payments ≤ due date ≥ Σ
+    installments ≤ due date``; ``savings``: the members' contributions (aportaciones) collected in
+    the settlements paid by the period's end, the balance the co-op holds for the participant
+    (a non-member supplier has none)."""
+    end = course_end(cohort)
+    due = {p.id: {"before": [0, 0], "after": [0, 0]} for p in cohort.participants}
+    for farmer, account in accounts.values():
+        if farmer not in due:
+            continue
+        payments = sorted((e.date, e.amount) for e in account.events if isinstance(e, Payment))
+        owed = ZERO
+        for row in account.terms.schedule():
+            if row.number == 0 or row.due_date > _YEAR_END:
+                continue
+            owed += row.total
+            paid = sum((a for d, a in payments if d <= row.due_date), ZERO)
+            tally = due[farmer]["before" if row.due_date <= end else "after"]
+            tally[0] += 1
+            tally[1] += paid >= owed
+    saved = {p.id: {"before": ZERO, "after": ZERO} for p in cohort.participants}
+    for c in closings:
+        for st in c.settlement.statements:
+            if st.farmer not in saved:
+                continue
+            kept = sum(
+                (
+                    col.collected
+                    for col in st.collections
+                    if col.obligation.kind is ObligationKind.COMPULSORY_SAVINGS
+                ),
+                ZERO,
+            )
+            if c.pay_date <= end:
+                saved[st.farmer]["before"] += kept
+            if c.pay_date <= _YEAR_END:
+                saved[st.farmer]["after"] += kept
+    return [
+        OutcomeRecord(
+            participant=p.id,
+            period=period,
+            installments_due=due[p.id][period][0],
+            installments_on_time=due[p.id][period][1],
+            savings=saved[p.id][period],
+        )
+        for p in cohort.participants
+        for period in ("before", "after")
+    ]
+
+
 def _training(
     coop: ExampleCoop,
     docs: BookDocuments,
-    period: Period,
+    accounts: dict[str, tuple[str, LoanAccount]],
+    closings: list[Closing],
     out: _Out,
     *,
     lang: str,
     say: Progress,
-) -> list[dict[str, str]]:
-    """The cohort's report and each participant's worksheet with their own figures of the last
-    fortnight, from the book (:meth:`BookDocuments.worksheet_member`: litres, the price that gives
-    the liquidación's gross, the installment collected)."""
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The cohort's report, with the outcome indicators of the book's repayment and savings
+    records (:func:`outcome_records`), and each participant's worksheet with their own figures of
+    the last fortnight, from the book (:meth:`BookDocuments.worksheet_member`: litres, the price
+    that gives the liquidación's gross, the installment collected). Returns the worksheets' links
+    and the report's completion and indicators (for the index)."""
+    period = closings[-1].settlement.period
     # the training texts exist in Spanish and English so far (their generators still pair es=/en=
     # texts): a document language without them gets the Spanish training documents
     lang = lang if lang in TRAINING_LANGUAGES else "es"
     cohort = _cohort(coop, lang)
-    out.write("training/report.html", render_training_report(cohort, lang=lang, fmt="html"))
+    records = outcome_records(cohort, accounts, closings)
+    out.write(
+        TRAINING_REPORT,
+        render_training_report(cohort, outcomes=records, lang=lang, fmt="html"),
+    )
     links = []
     for k, p in enumerate(cohort.participants):
         member = attrs.evolve(docs.worksheet_member(p.id, period), name=p.name)
@@ -573,7 +648,8 @@ def _training(
             num=len(cohort.participants),
         )
     )
-    return links
+    context = training_report_context(cohort, outcomes=records)
+    return links, {"completion": context["completion"], "outcomes": context["outcomes"]}
 
 
 def _stress(
@@ -655,6 +731,8 @@ def _story(
     year: dict[str, Any],
     links: list[dict[str, Any]],
     due_days: set[dt.date],
+    *,
+    training: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """The figures the index leads with, each taken from the context of the document it links
     to (one source: the test checks each appears, equal, in that document). The installments
@@ -700,7 +778,15 @@ def _story(
         {"key": "surplus", "value": year["result"], "kind": "money", "href": YEAR_ACCOUNTS},
         {"key": "surplus_returned", "value": year["returned"], "kind": "money",
          "href": YEAR_ACCOUNTS},
+        {"key": "training_completion", "value": training["completion"], "kind": "percent",
+         "href": TRAINING_REPORT},
     ]  # fmt: skip
+    outcomes = training["outcomes"]
+    for key in ("on_time_before", "on_time_after"):
+        if outcomes is not None and outcomes[key] is not None:
+            story.append(
+                {"key": key, "value": outcomes[key], "kind": "percent", "href": TRAINING_REPORT}
+            )
     return story
 
 
@@ -762,8 +848,8 @@ def run_demo(
         )
         quality = _portfolio(docs, out, lang, say)
         year = _year(book, out, lang, say)
-        training_links = _training(
-            data, docs, closings[-1].settlement.period, out, lang=lang, say=say
+        training_links, training = _training(
+            data, docs, book.accounts(), closings, out, lang=lang, say=say
         )
         stress = _stress(book, closings, data, say, lang)
         due_days = {
@@ -795,7 +881,7 @@ def run_demo(
         ),
         checks,
     )
-    story = _story(contexts, quality, year, settlement_links, due_days)
+    story = _story(contexts, quality, year, settlement_links, due_days, training=training)
     repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
     arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
     disbursed = [loan["disbursed"] for loan in loans]
