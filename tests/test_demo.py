@@ -373,3 +373,74 @@ def test_training_outcomes_are_the_books_repayment_and_savings_records(demo: Dem
     assert (
         figures["Installments paid on time, after the course"] == f"{indicators.on_time_after:.2f}%"
     )
+
+
+def test_each_fortnight_has_a_payment_roll_equal_to_the_liquidaciones(demo: DemoRun) -> None:
+    """The planilla de pagos of every fortnight is linked from the index; its total is the
+    summary's net plus the earlier fortnights' increases settled with it; in the last fortnight
+    every farmer's row is the ``payable`` of their liquidación, printed on the roll."""
+    index = (demo.outdir / "index.html").read_text(encoding="utf-8")
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        docs = BookDocuments(_demo._Remembered(book), YEAR.end)
+        periods = book.closed_periods()
+        for period in periods:
+            href = f"settlements/{period.start.isoformat()}-payment-roll.html"
+            assert f'href="{href}"' in index
+            roll = docs.payment_roll(period)
+            summary = docs.summary(period)
+            _, adjustments = book.closing(period)
+            raised = sum((a.amount for a in adjustments if a.amount > 0), Decimal(0))
+            assert roll["total"] == summary["totals"]["net"] + raised
+            assert roll["count"] == summary["summary"].farmers == len(summary["farmers"])
+            page = (demo.outdir / href).read_text(encoding="utf-8")
+            assert _money(roll["total"]) in page
+        last = periods[-1]
+        roll = docs.payment_roll(last)
+        page = (demo.outdir / f"settlements/{last.start.isoformat()}-payment-roll.html").read_text(
+            encoding="utf-8"
+        )
+        members = book.members()
+        for route in roll["routes"]:
+            assert route["total"] == sum((r["net"] for r in route["rows"]), Decimal(0))
+            for row in route["rows"]:
+                assert members[row["id"]].route == route["route"]
+                assert row["net"] == docs.liquidacion(row["id"], last)["payable"], row["id"]
+                assert f"{row['id']} — {html.escape(row['name'])}" in page
+                assert f">{_money(row['net']).removeprefix('S/').strip()}<" in page, row["id"]
+    finally:
+        book.close_connection()
+
+
+def test_litres_and_quality_by_route_are_the_books(demo: DemoRun) -> None:
+    """Each summary's routes add up to its litres; in the last fortnight each route's litres,
+    total solids and cooled share, recomputed here from the book's deliveries and roster, are the
+    summary's, and the summary page prints them."""
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        docs = BookDocuments(_demo._Remembered(book), YEAR.end)
+        periods = book.closed_periods()
+        for period in periods:
+            routes = docs.routes(period)
+            assert (
+                sum((r["litres"] for r in routes), Decimal(0))
+                == (docs.summary(period)["totals"]["litres"])
+            )
+        last = periods[-1]
+        settlement = book.settlement(last)
+        route_of = {f: m.route for f, m in book.members().items()}
+        page = (demo.outdir / f"settlements/{last.start.isoformat()}-summary.html").read_text(
+            encoding="utf-8"
+        )
+        for r in docs.routes(last):
+            mine = [d for d in settlement.deliveries if route_of[d.farmer] == r["route"]]
+            litres = sum((d.litres for d in mine), Decimal(0))
+            assert litres == r["litres"]
+            solids = sum((d.litres * d.quality.total_solids for d in mine if d.quality), Decimal(0))
+            assert (solids / litres).quantize(Decimal("0.01"), ROUND_HALF_UP) == r["total_solids"]
+            cooled = sum((d.litres for d in mine if d.quality and d.quality.cooled), Decimal(0))
+            assert (cooled / litres).quantize(Decimal("0.0001"), ROUND_HALF_UP) == r["cooled"]
+            assert f'<th scope="row">{r["route"]}</th>' in page
+            assert f">{r['total_solids']}<" in page
+    finally:
+        book.close_connection()

@@ -417,14 +417,28 @@ def _season(
                     loan_collected += col.collected
         context = docs.summary(s.period)
         context["split"] = _split(context["farmers"], memberships, s.period.start)
+        context["routes"] = docs.routes(s.period)
         days = (s.period.end - s.period.start).days + 1
         context["litres_per_day"] = (context["totals"]["litres"] / days).quantize(Decimal("0.1"))
         href = out.write(
             f"settlements/{s.period.start.isoformat()}-summary.html",
             docs.render("settlement_summary", context, lang=lang, fmt="html"),
         )
+        roll = docs.payment_roll(s.period)
+        _check(
+            roll["total"]
+            == summary.net + sum((a.amount for a in c.adjustments if a.amount > 0), ZERO),
+            f"fortnight {s.period}: payment roll = net paid",
+        )
+        roll_href = out.write(
+            f"settlements/{s.period.start.isoformat()}-payment-roll.html",
+            docs.render("payment_roll", roll, lang=lang, fmt="html"),
+        )
+        context["payment_roll"] = roll
         contexts.append(context)
-        links.append({"start": s.period.start, "end": s.period.end, "href": href})
+        links.append(
+            {"start": s.period.start, "end": s.period.end, "href": href, "roll_href": roll_href}
+        )
     checks.append(
         tr.gettext(
             "%(num)s fortnights: gross = deductions + net, and collected + short = due for "
@@ -840,6 +854,7 @@ def run_demo(
         )
     )
     book, closings = _book(out, folder, data.name, lang, say)
+    book_currency_symbol = closings[-1].settlement.currency.symbol
     try:
         docs = BookDocuments(_Remembered(book), _YEAR_END)
         loans, lent, average = _loans(book, docs, out, lang=lang, checks=checks, say=say, coop=data)
@@ -888,6 +903,7 @@ def run_demo(
     context = {
         "coop_name": data.name,
         "currency": "PEN",
+        "currency_symbol": book_currency_symbol,
         "loans": loans,
         "total_lent": lent,
         "average_tcea": average,
@@ -902,6 +918,12 @@ def run_demo(
         "stress_arrears": arrears,
         "stress_farmers": stress["farmers_table"],
         "story": story,
+        "money_chart": {
+            "labels": [format_date(c["period"].start, lang=lang, style="short") for c in contexts],
+            "gross": [c["totals"]["gross"] for c in contexts],
+            "deductions": [c["totals"]["deductions"] for c in contexts],
+            "net": [c["payment_roll"]["total"] for c in contexts],
+        },
         "litres_chart": {
             "labels": [format_date(c["period"].start, lang=lang, style="short") for c in contexts],
             "litres": [c["litres_per_day"] for c in contexts],
