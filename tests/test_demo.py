@@ -444,3 +444,26 @@ def test_litres_and_quality_by_route_are_the_books(demo: DemoRun) -> None:
             assert f">{r['total_solids']}<" in page
     finally:
         book.close_connection()
+
+
+def test_a_seasonal_loans_key_facts_give_the_installments_range_not_one_figure(
+    demo: DemoRun,
+) -> None:
+    """A seasonal loan's installments differ (weights from the forecast): its key-facts sheet
+    gives the lowest and highest row total of the book's schedule (each row is in the schedule
+    below) instead of one amount that no row has."""
+    coop = load()
+    book = Book.open(demo.outdir / "coop.db")
+    try:
+        accounts = book.accounts()
+    finally:
+        book.close_connection()
+    seasonal = [loan.id for loan in coop.loans if loan.plan == "seasonal"]
+    assert seasonal
+    for loan_id in seasonal:
+        schedule = accounts[loan_id][1].terms.schedule()
+        totals = [row.total for row in schedule]
+        assert schedule.installment_amount not in totals
+        page = (demo.outdir / "loans" / f"{loan_id}-key-facts.html").read_text(encoding="utf-8")
+        assert f"from {_money(min(totals))} to {_money(max(totals))}" in page, loan_id
+        assert f"<td>{_money(schedule.installment_amount)}</td>" not in page
