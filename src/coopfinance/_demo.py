@@ -66,7 +66,15 @@ from coopfinance.examples import (
     load,
     read_example,
 )
-from coopfinance.linked import Portfolio, PortfolioLoan, simulate
+from coopfinance.linked import (
+    GuaranteeSource,
+    Portfolio,
+    PortfolioLoan,
+    RevenueSharePlan,
+    SolidarityGroup,
+    cover,
+    simulate,
+)
 from coopfinance.plans import BusinessPlan
 from coopfinance.servicing import LoanAccount, Payment
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
@@ -89,6 +97,7 @@ INPUT_FILES = (
     "entries.csv",
     "cohort.toml",
     "pickup-plan.toml",
+    "linked-loans.toml",
     "plan-alfalfa.toml",
     *PLAN_FILES,
 )
@@ -253,6 +262,30 @@ def _copy_inputs(source: Path, out: _Out) -> Path:
     return target
 
 
+@attrs.frozen(slots=True, kw_only=True)
+class _LinkedLoans:
+    """``linked-loans.toml``: revenue-share loans ``(id, farmer, purpose, plan)`` and solidarity
+    groups."""
+
+    revenue_share: tuple[tuple[str, str, str, RevenueSharePlan], ...] = ()
+    groups: tuple[SolidarityGroup, ...] = ()
+
+
+def _linked(inputs: Path) -> _LinkedLoans:
+    """The milk-linked loans of ``inputs/linked-loans.toml`` (none when the file is absent)."""
+    path = inputs / "linked-loans.toml"
+    if not path.is_file():
+        return _LinkedLoans()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    loans = []
+    for row in data.get("revenue_share", []):
+        body = dict(row)
+        loan_id, farmer, purpose = body.pop("id"), body.pop("farmer"), body.pop("purpose", "")
+        loans.append((str(loan_id), str(farmer), str(purpose), RevenueSharePlan(**body)))
+    groups = tuple(SolidarityGroup(**dict(g)) for g in data.get("group", []))
+    return _LinkedLoans(revenue_share=tuple(loans), groups=groups)
+
+
 def _book(
     out: _Out, inputs: Path, coop_name: str, lang: str, say: Progress
 ) -> tuple[Book, list[Closing]]:
@@ -272,6 +305,9 @@ def _book(
         book.import_loans(inputs / "loans.toml"),
         book.import_obligations(inputs / "obligations.csv"),
     ]
+    linked = _linked(inputs)
+    for loan_id, farmer, _purpose, plan in linked.revenue_share:
+        book.add_revenue_share_loan(loan_id, farmer, plan)
     say(
         tr.gettext(
             "book: %(deliveries)s deliveries imported",
@@ -399,7 +435,8 @@ def _season(
     memberships = book.memberships()
     links: list[dict[str, Any]] = []
     contexts: list[dict[str, Any]] = []
-    loan_collected = ZERO
+    loan_collected = share_collected = ZERO
+    revenue_share = set(book.revenue_share_loans())
     for c in closings:
         s = c.settlement
         summary = s.summary
@@ -413,7 +450,9 @@ def _season(
                     col.collected + col.short == col.obligation.amount,
                     f"{st.farmer} {s.period}: collected + short = due",
                 )
-                if col.obligation.loan_id is not None:
+                if col.obligation.loan_id in revenue_share:
+                    share_collected += col.collected
+                elif col.obligation.loan_id is not None:
                     loan_collected += col.collected
         context = docs.summary(s.period)
         context["split"] = _split(context["farmers"], memberships, s.period.start)
@@ -481,7 +520,94 @@ def _season(
         ),
         checks,
     )
+    repaid = sum((book.revenue_share(i).total_paid for i in revenue_share), ZERO)
+    _check(
+        repaid == share_collected,
+        tr.gettext(
+            "revenue-share loans: paid (%(paid)s) = collected from the milk in the settlements",
+            paid=format_money(repaid, "PEN", lang=lang),
+        ),
+        checks,
+    )
     return links, farmer_links, loan_collected, contexts
+
+
+def _revenue_share(book: Book, out: _Out, lang: str) -> list[dict[str, Any]]:
+    """Each revenue-share loan's statement from the book (its terms and every closed
+    settlement's milk value, due, paid, balance and arrears), and its row for the index."""
+    rows = []
+    names = {f: m.name for f, m in book.members().items()}
+    for loan_id, (farmer, plan) in sorted(book.revenue_share_loans().items()):
+        collection = book.revenue_share(loan_id)
+        href = out.write(
+            f"loans/{loan_id}-revenue-share.html",
+            str(book.revenue_share_document(loan_id, lang=lang, fmt="html")),
+        )
+        rows.append(
+            {
+                "id": loan_id,
+                "farmer": farmer,
+                "name": names[farmer],
+                "principal": plan.principal,
+                "share": plan.share,
+                "floor": plan.floor,
+                "cap": plan.cap,
+                "paid": collection.total_paid,
+                "balance": collection.standing.balance,
+                "arrears": collection.standing.arrears,
+                "href": href,
+            }
+        )
+    return rows
+
+
+def _guarantees(
+    groups: tuple[SolidarityGroup, ...], closings: list[Closing]
+) -> list[dict[str, Any]]:
+    """Each solidarity group's guarantee over the closed fortnights, in memory
+    (:func:`~coopfinance.linked.cover` on the frozen settlements: the book's close does not post
+    group guarantees yet, so these are what the group's rule would cover, not payments on the
+    accounts). A fortnight's new shortfall of a member's loan is what the check-off left short
+    less what was already short the fortnight before (the arrears carried in), so nothing is
+    covered twice; the others' room is ``max(0, net − floor)`` of their statements; the group's
+    savings go down by what they cover. Fortnights without a new shortfall are left out."""
+    rows = []
+    for group in groups:
+        savings = group.savings
+        before: dict[tuple[str, str], Decimal] = {}
+        for c in closings:
+            statements = {st.farmer: st for st in c.settlement.statements}
+            now: dict[tuple[str, str], Decimal] = {}
+            for m in group.members:
+                st = statements.get(m)
+                for col in () if st is None else st.collections:
+                    loan_id = col.obligation.loan_id
+                    if col.obligation.kind is ObligationKind.LOAN_INSTALLMENT and loan_id:
+                        now[m, loan_id] = now.get((m, loan_id), ZERO) + col.short
+            new = {k: v - before.get(k, ZERO) for k, v in now.items() if v > before.get(k, ZERO)}
+            before = now
+            if not new:
+                continue
+            room = {
+                m: max(statements[m].net - statements[m].floor, ZERO)
+                for m in group.members
+                if m in statements
+            }
+            g = cover(attrs.evolve(group, savings=savings), new, room)
+            savings -= g.from_source(GuaranteeSource.GROUP_SAVINGS)
+            rows.append(
+                {
+                    "group": group.id,
+                    "members": group.members,
+                    "period": c.settlement.period,
+                    "short": sum(new.values(), ZERO),
+                    "milk": g.from_source(GuaranteeSource.MEMBERS_MILK),
+                    "savings": g.from_source(GuaranteeSource.GROUP_SAVINGS),
+                    "uncovered": g.uncovered,
+                    "savings_left": savings,
+                }
+            )
+    return rows
 
 
 def _split(
@@ -867,6 +993,8 @@ def run_demo(
             data, docs, book.accounts(), closings, out, lang=lang, say=say
         )
         stress = _stress(book, closings, data, say, lang)
+        shares = _revenue_share(book, out, lang)
+        guarantees = _guarantees(_linked(folder).groups, closings)
         due_days = {
             r.due_date
             for _, account in book.accounts().values()
@@ -952,6 +1080,16 @@ def run_demo(
             for d in data.declined
         ],
         "troubled": [loan for loan in loans if loan["note"]],
+        "revenue_share": shares,
+        "guarantees": guarantees,
+        "groups": [
+            {
+                "id": g.id,
+                "members": [f"{m} {data.farmer(m).name}" for m in g.members],
+                "savings": g.savings,
+            }
+            for g in _linked(folder).groups
+        ],
         "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))

@@ -22,6 +22,8 @@ business plan), each in the format of the library's own loader:
                               members' contributions (loan installments come from the schedules)
 ``cohort.toml``               ``training.Cohort.from_file``
 ``pickup-plan.toml``          ``dairy.PickupPlan.from_file``
+``linked-loans.toml``         ``[[revenue_share]]``: id, farmer, purpose + ``RevenueSharePlan``
+                              keys; ``[[group]]``: a ``linked.SolidarityGroup`` (read by the demo)
 ``plan-alfalfa.toml``         ``plans.BusinessPlan.from_file``: a generic alfalfa plan
 ``plan-manantial.*.toml``     ``plans.BusinessPlan.from_file``: the co-op's own plan (es, en,
                               pt_BR): the alfalfa of its loans, from its own figures
@@ -115,6 +117,7 @@ FILES = (
     "obligations.csv",
     "cohort.toml",
     "pickup-plan.toml",
+    "linked-loans.toml",
     "plan-alfalfa.toml",
     *PLAN_FILES,
 )
