@@ -22,7 +22,11 @@ business plan), each in the format of the library's own loader:
                               members' contributions (loan installments come from the schedules)
 ``cohort.toml``               ``training.Cohort.from_file``
 ``pickup-plan.toml``          ``dairy.PickupPlan.from_file``
-``plan-alfalfa.toml``         ``plans.BusinessPlan.from_file``
+``linked-loans.toml``         ``[[revenue_share]]``: id, farmer, purpose + ``RevenueSharePlan``
+                              keys; ``[[group]]``: a ``linked.SolidarityGroup`` (read by the demo)
+``plan-alfalfa.toml``         ``plans.BusinessPlan.from_file``: a generic alfalfa plan
+``plan-manantial.*.toml``     ``plans.BusinessPlan.from_file``: the co-op's own plan (es, en,
+                              pt_BR): the alfalfa of its loans, from its own figures
 ============================  ================================================================
 
 :func:`load` reads and cross-checks them all (every farmer named anywhere exists, deliveries and due
@@ -79,6 +83,7 @@ from coopfinance.training import Cohort
 __all__ = [
     "CYCLE",
     "FILES",
+    "PLAN_FILES",
     "YEAR",
     "Declined",
     "ExampleCoop",
@@ -96,6 +101,11 @@ YEAR = Period.parse("2026-01-01..2026-12-31")
 CYCLE = 305 + 86
 """A cow's lactation and dry days (the :class:`~coopfinance.dairy.Herd` defaults, reference §8)."""
 
+PLAN_FILES = ("plan-manantial.es.toml", "plan-manantial.en.toml", "plan-manantial.pt_BR.toml")
+"""The co-op's own business plan (the alfalfa of its seed-capital loans, from its own figures:
+members, loans, hectares, recorded litres), the same figures in Spanish, English and Portuguese;
+written by ``generate.py``."""
+
 FILES = (
     "farmers.csv",
     "herds.csv",
@@ -107,7 +117,9 @@ FILES = (
     "obligations.csv",
     "cohort.toml",
     "pickup-plan.toml",
+    "linked-loans.toml",
     "plan-alfalfa.toml",
+    *PLAN_FILES,
 )
 """The files of the bundled example (all but ``plan-alfalfa.toml`` written by ``generate.py``).
 The deliveries ship compressed; a folder may hold the plain ``deliveries.csv`` instead (it wins

@@ -163,7 +163,19 @@ def _table(schedule: Schedule) -> dict[str, Any]:
         "maturity": schedule.maturity,
         "installment_count": len(schedule),
         "installment_amount": schedule.installment_amount,
+        "installment_range": _installment_range(schedule),
     }
+
+
+def _installment_range(schedule: Schedule) -> tuple[Decimal, Decimal] | None:
+    """``(lowest, highest)`` of the rows' totals when they are not all the schedule's
+    ``installment_amount`` (the last row, which absorbs the rounding, aside): a seasonal loan's
+    weighted installments, charges or unequal periods that change what is paid. ``None`` when
+    every row but the last pays exactly ``installment_amount``."""
+    totals = [row.total for row in schedule]
+    if all(t == schedule.installment_amount for t in totals[:-1]):
+        return None
+    return min(totals), max(totals)
 
 
 def _milk_income(value: Iterable[Decimal | int | str] | None, n: int) -> list[Decimal] | None:
