@@ -77,9 +77,12 @@ def _rate(value: Rate) -> Rate:
     if isinstance(value, Rate):
         return value
     raise WrongType(
-        f"'rate' must be a Rate such as Rate.effective_annual('18%') (a TEA), "
-        f"Rate.nominal_annual(...) or Rate.flat(...) (got {value!r}): a bare number or text "
-        "does not say which kind of rate it is.",
+        E_(
+            "'rate' must be a Rate such as Rate.effective_annual('18%%') (a TEA), "
+            "Rate.nominal_annual(...) or Rate.flat(...) (got %(value)s): a bare number or text "
+            "does not say which kind of rate it is.",
+            value=repr(value),
+        ),
         field="rate",
         value=value,
     )

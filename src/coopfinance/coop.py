@@ -508,7 +508,10 @@ def distribute_result(
     weights = {m.id: m.contributions for m in mems if m.contributions > 0}
     if not weights:
         raise InvalidSurplusDistribution(
-            f"no member has contributions: the third-party result {kept} has nobody to go to.",
+            E_(
+                "no member has contributions: the third-party result %(kept)s has nobody to go to.",
+                kept=kept,
+            ),
             field="contributions",
             value=kept,
         )

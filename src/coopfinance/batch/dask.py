@@ -180,7 +180,9 @@ def _partitions(value: int | None, most: int, default: int = 8) -> int:
         value = default
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise InvalidValue(
-            f"'partitions' must be a whole number, 1 or more (got {value!r}).",
+            E_(
+                "'partitions' must be a whole number, 1 or more (got %(value)s).", value=repr(value)
+            ),
             field="partitions",
             value=value,
         )

@@ -274,12 +274,19 @@ def run_checkoff(
     periods = list(periods)
     paid = pay_dates_of(periods, pay_dates, pay_delay_days)
     for loan_id, due, collects in off_calendar(accounts, paid):
-        when = f"collected on {collects}" if collects else "after the last pay date"
+        when = (
+            E_("collected on %(day)s", day=collects) if collects else E_("after the last pay date")
+        )
         warnings.warn(
             DueDateWarning(
-                f"loan {loan_id!r} falls due on {due}, which is not a pay date ({when}): its "
-                "installments are collected late and charged late interest; take the due dates "
-                "from the settlement calendar."
+                E_(
+                    "loan %(loan)s falls due on %(due)s, which is not a pay date (%(when)s): its "
+                    "installments are collected late and charged late interest; take the due "
+                    "dates from the settlement calendar.",
+                    loan=repr(loan_id),
+                    due=due,
+                    when=when,
+                )
             ),
             stacklevel=2,
         )

@@ -496,14 +496,25 @@ def settle_totals(
     for n, row in enumerate(rows, start=1):
         if not any(row.terms is t or row.terms == t for t in allowed):
             raise InvalidSettlement(
-                f"total {n} ({row.farmer!r}): its 'terms' ({row.terms.valid_from}.."
-                f"{row.terms.valid_to}) are not terms of the price schedule in force in {period}.",
+                E_(
+                    "total %(n)s (%(farmer)s): its 'terms' (%(start)s..%(end)s) are not terms of "
+                    "the price schedule in force in %(period)s.",
+                    n=n,
+                    farmer=repr(row.farmer),
+                    start=row.terms.valid_from,
+                    end=row.terms.valid_to,
+                    period=period,
+                ),
                 field="terms",
                 value=row.terms,
             )
         if known_set is not None and row.farmer not in known_set:
             raise InvalidSettlement(
-                f"total {n}: 'farmer' {row.farmer!r} is not a known farmer.",
+                E_(
+                    "total %(n)s: 'farmer' %(farmer)s is not a known farmer.",
+                    n=n,
+                    farmer=repr(row.farmer),
+                ),
                 field="farmer",
                 value=row.farmer,
             )
@@ -513,8 +524,10 @@ def settle_totals(
     groups = [(r.farmer, r.terms, r.litres, r.value) for r in rows]
     if not _sums(groups, litres, value, charges):
         raise InvalidSettlement(
-            "a farmer's milk totals do not sum exactly in 34 significant digits; settle the "
-            "deliveries instead.",
+            E_(
+                "a farmer's milk totals do not sum exactly in 34 significant digits; settle the "
+                "deliveries instead."
+            ),
             field="totals",
             value=len(rows),
         )
