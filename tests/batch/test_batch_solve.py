@@ -139,3 +139,25 @@ def test_fast_path_agrees_with_the_bracketed_solver(
     _solve_general(amounts, d, 360.0, general, failed)
     assert not failed.any()
     assert (np.abs(fast - general) <= 1e-12 * np.maximum(1.0, np.abs(general)))[fast != 0].all()
+
+
+@given(
+    st.lists(st.tuples(st.integers(1_000, 50_000), st.integers(5, 80)), min_size=1, max_size=40),
+    st.integers(0, 39),
+)
+def test_a_row_gives_the_same_bits_in_any_layout_or_batch(
+    loans: list[tuple[int, int]], cut: int
+) -> None:
+    """A row's rate does not depend on the matrix's memory order nor on the rows beside it: a
+    column-major matrix (as ``np.concatenate`` of column blocks makes), its row-major copy and any
+    slice of rows give identical floats (what a Dask worker, sent a row-major chunk, computes)."""
+    n = len(loans)
+    lent = np.array([p for p, _ in loans], dtype=np.float64)
+    rate = np.array([r / 1000 for _, r in loans])
+    pay = lent * rate / (1 - (1 + rate) ** -12)
+    amounts = np.asfortranarray(np.concatenate([-lent[:, None], np.repeat(pay[:, None], 12, 1)], 1))
+    days = np.tile(np.arange(13, dtype=np.int64) * 30, (n, 1))
+    whole = solve_rates(amounts, days)
+    assert np.array_equal(whole, solve_rates(np.ascontiguousarray(amounts), days))
+    k = min(cut, n - 1)
+    assert np.array_equal(whole[k:], solve_rates(amounts[k:].copy(), days[k:]))

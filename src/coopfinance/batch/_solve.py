@@ -163,7 +163,9 @@ def _check(amounts: Any, days: Any) -> tuple[F64, I64 | None]:
             field="amounts",
             value=c.shape,
         )
-    c = c.astype(np.float64, copy=False)
+    # row-major, whatever the caller's layout: a row's sums then add in one order, so a row gives
+    # the same bits in any batch, chunk or Dask worker (a column-major matrix sums otherwise)
+    c = np.ascontiguousarray(c, dtype=np.float64)
     if not np.isfinite(c.sum()):  # a NaN or infinity anywhere makes the sum non-finite
         bad_rows = ~np.isfinite(c).all(axis=1)
         first_bad(
