@@ -158,8 +158,9 @@ def _not_hidden(dirpath: str) -> bool:
 
 
 def test_every_extracted_message_is_in_the_catalogs() -> None:
-    """What ``pybabel extract -F babel.cfg -k N_ .`` finds in the code and the templates (``_()``,
-    ``gettext``, ``ngettext``, ``pgettext``, ``{% trans %}``, ``N_()``) is in every catalog, so a
+    """What ``pybabel extract -F babel.cfg -k N_ -k E_ -k EN_:1,2 .`` finds in the code and the
+    templates (``_()``, ``gettext``, ``ngettext``, ``pgettext``, ``{% trans %}``, ``N_()``, the
+    error messages ``E_()``/``EN_()``) is in every catalog, so a
     message written in the code cannot be missing from a language (labels looked up by key with
     ``t()`` are checked by the catalog tests above)."""
     root = pathlib.Path(__file__).resolve().parents[1]
@@ -167,7 +168,7 @@ def test_every_extracted_message_is_in_the_catalogs() -> None:
         pytest.skip("the repository's babel.cfg is not here (tests run from a copy)")
     with (root / "babel.cfg").open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "E_": None, "EN_": (1, 2)}  # E_: error messages
     found = {
         (context, msgid if isinstance(msgid, str) else msgid[0])
         for _file, _line, msgid, _comments, context in extract_from_dir(
