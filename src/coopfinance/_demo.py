@@ -75,7 +75,7 @@ from coopfinance.linked import (
     cover,
     simulate,
 )
-from coopfinance.plans import BusinessPlan
+from coopfinance.plans import BusinessPlan, report
 from coopfinance.servicing import LoanAccount, Payment
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
 from coopfinance.training import Cohort, OutcomeRecord, worksheet
@@ -1003,7 +1003,7 @@ def run_demo(
         }
     finally:
         book.close_connection()
-    plan = _plan(data, lang)
+    plan = report(_plan(data, lang))  # evaluated once, rendered twice
     out.write("plan.html", render_plan(plan, lang=lang, fmt="html"))
     plan_pdf = importlib.util.find_spec("weasyprint") is not None  # the optional extra ``pdf``
     if plan_pdf:
