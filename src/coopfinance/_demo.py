@@ -469,10 +469,12 @@ def _season(
             == summary.net + sum((a.amount for a in c.adjustments if a.amount > 0), ZERO),
             f"fortnight {s.period}: payment roll = net paid",
         )
-        roll_href = out.write(
-            f"settlements/{s.period.start.isoformat()}-payment-roll.html",
-            docs.render("payment_roll", roll, lang=lang, fmt="html"),
-        )
+        roll_href = None
+        if c is closings[-1]:  # like the liquidaciones: the last fortnight's is written
+            roll_href = out.write(
+                f"settlements/{s.period.start.isoformat()}-payment-roll.html",
+                docs.render("payment_roll", roll, lang=lang, fmt="html"),
+            )
         context["payment_roll"] = roll
         contexts.append(context)
         links.append(
