@@ -75,7 +75,7 @@ from coopfinance.linked import (
     cover,
     simulate,
 )
-from coopfinance.plans import BusinessPlan
+from coopfinance.plans import BusinessPlan, report
 from coopfinance.servicing import LoanAccount, Payment
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
 from coopfinance.training import Cohort, OutcomeRecord, worksheet
@@ -483,10 +483,12 @@ def _season(
             == summary.net + sum((a.amount for a in c.adjustments if a.amount > 0), ZERO),
             f"fortnight {s.period}: payment roll = net paid",
         )
-        roll_href = out.write(
-            f"settlements/{s.period.start.isoformat()}-payment-roll.html",
-            docs.render("payment_roll", roll, lang=lang, fmt="html"),
-        )
+        roll_href = None
+        if c is closings[-1]:  # like the liquidaciones: the last fortnight's is written
+            roll_href = out.write(
+                f"settlements/{s.period.start.isoformat()}-payment-roll.html",
+                docs.render("payment_roll", roll, lang=lang, fmt="html"),
+            )
         context["payment_roll"] = roll
         contexts.append(context)
         links.append(
@@ -1021,7 +1023,7 @@ def run_demo(
         }
     finally:
         book.close_connection()
-    plan = _plan(data, lang)
+    plan = report(_plan(data, lang))  # evaluated once, rendered twice
     out.write("plan.html", render_plan(plan, lang=lang, fmt="html"))
     plan_pdf = importlib.util.find_spec("weasyprint") is not None  # the optional extra ``pdf``
     if plan_pdf:
