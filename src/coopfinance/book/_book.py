@@ -43,6 +43,7 @@ from coopfinance.book._compat import Currency, policy_to_dict
 from coopfinance.book._csv import Source
 from coopfinance.book._documents import BookDocuments
 from coopfinance.book._errors import BookError
+from coopfinance.book._groups import SolidarityGroups  # issue 18 §2
 from coopfinance.book._linked import LinkedLoans  # issue 18
 from coopfinance.book._migrate import check_revision, current_revision, upgrade
 from coopfinance.book._store import Store, create_engine, to_url
@@ -91,7 +92,7 @@ def _where(where: str | pathlib.Path | Engine | Connection) -> tuple[Engine | Co
     return create_engine(to_url(where)), True
 
 
-class Book(LinkedLoans):
+class Book(LinkedLoans, SolidarityGroups):
     """One co-op's book in a database (SQLite file, PostgreSQL server, or the app's own
     Engine/Connection). Several co-ops may share a database; a book reads and writes its own
     co-op's rows only. Every write (an import, a close) is one transaction.

@@ -46,6 +46,7 @@ from coopfinance.book._common import (
 )
 from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict, terms_from_dict
 from coopfinance.book._errors import WrongPeriod
+from coopfinance.book._groups import apply_at_close as apply_group_guarantees
 from coopfinance.book._imports import event_row, events_of
 from coopfinance.book._ledger_schema import liquidations
 from coopfinance.book._linked import close_obligations as linked_obligations
@@ -66,6 +67,7 @@ from coopfinance.dairy import (
     settle,
     summarize,
 )
+from coopfinance.linked import GroupGuarantee
 from coopfinance.servicing import LoanAccount, Payment
 
 __all__ = [
@@ -95,21 +97,25 @@ class Adjustment:
 @attrs.frozen(slots=True, kw_only=True)
 class Closing:
     """A closed period: its frozen settlement, the pay date, the check-off payments posted (by loan
-    id) and the adjustments of earlier periods it settled."""
+    id), the adjustments of earlier periods it settled and the solidarity groups' guarantees it
+    applied (:mod:`coopfinance.book._groups`)."""
 
     period: Period
     pay_date: dt.date
     settlement: Settlement
     payments: dict[str, tuple[Payment, ...]]
     adjustments: tuple[Adjustment, ...]
+    guarantees: tuple[GroupGuarantee, ...] = ()
 
     def payable(self, farmer: str) -> Decimal:
         """What the farmer is paid on the pay date: the statement's net plus the increases of
-        earlier periods' milk value settled now."""
+        earlier periods' milk value settled now, less what the farmer's milk paid for a fellow
+        group member's loan (their group's guarantee)."""
         extra = sum(
             (a.amount for a in self.adjustments if a.farmer == farmer and a.amount > 0), Decimal(0)
         )
-        return self.settlement.statement(farmer).net + extra
+        guaranteed = sum((g.paid_by(farmer) for g in self.guarantees), Decimal(0))
+        return self.settlement.statement(farmer).net + extra - guaranteed
 
 
 def _date(value: Any) -> dt.date:
@@ -132,8 +138,10 @@ def open_period(conn: Connection, coop: Coop) -> Period | None:
 def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -> Delivery:
     """A recorded delivery row as a :class:`Delivery` (validated, for rows of unknown origin)."""
     quality = None
-    sample = (r.total_solids, r.fat, r.bacterial_count, r.cooled)
-    if sample != (None, None, None, None):
+    sample = (
+        r.total_solids, r.fat, r.bacterial_count, r.cooled, r.protein, r.somatic_cells, r.snf
+    )  # fmt: skip
+    if sample != _NO_SAMPLE:
         quality = qualities.get(sample) if qualities is not None else None
         if quality is None:
             quality = Quality(
@@ -141,6 +149,9 @@ def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -
                 fat=r.fat,
                 bacterial_count=r.bacterial_count,
                 cooled=bool(r.cooled),
+                protein=r.protein,
+                somatic_cells=r.somatic_cells,
+                snf=r.snf,
             )
             if qualities is not None:
                 qualities[sample] = quality
@@ -155,6 +166,8 @@ def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -
     )
 
 
+_NO_SAMPLE = (None,) * 7
+
 _DELIVERY_COLUMNS = (
     "farmer",
     "date",
@@ -166,6 +179,9 @@ _DELIVERY_COLUMNS = (
     "cooled",
     "route",
     "receipt",
+    "protein",  # revision 0005 (issue 18 §5)
+    "somatic_cells",
+    "snf",
 )
 
 
@@ -199,14 +215,16 @@ def deliveries_in(
     last: tuple[Any, ...] | None = None
     new = object.__new__
     put_farmer, put_date, put_litres, put_quality, put_route, put_shift, put_receipt = _SLOTS
-    qualities: dict[tuple[Any, ...], Quality | None] = {(None, None, None, None): None}
+    qualities: dict[tuple[Any, ...], Quality | None] = {_NO_SAMPLE: None}
     dates: dict[Any, dt.date] = {}
     numbers = raw.numbers
-    for farmer, day, shift, litres, ts, fat, count, cooled, route, receipt in raw.rows(conn, query):
-        sample = (ts, fat, count, cooled)
+    for farmer, day, shift, litres, ts, fat, count, cooled, route, receipt, *more in raw.rows(
+        conn, query
+    ):
+        sample = (ts, fat, count, cooled, *more)
         quality = qualities.get(sample, _MISSING)
         if quality is _MISSING:
-            quality = qualities[sample] = raw.quality(ts, fat, count, cooled)
+            quality = qualities[sample] = raw.quality(sample)
         when = dates.get(day)
         if when is None:
             when = dates[day] = raw.date(day)
@@ -276,8 +294,10 @@ class _Raw:
             found = self._dates[value] = dt.date.fromisoformat(value)
         return found
 
-    def quality(self, ts: Any, fat: Any, count: Any, cooled: Any) -> Quality:
-        key = (ts, fat, count, cooled)
+    def quality(self, key: tuple[Any, ...]) -> Quality:
+        """A driver's sample (total solids, fat, bacterial count, cooled, protein, somatic cells,
+        SNF) as a :class:`Quality`."""
+        ts, fat, count, cooled, protein, cells, snf = key
         found = self._qualities.get(key)
         if found is None:
             found = self._qualities[key] = Quality(
@@ -285,6 +305,9 @@ class _Raw:
                 fat=None if fat is None else self.number(fat),
                 bacterial_count=None if count is None else int(count),
                 cooled=bool(cooled),
+                protein=None if protein is None else self.number(protein),
+                somatic_cells=None if cells is None else int(cells),
+                snf=None if snf is None else self.number(snf),
             )
         return found
 
@@ -430,21 +453,7 @@ def _adjustments(conn: Connection, coop: Coop, closed: dt.date, unit: Decimal) -
     rows = conn.execute(
         sa.select(
             d,
-            *(
-                prev.c[k].label(f"prev_{k}")
-                for k in (
-                    "farmer",
-                    "date",
-                    "litres",
-                    "total_solids",
-                    "fat",
-                    "bacterial_count",
-                    "cooled",
-                    "route",
-                    "shift",
-                    "receipt",
-                )
-            ),
+            *(prev.c[k].label(f"prev_{k}") for k in _PREV_COLUMNS),
         )
         .select_from(d.outerjoin(prev, prev.c.id == d.c.corrects))
         .where(
@@ -475,19 +484,25 @@ class _Prev:
     """The ``prev_`` columns of a row, as a delivery row."""
 
     def __init__(self, row: Any) -> None:
-        for k in (
-            "farmer",
-            "date",
-            "litres",
-            "total_solids",
-            "fat",
-            "bacterial_count",
-            "cooled",
-            "route",
-            "shift",
-            "receipt",
-        ):
+        for k in _PREV_COLUMNS:
             setattr(self, k, getattr(row, f"prev_{k}"))
+
+
+_PREV_COLUMNS = (
+    "farmer",
+    "date",
+    "litres",
+    "total_solids",
+    "fat",
+    "bacterial_count",
+    "cooled",
+    "route",
+    "shift",
+    "receipt",
+    "protein",
+    "somatic_cells",
+    "snf",
+)
 
 
 def close(
@@ -633,6 +648,7 @@ def close(
             )
     if events:
         conn.execute(t.loan_events.insert(), events)
+    guarantees = apply_group_guarantees(conn, coop, settlement, pay, iid)  # issue 18 §2
     if progress is not None:
         progress(len(settlement.statements), len(settlement.statements))
     return Closing(
@@ -641,6 +657,7 @@ def close(
         settlement=settlement,
         payments=payments,
         adjustments=tuple(adjustments),
+        guarantees=guarantees,
     )
 
 
