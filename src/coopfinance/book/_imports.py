@@ -463,7 +463,11 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
     ``checkoff`` (default true: collected from the milk) and ``plan`` (a label), and the
     :class:`~coopfinance.LoanTerms` keys. A check-off loan takes its due dates from the
     settlement calendar (:func:`checkoff_due_dates`); one whose given due dates are not pay
-    dates is refused."""
+    dates is refused. A table with ``kind = "revenue-share"`` is a revenue-share loan
+    (:mod:`coopfinance.book._linked_import`)."""
+    from coopfinance.book._linked import linked_loans
+    from coopfinance.book._linked_import import is_revenue_share, revenue_share_rows
+
     name = source_name(source)
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
         raise BookError("'loans' must be a path to a .toml or .json file.", field="loans")
@@ -483,7 +487,11 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
     inserts: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     already = 0
+    shared = []  # revenue-share loans (issue 18 §1), checked after the others
     for k, item in enumerate(items, start=1):
+        if isinstance(item, Mapping) and is_revenue_share(item):
+            shared.append((k, item))
+            continue
         loan_id = str(item.get("id", "")).strip()
         farmer = str(item.get("farmer", "")).strip()
         checkoff = item.get("checkoff", True)
@@ -553,13 +561,29 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
                 "line": k,
             }
         )
+    rs_inserts, rs_already = revenue_share_rows(
+        conn,
+        coop,
+        shared,
+        others=inserts,
+        members=members,
+        seen=seen,
+        problems=problems,
+        conflicts=conflicts,
+    )
     _refuse("loans", name, problems, conflicts)
-    iid = record_import(conn, coop.coop_id, "loans", name, user, new=len(inserts), already=already)
+    new, already = len(inserts) + len(rs_inserts), already + rs_already
+    iid = record_import(conn, coop.coop_id, "loans", name, user, new=new, already=already)
     if inserts:
         conn.execute(
             lo.insert(), [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in inserts]
         )
-    return ImportReport(kind="loans", source=name, new=len(inserts), already=already)
+    if rs_inserts:
+        conn.execute(
+            linked_loans.insert(),
+            [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in rs_inserts],
+        )
+    return ImportReport(kind="loans", source=name, new=new, already=already)
 
 
 # --- cash payments ----------------------------------------------------------------------------
