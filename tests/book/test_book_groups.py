@@ -239,3 +239,71 @@ reference = "y"
     with pytest.raises(ImportRefused, match="closed settlement is never recomputed"):
         book.import_groups(write(tmp_path, "late.toml", late))
     book.close_connection()
+
+
+def test_the_portfolio_and_the_liquidaciones_show_the_group(
+    where: Where, coop: str, tmp_path: pathlib.Path
+) -> None:
+    """The portfolio document's group table and the members' liquidaciones carry what the close
+    computed (the guarantee's steps, the members' loans' arrears), in Spanish and English."""
+    book = _book(where(), coop, tmp_path, {"M001": 5})
+    book.import_groups(write(tmp_path, "groups.toml", GROUPS))
+    closing = book.close()
+    (g,) = closing.guarantees
+    docs = book.documents(as_of=closing.pay_date)
+    ctx = docs.portfolio()
+    (row,) = ctx["groups"]
+    arrears = book.account("L1").state(closing.pay_date).arrears
+    assert row["members"] == ["Carmen", "Jorge", "Rosa"]
+    assert (row["loans"], row["arrears"], row["calls"], row["covered"]) == (
+        1,
+        arrears,
+        1,
+        g.total,
+    )
+    assert row["outstanding"] == book.account("L1").state(closing.pay_date).principal_outstanding
+    es = docs.render("portfolio", ctx, lang="es")
+    en = docs.render("portfolio", ctx, lang="en", fmt="html")
+    assert "## Grupos solidarios" in es
+    assert "Garantías ejecutadas" in es
+    assert "Con atraso" in es or "En riesgo" in es or "Al día" in es
+    assert "Solidarity groups" in en
+    assert "Guarantee calls" in en
+    for text in (es, en):
+        assert "140.00" in text  # what the savings and the fund covered
+    liq = docs.liquidacion("M001", closing.period)
+    assert liq["guarantee"]["group"] == "G1"
+    assert sum(x["amount"] for x in liq["guarantee"]["covered"]) == g.covered("M001")
+    assert liq["payable"] == closing.payable("M001")
+    text = docs.render("settlement", liq, lang="es")
+    assert "G1" in text
+    book.close_connection()
+
+
+def test_groups_from_the_command_line(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coopfinance.cli import main
+
+    url = f"sqlite:///{tmp_path / 'coop.db'}"
+    _book(url, "cli", tmp_path, {"M001": 5, "M002": 40, "M003": 40}).close_connection()
+    write(tmp_path, "groups.toml", GROUPS)
+    common = ["--book", url, "--lang", "es"]
+    assert main(["book", "import", "groups", str(tmp_path / "groups.toml"), *common]) == 0
+    assert main(["book", "import", "groups", str(tmp_path / "groups.toml"), *common]) == 0
+    out = capsys.readouterr().out
+    assert "nuevos: 3, ya registrados: 0" in out
+    assert "nuevos: 0, ya registrados: 3" in out
+    assert main(["book", "close", *common]) == 0
+    out = capsys.readouterr().out
+    assert "garantías de grupo:" in out
+    assert "queda como atraso" in out
+    assert main(["book", "groups", "--as-of", "2026-01-31", *common]) == 0
+    out = capsys.readouterr().out
+    assert "grupo G1" in out
+    assert "Carmen (M001)" in out
+    assert "1 garantías ejecutadas" in out
+    assert "ahorro 40.00" in out
+    assert "fondo de garantía: 100.00" in out
+    assert main(["book", "groups", "--as-of", "2026-01-31", "--book", url, "--lang", "en"]) == 0
+    assert "guarantee fund: 100.00" in capsys.readouterr().out

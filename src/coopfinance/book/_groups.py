@@ -210,7 +210,14 @@ def balances(
         q = q.where(sp.c.period_start < before)
     for r in conn.execute(q):
         out[r.guarantor] -= r.amount
-    return dict(out)
+    unit = Currency.of(_currency(conn, coop)).unit
+    return {k: v.quantize(unit) for k, v in out.items()}
+
+
+def _currency(conn: Connection, coop: str) -> str:
+    return str(
+        conn.execute(sa.select(t.coops.c.currency).where(t.coops.c.coop_id == coop)).scalar_one()
+    )
 
 
 def _active(conn: Connection, coop: str, period: Period) -> list[SolidarityGroup]:
@@ -708,8 +715,17 @@ class SolidarityGroups:
 
     @exact
     def guarantees(self, period: Any) -> tuple[GroupGuarantee, ...]:
-        """The group guarantees of a closed period, as its close applied them."""
+        """The group guarantees of a closed period, as its close applied them (empty when the
+        book has no group)."""
+        with self._store.transaction(write=False) as conn:
+            if not recorded_groups(conn, self.coop.coop_id):
+                return ()
         settlement = self.settlement(period, with_deliveries=False)  # type: ignore[attr-defined]
+        return self.guarantees_in(settlement)
+
+    @exact
+    def guarantees_in(self, settlement: Settlement) -> tuple[GroupGuarantee, ...]:
+        """:meth:`guarantees` of a closed period's frozen ``settlement`` already read."""
         with self._store.transaction(write=False) as conn:
             return frozen_guarantees(conn, self.coop.coop_id, settlement)
 
