@@ -307,3 +307,28 @@ def test_groups_from_the_command_line(
     assert "fondo de garantía: 100.00" in out
     assert main(["book", "groups", "--as-of", "2026-01-31", "--book", url, "--lang", "en"]) == 0
     assert "guarantee fund: 100.00" in capsys.readouterr().out
+
+
+def test_export_and_restore_keep_the_groups_and_their_frozen_steps(
+    where: Where, coop: str, tmp_path: pathlib.Path
+) -> None:
+    book = _book(where(), coop, tmp_path, {"M001": 5})
+    book.import_groups(write(tmp_path, "groups.toml", GROUPS))
+    closing = book.close()
+    first = book.export(tmp_path / "export")
+    assert {p.name for p in first} >= {
+        "groups.csv",
+        "guarantee_deposits.csv",
+        "guarantee_steps.csv",
+    }
+    copy = Book.init(where(), coop=f"{coop}-copy", pay_delay_days=5)
+    copy.restore(tmp_path / "export")
+    assert copy.groups() == book.groups()
+    assert copy.guarantees(closing.period) == closing.guarantees
+    assert copy.guarantee_balances(closing.pay_date) == book.guarantee_balances(closing.pay_date)
+    copy.export(tmp_path / "again")
+    for p in first:
+        if p.suffix == ".csv":
+            assert (tmp_path / "again" / p.name).read_text() == p.read_text(), p.name
+    book.close_connection()
+    copy.close_connection()

@@ -8,7 +8,9 @@ nothing as an empty cell. ``coop.json`` holds the co-op's settings.
 
 The co-op's own accounts (revision 0003) are exported too: ``member_events.csv`` (joins and
 exits), ``member_contributions.csv``, ``coop_entries.csv``, ``distributions.csv`` and
-``liquidations.csv`` (their ``data`` column is the recorded JSON, as stored).
+``liquidations.csv`` (their ``data`` column is the recorded JSON, as stored). The solidarity
+groups (revision 0005) are ``groups.csv``, ``guarantee_deposits.csv`` and
+``guarantee_steps.csv`` (an export without them restores a book without groups).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._csv import escape_cell, unescape_cell
+from coopfinance.book import _groups as _group_tables  # noqa: F401 (registers its tables)
 from coopfinance.book import _ledger_schema as _accounts  # noqa: F401 (registers its tables)
 from coopfinance.book import _schema as t
 from coopfinance.book._errors import BookError
@@ -48,8 +51,15 @@ TABLES = (
     "coop_entries",
     "distributions",
     "liquidations",
+    # solidarity groups (issue 18 §2, revision 0005)
+    "groups",
+    "guarantee_deposits",
+    "guarantee_steps",
 )
 """The exported tables, in the order a restore loads them."""
+
+_LATER = frozenset({"groups", "guarantee_deposits", "guarantee_steps"})
+"""Tables an export of an older coopfinance may not have (restored as empty)."""
 
 _REFS = {"import_id": "imports", "corrects": "deliveries", "correction_id": "deliveries"}
 
@@ -190,6 +200,8 @@ def restore(conn: Connection, coop: str, directory: pathlib.Path) -> None:
     ids: dict[str, dict[int, int]] = {}
     for name in TABLES:
         table = _table(name)
+        if name in _LATER and not (directory / f"{name}.csv").exists():
+            continue
         with (directory / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             header = next(reader)
