@@ -332,3 +332,31 @@ def test_export_and_restore_keep_the_groups_and_their_frozen_steps(
             assert (tmp_path / "again" / p.name).read_text() == p.read_text(), p.name
     book.close_connection()
     copy.close_connection()
+
+
+def test_a_revenue_share_loan_in_a_group_counts_what_the_guarantee_paid(
+    tmp_path: pathlib.Path,
+) -> None:
+    """A 40 % share is more than the 30 % check-off cap takes: the group covers the rest from the
+    others' milk, and the loan's replayed standing counts it as paid (no arrears)."""
+    from coopfinance.linked import RevenueSharePlan
+
+    book = _book("sqlite://", "rs", tmp_path, {"M001": 20, "M002": 40, "M003": 40}, floor="0")
+    book.add_revenue_share_loan(
+        "RS1",
+        "M001",
+        RevenueSharePlan(
+            principal="900", rate="18%", disbursed="2026-01-01", share="40%", max_periods=12
+        ),
+    )
+    book.import_groups(write(tmp_path, "groups.toml", GROUPS))
+    closing = book.close()
+    (g,) = closing.guarantees
+    st1 = closing.settlement.statement("M001")
+    (line,) = [c for c in st1.collections if c.obligation.loan_id == "RS1"]
+    assert line.short > 0
+    assert g.covered("M001", "RS1") == line.short
+    c = book.revenue_share("RS1")
+    assert c.paid == (line.collected + line.short,)
+    assert c.standings[-1].arrears == 0
+    book.close_connection()
