@@ -218,10 +218,9 @@ def deliveries_in(
     qualities: dict[tuple[Any, ...], Quality | None] = {_NO_SAMPLE: None}
     dates: dict[Any, dt.date] = {}
     numbers = raw.numbers
-    for farmer, day, shift, litres, ts, fat, count, cooled, route, receipt, *more in raw.rows(
-        conn, query
-    ):
-        sample = (ts, fat, count, cooled, *more)
+    rows = raw.rows(conn, query)
+    for farmer, day, shift, litres, ts, fat, count, cooled, route, receipt, pr, sc, snf in rows:
+        sample = (ts, fat, count, cooled, pr, sc, snf)
         quality = qualities.get(sample, _MISSING)
         if quality is _MISSING:
             quality = qualities[sample] = raw.quality(sample)
