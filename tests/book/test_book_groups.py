@@ -360,3 +360,30 @@ def test_a_revenue_share_loan_in_a_group_counts_what_the_guarantee_paid(
     assert c.paid == (line.collected + line.short,)
     assert c.standings[-1].arrears == 0
     book.close_connection()
+
+
+def test_a_close_that_fails_in_the_guarantee_leaves_the_book_unchanged(
+    where: Where, coop: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guarantee is written in the close's one transaction: a fault after its steps and
+    payments are written leaves no settlement, step or payment behind."""
+    from coopfinance.book import _close
+
+    book = _book(where(), coop, tmp_path, {"M001": 5, "M002": 40, "M003": 40})
+    book.import_groups(write(tmp_path, "groups.toml", GROUPS))
+    real = _close.apply_group_guarantees
+
+    def failing(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        assert found[0].steps  # written, then:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(_close, "apply_group_guarantees", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        book.close()
+    assert book.closed_periods() == []
+    assert list(book.entries("guarantee_steps")) == []
+    assert len(book.account("L1").events) == 0
+    monkeypatch.setattr(_close, "apply_group_guarantees", real)
+    assert book.close().guarantees[0].steps
+    book.close_connection()
