@@ -17,6 +17,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+import sqlalchemy as sa
 from book_helpers import (  # noqa: F401
     Where,
     fixture_coop,
@@ -235,3 +236,36 @@ def test_quality_columns_are_checked_compared_and_corrected(
     after = (10 * schedule.price(D(2026, 1, 2), clean)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert adjustment.amount == after - before > 0
     book.close_connection()
+
+
+def test_a_book_at_revision_0004_upgrades_to_the_quality_columns_and_groups(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Revision 0005 adds the three quality columns and the three group tables after 0004; a
+    0004 book is refused until upgraded, then records and prices protein."""
+    from alembic import command
+
+    from coopfinance.book import BookSchemaError
+    from coopfinance.book._migrate import _config, head_revision
+    from coopfinance.book._store import create_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0004")
+    inspect = sa.inspect(engine)
+    assert "book_groups" not in inspect.get_table_names()
+    assert "protein" not in {c["name"] for c in inspect.get_columns("book_deliveries")}
+    engine.dispose()
+    with pytest.raises(BookSchemaError, match="older schema 0004"):
+        Book.open(url)
+    assert Book.upgrade(url) == head_revision() == "0005"
+    engine = create_engine(url)
+    inspect = sa.inspect(engine)
+    assert {"book_groups", "book_guarantee_deposits", "book_guarantee_steps"} <= set(
+        inspect.get_table_names()
+    )
+    assert {"protein", "somatic_cells", "snf"} <= {
+        c["name"] for c in inspect.get_columns("book_deliveries")
+    }
+    engine.dispose()
