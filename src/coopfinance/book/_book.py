@@ -25,6 +25,7 @@ from coopfinance.book import (  # issue 17
     _imports,
     _income,
     _journal,
+    _linked_import,
     _members,
     _reports,
 )
@@ -230,7 +231,7 @@ class Book(LinkedLoans, SolidarityGroups):
             "roster": _imports.import_roster,
             "prices": _imports.import_prices,
             "deliveries": _deliveries.import_deliveries,
-            "loans": _imports.import_loans,
+            "loans": _linked_import.import_loans,  # issue 18 §1: with revenue-share loans
             "payments": _imports.import_payments,
             "obligations": _imports.import_obligations,
         }[kind]

@@ -71,7 +71,7 @@ from coopfinance.book._common import (
 from coopfinance.book._compat import Currency
 from coopfinance.book._csv import Source, source_name
 from coopfinance.book._errors import BookError, Conflict, ImportRefused, Problem
-from coopfinance.book._imports import event_row
+from coopfinance.book._imports import event_row, progress_source
 from coopfinance.book._schema import ID, coop_column, metadata, provenance_columns
 from coopfinance.book._store import Store
 from coopfinance.book._types import Exact, canonical
@@ -84,6 +84,7 @@ from coopfinance.linked import (
     SolidarityGroup,
     apply_guarantee,
 )
+from coopfinance.portfolio import group_status
 from coopfinance.servicing import Payment
 
 __all__ = [
@@ -652,8 +653,6 @@ def group_lines(
     outstanding, late members, PAR30, standing), the members' loans' arrears (each account's
     own ``AccountState.arrears``, as the loan table shows) and its guarantee calls (how many,
     how much) paid by the date."""
-    from coopfinance.portfolio import group_status
-
     rows = list(exposures)
     status = group_status({g: r.group.members for g, r in recorded.items()}, rows)
     out = []
@@ -693,8 +692,6 @@ class SolidarityGroups:
         """Solidarity groups and deposits to their savings or the co-op's guarantee fund (TOML or
         JSON ``[[group]]`` and ``[[deposit]]`` tables): see :mod:`coopfinance.book._groups`.
         ``progress``: as :meth:`Book.import_roster`."""
-        from coopfinance.book._imports import progress_source
-
         with progress_source(source, "groups", progress) as (counted, finish):
             with self._store.transaction(write=True) as conn:
                 report = import_groups(conn, self.coop, counted, self.user)

@@ -14,7 +14,7 @@ import json
 import pathlib
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -458,16 +458,45 @@ def checkoff_due_dates(coop: Coop, terms_data: Mapping[str, Any]) -> dict[str, A
     return data
 
 
-def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> ImportReport:
+class LinkedLoanRows(Protocol):
+    """Loans of another kind in the loans file, checked and recorded with the others (the
+    revenue-share loans of :mod:`coopfinance.book._linked_import`)."""
+
+    def claims(self, item: Mapping[str, Any]) -> bool:
+        """Whether the ``[[loan]]`` table is one of these loans."""
+
+    def rows(
+        self,
+        conn: Connection,
+        coop: Coop,
+        items: list[tuple[int, Mapping[str, Any]]],
+        *,
+        others: list[dict[str, Any]],
+        members: Mapping[str, Member],
+        seen: dict[str, int],
+        problems: list[Problem],
+        conflicts: list[Conflict],
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The rows to record for ``items`` and how many are already recorded."""
+
+    def insert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Record ``rows`` (``coop_id`` and ``import_id`` filled in)."""
+
+
+def import_loans(
+    conn: Connection,
+    coop: Coop,
+    source: Source,
+    user: str,
+    *,
+    linked: LinkedLoanRows | None = None,
+) -> ImportReport:
     """Loans from a TOML or JSON file of ``[[loan]]`` tables: ``id``, ``farmer``, optionally
     ``checkoff`` (default true: collected from the milk) and ``plan`` (a label), and the
     :class:`~coopfinance.LoanTerms` keys. A check-off loan takes its due dates from the
     settlement calendar (:func:`checkoff_due_dates`); one whose given due dates are not pay
-    dates is refused. A table with ``kind = "revenue-share"`` is a revenue-share loan
-    (:mod:`coopfinance.book._linked_import`)."""
-    from coopfinance.book._linked import linked_loans
-    from coopfinance.book._linked_import import is_revenue_share, revenue_share_rows
-
+    dates is refused. A table ``linked`` claims is checked and recorded by it, in the same pass
+    and the same refusal (revenue-share loans: :mod:`coopfinance.book._linked_import`)."""
     name = source_name(source)
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
         raise BookError("'loans' must be a path to a .toml or .json file.", field="loans")
@@ -487,9 +516,9 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
     inserts: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     already = 0
-    shared = []  # revenue-share loans (issue 18 §1), checked after the others
+    shared = []  # loans of another kind (issue 18 §1: revenue share), checked after the others
     for k, item in enumerate(items, start=1):
-        if isinstance(item, Mapping) and is_revenue_share(item):
+        if linked is not None and isinstance(item, Mapping) and linked.claims(item):
             shared.append((k, item))
             continue
         loan_id = str(item.get("id", "")).strip()
@@ -561,16 +590,19 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
                 "line": k,
             }
         )
-    rs_inserts, rs_already = revenue_share_rows(
-        conn,
-        coop,
-        shared,
-        others=inserts,
-        members=members,
-        seen=seen,
-        problems=problems,
-        conflicts=conflicts,
-    )
+    rs_inserts: list[dict[str, Any]] = []
+    rs_already = 0
+    if linked is not None:
+        rs_inserts, rs_already = linked.rows(
+            conn,
+            coop,
+            shared,
+            others=inserts,
+            members=members,
+            seen=seen,
+            problems=problems,
+            conflicts=conflicts,
+        )
     _refuse("loans", name, problems, conflicts)
     new, already = len(inserts) + len(rs_inserts), already + rs_already
     iid = record_import(conn, coop.coop_id, "loans", name, user, new=new, already=already)
@@ -578,11 +610,8 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
         conn.execute(
             lo.insert(), [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in inserts]
         )
-    if rs_inserts:
-        conn.execute(
-            linked_loans.insert(),
-            [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in rs_inserts],
-        )
+    if rs_inserts and linked is not None:
+        linked.insert(conn, [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in rs_inserts])
     return ImportReport(kind="loans", source=name, new=new, already=already)
 
 

@@ -32,13 +32,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from coopfinance.book import _imports
 from coopfinance.book import _schema as t
-from coopfinance.book._common import Coop, Member, closed_through, dumps
+from coopfinance.book._common import Coop, ImportReport, Member, closed_through, dumps
+from coopfinance.book._csv import Source
 from coopfinance.book._errors import Conflict, Problem
 from coopfinance.book._linked import REVENUE_SHARE, linked_loans, plan_from_dict, plan_to_dict
 from coopfinance.errors import CoopFinanceError
 
-__all__ = ["is_revenue_share", "revenue_share_rows"]
+__all__ = ["RevenueShareRows", "import_loans", "is_revenue_share", "revenue_share_rows"]
 
 _OWN = ("id", "farmer", "plan", "checkoff", "kind")
 _REQUIRED = ("principal", "rate", "disbursed", "share")
@@ -178,3 +180,39 @@ def revenue_share_rows(
             }
         )
     return out, already
+
+
+class RevenueShareRows:
+    """The revenue-share loans of a loans file, for :func:`coopfinance.book._imports.import_loans`
+    (its ``linked`` rows)."""
+
+    @staticmethod
+    def claims(item: Mapping[str, Any]) -> bool:
+        return is_revenue_share(item)
+
+    @staticmethod
+    def rows(
+        conn: Connection,
+        coop: Coop,
+        items: list[tuple[int, Mapping[str, Any]]],
+        *,
+        others: list[dict[str, Any]],
+        members: Mapping[str, Member],
+        seen: dict[str, int],
+        problems: list[Problem],
+        conflicts: list[Conflict],
+    ) -> tuple[list[dict[str, Any]], int]:
+        return revenue_share_rows(
+            conn, coop, items, others=others, members=members, seen=seen, problems=problems,
+            conflicts=conflicts,
+        )  # fmt: skip
+
+    @staticmethod
+    def insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+        conn.execute(linked_loans.insert(), rows)
+
+
+def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> ImportReport:
+    """The book's loans file with its revenue-share loans (``kind = "revenue-share"``): see
+    :func:`coopfinance.book._imports.import_loans` and the module docstring."""
+    return _imports.import_loans(conn, coop, source, user, linked=RevenueShareRows())
