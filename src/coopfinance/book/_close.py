@@ -487,21 +487,8 @@ class _Prev:
             setattr(self, k, getattr(row, f"prev_{k}"))
 
 
-_PREV_COLUMNS = (
-    "farmer",
-    "date",
-    "litres",
-    "total_solids",
-    "fat",
-    "bacterial_count",
-    "cooled",
-    "route",
-    "shift",
-    "receipt",
-    "protein",
-    "somatic_cells",
-    "snf",
-)
+_PREV_COLUMNS = _DELIVERY_COLUMNS
+"""The corrected delivery's columns (``prev_…``) an adjustment reads."""
 
 
 def close(

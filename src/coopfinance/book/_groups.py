@@ -75,7 +75,7 @@ from coopfinance.book._imports import event_row, progress_source
 from coopfinance.book._schema import ID, coop_column, metadata, provenance_columns
 from coopfinance.book._store import Store
 from coopfinance.book._types import Exact, canonical
-from coopfinance.dairy import ObligationKind, Period, Settlement
+from coopfinance.dairy import Period, Settlement
 from coopfinance.errors import CoopFinanceError
 from coopfinance.linked import (
     GroupGuarantee,
@@ -83,6 +83,7 @@ from coopfinance.linked import (
     GuaranteeStep,
     SolidarityGroup,
     apply_guarantee,
+    member_shortfalls,
 )
 from coopfinance.portfolio import group_status
 from coopfinance.servicing import Payment
@@ -291,24 +292,6 @@ def apply_at_close(
     return result
 
 
-def _shortfalls(
-    settlement: Settlement, group: SolidarityGroup
-) -> tuple[tuple[str, str, Decimal], ...]:
-    """The members' loan-installment shortfalls after the individual check-off, in the order
-    :func:`~coopfinance.linked.apply_guarantee` covers them."""
-    farmers = {s.farmer: s for s in settlement.statements}
-    out: dict[tuple[str, str], Decimal] = {}
-    for m in group.members:
-        if m not in farmers:
-            continue
-        for c in farmers[m].collections:
-            o = c.obligation
-            if o.kind is ObligationKind.LOAN_INSTALLMENT and c.short > 0:
-                key = (m, o.loan_id or "")
-                out[key] = out.get(key, ZERO) + c.short
-    return tuple((b, loan, x) for (b, loan), x in out.items())
-
-
 def frozen_guarantees(
     conn: Connection, coop: str, settlement: Settlement
 ) -> tuple[GroupGuarantee, ...]:
@@ -319,6 +302,7 @@ def frozen_guarantees(
     if not active:
         return ()
     held = balances(conn, coop, period.end, before=period.start)
+    farmers = {s.farmer: s for s in settlement.statements}
     by_group: dict[str, list[GuaranteeStep]] = defaultdict(list)
     sp = steps
     for r in conn.execute(
@@ -338,7 +322,7 @@ def frozen_guarantees(
         )
     return tuple(
         GroupGuarantee(
-            group=g, steps=tuple(by_group.get(g.id, ())), shortfalls=_shortfalls(settlement, g)
+            group=g, steps=tuple(by_group.get(g.id, ())), shortfalls=member_shortfalls(farmers, g)
         )
         for g in _with_savings(active, held)
     )
