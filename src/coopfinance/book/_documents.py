@@ -93,6 +93,7 @@ class BookDocuments:
         self.book = book
         self.as_of = as_of
         self._names = {f: m.name for f, m in book.members().items()}
+        self._guarantees: dict[Period, tuple[GroupGuarantee, ...]] = {}
 
     # --- settlements ---------------------------------------------------------------------------
 
@@ -110,7 +111,9 @@ class BookDocuments:
     def liquidacion(self, farmer: str, period: Period | str | dt.date) -> dict[str, Any]:
         """A farmer's liquidación of a closed period (the ``settlement`` templates' context)."""
         settlement, pay, adjustments = self._closed(period)
-        guarantee = guarantee_of(self.book.guarantees(settlement.period), farmer)  # issue 18 §2
+        if settlement.period not in self._guarantees:  # issue 18 §2: read once per period
+            self._guarantees[settlement.period] = self.book.guarantees(settlement.period)
+        guarantee = guarantee_of(self._guarantees[settlement.period], farmer)
         context = settlement_context(
             settlement.statement(farmer),
             settlement,
