@@ -56,6 +56,7 @@ _ISO4217: dict[str, tuple[int, str]] = {
     "XOF": (0, "CFA"),
     "XAF": (0, "FCFA"),
     "ZAR": (2, "R"),
+    "ZMW": (2, "K"),
     "PHP": (2, "₱"),
     "IDR": (2, "Rp"),
     "BDT": (2, "৳"),

@@ -13,6 +13,21 @@ Layer 5 (DESIGN.md). The remanente is distributed as Peru's Ley General de Coope
 Every amount is in whole céntimos and the parts sum to the surplus exactly: the reserve is rounded
 up (so it is never below 20 %), the funds half-up, and each split among members uses the
 largest-remainder (Hamilton) method.
+
+**Another statute's percentages.** The 20 % floor is the LGC's; a co-op under another law sets
+``SurplusPolicy.minimum_reserve_share`` to that law's floor and the shares to its own, e.g.
+Argentina's Ley 20.337 art. 42 (5 % reserva legal, 5 % fondo de acción asistencial y laboral, 5 %
+fondo de educación y capacitación)::
+
+    SurplusPolicy(minimum_reserve_share="0.05", reserve_share="0.05", education_share="0.05",
+                  funds={"acción asistencial y laboral": "0.05"})
+
+or Colombia's Ley 79 de 1988 art. 54 (20 % reserva de protección de aportes, 20 % fondo de
+educación, 10 % fondo de solidaridad): ``reserve_share="0.20", education_share="0.20",
+funds={"solidaridad": "0.10"}``. Where the law (or the statute) gives the result of operations
+with non-members to the members **in proportion to their capital** instead of to the reserve
+(``ThirdPartyResult.CAPITAL``; Chile's LGC art. 38 par. 2: "a prorrata de las cuotas de
+participación"), that part is split by contributions before the rest is distributed.
 """
 
 from __future__ import annotations
@@ -133,10 +148,16 @@ class ThirdPartyResult(ParseableEnum):
     num. 4). The LGC text read does not say whether the third-party margin may be distributed;
     cooperative doctrine sends it to the irrepartible reserve (reference
     peru-regulation-and-coop-accounts.md §2.5). Default ``reserve``; ``distribute`` leaves it in
-    the remanente distributed under art. 42."""
+    the remanente distributed under art. 42; ``capital`` splits it by contributions."""
 
     RESERVE = "reserve"
     DISTRIBUTE = "distribute"
+    CAPITAL = "capital"
+    """The third-party result is split among the members in proportion to their contributions
+    (:attr:`SurplusDistribution.capital`), before the rest is distributed: Chile's LGC art. 38
+    par. 2 distributes the excedente "proveniente de operaciones con terceros" "a prorrata de las
+    cuotas de participación"; the LUMUCO example (``tests/coop/test_distribute_result.py``) pays
+    the non-members' commission as a dividend by shares held."""
 
     @classmethod
     def parse_error(cls) -> type[InvalidValue]:
@@ -147,15 +168,21 @@ def _third_party(value: ThirdPartyResult | str) -> ThirdPartyResult:
     return ThirdPartyResult.parse(value, field="third_party")
 
 
-def _reserve_share(value: _Number) -> Decimal:
-    d = _dec(value, "reserve_share")
-    if not _MIN_RESERVE <= d <= ONE:
+def _fraction(value: _Number, field: str) -> Decimal:
+    d = _dec(value, field)
+    if d > ONE:
         raise InvalidSurplusDistribution(
-            f"'reserve_share' must be at least 0.20 (LGC art. 42) and at most 1 (got {d}).",
-            field="reserve_share",
-            value=d,
+            f"{field!r} must be at most 1 (got {d}).", field=field, value=d
         )
     return d
+
+
+def _reserve_share(value: _Number) -> Decimal:
+    return _fraction(value, "reserve_share")
+
+
+def _minimum_reserve_share(value: _Number) -> Decimal:
+    return _fraction(value, "minimum_reserve_share")
 
 
 def _education_share(value: _Number) -> Decimal:
@@ -182,7 +209,8 @@ def _basis(value: PatronageBasis | str) -> PatronageBasis:
 class SurplusPolicy:
     """The statute's distribution parameters (reference §8 defaults).
 
-    - ``reserve_share`` ≥ 0.20 (LGC art. 42; default 0.20);
+    - ``reserve_share`` ≥ ``minimum_reserve_share`` (default 0.20 both: LGC art. 42; set the
+      minimum to the law's when another applies, e.g. 0.05 for Argentina's Ley 20.337 art. 42);
     - ``contribution_interest_rate`` on paid-in contributions for the year (default 0), never above
       ``contribution_interest_cap`` when the statute sets one;
     - ``education_share`` (default 0.10 [A]) and other ``funds`` by name, as shares of the surplus;
@@ -199,9 +227,23 @@ class SurplusPolicy:
         default=ThirdPartyResult.RESERVE, converter=_third_party
     )
     """Where a positive result of operations with non-members goes (:func:`distribute_result`)."""
+    minimum_reserve_share: Decimal = attrs.field(
+        default=_MIN_RESERVE, converter=_minimum_reserve_share
+    )
+    """The law's floor for ``reserve_share``: 0.20 under the LGC (art. 42 num. 2); another law's
+    when the co-op is under it (Ley 20.337 art. 42: 0.05; Ley 79 de 1988 art. 54: 0.20)."""
 
     @exact
     def __attrs_post_init__(self) -> None:
+        floor = self.minimum_reserve_share
+        if self.reserve_share < floor:
+            law = " (LGC art. 42)" if floor == _MIN_RESERVE else " ('minimum_reserve_share')"
+            raise InvalidSurplusDistribution(
+                f"'reserve_share' must be at least {floor}{law} and at most 1 "
+                f"(got {self.reserve_share}).",
+                field="reserve_share",
+                value=self.reserve_share,
+            )
         cap = self.contribution_interest_cap
         if cap is not None and self.contribution_interest_rate > cap:
             raise InvalidSurplusDistribution(
@@ -264,18 +306,25 @@ class SurplusDistribution:
     third_party_reserve: Decimal = ZERO
     """The result of operations with non-members sent to the reserve (:func:`distribute_result`),
     besides the art. 42 reserve."""
+    capital: tuple[tuple[str, Decimal], ...] = ()
+    """The result of operations with non-members split among the members by contributions
+    (``ThirdPartyResult.CAPITAL``); empty otherwise."""
 
     @property
     def total(self) -> Decimal:
         """Sum of every part (equals ``surplus``)."""
         parts = [self.reserve, self.third_party_reserve, self.education]
         parts += [v for _, v in self.funds] + [v for _, v in self.interest]
-        parts += [v for _, v in self.patronage]
+        parts += [v for _, v in self.patronage] + [v for _, v in self.capital]
         return sum(parts, ZERO)
 
     def to_member(self, member: str) -> Decimal:
-        """Interest plus patronage refund of one member."""
-        return dict(self.interest).get(member, ZERO) + dict(self.patronage).get(member, ZERO)
+        """Interest, patronage refund and share of the third-party result of one member."""
+        return (
+            dict(self.interest).get(member, ZERO)
+            + dict(self.patronage).get(member, ZERO)
+            + dict(self.capital).get(member, ZERO)
+        )
 
 
 @exact
@@ -400,8 +449,11 @@ def distribute_result(
     non-members: with ``policy.third_party`` ``reserve`` (the default, see
     :class:`ThirdPartyResult`) a positive third-party result (at most the whole result) goes to
     the reserve first and the rest is distributed by :func:`distribute_surplus`; with
-    ``distribute`` the whole result is. A negative third-party result stays in the result (the
-    members' operations bear the loss). ``surplus`` of the answer is the whole ``result``.
+    ``distribute`` the whole result is; with ``capital`` it (at most the whole result) is split
+    among the members in proportion to their contributions, to the céntimo by largest remainder
+    (``capital`` of the answer), and the rest is distributed. A negative third-party result stays
+    in the result (the members' operations bear the loss). ``surplus`` of the answer is the whole
+    ``result``.
 
     >>> d = distribute_result("1000.00", "300.00", [Member(id="S01")], {"S01": "10"})
     >>> d.third_party_reserve, d.reserve, d.education, dict(d.patronage)["S01"], d.total
@@ -414,9 +466,24 @@ def distribute_result(
     except ParseError as exc:
         raise InvalidSurplusDistribution(str(exc), field="third_party", value=third_party) from None
     kept = ZERO
-    if pol.third_party is ThirdPartyResult.RESERVE and tp > 0:
+    if pol.third_party is not ThirdPartyResult.DISTRIBUTE and tp > 0:
         kept = min(tp, total)
+    mems = tuple(members)
     d = distribute_surplus(
-        total - kept, members, patronage, pol, suppliers=suppliers, currency=currency
+        total - kept, mems, patronage, pol, suppliers=suppliers, currency=currency
     )
-    return attrs.evolve(d, surplus=total, third_party_reserve=kept)
+    if pol.third_party is ThirdPartyResult.RESERVE:
+        return attrs.evolve(d, surplus=total, third_party_reserve=kept)
+    if pol.third_party is ThirdPartyResult.DISTRIBUTE or kept == 0:
+        return attrs.evolve(d, surplus=total)
+    weights = {m.id: m.contributions for m in mems if m.contributions > 0}
+    if not weights:
+        raise InvalidSurplusDistribution(
+            f"no member has contributions: the third-party result {kept} has nobody to go to.",
+            field="contributions",
+            value=kept,
+        )
+    split = allocate(kept, weights, d.currency.unit)
+    return attrs.evolve(
+        d, surplus=total, capital=tuple((m.id, split.get(m.id, ZERO)) for m in mems)
+    )

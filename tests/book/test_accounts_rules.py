@@ -119,9 +119,21 @@ def test_a_loss_is_not_distributed(coop: str, tmp_path: pathlib.Path) -> None:
     b.record_entries(
         write(tmp_path, "e.csv", "date,kind,amount,reference\n2026-12-31,milk-sale,100.00,G\n")
     )
-    y = b.distribute(2026, dt.date(2027, 3, 1))
+    with pytest.raises(BookError, match="'capital'"):  # not recorded by the book yet
+        b.distribute(2026, dt.date(2027, 3, 1), SurplusPolicy(third_party="capital"))
+    ley_20337 = SurplusPolicy(  # another law's floor and split (Argentina, art. 42: 5/5/5 %)
+        minimum_reserve_share="0.05",
+        reserve_share="0.05",
+        education_share="0.05",
+        funds={"acción asistencial y laboral": "0.05"},
+    )
+    y = b.distribute(2026, dt.date(2027, 3, 1), ley_20337)
     # milk sold 100.00 + transport charged 10 L x 0.04 - milk paid 10 L x 1.30
     assert y.distribution.total == y.statement.result == D("100.00") + D("0.40") - D("13.00")
+    # 5 % of 87.40 = 4.37 each; the rest, 74.29, is M001's retorno (the only member)
+    assert y.distribution.reserve == y.distribution.education == D("4.37")
+    assert y.distribution.funds == (("acción asistencial y laboral", D("4.37")),)
+    assert y.distribution.to_member("M001") == D("74.29")
     with pytest.raises(BookError, match="already distributed"):
         b.distribute(2026, dt.date(2027, 3, 1))
     b.close_connection()

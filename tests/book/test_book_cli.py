@@ -273,6 +273,20 @@ def test_the_coops_accounts_from_the_command_line(
         (["join", "X9", "2026-03-01"], "'farmer' 'X9' is not on the roster"),
         (["assembly", "2026"], "no distribution recorded"),
         (["distribute", "2026", "--date", "2027-03-01", "--interest-rate", "0.05"], "LGC art. 5"),
+        (["distribute", "2026", "--date", "2027-03-01", "--reserve-share", "0.05"], "LGC art. 42"),
+        (
+            [
+                "distribute",
+                "2026",
+                "--date",
+                "2027-03-01",
+                "--minimum-reserve-share",
+                "0.05",
+                "--reserve-share",
+                "0.04",
+            ],
+            "'minimum_reserve_share'",
+        ),
     ],
 )
 def test_accounts_errors_are_one_line_on_stderr_with_exit_code_1(

@@ -12,7 +12,9 @@ identity) against the prices recorded for it, with these obligations:
    ``adjustment`` line of the farmer's statement);
 3. the other obligations recorded as due in the period;
 4. for each loan collected by check-off, everything due and unpaid on the **pay date** of the
-   period (:func:`~coopfinance.dairy.loan_obligations` with ``pay_date``).
+   period (:func:`~coopfinance.dairy.loan_obligations` with ``pay_date``), except the loans of a
+   farmer whose exit liquidación is recorded (what they still owe is a receivable collected in
+   cash or written off, issue 17).
 
 What is collected for a loan is posted to its account as a payment **dated the pay date**
 (:func:`~coopfinance.dairy.loan_payments` with ``pay_date``, channel ``milk``), so an
@@ -586,9 +588,18 @@ def close(
             )
         )
     loans = accounts(conn, coop.coop_id, checkoff_only=True)
+    # a leaver's loans were netted at the liquidación: what stays owed is a receivable collected
+    # in cash (or written off), no longer by check-off from milk the leaver no longer delivers
+    liquidated = {
+        str(farmer)
+        for (farmer,) in conn.execute(
+            sa.select(liquidations.c.farmer).where(liquidations.c.coop_id == coop.coop_id)
+        )
+    }
     by_farmer: dict[str, list[LoanAccount]] = defaultdict(list)
     for farmer, account in loans.values():
-        by_farmer[farmer].append(account)
+        if farmer not in liquidated:
+            by_farmer[farmer].append(account)
     obligations.extend(loan_obligations(by_farmer, period, pay_date=pay))
     obligations.extend(linked_obligations(conn, coop, period, milk, prices))  # issue 18
     members = current_members(conn, coop.coop_id)

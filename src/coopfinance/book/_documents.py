@@ -93,11 +93,20 @@ class BookDocuments:
         self.book = book
         self.as_of = as_of
         self._names = {f: m.name for f, m in book.members().items()}
+        self._frozen: dict[object, tuple[Settlement, dt.date, Any]] = {}
         self._guarantees: dict[Period, tuple[GroupGuarantee, ...]] = {}
 
     # --- settlements ---------------------------------------------------------------------------
 
     def _closed(self, period: Period | str | dt.date) -> tuple[Settlement, dt.date, Any]:
+        """A closed period's frozen settlement, pay date and adjustments, read from the book once
+        per period (a closed period never changes; every liquidación of a fortnight reads it)."""
+        found = self._frozen.get(period)
+        if found is None:
+            found = self._frozen[period] = self._read_closed(period)
+        return found
+
+    def _read_closed(self, period: Period | str | dt.date) -> tuple[Settlement, dt.date, Any]:
         settlement = self.book.settlement(period)
         pay, adjustments = self.book.closing(settlement.period)
         if pay > self.as_of:

@@ -8,9 +8,12 @@ nothing as an empty cell. ``coop.json`` holds the co-op's settings.
 
 The co-op's own accounts (revision 0003) are exported too: ``member_events.csv`` (joins and
 exits), ``member_contributions.csv``, ``coop_entries.csv``, ``distributions.csv`` and
-``liquidations.csv`` (their ``data`` column is the recorded JSON, as stored). The solidarity
-groups (revision 0005) are ``groups.csv``, ``guarantee_deposits.csv`` and
-``guarantee_steps.csv`` (an export without them restores a book without groups).
+``liquidations.csv`` (their ``data`` column is the recorded JSON, as stored). The milk-linked
+loans of revision 0004 are in ``linked_loans.csv`` (a revenue-share plan or a loan's KAS options as
+recorded JSON); their check-off payments are in ``loan_events.csv`` and what each settlement
+collected in ``settlement_lines.csv``, so a restored book replays them to the same standing and
+journal. The solidarity groups (revision 0005) are ``groups.csv``, ``guarantee_deposits.csv``
+and ``guarantee_steps.csv`` (an export without them restores a book without groups).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlalchemy.engine import Connection
 from coopfinance._csv import escape_cell, unescape_cell
 from coopfinance.book import _groups as _group_tables  # noqa: F401 (registers its tables)
 from coopfinance.book import _ledger_schema as _accounts  # noqa: F401 (registers its tables)
+from coopfinance.book import _linked  # noqa: F401 (registers book_linked_loans)
 from coopfinance.book import _schema as t
 from coopfinance.book._errors import BookError
 from coopfinance.book._types import Exact, canonical
@@ -51,6 +55,8 @@ TABLES = (
     "coop_entries",
     "distributions",
     "liquidations",
+    # milk-linked loans (issue 18, revision 0004): revenue-share plans and KAS options
+    "linked_loans",
     # solidarity groups (issue 18 §2, revision 0005)
     "groups",
     "guarantee_deposits",

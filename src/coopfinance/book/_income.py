@@ -34,6 +34,7 @@ from coopfinance.coop import (
     PatronageBasis,
     SurplusDistribution,
     SurplusPolicy,
+    ThirdPartyResult,
     distribute_result,
 )
 
@@ -232,6 +233,13 @@ def distribute_year(
             field="date",
             value=date,
         )
+    if policy.third_party is ThirdPartyResult.CAPITAL:
+        raise BookError(
+            "'third_party' 'capital' (the third-party result split by contributions) is not "
+            "recorded by the book yet; use 'reserve' or 'distribute' (docs/accounts.md §3).",
+            field="third_party",
+            value=policy.third_party.value,
+        )
     d = lt.distributions
     if (
         conn.execute(sa.select(d.c.id).where(d.c.coop_id == cid, d.c.year == year)).first()
@@ -289,6 +297,7 @@ def distribute_year(
         "patronage": [[f, str(patronage.get(f, ZERO))] for f in ids],
         "policy": {
             "reserve_share": str(policy.reserve_share),
+            "minimum_reserve_share": str(policy.minimum_reserve_share),
             "rate": str(policy.contribution_interest_rate),
             "cap": None
             if policy.contribution_interest_cap is None

@@ -14,6 +14,13 @@ every money movement becomes a balanced entry on the roles of a :class:`~coopfin
   (netted at exit), credit the receivables (an excess: ``borrower_credit``; after a write-off:
   ``recoveries``); a waiver debits the income (principal: ``other_cost``); a write-off (castigo,
   PCGE: 19x against 14/16) debits ``allowance_*``;
+- a revenue-share loan (``coopfinance.book._linked``, one replay of the frozen settlements):
+  disbursement debit ``loan_*``, credit ``cash``; each period's interest on the period's last
+  day debit ``loan_interest_*``, credit ``loan_interest_income``; on the pay date what the
+  settlement collected debit ``milk_payable``, credit the interest first and then ``loan_*``, the
+  period's unpaid interest capitalized (debit ``loan_*``, credit ``loan_interest_*``); netted in
+  an exit liquidación: the interest to that day, then debit ``member_payable``, and a castigo
+  debit ``allowance_*`` for what is written off;
 - the co-op's own entries (sales, costs, provisions, depreciation): :data:`ENTRY_KINDS`;
 - a contribution paid in cash: debit ``cash``, credit ``contributions``; retornos paid: debit
   ``surplus_payable``, credit ``cash``; a supplier who joins: their savings become aportaciones
@@ -44,7 +51,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._csv import safe_cell
-from coopfinance.book import _close
+from coopfinance.book import _close, _linked
 from coopfinance.book import _ledger_schema as lt
 from coopfinance.book import _schema as t
 from coopfinance.book._accounts import Membership, contribution_entries, memberships
@@ -323,6 +330,99 @@ def _loan_entries(
             e.add(m.date, f"loan:{m.kind.value}", f"{loan_id} {m.reference}".strip(), lines)
 
 
+def _revenue_share_entries(
+    conn: Connection,
+    coop: str,
+    *,
+    ms: dict[str, Membership],
+    liq: dict[str, tuple[dt.date, dict[str, Any]]],
+    e: _Entries,
+    as_of: dt.date,
+) -> None:
+    """The revenue-share loans (see the module docstring): every figure from the one replay of
+    the frozen settlements that the closes collected by (:func:`_linked.replay`)."""
+    loans = _linked.revenue_share_loans(conn, coop)
+    if not loans:
+        return
+    replayed = _linked.replay(conn, coop, loans)
+    st = t.settlements
+    pay = {
+        r.period_start: r.pay_date
+        for r in conn.execute(
+            sa.select(st.c.period_start, st.c.pay_date).where(st.c.coop_id == coop)
+        )
+    }
+    for loan_id, (farmer, plan) in loans.items():
+        if plan.disbursed > as_of:
+            continue
+        p = _party(ms, farmer, plan.disbursed)
+        s = _sub(p)
+
+        def line(role: str, amount: Decimal, p: str = p, farmer: str = farmer) -> JournalLine:
+            return JournalLine(role=role, amount=amount, farmer=farmer, party=p)
+
+        ref = f"{loan_id} {_linked.REVENUE_SHARE}"
+        e.add(
+            plan.disbursed,
+            "loan:disbursement",
+            ref,
+            [line(f"loan_{s}", plan.principal), line("cash", -plan.principal)],
+        )
+        netted = next(
+            (
+                x
+                for x in (liq[farmer][1].get("revenue_share", ()) if farmer in liq else ())
+                if x["loan_id"] == loan_id
+            ),
+            None,
+        )
+        cutoff = liq[farmer][0] if netted is not None else FAR
+        dues, paid, _ = replayed[loan_id]
+        for d, got in zip(dues, paid, strict=True):
+            if d.period.end > as_of:
+                break
+            e.add(
+                d.period.end,
+                "loan:interest",
+                f"{ref} {d.number}",
+                [line(f"loan_interest_{s}", d.interest), line("loan_interest_income", -d.interest)],
+            )
+            day = min(pay[d.period.start], cutoff)
+            if day > as_of:
+                continue
+            interest = min(got, d.interest)
+            capitalized = d.interest - interest
+            e.add(
+                day,
+                "loan:payment",
+                f"{ref} {d.number}",
+                [
+                    line("milk_payable", got),
+                    line(f"loan_interest_{s}", -interest - capitalized),
+                    line(f"loan_{s}", capitalized - (got - interest)),
+                ],
+            )
+        if netted is None or cutoff > as_of:
+            continue
+        interest = Decimal(netted["interest"])
+        amount, left = Decimal(netted["netted"]), Decimal(netted["left"])
+        to_interest = min(amount, interest)
+        lines = [
+            line(f"loan_interest_{s}", interest),
+            line("loan_interest_income", -interest),
+            line("member_payable", amount, liq[farmer][1]["party"]),
+            line(f"loan_interest_{s}", -to_interest),
+            line(f"loan_{s}", -(amount - to_interest)),
+        ]
+        if liq[farmer][1].get("written_off") and left > 0:
+            lines += [
+                line(f"allowance_{s}", left),
+                line(f"loan_interest_{s}", -(interest - to_interest)),
+                line(f"loan_{s}", -(left - (interest - to_interest))),
+            ]
+        e.add(cutoff, "liquidacion", ref, lines)
+
+
 def _own_entries(conn: Connection, coop: str, e: _Entries, as_of: dt.date) -> None:
     ce = lt.coop_entries
     for r in conn.execute(
@@ -481,6 +581,7 @@ def journal(conn: Connection, coop: Coop, as_of: dt.date | None = None) -> list[
     _settlement_entries(conn, coop, ms=ms, held=held, e=e, as_of=day)
     _obligation_entries(conn, coop.coop_id, ms, e, day)
     _loan_entries(conn, coop.coop_id, ms, e, day)
+    _revenue_share_entries(conn, coop.coop_id, ms=ms, liq=liq, e=e, as_of=day)
     _own_entries(conn, coop.coop_id, e, day)
     _member_entries(conn, coop.coop_id, ms, e, day)
     _distribution_entries(conn, coop.coop_id, e, day)
@@ -508,6 +609,7 @@ def last_recorded(conn: Connection, coop: Coop) -> dt.date:
         )
     for _, account in _close.accounts(conn, cid).values():
         days.append(account.terms.disbursed)
+    days += [plan.disbursed for _, plan in _linked.revenue_share_loans(conn, cid).values()]
     found = [_close._date(d) for d in days if d is not None]
     return max(found) if found else dt.date(1970, 1, 1)
 

@@ -18,6 +18,17 @@ period's obligation. The loan's standing is never stored: it is replayed from th
 settlements (each closed period's gross and what it collected for the loan), so it always agrees
 with them (:func:`revenue_share_collection`).
 
+**In the co-op's accounts** (issue 17) the same replay is the one source of every figure: the
+journal posts the disbursement, each period's interest on the period's last day and each
+collection on the pay date (from milk payable, interest first, the period's unpaid interest
+capitalized as the plan does), so the loan receivable equals the standing's balance after each pay
+date. A member's **exit liquidación** nets the loan's payoff on its effective date (the standing
+after the last closed period, plus interest to that day at the plan's rate,
+:func:`accrued_interest`) against what the co-op owes the leaver; the replay stops at that
+standing (its number is recorded with the liquidación) and later closes no longer collect the loan.
+What the leaver still owes stays a receivable (no more interest: there is no milk to share) or is
+written off.
+
 **KAS options** (reference ``dairy-and-coop.md`` §1.1, Czura 2015; §8 "skip 2 installments",
 "prepay 6 in flush season"): a book loan with options recorded (kind ``flex``: ``max_skips``,
 ``flush_months``, ``max_prepaid``, ``factor``) lets the farmer
@@ -52,6 +63,7 @@ from sqlalchemy.engine import Connection
 
 from coopfinance._decimal import ZERO, exact
 from coopfinance._rates import Rate
+from coopfinance.book import _ledger_schema as lt
 from coopfinance.book import _schema as t
 from coopfinance.book._common import (
     Coop,
@@ -91,15 +103,18 @@ __all__ = [
     "REVENUE_SHARE",
     "LinkedLoans",
     "LoanOptions",
+    "accrued_interest",
     "add_options",
     "add_revenue_share",
     "add_seasonal_loan",
     "close_obligations",
     "linked_loans",
+    "liquidated_through",
     "loan_options",
     "plan_from_dict",
     "plan_to_dict",
     "prepay",
+    "replay",
     "revenue_share_collection",
     "revenue_share_loans",
     "skip",
@@ -290,6 +305,46 @@ def revenue_share_loans(conn: Connection, coop: str) -> dict[str, tuple[str, Rev
     }
 
 
+def liquidated_through(conn: Connection, coop: str) -> dict[str, tuple[str, dt.date, int]]:
+    """The revenue-share loans netted in an exit liquidación: ``{loan id: (farmer, effective
+    date, number of the last settlement counted)}``."""
+    lq = lt.liquidations
+    out: dict[str, tuple[str, dt.date, int]] = {}
+    for r in conn.execute(sa.select(lq.c.farmer, lq.c.date, lq.c.data).where(lq.c.coop_id == coop)):
+        day = r.date if isinstance(r.date, dt.date) else dt.date.fromisoformat(str(r.date))
+        for item in json.loads(r.data).get("revenue_share", ()):
+            out[str(item["loan_id"])] = (str(r.farmer), day, int(item["number"]))
+    return out
+
+
+def accrued_interest(
+    plan: RevenueSharePlan, standing: RevenueShareStanding, day: dt.date
+) -> Decimal:
+    """Interest on ``standing.balance`` from ``standing.as_of`` to ``day`` at the rate of the next
+    settlement (the plan's, the extension rate after ``max_periods``), rounded half up to the
+    unit: what :meth:`~coopfinance.linked.RevenueSharePlan.due` would charge for a period
+    ending on ``day``; 0 when ``day`` is not after ``as_of``.
+
+    >>> plan = RevenueSharePlan(principal="1000", rate="18%", disbursed="2026-01-01",
+    ...                         share="25%", floor="50", cap="400", max_periods=2)
+    >>> accrued_interest(plan, plan.standing(), dt.date(2026, 1, 15))
+    Decimal('6.46')
+    """
+    if day <= standing.as_of:
+        return ZERO.quantize(plan.currency.unit)
+    period = Period(start=standing.as_of + dt.timedelta(days=1), end=day)
+    return plan.due(standing, period, ZERO).interest
+
+
+def replay(
+    conn: Connection, coop: str, loans: Mapping[str, tuple[str, RevenueSharePlan]] | None = None
+) -> dict[str, tuple[list[RevenueShareDue], list[Decimal], list[RevenueShareStanding]]]:
+    """Each loan (default: every revenue-share loan) through the closed settlements: its dues,
+    what each collected and the standing after it; a loan netted in a liquidación stops at the
+    standing the liquidación counted."""
+    return _replay(conn, coop, revenue_share_loans(conn, coop) if loans is None else loans)
+
+
 def _replay(
     conn: Connection, coop: str, loans: Mapping[str, tuple[str, RevenueSharePlan]]
 ) -> dict[str, tuple[list[RevenueShareDue], list[Decimal], list[RevenueShareStanding]]]:
@@ -299,6 +354,7 @@ def _replay(
     }
     if not loans:
         return out
+    stop = {k: v[2] for k, v in liquidated_through(conn, coop).items() if k in loans}
     st, sf, sl, gs = t.settlements, t.settlement_farmers, t.settlement_lines, guarantee_steps
     farmers = sorted({f for f, _ in loans.values()})
     gross: dict[tuple[dt.date, str], Decimal] = {}
@@ -336,6 +392,8 @@ def _replay(
         for p in periods:
             if p.end <= plan.disbursed:
                 continue
+            if loan_id in stop and len(dues) >= stop[loan_id]:
+                break
             milk = gross.get((p.start, farmer), Decimal(0)).quantize(unit)
             d = plan.due(standing, p, milk)
             got = paid.get((p.start, loan_id), Decimal(0)).quantize(unit)
@@ -379,10 +437,11 @@ def close_obligations(
 ) -> list[Obligation]:
     """The revenue-share obligations of the close of ``period``: each loan disbursed before the
     period ends and not repaid, its due from the farmer's milk value of the period."""
+    netted = liquidated_through(conn, coop.coop_id)  # a leaver's loan was netted at exit
     loans = {
         k: v
         for k, v in revenue_share_loans(conn, coop.coop_id).items()
-        if v[1].disbursed < period.end
+        if v[1].disbursed < period.end and k not in netted
     }
     if not loans:
         return []

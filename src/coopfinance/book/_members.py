@@ -12,8 +12,10 @@
   periods paid on or after ``date`` (held for the liquidación instead of paid) — against what the
   leaver owes: service charges and input advances left short in their last settlement, then each
   loan's payoff on the liquidación's effective date (the latest of ``date`` and those pay dates),
-  in the settlement policy's order. What is left is paid out; a debt left over stays a receivable
-  (the loan stays open) or, with ``write_off=True``, is written off (castigo). The identity
+  in the settlement policy's order, and then each revenue-share loan's payoff (the standing after
+  the last settlement counted, plus interest to the effective date:
+  :func:`~coopfinance.book._linked.accrued_interest`). What is left is paid out; a debt left over
+  stays a receivable (the loan stays open) or, with ``write_off=True``, is written off (castigo). The identity
   ``refund + pending + milk − debts = paid_out − left_owed`` holds to the céntimo.
 """
 
@@ -28,7 +30,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from coopfinance.book import _close
+from coopfinance.book import _close, _linked
 from coopfinance.book import _ledger_schema as lt
 from coopfinance.book import _schema as t
 from coopfinance.book._accounts import EXIT_KINDS, contribution_entries, memberships, statement_of
@@ -284,6 +286,30 @@ def liquidate(
                 )
             )
         loans.append((loan_id, netted, left))
+    revenue_share = []
+    for loan_id, (owner, plan) in sorted(_linked.revenue_share_loans(conn, cid).items()):
+        if owner != farmer or plan.disbursed > effective:
+            continue
+        standings = _linked.replay(conn, cid, {loan_id: (owner, plan)})[loan_id][2]
+        counted = [s for s in standings if s.as_of <= effective]
+        standing = counted[-1] if counted else plan.standing()
+        if standing.repaid:
+            continue
+        interest = _linked.accrued_interest(plan, standing, effective)
+        owed = standing.balance + interest
+        netted = min(avail, owed)
+        avail -= netted
+        loans.append((loan_id, netted, owed - netted))
+        revenue_share.append(
+            {
+                "loan_id": loan_id,
+                "number": standing.number,
+                "balance": str(standing.balance),
+                "interest": str(interest),
+                "netted": str(netted),
+                "left": str(owed - netted),
+            }
+        )
     paid_out = avail
     left_owed = (
         (service_due - service_paid)
@@ -324,6 +350,7 @@ def liquidate(
         "left_owed": str(left_owed),
         "inputs_written_off": str(inputs_due - inputs_paid if write_off else ZERO),
         "loans": [[a, str(b), str(c)] for a, b, c in loans],
+        "revenue_share": revenue_share,
         "written_off": write_off,
         "asked": date.isoformat(),
     }

@@ -566,6 +566,7 @@ def _distribute(ns: argparse.Namespace, out: TextIO) -> int:
     fmt = chosen_format(ns)
     policy = SurplusPolicy(
         reserve_share=ns.reserve_share,
+        minimum_reserve_share=ns.minimum_reserve_share,
         contribution_interest_rate=ns.interest_rate,
         contribution_interest_cap=ns.interest_cap,
         education_share=ns.education_share,
@@ -763,6 +764,11 @@ def _register_documents(sub: Any, common: argparse.ArgumentParser) -> None:
         "--reserve-share", default="0.20", help=_help("share to the reserve, at least 0.20")
     )
     p.add_argument(
+        "--minimum-reserve-share",
+        default="0.20",
+        help=_help("the law's floor for the reserve share (default 0.20, LGC art. 42)"),
+    )
+    p.add_argument(
         "--interest-rate",
         default="0",
         help=_help("interest on contributions for the year, e.g. 0.05 (needs --interest-cap)"),
@@ -784,7 +790,7 @@ def _register_documents(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--third-party",
         default="reserve",
-        choices=[m.value for m in ThirdPartyResult],
+        choices=[m.value for m in ThirdPartyResult if m is not ThirdPartyResult.CAPITAL],
         help=_help("where the result of operations with non-members goes (default reserve)"),
     )
     _output(p, _DOCUMENT_FORMATS, "md")
