@@ -387,3 +387,45 @@ def test_a_close_that_fails_in_the_guarantee_leaves_the_book_unchanged(
     monkeypatch.setattr(_close, "apply_group_guarantees", real)
     assert book.close().guarantees[0].steps
     book.close_connection()
+
+
+@pytest.mark.parametrize("kind", ["level", "revenue-share"])
+def test_the_journal_clears_every_milk_payable_when_a_guarantee_pays(
+    tmp_path: pathlib.Path, kind: str
+) -> None:
+    """A guarantee's payment is journaled as a loan payment whose counterpart is cash (the
+    guarantor is paid that much less): every farmer's milk payable is cleared on the pay date,
+    every entry balances, and the loan receivable is what the loans (M001's L1, and RS1) still
+    owe."""
+    from coopfinance.linked import RevenueSharePlan
+
+    book = _book("sqlite://", "j", tmp_path, {"M001": 20, "M002": 40, "M003": 40}, floor="0")
+    loan = "L1"
+    if kind == "revenue-share":
+        loan = "RS1"
+        book.add_revenue_share_loan(
+            loan,
+            "M001",
+            RevenueSharePlan(
+                principal="900", rate="18%", disbursed="2026-01-01", share="40%", max_periods=12
+            ),
+        )
+    book.import_groups(write(tmp_path, "groups.toml", GROUPS))
+    closing = book.close()
+    assert closing.guarantees[0].covered("M001", loan) > 0
+    entries = book.journal(closing.pay_date)
+    assert all(e.balanced for e in entries)
+    owed: dict[str, Decimal] = {}
+    for e in entries:
+        for x in e.lines:
+            if x.role == "milk_payable":
+                owed[x.farmer] = owed.get(x.farmer, Decimal(0)) + x.amount
+    assert set(owed.values()) == {Decimal(0)}
+    receivable = sum(
+        (x.amount for e in entries for x in e.lines if x.role == "loan_member"), Decimal(0)
+    )
+    expected = book.account("L1").state(closing.pay_date).principal_outstanding
+    if kind == "revenue-share":
+        expected += book.revenue_share(loan).standing.balance
+    assert receivable == expected
+    book.close_connection()

@@ -353,6 +353,18 @@ def called(conn: Connection, coop: str, through: dt.date) -> dict[str, tuple[int
     return {g: (len(seen[g]), paid[g]) for g in seen}
 
 
+def guaranteed(conn: Connection, coop: str) -> dict[tuple[dt.date, str], Decimal]:
+    """What the guarantees paid for each loan in each closed period: ``{(period start, loan id):
+    amount}`` (a revenue-share loan's replay counts it with what check-off collected)."""
+    sp = steps
+    out: dict[tuple[dt.date, str], Decimal] = defaultdict(lambda: ZERO)
+    for r in conn.execute(
+        sa.select(sp.c.period_start, sp.c.loan_id, sp.c.amount).where(sp.c.coop_id == coop)
+    ):
+        out[(_date(r.period_start), r.loan_id)] += r.amount
+    return dict(out)
+
+
 # --- the groups file ---------------------------------------------------------------------------
 
 _GROUP_KEYS = ("id", "members", "order", "since")
