@@ -52,3 +52,19 @@ def test_quick_run_measures_every_row(runner, tmp_path: Path, capsys) -> None:  
 def test_unknown_row_is_refused(runner) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SystemExit):
         runner.main(["--only", "no-such-row"])
+
+
+def test_the_plain_numpy_anchor_models_the_same_run(runner) -> None:  # type: ignore[no-untyped-def]
+    """The Monte Carlo anchor does the same work: on its own random numbers it collects what
+    ``simulate`` collects and finds the same yield, to sampling error (800 scenarios)."""
+    import numpy as np
+
+    from coopfinance.linked import Portfolio, simulate
+
+    pf = Portfolio.example(runner.MC_FARMERS, runner.MC_PERIODS, seed=0)
+    ours = simulate(pf, scenarios=800, seed=0)
+    plain = runner._plain_numpy(pf, 800, 0)
+    assert plain["collected"].shape == ours.collected.shape
+    got, want = plain["collected"].sum(axis=1), ours.collected.sum(axis=1)
+    assert abs(got.mean() - want.mean()) < 4 * want.std() / np.sqrt(800) + 0.01
+    assert abs(float(np.mean(plain["yield"])) - float(np.mean(ours.effective_yield))) < 1e-3

@@ -173,3 +173,24 @@ def test_rolled_dates_are_used_for_interest() -> None:
     assert [r.due_date for r in rolled.schedule()][:1] == [d(2026, 7, 30)]
     assert [r.days for r in rolled.schedule()][:2] == [32, 29]
     assert rolled.schedule()[0].interest > base.schedule()[0].interest
+
+
+@given(
+    st.dates(min_value=dt.date(1850, 1, 1), max_value=dt.date(2350, 12, 31)),
+    st.sampled_from([1, 2, 3, 4, 6, 12]),
+    st.integers(min_value=0, max_value=600),
+)
+def test_monthly_dates_from_the_table_equal_the_arithmetic(
+    first: dt.date, months: int, count: int
+) -> None:
+    """The month-ordinal table (1900-2299; issue 22) gives the dates of the one-by-one
+    arithmetic, inside the table, across its edges and beyond it (where the arithmetic answers),
+    and both are ``first + relativedelta(months=months·k)``."""
+    from coopfinance._calendar import _monthly, _monthly_loop
+
+    last = first + relativedelta(months=months * max(count - 1, 0))
+    if last.year > 9999:  # pragma: no cover - not reached with these bounds
+        return
+    want = _monthly_loop(first, months, count)
+    assert _monthly(first, months, count) == want
+    assert want == [first + relativedelta(months=months * k) for k in range(count)]

@@ -169,6 +169,8 @@ def test_domain_error_prints_error_and_exits_1() -> None:
             "0",
             "--disbursed",
             "2026-01-15",
+            "--lang",
+            "en",
         ]
     )
     assert (code, out) == (1, "")
@@ -187,6 +189,8 @@ def test_float_like_text_is_fine_but_garbage_is_not() -> None:
             "3",
             "--disbursed",
             "2026-01-15",
+            "--lang",
+            "en",
         ]
     )
     assert code == 1
@@ -205,7 +209,7 @@ def test_usage_error_exits_2() -> None:
 
 
 def test_a_missing_loan_option_is_named() -> None:
-    code, _, err = run(["schedule", "--rate", "35%", "--disbursed", "2026-01-15"])
+    code, _, err = run(["schedule", "--rate", "35%", "--disbursed", "2026-01-15", "--lang", "en"])
     assert code == 1
     assert err == "Error: 'principal' is required (got None).\n"
 
@@ -290,7 +294,7 @@ def test_cost_json_and_inclusion_override() -> None:
 
 
 def test_cost_refuses_an_unknown_component() -> None:
-    code, _, err = run(["cost", *LOAN[1:], "--apr-includes", "fees,stamps"])
+    code, _, err = run(["cost", *LOAN[1:], "--apr-includes", "fees,stamps", "--lang", "en"])
     assert code == 1
     assert "'include' must be one of fees, insurance, taxes (got 'stamps')" in err
 
@@ -395,12 +399,12 @@ def test_terms_from_json_numbers_are_exact(tmp_path: pathlib.Path) -> None:
 def test_bad_terms_files(tmp_path: pathlib.Path, content: str, message: str) -> None:
     path = tmp_path / "terms.json"
     path.write_text(content, encoding="utf-8")
-    code, _, err = run(["schedule", "--terms", str(path)])
+    code, _, err = run(["schedule", "--terms", str(path), "--lang", "en"])
     assert code == 1
     assert message in err
 
 
 def test_missing_terms_file() -> None:
-    code, _, err = run(["schedule", "--terms", "/nonexistent/terms.json"])
+    code, _, err = run(["schedule", "--terms", "/nonexistent/terms.json", "--lang", "en"])
     assert code == 1
     assert "'terms' cannot be read (got '/nonexistent/terms.json'): no such file." in err

@@ -106,4 +106,4 @@ def test_the_cli_refuses_a_bare_rate_in_one_line() -> None:
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1
     assert "'35%'" in lines[0]
-    assert "(got '35')" in lines[0]
+    assert "(se recibió '35')" in lines[0]  # the default language, Spanish

@@ -47,18 +47,27 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from operator import sub
+from itertools import accumulate
+from operator import mul, sub
 from types import MappingProxyType
 from typing import Any, NamedTuple, NoReturn, Protocol
 
-from coopfinance._calendar import BusinessDay, DayCount, Frequency, HolidayCalendar, calendar_dates
+from coopfinance._calendar import (
+    BusinessDay,
+    DayCount,
+    Frequency,
+    HolidayCalendar,
+    add_months,
+    calendar_dates,
+    monthly_ordinals,
+)
 from coopfinance._charges import Charge, ChargeBasis, ChargeKind, DuringGrace, Upfront
 from coopfinance._conventions import Amortization, Grace, GraceType
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, fraction_to_decimal
 from coopfinance._money import Money, RoundingPolicy, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Installment, Schedule
-from coopfinance.errors import InvalidLoanTerms
+from coopfinance.errors import E_, InvalidLoanTerms
 
 __all__ = [
     "PLANNERS",
@@ -193,6 +202,18 @@ of microseconds, and loans at one rate meet the same few lengths (28–31 days) 
 dates. At most :data:`_PRICED_RATES` rates are kept (then it starts again)."""
 _PRICED_RATES = 1024
 
+_PATTERNS: dict[
+    tuple[Rate, DayCount, tuple[int, ...]],
+    tuple[tuple[Decimal, ...], tuple[Fraction, ...], tuple[Decimal, ...], dict[int, Decimal]],
+] = {}
+"""Per rate, day count (counted in days) and sequence of period lengths, the period rates, year
+fractions, discount factors and the memo of annuity sums ``Σ v_k`` of :class:`Calendar`: they
+depend on the lengths alone, and monthly loans disbursed on different dates meet the same few
+sequences (every loan disbursed on the 1st-28th of one month in years of the same leap phase has
+the same lengths), so a new calendar takes them — and its level installment's annuity sum —
+without pricing or summing again. At most :data:`_PATTERNS_KEPT` are kept (then it starts again)."""
+_PATTERNS_KEPT = 4096
+
 
 def _priced(rate: Rate, dc: DayCount) -> dict[int, tuple[Decimal, Fraction, Decimal]]:
     if len(_PRICED) >= _PRICED_RATES:
@@ -215,21 +236,43 @@ def _calendar_part(  # noqa: PLR0917 - an lru_cache key: positional on purpose
     """Due dates, days, period rates ``i_k``, year fractions and ``1/(1 + i_k)`` for a loan's
     calendar and rate, whatever its amount: loans disbursed together on the same product share it.
     """
-    dates = calendar_dates(
-        disbursed, frequency, installments, first_due, due_dates, business_day, holidays
-    )
+    months = frequency.months
+    ordinals = (
+        monthly_ordinals(add_months(disbursed, months), months, installments)
+        if months is not None
+        and installments
+        and first_due is None
+        and due_dates is None
+        and business_day is BusinessDay.UNADJUSTED
+        else None
+    )  # the common case: calendar_dates' dates straight from the month table, as ordinals
+    if ordinals is not None:
+        dates = list(map(dt.date.fromordinal, ordinals))
+    else:
+        dates = calendar_dates(
+            disbursed, frequency, installments, first_due, due_dates, business_day, holidays
+        )
     if day_count.value in ("act/360", "act/365") and dates:
         # τ depends on the days alone: look each length up in the rate's prices, in C loops
-        ordinals = list(map(dt.date.toordinal, dates))
-        days = list(map(sub, ordinals, [disbursed.toordinal(), *ordinals[:-1]]))
-        priced = _PRICED.get((rate, day_count)) or _priced(rate, day_count)
-        missing = set(days).difference(priced)
-        for n in missing:
-            tau = day_count.year_fraction(disbursed, disbursed + dt.timedelta(days=n), frequency)
-            i = rate.period_rate(tau)
-            priced[n] = (i, tau, CONTEXT.divide(ONE, ONE + i))
-        rates_, taus_, discounts_ = zip(*map(priced.__getitem__, days), strict=True)
-        return Calendar(tuple(dates), tuple(days), rates_, taus_, discounts_, {})
+        if ordinals is None:
+            ordinals = list(map(dt.date.toordinal, dates))
+        lengths = tuple(map(sub, ordinals, [disbursed.toordinal(), *ordinals[:-1]]))
+        key = (rate, day_count, lengths)
+        shared = _PATTERNS.get(key)
+        if shared is None:
+            priced = _PRICED.get((rate, day_count)) or _priced(rate, day_count)
+            missing = set(lengths).difference(priced)
+            for n in missing:
+                tau = day_count.year_fraction(
+                    disbursed, disbursed + dt.timedelta(days=n), frequency
+                )
+                i = rate.period_rate(tau)
+                priced[n] = (i, tau, CONTEXT.divide(ONE, ONE + i))
+            rates_, taus_, discounts_ = zip(*map(priced.__getitem__, lengths), strict=True)
+            if len(_PATTERNS) >= _PATTERNS_KEPT:
+                _PATTERNS.clear()
+            shared = _PATTERNS[key] = (rates_, taus_, discounts_, {})
+        return Calendar(tuple(dates), lengths, *shared)
     days, rates, taus = _period_rates(rate, day_count, frequency, disbursed, dates)
     inverse: dict[Decimal, Decimal] = {}
     discounts = []
@@ -323,11 +366,15 @@ def _annuity(ctx: _Context, weights: Sequence[Decimal] | None) -> Decimal:
         hit = ctx.sums.get(ctx.grace)
         if hit is not None:
             return ctx.base / hit
-    v = ONE
-    acc = ZERO
-    for j in range(ctx.grace, ctx.n):
-        v *= ctx.discounts[j] if folded is None else ONE / (ONE + ctx.rates[j] + folded[j])
-        acc += v if weights is None else weights[j - ctx.grace] * v
+    if folded is None:  # v_k = Π d_j and Σ w_k·v_k in C loops: the same operations, in order
+        vs = accumulate(ctx.discounts[ctx.grace : ctx.n], mul)
+        acc = sum(vs if weights is None else map(mul, weights, vs), ZERO)
+    else:
+        v = ONE
+        acc = ZERO
+        for j in range(ctx.grace, ctx.n):
+            v *= ONE / (ONE + ctx.rates[j] + folded[j])
+            acc += v if weights is None else weights[j - ctx.grace] * v
     if memo:
         ctx.sums[ctx.grace] = acc  # amount-independent: loans on the same calendar share it
     return ctx.base / acc
@@ -478,9 +525,15 @@ _RUNAWAY = 100
 
 def _runaway(terms: ScheduleTerms, number: int, balance: Decimal) -> NoReturn:
     raise InvalidLoanTerms(
-        f"the balance grows past {_RUNAWAY} times the principal by installment {number} "
-        f"({balance:.2f}): the installments never cover the interest; check 'rate' ({terms.rate}), "
-        "'weights' and 'grace'.",
+        E_(
+            "the balance grows past %(runaway)s times the principal by installment "
+            "%(number)s (%(balance)s): the installments never cover the interest; "
+            "check 'rate' (%(rate)s), 'weights' and 'grace'.",
+            runaway=_RUNAWAY,
+            number=number,
+            balance=format(balance, ".2f"),
+            rate=terms.rate,
+        ),
         field="rate",
         value=terms.rate.value,
     )
@@ -536,8 +589,14 @@ def build_schedule(terms: ScheduleTerms, prepared: Prepared | None = None) -> Sc
         return _build(terms, prepare(terms) if prepared is None else prepared)
     except (decimal.InvalidOperation, decimal.Overflow):
         raise InvalidLoanTerms(
-            "the schedule's amounts exceed 34 significant digits: check 'rate' "
-            f"({terms.rate}), 'installments' ({terms.count}) and 'frequency' ({terms.frequency}).",
+            E_(
+                "the schedule's amounts exceed 34 significant digits: check 'rate' "
+                "(%(rate)s), 'installments' (%(count)s) and 'frequency' "
+                "(%(frequency)s).",
+                rate=terms.rate,
+                count=terms.count,
+                frequency=terms.frequency,
+            ),
             field="rate",
             value=terms.rate.value,
         ) from None
@@ -574,8 +633,12 @@ def _build(terms: ScheduleTerms, prepared: Prepared) -> Schedule:
     principal = lent + financed
     if withheld >= lent:
         raise InvalidLoanTerms(
-            f"'charges' withheld at disbursement ({withheld}) must be less than the amount "
-            f"lent ({lent}).",
+            E_(
+                "'charges' withheld at disbursement (%(withheld)s) must be less than "
+                "the amount lent (%(lent)s).",
+                withheld=withheld,
+                lent=lent,
+            ),
             field="charges",
             value=withheld,
         )

@@ -9,12 +9,13 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from itertools import accumulate
 from typing import ClassVar
 
 import attrs
 
 from coopfinance._fields import ParseableEnum, whole
-from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidCalendar, InvalidValue, WrongType
 
 __all__ = [
     "BusinessDay",
@@ -88,7 +89,7 @@ _NAMES = {
 _EVERY_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key
 class Frequency:
     """How often installments fall due: a :class:`PeriodUnit` times ``every``.
 
@@ -129,7 +130,10 @@ class Frequency:
             return text
         if not isinstance(text, str):
             raise WrongType(
-                f"'frequency' must be a Frequency or a name such as 'monthly' (got {text!r}).",
+                E_(
+                    "'frequency' must be a Frequency or a name such as 'monthly' (got %(text)s).",
+                    text=repr(text),
+                ),
                 field="frequency",
                 value=text,
             )
@@ -141,8 +145,12 @@ class Frequency:
         if m:
             return cls.days(int(m.group(1)))
         raise InvalidCalendar(
-            "'frequency' must be weekly, biweekly, semimonthly, monthly, bimonthly, quarterly, "
-            f"semiannual, annual or <N>d such as 15d (got {text!r}).",
+            E_(
+                "'frequency' must be weekly, biweekly, semimonthly, monthly, "
+                "bimonthly, quarterly, semiannual, annual or <N>d such as 15d (got "
+                "%(text)s).",
+                text=repr(text),
+            ),
             field="frequency",
             value=text,
         )
@@ -273,7 +281,10 @@ def _year_fraction(dc: DayCount, d0: dt.date, d1: dt.date, frequency: Frequency 
         return _thirty_360(d0, d1, european=True)
     if frequency is None:
         raise InvalidCalendar(
-            "'frequency' is needed to measure a period under the per-period day count (got None).",
+            E_(
+                "'frequency' is needed to measure a period under the per-period day "
+                "count (got None)."
+            ),
             field="frequency",
             value=None,
         )
@@ -297,7 +308,11 @@ def _country_holidays(country: str, year: int) -> frozenset[dt.date]:
         table = holidays.country_holidays(country, years=year)
     except NotImplementedError:
         raise InvalidCalendar(
-            f"'country' must be a country the holidays package knows, such as 'PE' (got {country!r}).",
+            E_(
+                "'country' must be a country the holidays package knows, such as 'PE' "
+                "(got %(country)s).",
+                country=repr(country),
+            ),
             field="country",
             value=country,
         ) from None
@@ -308,11 +323,13 @@ def _to_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
     out = frozenset(values)
     for d in out:
         if not isinstance(d, dt.date):
-            raise WrongType(f"'holidays' must hold dates (got {d!r}).", field="holidays", value=d)
+            raise WrongType(
+                E_("'holidays' must hold dates (got %(d)s).", d=repr(d)), field="holidays", value=d
+            )
     return out
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key
 class HolidayCalendar:
     """Non-business days: weekend days, a country's public holidays and extra dates.
 
@@ -357,7 +374,7 @@ class HolidayCalendar:
                 break
         else:  # pragma: no cover - a calendar with no business day in a year
             raise InvalidCalendar(
-                f"'holidays' leave no business day within a year of {day}.",
+                E_("'holidays' leave no business day within a year of %(day)s.", day=day),
                 field="holidays",
                 value=day,
             )
@@ -367,7 +384,49 @@ class HolidayCalendar:
 
 
 def _monthly(first: dt.date, months: int, count: int) -> list[dt.date]:
-    """``add_months(first, months·k)`` for k < count, in one pass (the schedule's hot path)."""
+    """``add_months(first, months·k)`` for k < count (the schedule's hot path): between 1900 and
+    2299, slices of a table of month ordinals (:func:`_month_ordinals`) turned into dates in C
+    loops; otherwise one pass of :func:`add_months` arithmetic (:func:`_monthly_loop`)."""
+    ordinals = monthly_ordinals(first, months, count)
+    if ordinals is None:
+        return _monthly_loop(first, months, count)
+    return list(map(_FROM_ORDINAL, ordinals))
+
+
+def monthly_ordinals(first: dt.date, months: int, count: int) -> list[int] | None:
+    """The ordinals of :func:`_monthly` ``(first, months, count)`` from the table, or ``None``
+    when they leave it (1900-2299) or ``count`` or ``months`` is not positive."""
+    start = (first.year - _TABLE_FROM) * 12 + first.month - 1
+    stop = start + months * (count - 1) + 1
+    if count <= 0 or months <= 0 or start < 0 or stop > _TABLE_MONTHS:
+        return None
+    day = first.day
+    if day <= 28:  # every month has a 28th
+        return list(map((day - 1).__add__, _month_ordinals(0)[start:stop:months]))
+    return _month_ordinals(day)[start:stop:months]
+
+
+_TABLE_FROM, _TABLE_MONTHS = 1900, 400 * 12
+_FROM_ORDINAL = dt.date.fromordinal
+
+
+@functools.cache
+def _month_ordinals(day: int) -> list[int]:
+    """For each month from January 1900 to December 2299, the ordinal of its first day
+    (``day = 0``) or of its day ``min(day, month length)`` (``day`` 29-31): built once per day,
+    on first use (not at import)."""
+    lengths = [
+        _DAYS_IN_MONTH[_cal.isleap(_TABLE_FROM + k // 12)][k % 12] for k in range(_TABLE_MONTHS)
+    ]
+    firsts = list(accumulate(lengths[:-1], initial=dt.date(_TABLE_FROM, 1, 1).toordinal()))
+    if not day:
+        return firsts
+    return [o + min(day, n) - 1 for o, n in zip(firsts, lengths, strict=True)]
+
+
+def _monthly_loop(first: dt.date, months: int, count: int) -> list[dt.date]:
+    """:func:`_monthly` by arithmetic, one date at a time (any year, and the reference the
+    table path is tested against)."""
     day = first.day
     year, month0 = first.year, first.month - 1
     out = []
@@ -459,13 +518,27 @@ def check_increasing(disbursed: dt.date, dates: Sequence[dt.date], *, field: str
     for k, d in enumerate(dates):
         if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
             raise WrongType(
-                f"{field!r} must hold dates (got {d!r} at position {k + 1}).", field=field, value=d
+                E_(
+                    "%(field)s must hold dates (got %(d)s at position %(k)s).",
+                    field=repr(field),
+                    d=repr(d),
+                    k=k + 1,
+                ),
+                field=field,
+                value=d,
             )
         if d <= previous:
             what = "the disbursement date" if k == 0 else f"due date {k}"
             raise InvalidCalendar(
-                f"{field!r} must be after {what} {previous.isoformat()} (got {d.isoformat()} "
-                f"for installment {k + 1}).",
+                E_(
+                    "%(field)s must be after %(what)s %(isoformat_previous)s (got "
+                    "%(isoformat_d)s for installment %(k)s).",
+                    field=repr(field),
+                    what=what,
+                    isoformat_previous=previous.isoformat(),
+                    isoformat_d=d.isoformat(),
+                    k=k + 1,
+                ),
                 field=field,
                 value=d,
             )

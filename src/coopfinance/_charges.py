@@ -38,7 +38,7 @@ import attrs
 from coopfinance._decimal import exact, parse_number, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance._money import RoundingPolicy
-from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, ParseError, WrongType, fmt_value
 
 __all__ = ["Charge", "ChargeBasis", "ChargeKind", "DuringGrace", "Upfront"]
 
@@ -186,15 +186,23 @@ class Charge:
     def __attrs_post_init__(self) -> None:
         if self.value < 0:
             raise InvalidValue(
-                f"'value' of a {self.kind.value} charge must not be negative (got {self.value}).",
+                E_(
+                    "'value' of a %(value)s charge must not be negative (got %(value2)s).",
+                    value=self.kind.value,
+                    value2=self.value,
+                ),
                 field="value",
                 value=self.value,
             )
         if self.basis not in _ALLOWED_BASIS[self.kind]:
             allowed = ", ".join(sorted(b.value for b in _ALLOWED_BASIS[self.kind]))
             raise InvalidValue(
-                f"'basis' of a {self.kind.value} charge must be one of {allowed} "
-                f"(got {self.basis.value}).",
+                E_(
+                    "'basis' of a %(value)s charge must be one of %(allowed)s (got %(value2)s).",
+                    value=self.kind.value,
+                    allowed=allowed,
+                    value2=self.basis.value,
+                ),
                 field="basis",
                 value=self.basis.value,
             )
@@ -202,15 +210,21 @@ class Charge:
             object.__setattr__(self, "upfront", Upfront.WITHHELD)
         if self.kind is not ChargeKind.UPFRONT and self.upfront is not None:
             raise InvalidValue(
-                f"'upfront' applies only to upfront fees, not to {self.kind.value} "
-                f"(got {self.upfront.value}).",
+                E_(
+                    "'upfront' applies only to upfront fees, not to %(value)s (got %(value2)s).",
+                    value=self.kind.value,
+                    value2=self.upfront.value,
+                ),
                 field="upfront",
                 value=self.upfront.value,
             )
         if self.basis is not ChargeBasis.FLAT and self.value >= 1:
             raise InvalidValue(
-                f"'value' of a percentage charge must be below 100 % (got {self.value}); write 1 % "
-                "as '1%' or '0.01'.",
+                E_(
+                    "'value' of a percentage charge must be below 100 %% (got %(value)s); "
+                    "write 1 %% as '1%%' or '0.01'.",
+                    value=self.value,
+                ),
                 field="value",
                 value=self.value,
             )
@@ -286,7 +300,10 @@ class Charge:
         rate, v = _rate_or_amount(value)
         if not rate:
             raise InvalidValue(
-                f"'value' of a tax must be a percentage such as '0.005%' (got {fmt_value(value)}).",
+                E_(
+                    "'value' of a tax must be a percentage such as '0.005%%' (got %(value)s).",
+                    value=fmt_value(value),
+                ),
                 field="value",
                 value=value,
             )
@@ -305,14 +322,21 @@ class Charge:
         """Read the text form ``KIND:VALUE[:OPTION...]`` (see the module docstring)."""
         if not isinstance(text, str):
             raise WrongType(
-                f"'charge' must be text such as 'upfront:1%:withheld' (got {text!r}).",
+                E_(
+                    "'charge' must be text such as 'upfront:1%%:withheld' (got %(text)s).",
+                    text=repr(text),
+                ),
                 field="charge",
                 value=text,
             )
         parts = [p.strip() for p in text.split(":")]
         if len(parts) < 2 or not parts[1]:
             raise ParseError(
-                f"'charge' must be KIND:VALUE[:OPTION], e.g. 'upfront:1%:withheld' (got {text!r}).",
+                E_(
+                    "'charge' must be KIND:VALUE[:OPTION], e.g. 'upfront:1%%:withheld' "
+                    "(got %(text)s).",
+                    text=repr(text),
+                ),
                 field="charge",
                 value=text,
             )
@@ -323,8 +347,12 @@ class Charge:
         if grace:
             if kind not in (ChargeKind.INSTALLMENT, ChargeKind.INSURANCE):
                 raise ParseError(
-                    f"option {grace[0]!r} applies only to installment fees and insurance "
-                    f"(in {text!r}).",
+                    E_(
+                        "option %(grace)s applies only to installment fees and insurance (in "
+                        "%(text)s).",
+                        grace=repr(grace[0]),
+                        text=repr(text),
+                    ),
                     field="charge",
                     value=text,
                 )
@@ -349,7 +377,11 @@ class Charge:
             disbursement = not options or "disbursement" in options or "both" in options
             return cls.tax(value, on_payments=payments, on_disbursement=disbursement)
         except ParseError as exc:
-            raise ParseError(f"'charge' {text!r}: {exc}", field="charge", value=text) from None
+            raise ParseError(
+                E_("'charge' %(text)s: %(exc)s", text=repr(text), exc=exc),
+                field="charge",
+                value=text,
+            ) from None
 
     def describe(self) -> str:
         """The text form, which :meth:`parse` reads back."""
@@ -379,7 +411,12 @@ def _only(options: list[str], allowed: set[str], text: str) -> None:
     for o in options:
         if o not in allowed:
             raise ParseError(
-                f"option {o!r} must be one of {', '.join(sorted(allowed))} (in {text!r}).",
+                E_(
+                    "option %(o)s must be one of %(allowed)s (in %(text)s).",
+                    o=repr(o),
+                    allowed=", ".join(sorted(allowed)),
+                    text=repr(text),
+                ),
                 field="charge",
                 value=text,
             )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import attrs
 
 from coopfinance._fields import ParseableEnum, to_whole
-from coopfinance.errors import InvalidLoanTerms, InvalidValue
+from coopfinance.errors import E_, InvalidLoanTerms, InvalidValue
 
 __all__ = ["MAX_INSTALLMENTS", "Amortization", "Grace", "GraceType"]
 
@@ -72,7 +72,9 @@ def _grace_periods(value: int) -> int:
     periods = to_whole(value, field="grace", error=InvalidLoanTerms)
     if periods < 0:
         raise InvalidLoanTerms(
-            f"'grace' must not be negative (got {periods}).", field="grace", value=periods
+            E_("'grace' must not be negative (got %(periods)s).", periods=periods),
+            field="grace",
+            value=periods,
         )
     return periods
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ParamSpec, TypeVar, cast
 
-from coopfinance.errors import FloatNotAllowed, ParseError, WrongType, fmt_value
+from coopfinance.errors import E_, FloatNotAllowed, ParseError, WrongType, fmt_value
 
 __all__ = [
     "CONTEXT",
@@ -118,25 +118,41 @@ MIN_EXPONENT = -30
 def _bounded(value: Decimal, *, field: str, shown: object) -> Decimal:
     """``value`` if finite and within :data:`MAX_MAGNITUDE` and :data:`MIN_EXPONENT`, else a
     :class:`~coopfinance.errors.ParseError` naming ``field``."""
+    if value.is_finite() and not value.is_zero() and MIN_EXPONENT <= value.adjusted() < 15:
+        return value  # the common case, before ``shown`` is formatted for a message
     if len(str(shown)) > 40:
         shown = f"{str(shown)[:20]}… ({len(str(shown))} characters)"
     if not value.is_finite():
         raise ParseError(
-            f"{field!r} must be a finite number (got {fmt_value(shown)}).", field=field, value=shown
+            E_(
+                "%(field)s must be a finite number (got %(shown)s).",
+                field=repr(field),
+                shown=fmt_value(shown),
+            ),
+            field=field,
+            value=shown,
         )
     if value.is_zero():
         return value if int(value.as_tuple().exponent) >= MIN_EXPONENT else Decimal(0)
     if value.adjusted() >= 15:
         raise ParseError(
-            f"{field!r} is too large: numbers must be smaller than 1e15 in absolute value "
-            f"(got {fmt_value(shown)}).",
+            E_(
+                "%(field)s is too large: numbers must be smaller than 1e15 in absolute "
+                "value (got %(shown)s).",
+                field=repr(field),
+                shown=fmt_value(shown),
+            ),
             field=field,
             value=shown,
         )
     if value.adjusted() < MIN_EXPONENT:
         raise ParseError(
-            f"{field!r} is too small to be meant: numbers must be zero or at least 1e-30 in "
-            f"absolute value (got {fmt_value(shown)}).",
+            E_(
+                "%(field)s is too small to be meant: numbers must be zero or at least "
+                "1e-30 in absolute value (got %(shown)s).",
+                field=repr(field),
+                shown=fmt_value(shown),
+            ),
             field=field,
             value=shown,
         )
@@ -164,8 +180,14 @@ def parse_number(text: str, *, field: str) -> Decimal:
     s = text.strip().replace("_", "")
     if len(s) > MAX_DIGITS + 2:
         raise ParseError(
-            f"{field!r} must be a number of at most {MAX_DIGITS} characters (got "
-            f"{fmt_value(text[:20] + '…')} of {len(text)} characters).",
+            E_(
+                "%(field)s must be a number of at most %(max_digits)s characters (got "
+                "%(text)s of %(text2)s characters).",
+                field=repr(field),
+                max_digits=MAX_DIGITS,
+                text=fmt_value(text[:20] + "…"),
+                text2=len(text),
+            ),
             field=field,
             value=text[:40],
         )
@@ -176,7 +198,11 @@ def parse_number(text: str, *, field: str) -> Decimal:
         s = s.replace(",", "")
     if not _NUMBER.match(s):
         raise ParseError(
-            f"{field!r} must be a number such as '1250.50' or '35%' (got {fmt_value(text)}).",
+            E_(
+                "%(field)s must be a number such as '1250.50' or '35%%' (got %(text)s).",
+                field=repr(field),
+                text=fmt_value(text),
+            ),
             field=field,
             value=text,
         )
@@ -200,7 +226,13 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
         return _bounded(value, field=field, shown=value)
     if isinstance(value, bool):
         raise WrongType(
-            f"{field!r} must be a Decimal, int or str (got bool {value}).", field=field, value=value
+            E_(
+                "%(field)s must be a Decimal, int or str (got bool %(value)s).",
+                field=repr(field),
+                value=value,
+            ),
+            field=field,
+            value=value,
         )
     if isinstance(value, int):
         if not -(10**15) < value < 10**15:
@@ -210,8 +242,12 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
                 else f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
             )
             raise ParseError(
-                f"{field!r} is too large: numbers must be smaller than 1e15 in absolute value "
-                f"(got {shown}).",
+                E_(
+                    "%(field)s is too large: numbers must be smaller than 1e15 in absolute "
+                    "value (got %(shown)s).",
+                    field=repr(field),
+                    shown=shown,
+                ),
                 field=field,
                 value=shown,
             )
@@ -220,13 +256,22 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
         return parse_number(value, field=field)
     if isinstance(value, float):
         raise FloatNotAllowed(
-            f"{field!r} must not be a float (got {value!r}): pass a str such as '{value!r}' or a "
-            "Decimal.",
+            E_(
+                "%(field)s must not be a float (got %(value)s): pass a str such as "
+                "'%(value)s' or a Decimal.",
+                field=repr(field),
+                value=repr(value),
+            ),
             field=field,
             value=value,
         )
     raise WrongType(
-        f"{field!r} must be a Decimal, int or str (got {type(value).__name__} {value!r}).",
+        E_(
+            "%(field)s must be a Decimal, int or str (got %(type)s %(value)s).",
+            field=repr(field),
+            type=type(value).__name__,
+            value=repr(value),
+        ),
         field=field,
         value=value,
     )

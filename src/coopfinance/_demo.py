@@ -56,14 +56,31 @@ from coopfinance.documents import (
     render_training_report,
     render_worksheet,
     schedule_context,
+    training_report_context,
 )
-from coopfinance.errors import InvalidValue
-from coopfinance.examples import YEAR, ExampleCoop, examples_dir, load, read_example
-from coopfinance.linked import GroupGuarantee, Portfolio, PortfolioLoan, simulate
+from coopfinance.errors import E_, InvalidValue
+from coopfinance.examples import (
+    PLAN_FILES,
+    YEAR,
+    ExampleCoop,
+    examples_dir,
+    load,
+    read_example,
+)
+from coopfinance.linked import (
+    GroupGuarantee,
+    GuaranteeSource,
+    Portfolio,
+    PortfolioLoan,
+    RevenueSharePlan,
+    SolidarityGroup,
+    cover,
+    simulate,
+)
 from coopfinance.plans import BusinessPlan
 from coopfinance.servicing import LoanAccount, Payment
 from coopfinance.training import LANGUAGES as TRAINING_LANGUAGES
-from coopfinance.training import Cohort, worksheet
+from coopfinance.training import Cohort, OutcomeRecord, worksheet
 
 __all__ = ["MANIFEST", "DemoResult", "run_demo"]
 
@@ -82,11 +99,13 @@ INPUT_FILES = (
     "entries.csv",
     "cohort.toml",
     "pickup-plan.toml",
+    "linked-loans.toml",
     "plan-alfalfa.toml",
-    "plan-alfalfa.es.toml",
+    *PLAN_FILES,
 )
 BOOK = "coop.db"
 YEAR_ACCOUNTS = "accounts/year-accounts.html"
+TRAINING_REPORT = "training/report.html"
 BUYER_PRICE = Decimal("1.37")
 """What the plant pays the co-op for a litre (illustrative): one sale per fortnight's milk."""
 ASSEMBLY = dt.date(YEAR.end.year + 1, 3, 15)
@@ -131,7 +150,10 @@ class _Out:
         """Refuse a folder that holds anything the demo did not write (its manifest says what)."""
         if self.root.exists() and not self.root.is_dir():
             raise InvalidValue(
-                f"'outdir' {str(self.root)!r} is a file, not a folder; choose a new folder.",
+                E_(
+                    "'outdir' %(root)s is a file, not a folder; choose a new folder.",
+                    root=repr(str(self.root)),
+                ),
                 field="outdir",
                 value=str(self.root),
             )
@@ -146,8 +168,13 @@ class _Out:
         if strangers:
             more = f" and {len(strangers) - 3} more" if len(strangers) > 3 else ""
             raise InvalidValue(
-                f"'outdir' {str(self.root)!r} holds files the demo did not write "
-                f"({', '.join(strangers[:3])}{more}); choose an empty or new folder.",
+                E_(
+                    "'outdir' %(root)s holds files the demo did not write "
+                    "(%(strangers)s%(more)s); choose an empty or new folder.",
+                    root=repr(str(self.root)),
+                    strangers=", ".join(strangers[:3]),
+                    more=more,
+                ),
                 field="outdir",
                 value=str(self.root),
             )
@@ -169,10 +196,13 @@ class _Out:
 
 
 def _plan(coop: ExampleCoop, lang: str) -> BusinessPlan:
-    """The example plan in ``lang`` (``plan-alfalfa.<lang>.toml``, the same figures in that
-    language's words), else the bundled ``plan-alfalfa.toml`` (English)."""
-    own = coop.directory / f"plan-alfalfa.{lang}.toml"
-    return BusinessPlan.from_file(own) if own.is_file() else coop.plan
+    """The co-op's own plan in ``lang`` (``plan-manantial.<lang>.toml``: the alfalfa its
+    seed-capital loans pay for, from its own figures, in that language's words), else the English
+    one, else the generic ``plan-alfalfa.toml`` of a folder that has neither."""
+    for name in (f"plan-manantial.{lang}.toml", "plan-manantial.en.toml"):
+        if (own := coop.directory / name).is_file():
+            return BusinessPlan.from_file(own)
+    return coop.plan
 
 
 def _check(condition: bool, message: str, checks: list[str] | None = None) -> None:
@@ -251,12 +281,42 @@ def _copy_inputs(source: Path, out: _Out) -> Path:
         if same:
             if not (target / name).is_file():
                 raise InvalidValue(
-                    f"'inputs' {str(source)!r} has no {name!r}.", field="inputs", value=name
+                    E_(
+                        "'inputs' %(source)s has no %(name)s.",
+                        source=repr(str(source)),
+                        name=repr(name),
+                    ),
+                    field="inputs",
+                    value=name,
                 )
             out.files.append(target / name)
         elif name == "deliveries.csv" or (source / name).is_file():
             out.write(relative, read_example(name, source))
     return target
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class _LinkedLoans:
+    """``linked-loans.toml``: revenue-share loans ``(id, farmer, purpose, plan)`` and solidarity
+    groups."""
+
+    revenue_share: tuple[tuple[str, str, str, RevenueSharePlan], ...] = ()
+    groups: tuple[SolidarityGroup, ...] = ()
+
+
+def _linked(inputs: Path) -> _LinkedLoans:
+    """The milk-linked loans of ``inputs/linked-loans.toml`` (none when the file is absent)."""
+    path = inputs / "linked-loans.toml"
+    if not path.is_file():
+        return _LinkedLoans()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    loans = []
+    for row in data.get("revenue_share", []):
+        body = dict(row)
+        loan_id, farmer, purpose = body.pop("id"), body.pop("farmer"), body.pop("purpose", "")
+        loans.append((str(loan_id), str(farmer), str(purpose), RevenueSharePlan(**body)))
+    groups = tuple(SolidarityGroup(**dict(g)) for g in data.get("group", []))
+    return _LinkedLoans(revenue_share=tuple(loans), groups=groups)
 
 
 def _book(
@@ -278,6 +338,9 @@ def _book(
         book.import_loans(inputs / "loans.toml"),
         book.import_obligations(inputs / "obligations.csv"),
     ]
+    linked = _linked(inputs)
+    for loan_id, farmer, _purpose, plan in linked.revenue_share:
+        book.add_revenue_share_loan(loan_id, farmer, plan)
     say(
         tr.gettext(
             "book: %(deliveries)s deliveries imported",
@@ -405,7 +468,8 @@ def _season(
     memberships = book.memberships()
     links: list[dict[str, Any]] = []
     contexts: list[dict[str, Any]] = []
-    loan_collected = ZERO
+    loan_collected = share_collected = ZERO
+    revenue_share = set(book.revenue_share_loans())
     for c in closings:
         s = c.settlement
         summary = s.summary
@@ -419,18 +483,34 @@ def _season(
                     col.collected + col.short == col.obligation.amount,
                     f"{st.farmer} {s.period}: collected + short = due",
                 )
-                if col.obligation.loan_id is not None:
+                if col.obligation.loan_id in revenue_share:
+                    share_collected += col.collected
+                elif col.obligation.loan_id is not None:
                     loan_collected += col.collected
         context = docs.summary(s.period)
         context["split"] = _split(context["farmers"], memberships, s.period.start)
+        context["routes"] = docs.routes(s.period)
         days = (s.period.end - s.period.start).days + 1
         context["litres_per_day"] = (context["totals"]["litres"] / days).quantize(Decimal("0.1"))
         href = out.write(
             f"settlements/{s.period.start.isoformat()}-summary.html",
             docs.render("settlement_summary", context, lang=lang, fmt="html"),
         )
+        roll = docs.payment_roll(s.period)
+        _check(
+            roll["total"]
+            == summary.net + sum((a.amount for a in c.adjustments if a.amount > 0), ZERO),
+            f"fortnight {s.period}: payment roll = net paid",
+        )
+        roll_href = out.write(
+            f"settlements/{s.period.start.isoformat()}-payment-roll.html",
+            docs.render("payment_roll", roll, lang=lang, fmt="html"),
+        )
+        context["payment_roll"] = roll
         contexts.append(context)
-        links.append({"start": s.period.start, "end": s.period.end, "href": href})
+        links.append(
+            {"start": s.period.start, "end": s.period.end, "href": href, "roll_href": roll_href}
+        )
     checks.append(
         tr.gettext(
             "%(num)s fortnights: gross = deductions + net, and collected + short = due for "
@@ -473,7 +553,94 @@ def _season(
         ),
         checks,
     )
+    repaid = sum((book.revenue_share(i).total_paid for i in revenue_share), ZERO)
+    _check(
+        repaid == share_collected,
+        tr.gettext(
+            "revenue-share loans: paid (%(paid)s) = collected from the milk in the settlements",
+            paid=format_money(repaid, "PEN", lang=lang),
+        ),
+        checks,
+    )
     return links, farmer_links, loan_collected, contexts
+
+
+def _revenue_share(book: Book, out: _Out, lang: str) -> list[dict[str, Any]]:
+    """Each revenue-share loan's statement from the book (its terms and every closed
+    settlement's milk value, due, paid, balance and arrears), and its row for the index."""
+    rows = []
+    names = {f: m.name for f, m in book.members().items()}
+    for loan_id, (farmer, plan) in sorted(book.revenue_share_loans().items()):
+        collection = book.revenue_share(loan_id)
+        href = out.write(
+            f"loans/{loan_id}-revenue-share.html",
+            str(book.revenue_share_document(loan_id, lang=lang, fmt="html")),
+        )
+        rows.append(
+            {
+                "id": loan_id,
+                "farmer": farmer,
+                "name": names[farmer],
+                "principal": plan.principal,
+                "share": plan.share,
+                "floor": plan.floor,
+                "cap": plan.cap,
+                "paid": collection.total_paid,
+                "balance": collection.standing.balance,
+                "arrears": collection.standing.arrears,
+                "href": href,
+            }
+        )
+    return rows
+
+
+def _guarantees(
+    groups: tuple[SolidarityGroup, ...], closings: list[Closing]
+) -> list[dict[str, Any]]:
+    """Each solidarity group's guarantee over the closed fortnights, in memory
+    (:func:`~coopfinance.linked.cover` on the frozen settlements: the book's close does not post
+    group guarantees yet, so these are what the group's rule would cover, not payments on the
+    accounts). A fortnight's new shortfall of a member's loan is what the check-off left short
+    less what was already short the fortnight before (the arrears carried in), so nothing is
+    covered twice; the others' room is ``max(0, net − floor)`` of their statements; the group's
+    savings go down by what they cover. Fortnights without a new shortfall are left out."""
+    rows = []
+    for group in groups:
+        savings = group.savings
+        before: dict[tuple[str, str], Decimal] = {}
+        for c in closings:
+            statements = {st.farmer: st for st in c.settlement.statements}
+            now: dict[tuple[str, str], Decimal] = {}
+            for m in group.members:
+                st = statements.get(m)
+                for col in () if st is None else st.collections:
+                    loan_id = col.obligation.loan_id
+                    if col.obligation.kind is ObligationKind.LOAN_INSTALLMENT and loan_id:
+                        now[m, loan_id] = now.get((m, loan_id), ZERO) + col.short
+            new = {k: v - before.get(k, ZERO) for k, v in now.items() if v > before.get(k, ZERO)}
+            before = now
+            if not new:
+                continue
+            room = {
+                m: max(statements[m].net - statements[m].floor, ZERO)
+                for m in group.members
+                if m in statements
+            }
+            g = cover(attrs.evolve(group, savings=savings), new, room)
+            savings -= g.from_source(GuaranteeSource.GROUP_SAVINGS)
+            rows.append(
+                {
+                    "group": group.id,
+                    "members": group.members,
+                    "period": c.settlement.period,
+                    "short": sum(new.values(), ZERO),
+                    "milk": g.from_source(GuaranteeSource.MEMBERS_MILK),
+                    "savings": g.from_source(GuaranteeSource.GROUP_SAVINGS),
+                    "uncovered": g.uncovered,
+                    "savings_left": savings,
+                }
+            )
+    return rows
 
 
 def _split(
@@ -549,23 +716,96 @@ def _cohort(coop: ExampleCoop, lang: str) -> Cohort:
     return Cohort.from_dict(data, source="cohort.toml")
 
 
+def course_end(cohort: Cohort) -> dt.date:
+    """The day of the cohort's last session: the records up to it are "before", later ones
+    "after" the training."""
+    return max(h.date for h in cohort.sessions_held)
+
+
+def outcome_records(
+    cohort: Cohort,
+    accounts: dict[str, tuple[str, LoanAccount]],
+    closings: list[Closing],
+) -> list[OutcomeRecord]:
+    """Each participant's outcome records from the book (:class:`OutcomeRecord`), before the
+    course's last session (:func:`course_end`) and after it, to the year's end.
+
+    ``installments_due``: the installments of the participant's loans due in the period;
+    ``installments_on_time``: those whose due date found the loan's payments (the check-off's,
+    dated the pay date) covering every installment due so far, ``Σ payments ≤ due date ≥ Σ
+    installments ≤ due date``; ``savings``: the members' contributions (aportaciones) collected in
+    the settlements paid by the period's end, the balance the co-op holds for the participant
+    (a non-member supplier has none)."""
+    end = course_end(cohort)
+    due = {p.id: {"before": [0, 0], "after": [0, 0]} for p in cohort.participants}
+    for farmer, account in accounts.values():
+        if farmer not in due:
+            continue
+        payments = sorted((e.date, e.amount) for e in account.events if isinstance(e, Payment))
+        owed = ZERO
+        for row in account.terms.schedule():
+            if row.number == 0 or row.due_date > _YEAR_END:
+                continue
+            owed += row.total
+            paid = sum((a for d, a in payments if d <= row.due_date), ZERO)
+            tally = due[farmer]["before" if row.due_date <= end else "after"]
+            tally[0] += 1
+            tally[1] += paid >= owed
+    saved = {p.id: {"before": ZERO, "after": ZERO} for p in cohort.participants}
+    for c in closings:
+        for st in c.settlement.statements:
+            if st.farmer not in saved:
+                continue
+            kept = sum(
+                (
+                    col.collected
+                    for col in st.collections
+                    if col.obligation.kind is ObligationKind.COMPULSORY_SAVINGS
+                ),
+                ZERO,
+            )
+            if c.pay_date <= end:
+                saved[st.farmer]["before"] += kept
+            if c.pay_date <= _YEAR_END:
+                saved[st.farmer]["after"] += kept
+    return [
+        OutcomeRecord(
+            participant=p.id,
+            period=period,
+            installments_due=due[p.id][period][0],
+            installments_on_time=due[p.id][period][1],
+            savings=saved[p.id][period],
+        )
+        for p in cohort.participants
+        for period in ("before", "after")
+    ]
+
+
 def _training(
     coop: ExampleCoop,
     docs: BookDocuments,
-    period: Period,
+    accounts: dict[str, tuple[str, LoanAccount]],
+    closings: list[Closing],
     out: _Out,
     *,
     lang: str,
     say: Progress,
-) -> list[dict[str, str]]:
-    """The cohort's report and each participant's worksheet with their own figures of the last
-    fortnight, from the book (:meth:`BookDocuments.worksheet_member`: litres, the price that gives
-    the liquidación's gross, the installment collected)."""
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The cohort's report, with the outcome indicators of the book's repayment and savings
+    records (:func:`outcome_records`), and each participant's worksheet with their own figures of
+    the last fortnight, from the book (:meth:`BookDocuments.worksheet_member`: litres, the price
+    that gives the liquidación's gross, the installment collected). Returns the worksheets' links
+    and the report's completion and indicators (for the index)."""
+    period = closings[-1].settlement.period
     # the training texts exist in Spanish and English so far (their generators still pair es=/en=
     # texts): a document language without them gets the Spanish training documents
     lang = lang if lang in TRAINING_LANGUAGES else "es"
     cohort = _cohort(coop, lang)
-    out.write("training/report.html", render_training_report(cohort, lang=lang, fmt="html"))
+    records = outcome_records(cohort, accounts, closings)
+    out.write(
+        TRAINING_REPORT,
+        render_training_report(cohort, outcomes=records, lang=lang, fmt="html"),
+    )
     links = []
     for k, p in enumerate(cohort.participants):
         member = attrs.evolve(docs.worksheet_member(p.id, period), name=p.name)
@@ -581,7 +821,8 @@ def _training(
             num=len(cohort.participants),
         )
     )
-    return links
+    context = training_report_context(cohort, outcomes=records)
+    return links, {"completion": context["completion"], "outcomes": context["outcomes"]}
 
 
 def _stress(
@@ -663,6 +904,8 @@ def _story(
     year: dict[str, Any],
     links: list[dict[str, Any]],
     due_days: set[dt.date],
+    *,
+    training: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """The figures the index leads with, each taken from the context of the document it links
     to (one source: the test checks each appears, equal, in that document). The installments
@@ -708,7 +951,15 @@ def _story(
         {"key": "surplus", "value": year["result"], "kind": "money", "href": YEAR_ACCOUNTS},
         {"key": "surplus_returned", "value": year["returned"], "kind": "money",
          "href": YEAR_ACCOUNTS},
+        {"key": "training_completion", "value": training["completion"], "kind": "percent",
+         "href": TRAINING_REPORT},
     ]  # fmt: skip
+    outcomes = training["outcomes"]
+    for key in ("on_time_before", "on_time_after"):
+        if outcomes is not None and outcomes[key] is not None:
+            story.append(
+                {"key": key, "value": outcomes[key], "kind": "percent", "href": TRAINING_REPORT}
+            )
     return story
 
 
@@ -742,7 +993,11 @@ def run_demo(
         out.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidValue(
-            f"'outdir' {str(out.root)!r} cannot be created: {exc.strerror}.",
+            E_(
+                "'outdir' %(root)s cannot be created: %(strerror)s.",
+                root=repr(str(out.root)),
+                strerror=exc.strerror,
+            ),
             field="outdir",
             value=str(out.root),
         ) from None
@@ -762,6 +1017,7 @@ def run_demo(
         )
     )
     book, closings = _book(out, folder, data.name, lang, say)
+    book_currency_symbol = closings[-1].settlement.currency.symbol
     try:
         docs = BookDocuments(_Remembered(book), _YEAR_END)
         loans, lent, average = _loans(book, docs, out, lang=lang, checks=checks, say=say, coop=data)
@@ -770,10 +1026,12 @@ def run_demo(
         )
         quality = _portfolio(docs, out, lang, say)
         year = _year(book, out, lang, say)
-        training_links = _training(
-            data, docs, closings[-1].settlement.period, out, lang=lang, say=say
+        training_links, training = _training(
+            data, docs, book.accounts(), closings, out, lang=lang, say=say
         )
         stress = _stress(book, closings, data, say, lang)
+        shares = _revenue_share(book, out, lang)
+        guarantees = _guarantees(_linked(folder).groups, closings)
         due_days = {
             r.due_date
             for _, account in book.accounts().values()
@@ -803,13 +1061,14 @@ def run_demo(
         ),
         checks,
     )
-    story = _story(contexts, quality, year, settlement_links, due_days)
+    story = _story(contexts, quality, year, settlement_links, due_days, training=training)
     repaid = Decimal(str(stress["repaid_within_horizon"]))  # a float summary, shown as a rate
     arrears = Decimal(str(stress["probability_arrears_over_30_days"]))
     disbursed = [loan["disbursed"] for loan in loans]
     context = {
         "coop_name": data.name,
         "currency": "PEN",
+        "currency_symbol": book_currency_symbol,
         "loans": loans,
         "total_lent": lent,
         "average_tcea": average,
@@ -824,6 +1083,12 @@ def run_demo(
         "stress_arrears": arrears,
         "stress_farmers": stress["farmers_table"],
         "story": story,
+        "money_chart": {
+            "labels": [format_date(c["period"].start, lang=lang, style="short") for c in contexts],
+            "gross": [c["totals"]["gross"] for c in contexts],
+            "deductions": [c["totals"]["deductions"] for c in contexts],
+            "net": [c["payment_roll"]["total"] for c in contexts],
+        },
         "litres_chart": {
             "labels": [format_date(c["period"].start, lang=lang, style="short") for c in contexts],
             "litres": [c["litres_per_day"] for c in contexts],
@@ -852,6 +1117,16 @@ def run_demo(
             for d in data.declined
         ],
         "troubled": [loan for loan in loans if loan["note"]],
+        "revenue_share": shares,
+        "guarantees": guarantees,
+        "groups": [
+            {
+                "id": g.id,
+                "members": [f"{m} {data.farmer(m).name}" for m in g.members],
+                "savings": g.savings,
+            }
+            for g in _linked(folder).groups
+        ],
         "plan_pdf": plan_pdf,
     }
     out.write("index.html", render("demo_index", context, lang=lang, fmt="html"))

@@ -27,7 +27,7 @@ from typing import Any, Self, TypeVar
 
 import attrs
 
-from coopfinance.errors import InvalidValue, ParseError, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, ParseError, WrongType, fmt_value
 
 __all__ = [
     "FIRST_DATE",
@@ -68,7 +68,12 @@ def to_date(value: Any, *, field: str, error: type[InvalidValue] = ParseError) -
     """
     if isinstance(value, dt.datetime):
         raise error(
-            f"{field!r} must be a date such as '2026-01-15', not a date and time (got {value}).",
+            E_(
+                "%(field)s must be a date such as '2026-01-15', not a date and time "
+                "(got %(value)s).",
+                field=repr(field),
+                value=value,
+            ),
             field=field,
             value=value,
         )
@@ -84,7 +89,11 @@ def to_date(value: Any, *, field: str, error: type[InvalidValue] = ParseError) -
             else:
                 return _within_calendar(day, field=field, error=error)
     raise error(
-        f"{field!r} must be a date such as '2026-01-15' (got {fmt_value(value)}).",
+        E_(
+            "%(field)s must be a date such as '2026-01-15' (got %(value)s).",
+            field=repr(field),
+            value=fmt_value(value),
+        ),
         field=field,
         value=value,
     )
@@ -95,8 +104,15 @@ def _within_calendar(day: dt.date, *, field: str, error: type[InvalidValue]) -> 
     if FIRST_DATE <= day <= LAST_DATE:
         return day
     raise error(
-        f"{field!r} must be a date between {FIRST_DATE} and {LAST_DATE} (got {day}): the "
-        "calendar's edges leave no room for a schedule or a period.",
+        E_(
+            "%(field)s must be a date between %(first_date)s and %(last_date)s "
+            "(got %(day)s): the calendar's edges leave no room for a schedule or a "
+            "period.",
+            field=repr(field),
+            first_date=FIRST_DATE,
+            last_date=LAST_DATE,
+            day=day,
+        ),
         field=field,
         value=day,
     )
@@ -113,20 +129,27 @@ def to_table(data: Any, *, field: str, error: type[InvalidValue] = ParseError) -
     """
     if isinstance(data, Mapping) and all(isinstance(k, str) for k in data):
         return data
+    shape: str
     if data is None:
         shape = "null"
     elif isinstance(data, bool | int | float | Decimal):
-        shape = f"a number, {data}"
+        shape = E_("a number, %(number)s", number=data)
     elif isinstance(data, str):
-        shape = f"text {fmt_value(data[:40])}"
+        shape = E_("text %(text)s", text=fmt_value(data[:40]))
     elif isinstance(data, list | tuple):
-        shape = "a list"
+        shape = E_("a list")
     elif isinstance(data, Mapping):
-        shape = "a table whose keys are not all text"
+        shape = E_("a table whose keys are not all text")
     else:
-        shape = f"a {type(data).__name__}"
+        shape = E_("a %(type)s", type=type(data).__name__)
     raise error(
-        f"{field!r} must be a table of keys and values (got {shape}).", field=field, value=shape
+        E_(
+            "%(field)s must be a table of keys and values (got %(shape)s).",
+            field=repr(field),
+            shape=shape,
+        ),
+        field=field,
+        value=shape,
     )
 
 
@@ -155,13 +178,24 @@ def to_text(value: Any, *, field: str, error: type[InvalidValue] = InvalidValue)
     """
     if not isinstance(value, str):
         raise error(
-            f"{field!r} must be text (got {type(value).__name__} {fmt_value(value)}).",
+            E_(
+                "%(field)s must be text (got %(type)s %(value)s).",
+                field=repr(field),
+                type=type(value).__name__,
+                value=fmt_value(value),
+            ),
             field=field,
             value=value,
         )
     text = value.strip()
     if not text:
-        raise error(f"{field!r} must not be empty (got {value!r}).", field=field, value=value)
+        raise error(
+            E_(
+                "%(field)s must not be empty (got %(value)s).", field=repr(field), value=repr(value)
+            ),
+            field=field,
+            value=value,
+        )
     return text
 
 
@@ -188,7 +222,14 @@ def to_enum(
                 return member
     choices = ", ".join(str(m.value) for m in cls)
     raise error(
-        f"{field!r} must be one of {choices} (got {fmt_value(value)}).", field=field, value=value
+        E_(
+            "%(field)s must be one of %(choices)s (got %(value)s).",
+            field=repr(field),
+            choices=choices,
+            value=fmt_value(value),
+        ),
+        field=field,
+        value=value,
     )
 
 
@@ -211,7 +252,13 @@ def to_whole(
     """
     if isinstance(value, bool):
         raise WrongType(
-            f"{field!r} must be a whole number (got bool {value}).", field=field, value=value
+            E_(
+                "%(field)s must be a whole number (got bool %(value)s).",
+                field=repr(field),
+                value=value,
+            ),
+            field=field,
+            value=value,
         )
     digits = isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]{1,15}\s*", value, re.ASCII)
     integral = (
@@ -227,13 +274,23 @@ def to_whole(
             else f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
         )
         raise error(
-            f"{field!r} is too large: whole numbers must be smaller than 1e15 (got {shown}).",
+            E_(
+                "%(field)s is too large: whole numbers must be smaller than 1e15 (got %(shown)s).",
+                field=repr(field),
+                shown=shown,
+            ),
             field=field,
             value=shown,
         )
     if not (isinstance(value, int) or digits or integral):
         raise error(
-            f"{field!r} must be a whole number (got {fmt_value(value)}).", field=field, value=value
+            E_(
+                "%(field)s must be a whole number (got %(value)s).",
+                field=repr(field),
+                value=fmt_value(value),
+            ),
+            field=field,
+            value=value,
         )
     number = int(value)
     _check_range(number, field=field, lo=lo, hi=hi, error=error)
@@ -245,12 +302,38 @@ def _check_range(
 ) -> None:
     if lo is not None and hi is not None and not lo <= number <= hi:
         raise error(
-            f"{field!r} must be between {lo} and {hi} (got {number}).", field=field, value=number
+            E_(
+                "%(field)s must be between %(lo)s and %(hi)s (got %(number)s).",
+                field=repr(field),
+                lo=lo,
+                hi=hi,
+                number=number,
+            ),
+            field=field,
+            value=number,
         )
     if lo is not None and number < lo:
-        raise error(f"{field!r} must be at least {lo} (got {number}).", field=field, value=number)
+        raise error(
+            E_(
+                "%(field)s must be at least %(lo)s (got %(number)s).",
+                field=repr(field),
+                lo=lo,
+                number=number,
+            ),
+            field=field,
+            value=number,
+        )
     if hi is not None and number > hi:
-        raise error(f"{field!r} must be at most {hi} (got {number}).", field=field, value=number)
+        raise error(
+            E_(
+                "%(field)s must be at most %(hi)s (got %(number)s).",
+                field=repr(field),
+                hi=hi,
+                number=number,
+            ),
+            field=field,
+            value=number,
+        )
 
 
 def positive(error: type[InvalidValue] = InvalidValue) -> _Validator:
@@ -268,7 +351,11 @@ def positive(error: type[InvalidValue] = InvalidValue) -> _Validator:
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and not value > 0:
             name = attribute.name
-            raise error(f"{name!r} must be positive (got {value}).", field=name, value=value)
+            raise error(
+                E_("%(name)s must be positive (got %(value)s).", name=repr(name), value=value),
+                field=name,
+                value=value,
+            )
 
     return check
 
@@ -288,7 +375,11 @@ def non_negative(error: type[InvalidValue] = InvalidValue) -> _Validator:
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and value < 0:
             name = attribute.name
-            raise error(f"{name!r} must not be negative (got {value}).", field=name, value=value)
+            raise error(
+                E_("%(name)s must not be negative (got %(value)s).", name=repr(name), value=value),
+                field=name,
+                value=value,
+            )
 
     return check
 
@@ -329,7 +420,11 @@ def whole(
         name = attribute.name
         if isinstance(value, bool) or not isinstance(value, int):
             raise error(
-                f"{name!r} must be a whole number (got {fmt_value(value)}).",
+                E_(
+                    "%(name)s must be a whole number (got %(value)s).",
+                    name=repr(name),
+                    value=fmt_value(value),
+                ),
                 field=name,
                 value=value,
             )
@@ -357,6 +452,8 @@ class ParseableEnum(enum.Enum):
     @classmethod
     def parse(cls, text: Self | str, *, field: str | None = None) -> Self:
         """The member whose value is ``text`` (case-insensitive; ``_`` read as ``-``)."""
+        if isinstance(text, cls):  # a member already: nothing to read (the common case)
+            return text
         name = field or re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
         return to_enum(cls, text, field=name, error=cls.parse_error())
 

@@ -18,22 +18,24 @@ import tomllib
 from decimal import Decimal
 from typing import IO, Any
 
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
-__all__ = ["open_text", "parse_data", "read_data", "read_text", "write_atomic"]
+__all__ = ["data_lines", "open_text", "parse_data", "read_data", "read_text", "write_atomic"]
 
 DATA_FORMATS = ("toml", "json")
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file cannot be read or written, as an error message (the system's own words for a
+    rare failure)."""
     if isinstance(exc, UnicodeDecodeError):
-        return f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        return E_("it is not UTF-8 text (byte %(start)s); save it as UTF-8", start=exc.start)
     if isinstance(exc, IsADirectoryError):
-        return "it is a folder, not a file"
+        return E_("it is a folder, not a file")
     if isinstance(exc, FileNotFoundError):
-        return "no such file"
+        return E_("no such file")
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return E_("permission denied")
     return exc.strerror or type(exc).__name__
 
 
@@ -41,7 +43,12 @@ def _refuse(
     path: pathlib.Path, exc: OSError | UnicodeDecodeError, *, field: str, error: type[InvalidValue]
 ) -> InvalidValue:
     return error(
-        f"{field!r} cannot be read (got {str(path)!r}): {_reason(exc)}.",
+        E_(
+            "%(field)s cannot be read (got %(path)s): %(reason)s.",
+            field=repr(field),
+            path=repr(str(path)),
+            reason=_reason(exc),
+        ),
         field=field,
         value=str(path),
     )
@@ -62,6 +69,20 @@ def read_text(
         return p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise _refuse(p, exc, field=field, error=error) from None
+
+
+def data_lines(path: pathlib.Path) -> int | None:
+    """The lines of a CSV file after its header (a quick pass over its bytes, for a progress
+    bar's total; ``None`` when it cannot be read: the loader then says why)."""
+    try:
+        with path.open("rb") as fh:
+            count, last = 0, b"\n"
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return None
+    return max(count + (last != b"\n") - 1, 0)
 
 
 def open_text(
@@ -98,7 +119,7 @@ def parse_data(
     >>> parse_data('price = 1.45', fmt="toml", field="prices", source=None, error=InvalidValue)
     {'price': Decimal('1.45')}
     """
-    where = f" in {source}" if source else ""
+    where = E_(" in %(source)s", source=source) if source else ""
     try:
         if fmt == "toml":
             return tomllib.loads(text, parse_float=Decimal)
@@ -106,9 +127,23 @@ def parse_data(
             return json.loads(text, parse_float=Decimal)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise error(
-            f"{field!r} is not valid {fmt.upper()}{where}: {exc}.", field=field, value=source
+            E_(
+                "%(field)s is not valid %(upper_fmt)s%(where)s: %(exc)s.",
+                field=repr(field),
+                upper_fmt=fmt.upper(),
+                where=where,
+                exc=exc,
+            ),
+            field=field,
+            value=source,
         ) from None
-    raise error(f"{field!r} must be TOML or JSON (got format {fmt!r}).", field=field, value=source)
+    raise error(
+        E_(
+            "%(field)s must be TOML or JSON (got format %(fmt)s).", field=repr(field), fmt=repr(fmt)
+        ),
+        field=field,
+        value=source,
+    )
 
 
 def read_data(
@@ -130,7 +165,14 @@ def read_data(
     if fmt not in formats:
         kinds = " or ".join(f".{f}" for f in formats)
         raise error(
-            f"{field!r} must be a {kinds} file (got {str(p)!r}).", field=field, value=str(p)
+            E_(
+                "%(field)s must be a %(kinds)s file (got %(p)s).",
+                field=repr(field),
+                kinds=kinds,
+                p=repr(str(p)),
+            ),
+            field=field,
+            value=str(p),
         )
     return parse_data(
         read_text(p, field=field, error=error), fmt=fmt, field=field, source=p.name, error=error
@@ -172,11 +214,18 @@ def write_atomic(
 
     def refuse(reason: str) -> InvalidValue:
         return error(
-            f"{field!r} cannot be written (got {str(p)!r}): {reason}.", field=field, value=str(p)
+            E_(
+                "%(field)s cannot be written (got %(path)s): %(reason)s.",
+                field=repr(field),
+                path=repr(str(p)),
+                reason=reason,
+            ),
+            field=field,
+            value=str(p),
         )
 
     if p.is_dir():
-        raise refuse("it is a folder, not a file")
+        raise refuse(E_("it is a folder, not a file"))
     tmp: str | None = None
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +240,7 @@ def write_atomic(
         tmp = None
     except (OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, FileExistsError | NotADirectoryError):
-            raise refuse("a file stands where a folder is needed") from None
+            raise refuse(E_("a file stands where a folder is needed")) from None
         raise refuse(_reason(exc)) from None
     finally:
         if tmp is not None:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from coopfinance.errors import InvalidValue, MissingDependency, fmt_value
+from coopfinance.errors import E_, InvalidValue, MissingDependency, fmt_value
 
 __all__ = ["NUMERIC_CHOICES", "Numeric", "check_numeric", "to_dataframe"]
 
@@ -43,7 +43,10 @@ def check_numeric(numeric: object) -> str:
     if numeric == "decimal":
         return "decimal"
     raise InvalidValue(
-        f"'numeric' must be False, True, 'float' or 'decimal' (got {fmt_value(numeric)}).",
+        E_(
+            "'numeric' must be False, True, 'float' or 'decimal' (got %(numeric)s).",
+            numeric=fmt_value(numeric),
+        ),
         field="numeric",
         value=numeric,
     )
@@ -54,8 +57,13 @@ def _import(module: str, what: str, extra: str) -> Any:
         return __import__(module)
     except ImportError:
         raise MissingDependency(
-            f"'{what}.to_dataframe' needs {module}: pip install {extra} (or use "
-            f"{what}.to_records()).",
+            E_(
+                "'%(what)s.to_dataframe' needs %(module)s: pip install %(extra)s (or "
+                "use %(what)s.to_records()).",
+                what=what,
+                module=module,
+                extra=extra,
+            ),
             field=module,
             value=None,
         ) from None

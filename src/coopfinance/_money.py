@@ -12,6 +12,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, parse_number, to_decimal
 from coopfinance._fields import positive
 from coopfinance.errors import (
+    E_,
     CurrencyMismatch,
     InvalidValue,
     ParseError,
@@ -87,6 +88,9 @@ _ISO4217: dict[str, tuple[int, str]] = {
     "LYD": (3, "LD"),
 }
 _SYMBOLS = {"S/.": "PEN", "S/": "PEN", "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SYMBOLS_LONGEST_FIRST = tuple(sorted(_SYMBOLS, key=len, reverse=True))
+_UNITS = {n: Decimal(1).scaleb(-n) for n in range(5)}
+"""The minor units 10⁻ⁿ of the currencies, made once."""
 
 
 @attrs.frozen(slots=True)
@@ -112,7 +116,10 @@ class Currency:
             return code
         if not isinstance(code, str):
             raise WrongType(
-                f"'currency' must be an ISO 4217 code such as 'PEN' (got {fmt_value(code)}).",
+                E_(
+                    "'currency' must be an ISO 4217 code such as 'PEN' (got %(code)s).",
+                    code=fmt_value(code),
+                ),
                 field="currency",
                 value=code,
             )
@@ -122,8 +129,11 @@ class Currency:
             return found
         if key not in _ISO4217:
             raise UnknownCurrency(
-                f"'currency' must be an ISO 4217 code coopfinance knows, such as 'PEN', 'USD' or "
-                f"'EUR' (got {fmt_value(code)}).",
+                E_(
+                    "'currency' must be an ISO 4217 code coopfinance knows, such as 'PEN', "
+                    "'USD' or 'EUR' (got %(code)s).",
+                    code=fmt_value(code),
+                ),
                 field="currency",
                 value=code,
             )
@@ -135,7 +145,8 @@ class Currency:
     @property
     def unit(self) -> Decimal:
         """The smallest amount of the currency: ``0.01`` for PEN, ``1`` for CLP."""
-        return Decimal(1).scaleb(-self.minor_unit)
+        unit = _UNITS.get(self.minor_unit)
+        return Decimal(1).scaleb(-self.minor_unit) if unit is None else unit
 
     @staticmethod
     def codes() -> tuple[str, ...]:
@@ -152,6 +163,19 @@ def _amount(value: Decimal | int | str) -> Decimal:
 
 
 _CODE_RE = re.compile(r"^([A-Za-z]{3})\s+(.+)$|^(.+?)\s+([A-Za-z]{3})$")
+
+
+def _symbol_or_code(s: str) -> tuple[str | None, str]:
+    """The currency a leading symbol or a leading or trailing ISO code names, and the rest."""
+    for symbol in _SYMBOLS_LONGEST_FIRST:
+        if s.startswith(symbol):
+            return _SYMBOLS[symbol], s[len(symbol) :].strip()
+    m = _CODE_RE.match(s)
+    if m and (m.group(1) or m.group(4)):
+        code = (m.group(1) or m.group(4)).upper()
+        if code in _ISO4217:
+            return code, (m.group(2) or m.group(3)).strip()
+    return None, s
 
 
 @attrs.frozen(slots=True, order=False)
@@ -181,20 +205,16 @@ class Money:
             return cls(amount=to_decimal(text, field="amount"), currency=currency or "PEN")
         s = text.strip()
         found: str | None = None
-        for symbol in sorted(_SYMBOLS, key=len, reverse=True):
-            if s.startswith(symbol):
-                found, s = _SYMBOLS[symbol], s[len(symbol) :].strip()
-                break
-        else:
-            m = _CODE_RE.match(s)
-            if m and (m.group(1) or m.group(4)):
-                code = (m.group(1) or m.group(4)).upper()
-                if code in _ISO4217:
-                    found, s = code, (m.group(2) or m.group(3)).strip()
+        if not (s[:1].isdigit() and s[-1:].isdigit()):  # else no symbol or code can be there
+            found, s = _symbol_or_code(s)
         if found is not None and currency is not None and Currency.of(currency).code != found:
             raise CurrencyMismatch(
-                f"'amount' {text!r} is in {found}, but the currency given is "
-                f"{Currency.of(currency).code}.",
+                E_(
+                    "'amount' %(text)s is in %(found)s, but the currency given is %(code)s.",
+                    text=repr(text),
+                    found=found,
+                    code=Currency.of(currency).code,
+                ),
                 field="amount",
                 value=text,
             )
@@ -202,7 +222,10 @@ class Money:
             amount = parse_number(s, field="amount")
         except ParseError:
             raise ParseError(
-                f"'amount' must be an amount such as 'S/ 1,250.50' or '1250.50' (got {text!r}).",
+                E_(
+                    "'amount' must be an amount such as 'S/ 1,250.50' or '1250.50' (got %(text)s).",
+                    text=repr(text),
+                ),
                 field="amount",
                 value=text,
             ) from None
@@ -211,14 +234,25 @@ class Money:
     def _same(self, other: object, op: str) -> Money:
         if not isinstance(other, Money):
             raise WrongType(
-                f"cannot {op} Money and {type(other).__name__} {other!r}; wrap the amount in Money.",
+                E_(
+                    "cannot %(op)s Money and %(type)s %(other)s; wrap the amount in Money.",
+                    op=op,
+                    type=type(other).__name__,
+                    other=repr(other),
+                ),
                 field="other",
                 value=other,
             )
         if other.currency != self.currency:
             raise CurrencyMismatch(
-                f"cannot {op} {self.currency.code} and {other.currency.code} amounts "
-                f"({self} and {other}).",
+                E_(
+                    "cannot %(op)s %(code)s and %(code2)s amounts (%(self)s and %(other)s).",
+                    op=op,
+                    code=self.currency.code,
+                    code2=other.currency.code,
+                    self=self,
+                    other=other,
+                ),
                 field="currency",
                 value=other.currency.code,
             )
@@ -242,7 +276,7 @@ class Money:
         d = to_decimal(divisor, field="divisor")
         if d == 0:
             raise InvalidValue(
-                "'divisor' must not be zero (got 0).", field="divisor", value=divisor
+                E_("'divisor' must not be zero (got 0)."), field="divisor", value=divisor
             )
         return Money(amount=CONTEXT.divide(self.amount, d), currency=self.currency)
 
@@ -305,7 +339,10 @@ def _to_mode(value: RoundingMode | str) -> RoundingMode:
         return RoundingMode[str(value).strip().upper().replace("-", "_")]
     except KeyError:
         raise InvalidValue(
-            f"'mode' must be one of half-up, half-even, down, up (got {fmt_value(value)}).",
+            E_(
+                "'mode' must be one of half-up, half-even, down, up (got %(value)s).",
+                value=fmt_value(value),
+            ),
             field="mode",
             value=value,
         ) from None

@@ -26,7 +26,7 @@ import attrs
 
 from coopfinance._calendar import Frequency
 from coopfinance._decimal import CONTEXT, ONE, fraction_to_decimal, to_decimal
-from coopfinance.errors import InvalidRate, fmt_value
+from coopfinance.errors import E_, InvalidRate, fmt_value
 
 __all__ = ["BARE_RATE_MAX", "Rate", "RateKind", "exact", "rate_value"]
 
@@ -87,9 +87,15 @@ def rate_value(value: Any, *, field: str = "rate") -> Decimal:
     if d >= BARE_RATE_MAX:
         n = d.normalize()
         raise InvalidRate(
-            f"{field!r} must be written with '%': write '{n:f}%' for {n:f} % (a bare number is "
-            f"a fraction below 1: '{(n * 100).normalize():f}%' is what {n:f} means) "
-            f"(got {fmt_value(value)}).",
+            E_(
+                "%(field)s must be written with '%%': write '%(n)s%%' for %(n)s %% (a "
+                "bare number is a fraction below 1: '%(normalize_n)s%%' is what %(n)s "
+                "means) (got %(value)s).",
+                field=repr(field),
+                n=format(n, "f"),
+                normalize_n=format((n * 100).normalize(), "f"),
+                value=fmt_value(value),
+            ),
             field=field,
             value=value,
         )
@@ -102,10 +108,17 @@ def _rate_value(value: Decimal | int | str) -> Decimal:
 
 def _check_rate(instance: Rate, attribute: Any, value: Decimal) -> None:
     if value < 0:
-        raise InvalidRate(f"'rate' must not be negative (got {value}).", field="rate", value=value)
+        raise InvalidRate(
+            E_("'rate' must not be negative (got %(value)s).", value=value),
+            field="rate",
+            value=value,
+        )
     if value > _MAX_RATE:
         raise InvalidRate(
-            f"'rate' must be at most 10000 % (got {(value * 100).normalize():f} %).",
+            E_(
+                "'rate' must be at most 10000 %% (got %(normalize_value)s %%).",
+                normalize_value=format((value * 100).normalize(), "f"),
+            ),
             field="rate",
             value=value,
         )
@@ -119,13 +132,17 @@ def _check_period(instance: Rate, attribute: Any, value: Frequency | None) -> No
     periodic = instance.kind in (RateKind.EFFECTIVE_PERIODIC, RateKind.FLAT_PERIODIC)
     if periodic and value is None:
         raise InvalidRate(
-            f"'period' is needed for a {instance.kind.value} rate (got None).",
+            E_("'period' is needed for a %(value)s rate (got None).", value=instance.kind.value),
             field="period",
             value=value,
         )
     if not periodic and value is not None:
         raise InvalidRate(
-            f"'period' applies only to periodic rates, not to {instance.kind.value} (got {value}).",
+            E_(
+                "'period' applies only to periodic rates, not to %(value)s (got %(value2)s).",
+                value=instance.kind.value,
+                value2=value,
+            ),
             field="period",
             value=value,
         )
@@ -147,7 +164,7 @@ def _compound(rate: Decimal, tau: Fraction) -> Decimal:
     return CONTEXT.subtract(CONTEXT.exp(exponent), ONE)
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, cache_hash=True)  # a calendar cache key, hashed often
 class Rate:
     """An interest rate: ``value`` (a fraction, ``Decimal('0.35')`` for 35 %) and its ``kind``.
 
@@ -225,7 +242,11 @@ class Rate:
         }
         if key not in makers:
             raise InvalidRate(
-                f"'rate_type' must be one of {', '.join(makers)} (got {fmt_value(kind)}).",
+                E_(
+                    "'rate_type' must be one of %(makers)s (got %(kind)s).",
+                    makers=", ".join(makers),
+                    kind=fmt_value(kind),
+                ),
                 field="rate_type",
                 value=kind,
             )
@@ -269,7 +290,11 @@ class Rate:
         """
         if self.is_flat:
             raise InvalidRate(
-                f"a flat rate has no equivalent effective rate without a schedule (got {self}).",
+                E_(
+                    "a flat rate has no equivalent effective rate without a schedule (got "
+                    "%(self)s).",
+                    self=self,
+                ),
                 field="rate",
                 value=self,
             )

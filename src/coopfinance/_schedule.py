@@ -26,7 +26,7 @@ from coopfinance._fields import to_date, to_whole
 from coopfinance._files import read_text
 from coopfinance._frames import Numeric, to_dataframe
 from coopfinance._money import Currency, Money
-from coopfinance.errors import CoopFinanceError, InvalidValue, ParseError, fmt_value
+from coopfinance.errors import E_, CoopFinanceError, InvalidValue, ParseError, fmt_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -298,15 +298,21 @@ class Schedule:
         """
         if not isinstance(data, Mapping):
             raise ParseError(
-                f"'schedule' must be a table of keys such as 'currency' and 'installments' (got "
-                f"{_kind(data)}).",
+                E_(
+                    "'schedule' must be a table of keys such as 'currency' and "
+                    "'installments' (got %(kind_data)s).",
+                    kind_data=_kind(data),
+                ),
                 field="schedule",
                 value=_kind(data),
             )
         raw_rows = data.get("installments")
         if not isinstance(raw_rows, list | tuple) and "installments" in data:
             raise ParseError(
-                f"'installments' must be a list of rows (got {_kind(raw_rows)}).",
+                E_(
+                    "'installments' must be a list of rows (got %(kind_raw_rows)s).",
+                    kind_raw_rows=_kind(raw_rows),
+                ),
                 field="installments",
                 value=_kind(raw_rows),
             )
@@ -324,7 +330,11 @@ class Schedule:
             )
         except KeyError as exc:
             raise ParseError(
-                f"a schedule needs the key {exc.args[0]!r} (got keys {sorted(data)}).",
+                E_(
+                    "a schedule needs the key %(args)s (got keys %(data)s).",
+                    args=repr(exc.args[0]),
+                    data=sorted(data),
+                ),
                 field=str(exc.args[0]),
                 value=None,
             ) from None
@@ -333,8 +343,13 @@ class Schedule:
             for key, value in schedule.totals().items():
                 if key in totals and _dec(totals[key], f"totals.{key}") != value:
                     raise InvalidValue(
-                        f"'totals.{key}' must equal the sum of the rows, {value} "
-                        f"(got {totals[key]}).",
+                        E_(
+                            "'totals.%(key)s' must equal the sum of the rows, %(value)s (got "
+                            "%(totals)s).",
+                            key=key,
+                            value=value,
+                            totals=totals[key],
+                        ),
                         field=f"totals.{key}",
                         value=totals[key],
                     )
@@ -350,13 +365,17 @@ class Schedule:
             )
         except json.JSONDecodeError as exc:
             raise ParseError(
-                f"'schedule' must be JSON ({exc.msg} at line {exc.lineno}).",
+                E_(
+                    "'schedule' must be JSON (%(msg)s at line %(lineno)s).",
+                    msg=exc.msg,
+                    lineno=exc.lineno,
+                ),
                 field="schedule",
                 value=text[:80],
             ) from None
         except RecursionError:
             raise ParseError(
-                "'schedule' must be JSON of a schedule's shape (got nesting too deep to read).",
+                E_("'schedule' must be JSON of a schedule's shape (got nesting too deep to read)."),
                 field="schedule",
                 value=text[:80],
             ) from None
@@ -388,10 +407,14 @@ class Schedule:
             return cls._from_reader(reader, currency, disbursed, installment_amount)
         except csv.Error as exc:
             raise ParseError(
-                f"the schedule CSV is malformed at line {reader.line_num} ({exc}).",
+                E_(
+                    "the schedule CSV is malformed at line %(line_num)s (%(exc)s).",
+                    line_num=reader.line_num,
+                    exc=exc,
+                ),
                 field="schedule",
                 value=None,
-            ).at(f"line {reader.line_num}") from None
+            ).at(E_("line %(line_num)s", line_num=reader.line_num)) from None
 
     @classmethod
     def _from_reader(
@@ -403,8 +426,11 @@ class Schedule:
     ) -> Schedule:
         if reader.fieldnames is None or list(reader.fieldnames) != list(COLUMNS):
             raise ParseError(
-                f"the schedule CSV header must be {','.join(COLUMNS)} "
-                f"(got {','.join(reader.fieldnames or [])}).",
+                E_(
+                    "the schedule CSV header must be %(columns)s (got %(fieldnames_reader)s).",
+                    columns=",".join(COLUMNS),
+                    fieldnames_reader=",".join(reader.fieldnames or []),
+                ),
                 field="header",
                 value=reader.fieldnames,
             )
@@ -413,10 +439,10 @@ class Schedule:
             try:
                 rows.append(_row_from_mapping(record, line))
             except CoopFinanceError as exc:
-                raise exc.at(f"line {line}") from None
+                raise exc.at(E_("line %(line)s", line=line)) from None
         if not rows:
             raise ParseError(
-                "the schedule CSV has no rows (got only a header).", field="rows", value=None
+                E_("the schedule CSV has no rows (got only a header)."), field="rows", value=None
             )
         if installment_amount is None:
             totals = [r.total for r in rows[:-1]] or [rows[0].total]
@@ -446,7 +472,7 @@ class Schedule:
         suffix = p.suffix.lower()
         if suffix not in (".json", ".csv"):
             raise ParseError(
-                f"'schedule' must be a .json or .csv file (got {str(p)!r}).",
+                E_("'schedule' must be a .json or .csv file (got %(p)s).", p=repr(str(p))),
                 field="schedule",
                 value=str(p),
             )
@@ -455,7 +481,12 @@ class Schedule:
             return cls.from_json(text)
         if currency is None or disbursed is None:
             raise ParseError(
-                f"a schedule CSV needs 'currency' and 'disbursed' (got {currency!r}, {disbursed!r}).",
+                E_(
+                    "a schedule CSV needs 'currency' and 'disbursed' (got %(currency)s, "
+                    "%(disbursed)s).",
+                    currency=repr(currency),
+                    disbursed=repr(disbursed),
+                ),
                 field="currency" if currency is None else "disbursed",
                 value=None,
             )
@@ -481,24 +512,43 @@ def _check_loaded(schedule: Schedule, *, where: str = "installment") -> Schedule
 
     def bad(field: str, value: object, message: str) -> ParseError:
         return ParseError(
-            f"{field!r} {message} (got {fmt_value(value)}).", field=field, value=value
+            E_(
+                "%(field)s %(message)s (got %(value)s).",
+                field=repr(field),
+                message=message,
+                value=fmt_value(value),
+            ),
+            field=field,
+            value=value,
         )
 
     if schedule.principal <= 0:
-        raise bad("principal", schedule.principal, "must be positive")
+        raise bad("principal", schedule.principal, E_("must be positive"))
     previous_balance = schedule.principal
     previous_date = schedule.disbursed
     capitalized = ZERO
     first = 0 if schedule.installments and schedule.installments[0].number == 0 else 1
     for k, row in enumerate(schedule.installments, start=first):
-        label = f"{where} {k}"
+        label = (
+            E_("installment %(number)s", number=k)
+            if where == "installment"
+            else E_("row of installment %(number)s", number=k)
+        )
         try:
             if row.number != k:
-                raise bad("number", row.number, f"must be {k}: rows are numbered from 1 in order")
+                raise bad(
+                    "number",
+                    row.number,
+                    E_("must be %(k)s: rows are numbered from 1 in order", k=k),
+                )
             if row.due_date < previous_date or (row.due_date == previous_date and k > 0):
-                raise bad("due_date", row.due_date, f"must be after {previous_date}")
+                raise bad(
+                    "due_date",
+                    row.due_date,
+                    E_("must be after %(previous_date)s", previous_date=previous_date),
+                )
             if row.days < 0:
-                raise bad("days", row.days, "must not be negative")
+                raise bad("days", row.days, E_("must not be negative"))
             for name in (
                 "opening_balance",
                 "interest",
@@ -510,25 +560,33 @@ def _check_loaded(schedule: Schedule, *, where: str = "installment") -> Schedule
                 "balance",
             ):
                 if getattr(row, name) < 0:
-                    raise bad(name, getattr(row, name), "must not be negative")
+                    raise bad(name, getattr(row, name), E_("must not be negative"))
             if row.opening_balance != previous_balance:
                 raise bad(
                     "opening_balance",
                     row.opening_balance,
-                    f"must be the balance carried from before, {previous_balance}",
+                    E_(
+                        "must be the balance carried from before, %(previous_balance)s",
+                        previous_balance=previous_balance,
+                    ),
                 )
             if row.charges != row.fees + row.insurance + row.taxes:
                 raise bad(
                     "charges",
                     row.charges,
-                    f"must be fees + insurance + taxes = {row.fees + row.insurance + row.taxes}",
+                    E_(
+                        "must be fees + insurance + taxes = %(taxes_fees)s",
+                        taxes_fees=row.fees + row.insurance + row.taxes,
+                    ),
                 )
             if row.total != row.principal + row.interest + row.charges:
                 raise bad(
                     "total",
                     row.total,
-                    "must be principal + interest + charges = "
-                    f"{row.principal + row.interest + row.charges}",
+                    E_(
+                        "must be principal + interest + charges = %(charges_principal)s",
+                        charges_principal=row.principal + row.interest + row.charges,
+                    ),
                 )
         except ParseError as exc:
             raise exc.at(label) from None
@@ -550,15 +608,18 @@ def _check_loaded(schedule: Schedule, *, where: str = "installment") -> Schedule
         raise bad(
             "balance",
             previous_balance,
-            "of the last installment must be 0: the schedule must repay the principal",
+            E_("of the last installment must be 0: the schedule must repay the principal"),
         )
     repaid = schedule.total_principal
     if schedule.installments and repaid != schedule.principal + capitalized:
         raise bad(
             "principal",
             repaid,
-            "repaid must equal the principal lent plus interest capitalized, "
-            f"{schedule.principal + capitalized}",
+            E_(
+                "repaid must equal the principal lent plus interest capitalized, "
+                "%(principal_capitalized)s",
+                principal_capitalized=schedule.principal + capitalized,
+            ),
         )
     return schedule
 
@@ -592,7 +653,7 @@ def _kind(value: object) -> str:
 
 def _no_constant(name: str) -> Any:
     raise ParseError(
-        f"'schedule' must not hold {name}: amounts are finite numbers.",
+        E_("'schedule' must not hold %(name)s: amounts are finite numbers.", name=name),
         field="schedule",
         value=name,
     )
@@ -601,7 +662,11 @@ def _no_constant(name: str) -> Any:
 def _row_from_mapping(r: Mapping[str, Any], where: int) -> Installment:
     if not isinstance(r, Mapping):
         raise ParseError(
-            f"installment {where} must be a table of keys (got {_kind(r)}).",
+            E_(
+                "installment %(where)s must be a table of keys (got %(kind_r)s).",
+                where=where,
+                kind_r=_kind(r),
+            ),
             field="installments",
             value=_kind(r),
         )
@@ -622,7 +687,9 @@ def _row_from_mapping(r: Mapping[str, Any], where: int) -> Installment:
         )
     except KeyError as exc:
         raise ParseError(
-            f"installment {where} needs the key {exc.args[0]!r}.",
+            E_(
+                "installment %(where)s needs the key %(args)s.", where=where, args=repr(exc.args[0])
+            ),
             field=str(exc.args[0]),
             value=None,
         ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
@@ -31,7 +31,7 @@ from coopfinance._fields import to_date, to_optional_date, to_table, to_whole
 from coopfinance._money import Money, RoundingPolicy
 from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Schedule
-from coopfinance.errors import InvalidLoanTerms, WrongType
+from coopfinance.errors import E_, InvalidLoanTerms, WrongType
 
 __all__ = ["TERMS_KEYS", "LoanTerms"]
 
@@ -71,6 +71,23 @@ def _principal(value: Money | Decimal | int | str) -> Money:
     return Money(amount=to_decimal(value, field="principal"))
 
 
+def _rate(value: Rate) -> Rate:
+    """A :class:`Rate`, or a :class:`~coopfinance.errors.WrongType` naming the field: a bare
+    ``"18%"`` does not say whether it is a TEA, a nominal rate or a flat rate."""
+    if isinstance(value, Rate):
+        return value
+    raise WrongType(
+        E_(
+            "'rate' must be a Rate such as Rate.effective_annual('18%%') (a TEA), "
+            "Rate.nominal_annual(...) or Rate.flat(...) (got %(value)s): a bare number or text "
+            "does not say which kind of rate it is.",
+            value=repr(value),
+        ),
+        field="rate",
+        value=value,
+    )
+
+
 def _disbursed(value: dt.date | str) -> dt.date:
     return to_date(value, field="disbursed")
 
@@ -104,7 +121,9 @@ def _due_dates(value: Iterable[dt.date | str] | None) -> tuple[dt.date, ...] | N
         return None
     if isinstance(value, str | bytes):
         raise WrongType(
-            f"'due_dates' must be a list of dates (got {value!r}).", field="due_dates", value=value
+            E_("'due_dates' must be a list of dates (got %(value)s).", value=repr(value)),
+            field="due_dates",
+            value=value,
         )
     return tuple(to_date(v, field="due_dates") for v in value)
 
@@ -125,7 +144,10 @@ def _charges(value: Iterable[Charge | str] | Charge | str) -> tuple[Charge, ...]
         c = Charge.parse(item) if isinstance(item, str) else item
         if not isinstance(c, Charge):
             raise WrongType(
-                f"'charges' must hold Charge values or text such as 'upfront:1%' (got {c!r}).",
+                E_(
+                    "'charges' must hold Charge values or text such as 'upfront:1%%' (got %(c)s).",
+                    c=repr(c),
+                ),
                 field="charges",
                 value=c,
             )
@@ -139,7 +161,7 @@ def _down_payment(value: Decimal | int | str | None) -> Decimal | None:
     share = to_decimal(value, field="down_payment")
     if not 0 < share < 1:
         raise InvalidLoanTerms(
-            f"'down_payment' must be a share between 0 and 100 % (got {share}).",
+            E_("'down_payment' must be a share between 0 and 100 %% (got %(share)s).", share=share),
             field="down_payment",
             value=share,
         )
@@ -147,7 +169,22 @@ def _down_payment(value: Decimal | int | str | None) -> Decimal | None:
 
 
 def _default_holidays() -> HolidayCalendar:
-    return HolidayCalendar.peru()
+    return _PERU
+
+
+_PERU = HolidayCalendar.peru()
+_GRACE = Grace()
+_ROUNDING = RoundingPolicy()
+"""The defaults, one shared instance each (they are immutable, and a shared calendar is hashed
+for the schedule builder's calendar cache once, not per terms)."""
+
+
+def _default_grace() -> Grace:
+    return _GRACE
+
+
+def _default_rounding() -> RoundingPolicy:
+    return _ROUNDING
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -174,7 +211,7 @@ class LoanTerms:
     """
 
     principal: Money = attrs.field(converter=_principal)
-    rate: Rate = attrs.field(validator=attrs.validators.instance_of(Rate))
+    rate: Rate = attrs.field(converter=_rate)
     disbursed: dt.date = attrs.field(converter=_disbursed)
     installments: int | None = attrs.field(default=None, converter=_installments)
     frequency: Frequency = attrs.field(default=Frequency.MONTHLY, converter=_frequency)
@@ -183,9 +220,11 @@ class LoanTerms:
     amortization: Amortization = attrs.field(converter=_amortization)
     weights: tuple[Decimal, ...] | None = attrs.field(default=None, converter=_weights)
     day_count: DayCount = attrs.field(converter=_day_count)
-    grace: Grace = attrs.field(factory=Grace, validator=attrs.validators.instance_of(Grace))
+    grace: Grace = attrs.field(
+        factory=_default_grace, validator=attrs.validators.instance_of(Grace)
+    )
     rounding: RoundingPolicy = attrs.field(
-        factory=RoundingPolicy, validator=attrs.validators.instance_of(RoundingPolicy)
+        factory=_default_rounding, validator=attrs.validators.instance_of(RoundingPolicy)
     )
     business_day: BusinessDay = attrs.field(default=BusinessDay.UNADJUSTED, converter=_business_day)
     holidays: HolidayCalendar = attrs.field(
@@ -211,9 +250,8 @@ class LoanTerms:
     def _default_day_count(self) -> DayCount:
         return DayCount.PER_PERIOD if self.rate.is_flat else DayCount.ACT_360
 
-    @exact
     def __attrs_post_init__(self) -> None:
-        _validate(self)
+        _validate(self)  # its decimal operations name CONTEXT: no context switch per terms
 
     @property
     def currency(self) -> str:
@@ -291,7 +329,10 @@ def _holidays(value: Any) -> HolidayCalendar:
             return HolidayCalendar.none()
         return HolidayCalendar(country=value.strip().upper())
     raise WrongType(
-        f"'holidays' must be a country code such as 'PE' or 'none' (got {value!r}).",
+        E_(
+            "'holidays' must be a country code such as 'PE' or 'none' (got %(value)s).",
+            value=repr(value),
+        ),
         field="holidays",
         value=value,
     )
@@ -301,13 +342,19 @@ def _from_dict(data: Mapping[str, Any]) -> LoanTerms:
     unknown = sorted(set(data) - set(TERMS_KEYS))
     if unknown:
         raise InvalidLoanTerms(
-            f"unknown loan-terms key {unknown[0]!r} (known: {', '.join(TERMS_KEYS)}).",
+            E_(
+                "unknown loan-terms key %(unknown)s (known: %(terms_keys)s).",
+                unknown=repr(unknown[0]),
+                terms_keys=", ".join(TERMS_KEYS),
+            ),
             field=unknown[0],
             value=data[unknown[0]],
         )
     for key in ("principal", "rate", "disbursed"):
         if data.get(key) is None:
-            raise InvalidLoanTerms(f"{key!r} is required (got None).", field=key, value=None)
+            raise InvalidLoanTerms(
+                E_("%(key)s is required (got None).", key=repr(key)), field=key, value=None
+            )
     principal = data["principal"]
     currency = data.get("currency")
     money = Money.parse(principal, currency) if not isinstance(principal, Money) else principal
@@ -348,7 +395,10 @@ def _from_dict(data: Mapping[str, Any]) -> LoanTerms:
         flag = data["level_includes_insurance"]
         if not isinstance(flag, bool):
             raise WrongType(
-                f"'level_includes_insurance' must be true or false (got {flag!r}).",
+                E_(
+                    "'level_includes_insurance' must be true or false (got %(flag)s).",
+                    flag=repr(flag),
+                ),
                 field="level_includes_insurance",
                 value=flag,
             )
@@ -373,7 +423,11 @@ def _to_dict(terms: LoanTerms) -> dict[str, Any]:
         }.get((r.kind, label))
     if rate_type is None or terms.holidays.extra:
         raise InvalidLoanTerms(
-            f"these terms have no plain-data form (rate {r}, holidays {terms.holidays}).",
+            E_(
+                "these terms have no plain-data form (rate %(r)s, holidays %(holidays)s).",
+                r=r,
+                holidays=terms.holidays,
+            ),
             field="terms",
             value=terms,
         )
@@ -415,58 +469,86 @@ def _to_dict(terms: LoanTerms) -> dict[str, Any]:
 def _validate(t: LoanTerms) -> None:
     if t.principal.amount <= 0:
         raise InvalidLoanTerms(
-            f"'principal' must be positive (got {t.principal.amount}).",
+            E_("'principal' must be positive (got %(amount)s).", amount=t.principal.amount),
             field="principal",
             value=t.principal.amount,
         )
     unit = t.principal.currency.unit
     code = t.principal.currency.code
-    if t.principal.amount % unit:
+    if CONTEXT.remainder(t.principal.amount, unit):
         raise InvalidLoanTerms(
-            f"'principal' must be a whole number of {code} {unit} (got {t.principal.amount}).",
+            E_(
+                "'principal' must be a whole number of %(code)s %(unit)s (got %(amount)s).",
+                code=code,
+                unit=unit,
+                amount=t.principal.amount,
+            ),
             field="principal",
             value=t.principal.amount,
         )
     for c in t.charges:
-        if not c.is_rate and c.value % unit:
+        if not c.is_rate and CONTEXT.remainder(c.value, unit):
+            with localcontext(CONTEXT):
+                shown = c.describe()
             raise InvalidLoanTerms(
-                f"'charges' amount of {c.describe()!r} must be a whole number of {code} {unit} "
-                f"(got {c.value}); sub-unit amounts cannot be billed.",
+                E_(
+                    "'charges' amount of %(describe_c)s must be a whole number of %(code)s "
+                    "%(unit)s (got %(value)s); sub-unit amounts cannot be billed.",
+                    describe_c=repr(shown),
+                    code=code,
+                    unit=unit,
+                    value=c.value,
+                ),
                 field="charges",
                 value=c.value,
             )
     if t.due_dates is not None:
         if t.installments is not None and t.installments != len(t.due_dates):
             raise InvalidLoanTerms(
-                f"'installments' must equal the number of due dates, {len(t.due_dates)} "
-                f"(got {t.installments}).",
+                E_(
+                    "'installments' must equal the number of due dates, %(due_dates_t)s "
+                    "(got %(installments)s).",
+                    due_dates_t=len(t.due_dates),
+                    installments=t.installments,
+                ),
                 field="installments",
                 value=t.installments,
             )
         if t.first_due is not None:
             raise InvalidLoanTerms(
-                "'first_due' cannot be combined with 'due_dates' (got "
-                f"{t.first_due.isoformat()}); list every date in 'due_dates'.",
+                E_(
+                    "'first_due' cannot be combined with 'due_dates' (got "
+                    "%(isoformat_first_due)s); list every date in 'due_dates'.",
+                    isoformat_first_due=t.first_due.isoformat(),
+                ),
                 field="first_due",
                 value=t.first_due,
             )
     elif t.installments is None:
         raise InvalidLoanTerms(
-            "'installments' is needed when no 'due_dates' are given (got None).",
+            E_("'installments' is needed when no 'due_dates' are given (got None)."),
             field="installments",
             value=None,
         )
     count = t.count
     if not 1 <= count <= MAX_INSTALLMENTS:
         raise InvalidLoanTerms(
-            f"'installments' must be between 1 and {MAX_INSTALLMENTS} (got {count}).",
+            E_(
+                "'installments' must be between 1 and %(max_installments)s (got %(count)s).",
+                max_installments=MAX_INSTALLMENTS,
+                count=count,
+            ),
             field="installments",
             value=count,
         )
     if t.first_due is not None and t.first_due <= t.disbursed:
         raise InvalidLoanTerms(
-            f"'first_due' must be after the disbursement date {t.disbursed.isoformat()} "
-            f"(got {t.first_due.isoformat()}).",
+            E_(
+                "'first_due' must be after the disbursement date "
+                "%(isoformat_disbursed)s (got %(isoformat_first_due)s).",
+                isoformat_disbursed=t.disbursed.isoformat(),
+                isoformat_first_due=t.first_due.isoformat(),
+            ),
             field="first_due",
             value=t.first_due,
         )
@@ -475,13 +557,20 @@ def _validate(t: LoanTerms) -> None:
     g = t.grace.periods
     if g >= count:
         raise InvalidLoanTerms(
-            f"'grace' must be fewer periods than the {count} installments (got {g}).",
+            E_(
+                "'grace' must be fewer periods than the %(count)s installments (got %(g)s).",
+                count=count,
+                g=g,
+            ),
             field="grace",
             value=g,
         )
     if t.rate.is_flat and t.amortization is not Amortization.FLAT:
         raise InvalidLoanTerms(
-            f"'amortization' must be flat for a flat rate (got {t.amortization.value}).",
+            E_(
+                "'amortization' must be flat for a flat rate (got %(value)s).",
+                value=t.amortization.value,
+            ),
             field="amortization",
             value=t.amortization.value,
         )
@@ -490,7 +579,10 @@ def _validate(t: LoanTerms) -> None:
         rule(t, count, g)
     if t.weights is not None and t.amortization is not Amortization.WEIGHTED:
         raise InvalidLoanTerms(
-            f"'weights' go only with weighted amortization (got {t.amortization.value}).",
+            E_(
+                "'weights' go only with weighted amortization (got %(value)s).",
+                value=t.amortization.value,
+            ),
             field="weights",
             value=t.weights,
         )
@@ -502,22 +594,36 @@ def _validate(t: LoanTerms) -> None:
         ]
         if t.amortization is not Amortization.LEVEL or not on_balance:
             raise InvalidLoanTerms(
-                "'level_includes_insurance' needs level amortization and insurance on the balance "
-                f"(got {t.amortization.value} with {len(on_balance)} such insurance charges).",
+                E_(
+                    "'level_includes_insurance' needs level amortization and insurance on "
+                    "the balance (got %(value)s with %(on_balance)s such insurance "
+                    "charges).",
+                    value=t.amortization.value,
+                    on_balance=len(on_balance),
+                ),
                 field="level_includes_insurance",
                 value=True,
             )
     unit = t.rounding.unit_for(t.principal.currency)
     if CONTEXT.remainder(t.principal.amount, unit) != 0:
         raise InvalidLoanTerms(
-            f"'principal' must be a multiple of the rounding unit {unit} (got {t.principal.amount}).",
+            E_(
+                "'principal' must be a multiple of the rounding unit %(unit)s (got %(amount)s).",
+                unit=unit,
+                amount=t.principal.amount,
+            ),
             field="principal",
             value=t.principal.amount,
         )
     step = t.rounding.installment_multiple
     if step is not None and CONTEXT.remainder(step, unit) != 0:
         raise InvalidLoanTerms(
-            f"'installment_multiple' must be a multiple of the rounding unit {unit} (got {step}).",
+            E_(
+                "'installment_multiple' must be a multiple of the rounding unit "
+                "%(unit)s (got %(step)s).",
+                unit=unit,
+                step=step,
+            ),
             field="installment_multiple",
             value=step,
         )
@@ -526,7 +632,11 @@ def _validate(t: LoanTerms) -> None:
 def _bullet_rule(t: LoanTerms, count: int, g: int) -> None:
     if g:
         raise InvalidLoanTerms(
-            f"'grace' does not apply to a bullet loan, which already defers everything (got {g}).",
+            E_(
+                "'grace' does not apply to a bullet loan, which already defers "
+                "everything (got %(g)s).",
+                g=g,
+            ),
             field="grace",
             value=g,
         )
@@ -536,14 +646,19 @@ def _weighted_rule(t: LoanTerms, count: int, g: int) -> None:
     if t.weights is None or len(t.weights) != count - g:
         got = "None" if t.weights is None else f"{len(t.weights)} weights"
         raise InvalidLoanTerms(
-            f"'weights' must give one weight per installment after grace, {count - g} (got {got}).",
+            E_(
+                "'weights' must give one weight per installment after grace, "
+                "%(count_g)s (got %(got)s).",
+                count_g=count - g,
+                got=got,
+            ),
             field="weights",
             value=t.weights,
         )
     for w in t.weights:
         if w <= 0:
             raise InvalidLoanTerms(
-                f"'weights' must all be positive (got {w}).", field="weights", value=w
+                E_("'weights' must all be positive (got %(w)s).", w=w), field="weights", value=w
             )
 
 

@@ -44,7 +44,7 @@ from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_text
 from coopfinance._money import Currency
 from coopfinance.dairy import Obligation, ObligationKind
-from coopfinance.errors import InvalidSurplusDistribution, InvalidValue, ParseError
+from coopfinance.errors import E_, InvalidSurplusDistribution, InvalidValue, ParseError
 
 __all__ = [
     "Member",
@@ -72,7 +72,9 @@ def _dec(value: _Number, field: str) -> Decimal:
         raise InvalidSurplusDistribution(str(exc), field=field, value=value) from None
     if d < 0:
         raise InvalidSurplusDistribution(
-            f"{field!r} must not be negative (got {d}).", field=field, value=d
+            E_("%(field)s must not be negative (got %(d)s).", field=repr(field), d=d),
+            field=field,
+            value=d,
         )
     return d
 
@@ -172,7 +174,9 @@ def _fraction(value: _Number, field: str) -> Decimal:
     d = _dec(value, field)
     if d > ONE:
         raise InvalidSurplusDistribution(
-            f"{field!r} must be at most 1 (got {d}).", field=field, value=d
+            E_("%(field)s must be at most 1 (got %(d)s).", field=repr(field), d=d),
+            field=field,
+            value=d,
         )
     return d
 
@@ -239,23 +243,35 @@ class SurplusPolicy:
         if self.reserve_share < floor:
             law = " (LGC art. 42)" if floor == _MIN_RESERVE else " ('minimum_reserve_share')"
             raise InvalidSurplusDistribution(
-                f"'reserve_share' must be at least {floor}{law} and at most 1 "
-                f"(got {self.reserve_share}).",
+                E_(
+                    "'reserve_share' must be at least %(floor)s%(law)s and at most 1 (got %(got)s).",
+                    floor=floor,
+                    law=law,
+                    got=self.reserve_share,
+                ),
                 field="reserve_share",
                 value=self.reserve_share,
             )
         cap = self.contribution_interest_cap
         if cap is not None and self.contribution_interest_rate > cap:
             raise InvalidSurplusDistribution(
-                f"'contribution_interest_rate' must not exceed the statute's cap {cap} "
-                f"(got {self.contribution_interest_rate}).",
+                E_(
+                    "'contribution_interest_rate' must not exceed the statute's cap "
+                    "%(cap)s (got %(contribution_interest_rate)s).",
+                    cap=cap,
+                    contribution_interest_rate=self.contribution_interest_rate,
+                ),
                 field="contribution_interest_rate",
                 value=self.contribution_interest_rate,
             )
         total = self.reserve_share + self.education_share + sum((s for _, s in self.funds), ZERO)
         if total > ONE:
             raise InvalidSurplusDistribution(
-                f"reserve, education and other funds must not exceed the surplus (got {total}).",
+                E_(
+                    "reserve, education and other funds must not exceed the surplus (got "
+                    "%(total)s).",
+                    total=total,
+                ),
                 field="funds",
                 value=total,
             )
@@ -274,7 +290,11 @@ def allocate(total: Decimal, weights: Mapping[str, Decimal], unit: Decimal) -> d
     w_total = sum(weights.values(), ZERO)
     if w_total <= 0:
         raise InvalidSurplusDistribution(
-            f"weights must have a positive sum to allocate {total} (got {w_total}).",
+            E_(
+                "weights must have a positive sum to allocate %(total)s (got %(w_total)s).",
+                total=total,
+                w_total=w_total,
+            ),
             field="weights",
             value=w_total,
         )
@@ -363,7 +383,11 @@ def distribute_surplus(
     total = _dec(surplus, "surplus")
     if total.quantize(unit, context=CONTEXT) != total:
         raise InvalidSurplusDistribution(
-            f"'surplus' must be in whole {cur.code} minor units (got {total}).",
+            E_(
+                "'surplus' must be in whole %(code)s minor units (got %(total)s).",
+                code=cur.code,
+                total=total,
+            ),
             field="surplus",
             value=total,
         )
@@ -372,13 +396,15 @@ def distribute_surplus(
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
         raise InvalidSurplusDistribution(
-            f"member {dup!r} is listed twice.", field="members", value=dup
+            E_("member %(dup)s is listed twice.", dup=repr(dup)), field="members", value=dup
         )
     supplier_ids = {s.id for s in suppliers}
     both = supplier_ids & set(ids)
     if both:
         raise InvalidSurplusDistribution(
-            f"{sorted(both)[0]!r} is both a member and a supplier.", field="suppliers", value=both
+            E_("%(both)s is both a member and a supplier.", both=repr(sorted(both)[0])),
+            field="suppliers",
+            value=both,
         )
     base: dict[str, Decimal] = {}
     excluded: list[tuple[str, Decimal]] = []
@@ -390,7 +416,7 @@ def distribute_surplus(
             base[key] = d
         else:
             raise InvalidSurplusDistribution(
-                f"patronage for {key!r}, who is neither a member nor a supplier.",
+                E_("patronage for %(key)s, who is neither a member nor a supplier.", key=repr(key)),
                 field="patronage",
                 value=key,
             )
@@ -403,7 +429,7 @@ def distribute_surplus(
     available = total - reserve - education - sum((v for _, v in funds), ZERO)
     if available < 0:  # rounding of funds that add up to the whole surplus
         raise InvalidSurplusDistribution(
-            f"reserve and funds exceed the surplus {total} after rounding.",
+            E_("reserve and funds exceed the surplus %(total)s after rounding.", total=total),
             field="funds",
             value=available,
         )
@@ -417,7 +443,10 @@ def distribute_surplus(
     member_base = {k: v for k, v in base.items() if v > 0}
     if pool > 0 and not member_base:
         raise InvalidSurplusDistribution(
-            f"no member delivered anything: the patronage refund {pool} has nobody to go to.",
+            E_(
+                "no member delivered anything: the patronage refund %(pool)s has nobody to go to.",
+                pool=pool,
+            ),
             field="patronage",
             value=pool,
         )
@@ -479,7 +508,10 @@ def distribute_result(
     weights = {m.id: m.contributions for m in mems if m.contributions > 0}
     if not weights:
         raise InvalidSurplusDistribution(
-            f"no member has contributions: the third-party result {kept} has nobody to go to.",
+            E_(
+                "no member has contributions: the third-party result %(kept)s has nobody to go to.",
+                kept=kept,
+            ),
             field="contributions",
             value=kept,
         )

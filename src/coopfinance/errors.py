@@ -42,19 +42,38 @@ either ``CoopFinanceError`` (everything from this library) or the familiar built
 Every message names the field and echoes the value, e.g.
 ``'installments' must be between 1 and 600 (got 0).``; the exception keeps both as the attributes
 ``field`` and ``value``.
+
+Messages are catalog messages (docs/text.md, "Error messages"): a raise site writes
+``E_("%(name)s must be positive (got %(value)s).", name=repr(name), value=fmt_value(v))``, an
+:class:`ErrorText`, which *is* the English text (``str(exc)``, what doctests and app developers
+match) and also keeps its message id and parameters, so that
+:func:`coopfinance.text.error_message` gives the same message in Spanish or Portuguese (this
+module imports no catalog: it stays below the text layer)::
+
+    >>> err = InvalidValue(E_("%(name)s must be positive (got %(value)s).", name="'litres'",
+    ...     value="-3"), field="litres", value=-3)
+    >>> str(err)
+    "'litres' must be positive (got -3)."
+    >>> from coopfinance.text import error_message
+    >>> error_message(err, "es")
+    "'litres' (litros) debe ser positivo (se recibió -3)."
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 __all__ = [
+    "EN_",
+    "E_",
     "BatchNoSolution",
     "CoopFinanceError",
     "CourseNotCompleted",
     "CurrencyMismatch",
     "DueDateWarning",
+    "ErrorText",
     "FloatNotAllowed",
     "InvalidBatchInput",
     "InvalidCalendar",
@@ -85,10 +104,116 @@ __all__ = [
     "UnknownLoan",
     "UnsafeTemplate",
     "WrongType",
+    "clause",
     "fmt_value",
+    "joined",
+    "renamed",
 ]
 
 _MISSING: Any = object()
+
+
+class ErrorText(str):
+    """The English text of an error message that keeps its message id and parameters.
+
+    It is a ``str`` (the English, as before: ``str(exc)`` and ``exc.message`` are unchanged for
+    app developers), so it travels wherever a message did; :func:`coopfinance.text.error_message`
+    puts ``msgid`` in another language through the catalogs (``context``: ``error`` for the
+    messages of :func:`E_`; a document message shared with an error has its own) and fills in
+    ``params``, a parameter that is itself an :class:`ErrorText` first. Text joined to it with
+    ``+`` or an f-string is plain English again (the CLI then shows it as it is).
+
+    >>> text = E_("%(field)s must be one of %(choices)s (got %(value)s).", field="'lang'",
+    ...     choices="'es', 'en'", value="'fr'")
+    >>> text, text.msgid
+    ("'lang' must be one of 'es', 'en' (got 'fr').", '%(field)s must be one of %(choices)s (got %(value)s).')
+    """
+
+    msgid: str
+    params: Mapping[str, Any]
+    context: str | None
+    plural: str | None
+    n: int | None
+
+    def __new__(
+        cls,
+        msgid: str,
+        params: Mapping[str, Any] | None = None,
+        context: str | None = "error",
+        plural: str | None = None,
+        n: int | None = None,
+    ) -> Self:
+        values = dict(params or {})
+        english = (plural if plural is not None and n != 1 else msgid) % values
+        if context == "clause":  # errors.clause: a message without its final period
+            english = english.rstrip(".")
+        elif context == "renamed":  # errors.renamed: a field named otherwise
+            english = str(values["message"]).replace(str(values["old"]), str(values["new"]), 1)
+        self = super().__new__(cls, english)
+        self.msgid = msgid
+        self.params = values
+        self.context = context
+        self.plural = plural
+        self.n = n
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ErrorText, (self.msgid, self.params, self.context, self.plural, self.n))
+
+
+def E_(msgid: str, /, **params: Any) -> ErrorText:  # noqa: N802 (a gettext keyword)
+    """An error message: ``msgid`` (English, ``%(name)s`` placeholders, ``%%`` for a percent sign)
+    with ``params`` filled in. ``pybabel extract -k E_`` finds every one; the catalogs hold them
+    under the context ``error``.
+
+    >>> E_("%(field)s must be at most 100 %% (got %(value)s).", field="'share'", value="120")
+    "'share' must be at most 100 % (got 120)."
+    """
+    return ErrorText(msgid, params)
+
+
+def EN_(singular: str, plural: str, n: int, /, **params: Any) -> ErrorText:  # noqa: N802
+    """A plural error message (``pybabel extract -k EN_:1,2``): the form for ``n`` in each
+    language ("1 bad row", "3 bad rows").
+
+    >>> EN_("%(num)s bad row", "%(num)s bad rows", 3, num=3)
+    '3 bad rows'
+    """
+    return ErrorText(singular, params, plural=plural, n=n)
+
+
+def clause(text: str) -> ErrorText:
+    """``text`` (an error message) without its final period, in every language: for a message
+    continued by where it happened (``"… (got -3) on line 4 of member.toml."``).
+
+    >>> clause(E_("no such file")) + "!"
+    'no such file!'
+    """
+    return ErrorText("%(message)s", {"message": text}, context="clause")
+
+
+def renamed(text: str, old: str, new: str) -> ErrorText:
+    """``text`` (an error message) with the first ``old`` (a quoted field name, which every
+    language keeps as it is) replaced by ``new``: a field named by its key path in a file.
+
+    >>> renamed(E_("'session' is required."), "'session'", "'sessions[0].session'")
+    "'sessions[0].session' is required."
+    """
+    return ErrorText(
+        "%(message)s%(old)s%(new)s", {"message": text, "old": old, "new": new}, context="renamed"
+    )
+
+
+def joined(separator: str, parts: Sequence[Any]) -> ErrorText:
+    """``parts`` (error messages or text) joined by ``separator``, each put in the reader's
+    language: the listing of a file's bad lines. No catalog entry (nothing to translate).
+
+    >>> joined("; ", [E_("line %(line)s", line=2), "x"])
+    'line 2; x'
+    """
+    sep = separator.replace("%", "%%")
+    template = sep.join(f"%(p{k})s" for k in range(len(parts)))
+    return ErrorText(template, {f"p{k}": part for k, part in enumerate(parts)}, context="")
 
 
 class CoopFinanceError(Exception):
@@ -120,7 +245,7 @@ class CoopFinanceError(Exception):
         ("line 7 of deliveries.csv: 'litres' must be positive (got -3).", 'litres', -3)
         """
         moved = copy.copy(self)
-        moved.message = f"{where}: {self.message}"
+        moved.message = E_("%(where)s: %(message)s", where=where, message=self.message)
         moved.args = (moved.message,)
         return moved
 

@@ -22,7 +22,11 @@ business plan), each in the format of the library's own loader:
                               members' contributions (loan installments come from the schedules)
 ``cohort.toml``               ``training.Cohort.from_file``
 ``pickup-plan.toml``          ``dairy.PickupPlan.from_file``
-``plan-alfalfa.toml``         ``plans.BusinessPlan.from_file``
+``linked-loans.toml``         ``[[revenue_share]]``: id, farmer, purpose + ``RevenueSharePlan``
+                              keys; ``[[group]]``: a ``linked.SolidarityGroup`` (read by the demo)
+``plan-alfalfa.toml``         ``plans.BusinessPlan.from_file``: a generic alfalfa plan
+``plan-manantial.*.toml``     ``plans.BusinessPlan.from_file``: the co-op's own plan (es, en,
+                              pt_BR): the alfalfa of its loans, from its own figures
 ============================  ================================================================
 
 :func:`load` reads and cross-checks them all (every farmer named anywhere exists, deliveries and due
@@ -72,13 +76,14 @@ from coopfinance.dairy import (
     obligations_from_file,
     periods_between,
 )
-from coopfinance.errors import InvalidValue, ParseError
+from coopfinance.errors import E_, InvalidValue, ParseError
 from coopfinance.plans import BusinessPlan
 from coopfinance.training import Cohort
 
 __all__ = [
     "CYCLE",
     "FILES",
+    "PLAN_FILES",
     "YEAR",
     "Declined",
     "ExampleCoop",
@@ -96,6 +101,11 @@ YEAR = Period.parse("2026-01-01..2026-12-31")
 CYCLE = 305 + 86
 """A cow's lactation and dry days (the :class:`~coopfinance.dairy.Herd` defaults, reference §8)."""
 
+PLAN_FILES = ("plan-manantial.es.toml", "plan-manantial.en.toml", "plan-manantial.pt_BR.toml")
+"""The co-op's own business plan (the alfalfa of its seed-capital loans, from its own figures:
+members, loans, hectares, recorded litres), the same figures in Spanish, English and Portuguese;
+written by ``generate.py``."""
+
 FILES = (
     "farmers.csv",
     "herds.csv",
@@ -107,7 +117,9 @@ FILES = (
     "obligations.csv",
     "cohort.toml",
     "pickup-plan.toml",
+    "linked-loans.toml",
     "plan-alfalfa.toml",
+    *PLAN_FILES,
 )
 """The files of the bundled example (all but ``plan-alfalfa.toml`` written by ``generate.py``).
 The deliveries ship compressed; a folder may hold the plain ``deliveries.csv`` instead (it wins
@@ -123,8 +135,12 @@ def examples_dir() -> Path:
         if (candidate / "farmers.csv").is_file():
             return candidate
     raise InvalidValue(
-        f"coopfinance's example data is missing: looked in {_CANDIDATES[0]} and {_CANDIDATES[1]}; "
-        "reinstall coopfinance.",
+        E_(
+            "coopfinance's example data is missing: looked in %(candidates)s and "
+            "%(candidates2)s; reinstall coopfinance.",
+            candidates=_CANDIDATES[0],
+            candidates2=_CANDIDATES[1],
+        ),
         field="examples",
         value=str(_CANDIDATES[0]),
     )
@@ -221,7 +237,9 @@ class ExampleCoop:
             if f.id == farmer_id:
                 return f
         raise InvalidValue(
-            f"'farmer' {farmer_id!r} is not in the example co-op.", field="farmer", value=farmer_id
+            E_("'farmer' %(farmer_id)s is not in the example co-op.", farmer_id=repr(farmer_id)),
+            field="farmer",
+            value=farmer_id,
         )
 
 
@@ -243,12 +261,17 @@ def _farmers(text: str, source: str) -> tuple[ExampleFarmer, ...]:
             )
         except KeyError as exc:
             raise ParseError(
-                f"line {line} of {source}: the column {exc.args[0]!r} is missing.",
+                E_(
+                    "line %(line)s of %(source)s: the column %(args)s is missing.",
+                    line=line,
+                    source=source,
+                    args=repr(exc.args[0]),
+                ),
                 field=str(exc.args[0]),
                 value=row,
             ) from None
         except InvalidValue as exc:
-            raise exc.at(f"line {line} of {source}") from None
+            raise exc.at(E_("line %(line)s of %(source)s", line=line, source=source)) from None
     return tuple(out)
 
 
@@ -263,13 +286,23 @@ def _loans(
             loan_id, farmer, plan = body.pop("id"), body.pop("farmer"), body.pop("plan")
         except KeyError as exc:
             raise ParseError(
-                f"{source} loan[{k}] needs the key {exc.args[0]!r}.",
+                E_(
+                    "%(source)s loan[%(k)s] needs the key %(args)s.",
+                    source=source,
+                    k=k,
+                    args=repr(exc.args[0]),
+                ),
                 field=f"loan[{k}].{exc.args[0]}",
                 value=None,
             ) from None
         if farmer not in farmers:
             raise InvalidValue(
-                f"{source} loan[{k}].farmer {farmer!r} is not a known farmer.",
+                E_(
+                    "%(source)s loan[%(k)s].farmer %(farmer)s is not a known farmer.",
+                    source=source,
+                    k=k,
+                    farmer=repr(farmer),
+                ),
                 field=f"loan[{k}].farmer",
                 value=farmer,
             )
@@ -293,7 +326,12 @@ def _declined(data: dict[str, Any], source: str, farmers: set[str]) -> tuple[Dec
             )
         except KeyError as exc:
             raise ParseError(
-                f"{source} declined[{k}] needs the key {exc.args[0]!r}.",
+                E_(
+                    "%(source)s declined[%(k)s] needs the key %(args)s.",
+                    source=source,
+                    k=k,
+                    args=repr(exc.args[0]),
+                ),
                 field=f"declined[{k}].{exc.args[0]}",
                 value=None,
             ) from None
@@ -317,7 +355,7 @@ def _herds(text: str, source: str, farmers: tuple[ExampleFarmer, ...]) -> dict[s
         try:
             if row["farmer"] not in known:
                 raise InvalidValue(
-                    f"'farmer' {row['farmer']!r} is not in farmers.csv.",
+                    E_("'farmer' %(farmer)s is not in farmers.csv.", farmer=repr(row["farmer"])),
                     field="farmer",
                     value=row["farmer"],
                 )
@@ -326,12 +364,17 @@ def _herds(text: str, source: str, farmers: tuple[ExampleFarmer, ...]) -> dict[s
             )
         except KeyError as exc:
             raise ParseError(
-                f"line {line} of {source}: the column {exc.args[0]!r} is missing.",
+                E_(
+                    "line %(line)s of %(source)s: the column %(args)s is missing.",
+                    line=line,
+                    source=source,
+                    args=repr(exc.args[0]),
+                ),
                 field=str(exc.args[0]),
                 value=row,
             ) from None
         except InvalidValue as exc:
-            raise exc.at(f"line {line} of {source}") from None
+            raise exc.at(E_("line %(line)s of %(source)s", line=line, source=source)) from None
     return {
         f.id: Herd(
             cows=cows.get(f.id, []),
@@ -368,7 +411,12 @@ def read_example(name: str, directory: str | Path | None = None) -> str:
         return gzip.decompress(packed.read_bytes()).decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InvalidValue(
-            f"the example file {name!r} cannot be read from {str(root)!r}: {exc}.",
+            E_(
+                "the example file %(name)s cannot be read from %(root)s: %(exc)s.",
+                name=repr(name),
+                root=repr(str(root)),
+                exc=exc,
+            ),
             field="examples",
             value=name,
         ) from None
@@ -379,15 +427,22 @@ def _check_plan(plan: PickupPlan, farmers: tuple[ExampleFarmer, ...]) -> None:
     for f in farmers:
         if routes.get(f.id) != f.route:
             raise InvalidValue(
-                f"pickup-plan.toml: farmer {f.id!r} should be on route {f.route!r} as in "
-                f"farmers.csv (got {routes.get(f.id)!r}).",
+                E_(
+                    "pickup-plan.toml: farmer %(id)s should be on route %(route)s as in "
+                    "farmers.csv (got %(get_id)s).",
+                    id=repr(f.id),
+                    route=repr(f.route),
+                    get_id=repr(routes.get(f.id)),
+                ),
                 field="pickup_plan",
                 value=f.id,
             )
     stray = sorted(set(routes) - {f.id for f in farmers})
     if stray:
         raise InvalidValue(
-            f"pickup-plan.toml names {stray[0]!r}, who is not in farmers.csv.",
+            E_(
+                "pickup-plan.toml names %(stray)s, who is not in farmers.csv.", stray=repr(stray[0])
+            ),
             field="pickup_plan",
             value=stray[0],
         )
@@ -397,7 +452,13 @@ def _check_known(what: str, ids: list[str], known: set[str]) -> None:
     unknown = sorted(set(ids) - known)
     if unknown:
         raise InvalidValue(
-            f"{what} names {unknown[0]!r}, who is not in farmers.csv.", field=what, value=unknown[0]
+            E_(
+                "%(what)s names %(unknown)s, who is not in farmers.csv.",
+                what=what,
+                unknown=repr(unknown[0]),
+            ),
+            field=what,
+            value=unknown[0],
         )
 
 
@@ -415,7 +476,12 @@ def _load(root: Path) -> ExampleCoop:
     prices = MilkPriceSchedule.from_file(root / "prices.toml")
     if prices.start > YEAR.start or prices.end < YEAR.end:
         raise InvalidValue(
-            f"prices.toml must cover {YEAR} (got {prices.start}..{prices.end}).",
+            E_(
+                "prices.toml must cover %(year)s (got %(start)s..%(end)s).",
+                year=YEAR,
+                start=prices.start,
+                end=prices.end,
+            ),
             field="prices",
             value=(prices.start, prices.end),
         )
@@ -461,7 +527,11 @@ def load(directory: str | Path | None = None) -> ExampleCoop:
         found = [n for n in dict.fromkeys((name, name.removesuffix(".gz"))) if (root / n).is_file()]
         if not found:
             raise InvalidValue(
-                f"the example co-op needs the file {name.removesuffix('.gz')!r} in {root}.",
+                E_(
+                    "the example co-op needs the file %(removesuffix_name)s in %(root)s.",
+                    removesuffix_name=repr(name.removesuffix(".gz")),
+                    root=root,
+                ),
                 field="examples",
                 value=name,
             )

@@ -55,8 +55,9 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum
 from coopfinance._frames import Numeric, to_dataframe
-from coopfinance.errors import InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidValue, WrongType
 from coopfinance.servicing import AccountState, AccountStatus, ItemKind, LoanAccount
+from coopfinance.servicing._figures import many_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,7 +223,7 @@ def _rows(items: Iterable[Exposure | AccountState]) -> list[Exposure]:
             out.append(exposure(x, str(i)))
         else:
             raise WrongType(
-                f"'accounts' must hold AccountState or Exposure values (got {x!r}).",
+                E_("'accounts' must hold AccountState or Exposure values (got %(x)s).", x=repr(x)),
                 field="accounts",
                 value=x,
             )
@@ -283,7 +284,10 @@ def aging(
     (loans not written off)."""
     if list(bounds) != sorted(set(bounds)) or not bounds or bounds[0] < 0:
         raise InvalidValue(
-            f"'bounds' must be increasing whole days, 0 or more (got {list(bounds)}).",
+            E_(
+                "'bounds' must be increasing whole days, 0 or more (got %(list_bounds)s).",
+                list_bounds=list(bounds),
+            ),
             field="bounds",
             value=bounds,
         )
@@ -350,13 +354,19 @@ class ProvisionPolicy:
     def __attrs_post_init__(self) -> None:
         if len(self.bounds) != 4 or list(self.bounds) != sorted(set(self.bounds)):
             raise InvalidValue(
-                f"'bounds' must be 4 increasing day counts (got {list(self.bounds)}).",
+                E_(
+                    "'bounds' must be 4 increasing day counts (got %(list_bounds)s).",
+                    list_bounds=list(self.bounds),
+                ),
                 field="bounds",
                 value=self.bounds,
             )
         if len(self.rates) != 5 or any(not 0 <= r <= 1 for r in self.rates):
             raise InvalidValue(
-                f"'rates' must be 5 shares between 0 and 1 (got {[str(r) for r in self.rates]}).",
+                E_(
+                    "'rates' must be 5 shares between 0 and 1 (got %(r_r)s).",
+                    r_r=[str(r) for r in self.rates],
+                ),
                 field="rates",
                 value=self.rates,
             )
@@ -609,8 +619,11 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def _exposures_of(chunk: tuple[Sequence[LoanAccount], dt.date]) -> list[Exposure]:
     accounts, as_of = chunk
+    for a in accounts:
+        a._check_as_of(as_of)  # the errors of LoanAccount.figures
     with _no_cyclic_gc():
-        return [Exposure(a.id, *a.figures(as_of)) for a in accounts]
+        figures = many_figures(accounts, as_of)
+        return [Exposure(a.id, *f) for a, f in zip(accounts, figures, strict=True)]
 
 
 @exact
@@ -626,7 +639,10 @@ def exposures(
     """
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise InvalidValue(
-            f"'workers' must be a whole number, 1 or more (got {workers!r}).",
+            E_(
+                "'workers' must be a whole number, 1 or more (got %(workers)s).",
+                workers=repr(workers),
+            ),
             field="workers",
             value=workers,
         )
@@ -634,7 +650,9 @@ def exposures(
     for a in accounts:
         if not isinstance(a, LoanAccount):
             raise WrongType(
-                f"'accounts' must hold LoanAccount values (got {a!r}).", field="accounts", value=a
+                E_("'accounts' must hold LoanAccount values (got %(a)s).", a=repr(a)),
+                field="accounts",
+                value=a,
             )
     if workers == 1 or len(accounts) < 2:
         return _exposures_of((accounts, as_of))

@@ -8,7 +8,7 @@ extension writes them) and real plurals (``ngettext``: "1 día", "2 días").
 
 Maintainers' commands (Babel's ``pybabel``; see docs/text.md)::
 
-    pybabel extract -F babel.cfg -k N_ -o /tmp/coopfinance.pot .   # what the code asks for
+    pybabel extract -F babel.cfg -k N_ -k E_ -k EN_:1,2 -o /tmp/coopfinance.pot .  # the code's
     pybabel compile -d src/coopfinance/locale -D coopfinance     # only to check; the build compiles
 
 (new entries are appended to the three ``.po`` files by hand: ``pybabel update`` would mark the
@@ -44,7 +44,14 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from coopfinance.errors import InvalidTemplate, InvalidValue, fmt_value
+from coopfinance.errors import (
+    E_,
+    CoopFinanceError,
+    ErrorText,
+    InvalidTemplate,
+    InvalidValue,
+    fmt_value,
+)
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -59,6 +66,8 @@ __all__ = [
     "Translator",
     "catalog_messages",
     "check_lang",
+    "error_message",
+    "error_text",
     "lang_from_env",
     "placeholders",
     "translator",
@@ -110,7 +119,13 @@ def check_lang(lang: object) -> str:
             return found
     choices = ", ".join(repr(k) for k in LANGUAGES)
     raise InvalidValue(
-        f"'lang' must be one of {choices} (got {fmt_value(lang)}).", field="lang", value=lang
+        E_(
+            "'lang' must be one of %(choices)s (got %(lang)s).",
+            choices=choices,
+            lang=fmt_value(lang),
+        ),
+        field="lang",
+        value=lang,
     )
 
 
@@ -185,7 +200,11 @@ def _read_po(path: pathlib.Path, lang: str) -> Catalog:
             return read_po(fh, locale=lang, domain=DOMAIN)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise InvalidTemplate(
-            f"the message catalog {str(path)!r} cannot be read: {exc}.",
+            E_(
+                "the message catalog %(path)s cannot be read: %(exc)s.",
+                path=repr(str(path)),
+                exc=exc,
+            ),
             field="catalog",
             value=str(path),
         ) from None
@@ -226,8 +245,13 @@ def _check_override(msgid: str, text: str) -> None:
     """An override keeps exactly the placeholders of the message it replaces."""
     if placeholders(text) != placeholders(msgid):
         raise InvalidTemplate(
-            f"the override of {msgid!r} must use the placeholders "
-            f"{sorted(placeholders(msgid))} (got {text!r}).",
+            E_(
+                "the override of %(msgid)s must use the placeholders "
+                "%(placeholders_msgid)s (got %(text)s).",
+                msgid=repr(msgid),
+                placeholders_msgid=sorted(placeholders(msgid)),
+                text=repr(text),
+            ),
             field=msgid,
             value=text,
         )
@@ -322,7 +346,12 @@ class Translator:
             return text % dict(params)
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidTemplate(
-                f"the message {text!r} cannot take the values {sorted(params)} ({exc}).",
+                E_(
+                    "the message %(text)s cannot take the values %(params)s (%(exc)s).",
+                    text=repr(text),
+                    params=sorted(params),
+                    exc=exc,
+                ),
                 field="message",
                 value=text,
             ) from None
@@ -408,7 +437,11 @@ def _mapping_table(overrides: Mapping[Any, Any]) -> dict[Any, str]:
             or not all(isinstance(f, str) for f in forms)
         ):
             raise InvalidTemplate(
-                f"message overrides must map text to text (got {key!r}: {value!r}).",
+                E_(
+                    "message overrides must map text to text (got %(key)s: %(value)s).",
+                    key=repr(key),
+                    value=repr(value),
+                ),
                 field="overrides",
                 value=key,
             )
@@ -424,7 +457,11 @@ def _layers(lang: str, overrides: object) -> tuple[Mapping[Any, str], ...]:
     if isinstance(overrides, Translator):
         if overrides.lang != lang:
             raise InvalidTemplate(
-                f"the messages given are in {overrides.lang!r}, the document in {lang!r}.",
+                E_(
+                    "the messages given are in %(lang)s, the document in %(lang2)s.",
+                    lang=repr(overrides.lang),
+                    lang2=repr(lang),
+                ),
                 field="messages",
                 value=overrides.lang,
             )
@@ -435,7 +472,10 @@ def _layers(lang: str, overrides: object) -> tuple[Mapping[Any, str], ...]:
         root = pathlib.Path(overrides)
         if not root.is_dir():
             raise InvalidTemplate(
-                f"'overrides' must be a folder of .po files (got {str(root)!r}).",
+                E_(
+                    "'overrides' must be a folder of .po files (got %(root)s).",
+                    root=repr(str(root)),
+                ),
                 field="overrides",
                 value=str(root),
             )
@@ -451,8 +491,11 @@ def _layers(lang: str, overrides: object) -> tuple[Mapping[Any, str], ...]:
                     _check_override(str(ids[-1]), str(text))
         return (_table(_compile(catalog)),)
     raise InvalidTemplate(
-        f"'overrides' must be a folder of .po files, a mapping or a Translator "
-        f"(got {fmt_value(overrides)}).",
+        E_(
+            "'overrides' must be a folder of .po files, a mapping or a Translator "
+            "(got %(overrides)s).",
+            overrides=fmt_value(overrides),
+        ),
         field="overrides",
         value=overrides,
     )
@@ -506,3 +549,80 @@ def translator(
             missing = _marked
     tables.extend(base._t.tables)
     return Translator(lang, _Chain(tables, base._t.plural, missing))
+
+
+_FIELD_STEM = re.compile(r"^(?:.*[.\]])?([A-Za-z_][\w-]*)(?:\[\d+\])*$")
+
+
+def _field_gloss(tr: Translator, field: str) -> str | None:
+    """The user's word for a field name (catalog context ``error field``), or ``None``."""
+    found = tr.known("error field", field)
+    if found is None:
+        stem = _FIELD_STEM.match(field)
+        if stem and stem.group(1) != field:
+            found = tr.known("error field", stem.group(1))
+    return found if found and found != field else None
+
+
+def error_text(text: object, lang: str = DEFAULT_LANGUAGE, *, mark_missing: bool = False) -> str:
+    """An error message (an :class:`~coopfinance.errors.ErrorText`, or plain text, shown as it is)
+    in ``lang``: its id looked up in the catalogs under the context ``error``, its parameters put
+    in ``lang`` first when they are error messages too.
+
+    >>> from coopfinance.errors import E_
+    >>> error_text(E_("%(where)s: %(message)s", where=E_("line %(line)s", line=7),
+    ...     message=E_("%(field)s must not be empty (got %(value)s).", field="'name'", value="''")),
+    ...     "es")
+    "línea 7: 'name' no debe estar vacío (se recibió '')."
+    """
+    tr = translator(lang, mark_missing=mark_missing)
+    return _error_text(tr, text)
+
+
+def _error_text(tr: Translator, text: object) -> str:
+    if isinstance(text, CoopFinanceError):  # an error given as a parameter: its message
+        text = text.message
+    if not isinstance(text, ErrorText):
+        return str(text)
+    params = {k: _error_text(tr, v) for k, v in text.params.items()}
+    if text.context == "":  # a listing (errors.joined): nothing of its own to translate
+        return text.msgid % params
+    if text.context == "clause":  # errors.clause: the message without its final period
+        return str(params["message"]).rstrip(".")
+    if text.context == "renamed":  # errors.renamed: a quoted field named otherwise
+        return str(params["message"]).replace(params["old"], params["new"], 1)
+    if text.plural is not None:
+        n = text.n if text.n is not None else 1
+        if text.context is None:
+            return tr.ngettext(text.msgid, text.plural, n, **params)
+        return tr.npgettext(text.context, text.msgid, text.plural, n, **params)
+    if text.context is None:
+        return tr.gettext(text.msgid, **params)
+    return tr.pgettext(text.context, text.msgid, **params)
+
+
+def error_message(exc: BaseException, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The message of ``exc`` in ``lang``, as the CLI prints it after ``Error:``.
+
+    A :class:`~coopfinance.errors.CoopFinanceError`'s message is put in ``lang`` through the
+    catalogs (:func:`error_text`), and its ``field``, when the message quotes it and the catalogs
+    have a user's word for it (context ``error field``), is followed by that word:
+    ``'installments' (cuotas)``. English stays as ``str(exc)``, what app developers match. Any other
+    exception is shown as ``str(exc)``.
+
+    >>> from coopfinance.text import check_lang
+    >>> try:
+    ...     check_lang("fr")
+    ... except InvalidValue as exc:
+    ...     error_message(exc, "es"), error_message(exc, "en") == str(exc)
+    ("'lang' (idioma) debe ser uno de 'es', 'en', 'pt_BR' (se recibió 'fr').", True)
+    """
+    tr = translator(lang)
+    text = _error_text(tr, getattr(exc, "message", None) or str(exc))
+    field = getattr(exc, "field", None)
+    if isinstance(field, str) and tr.lang != "en":
+        gloss = _field_gloss(tr, field)
+        quoted = repr(field)
+        if gloss and quoted in text:
+            text = text.replace(quoted, f"{quoted} ({gloss})", 1)
+    return text

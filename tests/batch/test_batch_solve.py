@@ -121,7 +121,7 @@ def test_par_worked_example() -> None:
 def test_fast_path_agrees_with_the_bracketed_solver(
     loans: list[tuple[int, int, int]], dated: bool
 ) -> None:
-    """Loan rows take the Horner/Newton fast path (all but those whose interest rounds to nothing,
+    """Loan rows take the Halley fast path (all but those whose interest rounds to nothing,
     rate exactly 0); the general bracketed solver on the same rows gives the same rate to 1e-12."""
     from coopfinance.batch._solve import _fast, _solve_general
 

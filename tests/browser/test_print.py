@@ -111,24 +111,26 @@ def _widths(html: str, path: pathlib.Path) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
-WIDE = {
-    "training_report": "its table is wider than A4's printable width (found with the browser check)"
-}
+@pytest.fixture(scope="module")
+def english() -> dict[str, str]:
+    return all_html("en")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=WIDE[n], strict=True)) if n in WIDE else n
-        for n in sorted(PAGES)
-    ],
-)
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("name", sorted(PAGES))
 def test_nothing_is_wider_than_a4(
-    documents: dict[str, str], name: str, tmp_path: pathlib.Path
+    documents: dict[str, str],
+    english: dict[str, str],
+    name: str,
+    lang: str,
+    tmp_path: pathlib.Path,
 ) -> None:
-    right, scroll = _widths(documents[name], tmp_path / f"{name}.html")
-    assert right <= PRINTABLE_PX, f"{name}: an element ends at {right} px"
-    assert scroll <= PRINTABLE_PX, f"{name}: the page scrolls to {scroll} px"
+    """In both languages (English labels are shorter, Spanish and Portuguese longer: the training
+    report's gains table was 957 px wide in Spanish, 857 in English, before its headings wrapped)."""
+    html = (documents if lang == "es" else english)[name]
+    right, scroll = _widths(html, tmp_path / f"{name}.html")
+    assert right <= PRINTABLE_PX, f"{name} ({lang}): an element ends at {right} px"
+    assert scroll <= PRINTABLE_PX, f"{name} ({lang}): the page scrolls to {scroll} px"
 
 
 def test_the_width_check_sees_an_overflow(

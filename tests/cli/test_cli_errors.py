@@ -22,7 +22,7 @@ def _one_line(err: str) -> None:
 
 
 def test_a_folder_given_as_the_output_file(cli: Run, tmp_path: pathlib.Path) -> None:
-    r = cli("schedule", *LOAN, "-o", str(tmp_path), "--format", "csv")
+    r = cli("schedule", *LOAN, "-o", str(tmp_path), "--format", "csv", "--lang", "en")
     assert r.code == 1
     _one_line(r.err)
     assert "it is a folder, not a file" in r.err
@@ -31,7 +31,7 @@ def test_a_folder_given_as_the_output_file(cli: Run, tmp_path: pathlib.Path) -> 
 def test_an_output_folder_that_cannot_be_created(cli: Run, tmp_path: pathlib.Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    r = cli("schedule", *LOAN, "-o", str(blocker / "sub" / "x.csv"))
+    r = cli("schedule", *LOAN, "-o", str(blocker / "sub" / "x.csv"), "--lang", "en")
     assert r.code == 1
     _one_line(r.err)
     assert "cannot be written" in r.err
@@ -47,7 +47,7 @@ def test_an_unwritable_output(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("tempfile.mkstemp", deny)
-    r = cli("schedule", *LOAN, "-o", str(tmp_path / "x.csv"))
+    r = cli("schedule", *LOAN, "-o", str(tmp_path / "x.csv"), "--lang", "en")
     assert r.code == 1
     _one_line(r.err)
     assert "permission denied" in r.err
@@ -55,7 +55,7 @@ def test_an_unwritable_output(
 
 
 def test_a_folder_given_as_an_input_file(cli: Run, tmp_path: pathlib.Path) -> None:
-    r = cli("schedule", "--terms", str(tmp_path))
+    r = cli("schedule", "--terms", str(tmp_path), "--lang", "en")
     assert r.code == 1
     _one_line(r.err)
     assert "it is a folder, not a file" in r.err
@@ -66,10 +66,11 @@ def test_an_os_error_from_anywhere_is_one_line(cli: Run, monkeypatch: pytest.Mon
         raise FileNotFoundError(2, "No such file or directory", "/x/y.csv")
 
     monkeypatch.setattr(schedule, "_schedule", broken)
-    r = cli("schedule", *LOAN)
+    r = cli("schedule", *LOAN, "--lang", "en")
     assert r.code == 1
     _one_line(r.err)
     assert r.err == "Error: '/x/y.csv': no such file.\n"
+    assert cli("schedule", *LOAN).err == "Error: '/x/y.csv': no existe el archivo.\n"
 
 
 def test_an_internal_error_says_it_is_a_bug(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -157,10 +157,10 @@ def test_portfolio_bad_rows_name_their_line(cli: Run, tmp_path: pathlib.Path) ->
     )
     r = cli("portfolio", str(path))
     assert r.code == 1
-    assert "line 3" in r.err
+    assert "línea 3" in r.err  # the default language, Spanish
     assert "principal" in r.err
     path.write_text("id,principal\nA,100\n", encoding="utf-8")
-    assert "missing rate, installments, disbursed" in cli("portfolio", str(path)).err
+    assert "faltan rate, installments, disbursed" in cli("portfolio", str(path)).err
 
 
 def test_examples_then_the_docs_commands_run_there(cli: Run, tmp_path: pathlib.Path) -> None:

@@ -82,7 +82,11 @@ def test_settle_table(files: dict[str, str]) -> None:
     assert "40.00" in out  # the loan installment fits under a 50 % cap
 
 
-def test_settle_errors(files: dict[str, str], tmp_path: pathlib.Path) -> None:
+def test_settle_errors(
+    files: dict[str, str], tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     bad = tmp_path / "bad.csv"
     bad.write_text("farmer,date,litres\nF01,2026-01-20,5\nF01,2026-01-02,-1\n", encoding="utf-8")
     code, _, err = _run(
@@ -116,8 +120,10 @@ def test_settle_errors(files: dict[str, str], tmp_path: pathlib.Path) -> None:
 
 
 def test_a_season_file_needs_select_period_and_says_what_it_left_out(
-    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     rows = ["farmer,date,litres"] + [
         f"F{k % 30:02d},2026-01-{1 + k // 30:02d},20" for k in range(900)
     ]

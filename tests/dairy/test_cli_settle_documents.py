@@ -139,7 +139,11 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("extra", "message"), ERRORS)
-def test_document_errors(files: dict[str, str], extra: tuple[str, ...], message: str) -> None:
+def test_document_errors(
+    files: dict[str, str], extra: tuple[str, ...], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     code, out, err = _run(files, *extra)
     assert (code, out) == (1, "")
     assert re.match(message, err), err

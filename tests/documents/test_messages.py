@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import pathlib
+import re
 import shutil
 from decimal import Decimal
 
@@ -201,3 +202,13 @@ def test_message_values_from_domain_code() -> None:
     assert env.from_string("{{ m|message }}").render(
         lang="es", m=text.Message(msgid="%(x)s", params={"x": Decimal("1234.5")})
     ) == ("1,234.5")
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt_BR"])
+def test_each_label_key_is_defined_once(lang: str) -> None:
+    """A label key (a dotted ``msgctxt``) appended twice silently replaces the first text in
+    every document that uses it (a new "Litres cooled" once renamed the liquidación's "Cooled")."""
+    po = pathlib.Path(text.__file__).parent / "locale" / lang / "LC_MESSAGES" / "coopfinance.po"
+    keys = re.findall(r'^msgctxt "([\w.]+\.[\w.]+)"$', po.read_text(encoding="utf-8"), re.M)
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    assert not twice, twice

@@ -266,7 +266,9 @@ def test_cli_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "atraso > 30 días (probabilidad)" in spanish.getvalue()
 
 
-def test_cli_errors() -> None:
+def test_cli_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     err = io.StringIO()
     assert main(["simulate", "--yield-sd", "-1", "--quiet"], out=io.StringIO(), err=err) == 1
     assert err.getvalue() == "Error: 'yield_sd' must not be negative (got -1).\n"

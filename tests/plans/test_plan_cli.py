@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from coopfinance.cli import main
 from coopfinance.examples import examples_dir
 
@@ -37,7 +39,9 @@ def test_plan_json():
     assert len(data["break_even"]) == 5
 
 
-def test_plan_errors_exit_1_with_the_key_path(tmp_path):
+def test_plan_errors_exit_1_with_the_key_path(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     bad = tmp_path / "plan.toml"
     text = Path(EXAMPLE).read_text(encoding="utf-8").replace("cost = 18000", "cost = -18000")
     bad.write_text(text, encoding="utf-8")

@@ -31,14 +31,20 @@ def test_output_suffix_sets_the_format(tmp_path: Path, name: str, lang: str) -> 
     assert target.read_bytes() == (GOLDEN / f"plan.{lang}.{fmt}").read_bytes()
 
 
-def test_unknown_suffix_is_an_error(tmp_path: Path) -> None:
+def test_unknown_suffix_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     code, out, err = run(["plan", EXAMPLE, "-o", str(tmp_path / "plan.docx")])
     assert (code, out) == (1, "")
     assert err.startswith("Error: 'output' must end in .txt, .csv, .json, .md, .html or .pdf (got ")
     assert not (tmp_path / "plan.docx").exists()
 
 
-def test_templates_directory_overrides_and_is_sandboxed(tmp_path: Path) -> None:
+def test_templates_directory_overrides_and_is_sandboxed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "plan.md.j2").write_text("{{ title|md }}: {{ economic.npv|money(currency) }}\n")

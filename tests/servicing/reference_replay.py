@@ -88,6 +88,7 @@ class _Item:
         "seg_base",
         "seg_comp",
         "seg_mora",
+        "seg_settled",
         "seg_start",
         "seq",
         "start",
@@ -124,9 +125,15 @@ class _Item:
         self.seg_base = ZERO
         self.seg_mora = ZERO
         self.seg_comp = ZERO
+        self.seg_settled = ZERO
 
     def unpaid(self, c: int) -> Decimal:
         return self.amt[c] - self.paid[c] - self.waived[c] - self.closed[c]
+
+    def settled(self) -> Decimal:
+        """What has been paid or waived of the item, all components (a change is a touch)."""
+        p, w = self.paid, self.waived
+        return p[0] + p[1] + p[2] + p[3] + w[0] + w[1] + w[2] + w[3]
 
 
 class _Replay:
@@ -434,6 +441,7 @@ class _Replay:
                 self.add_movement(t, MovementKind.INSTALLMENT_DUE, label, amounts)
                 it.seg_start = t
                 it.seg_base = self.base(it)
+                it.seg_settled = it.settled()
 
     def apply_credit(self, t: dt.date) -> None:
         if self.credit <= 0 or self.status is AccountStatus.WRITTEN_OFF:
@@ -459,11 +467,13 @@ class _Replay:
         for it in self.items:
             if it.kind is ItemKind.INSTALLMENT and it.due <= t:
                 b = self.base(it)
-                if b != it.seg_base:
+                settled = it.settled()
+                if b != it.seg_base or settled != it.seg_settled:
                     within = (t - it.due).days <= self.late.grace_days
                     tolerance = self.late.grace_kind is GraceDays.TOLERANCE
                     start = it.due if tolerance and within else t
                     it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
+                    it.seg_settled = settled
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:

@@ -5,6 +5,7 @@ the schedule without a replay; every other account is replayed. Both must give e
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import itertools
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from tests.servicing.test_replay_equivalence import accounts
 
 from coopfinance import Amortization, Frequency, Grace, LoanTerms, Rate
+from coopfinance._decimal import CONTEXT
 from coopfinance.errors import CoopFinanceError, InvalidValue, WrongType
 from coopfinance.portfolio import Exposure, exposure, exposures
 from coopfinance.servicing import (
@@ -28,6 +30,7 @@ from coopfinance.servicing import (
     _replay,
 )
 from coopfinance.servicing import _figures as figures_room
+from coopfinance.servicing._lean import lean_figures
 
 
 def _state_figures(account: LoanAccount, as_of: dt.date) -> Exposure:
@@ -203,8 +206,9 @@ EARLY = [
     "events", [*OUTSIDE.values(), EARLY], ids=[*OUTSIDE.keys(), "early, reduce-term"]
 )
 def test_accounts_outside_the_fast_path_are_replayed(
-    events: list[Any], monkeypatch: pytest.MonkeyPatch
+    events: list[Any], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
+    name = request.node.callspec.id
     overpayment = "reduce-term" if events is EARLY else "next-installments"
     account = LoanAccount(terms=TERMS, events=events, id="L", overpayment=overpayment)
     as_of = max([AS_OF, *(e.date for e in events)])
@@ -218,7 +222,12 @@ def test_accounts_outside_the_fast_path_are_replayed(
 
     monkeypatch.setattr(_replay.Replay, "replay", counted)
     got = _figures(account, as_of)
-    assert replays == [as_of]
+    with decimal.localcontext(CONTEXT):  # payments only: the lean replay takes most of them
+        lean = lean_figures(account, as_of)
+    assert replays == ([] if lean is not None else [as_of])
+    replayed = {"a charge", "a prepayment", "early, reduce-term"}
+    replayed.add("the last paid early (it could pay the loan off)")
+    assert (lean is None) == (name in replayed)
     assert repr(got) == repr(_state_figures(account, as_of))
 
 
@@ -273,3 +282,76 @@ def test_schedules_are_remembered_per_terms() -> None:
 def test_figures_bad_input(as_of: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         LoanAccount(terms=TERMS).figures(as_of)
+
+
+@given(case=on_time_accounts(), again=st.integers(0, 120))
+def test_accounts_paid_on_due_dates_are_recognized_in_bulk(
+    case: tuple[LoanAccount, dt.date], again: int
+) -> None:
+    """The bulk check (one comparison with the schedule's table, figures remembered per number
+    of rows due) recognizes every account paid on its due dates and gives exactly the figures
+    of the full state, also on a second date read from the same remembered table."""
+    account, as_of = case
+    fast = figures_room.paid_on_due_dates(account, as_of)
+    assert fast is not None
+    assert repr(Exposure(account.id, *fast)) == repr(_state_figures(account, as_of))
+    later = as_of + dt.timedelta(days=again)
+    got = figures_room.many_figures([account], later)
+    assert repr(Exposure(account.id, *got[0])) == repr(_state_figures(account, later))
+
+
+@given(case=on_time_accounts(early=True))
+def test_the_bulk_check_takes_only_accounts_paid_on_due_dates(
+    case: tuple[LoanAccount, dt.date],
+) -> None:
+    account, as_of = case
+    want = _state_figures(account, as_of)
+    fast = figures_room.paid_on_due_dates(account, as_of)
+    paid = [e for e in account.events if e.date <= as_of]
+    on_due = {r.due_date: r.total for r in account.terms.schedule().installments}
+    if any(on_due.get(e.date) != e.amount for e in paid):
+        assert fast is None  # a payment made early is never taken by the bulk check
+    if fast is not None:
+        assert repr(Exposure(account.id, *fast)) == repr(want)
+    assert repr(Exposure(account.id, *figures_room.many_figures([account], as_of)[0])) == repr(want)
+
+
+@pytest.mark.parametrize("events", [*OUTSIDE.values(), EARLY], ids=[*OUTSIDE.keys(), "early"])
+def test_the_bulk_check_refuses_accounts_outside_it(events: list[Any]) -> None:
+    account = LoanAccount(terms=TERMS, events=events, id="L")
+    as_of = max([AS_OF, *(e.date for e in events)])
+    assert figures_room.paid_on_due_dates(account, as_of) is None
+    got = figures_room.many_figures([account], as_of)[0]
+    assert repr(Exposure(account.id, *got)) == repr(_state_figures(account, as_of))
+
+
+def test_the_benchmark_mix_equals_the_full_states() -> None:
+    """``benchmarks/run.py``'s portfolio (70 % on time, 20 % late or partly, 10 % stopped) on
+    two dates: every account's figures in bulk equal those of its full state."""
+    import random
+
+    rng = random.Random(5)
+    book = []
+    for k in range(300):
+        terms = LoanTerms(
+            principal=Decimal(rng.randrange(1000, 20001, 50)),
+            rate=Rate.effective_annual(Decimal(rng.randrange(18, 46)) / 100),
+            installments=12,
+            disbursed=dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 30)),
+        )
+        events = []
+        behaviour = rng.random()
+        for row in terms.schedule().installments:
+            if behaviour < 0.7:
+                events.append(Payment(date=row.due_date, amount=row.total, id=f"{k}-{row.number}"))
+            elif behaviour < 0.9:
+                late = row.due_date + dt.timedelta(days=rng.randrange(1, 40))
+                share = Decimal(rng.choice([50, 80, 100, 100])) / 100
+                amount = (row.total * share).quantize(Decimal("0.01"))
+                events.append(Payment(date=late, amount=amount, id=f"{k}-{row.number}"))
+        book.append(LoanAccount(terms=terms, events=events, id=str(k)))
+    for as_of in (dt.date(2026, 9, 20), dt.date(2027, 2, 3)):
+        want = [repr(_state_figures(a, as_of)) for a in book]
+        for _ in range(2):  # the second time from the tables kept with the accounts
+            got = figures_room.many_figures(book, as_of)
+            assert [repr(Exposure(a.id, *f)) for a, f in zip(book, got, strict=True)] == want

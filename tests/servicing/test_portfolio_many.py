@@ -80,3 +80,19 @@ def test_report_many_refuses_bad_workers(
 def test_report_many_refuses_what_is_not_an_account() -> None:
     with pytest.raises(WrongType, match=r"'accounts' must hold LoanAccount values \(got 'x'\)"):
         report_many(["x"], AS_OF)  # type: ignore[list-item]
+
+
+def test_a_pickled_account_leaves_its_kept_schedule_behind() -> None:
+    """What crosses to a worker process is the account's value; the schedule and the on-time
+    table it keeps are rebuilt there, and give the same figures."""
+    import pickle
+
+    book = _book()
+    want = report_many(book, AS_OF)  # builds and keeps every schedule
+    assert all(a._schedule is not None for a in book)
+    copies = pickle.loads(pickle.dumps(book))
+    assert copies == book
+    assert all(c._schedule is None and c._on_time is None for c in copies)
+    assert len(pickle.dumps(book)) == len(pickle.dumps(_book()))  # as if never replayed
+    assert report_many(copies, AS_OF) == want
+    assert [c.state(AS_OF) for c in copies] == [a.state(AS_OF) for a in book]

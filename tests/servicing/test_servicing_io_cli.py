@@ -109,14 +109,20 @@ def test_cli_statement_json(tmp_path: pathlib.Path) -> None:
     ],
 )
 def test_cli_statement_errors_exit_1(
-    tmp_path: pathlib.Path, events: str, as_of: str, message: str
+    tmp_path: pathlib.Path, events: str, as_of: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     err = io.StringIO()
     assert main([*_files(tmp_path, events), "--as-of", as_of], out=io.StringIO(), err=err) == 1
     assert err.getvalue().startswith(message)
 
 
-def test_cli_statement_missing_file(tmp_path: pathlib.Path) -> None:
+def test_cli_statement_missing_file(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     err = io.StringIO()
     args = [
         "statement",

@@ -360,7 +360,7 @@ def test_cli_worksheet_and_answer_key(tmp_path: pathlib.Path) -> None:
     assert code == 0
     assert html.startswith("<!DOCTYPE html>")
     assert "S/ 1,223.80" in html
-    code, _, err = _run("training", "worksheet", "--member", "M002", "--data", data)
+    code, _, err = _run("training", "worksheet", "--member", "M002", "--data", data, "--lang", "en")
     assert code == 1
     assert err == (f"Error: 'member' 'M002' is not the member of {data} (its id is 'M001').\n")
 
@@ -375,14 +375,23 @@ def test_cli_guide_certificate_report(tmp_path: pathlib.Path) -> None:
     assert code == 0
     assert "1 de junio de 2026" in out
     assert "Manantial de Vida" in out
-    code, _, err = _run("training", "certificate", "--cohort", cohort, "--participant", "s07")
+    code, _, err = _run(
+        "training", "certificate", "--cohort", cohort, "--participant", "s07", "--lang", "en"
+    )
     assert code == 1
     assert err.startswith("Error: 'participant' s07 (Ana Flores) has not completed")
+    code, _, err = _run("training", "certificate", "--cohort", cohort, "--participant", "s07")
+    assert err.startswith(
+        "Error: 'participant' (participante) s07 (Ana Flores) no ha completado el curso de la "
+        "cohorte 'ica-2026': asistencia 25.00 % (se necesita 80.00 %); ningún cuestionario final"
+    ), err
     code, out, _ = _run("training", "report", "--cohort", cohort, "--format", "html")
     assert code == 0
     assert "&lt;script&gt;" in out
     assert "<script>" not in out
-    code, _, err = _run("training", "report", "--cohort", cohort, "-o", str(tmp_path / "r.txt"))
+    code, _, err = _run(
+        "training", "report", "--cohort", cohort, "-o", str(tmp_path / "r.txt"), "--lang", "en"
+    )
     assert code == 1
     assert "'output' must end in .md, .html or .pdf" in err
 
@@ -400,12 +409,17 @@ def test_cli_pdf_report(tmp_path: pathlib.Path) -> None:
 def test_cli_cohort_file_errors_point_at_the_line(tmp_path: pathlib.Path) -> None:
     bad = tmp_path / "cohort.toml"
     bad.write_text(COHORT + '[[sessions]]\nsession = "milk-7"\ndate = 2026-03-02\nattended = []\n')
-    code, _, err = _run("training", "report", "--cohort", str(bad))
+    code, _, err = _run("training", "report", "--cohort", str(bad), "--lang", "en")
     assert code == 1
     assert re.fullmatch(
         r"Error: 'sessions\[0\]\.session' is not in curriculum 'coop-lechera' \(got 'milk-7'\) "
         r"on line 7 of cohort\.toml\.\n",
         err,
+    )
+    code, _, err = _run("training", "report", "--cohort", str(bad))  # Spanish: no English left
+    assert err == (
+        "Error: 'sessions[0].session' no está en el currículo 'coop-lechera' (se recibió "
+        "'milk-7') en la línea 7 de cohort.toml.\n"
     )
 
 

@@ -226,7 +226,9 @@ def test_cli_json_english_and_no_key() -> None:
     assert "Clave" not in text
 
 
-def test_cli_usage_and_domain_errors() -> None:
+def test_cli_usage_and_domain_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the error texts below are English: the CLI speaks it when asked (the locale here)
+    monkeypatch.setenv("LANGUAGE", "en")
     assert _run("training", "quiz", "--topic", "cows", "--seed", "1")[0] == 2
     assert _run("training", "quiz", "--topic", "credit")[0] == 2
     code, _, err = _run("training", "quiz", "--topic", "credit", "--seed", "1", "--count", "0")

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from coopfinance._decimal import CONTEXT
 from coopfinance.batch._validate import as_float, as_int, common_length, first_bad
-from coopfinance.errors import InvalidBatchInput
+from coopfinance.errors import E_, InvalidBatchInput
 
 __all__ = ["DEFAULT_THRESHOLDS", "PortfolioMetrics", "portfolio_metrics", "portfolio_sums"]
 
@@ -52,9 +52,9 @@ def portfolio_sums(
     dpd = as_int("days_past_due", days_past_due)
     common_length({"balance": bal, "days_past_due": dpd})
     bal, dpd = np.broadcast_arrays(np.atleast_1d(bal), np.atleast_1d(dpd))
-    first_bad("balance", bal < 0, bal, "must not be negative")
-    first_bad("days_past_due", dpd < 0, dpd, "must not be negative")
-    first_bad("balance", bal >= 9e13, bal, "must be below 9e13")
+    first_bad("balance", bal < 0, bal, E_("must not be negative"))
+    first_bad("days_past_due", dpd < 0, dpd, E_("must not be negative"))
+    first_bad("balance", bal >= 9e13, bal, E_("must be below 9e13"))
     cents = np.floor(bal * 100.0 + 0.5).astype(np.int64)
     out = [len(cents), int(cents.sum())]
     out.extend(int(cents[dpd > t].sum()) for t in _thresholds(thresholds))
@@ -66,7 +66,10 @@ def _thresholds(thresholds: Sequence[int]) -> tuple[int, ...]:
     for t in out:
         if not isinstance(t, int | np.integer) or isinstance(t, bool) or t < 0:
             raise InvalidBatchInput(
-                f"'thresholds' must be whole numbers of days, not negative (got {t!r}).",
+                E_(
+                    "'thresholds' must be whole numbers of days, not negative (got %(t)s).",
+                    t=repr(t),
+                ),
                 field="thresholds",
                 value=t,
             )

@@ -30,7 +30,7 @@ from coopfinance._calendar import DayCount, Frequency, PeriodUnit
 from coopfinance._conventions import MAX_INSTALLMENTS, Amortization, GraceType
 from coopfinance._fields import to_whole
 from coopfinance.batch._validate import as_dates, as_float, as_int, common_length, first_bad
-from coopfinance.errors import InvalidBatchInput
+from coopfinance.errors import E_, InvalidBatchInput
 
 __all__ = ["BatchSchedules", "iter_schedules", "schedules"]
 
@@ -176,7 +176,12 @@ def _method_codes(amortization: Any, length: int) -> I64:
     values = np.asarray(amortization, dtype=object).reshape(-1)
     if len(values) != length:
         raise InvalidBatchInput(
-            f"'amortization' must have the same length as the loans, {length} (got {len(values)}).",
+            E_(
+                "'amortization' must have the same length as the loans, %(length)s "
+                "(got %(values)s).",
+                length=length,
+                values=len(values),
+            ),
             field="amortization",
             value=len(values),
         )
@@ -197,8 +202,12 @@ def _code(value: Any, index: int) -> int:
         member = None
     if member not in _METHODS:
         raise InvalidBatchInput(
-            f"'amortization' must be level, constant-principal, flat or bullet (got {value!r} at "
-            f"index {index}).",
+            E_(
+                "'amortization' must be level, constant-principal, flat or bullet (got "
+                "%(value)s at index %(index)s).",
+                value=repr(value),
+                index=index,
+            ),
             field="amortization",
             value=value,
             index=index,
@@ -222,15 +231,22 @@ def _prepare(
     freq = Frequency.parse(frequency)
     if freq.unit is PeriodUnit.SEMI_MONTH:
         raise InvalidBatchInput(
-            "'frequency' must be month-, year-, week- or day-based in the batch engine "
-            f"(got {freq}).",
+            E_(
+                "'frequency' must be month-, year-, week- or day-based in the batch "
+                "engine (got %(freq)s).",
+                freq=freq,
+            ),
             field="frequency",
             value=str(freq),
         )
     dc = DayCount.parse(day_count)
     if dc not in (DayCount.ACT_360, DayCount.ACT_365F, DayCount.PER_PERIOD):
         raise InvalidBatchInput(
-            f"'day_count' must be act/360, act/365 or per-period in the batch engine (got {dc.value}).",
+            E_(
+                "'day_count' must be act/360, act/365 or per-period in the batch "
+                "engine (got %(value)s).",
+                value=dc.value,
+            ),
             field="day_count",
             value=dc.value,
         )
@@ -245,18 +261,20 @@ def _prepare(
     length = common_length(arrays)
     full = {k: np.broadcast_to(v, (length,)) for k, v in arrays.items()}
     p, r, nn, g = full["principal"], full["rate"], full["installments"], full["grace"]
-    first_bad("principal", p <= 0, p, "must be positive")
-    first_bad("rate", (r < 0) | (r > 100), r, "must be between 0 and 100 (10,000 %)")
+    first_bad("principal", p <= 0, p, E_("must be positive"))
+    first_bad("rate", (r < 0) | (r > 100), r, E_("must be between 0 and 100 (10,000 %%)"))
     first_bad(
         "installments",
         (nn < 1) | (nn > MAX_INSTALLMENTS),
         nn,
-        f"must be between 1 and {MAX_INSTALLMENTS}",
+        E_("must be between 1 and %(max_installments)s", max_installments=MAX_INSTALLMENTS),
     )
-    first_bad("grace", g < 0, g, "must not be negative")
-    first_bad("grace", g >= nn, g, "must be fewer periods than the 'installments'")
+    first_bad("grace", g < 0, g, E_("must not be negative"))
+    first_bad("grace", g >= nn, g, E_("must be fewer periods than the 'installments'"))
     codes = _method_codes(amortization, length)
-    first_bad("grace", (codes == _Method.BULLET) & (g > 0), g, "does not apply to a bullet loan")
+    first_bad(
+        "grace", (codes == _Method.BULLET) & (g > 0), g, E_("does not apply to a bullet loan")
+    )
     cents = np.floor(p * 100.0 + 0.5)
     return _Inputs(
         cents=cents,
@@ -493,8 +511,13 @@ def _general(  # noqa: PLR0917 - private kernel, one caller
     if runaway.any():
         j = int(np.argmax(runaway))
         raise InvalidBatchInput(
-            f"'rate' leaves a balance past {_RUNAWAY:g} times the principal: the installments "
-            f"never cover the interest (got {inp.rate[j]} at index {j}).",
+            E_(
+                "'rate' leaves a balance past %(runaway)s times the principal: the "
+                "installments never cover the interest (got %(rate)s at index %(j)s).",
+                runaway=format(_RUNAWAY, "g"),
+                rate=inp.rate[j],
+                j=j,
+            ),
             field="rate",
             value=float(inp.rate[j]),
             index=j,

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from coopfinance.errors import InvalidBatchInput
+from coopfinance.errors import E_, InvalidBatchInput
 
 __all__ = ["as_dates", "as_float", "as_int", "common_length", "first_bad"]
 
@@ -23,7 +23,16 @@ def first_bad(field: str, bad: npt.NDArray[np.bool_], values: npt.NDArray[Any], 
         v = values[k]
         shown = str(v) if values.dtype.kind == "M" else (v.item() if hasattr(v, "item") else v)
         raise InvalidBatchInput(
-            f"{field!r} {rule} (got {shown} at index {k}).", field=field, value=shown, index=k
+            E_(
+                "%(field)s %(rule)s (got %(shown)s at index %(k)s).",
+                field=repr(field),
+                rule=rule,
+                shown=shown,
+                k=k,
+            ),
+            field=field,
+            value=shown,
+            index=k,
         )
 
 
@@ -31,7 +40,11 @@ def _array(field: str, value: Any) -> npt.NDArray[Any]:
     arr = np.asarray(value)
     if arr.ndim > 1:
         raise InvalidBatchInput(
-            f"{field!r} must be a scalar or a one-dimensional array (got shape {arr.shape}).",
+            E_(
+                "%(field)s must be a scalar or a one-dimensional array (got shape %(shape)s).",
+                field=repr(field),
+                shape=arr.shape,
+            ),
             field=field,
             value=arr.shape,
         )
@@ -43,12 +56,16 @@ def as_float(field: str, value: Any) -> npt.NDArray[np.float64]:
     arr = _array(field, value)
     if arr.dtype.kind not in "fiu" or arr.dtype.kind == "b":
         raise InvalidBatchInput(
-            f"{field!r} must hold numbers (got an array of {arr.dtype}).",
+            E_(
+                "%(field)s must hold numbers (got an array of %(dtype)s).",
+                field=repr(field),
+                dtype=arr.dtype,
+            ),
             field=field,
             value=str(arr.dtype),
         )
     out = arr.astype(np.float64, copy=False).reshape(-1)
-    first_bad(field, ~np.isfinite(out), out, "must be a finite number")
+    first_bad(field, ~np.isfinite(out), out, E_("must be a finite number"))
     return out.reshape(arr.shape)
 
 
@@ -57,10 +74,14 @@ def as_int(field: str, value: Any) -> npt.NDArray[np.int64]:
     arr = _array(field, value)
     if arr.dtype.kind == "f":
         flat = arr.reshape(-1)
-        first_bad(field, ~np.isfinite(flat) | (flat != np.round(flat)), flat, "must be whole")
+        first_bad(field, ~np.isfinite(flat) | (flat != np.round(flat)), flat, E_("must be whole"))
     elif arr.dtype.kind not in "iu":
         raise InvalidBatchInput(
-            f"{field!r} must hold whole numbers (got an array of {arr.dtype}).",
+            E_(
+                "%(field)s must hold whole numbers (got an array of %(dtype)s).",
+                field=repr(field),
+                dtype=arr.dtype,
+            ),
             field=field,
             value=str(arr.dtype),
         )
@@ -75,13 +96,17 @@ def as_dates(field: str, value: Any) -> npt.NDArray[np.int64]:
             arr = arr.astype("datetime64[D]")
         except (ValueError, TypeError):
             raise InvalidBatchInput(
-                f"{field!r} must hold dates as datetime64[D] (got an array of {arr.dtype}).",
+                E_(
+                    "%(field)s must hold dates as datetime64[D] (got an array of %(dtype)s).",
+                    field=repr(field),
+                    dtype=arr.dtype,
+                ),
                 field=field,
                 value=str(arr.dtype),
             ) from None
     arr = arr.astype("datetime64[D]")
     flat = arr.reshape(-1)
-    first_bad(field, np.isnat(flat), flat, "must be a date, not NaT")
+    first_bad(field, np.isnat(flat), flat, E_("must be a date, not NaT"))
     return arr.astype(np.int64)
 
 
@@ -96,7 +121,13 @@ def common_length(arrays: dict[str, npt.NDArray[Any]]) -> int:
             length, first = len(arr), name
         elif len(arr) != length:
             raise InvalidBatchInput(
-                f"{name!r} must have the same length as {first!r}, {length} (got {len(arr)}).",
+                E_(
+                    "%(name)s must have the same length as %(first)s, %(length)s (got %(arr)s).",
+                    name=repr(name),
+                    first=repr(first),
+                    length=length,
+                    arr=len(arr),
+                ),
                 field=name,
                 value=len(arr),
             )

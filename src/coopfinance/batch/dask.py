@@ -7,13 +7,26 @@ this module imports without it.
 
 - :func:`schedules_frame`: a Dask DataFrame of loans → the long-format schedule rows;
 - :func:`solve_rates`: a Dask array of flows ``(N, m)`` chunked by rows → a numpy array of rates;
-- :func:`portfolio_metrics`: Dask arrays of balances and days past due → :class:`PortfolioMetrics`.
+- :func:`portfolio_metrics`: Dask arrays of balances and days past due → :class:`PortfolioMetrics`;
+- :func:`report_many`: loan accounts (a sequence or a Dask bag) replayed by partition →
+  :class:`~coopfinance.portfolio.PortfolioReport`, the same as
+  :func:`coopfinance.portfolio.report_many`;
+- :func:`simulate`: the Monte Carlo of :func:`coopfinance.linked.simulate` with its scenarios
+  split across tasks by whole chunks (each chunk its own random streams), added up in chunk
+  order: the same result, float for float, as the in-memory run with the same seed.
+
+Everything a task needs crosses a pickle boundary (accounts, portfolios, results), so the same
+code runs on a ``LocalCluster`` of worker processes or on a real cluster: only the
+``dask.distributed.Client`` changes (see docs/batch.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,9 +39,22 @@ from coopfinance.batch._portfolio import (
 )
 from coopfinance.batch._schedules import schedules
 from coopfinance.batch._solve import solve_rates as _solve_rates
-from coopfinance.errors import BatchNoSolution
+from coopfinance.errors import E_, BatchNoSolution, InvalidValue
 
-__all__ = ["LONG_COLUMNS", "portfolio_metrics", "schedules_frame", "solve_rates"]
+if TYPE_CHECKING:
+    from coopfinance.linked import Portfolio, SimulationResult
+    from coopfinance.linked._simulate import _Plan, _Tally
+    from coopfinance.portfolio import Exposure, PortfolioReport, ProvisionPolicy
+    from coopfinance.servicing import LoanAccount
+
+__all__ = [
+    "LONG_COLUMNS",
+    "portfolio_metrics",
+    "report_many",
+    "schedules_frame",
+    "simulate",
+    "solve_rates",
+]
 
 LONG_COLUMNS = (
     "loan",
@@ -113,7 +139,10 @@ def solve_rates(amounts: Any, days: Any = None, *, basis: int = 360) -> npt.NDAr
     if len(failed):
         shown = ", ".join(str(int(k)) for k in failed[:10])
         raise BatchNoSolution(
-            f"'amounts' rows {shown} have no single rate that makes their present value zero.",
+            E_(
+                "'amounts' rows %(shown)s have no single rate that makes their present value zero.",
+                shown=shown,
+            ),
             field="amounts",
             rows=tuple(int(k) for k in failed),
         )
@@ -143,3 +172,108 @@ def portfolio_metrics(
         dtype=np.int64,
     ).sum(axis=0)
     return metrics_from_sums(np.asarray(sums.compute()), thresholds)
+
+
+def _partitions(value: int | None, most: int, default: int = 8) -> int:
+    """How many tasks: ``value`` checked (a whole number ≥ 1), at most ``most``."""
+    if value is None:
+        value = default
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidValue(
+            E_(
+                "'partitions' must be a whole number, 1 or more (got %(value)s).", value=repr(value)
+            ),
+            field="partitions",
+            value=value,
+        )
+    return max(1, min(value, most))
+
+
+def _exposures_part(accounts: Iterable[LoanAccount], as_of: dt.date) -> list[Exposure]:
+    from coopfinance.portfolio import exposures
+
+    return exposures(list(accounts), as_of)
+
+
+def report_many(
+    accounts: Any,
+    as_of: dt.date,
+    *,
+    partitions: int | None = None,
+    policy: ProvisionPolicy | None = None,
+    par_days: Sequence[int] = (0, 30, 90),
+    aging_bounds: Sequence[int] | None = None,
+) -> PortfolioReport:
+    """:func:`coopfinance.portfolio.report_many` with the accounts replayed by partition.
+
+    ``accounts`` is a sequence of :class:`~coopfinance.servicing.LoanAccount` (split into
+    ``partitions`` pieces, default 8) or a ``dask.bag.Bag`` of them (its own partitions, for
+    accounts read by partition on the workers). Each partition computes its
+    :func:`~coopfinance.portfolio.exposures`; the exposures come back in order and the report is
+    made here, so it is the very report of the in-memory run.
+    """
+    import dask.bag as db  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+    from coopfinance.portfolio import DEFAULT_AGING, SBS_MICRO, report
+
+    if isinstance(accounts, db.Bag):
+        bag = accounts
+    else:
+        items = list(accounts)
+        bag = db.from_sequence(items, npartitions=_partitions(partitions, max(1, len(items))))
+    rows = list(bag.map_partitions(_exposures_part, as_of).compute())
+    return report(
+        rows,
+        policy=SBS_MICRO if policy is None else policy,
+        par_days=par_days,
+        aging_bounds=DEFAULT_AGING if aging_bounds is None else aging_bounds,
+    )
+
+
+def _simulate_part(portfolio: Portfolio, plan: _Plan, first: int, stop: int) -> list[_Tally]:
+    from coopfinance.linked._simulate import _chunks
+
+    return list(_chunks(portfolio, plan, range(first, stop)))
+
+
+def simulate(
+    portfolio: Portfolio,
+    *,
+    scenarios: int = 1000,
+    seed: int = 0,
+    price_sd: Decimal | str = Decimal("0.10"),
+    yield_sd: Decimal | str = Decimal("0.15"),
+    price_persistence: Decimal | str = Decimal(0),
+    chunk_scenarios: int | None = None,
+    partitions: int | None = None,
+) -> SimulationResult:
+    """:func:`coopfinance.linked.simulate` with its chunks of scenarios run as Dask tasks.
+
+    The chunks (``chunk_scenarios``, as in the in-memory run) are split into ``partitions``
+    tasks of consecutive chunks (default 8, at most one per chunk); the portfolio is sent to the
+    workers once. Each task returns its chunks' counts and sums, counted from zero; they are
+    added here in chunk order, as the in-memory run adds them, and the yields are solved here,
+    so the result is identical to ``linked.simulate`` with the same arguments.
+    """
+    from dask.base import compute  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    from dask.delayed import delayed  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+    from coopfinance.linked._simulate import _finish, _plan
+
+    plan = _plan(
+        portfolio, scenarios=scenarios, seed=seed, price_sd=price_sd, yield_sd=yield_sd,
+        price_persistence=price_persistence, chunk_scenarios=chunk_scenarios,
+    )  # fmt: skip
+    n = plan.chunk_count
+    k = _partitions(partitions, n)
+    bounds = [n * i // k for i in range(k + 1)]
+    shared = delayed(portfolio)
+    tasks = [delayed(_simulate_part)(shared, plan, a, b) for a, b in itertools.pairwise(bounds)]
+    parts = list(compute(*tasks))
+
+    def in_order() -> Iterator[_Tally]:
+        for k in range(len(parts)):
+            part, parts[k] = parts[k], []  # dropped once added
+            yield from part
+
+    return _finish(portfolio, plan, in_order())

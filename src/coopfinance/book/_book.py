@@ -51,6 +51,7 @@ from coopfinance.book._store import Store, create_engine, to_url
 from coopfinance.coop import SurplusPolicy  # issue 17
 from coopfinance.dairy import FarmerSettlement, Period, Settlement, SettlementPolicy
 from coopfinance.documents import render, render_pdf  # issue 17
+from coopfinance.errors import E_
 from coopfinance.servicing import AccountState, LoanAccount
 
 __all__ = ["Book", "BookStatus", "FarmerStatement"]
@@ -138,8 +139,11 @@ class Book(LinkedLoans, SolidarityGroups):
                 found = [r[0] for r in conn.execute(sa.select(t.coops.c.coop_id))]
             if len(found) != 1:
                 raise BookError(
-                    f"'coop' must be given: this database holds {len(found)} co-ops "
-                    f"({', '.join(sorted(found)) or 'none'}).",
+                    E_(
+                        "'coop' must be given: this database holds %(found)s co-ops (%(found2)s).",
+                        found=len(found),
+                        found2=", ".join(sorted(found)) or "none",
+                    ),
                     field="coop",
                     value=found,
                 )
@@ -165,14 +169,17 @@ class Book(LinkedLoans, SolidarityGroups):
         check-off payments are dated and check-off loans fall due."""
         if not 0 <= pay_delay_days <= 6:
             raise BookError(
-                f"'pay_delay_days' must be 0 to 6 (got {pay_delay_days}): a period "
-                "is paid before the next one ends.",
+                E_(
+                    "'pay_delay_days' must be 0 to 6 (got %(pay_delay_days)s): a period is "
+                    "paid before the next one ends.",
+                    pay_delay_days=pay_delay_days,
+                ),
                 field="pay_delay_days",
                 value=pay_delay_days,
             )
         if not coop or len(coop) > 64:
             raise BookError(
-                f"'coop' must be an id of 1 to 64 characters (got {coop!r}).",
+                E_("'coop' must be an id of 1 to 64 characters (got %(coop)s).", coop=repr(coop)),
                 field="coop",
                 value=coop,
             )
@@ -186,7 +193,7 @@ class Book(LinkedLoans, SolidarityGroups):
             exists = conn.execute(sa.select(t.coops.c.coop_id).where(t.coops.c.coop_id == coop))
             if exists.first() is not None:
                 raise BookError(
-                    f"'coop' {coop!r} already has a book in this database.",
+                    E_("'coop' %(coop)s already has a book in this database.", coop=repr(coop)),
                     field="coop",
                     value=coop,
                 )
@@ -320,7 +327,7 @@ class Book(LinkedLoans, SolidarityGroups):
             return self.coop.period_of(dt.date.fromisoformat(period.strip()))
         except ValueError:
             raise BookError(
-                f"'period' must be START..END or a date (got {period!r}).",
+                E_("'period' must be START..END or a date (got %(period)s).", period=repr(period)),
                 field="period",
                 value=period,
             ) from None
@@ -395,7 +402,9 @@ class Book(LinkedLoans, SolidarityGroups):
             found = _close.accounts(conn, self.coop.coop_id, loan_id=loan_id)
         if loan_id not in found:
             raise BookError(
-                f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id
+                E_("'loan_id' %(loan_id)s is not in the book.", loan_id=repr(loan_id)),
+                field="loan_id",
+                value=loan_id,
             )
         return found[loan_id][1]
 
@@ -411,7 +420,9 @@ class Book(LinkedLoans, SolidarityGroups):
         with self._read() as conn:
             if farmer not in current_members(conn, self.coop.coop_id):
                 raise BookError(
-                    f"'farmer' {farmer!r} is not on the roster.", field="farmer", value=farmer
+                    E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)),
+                    field="farmer",
+                    value=farmer,
                 )
             st = t.settlements
             starts = [
@@ -627,6 +638,8 @@ class Book(LinkedLoans, SolidarityGroups):
         roster = current_members(conn, self.coop.coop_id)
         if farmer not in roster:
             raise BookError(
-                f"'farmer' {farmer!r} is not on the roster.", field="farmer", value=farmer
+                E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)),
+                field="farmer",
+                value=farmer,
             )
         return roster[farmer].name

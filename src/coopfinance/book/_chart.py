@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import attrs
 
 from coopfinance.book._errors import BookError
+from coopfinance.errors import E_
 
 __all__ = ["PCGE", "ROLES", "Account", "Chart"]
 
@@ -86,7 +87,13 @@ class Chart:
             if r == role:
                 return a
         raise BookError(
-            f"'role' {role!r} is not in the chart {self.name!r}.", field="role", value=role
+            E_(
+                "'role' %(role)s is not in the chart %(name)s.",
+                role=repr(role),
+                name=repr(self.name),
+            ),
+            field="role",
+            value=role,
         )
 
     def with_codes(
@@ -96,8 +103,12 @@ class Chart:
         unknown = sorted(set(codes) - set(ROLES))
         if unknown:
             raise BookError(
-                f"'codes' names a role the journal does not use: {unknown[0]!r} (roles: "
-                f"{', '.join(ROLES)}).",
+                E_(
+                    "'codes' names a role the journal does not use: %(unknown)s (roles: "
+                    "%(roles)s).",
+                    unknown=repr(unknown[0]),
+                    roles=", ".join(ROLES),
+                ),
                 field="codes",
                 value=unknown[0],
             )
@@ -114,7 +125,12 @@ class Chart:
         for role, acc in out:
             if acc.code in seen:
                 raise BookError(
-                    f"'codes': roles {seen[acc.code]!r} and {role!r} share the code {acc.code!r}.",
+                    E_(
+                        "'codes': roles %(seen)s and %(role)s share the code %(code)s.",
+                        seen=repr(seen[acc.code]),
+                        role=repr(role),
+                        code=repr(acc.code),
+                    ),
                     field="codes",
                     value=acc.code,
                 )

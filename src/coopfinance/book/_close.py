@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import sqlalchemy as sa
@@ -53,22 +54,28 @@ from coopfinance.book._imports import event_row, events_of
 from coopfinance.book._ledger_schema import liquidations
 from coopfinance.book._linked import close_obligations as linked_obligations
 from coopfinance.book._store import bulk_insert
-from coopfinance.book._types import canonical
+from coopfinance.book._totals import milk_totals
+from coopfinance.book._types import Exact, canonical
 from coopfinance.dairy import (
     Collection,
     Delivery,
     FarmerSettlement,
     MilkPriceSchedule,
+    MilkTotal,
     Obligation,
     ObligationKind,
     Period,
     Quality,
     Settlement,
+    SettlementPolicy,
     loan_obligations,
     loan_payments,
     settle,
+    settle_totals,
     summarize,
 )
+from coopfinance.dairy._deliveries import FIELDS, QUALITY_FIELDS
+from coopfinance.errors import E_, InvalidSettlement
 from coopfinance.linked import GroupGuarantee
 from coopfinance.servicing import LoanAccount, Payment
 
@@ -140,20 +147,17 @@ def open_period(conn: Connection, coop: Coop) -> Period | None:
 def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -> Delivery:
     """A recorded delivery row as a :class:`Delivery` (validated, for rows of unknown origin)."""
     quality = None
-    sample = (
-        r.total_solids, r.fat, r.bacterial_count, r.cooled, r.protein, r.somatic_cells, r.snf
-    )  # fmt: skip
-    if sample != _NO_SAMPLE:
+    names = _quality_names()
+    sample = tuple(getattr(r, k) for k in names)
+    if any(v is not None for v in sample):
         quality = qualities.get(sample) if qualities is not None else None
         if quality is None:
             quality = Quality(
-                total_solids=r.total_solids,
-                fat=r.fat,
-                bacterial_count=r.bacterial_count,
-                cooled=bool(r.cooled),
-                protein=r.protein,
-                somatic_cells=r.somatic_cells,
-                snf=r.snf,
+                **{
+                    k: bool(v) if k in _BOOLEAN else v
+                    for k, v in zip(names, sample, strict=True)
+                    if v is not None or k in _BOOLEAN
+                }
             )
             if qualities is not None:
                 qualities[sample] = quality
@@ -168,23 +172,20 @@ def _delivery(r: Any, qualities: dict[tuple[Any, ...], Quality] | None = None) -
     )
 
 
-_NO_SAMPLE = (None,) * 7
+def _delivery_columns() -> tuple[str, ...]:
+    """The delivery fields the book stores, in the dairy's order (``dairy._deliveries.FIELDS``:
+    one list; a quality column the schema gains is read without another edit here)."""
+    return tuple(k for k in FIELDS if k in t.deliveries.c)
 
-_DELIVERY_COLUMNS = (
-    "farmer",
-    "date",
-    "shift",
-    "litres",
-    "total_solids",
-    "fat",
-    "bacterial_count",
-    "cooled",
-    "route",
-    "receipt",
-    "protein",  # revision 0005 (issue 18 §5)
-    "somatic_cells",
-    "snf",
-)
+
+def _quality_names() -> tuple[str, ...]:
+    return tuple(k for k in QUALITY_FIELDS if k in t.deliveries.c)
+
+
+_BOOLEAN = frozenset(k for k in QUALITY_FIELDS if k in t.deliveries.c and isinstance(
+    t.deliveries.c[k].type, sa.Boolean))  # fmt: skip
+"""Quality fields stored as booleans (``cooled``): ``NULL`` reads as ``False``, as ``Quality``'s
+default."""
 
 
 def deliveries_in(
@@ -206,8 +207,9 @@ def deliveries_in(
     mine = [d.c.coop_id == coop, d.c.date >= period.start, d.c.date <= period.end]
     if up_to_import is not None:
         mine.append(d.c.import_id <= up_to_import)
+    names = _delivery_columns()
     query = (
-        sa.select(*(d.c[k] for k in _DELIVERY_COLUMNS))
+        sa.select(*(d.c[k] for k in names))
         .where(*mine)
         .order_by(d.c.farmer, d.c.date, d.c.shift, d.c.version)
     )
@@ -217,15 +219,19 @@ def deliveries_in(
     last: tuple[Any, ...] | None = None
     new = object.__new__
     put_farmer, put_date, put_litres, put_quality, put_route, put_shift, put_receipt = _SLOTS
-    qualities: dict[tuple[Any, ...], Quality | None] = {_NO_SAMPLE: None}
+    at = {k: i for i, k in enumerate(names)}
+    of_quality = _quality_names()
+    sample_of = _tuple_getter([at[k] for k in of_quality])
+    fields = operator.itemgetter(*(at[k] for k in _DELIVERY_SLOTS))
+    qualities: dict[tuple[Any, ...], Quality | None] = {(None,) * len(of_quality): None}
     dates: dict[Any, dt.date] = {}
     numbers = raw.numbers
-    rows = raw.rows(conn, query)
-    for farmer, day, shift, litres, ts, fat, count, cooled, route, receipt, pr, sc, snf in rows:
-        sample = (ts, fat, count, cooled, pr, sc, snf)
+    for row in raw.rows(conn, query):
+        farmer, day, litres, route, shift, receipt = fields(row)
+        sample = sample_of(row)
         quality = qualities.get(sample, _MISSING)
         if quality is _MISSING:
-            quality = qualities[sample] = raw.quality(sample)
+            quality = qualities[sample] = raw.quality(of_quality, sample)
         when = dates.get(day)
         if when is None:
             when = dates[day] = raw.date(day)
@@ -247,6 +253,19 @@ def deliveries_in(
             append(made)
         last = key
     return out
+
+
+def _tuple_getter(indices: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """``row → tuple(row[i] for i in indices)``, in C (``itemgetter`` of one index gives a value,
+    not a tuple)."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*indices)
+
+
+_DELIVERY_SLOTS = ("farmer", "date", "litres", "route", "shift", "receipt")
+"""The delivery fields read as they are (the quality sample is built from the others)."""
 
 
 _SLOT_NAMES = ("farmer", "date", "litres", "quality", "route", "shift", "receipt")
@@ -295,22 +314,22 @@ class _Raw:
             found = self._dates[value] = dt.date.fromisoformat(value)
         return found
 
-    def quality(self, key: tuple[Any, ...]) -> Quality:
-        """A driver's sample (total solids, fat, bacterial count, cooled, protein, somatic cells,
-        SNF) as a :class:`Quality`."""
-        ts, fat, count, cooled, protein, cells, snf = key
-        found = self._qualities.get(key)
+    def quality(self, names: tuple[str, ...], sample: tuple[Any, ...]) -> Quality:
+        """The :class:`Quality` of a stored sample (``names``: its fields, in order)."""
+        found = self._qualities.get(sample)
         if found is None:
-            found = self._qualities[key] = Quality(
-                total_solids=None if ts is None else self.number(ts),
-                fat=None if fat is None else self.number(fat),
-                bacterial_count=None if count is None else int(count),
-                cooled=bool(cooled),
-                protein=None if protein is None else self.number(protein),
-                somatic_cells=None if cells is None else int(cells),
-                snf=None if snf is None else self.number(snf),
-            )
+            given: dict[str, Any] = {}
+            for k, v in zip(names, sample, strict=True):
+                if k in _BOOLEAN:
+                    given[k] = bool(v)
+                elif v is not None:
+                    given[k] = self.number(v) if _is_exact(k) else int(v)
+            found = self._qualities[sample] = Quality(**given)
         return found
+
+
+def _is_exact(name: str) -> bool:
+    return isinstance(t.deliveries.c[name].type, Exact)
 
 
 def accounts(
@@ -347,7 +366,9 @@ def frozen_settlement(
     ).first()
     if head is None:
         raise WrongPeriod(
-            f"the period starting {period_start} is not closed.", field="period", value=period_start
+            E_("the period starting %(period_start)s is not closed.", period_start=period_start),
+            field="period",
+            value=period_start,
         )
     currency = Currency.of(head.currency)
     unit = currency.unit
@@ -454,7 +475,7 @@ def _adjustments(conn: Connection, coop: Coop, closed: dt.date, unit: Decimal) -
     rows = conn.execute(
         sa.select(
             d,
-            *(prev.c[k].label(f"prev_{k}") for k in _PREV_COLUMNS),
+            *(prev.c[k].label(f"prev_{k}") for k in _delivery_columns()),
         )
         .select_from(d.outerjoin(prev, prev.c.id == d.c.corrects))
         .where(
@@ -485,12 +506,8 @@ class _Prev:
     """The ``prev_`` columns of a row, as a delivery row."""
 
     def __init__(self, row: Any) -> None:
-        for k in _PREV_COLUMNS:
+        for k in _delivery_columns():
             setattr(self, k, getattr(row, f"prev_{k}"))
-
-
-_PREV_COLUMNS = _DELIVERY_COLUMNS
-"""The corrected delivery's columns (``prev_…``) an adjustment reads."""
 
 
 def close(
@@ -501,45 +518,70 @@ def close(
     *,
     progress: Progress | None = None,
     fast: bool = True,
+    grouped: bool = True,
 ) -> Closing:
     """Close ``period`` (default: the first open one); see the module docstring.
 
     ``progress(done, total)``, when given, is called as the frozen statements are stored, every
     ``_CHUNK`` farmers (``total``: the farmers of the settlement), and once with
     ``done == total`` when the period is closed (its transaction still to commit). ``fast=False``
-    stores through SQLAlchemy instead of the driver (the reference of the fast path's test)."""
+    stores through SQLAlchemy instead of the driver (the reference of the fast path's test).
+    The milk is summed by the database (:func:`~coopfinance.book._totals.milk_totals`) and
+    settled with :func:`~coopfinance.dairy.settle_totals`; where those sums would not be exact,
+    or with ``grouped=False`` (the reference of that path's test), every delivery is read and
+    settled with :func:`~coopfinance.dairy.settle`. Either way the closing's settlement carries
+    no deliveries (:meth:`Book.settlement` reads them for a liquidación)."""
     lock(conn, coop.coop_id)
     first_open = open_period(conn, coop)
     closed = closed_through(conn, coop.coop_id)
     if period is None:
         if first_open is None:
-            raise WrongPeriod("there is nothing to close: no delivery is recorded.", field="period")
+            raise WrongPeriod(
+                E_("there is nothing to close: no delivery is recorded."), field="period"
+            )
         period = first_open
     if coop.period_of(period.start) != period:
         raise WrongPeriod(
-            f"{period} is not a settlement period of the book's calendar "
-            f"(the period of {period.start} is {coop.period_of(period.start)}).",
+            E_(
+                "%(period)s is not a settlement period of the book's calendar (the "
+                "period of %(start)s is %(period_of_start)s).",
+                period=period,
+                start=period.start,
+                period_of_start=coop.period_of(period.start),
+            ),
             field="period",
             value=str(period),
         )
     if closed is not None and period.end <= closed:
         raise WrongPeriod(
-            f"{period} is already closed; a closed settlement is never recomputed "
-            "(a correction is settled in the next open period).",
+            E_(
+                "%(period)s is already closed; a closed settlement is never recomputed "
+                "(a correction is settled in the next open period).",
+                period=period,
+            ),
             field="period",
             value=str(period),
         )
     if first_open is not None and period.start > first_open.start:
         raise WrongPeriod(
-            f"{period} cannot close before {first_open}: periods close in order.",
+            E_(
+                "%(period)s cannot close before %(first_open)s: periods close in order.",
+                period=period,
+                first_open=first_open,
+            ),
             field="period",
             value=str(period),
         )
     currency = Currency.of(coop.currency)
     unit = currency.unit
     pay = coop.pay_date(period)
-    milk = deliveries_in(conn, coop.coop_id, period)
     prices = price_schedule(price_rows(conn, coop.coop_id), coop.currency, period)
+    totals = milk_totals(conn, coop.coop_id, period, prices) if grouped else None
+    milk: Sequence[Delivery] = (
+        _Lazy(conn, coop.coop_id, period)
+        if totals is not None
+        else deliveries_in(conn, coop.coop_id, period)
+    )
     obligations: list[Obligation] = []
     if closed is not None:
         previous, _, _ = frozen_settlement(conn, coop, coop.period_of(closed).start)
@@ -605,11 +647,19 @@ def close(
     members = current_members(conn, coop.coop_id)
     farmers = sorted(
         {f for f, m in members.items() if m.on_roster(period.start) or m.on_roster(period.end)}
-        | {d.farmer for d in milk}
+        | ({m.farmer for m in totals} if totals is not None else {d.farmer for d in milk})
         | {o.farmer for o in obligations}
         | {a.farmer for a in adjustments}
     )
-    settlement = settle(milk, prices, period, obligations, coop.policy, farmers=farmers)
+    settlement = _settle(
+        totals,
+        milk,
+        prices,
+        period=period,
+        obligations=obligations,
+        policy=coop.policy,
+        farmers=farmers,
+    )
     payments = {k: tuple(v) for k, v in loan_payments(settlement, pay_date=pay).items()}
     iid = record_import(
         conn, coop.coop_id, "close", str(period), user, new=len(settlement.statements), already=0
@@ -651,11 +701,60 @@ def close(
     return Closing(
         period=period,
         pay_date=pay,
-        settlement=settlement,
+        settlement=attrs.evolve(settlement, deliveries=()),
         payments=payments,
         adjustments=tuple(adjustments),
         guarantees=guarantees,
     )
+
+
+def _settle(
+    totals: list[MilkTotal] | None,
+    milk: Sequence[Delivery],
+    prices: MilkPriceSchedule,
+    *,
+    period: Period,
+    obligations: list[Obligation],
+    policy: SettlementPolicy,
+    farmers: list[str],
+) -> Settlement:
+    """The close's settlement: from the database's totals when it gave them, else from every
+    delivery (one per-farmer step either way: :func:`~coopfinance.dairy.settle_totals`)."""
+    if totals is not None:
+        try:
+            return settle_totals(totals, prices, period, obligations, policy, farmers=farmers)
+        except InvalidSettlement as exc:
+            if exc.field != "totals":
+                raise
+            milk = list(milk)  # a sum too long to be exact as totals: the deliveries' plain loop
+    return settle(milk, prices, period, obligations, policy, farmers=farmers)
+
+
+class _Lazy(Sequence[Delivery]):
+    """The period's deliveries, read (:func:`deliveries_in`) only if something iterates them: the
+    close settles from totals, and only a revenue-share loan's due (issue 18) looks at them."""
+
+    def __init__(self, conn: Connection, coop: str, period: Period) -> None:
+        self._args = (conn, coop, period)
+        self._rows: list[Delivery] | None = None
+
+    def _read(self) -> list[Delivery]:
+        if self._rows is None:
+            self._rows = deliveries_in(*self._args)
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> Delivery: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Delivery]: ...
+    def __getitem__(self, index: int | slice) -> Delivery | Sequence[Delivery]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[Delivery]:
+        return iter(self._read())
 
 
 _FARMER_COLUMNS = ("coop_id", "period_start", "farmer", "litres", "gross", "floor")

@@ -16,6 +16,7 @@ from coopfinance.book import _schema as t
 from coopfinance.book._compat import json_default, policy_from_dict
 from coopfinance.book._errors import BookError
 from coopfinance.dairy import MilkPriceSchedule, Period, SettlementPolicy
+from coopfinance.errors import E_
 
 __all__ = [
     "Coop",
@@ -71,7 +72,11 @@ class Coop:
             known = conn.execute(sa.select(t.coops.c.coop_id).order_by(t.coops.c.coop_id))
             names = ", ".join(repr(r[0]) for r in known) or "none"
             raise BookError(
-                f"'coop' {coop_id!r} has no book in this database (co-ops there: {names}).",
+                E_(
+                    "'coop' %(coop_id)s has no book in this database (co-ops there: %(names)s).",
+                    coop_id=repr(coop_id),
+                    names=names,
+                ),
                 field="coop",
                 value=coop_id,
             )
@@ -113,7 +118,11 @@ def lock(conn: Connection, coop_id: str) -> None:
         sa.select(t.coops.c.coop_id).where(t.coops.c.coop_id == coop_id).with_for_update()
     ).first()
     if found is None:
-        raise BookError(f"'coop' {coop_id!r} has no book here.", field="coop", value=coop_id)
+        raise BookError(
+            E_("'coop' %(coop_id)s has no book here.", coop_id=repr(coop_id)),
+            field="coop",
+            value=coop_id,
+        )
 
 
 def record_import(
@@ -203,7 +212,7 @@ def price_schedule(
     ]
     if not used:
         raise BookError(
-            f"no milk price is recorded for {period}; import the prices first.",
+            E_("no milk price is recorded for %(period)s; import the prices first.", period=period),
             field="prices",
             value=str(period),
         )

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from typing import IO
 
 from coopfinance._files import open_text, refuse_decoding
-from coopfinance.book._errors import BookError, ImportRefused, Problem
+from coopfinance.book._errors import _WHAT, BookError, ImportRefused, Problem
 from coopfinance.dairy._deliveries import cell_text, load_openpyxl
+from coopfinance.errors import E_
 
 __all__ = ["Source", "cell", "csv_rows", "is_xlsx", "source_name", "table_rows", "text_source"]
 
@@ -67,8 +68,14 @@ def _check_header(
                 Problem(
                     line=1,
                     field="columns",
-                    message=f"the {what} file needs the columns {', '.join(required)} and may "
-                    f"have {', '.join(optional)} (got {', '.join(header) or 'no header'}).",
+                    message=E_(
+                        "the %(what)s file needs the columns %(required)s and may have "
+                        "%(optional)s (got %(header)s).",
+                        what=_WHAT.get(what, what),
+                        required=", ".join(required),
+                        optional=", ".join(optional),
+                        header=", ".join(header) or E_("no header"),
+                    ),
                 ),
             ),
         )
@@ -95,7 +102,11 @@ def xlsx_rows(
         workbook = openpyxl.load_workbook(str(source), read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, bad_file) as exc:
         raise BookError(
-            f"cannot read {str(source)!r} as an Excel .xlsx workbook ({exc}).",
+            E_(
+                "cannot read %(source)s as an Excel .xlsx workbook (%(exc)s).",
+                source=repr(str(source)),
+                exc=exc,
+            ),
             field=what,
             value=str(source),
         ) from None
@@ -119,7 +130,11 @@ def xlsx_rows(
                         Problem(
                             line=number,
                             field="columns",
-                            message=f"has {len(cells)} fields, the header {width}.",
+                            message=E_(
+                                "has %(cells)s fields, the header %(width)s.",
+                                cells=len(cells),
+                                width=width,
+                            ),
                         )
                     )
                     continue
@@ -156,7 +171,11 @@ def csv_rows(
                         Problem(
                             line=line,
                             field="columns",
-                            message=f"has {len(values)} fields, the header {width}.",
+                            message=E_(
+                                "has %(values)s fields, the header %(width)s.",
+                                values=len(values),
+                                width=width,
+                            ),
                         )
                     )
                     continue

@@ -32,6 +32,7 @@ from coopfinance.book._common import Coop, ImportReport, closed_through, lock, r
 from coopfinance.book._csv import Source, source_name, table_rows
 from coopfinance.book._errors import Conflict, ImportRefused, Problem
 from coopfinance.book._types import Exact, canonical
+from coopfinance.errors import E_
 
 __all__ = ["COLUMNS", "import_deliveries", "parse_rows"]
 
@@ -105,12 +106,24 @@ def _decimal(text: str, field: str, line: int, problems: list[Problem]) -> str |
         d = None
     if d is None or not d.is_finite():
         problems.append(
-            Problem(line=line, field=field, message=f"{field!r} must be a number (got {text!r}).")
+            Problem(
+                line=line,
+                field=field,
+                message=E_(
+                    "%(field)s must be a number (got %(text)s).", field=repr(field), text=repr(text)
+                ),
+            )
         )
         return None
     if d < 0:
         problems.append(
-            Problem(line=line, field=field, message=f"{field!r} must not be negative (got {text}).")
+            Problem(
+                line=line,
+                field=field,
+                message=E_(
+                    "%(field)s must not be negative (got %(text)s).", field=repr(field), text=text
+                ),
+            )
         )
         return None
     if field in ("total_solids", "fat", "protein", "snf") and d > 100:
@@ -118,7 +131,11 @@ def _decimal(text: str, field: str, line: int, problems: list[Problem]) -> str |
             Problem(
                 line=line,
                 field=field,
-                message=f"{field!r} must be a percentage between 0 and 100 (got {text}).",
+                message=E_(
+                    "%(field)s must be a percentage between 0 and 100 (got %(text)s).",
+                    field=repr(field),
+                    text=text,
+                ),
             )
         )
         return None
@@ -134,14 +151,16 @@ def parse_rows(
         before = len(problems)
         farmer = row["farmer"]
         if not farmer:
-            problems.append(Problem(line=line, field="farmer", message="'farmer' is blank."))
+            problems.append(Problem(line=line, field="farmer", message=E_("'farmer' is blank.")))
         day = row["date"]
         if not _ISO.match(day):
             problems.append(
                 Problem(
                     line=line,
                     field="date",
-                    message=f"'date' must be a date such as '2026-01-15' (got {day!r}).",
+                    message=E_(
+                        "'date' must be a date such as '2026-01-15' (got %(day)s).", day=repr(day)
+                    ),
                 )
             )
         else:
@@ -152,7 +171,10 @@ def parse_rows(
                     Problem(
                         line=line,
                         field="date",
-                        message=f"'date' must be a date such as '2026-01-15' (got {day!r}).",
+                        message=E_(
+                            "'date' must be a date such as '2026-01-15' (got %(day)s).",
+                            day=repr(day),
+                        ),
                     )
                 )
         litres = _decimal(row["litres"], "litres", line, problems)
@@ -162,7 +184,23 @@ def parse_rows(
         cooled_text = row.get("cooled", "").lower()
         ts_c = _decimal(ts, "total_solids", line, problems) if ts else None
         fat_c = _decimal(fat, "fat", line, problems) if fat else None
-        count = _whole(ufc, "bacterial_count", "UFC/ml", line, problems)
+        count = None
+        if ufc:
+            c = _decimal(ufc, "bacterial_count", line, problems)
+            if c is not None:
+                if "." in c:
+                    problems.append(
+                        Problem(
+                            line=line,
+                            field="bacterial_count",
+                            message=E_(
+                                "'bacterial_count' must be a whole number of UFC/ml (got %(ufc)s).",
+                                ufc=repr(ufc),
+                            ),
+                        )
+                    )
+                else:
+                    count = int(c)
         protein = row.get("protein", "")
         protein_c = _decimal(protein, "protein", line, problems) if protein else None
         cells = _whole(row.get("somatic_cells", ""), "somatic_cells", "cells/ml", line, problems)
@@ -178,7 +216,10 @@ def parse_rows(
                 Problem(
                     line=line,
                     field="cooled",
-                    message=f"'cooled' must be yes or no (got {cooled_text!r}).",
+                    message=E_(
+                        "'cooled' must be yes or no (got %(cooled_text)s).",
+                        cooled_text=repr(cooled_text),
+                    ),
                 )
             )
         if len(problems) > before:
@@ -203,7 +244,7 @@ def parse_rows(
 
 
 def _whole(text: str, field: str, unit: str, line: int, problems: list[Problem]) -> int | None:
-    """A count (``bacterial_count``, ``somatic_cells``): a whole number, thousands commas allowed."""
+    """A count (``somatic_cells``): a whole number, thousands commas allowed."""
     if not text:
         return None
     c = _decimal(text, field, line, problems)
@@ -214,7 +255,12 @@ def _whole(text: str, field: str, unit: str, line: int, problems: list[Problem])
             Problem(
                 line=line,
                 field=field,
-                message=f"{field!r} must be a whole number of {unit} (got {text!r}).",
+                message=E_(
+                    "%(field)s must be a whole number of %(unit)s (got %(text)s).",
+                    field=repr(field),
+                    unit=unit,
+                    text=repr(text),
+                ),
             )
         )
         return None
@@ -301,8 +347,15 @@ def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -
             Problem(
                 line=r[4],
                 field="identity",
-                message=f"delivery {r[0]} {r[1]} {r[2] or '(no shift)'} is also on line {r[3]}{more}; "
-                "give each collection its own shift.",
+                message=E_(
+                    "delivery %(r)s %(r2)s %(r3)s is also on line %(r4)s%(more)s; give "
+                    "each collection its own shift.",
+                    r=r[0],
+                    r2=r[1],
+                    r3=r[2] or "(no shift)",
+                    r4=r[3],
+                    more=more,
+                ),
             )
         )
     # 2. not on the roster that day
@@ -321,7 +374,7 @@ def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -
             Problem(
                 line=r[0],
                 field="farmer",
-                message=f"'farmer' {r[1]!r} is not on the roster on {r[2]}.",
+                message=E_("'farmer' %(r)s is not on the roster on %(r2)s.", r=repr(r[1]), r2=r[2]),
             )
         )
     # 3. in a closed period, not a correction
@@ -334,8 +387,12 @@ def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -
                 Problem(
                     line=r[0],
                     field="date",
-                    message=f"'date' {r[1]} is in a closed period (closed through {closed}); a "
-                    "correction needs a 'reason'.",
+                    message=E_(
+                        "'date' %(r)s is in a closed period (closed through %(closed)s); a "
+                        "correction needs a 'reason'.",
+                        r=r[1],
+                        closed=closed,
+                    ),
                 )
             )
     # 4. no price in force
@@ -345,7 +402,9 @@ def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -
     )
     for r in conn.execute(sa.select(s.c.line, s.c.date).where(~priced)):
         problems.append(
-            Problem(line=r[0], field="date", message=f"no milk price is recorded for {r[1]}.")
+            Problem(
+                line=r[0], field="date", message=E_("no milk price is recorded for %(r)s.", r=r[1])
+            )
         )
     # 5. conflicts with what is recorded
     conflicts = []
@@ -371,7 +430,7 @@ def import_deliveries(conn: Connection, coop: Coop, source: Source, user: str) -
             ],
             key=lambda q: q.line,
         )
-        raise ImportRefused("deliveries", name, tuple(everything), tuple(conflicts))
+        raise ImportRefused(E_("deliveries"), name, tuple(everything), tuple(conflicts))
     total = conn.execute(sa.select(sa.func.count()).select_from(s)).scalar_one()
     new = conn.execute(
         sa.select(sa.func.count()).select_from(s).where(~sa.exists().where(same_identity))

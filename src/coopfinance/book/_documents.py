@@ -7,6 +7,10 @@
   :meth:`Closing.payable`);
 - :meth:`BookDocuments.summary` — the co-op's summary of a period
   (:func:`~coopfinance.documents.settlement_summary_context`);
+- :meth:`BookDocuments.payment_roll` — the planilla de pagos of a closed period: each farmer's
+  payable, by route, for the bank or the cash desk;
+- :meth:`BookDocuments.routes` — litres and quality (total solids, bacterial count, cooled
+  share, weighted by litres) by route of a closed period;
 - :meth:`BookDocuments.loan_statement` — a loan's account statement as of the date
   (:func:`~coopfinance.servicing.statement` of the book's account, every event recorded);
 - :meth:`BookDocuments.key_facts` — the key-facts sheet of a loan's terms as recorded;
@@ -29,7 +33,7 @@ there yet (:class:`~coopfinance.book.BookError`).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from coopfinance._decimal import CONTEXT
@@ -48,12 +52,28 @@ from coopfinance.documents import (
     statement_context,
     worksheet_context,
 )
+from coopfinance.errors import E_
 from coopfinance.linked import GroupGuarantee
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, statement
 from coopfinance.training import MemberData, worksheet
 
 __all__ = ["BookDocuments", "credit_line"]
+
+_TENTH, _HUNDREDTH = Decimal("0.1"), Decimal("0.01")
+
+
+def _route_acc() -> dict[str, Any]:
+    zero = Decimal(0)
+    return {"farmers": 0, "litres": zero, "sampled": zero, "cooled": zero, "ts": zero,
+            "ts_litres": zero, "ufc": zero, "ufc_litres": zero}  # fmt: skip
+
+
+def _mean(weighted: Decimal, weight: Decimal, step: Decimal) -> Decimal | None:
+    """``weighted / weight`` rounded half-up to ``step`` (``None`` for no weight)."""
+    if not weight:
+        return None
+    return (weighted / weight).quantize(step, ROUND_HALF_UP)
 
 
 def credit_line(adjustment: Adjustment) -> dict[str, Any]:
@@ -111,7 +131,12 @@ class BookDocuments:
         pay, adjustments = self.book.closing(settlement.period)
         if pay > self.as_of:
             raise BookError(
-                f"the settlement of {settlement.period} is paid on {pay}, after {self.as_of}.",
+                E_(
+                    "the settlement of %(period)s is paid on %(pay)s, after %(as_of)s.",
+                    period=settlement.period,
+                    pay=pay,
+                    as_of=self.as_of,
+                ),
                 field="as_of",
                 value=self.as_of,
             )
@@ -140,6 +165,106 @@ class BookDocuments:
         context["pay_date"] = pay
         return context
 
+    def payment_roll(self, period: Period | str | dt.date) -> dict[str, Any]:
+        """The payment roll of a closed period (planilla de pagos: the ``payment_roll``
+        templates' context): what the bank or the cash desk pays each farmer on the pay date,
+        by route (the roster's route; ``"—"`` for a farmer without one), farmers by id.
+
+        Each row's ``net`` is the farmer's ``payable`` (:meth:`liquidacion`: the statement's net
+        plus the increases of earlier periods' milk value settled with it); a route's ``total``
+        is the sum of its rows, ``total`` the sum of every row, ``count`` the farmers paid. A
+        farmer with nothing to be paid (``payable`` 0) is listed too: the roll is the period's
+        whole list."""
+        settlement, pay, adjustments = self._closed(period)
+        members = self.book.members()
+        credits: dict[str, Decimal] = {}
+        for a in adjustments:
+            if a.amount > 0:
+                credits[a.farmer] = credits.get(a.farmer, Decimal(0)) + a.amount
+        by_route: dict[str, list[dict[str, Any]]] = {}
+        for st in sorted(settlement.statements, key=lambda st: st.farmer):
+            member = members.get(st.farmer)
+            route = (member.route if member is not None else None) or "—"
+            by_route.setdefault(route, []).append(
+                {
+                    "id": st.farmer,
+                    "name": self._names.get(st.farmer, st.farmer),
+                    "role": member.role if member is not None else "supplier",
+                    "net": st.net + credits.get(st.farmer, Decimal(0)),
+                }
+            )
+        routes = []
+        number = 0
+        for route in sorted(by_route):
+            rows = by_route[route]
+            for row in rows:
+                number += 1
+                row["number"] = number
+            routes.append(
+                {"route": route, "rows": rows, "total": sum((r["net"] for r in rows), Decimal(0))}
+            )
+        return {
+            "coop_name": self.book.coop.name,
+            "period": settlement.period,
+            "pay_date": pay,
+            "currency": settlement.currency,
+            "routes": routes,
+            "count": number,
+            "total": sum((r["total"] for r in routes), Decimal(0)),
+        }
+
+    def routes(self, period: Period | str | dt.date) -> list[dict[str, Any]]:
+        """Litres and quality by route of a closed period, from its frozen settlement and the
+        deliveries it settled: per route (the roster's), ``farmers`` who delivered, ``litres``
+        (the sum of their statements' litres), ``litres_per_day`` (÷ the period's days, to 0.1 L),
+        and over the deliveries with a sample, weighted by litres: ``total_solids`` (%, to 0.01),
+        ``bacterial_count`` (UFC/ml, to a whole number) and ``cooled`` (the share of litres
+        cooled, a fraction to 4 places); ``None`` where no delivery of the route has the value.
+
+        ``Σ litres`` over the routes is the summary's litres."""
+        settlement, _, _ = self._closed(period)
+        members = self.book.members()
+
+        def route_of(farmer: str) -> str:
+            member = members.get(farmer)
+            return (member.route if member is not None else None) or "—"
+
+        days = Decimal((settlement.period.end - settlement.period.start).days + 1)
+        acc: dict[str, dict[str, Any]] = {}
+        for st in settlement.statements:
+            a = acc.setdefault(route_of(st.farmer), _route_acc())
+            a["litres"] += st.litres
+            if st.litres > 0:
+                a["farmers"] += 1
+        for d in settlement.deliveries:
+            q = d.quality
+            if q is None:
+                continue
+            a = acc.setdefault(route_of(d.farmer), _route_acc())
+            a["sampled"] += d.litres
+            a["cooled"] += d.litres if q.cooled else Decimal(0)
+            if q.total_solids is not None:
+                a["ts"] += d.litres * q.total_solids
+                a["ts_litres"] += d.litres
+            if q.bacterial_count is not None:
+                a["ufc"] += d.litres * q.bacterial_count
+                a["ufc_litres"] += d.litres
+        out = []
+        for route in sorted(acc):
+            a = acc[route]
+            out.append(
+                {
+                    "route": route,
+                    "farmers": a["farmers"],
+                    "litres": a["litres"],
+                    "litres_per_day": (a["litres"] / days).quantize(_TENTH),
+                    "total_solids": _mean(a["ts"], a["ts_litres"], _HUNDREDTH),
+                    "bacterial_count": _mean(a["ufc"], a["ufc_litres"], Decimal(1)),
+                    "cooled": _mean(a["cooled"], a["sampled"], Decimal("0.0001")),
+                }
+            )
+        return out
+
     def summary(self, period: Period | str | dt.date) -> dict[str, Any]:
         """The co-op's summary of a closed period (the ``settlement_summary`` context)."""
         settlement, _, _ = self._closed(period)
@@ -153,12 +278,19 @@ class BookDocuments:
         found = self.book.accounts().get(loan_id)
         if found is None:
             raise BookError(
-                f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id
+                E_("'loan_id' %(loan_id)s is not in the book.", loan_id=repr(loan_id)),
+                field="loan_id",
+                value=loan_id,
             )
         farmer, account = found
         if account.terms.disbursed > self.as_of:
             raise BookError(
-                f"loan {loan_id!r} is disbursed on {account.terms.disbursed}, after {self.as_of}.",
+                E_(
+                    "loan %(loan_id)s is disbursed on %(disbursed)s, after %(as_of)s.",
+                    loan_id=repr(loan_id),
+                    disbursed=account.terms.disbursed,
+                    as_of=self.as_of,
+                ),
                 field="as_of",
                 value=self.as_of,
             )

@@ -21,7 +21,7 @@ from coopfinance.book._errors import Conflict, Problem
 from coopfinance.book._imports import _refuse
 from coopfinance.book._journal import ENTRY_KINDS
 from coopfinance.book._types import canonical
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import E_, CoopFinanceError
 
 __all__ = ["CONTRIBUTION_KINDS", "import_contributions", "import_entries"]
 
@@ -31,7 +31,13 @@ CONTRIBUTION_KINDS = ("cash", "paid")
 def _amount(text: str, field: str) -> Decimal:
     d = to_decimal(text, field=field)
     if d <= 0 or d != d.quantize(Decimal("0.01")):
-        raise ValueError(f"'{field}' must be a positive amount in céntimos (got {text!r}).")
+        raise ValueError(
+            E_(
+                "'%(field)s' must be a positive amount in céntimos (got %(text)s).",
+                field=field,
+                text=repr(text),
+            )
+        )
     return d
 
 
@@ -64,13 +70,17 @@ def _run(
                 values = parse(row)
             except (CoopFinanceError, ValueError) as exc:
                 field = getattr(exc, "field", None) or what
-                problems.append(Problem(line=line, field=field, message=str(exc)))
+                said = exc.args[0] if len(exc.args) == 1 else exc
+                message = said if isinstance(said, str) else str(said)  # an ErrorText stays one
+                problems.append(Problem(line=line, field=field, message=message))
                 continue
             key = tuple(values[k] for k in identity)
             if key in seen:
                 problems.append(
                     Problem(
-                        line=line, field=what, message=f"the same entry is on line {seen[key]}."
+                        line=line,
+                        field=what,
+                        message=E_("the same entry is on line %(seen)s.", seen=seen[key]),
                     )
                 )
                 continue
@@ -106,7 +116,13 @@ def import_entries(conn: Connection, coop: Coop, source: Source, user: str) -> I
     def parse(row: dict[str, str]) -> dict[str, Any]:
         kind = row["kind"]
         if kind not in ENTRY_KINDS:
-            raise ValueError(f"'kind' must be one of {', '.join(ENTRY_KINDS)} (got {kind!r}).")
+            raise ValueError(
+                E_(
+                    "'kind' must be one of %(kinds)s (got %(kind)s).",
+                    kinds=", ".join(ENTRY_KINDS),
+                    kind=repr(kind),
+                )
+            )
         litres = row.get("litres", "")
         return {
             "date": dt.date.fromisoformat(row["date"]),
@@ -137,10 +153,10 @@ def import_contributions(conn: Connection, coop: Coop, source: Source, user: str
     def parse(row: dict[str, str]) -> dict[str, Any]:
         kind = row["kind"]
         if kind not in CONTRIBUTION_KINDS:
-            raise ValueError(f"'kind' must be cash or paid (got {kind!r}).")
+            raise ValueError(E_("'kind' must be cash or paid (got %(kind)s).", kind=repr(kind)))
         farmer = row["farmer"]
         if farmer not in ms:
-            raise ValueError(f"'farmer' {farmer!r} is not on the roster.")
+            raise ValueError(E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)))
         return {
             "farmer": farmer,
             "date": dt.date.fromisoformat(row["date"]),

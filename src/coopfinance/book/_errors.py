@@ -6,9 +6,21 @@ from typing import Any
 
 import attrs
 
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, EN_, InvalidValue, joined
 
 __all__ = ["BookError", "BookSchemaError", "Conflict", "ImportRefused", "Problem", "WrongPeriod"]
+
+_WHAT = {
+    "roster": E_("roster"),
+    "deliveries": E_("deliveries"),
+    "prices": E_("prices"),
+    "loans": E_("loans"),
+    "payments": E_("payments"),
+    "obligations": E_("obligations"),
+    "entries": E_("entries"),
+    "contributions": E_("contributions"),
+}
+"""The kinds of file an import names, as messages ("el archivo de entregas")."""
 
 _MAX_LISTED = 20
 """An error message lists this many problems; ``ImportRefused.problems`` holds them all."""
@@ -50,14 +62,23 @@ class Conflict:
 
     def message(self) -> str:
         """A one-line description: what differs, recorded → given."""
-        diffs = ", ".join(
-            f"{k} {self.recorded[k] if self.recorded[k] is not None else '-'} recorded, "
-            f"{self.given[k] if self.given[k] is not None else '-'} given"
-            for k in self.recorded
+        diffs = joined(
+            ", ",
+            [
+                E_(
+                    "%(field)s %(recorded)s recorded, %(given)s given",
+                    field=k,
+                    recorded=self.recorded[k] if self.recorded[k] is not None else "-",
+                    given=self.given[k] if self.given[k] is not None else "-",
+                )
+                for k in self.recorded
+            ],
         )
-        return (
-            f"{' '.join(self.identity)} is already recorded with other values ({diffs}); "
-            "to correct it, give a 'reason'."
+        return E_(
+            "%(identity)s is already recorded with other values (%(diffs)s); to correct it, give "
+            "a 'reason'.",
+            identity=" ".join(self.identity),
+            diffs=diffs,
         )
 
 
@@ -76,13 +97,29 @@ class ImportRefused(BookError):
         conflicts: tuple[Conflict, ...] = (),
     ) -> None:
         lines = len({p.line for p in problems})
-        shown = "\n".join(f"  line {p.line}: {p.message}" for p in problems[:_MAX_LISTED])
+        shown: list[Any] = [
+            E_("  line %(line)s: %(message)s", line=p.line, message=p.message)
+            for p in problems[:_MAX_LISTED]
+        ]
         if len(problems) > _MAX_LISTED:
-            shown += f"\n  … and {len(problems) - _MAX_LISTED:,} more problems"
-        message = (
-            f"nothing imported: {lines:,} bad line{'s' if lines != 1 else ''} in the {what} file "
-            f"{source}:\n{shown}"
+            more = len(problems) - _MAX_LISTED
+            shown.append(
+                EN_(
+                    "  … and %(num)s more problem",
+                    "  … and %(num)s more problems",
+                    more,
+                    num=format(more, ","),
+                )
+            )
+        head = EN_(
+            "nothing imported: %(num)s bad line in the %(what)s file %(source)s:",
+            "nothing imported: %(num)s bad lines in the %(what)s file %(source)s:",
+            lines,
+            num=format(lines, ","),
+            what=_WHAT.get(what, what),
+            source=source,
         )
+        message = joined("\n", [head, *shown])
         value: Any = [p.line for p in problems]
         super().__init__(message, field="rows", value=value)
         self.problems = problems

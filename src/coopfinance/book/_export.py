@@ -35,6 +35,7 @@ from coopfinance.book import _linked  # noqa: F401 (registers book_linked_loans)
 from coopfinance.book import _schema as t
 from coopfinance.book._errors import BookError
 from coopfinance.book._types import Exact, canonical
+from coopfinance.errors import E_
 
 __all__ = ["TABLES", "export", "restore"]
 
@@ -192,14 +193,18 @@ def restore(conn: Connection, coop: str, directory: pathlib.Path) -> None:
     own = conn.execute(sa.select(t.coops.c.currency).where(t.coops.c.coop_id == coop)).scalar_one()
     if settings["currency"] != own:
         raise BookError(
-            f"the export is in {settings['currency']}, this book in {own}.",
+            E_(
+                "the export is in %(currency)s, this book in %(own)s.",
+                currency=settings["currency"],
+                own=own,
+            ),
             field="currency",
             value=settings["currency"],
         )
     imports = _table("imports")
     if conn.execute(sa.select(imports.c.id).where(imports.c.coop_id == coop)).first():
         raise BookError(
-            "a book is restored into an empty book only (this one has entries).",
+            E_("a book is restored into an empty book only (this one has entries)."),
             field="book",
             value=coop,
         )

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._fields import to_optional_date
-from coopfinance._files import open_text, read_data, refuse_decoding
+from coopfinance._files import data_lines, open_text, read_data, refuse_decoding
 from coopfinance.book import _schema as t
 from coopfinance.book._accounts import Membership, memberships
 from coopfinance.book._common import (
@@ -38,7 +38,7 @@ from coopfinance.book._csv import Source, csv_rows, is_xlsx, source_name
 from coopfinance.book._errors import BookError, Conflict, ImportRefused, Problem
 from coopfinance.book._types import canonical
 from coopfinance.dairy import MilkPriceSchedule, Obligation, ObligationKind
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import E_, CoopFinanceError
 from coopfinance.servicing import Payment, events_from_json, events_to_json
 
 __all__ = [
@@ -63,20 +63,6 @@ PROGRESS_EVERY = 10_000
 """Rows between two calls of an import's ``progress``."""
 
 
-def _data_lines(path: pathlib.Path) -> int | None:
-    """The lines of a CSV file after its header (a quick pass over its bytes; ``None`` when it
-    cannot be read: the import then says why)."""
-    try:
-        with path.open("rb") as fh:
-            count, last = 0, b"\n"
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                count += chunk.count(b"\n")
-                last = chunk[-1:]
-    except OSError:
-        return None
-    return max(count + (last != b"\n") - 1, 0)
-
-
 class _Counted:
     """A CSV file whose lines are counted as they are read: ``progress(done, total)`` every
     :data:`PROGRESS_EVERY` rows. It carries the file's name, so the import records the same
@@ -90,7 +76,7 @@ class _Counted:
         self.path = path
         self.progress = progress
         self.what = what
-        self.total = _data_lines(path) if path is not None else None
+        self.total = data_lines(path) if path is not None else None
         self.done = 0
 
     def __iter__(self) -> Iterator[str]:
@@ -206,7 +192,9 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
         for line, row in rows:
             farmer = row.get("farmer") or row.get("id") or ""
             if not farmer:
-                problems.append(Problem(line=line, field="farmer", message="'farmer' is blank."))
+                problems.append(
+                    Problem(line=line, field="farmer", message=E_("'farmer' is blank."))
+                )
                 continue
             role = (row.get("role") or "member").lower()
             if role not in ROLES:
@@ -214,7 +202,9 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                     Problem(
                         line=line,
                         field="role",
-                        message=f"'role' must be member or supplier (got {role!r}).",
+                        message=E_(
+                            "'role' must be member or supplier (got %(role)s).", role=repr(role)
+                        ),
                     )
                 )
             joined = _date(row.get("joined", ""), "joined", line, problems)
@@ -224,7 +214,11 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                     Problem(
                         line=line,
                         field="left",
-                        message=f"'left' {left} is before 'joined' {joined}.",
+                        message=E_(
+                            "'left' %(left)s is before 'joined' %(joined)s.",
+                            left=left,
+                            joined=joined,
+                        ),
                     )
                 )
             if farmer in given:
@@ -232,7 +226,11 @@ def import_roster(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                     Problem(
                         line=line,
                         field="farmer",
-                        message=f"'farmer' {farmer!r} is also on line {given[farmer][0]}.",
+                        message=E_(
+                            "'farmer' %(farmer)s is also on line %(given)s.",
+                            farmer=repr(farmer),
+                            given=given[farmer][0],
+                        ),
                     )
                 )
                 continue
@@ -325,40 +323,70 @@ class _History:
             if (role, joined, left) != (now.role, now.joined, now.left):
                 return (
                     "left",
-                    f"'farmer' {farmer!r} left the co-op on {m.until} ({m.exit}, recorded by "
-                    f"'book exit'); the roster cannot bring them back or change their role or "
-                    f"dates (got role {role}, joined {joined or 'empty'}, left {left or 'empty'}). "
-                    "A farmer who returns is a new member, under a new id.",
+                    E_(
+                        "'farmer' %(farmer)s left the co-op on %(until)s (%(exit)s, recorded "
+                        "by 'book exit'); the roster cannot bring them back or change their "
+                        "role or dates (got role %(role)s, joined %(joined)s, left %(left)s). "
+                        "A farmer who returns is a new member, under a new id.",
+                        farmer=repr(farmer),
+                        until=m.until,
+                        exit=m.exit,
+                        role=role,
+                        joined=joined or "empty",
+                        left=left or "empty",
+                    ),
                 )
             return None
         if left != now.left:
             return (
                 "left",
-                f"'left' {left or 'empty'} for {farmer!r} (recorded: {now.left or 'empty'}): a "
-                "farmer leaves the roster only through an exit ('book exit': renuncia, "
-                "exclusion or death), which leads to the final liquidación.",
+                E_(
+                    "'left' %(left)s for %(farmer)s (recorded: %(left_now)s): a farmer "
+                    "leaves the roster only through an exit ('book exit': renuncia, "
+                    "exclusion or death), which leads to the final liquidación.",
+                    left=left or "empty",
+                    farmer=repr(farmer),
+                    left_now=now.left or "empty",
+                ),
             )
         if joined != now.joined:
             old, closed = now.joined, self.closed
             if closed is not None and (old is None or joined is None or min(old, joined) <= closed):
                 return (
                     "joined",
-                    f"'joined' of {farmer!r} changes from {old or 'empty'} to "
-                    f"{joined or 'empty'}, which would change periods already closed (closed "
-                    f"through {closed}).",
+                    E_(
+                        "'joined' of %(farmer)s changes from %(old)s to %(joined)s, which "
+                        "would change periods already closed (closed through %(closed)s).",
+                        farmer=repr(farmer),
+                        old=old or "empty",
+                        joined=joined or "empty",
+                        closed=closed,
+                    ),
                 )
             first = self.first_delivery.get(farmer)
             if joined is not None and first is not None and first < joined:
                 return (
                     "joined",
-                    f"'joined' {joined} for {farmer!r}: deliveries are recorded from {first}.",
+                    E_(
+                        "'joined' %(joined)s for %(farmer)s: deliveries are recorded from "
+                        "%(first)s.",
+                        joined=joined,
+                        farmer=repr(farmer),
+                        first=first,
+                    ),
                 )
         if role != now.role and farmer in self.settled and (m is None or m.joined_event is None):
             return (
                 "role",
-                f"'role' of {farmer!r} changes from {now.role} to {role} after settlements of "
-                "theirs were closed; a supplier becomes a member through 'book join' (from the "
-                "first day of an open period), and a member leaves through 'book exit'.",
+                E_(
+                    "'role' of %(farmer)s changes from %(role)s to %(role2)s after "
+                    "settlements of theirs were closed; a supplier becomes a member "
+                    "through 'book join' (from the first day of an open period), and a "
+                    "member leaves through 'book exit'.",
+                    farmer=repr(farmer),
+                    role=now.role,
+                    role2=role,
+                ),
             )
         return None
 
@@ -372,12 +400,16 @@ def import_prices(conn: Connection, coop: Coop, source: Source, user: str) -> Im
     file adds them) but never overlap a recorded period with other terms."""
     name = source_name(source)
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
-        raise BookError("'prices' must be a path to a .toml or .json file.", field="prices")
+        raise BookError(E_("'prices' must be a path to a .toml or .json file."), field="prices")
     data = read_data(source, field="prices", error=BookError)  # type: ignore[arg-type]
     schedule = MilkPriceSchedule.from_dict(data)  # the file on its own is valid
     if schedule.currency.code != coop.currency:
         raise BookError(
-            f"'currency' of the prices is {schedule.currency.code}, the book's is {coop.currency}.",
+            E_(
+                "'currency' of the prices is %(code)s, the book's is %(currency)s.",
+                code=schedule.currency.code,
+                currency=coop.currency,
+            ),
             field="currency",
             value=schedule.currency.code,
         )
@@ -413,8 +445,14 @@ def import_prices(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                     Problem(
                         line=k,
                         field="prices",
-                        message=f"price period {period.valid_from}..{period.valid_to} overlaps the "
-                        f"recorded {start}..{end}.",
+                        message=E_(
+                            "price period %(valid_from)s..%(valid_to)s overlaps the recorded "
+                            "%(start)s..%(end)s.",
+                            valid_from=period.valid_from,
+                            valid_to=period.valid_to,
+                            start=start,
+                            end=end,
+                        ),
                     )
                 )
                 break
@@ -499,11 +537,11 @@ def import_loans(
     and the same refusal (revenue-share loans: :mod:`coopfinance.book._linked_import`)."""
     name = source_name(source)
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
-        raise BookError("'loans' must be a path to a .toml or .json file.", field="loans")
+        raise BookError(E_("'loans' must be a path to a .toml or .json file."), field="loans")
     data = read_data(source, field="loans", error=BookError)  # type: ignore[arg-type]
     items = data.get("loan", data.get("loans")) if isinstance(data, Mapping) else None
     if not isinstance(items, list):
-        raise BookError("a loans file holds a list of [[loan]] tables.", field="loan")
+        raise BookError(E_("a loans file holds a list of [[loan]] tables."), field="loan")
     lock(conn, coop.coop_id)
     members = current_members(conn, coop.coop_id)
     lo = t.loans
@@ -525,12 +563,20 @@ def import_loans(
         farmer = str(item.get("farmer", "")).strip()
         checkoff = item.get("checkoff", True)
         if not loan_id or not farmer:
-            problems.append(Problem(line=k, field="id", message="a loan needs 'id' and 'farmer'."))
+            problems.append(
+                Problem(line=k, field="id", message=E_("a loan needs 'id' and 'farmer'."))
+            )
             continue
         if loan_id in seen:
             problems.append(
                 Problem(
-                    line=k, field="id", message=f"loan {loan_id!r} is also loan {seen[loan_id]}."
+                    line=k,
+                    field="id",
+                    message=E_(
+                        "loan %(loan_id)s is also loan %(seen)s.",
+                        loan_id=repr(loan_id),
+                        seen=seen[loan_id],
+                    ),
                 )
             )
             continue
@@ -538,7 +584,9 @@ def import_loans(
         if farmer not in members:
             problems.append(
                 Problem(
-                    line=k, field="farmer", message=f"'farmer' {farmer!r} is not on the roster."
+                    line=k,
+                    field="farmer",
+                    message=E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)),
                 )
             )
             continue
@@ -548,7 +596,11 @@ def import_loans(
             terms = terms_from_dict(terms_data)
         except CoopFinanceError as exc:
             problems.append(
-                Problem(line=k, field=exc.field or "terms", message=f"loan {loan_id!r}: {exc}")
+                Problem(
+                    line=k,
+                    field=exc.field or "terms",
+                    message=E_("loan %(loan_id)s: %(exc)s", loan_id=repr(loan_id), exc=exc),
+                )
             )
             continue
         if checkoff:
@@ -559,10 +611,15 @@ def import_loans(
                         Problem(
                             line=k,
                             field="due_dates",
-                            message=f"loan {loan_id!r} is collected by check-off but falls due on "
-                            f"{d}, not a pay date (the settlement of its period is paid on {pay}); "
-                            "leave out due_dates and first_due to take them from the calendar, or "
-                            "set checkoff = false.",
+                            message=E_(
+                                "loan %(loan_id)s is collected by check-off but falls due on %(d)s, "
+                                "not a pay date (the settlement of its period is paid on %(pay)s); "
+                                "leave out due_dates and first_due to take them from the calendar, or "
+                                "set checkoff = false.",
+                                loan_id=repr(loan_id),
+                                d=d,
+                                pay=pay,
+                            ),
                         )
                     )
                     break
@@ -654,14 +711,20 @@ def import_payments(conn: Connection, coop: Coop, source: Source, user: str) -> 
         for line, row in rows:
             loan, receipt = row["loan_id"], row["receipt"]
             if not receipt:
-                problems.append(Problem(line=line, field="receipt", message="'receipt' is blank."))
+                problems.append(
+                    Problem(line=line, field="receipt", message=E_("'receipt' is blank."))
+                )
                 continue
             if receipt in seen:
                 problems.append(
                     Problem(
                         line=line,
                         field="receipt",
-                        message=f"receipt {receipt!r} is also on line {seen[receipt]}.",
+                        message=E_(
+                            "receipt %(receipt)s is also on line %(seen)s.",
+                            receipt=repr(receipt),
+                            seen=seen[receipt],
+                        ),
                     )
                 )
                 continue
@@ -671,7 +734,7 @@ def import_payments(conn: Connection, coop: Coop, source: Source, user: str) -> 
                     Problem(
                         line=line,
                         field="loan_id",
-                        message=f"'loan_id' {loan!r} is not in the book.",
+                        message=E_("'loan_id' %(loan)s is not in the book.", loan=repr(loan)),
                     )
                 )
                 continue
@@ -690,7 +753,9 @@ def import_payments(conn: Connection, coop: Coop, source: Source, user: str) -> 
                     Problem(
                         line=line,
                         field="amount",
-                        message=f"'amount' must be positive (got {payment.amount}).",
+                        message=E_(
+                            "'amount' must be positive (got %(amount)s).", amount=payment.amount
+                        ),
                     )
                 )
                 continue
@@ -699,8 +764,11 @@ def import_payments(conn: Connection, coop: Coop, source: Source, user: str) -> 
                     Problem(
                         line=line,
                         field="date",
-                        message=f"'date' {payment.date} is before the loan's disbursement on "
-                        f"{loans[loan]}.",
+                        message=E_(
+                            "'date' %(date)s is before the loan's disbursement on %(loans)s.",
+                            date=payment.date,
+                            loans=loans[loan],
+                        ),
                     )
                 )
                 continue
@@ -792,12 +860,12 @@ def import_obligations(conn: Connection, coop: Coop, source: Source, user: str) 
                     Problem(
                         line=line,
                         field="kind",
-                        message="loan installments come from the loans file.",
+                        message=E_("loan installments come from the loans file."),
                     )
                 )
                 continue
             if o.due is None:
-                problems.append(Problem(line=line, field="due", message="'due' is blank."))
+                problems.append(Problem(line=line, field="due", message=E_("'due' is blank.")))
                 continue
             member = members.get(o.farmer)
             if member is None or not member.on_roster(o.due):
@@ -805,7 +873,11 @@ def import_obligations(conn: Connection, coop: Coop, source: Source, user: str) 
                     Problem(
                         line=line,
                         field="farmer",
-                        message=f"'farmer' {o.farmer!r} is not on the roster on {o.due}.",
+                        message=E_(
+                            "'farmer' %(farmer)s is not on the roster on %(due)s.",
+                            farmer=repr(o.farmer),
+                            due=o.due,
+                        ),
                     )
                 )
                 continue
@@ -814,7 +886,11 @@ def import_obligations(conn: Connection, coop: Coop, source: Source, user: str) 
                     Problem(
                         line=line,
                         field="due",
-                        message=f"'due' {o.due} is in a closed period (closed through {closed}).",
+                        message=E_(
+                            "'due' %(due)s is in a closed period (closed through %(closed)s).",
+                            due=o.due,
+                            closed=closed,
+                        ),
                     )
                 )
                 continue
@@ -824,7 +900,7 @@ def import_obligations(conn: Connection, coop: Coop, source: Source, user: str) 
                     Problem(
                         line=line,
                         field="obligation",
-                        message=f"the same obligation is on line {seen[key]}.",
+                        message=E_("the same obligation is on line %(seen)s.", seen=seen[key]),
                     )
                 )
                 continue

@@ -37,6 +37,7 @@ from coopfinance.coop import (
     ThirdPartyResult,
     distribute_result,
 )
+from coopfinance.errors import E_
 
 __all__ = [
     "COST_LINES",
@@ -214,22 +215,30 @@ def distribute_year(
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if policy.contribution_interest_rate > 0 and policy.contribution_interest_cap is None:
         raise BookError(
-            "'contribution_interest_cap' must be given with an interest rate on contributions: the "
-            "interest on aportaciones is limited (LGC art. 5 num. 1) and the statute sets the limit.",
+            E_(
+                "'contribution_interest_cap' must be given with an interest rate on "
+                "contributions: the interest on aportaciones is limited (LGC art. 5 "
+                "num. 1) and the statute sets the limit."
+            ),
             field="contribution_interest_cap",
             value=None,
         )
     closed = closed_through(conn, cid)
     if closed is None or closed < coop.period_of(end).end:
         raise BookError(
-            f"'year' {year} is not closed: close every settlement period through {end} first "
-            f"(closed through {closed}).",
+            E_(
+                "'year' %(year)s is not closed: close every settlement period through "
+                "%(end)s first (closed through %(closed)s).",
+                year=year,
+                end=end,
+                closed=closed,
+            ),
             field="year",
             value=year,
         )
     if date <= end:
         raise BookError(
-            f"'date' of the assembly must be after the year ends (got {date}).",
+            E_("'date' of the assembly must be after the year ends (got %(date)s).", date=date),
             field="date",
             value=date,
         )
@@ -245,11 +254,17 @@ def distribute_year(
         conn.execute(sa.select(d.c.id).where(d.c.coop_id == cid, d.c.year == year)).first()
         is not None
     ):
-        raise BookError(f"'year' {year} is already distributed.", field="year", value=year)
+        raise BookError(
+            E_("'year' %(year)s is already distributed.", year=year), field="year", value=year
+        )
     statement = income_statement(conn, coop, entries, start, end)
     if statement.result <= 0:
         raise BookError(
-            f"the year {year} has no remanente to distribute (result {statement.result}).",
+            E_(
+                "the year %(year)s has no remanente to distribute (result %(result)s).",
+                year=year,
+                result=statement.result,
+            ),
             field="year",
             value=str(statement.result),
         )
@@ -357,7 +372,9 @@ def stored_distribution(
     d = lt.distributions
     r = conn.execute(sa.select(d).where(d.c.coop_id == coop.coop_id, d.c.year == year)).first()
     if r is None:
-        raise BookError(f"'year' {year} has no distribution recorded.", field="year", value=year)
+        raise BookError(
+            E_("'year' %(year)s has no distribution recorded.", year=year), field="year", value=year
+        )
     data = json.loads(r.data)
     statement = income_statement(conn, coop, entries, dt.date(year, 1, 1), dt.date(year, 12, 31))
     from_members = data["members"]

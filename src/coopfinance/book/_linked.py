@@ -87,7 +87,7 @@ from coopfinance.dairy import (
     settle,
 )
 from coopfinance.documents import render, render_pdf, revenue_share_context
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import E_, CoopFinanceError
 from coopfinance.linked import (
     RevenueShareCollection,
     RevenueShareDue,
@@ -160,8 +160,12 @@ def _rate_dict(rate: Rate | None, key: str) -> dict[str, Any]:
         return {}
     if rate.period is not None or rate.compounding is not None:
         raise BookError(
-            f"'{key}' must be an annual rate without compounding to be recorded in the book "
-            f"(got {rate}).",
+            E_(
+                "'%(key)s' must be an annual rate without compounding to be recorded "
+                "in the book (got %(rate)s).",
+                key=key,
+                rate=rate,
+            ),
             field=key,
             value=str(rate),
         )
@@ -199,7 +203,11 @@ def plan_from_dict(data: Mapping[str, Any]) -> RevenueSharePlan:
     unknown = sorted(set(data) - set(_PLAN_KEYS))
     if unknown:
         raise BookError(
-            f"unknown revenue-share key {unknown[0]!r} (known: {', '.join(_PLAN_KEYS)}).",
+            E_(
+                "unknown revenue-share key %(unknown)s (known: %(plan_keys)s).",
+                unknown=repr(unknown[0]),
+                plan_keys=", ".join(_PLAN_KEYS),
+            ),
             field=unknown[0],
             value=data[unknown[0]],
         )
@@ -215,12 +223,19 @@ def plan_from_dict(data: Mapping[str, Any]) -> RevenueSharePlan:
 def _check_new_loan(conn: Connection, coop: Coop, loan_id: str, farmer: str, day: dt.date) -> None:
     if not loan_id or len(loan_id) > 64:
         raise BookError(
-            f"'loan_id' must be an id of 1 to 64 characters (got {loan_id!r}).",
+            E_(
+                "'loan_id' must be an id of 1 to 64 characters (got %(loan_id)s).",
+                loan_id=repr(loan_id),
+            ),
             field="loan_id",
             value=loan_id,
         )
     if farmer not in current_members(conn, coop.coop_id):
-        raise BookError(f"'farmer' {farmer!r} is not on the roster.", field="farmer", value=farmer)
+        raise BookError(
+            E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)),
+            field="farmer",
+            value=farmer,
+        )
     lo, ll = t.loans, linked_loans
     taken = (
         conn.execute(
@@ -234,13 +249,19 @@ def _check_new_loan(conn: Connection, coop: Coop, loan_id: str, farmer: str, day
     )
     if taken is not None:
         raise BookError(
-            f"'loan_id' {loan_id!r} is already in the book.", field="loan_id", value=loan_id
+            E_("'loan_id' %(loan_id)s is already in the book.", loan_id=repr(loan_id)),
+            field="loan_id",
+            value=loan_id,
         )
     closed = closed_through(conn, coop.coop_id)
     if closed is not None and day <= closed:
         raise BookError(
-            f"'disbursed' must be after the last closed period, which ends {closed} "
-            f"(got {day}): a closed settlement is never recomputed.",
+            E_(
+                "'disbursed' must be after the last closed period, which ends "
+                "%(closed)s (got %(day)s): a closed settlement is never recomputed.",
+                closed=closed,
+                day=day,
+            ),
             field="disbursed",
             value=day,
         )
@@ -270,7 +291,7 @@ def add_revenue_share(
     close of a period ending after its disbursement."""
     if not isinstance(plan, RevenueSharePlan):
         raise BookError(
-            f"'plan' must be a RevenueSharePlan (got {type(plan).__name__}).",
+            E_("'plan' must be a RevenueSharePlan (got %(type)s).", type=type(plan).__name__),
             field="plan",
             value=type(plan).__name__,
         )
@@ -278,14 +299,22 @@ def add_revenue_share(
     _check_new_loan(conn, coop, loan_id, farmer, plan.disbursed)
     if plan.currency.code != coop.currency:
         raise BookError(
-            f"'currency' of the plan must be the book's {coop.currency} (got {plan.currency.code}).",
+            E_(
+                "'currency' of the plan must be the book's %(currency)s (got %(code)s).",
+                currency=coop.currency,
+                code=plan.currency.code,
+            ),
             field="currency",
             value=plan.currency.code,
         )
     if plan.frequency is not coop.policy.frequency:
         raise BookError(
-            f"'frequency' of the plan must be the book's settlement frequency "
-            f"{coop.policy.frequency.value} (got {plan.frequency.value}).",
+            E_(
+                "'frequency' of the plan must be the book's settlement frequency "
+                "%(value)s (got %(value2)s).",
+                value=coop.policy.frequency.value,
+                value2=plan.frequency.value,
+            ),
             field="frequency",
             value=plan.frequency.value,
         )
@@ -412,7 +441,10 @@ def revenue_share_collection(conn: Connection, coop: str, loan_id: str) -> Reven
     loans = revenue_share_loans(conn, coop)
     if loan_id not in loans:
         raise BookError(
-            f"'loan_id' {loan_id!r} is not a revenue-share loan of the book.",
+            E_(
+                "'loan_id' %(loan_id)s is not a revenue-share loan of the book.",
+                loan_id=repr(loan_id),
+            ),
             field="loan_id",
             value=loan_id,
         )
@@ -495,7 +527,9 @@ def add_seasonal_loan(
         data = made.to_dict()
     except CoopFinanceError as exc:
         raise BookError(
-            f"loan {loan_id!r}: {exc}", field=exc.field or "terms", value=exc.value
+            E_("loan %(loan_id)s: %(exc)s", loan_id=repr(loan_id), exc=exc),
+            field=exc.field or "terms",
+            value=exc.value,
         ) from None
     iid = record_import(conn, coop.coop_id, "loans", f"seasonal {loan_id}", user, new=1, already=0)
     conn.execute(
@@ -531,7 +565,11 @@ class LoanOptions:
         for name, value in (("max_skips", max_skips), ("max_prepaid", max_prepaid)):
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
                 raise BookError(
-                    f"'{name}' must be a whole number from 0 to 60 (got {value!r}).",
+                    E_(
+                        "'%(name)s' must be a whole number from 0 to 60 (got %(value)s).",
+                        name=name,
+                        value=repr(value),
+                    ),
                     field=name,
                     value=value,
                 )
@@ -539,19 +577,21 @@ class LoanOptions:
         for m in months:
             if not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 12:
                 raise BookError(
-                    f"'flush_months' must be month numbers from 1 to 12 (got {m!r}).",
+                    E_("'flush_months' must be month numbers from 1 to 12 (got %(m)s).", m=repr(m)),
                     field="flush_months",
                     value=m,
                 )
         if isinstance(factor, float):
-            raise BookError("'factor' must not be a float (got a float).", field="factor")
+            raise BookError(E_("'factor' must not be a float (got a float)."), field="factor")
         self.max_skips = max_skips
         self.flush_months = months
         self.max_prepaid = max_prepaid
         self.factor = Decimal(str(factor))
         if not self.factor > 1:
             raise BookError(
-                f"'factor' must be more than 1 (got {self.factor}).", field="factor", value=factor
+                E_("'factor' must be more than 1 (got %(factor)s).", factor=self.factor),
+                field="factor",
+                value=factor,
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -582,7 +622,9 @@ def _book_loan(conn: Connection, coop: str, loan_id: str) -> tuple[str, LoanTerm
     ).first()
     if r is None:
         raise BookError(
-            f"'loan_id' {loan_id!r} is not in the book.", field="loan_id", value=loan_id
+            E_("'loan_id' %(loan_id)s is not in the book.", loan_id=repr(loan_id)),
+            field="loan_id",
+            value=loan_id,
         )
     return str(r.farmer), terms_from_dict(json.loads(r.terms))
 
@@ -595,13 +637,17 @@ def add_options(
     farmer, terms = _book_loan(conn, coop.coop_id, loan_id)
     if terms.amortization.value != "level":
         raise BookError(
-            f"KAS options go with a level loan (got {terms.amortization.value} for {loan_id!r}).",
+            E_(
+                "KAS options go with a level loan (got %(value)s for %(loan_id)s).",
+                value=terms.amortization.value,
+                loan_id=repr(loan_id),
+            ),
             field="amortization",
             value=terms.amortization.value,
         )
     if loan_options(conn, coop.coop_id, loan_id) is not None:
         raise BookError(
-            f"'loan_id' {loan_id!r} already has KAS options recorded.",
+            E_("'loan_id' %(loan_id)s already has KAS options recorded.", loan_id=repr(loan_id)),
             field="loan_id",
             value=loan_id,
         )
@@ -660,21 +706,30 @@ def _option_checks(
     options = loan_options(conn, coop.coop_id, loan_id)
     if options is None:
         raise BookError(
-            f"'loan_id' {loan_id!r} has no KAS options in its terms.",
+            E_("'loan_id' %(loan_id)s has no KAS options in its terms.", loan_id=repr(loan_id)),
             field="loan_id",
             value=loan_id,
         )
     closed = closed_through(conn, coop.coop_id)
     if closed is not None and date <= closed:
         raise BookError(
-            f"'date' must be after the last closed period, which ends {closed} (got {date}).",
+            E_(
+                "'date' must be after the last closed period, which ends %(closed)s "
+                "(got %(date)s).",
+                closed=closed,
+                date=date,
+            ),
             field="date",
             value=date,
         )
     _, terms = _book_loan(conn, coop.coop_id, loan_id)
     if date < terms.disbursed:
         raise BookError(
-            f"'date' must be on or after the disbursement {terms.disbursed} (got {date}).",
+            E_(
+                "'date' must be on or after the disbursement %(disbursed)s (got %(date)s).",
+                disbursed=terms.disbursed,
+                date=date,
+            ),
             field="date",
             value=date,
         )
@@ -739,20 +794,36 @@ def skip(
     taken = len(_kas_events(conn, coop.coop_id, loan_id, "skip"))
     if taken >= options.max_skips:
         raise BookError(
-            f"loan {loan_id!r} allows {options.max_skips} skipped installments and "
-            f"{taken} are taken: no more skips (got a skip on {date}).",
+            E_(
+                "loan %(loan_id)s allows %(max_skips)s skipped installments and "
+                "%(taken)s are taken: no more skips (got a skip on %(date)s).",
+                loan_id=repr(loan_id),
+                max_skips=options.max_skips,
+                taken=taken,
+                date=date,
+            ),
             field="max_skips",
             value=taken + 1,
         )
     if arrears > 0:
         raise BookError(
-            f"a skip is for a loan that is up to date: {loan_id!r} has {arrears} overdue on {date}.",
+            E_(
+                "a skip is for a loan that is up to date: %(loan_id)s has %(arrears)s "
+                "overdue on %(date)s.",
+                loan_id=repr(loan_id),
+                arrears=arrears,
+                date=date,
+            ),
             field="arrears",
             value=arrears,
         )
     if len(dates) < 1:
         raise BookError(
-            f"loan {loan_id!r} has no installment due after {date} to skip.",
+            E_(
+                "loan %(loan_id)s has no installment due after %(date)s to skip.",
+                loan_id=repr(loan_id),
+                date=date,
+            ),
             field="date",
             value=date,
         )
@@ -782,8 +853,13 @@ def prepay(
     options, terms, dates = _option_checks(conn, coop, loan_id, date)
     if date.month not in options.flush_months:
         raise BookError(
-            f"'date' must fall in the flush months {list(options.flush_months)} of loan "
-            f"{loan_id!r} (got {date}).",
+            E_(
+                "'date' must fall in the flush months %(list_flush_months)s of loan "
+                "%(loan_id)s (got %(date)s).",
+                list_flush_months=list(options.flush_months),
+                loan_id=repr(loan_id),
+                date=date,
+            ),
             field="date",
             value=date,
         )
@@ -791,11 +867,20 @@ def prepay(
     for r in _kas_events(conn, coop.coop_id, loan_id, "prepay"):
         done += int(str(r.event_id).rsplit("-", 1)[1])
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise BookError(f"'count' must be a whole number ≥ 1 (got {count!r}).", field="count")
+        raise BookError(
+            E_("'count' must be a whole number ≥ 1 (got %(count)s).", count=repr(count)),
+            field="count",
+        )
     if done + count > options.max_prepaid:
         raise BookError(
-            f"loan {loan_id!r} allows {options.max_prepaid} prepaid installments and {done} are "
-            f"taken (got {count} more).",
+            E_(
+                "loan %(loan_id)s allows %(max_prepaid)s prepaid installments and "
+                "%(done)s are taken (got %(count)s more).",
+                loan_id=repr(loan_id),
+                max_prepaid=options.max_prepaid,
+                done=done,
+                count=count,
+            ),
             field="count",
             value=count,
         )
@@ -804,7 +889,9 @@ def prepay(
         weighted = prepay_in_flush(base, options.flush_months, count, factor=options.factor)
     except CoopFinanceError as exc:
         raise BookError(
-            f"loan {loan_id!r}: {exc}", field=exc.field or "count", value=exc.value
+            E_("loan %(loan_id)s: %(exc)s", loan_id=repr(loan_id), exc=exc),
+            field=exc.field or "count",
+            value=exc.value,
         ) from None
     event = Reschedule(
         date=date,

@@ -36,6 +36,7 @@ from coopfinance.book import _schema as t
 from coopfinance.book._accounts import EXIT_KINDS, contribution_entries, memberships, statement_of
 from coopfinance.book._common import Coop, closed_through, current_members, lock, record_import
 from coopfinance.book._errors import BookError, WrongPeriod
+from coopfinance.errors import E_
 from coopfinance.servicing import Payment, WriteOff, events_to_json
 
 __all__ = ["Liquidation", "exit_member", "join", "liquidate", "stored_liquidation"]
@@ -46,7 +47,11 @@ ZERO = Decimal(0)
 def _farmer(conn: Connection, coop: str, farmer: str) -> Any:
     roster = current_members(conn, coop)
     if farmer not in roster:
-        raise BookError(f"'farmer' {farmer!r} is not on the roster.", field="farmer", value=farmer)
+        raise BookError(
+            E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)),
+            field="farmer",
+            value=farmer,
+        )
     return roster[farmer]
 
 
@@ -56,20 +61,36 @@ def join(conn: Connection, coop: Coop, farmer: str, date: dt.date, user: str) ->
     _farmer(conn, coop.coop_id, farmer)
     m = memberships(conn, coop.coop_id)[farmer]
     if m.member_role:
-        raise BookError(f"'farmer' {farmer!r} is already a member.", field="farmer", value=farmer)
+        raise BookError(
+            E_("'farmer' %(farmer)s is already a member.", farmer=repr(farmer)),
+            field="farmer",
+            value=farmer,
+        )
     if m.exit is not None:
-        raise BookError(f"'farmer' {farmer!r} has left the co-op.", field="farmer", value=farmer)
+        raise BookError(
+            E_("'farmer' %(farmer)s has left the co-op.", farmer=repr(farmer)),
+            field="farmer",
+            value=farmer,
+        )
     if coop.period_of(date).start != date:
         raise BookError(
-            f"'date' of a join must be the first day of a settlement period (got {date}; its "
-            f"period starts {coop.period_of(date).start}).",
+            E_(
+                "'date' of a join must be the first day of a settlement period (got "
+                "%(date)s; its period starts %(start)s).",
+                date=date,
+                start=coop.period_of(date).start,
+            ),
             field="date",
             value=date,
         )
     closed = closed_through(conn, coop.coop_id)
     if closed is not None and date <= closed:
         raise WrongPeriod(
-            f"'date' {date} is in a closed period (closed through {closed}).",
+            E_(
+                "'date' %(date)s is in a closed period (closed through %(closed)s).",
+                date=date,
+                closed=closed,
+            ),
             field="date",
             value=date,
         )
@@ -94,7 +115,11 @@ def exit_member(
     lock(conn, coop.coop_id)
     if kind not in EXIT_KINDS:
         raise BookError(
-            f"'kind' must be one of {', '.join(EXIT_KINDS)} (got {kind!r}).",
+            E_(
+                "'kind' must be one of %(exit_kinds)s (got %(kind)s).",
+                exit_kinds=", ".join(EXIT_KINDS),
+                kind=repr(kind),
+            ),
             field="kind",
             value=kind,
         )
@@ -102,7 +127,14 @@ def exit_member(
     m = memberships(conn, coop.coop_id)[farmer]
     if m.exit is not None:
         raise BookError(
-            f"'farmer' {farmer!r} already left ({m.exit}, {m.until}).", field="farmer", value=farmer
+            E_(
+                "'farmer' %(farmer)s already left (%(exit)s, %(until)s).",
+                farmer=repr(farmer),
+                exit=m.exit,
+                until=m.until,
+            ),
+            field="farmer",
+            value=farmer,
         )
     d = t.deliveries
     last = conn.execute(
@@ -110,7 +142,12 @@ def exit_member(
     ).scalar()
     if last is not None and _close._date(last) > date:
         raise BookError(
-            f"'date' {date}: {farmer!r} has deliveries recorded after it (last {last}).",
+            E_(
+                "'date' %(date)s: %(farmer)s has deliveries recorded after it (last %(last)s).",
+                date=date,
+                farmer=repr(farmer),
+                last=last,
+            ),
             field="date",
             value=date,
         )
@@ -191,22 +228,37 @@ def liquidate(
     m = ms[farmer]
     if m.exit is None or m.until is None:
         raise BookError(
-            f"'farmer' {farmer!r} has no exit recorded: record it first (Book.exit).",
+            E_(
+                "'farmer' %(farmer)s has no exit recorded: record it first (Book.exit).",
+                farmer=repr(farmer),
+            ),
             field="farmer",
             value=farmer,
         )
     if date < m.until:
-        raise BookError(f"'date' {date} is before the exit ({m.until}).", field="date", value=date)
+        raise BookError(
+            E_("'date' %(date)s is before the exit (%(until)s).", date=date, until=m.until),
+            field="date",
+            value=date,
+        )
     lq = lt.liquidations
     if (
         conn.execute(sa.select(lq.c.id).where(lq.c.coop_id == cid, lq.c.farmer == farmer)).first()
         is not None
     ):
-        raise BookError(f"'farmer' {farmer!r} is already liquidated.", field="farmer", value=farmer)
+        raise BookError(
+            E_("'farmer' %(farmer)s is already liquidated.", farmer=repr(farmer)),
+            field="farmer",
+            value=farmer,
+        )
     closed = closed_through(conn, cid)
     if closed is None or closed < m.until:
         raise WrongPeriod(
-            f"close the periods through the exit ({m.until}) first (closed through {closed}).",
+            E_(
+                "close the periods through the exit (%(until)s) first (closed through %(closed)s).",
+                until=m.until,
+                closed=closed,
+            ),
             field="date",
             value=date,
         )
@@ -390,7 +442,9 @@ def stored_liquidation(conn: Connection, coop: Coop, farmer: str) -> Liquidation
     ).first()
     if row is None:
         raise BookError(
-            f"'farmer' {farmer!r} has no liquidación recorded.", field="farmer", value=farmer
+            E_("'farmer' %(farmer)s has no liquidación recorded.", farmer=repr(farmer)),
+            field="farmer",
+            value=farmer,
         )
     d = json.loads(row.data)
     m = memberships(conn, coop.coop_id)[farmer]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from coopfinance.book._errors import BookSchemaError
 from coopfinance.book._migrations.env import VERSION_TABLE
+from coopfinance.errors import E_
 
 __all__ = ["check_revision", "current_revision", "head_revision", "upgrade"]
 
@@ -51,22 +52,33 @@ def check_revision(connection: Connection) -> None:
         return
     if found is None:
         raise BookSchemaError(
-            "there is no book in this database; create one with 'coopfinance book init' "
-            "(or Book.init).",
+            E_(
+                "there is no book in this database; create one with 'coopfinance book "
+                "init' (or Book.init)."
+            ),
             field="book",
             value=None,
         )
     known = {s.revision for s in _scripts().walk_revisions()}
     if found not in known:
         raise BookSchemaError(
-            f"this book was written by a newer coopfinance (schema {found}; this one knows up to "
-            f"{head}): upgrade coopfinance to read it.",
+            E_(
+                "this book was written by a newer coopfinance (schema %(found)s; this "
+                "one knows up to %(head)s): upgrade coopfinance to read it.",
+                found=found,
+                head=head,
+            ),
             field="schema",
             value=found,
         )
     raise BookSchemaError(
-        f"this book has the older schema {found} (current {head}): run 'coopfinance book "
-        "upgrade' (or Book.upgrade) first; make a copy of the database before.",
+        E_(
+            "this book has the older schema %(found)s (current %(head)s): run "
+            "'coopfinance book upgrade' (or Book.upgrade) first; make a copy of "
+            "the database before.",
+            found=found,
+            head=head,
+        ),
         field="schema",
         value=found,
     )

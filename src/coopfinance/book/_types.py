@@ -10,6 +10,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from coopfinance.book._errors import BookError
+from coopfinance.errors import E_
 
 __all__ = ["Exact", "canonical"]
 
@@ -22,7 +23,9 @@ def canonical(value: Decimal) -> str:
     ('32.5', '1000', '0')
     """
     if not value.is_finite():
-        raise BookError(f"a book stores finite decimals only (got {value}).", value=value)
+        raise BookError(
+            E_("a book stores finite decimals only (got %(value)s).", value=value), value=value
+        )
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -49,13 +52,19 @@ class Exact(TypeDecorator[Decimal]):
             return None
         if isinstance(value, float) or not isinstance(value, Decimal | int | str):
             raise BookError(
-                f"a book stores exact decimals, not {type(value).__name__} (got {value!r}).",
+                E_(
+                    "a book stores exact decimals, not %(type)s (got %(value)s).",
+                    type=type(value).__name__,
+                    value=repr(value),
+                ),
                 value=value,
             )
         try:
             text = canonical(Decimal(value))
         except InvalidOperation:
-            raise BookError(f"not a decimal number (got {value!r}).", value=value) from None
+            raise BookError(
+                E_("not a decimal number (got %(value)s).", value=repr(value)), value=value
+            ) from None
         return text if dialect.name == "sqlite" else Decimal(text)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

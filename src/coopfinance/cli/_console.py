@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TextIO
 
-__all__ = ["DEFAULT_LANGUAGE", "Bar", "Console", "shipped_languages"]
+__all__ = ["DEFAULT_LANGUAGE", "Bar", "Console", "Rows", "shipped_languages"]
 
 DEFAULT_LANGUAGE = "es"
 
@@ -145,3 +145,32 @@ class Console:
             yield bar
         finally:
             bar.close()
+
+    @contextmanager
+    def rows(self, what: str) -> Iterator[Rows]:
+        """A ``progress(done, total)`` callback for a loader that reads rows (the book's imports,
+        ``settle``'s deliveries) drawing :meth:`progress`'s bar: a counter until the total is
+        known, then a bar (drawn only on a terminal, not with ``--quiet``)."""
+        with self.progress(None, what, unit=self.t("rows")) as bar:
+            yield Rows(bar)
+
+
+class Rows:
+    """``progress(done, total)`` drawn on a bar; :meth:`describe` says what follows the reading
+    (the bar stays, full, while it is done)."""
+
+    def __init__(self, bar: Bar) -> None:
+        self.bar = bar
+        self.seen = 0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        bar = self.bar
+        if total is not None and getattr(bar, "total", total) != total:
+            bar.total = total  # type: ignore[attr-defined]  # tqdm's
+        if done > self.seen:
+            bar.update(done - self.seen)
+            self.seen = done
+
+    def describe(self, text: str) -> None:
+        """Say what is being done now."""
+        self.bar.set_description_str(text)

@@ -258,10 +258,12 @@ def _bug_line(console: Console, exc: BaseException) -> str:
 
 def _os_line(console: Console, exc: OSError) -> str:
     from coopfinance._files import _reason
+    from coopfinance.text import error_text
 
     name = exc.filename if exc.filename is not None else ""
+    reason = error_text(_reason(exc), console._lang())
     return console.t(
-        "Error: %(path)s: %(reason)s.", path=repr(str(name)) if name else "?", reason=_reason(exc)
+        "Error: %(path)s: %(reason)s.", path=repr(str(name)) if name else "?", reason=reason
     )
 
 
@@ -333,7 +335,13 @@ def main(
         from coopfinance.errors import CoopFinanceError
 
         if isinstance(exc, CoopFinanceError):
-            console.error(console.t("Error: %(message)s", message=str(exc).rstrip()))
+            from coopfinance.text import error_message
+
+            try:
+                message = error_message(exc, console._lang()).rstrip()
+            except Exception:  # a translation that cannot be filled: the English, never a trace
+                message = str(exc).rstrip()
+            console.error(console.t("Error: %(message)s", message=message))
             return EXIT_ERROR
         if isinstance(exc, OSError):
             if debug:

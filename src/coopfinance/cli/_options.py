@@ -27,7 +27,7 @@ from coopfinance import (
 from coopfinance._csv import csv_text, safe_cell
 from coopfinance._files import parse_data, read_text, write_atomic
 from coopfinance.cli._console import Console, shipped_languages
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
 __all__ = [
     "DOCUMENT_FORMATS",
@@ -290,7 +290,11 @@ def read_terms_file(path: str, ns: argparse.Namespace | None = None) -> dict[str
     data = parse_data(text, fmt=fmt, field="terms", source=path, error=InvalidValue)
     if not isinstance(data, dict):
         raise InvalidValue(
-            f"'terms' file {path!r} must hold a table of loan terms (got {type(data).__name__}).",
+            E_(
+                "'terms' file %(path)s must hold a table of loan terms (got %(type)s).",
+                path=repr(path),
+                type=type(data).__name__,
+            ),
             field="terms",
             value=path,
         )
@@ -401,8 +405,13 @@ def chosen_format(ns: argparse.Namespace) -> str:
     if given is not None:
         if inferred is not None and inferred != given:
             raise InvalidValue(
-                f"'--format' {given} contradicts the extension of '-o' {output!r} ({inferred}); "
-                "give one of them, or a matching pair.",
+                E_(
+                    "'--format' %(given)s contradicts the extension of '-o' %(output)s "
+                    "(%(inferred)s); give one of them, or a matching pair.",
+                    given=given,
+                    output=repr(output),
+                    inferred=inferred,
+                ),
                 field="format",
                 value=given,
             )
@@ -412,8 +421,12 @@ def chosen_format(ns: argparse.Namespace) -> str:
             names = _suffixes(formats)
             suffixes = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
             raise InvalidValue(
-                f"'output' must end in {suffixes} (got {output!r}), or name the format with "
-                "--format.",
+                E_(
+                    "'output' must end in %(suffixes)s (got %(output)s), or name the "
+                    "format with --format.",
+                    suffixes=suffixes,
+                    output=repr(output),
+                ),
                 field="output",
                 value=output,
             )
@@ -441,7 +454,10 @@ def write_output(ns: argparse.Namespace, path: str | pathlib.Path, document: str
     target = pathlib.Path(path)
     if target.is_file() and not getattr(ns, "force", False):
         raise InvalidValue(
-            f"'-o' {str(target)!r} already exists; pass --force to overwrite it.",
+            E_(
+                "'-o' %(target)s already exists; pass --force to overwrite it.",
+                target=repr(str(target)),
+            ),
             field="output",
             value=str(target),
         )
@@ -460,7 +476,7 @@ def _binary_allowed(ns: argparse.Namespace, out: TextIO) -> None:
     isatty = getattr(out, "isatty", None)
     if buffer is None or target != "-" or (isatty is not None and isatty()):
         raise InvalidValue(
-            "'output' is needed for a PDF (got none); pass -o FILE.pdf (or -o - into a pipe).",
+            E_("'output' is needed for a PDF (got none); pass -o FILE.pdf (or -o - into a pipe)."),
             field="output",
             value=None,
         )
@@ -491,7 +507,7 @@ def input_path(ns: argparse.Namespace, value: str, *, suffix: str) -> str:
         return value
     if getattr(ns, "stdin_taken", False):
         raise InvalidValue(
-            "only one input can be read from standard input ('-') at a time.",
+            E_("only one input can be read from standard input ('-') at a time."),
             field="input",
             value="-",
         )

@@ -16,7 +16,7 @@ import functools
 import json
 import os
 import pathlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -92,27 +92,10 @@ def _help(msgid: str) -> str:
     return msgid
 
 
-@contextlib.contextmanager
-def _progress(c: Console, what: str) -> Iterator[Callable[[int, int | None], None]]:
-    """A ``progress(done, total)`` for the book's imports drawing the CLI's progress bar (on a
-    terminal only, not with ``--quiet``)."""
-    with c.progress(None, what, unit=c.t("rows")) as bar:
-        seen = [0]
-
-        def progress(done: int, total: int | None) -> None:
-            if total is not None and getattr(bar, "total", total) != total:
-                bar.total = total  # type: ignore[attr-defined]
-            if done > seen[0]:
-                bar.update(done - seen[0])
-                seen[0] = done
-
-        yield progress
-
-
 def _import(ns: argparse.Namespace, out: TextIO) -> int:
     c = console(ns)
     book = _open(ns)
-    with _progress(c, c.t("importing %(file)s", file=ns.file)) as progress:
+    with c.rows(c.t("importing %(file)s", file=ns.file)) as progress:
         report = getattr(book, f"import_{ns.kind}")(ns.file, progress=progress)
     line = c.t(
         "%(kind)s %(file)s: %(new)s new, %(already)s already recorded",

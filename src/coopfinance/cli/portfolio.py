@@ -36,7 +36,7 @@ from coopfinance.cli._options import (
     input_path,
     write_output,
 )
-from coopfinance.errors import CoopFinanceError, InvalidValue, ParseError
+from coopfinance.errors import E_, CoopFinanceError, InvalidValue, ParseError
 
 __all__ = ["MAX_LOANS", "register"]
 
@@ -124,8 +124,12 @@ def _read(
             missing = [k for k in _REQUIRED if k not in (reader.fieldnames or ())]
             if missing:
                 raise ParseError(
-                    f"'loans' {shown} needs the columns {', '.join(_REQUIRED)} "
-                    f"(missing {', '.join(missing)}).",
+                    E_(
+                        "'loans' %(shown)s needs the columns %(required)s (missing %(missing)s).",
+                        shown=shown,
+                        required=", ".join(_REQUIRED),
+                        missing=", ".join(missing),
+                    ),
                     field="loans",
                     value=shown,
                 )
@@ -133,32 +137,43 @@ def _read(
                 line = reader.line_num
                 if len(cols["id"]) >= MAX_LOANS:
                     raise InvalidValue(
-                        f"'loans' {shown} holds more than {MAX_LOANS:,} loans, the most one run "
-                        "reads; split the file.",
+                        E_(
+                            "'loans' %(shown)s holds more than %(max_loans)s loans, the most one "
+                            "run reads; split the file.",
+                            shown=shown,
+                            max_loans=format(MAX_LOANS, ","),
+                        ),
                         field="loans",
                         value=shown,
                     )
                 try:
                     _row(cols, row)
                 except CoopFinanceError as exc:
-                    raise exc.at(f"line {line} of {shown}") from None
+                    raise exc.at(E_("line %(line)s of %(shown)s", line=line, shown=shown)) from None
                 if len(cols["id"]) % _CHUNK == 0:
                     tick(_CHUNK)
         except csv.Error as exc:
             raise ParseError(
-                f"'loans' {shown} is not valid CSV: {exc}.", field="loans", value=shown
+                E_("'loans' %(shown)s is not valid CSV: %(exc)s.", shown=shown, exc=exc),
+                field="loans",
+                value=shown,
             ) from None
         except UnicodeDecodeError as exc:
             raise refuse_decoding(path, exc, field="loans", error=ParseError) from None
     if not cols["id"]:
-        raise ParseError(f"'loans' {shown} holds no loan.", field="loans", value=shown)
+        raise ParseError(
+            E_("'loans' %(shown)s holds no loan.", shown=shown), field="loans", value=shown
+        )
     return cols
 
 
 def _bounded(value: Decimal) -> Decimal:
     if not 0 < value < Decimal("1e12"):
         raise InvalidValue(
-            f"'principal' must be above 0 and below 1,000,000,000,000 (got {value}).",
+            E_(
+                "'principal' must be above 0 and below 1,000,000,000,000 (got %(value)s).",
+                value=value,
+            ),
             field="principal",
             value=value,
         )
@@ -187,7 +202,7 @@ def _portfolio(ns: argparse.Namespace, out: TextIO) -> int:
             try:
                 to_date(text, field="disbursed")
             except CoopFinanceError as exc:
-                raise exc.at(f"loan {cols['id'][k]!r}") from None
+                raise exc.at(E_("loan %(id)s", id=repr(cols["id"][k]))) from None
         raise
     tcea = np.zeros(n)
     installment = np.zeros(n)

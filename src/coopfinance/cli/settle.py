@@ -7,6 +7,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from coopfinance.cli._console import Rows
 from coopfinance.cli._options import (
     add_format,
     add_lang,
@@ -19,7 +20,7 @@ from coopfinance.cli._options import (
     input_path,
     write_document,
 )
-from coopfinance.errors import InvalidDelivery, InvalidValue
+from coopfinance.errors import E_, EN_, InvalidDelivery, InvalidValue
 
 __all__ = ["register"]
 
@@ -98,7 +99,6 @@ def register(subparsers: Any) -> None:
 
 def _settle(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.dairy import (
-        Deliveries,
         MilkPriceSchedule,
         Period,
         SettlementPolicy,
@@ -108,62 +108,51 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
 
     c = console(ns)
     period = Period.parse(ns.period)
-    strict = None if ns.select_period else period
     path = input_path(ns, ns.deliveries, suffix=".csv")
-    left_out: int | None = None  # --select-period on a CSV: streamed, only the period's rows kept
-    try:
-        if str(path).lower().endswith(".xlsx"):
-            deliveries = Deliveries.from_xlsx(path, period=strict)
-        elif ns.select_period:
-            deliveries, left_out = Deliveries.select_from_file(path, period)
-        else:
-            deliveries = Deliveries.from_file(path, period=strict)
-    except InvalidDelivery as exc:
-        outside = [
-            line for line, field, text in exc.problems if field == "date" and "outside" in text
-        ]
-        if strict is not None and outside:
-            raise InvalidDelivery(
-                f"{len(outside):,} deliveries fall outside {period} (the first at line "
-                f"{outside[0]}): pass --select-period to settle only the ones dated in it. "
-                f"{exc.message}",
-                field="select_period",
-                value=ns.deliveries,
-                problems=exc.problems,
-            ) from None
-        raise
     prices = MilkPriceSchedule.from_file(ns.prices)
     obligations = obligations_from_file(ns.obligations) if ns.obligations else ()
-    if ns.select_period:
-        kept = deliveries.within(period)
-        read = len(deliveries) + (left_out or 0)
-        due = [ob for ob in obligations if ob.due is None or period.contains(ob.due)]
-        c.info(
-            c.t(
-                "%(period)s: kept %(kept)s of %(deliveries)s deliveries and %(due)s of "
-                "%(obligations)s obligations; the others fall outside the period",
-                period=str(period),
-                kept=len(kept),
-                deliveries=read,
-                due=len(due),
-                obligations=len(obligations),
-            )
-        )
-        deliveries, obligations = kept, tuple(due)
     policy = SettlementPolicy(
         caps=SettlementPolicy().caps if ns.loan_cap is None else {"loan-installment": ns.loan_cap},
         floor_share=ns.floor_share,
         floor_price_per_litre=ns.floor_price,
     )
-    result = settle(deliveries, prices, period, obligations, policy)
+    # a bar of the rows read (CSV and .xlsx are both streamed), kept while the period is settled
+    with c.rows(c.t("reading %(file)s", file=ns.deliveries)) as progress:
+        deliveries, left_out = _deliveries(ns, path, period, progress)
+        if ns.select_period:
+            read = len(deliveries) + left_out
+            deliveries = deliveries.within(period)
+            every = len(obligations)
+            obligations = tuple(
+                ob for ob in obligations if ob.due is None or period.contains(ob.due)
+            )
+        if c.bars():
+            farmers = len({d.farmer for d in deliveries})
+            progress.describe(c.t("settling %(farmers)s farmers", farmers=f"{farmers:,}"))
+        result = settle(deliveries, prices, period, obligations, policy)
+    if ns.select_period:
+        c.info(
+            c.t(
+                "%(period)s: kept %(kept)s of %(deliveries)s deliveries and %(due)s of "
+                "%(obligations)s obligations; the others fall outside the period",
+                period=str(period),
+                kept=len(deliveries),
+                deliveries=read,
+                due=len(obligations),
+                obligations=every,
+            )
+        )
     if ns.farmer is not None or ns.summary:
         return _document(ns, out, result)
     ns.formats = ("table", "csv", "json")
     fmt = chosen_format(ns)
     if fmt in ("md", "html", "pdf"):
         raise InvalidValue(
-            f"'--format' {fmt} makes a document: pass --farmer ID (a farmer's liquidación) or "
-            "--summary (the co-op's).",
+            E_(
+                "'--format' %(fmt)s makes a document: pass --farmer ID (a farmer's "
+                "liquidación) or --summary (the co-op's).",
+                fmt=fmt,
+            ),
             field="format",
             value=fmt,
         )
@@ -174,6 +163,42 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
     from coopfinance.documents import render
 
     return emit(ns, out, render("settlement_table", {"result": result}, lang=ns.lang, fmt="txt"))
+
+
+def _deliveries(ns: argparse.Namespace, path: str, period: Any, progress: Rows) -> tuple[Any, int]:
+    """The deliveries file read row by row (CSV or ``.xlsx``), and how many rows
+    ``--select-period`` left out (0 without it: a delivery outside the period is an error that
+    names the flag)."""
+    from coopfinance.dairy import Deliveries
+
+    if ns.select_period:
+        return Deliveries.select_from_file(path, period, progress=progress)
+    try:
+        if str(path).lower().endswith(".xlsx"):
+            return Deliveries.from_xlsx(path, period=period, progress=progress), 0
+        return Deliveries.from_file(path, period=period, progress=progress), 0
+    except InvalidDelivery as exc:
+        outside = [
+            line for line, field, text in exc.problems if field == "date" and "outside" in text
+        ]
+        if outside:
+            raise InvalidDelivery(
+                EN_(
+                    "%(num)s delivery falls outside %(period)s (at line %(first)s): pass "
+                    "--select-period to settle only the ones dated in it. %(message)s",
+                    "%(num)s deliveries fall outside %(period)s (the first at line %(first)s): "
+                    "pass --select-period to settle only the ones dated in it. %(message)s",
+                    len(outside),
+                    num=format(len(outside), ","),
+                    period=period,
+                    first=outside[0],
+                    message=exc.message,
+                ),
+                field="select_period",
+                value=ns.deliveries,
+                problems=exc.problems,
+            ) from None
+        raise
 
 
 def _csv(result: Any) -> str:
@@ -200,7 +225,7 @@ def _document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
 
     if ns.farmer is not None and ns.summary:
         raise InvalidValue(
-            "'--farmer' and '--summary' make different documents; give one of them.",
+            E_("'--farmer' and '--summary' make different documents; give one of them."),
             field="farmer",
             value=ns.farmer,
         )
@@ -208,7 +233,10 @@ def _document(ns: argparse.Namespace, out: TextIO, result: Any) -> int:
     fmt = chosen_format(ns)
     if fmt not in ("md", "html", "pdf"):
         raise InvalidValue(
-            f"'--format' {fmt}: --farmer and --summary write a document (md, html or pdf).",
+            E_(
+                "'--format' %(fmt)s: --farmer and --summary write a document (md, html or pdf).",
+                fmt=fmt,
+            ),
             field="format",
             value=fmt,
         )

@@ -8,7 +8,7 @@ import json
 from typing import Any, TextIO
 
 from coopfinance.cli._options import add_format, add_output, chosen_format, console, csv_text, emit
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
 __all__ = ["LIMITS", "MAX_CELLS", "register"]
 
@@ -55,19 +55,35 @@ def _check_size(ns: argparse.Namespace) -> None:
         value = getattr(ns, name)
         if not 1 <= value <= hi:
             raise InvalidValue(
-                f"'--{name}' must be between 1 and {hi:,} (got {value:,}).", field=name, value=value
+                E_(
+                    "'--%(name)s' must be between 1 and %(hi)s (got %(value)s).",
+                    name=name,
+                    hi=format(hi, ","),
+                    value=format(value, ","),
+                ),
+                field=name,
+                value=value,
             )
     if not 0 <= ns.seed < 2**63:
         raise InvalidValue(
-            f"'--seed' must be a whole number from 0 to {2**63 - 1:,} (got {ns.seed:,}).",
+            E_(
+                "'--seed' must be a whole number from 0 to %(value)s (got %(seed)s).",
+                value=format(2**63 - 1, ","),
+                seed=format(ns.seed, ","),
+            ),
             field="seed",
             value=ns.seed,
         )
     cells = ns.scenarios * ns.farmers * ns.periods
     if cells > MAX_CELLS:
         raise InvalidValue(
-            f"'--scenarios' × '--farmers' × '--periods' is {cells:,}, above the limit of "
-            f"{MAX_CELLS:,} farmer-fortnights per run; ask for fewer scenarios.",
+            E_(
+                "'--scenarios' × '--farmers' × '--periods' is %(cells)s, above the "
+                "limit of %(max_cells)s farmer-fortnights per run; ask for fewer "
+                "scenarios.",
+                cells=format(cells, ","),
+                max_cells=format(MAX_CELLS, ","),
+            ),
             field="scenarios",
             value=ns.scenarios,
         )

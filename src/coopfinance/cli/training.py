@@ -19,7 +19,7 @@ from coopfinance.cli._options import (
     emit,
     write_document,
 )
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.training import GENERATORS, QuizKind
 
 __all__ = ["MAX_QUIZ", "register"]
@@ -34,7 +34,11 @@ def _quiz(ns: argparse.Namespace, out: TextIO) -> int:
 
     if ns.count is not None and ns.count > MAX_QUIZ:
         raise InvalidValue(
-            f"'--count' must be at most {MAX_QUIZ} exercises (got {ns.count:,}).",
+            E_(
+                "'--count' must be at most %(max_quiz)s exercises (got %(count)s).",
+                max_quiz=MAX_QUIZ,
+                count=format(ns.count, ","),
+            ),
             field="count",
             value=ns.count,
         )
@@ -98,7 +102,12 @@ def _worksheet(ns: argparse.Namespace, out: TextIO) -> int:
     member = MemberData.from_file(ns.data)
     if member.id != ns.member:
         raise InvalidMemberData(
-            f"'member' {ns.member!r} is not the member of {ns.data} (its id is {member.id!r}).",
+            E_(
+                "'member' %(member)s is not the member of %(data)s (its id is %(id)s).",
+                member=repr(ns.member),
+                data=ns.data,
+                id=repr(member.id),
+            ),
             field="member",
             value=ns.member,
         )

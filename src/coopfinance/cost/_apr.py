@@ -35,7 +35,7 @@ from coopfinance._decimal import CONTEXT, exact, fraction_to_decimal, to_decimal
 from coopfinance._fields import to_whole
 from coopfinance.cost._flows import Amount, DatedFlows, dated, percent
 from coopfinance.cost._solver import solve_actuarial
-from coopfinance.errors import InvalidCalendar, InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidCalendar, InvalidValue, WrongType
 
 __all__ = [
     "UnitPeriodFlow",
@@ -59,15 +59,20 @@ def _periods(value: int) -> int:
 def _fraction(value: Fraction | int) -> Fraction:
     if isinstance(value, float):
         raise WrongType(
-            f"'fraction' must not be a float (got {value!r}): pass a Fraction such as "
-            "Fraction(19, 30).",
+            E_(
+                "'fraction' must not be a float (got %(value)s): pass a Fraction such "
+                "as Fraction(19, 30).",
+                value=repr(value),
+            ),
             field="fraction",
             value=value,
         )
     f = Fraction(value)
     if not 0 <= f < 1:
         raise InvalidValue(
-            f"'fraction' must be at least 0 and less than 1 (got {f}).", field="fraction", value=f
+            E_("'fraction' must be at least 0 and less than 1 (got %(f)s).", f=f),
+            field="fraction",
+            value=f,
         )
     return f
 
@@ -107,17 +112,29 @@ def _flows_at(
             )
         else:
             raise WrongType(
-                f"{field!r} must hold UnitPeriodFlow or (amount, periods, fraction) tuples "
-                f"(got {item!r}).",
+                E_(
+                    "%(field)s must hold UnitPeriodFlow or (amount, periods, fraction) "
+                    "tuples (got %(item)s).",
+                    field=repr(field),
+                    item=repr(item),
+                ),
                 field=field,
                 value=item,
             )
     if not out:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     for f in out:
         if f.amount <= 0:
             raise InvalidValue(
-                f"{field!r} amounts must be positive (got {f.amount}).", field=field, value=f.amount
+                E_(
+                    "%(field)s amounts must be positive (got %(amount)s).",
+                    field=repr(field),
+                    amount=f.amount,
+                ),
+                field=field,
+                value=f.amount,
             )
     return out
 
@@ -142,7 +159,10 @@ def apr_at_positions(
     w = Fraction(periods_per_year)
     if w <= 0:
         raise InvalidValue(
-            f"'periods_per_year' must be positive (got {periods_per_year}).",
+            E_(
+                "'periods_per_year' must be positive (got %(periods_per_year)s).",
+                periods_per_year=periods_per_year,
+            ),
             field="periods_per_year",
             value=periods_per_year,
         )
@@ -326,15 +346,23 @@ def apr(
     begin = adv[0].date if start is None else start
     if adv[0].date < begin:
         raise InvalidCalendar(
-            f"'start' must not be after the first advance {adv[0].date.isoformat()} "
-            f"(got {begin.isoformat()}).",
+            E_(
+                "'start' must not be after the first advance %(isoformat_date)s (got "
+                "%(isoformat_begin)s).",
+                isoformat_date=adv[0].date.isoformat(),
+                isoformat_begin=begin.isoformat(),
+            ),
             field="start",
             value=begin,
         )
     if pay[0].date < begin:
         raise InvalidCalendar(
-            f"'payments' must not start before the term {begin.isoformat()} "
-            f"(got {pay[0].date.isoformat()}).",
+            E_(
+                "'payments' must not start before the term %(isoformat_begin)s (got "
+                "%(isoformat_date)s).",
+                isoformat_begin=begin.isoformat(),
+                isoformat_date=pay[0].date.isoformat(),
+            ),
             field="payments",
             value=pay[0].date,
         )

@@ -20,7 +20,7 @@ from coopfinance._decimal import exact
 from coopfinance._fields import ParseableEnum
 from coopfinance.cost._flows import Amount, DatedFlows, dated, percent
 from coopfinance.cost._solver import common_units, solve_power
-from coopfinance.errors import InvalidValue, fmt_value
+from coopfinance.errors import E_, InvalidValue, fmt_value
 
 __all__ = ["TimeBasis", "aprc", "aprc_percent", "year_fraction_eu"]
 
@@ -106,15 +106,24 @@ def aprc(
         for f in items:
             if f.amount <= 0:
                 raise InvalidValue(
-                    f"{name!r} amounts must be positive (got {f.amount} on {f.date.isoformat()}).",
+                    E_(
+                        "%(name)s amounts must be positive (got %(amount)s on %(isoformat_date)s).",
+                        name=repr(name),
+                        amount=f.amount,
+                        isoformat_date=f.date.isoformat(),
+                    ),
                     field=name,
                     value=f.amount,
                 )
     start = draws[0].date
     if pays[0].date < start:
         raise InvalidValue(
-            f"'repayments' must not start before the first drawdown {start.isoformat()} "
-            f"(got {pays[0].date.isoformat()}).",
+            E_(
+                "'repayments' must not start before the first drawdown "
+                "%(isoformat_start)s (got %(isoformat_date)s).",
+                isoformat_start=start.isoformat(),
+                isoformat_date=pays[0].date.isoformat(),
+            ),
             field="repayments",
             value=pays[0].date,
         )
@@ -136,7 +145,10 @@ def aprc_percent(rate: Amount, places: int = 1) -> Decimal:
     """
     if not isinstance(places, int) or isinstance(places, bool) or places < 1:
         raise InvalidValue(
-            f"'places' must be a whole number of at least 1 (got {fmt_value(places)}).",
+            E_(
+                "'places' must be a whole number of at least 1 (got %(places)s).",
+                places=fmt_value(places),
+            ),
             field="places",
             value=places,
         )

@@ -30,7 +30,7 @@ from types import MappingProxyType
 from coopfinance._decimal import exact
 from coopfinance._fields import ParseableEnum
 from coopfinance._schedule import Schedule
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
 __all__ = ["DEFAULT_INCLUDES", "CostComponent", "Include", "components", "schedule_flows"]
 
@@ -101,8 +101,12 @@ def schedule_flows(
             paid.append((r.due_date, amount))
     if received <= 0:
         raise InvalidValue(
-            f"'schedule' leaves the borrower nothing at disbursement (received {received}): fees "
-            "and the down payment must be less than the amount lent.",
+            E_(
+                "'schedule' leaves the borrower nothing at disbursement (received "
+                "%(received)s): fees and the down payment must be less than the amount "
+                "lent.",
+                received=received,
+            ),
             field="schedule",
             value=received,
         )

@@ -27,7 +27,7 @@ from coopfinance._calendar import DayCount
 from coopfinance._decimal import CONTEXT, ONE, exact, to_decimal
 from coopfinance.cost._flows import Amount, CashFlow, amounts_of, dated, discount
 from coopfinance.cost._solver import common_units, solve_power
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
 __all__ = ["AmortizedCostRow", "AmortizedCostTable", "eir"]
 
@@ -40,7 +40,7 @@ def _carrying(amount: Amount, fees: Amount, costs: Amount) -> Decimal:
     )
     if a0 <= 0:
         raise InvalidValue(
-            f"'amount' net of fees plus costs must be positive (got {a0}).",
+            E_("'amount' net of fees plus costs must be positive (got %(a0)s).", a0=a0),
             field="amount",
             value=a0,
         )
@@ -59,8 +59,11 @@ def _plan(
     cfs = dated(items, field="flows")  # type: ignore[arg-type]
     if cfs[0].date < start:
         raise InvalidValue(
-            f"'flows' must not precede 'start' {start.isoformat()} "
-            f"(got {cfs[0].date.isoformat()}).",
+            E_(
+                "'flows' must not precede 'start' %(isoformat_start)s (got %(isoformat_date)s).",
+                isoformat_start=start.isoformat(),
+                isoformat_date=cfs[0].date.isoformat(),
+            ),
             field="flows",
             value=cfs[0].date,
         )

@@ -19,7 +19,7 @@ import attrs
 from coopfinance._calendar import DayCount
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, fraction_to_decimal, to_decimal
 from coopfinance.cost._solver import common_units, solve_power
-from coopfinance.errors import InvalidCalendar, InvalidRate, InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidCalendar, InvalidRate, InvalidValue, WrongType, fmt_value
 
 __all__ = [
     "Amount",
@@ -39,7 +39,9 @@ Amount: TypeAlias = Decimal | int | str
 def _check_date(_instance: Any, _attribute: Any, value: Any) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise WrongType(
-            f"'date' must be a datetime.date (got {value!r}).", field="date", value=value
+            E_("'date' must be a datetime.date (got %(value)s).", value=repr(value)),
+            field="date",
+            value=value,
         )
 
 
@@ -65,7 +67,10 @@ class CashFlow:
             return item
         if not isinstance(item, tuple) or len(item) != 2:
             raise WrongType(
-                f"'flows' must hold CashFlow or (date, amount) pairs (got {item!r}).",
+                E_(
+                    "'flows' must hold CashFlow or (date, amount) pairs (got %(item)s).",
+                    item=repr(item),
+                ),
                 field="flows",
                 value=item,
             )
@@ -80,19 +85,32 @@ def dated(flows: DatedFlows, *, field: str = "flows") -> list[CashFlow]:
     """``flows`` as a list of :class:`CashFlow`, checked to be non-empty and in date order."""
     if isinstance(flows, str | bytes):
         raise WrongType(
-            f"{field!r} must be a list of (date, amount) pairs (got {flows!r}).",
+            E_(
+                "%(field)s must be a list of (date, amount) pairs (got %(flows)s).",
+                field=repr(field),
+                flows=repr(flows),
+            ),
             field=field,
             value=flows,
         )
     out = [CashFlow.of(f) for f in flows]
     if not out:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     for k in range(1, len(out)):
         if out[k].date < out[k - 1].date:
             raise InvalidCalendar(
-                f"{field!r} must be in date order: flow {k + 1} on {out[k].date.isoformat()} "
-                f"comes before flow {k} on {out[k - 1].date.isoformat()} "
-                f"(got {out[k].date.isoformat()}).",
+                E_(
+                    "%(field)s must be in date order: flow %(k)s on %(isoformat_date)s "
+                    "comes before flow %(k2)s on %(isoformat_date2)s (got "
+                    "%(isoformat_date)s).",
+                    field=repr(field),
+                    k=k + 1,
+                    isoformat_date=out[k].date.isoformat(),
+                    k2=k,
+                    isoformat_date2=out[k - 1].date.isoformat(),
+                ),
                 field=field,
                 value=out[k].date,
             )
@@ -103,11 +121,19 @@ def amounts_of(values: Iterable[Amount], *, field: str) -> list[Decimal]:
     """``values`` as ``Decimal`` amounts (``float`` refused), at least one."""
     if isinstance(values, str | bytes):
         raise WrongType(
-            f"{field!r} must be a list of amounts (got {values!r}).", field=field, value=values
+            E_(
+                "%(field)s must be a list of amounts (got %(values)s).",
+                field=repr(field),
+                values=repr(values),
+            ),
+            field=field,
+            value=values,
         )
     out = [to_decimal(v, field=field) for v in values]
     if not out:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     return out
 
 
@@ -115,8 +141,10 @@ def _day_count(day_count: DayCount | str) -> DayCount:
     dc = DayCount.parse(day_count)
     if dc is DayCount.PER_PERIOD:
         raise InvalidCalendar(
-            "'day_count' must measure calendar time: act/360, act/365, act/act, 30/360 or "
-            "30e/360 (got per-period).",
+            E_(
+                "'day_count' must measure calendar time: act/360, act/365, act/act, "
+                "30/360 or 30e/360 (got per-period)."
+            ),
             field="day_count",
             value=day_count,
         )
@@ -126,7 +154,9 @@ def _day_count(day_count: DayCount | str) -> DayCount:
 def _rate(rate: Amount) -> Decimal:
     r = to_decimal(rate, field="rate")
     if r <= -1:
-        raise InvalidRate(f"'rate' must be greater than -1 (got {r}).", field="rate", value=r)
+        raise InvalidRate(
+            E_("'rate' must be greater than -1 (got %(r)s).", r=r), field="rate", value=r
+        )
     return r
 
 
@@ -239,7 +269,10 @@ def percent(rate: Amount, places: int = 2) -> Decimal:
     r = to_decimal(rate, field="rate")
     if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= 10:
         raise InvalidValue(
-            f"'places' must be a whole number from 0 to 10 (got {fmt_value(places)}).",
+            E_(
+                "'places' must be a whole number from 0 to 10 (got %(places)s).",
+                places=fmt_value(places),
+            ),
             field="places",
             value=places,
         )

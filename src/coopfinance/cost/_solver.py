@@ -51,11 +51,19 @@ from fractions import Fraction
 from itertools import accumulate, chain, compress, islice, pairwise, repeat
 from math import exp, expm1, log, log1p
 from operator import is_not, mul, ne, sub
+from typing import NamedTuple
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO
-from coopfinance.errors import InvalidValue, MultipleSolutions, NoSolution
+from coopfinance.errors import E_, InvalidValue, MultipleSolutions, NoSolution
 
-__all__ = ["HIGHEST_RATE", "LOWEST_RATE", "common_units", "solve_actuarial", "solve_power"]
+__all__ = [
+    "HIGHEST_RATE",
+    "LOWEST_RATE",
+    "common_units",
+    "solve_actuarial",
+    "solve_power",
+    "solve_power_rounded",
+]
 
 LOWEST_RATE = Decimal("-0.99")
 """The lowest rate per unit of time searched: −99 %."""
@@ -140,12 +148,18 @@ def _check_signs(amounts: Sequence[Decimal], field: str, floats: Sequence[float]
     ``floats`` (the amounts as floats, same signs) make the count faster when given.
     """
     if not amounts:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     signs = [c > 0 for c in (floats or amounts) if c]
     if not signs:
         raise InvalidValue(
-            f"{field!r} must contain a positive and a negative amount (got only zeros: "
-            f"{_describe(amounts)}).",
+            E_(
+                "%(field)s must contain a positive and a negative amount (got only "
+                "zeros: %(describe_amounts)s).",
+                field=repr(field),
+                describe_amounts=_describe(amounts),
+            ),
             field=field,
             value=list(amounts),
         )
@@ -153,8 +167,13 @@ def _check_signs(amounts: Sequence[Decimal], field: str, floats: Sequence[float]
     if changes == 0:
         kind = "positive" if signs[0] else "negative"
         raise NoSolution(
-            f"{field!r} must contain a positive and a negative amount (got only {kind} "
-            f"amounts: {_describe(amounts)}).",
+            E_(
+                "%(field)s must contain a positive and a negative amount (got only "
+                "%(kind)s amounts: %(describe_amounts)s).",
+                field=repr(field),
+                kind=kind,
+                describe_amounts=_describe(amounts),
+            ),
             field=field,
             value=list(amounts),
         )
@@ -167,8 +186,14 @@ def _check_bracket(bracket: tuple[Decimal, Decimal] | None) -> tuple[float, floa
     lo, hi = bracket
     if not LOWEST_RATE <= lo < hi <= HIGHEST_RATE:
         raise InvalidValue(
-            f"'bracket' must be two rates lo < hi within [{LOWEST_RATE}, {HIGHEST_RATE}] "
-            f"(got ({lo}, {hi})).",
+            E_(
+                "'bracket' must be two rates lo < hi within [%(lowest_rate)s, "
+                "%(highest_rate)s] (got (%(lo)s, %(hi)s)).",
+                lowest_rate=LOWEST_RATE,
+                highest_rate=HIGHEST_RATE,
+                lo=lo,
+                hi=hi,
+            ),
             field="bracket",
             value=bracket,
         )
@@ -227,8 +252,13 @@ def _value_sign(ev: Evaluator, y: float, t_first: float, t_last: float) -> int:
 
 def _no_solution(field: str, where: str, given: Sequence[Decimal]) -> NoSolution:
     return NoSolution(
-        f"{field!r} have no rate {where} that makes their present value zero "
-        f"(got {_describe(given)}).",
+        E_(
+            "%(field)s have no rate %(where)s that makes their present value zero "
+            "(got %(describe_given)s).",
+            field=repr(field),
+            where=where,
+            describe_given=_describe(given),
+        ),
         field=field,
     )
 
@@ -252,7 +282,7 @@ def _find_root(
     y_lo, y_hi = log(1.0 + lo_x), log(1.0 + hi_x)
     t_first, t_last = times[0], times[-1]
     horizon = max(1.0, t_last - t_first)
-    where = f"between {lo_x:g} and {hi_x:g} per period"
+    where = E_("between %(lo)s and %(hi)s per period", lo=format(lo_x, "g"), hi=format(hi_x, "g"))
     if changes == 1:
         if sign0 == 0:
             if lo_x <= 0.0 <= hi_x:
@@ -305,8 +335,13 @@ def _find_root(
         found = tuple(Decimal(repr(expm1(y))) for y in roots)
         listed = ", ".join(f"{expm1(y):.6g}" for y in roots)
         raise MultipleSolutions(
-            f"{field!r} have several rates that make their present value zero: {listed} "
-            f"(got {_describe(given)}); give 'bracket' to choose one.",
+            E_(
+                "%(field)s have several rates that make their present value zero: "
+                "%(listed)s (got %(describe_given)s); give 'bracket' to choose one.",
+                field=repr(field),
+                listed=listed,
+                describe_given=_describe(given),
+            ),
             field=field,
             roots=found,
         )
@@ -363,7 +398,11 @@ def _to_floats(amounts: Sequence[Decimal], field: str) -> list[float]:
     out = list(map(float, amounts))
     if not all(map(math.isfinite, out)):
         raise InvalidValue(
-            f"{field!r} must hold amounts below 1e300 (got {_describe(amounts)}).",
+            E_(
+                "%(field)s must hold amounts below 1e300 (got %(describe_amounts)s).",
+                field=repr(field),
+                describe_amounts=_describe(amounts),
+            ),
             field=field,
             value=list(amounts),
         )
@@ -388,7 +427,9 @@ def solve_power(
     Decimal('0.10000000000000000000')
     """
     if not amounts:
-        raise InvalidValue(f"{field!r} must not be empty (got []).", field=field, value=[])
+        raise InvalidValue(
+            E_("%(field)s must not be empty (got []).", field=repr(field)), field=field, value=[]
+        )
     span = _check_bracket(bracket)
     fast = _solve_power_fast(
         amounts, numerators, denominator, span, bracket or (LOWEST_RATE, HIGHEST_RATE)
@@ -425,8 +466,12 @@ def _solve_power_general(
         if not agg_a:
             _check_signs(amounts, field)  # raises if they are all zero
             raise InvalidValue(
-                f"{field!r} must contain a positive and a negative amount (got amounts that add up "
-                f"to zero at each time: {_describe(amounts)}).",
+                E_(
+                    "%(field)s must contain a positive and a negative amount (got amounts "
+                    "that add up to zero at each time: %(describe_amounts)s).",
+                    field=repr(field),
+                    describe_amounts=_describe(amounts),
+                ),
                 field=field,
                 value=list(amounts),
             )
@@ -495,8 +540,12 @@ def _polish_power(
                 x: Decimal = z ** (-denominator) - ONE
                 return x.quantize(_QUANTUM)
     raise NoSolution(  # pragma: no cover - the float root always passes for a simple root
-        f"{field!r}: the rate found in float arithmetic ({expm1(y):.12g}) could not be confirmed "
-        "in decimal arithmetic.",
+        E_(
+            "%(field)s: the rate found in float arithmetic (%(expm1_y)s) could not "
+            "be confirmed in decimal arithmetic.",
+            field=repr(field),
+            expm1_y=format(expm1(y), ".12g"),
+        ),
         field=field,
     )
 
@@ -520,28 +569,30 @@ def _runs(amounts: Sequence[Decimal]) -> tuple[list[int], list[Decimal]]:
     return starts, list(map(amounts.__getitem__, starts))
 
 
-def _solve_power_fast(
+class _FloatRoot(NamedTuple):
+    """The float stage of the fast path: the root ``y`` and what the decimal stage reuses."""
+
+    y: float
+    step: float  # the last Halley step (already added to ``y``)
+    g1: float  # Σ cₖnₖ·pₖ and Σ cₖnₖ²·pₖ at ``y − step``
+    g2: float
+    cs: list[float]  # the amounts as floats, one per time
+    rel: list[int]  # nₖ − n₀
+    cut: int  # the index of the first amount of the second sign
+    gaps: list[int]  # nₖ₊₁ − nₖ
+    starts: list[int]  # where runs of one repeated amount object start (see _runs)
+    objs: list[Decimal]  # and those objects
+
+
+def _float_root(
     amounts: Sequence[Decimal],
     numerators: Sequence[int],
     denominator: int,
     span: tuple[float, float],
-    bounds: tuple[Decimal, Decimal],
-) -> Decimal | None:
-    """The root of ``g(z) = Σ cₖ·z^(nₖ − n₀)``, ``z = (1 + x)^(−1/D)``, when it is easy; ``None``
-    otherwise (the general path then decides, and raises the errors).
-
-    Easy means: at least two amounts, none zero, strictly increasing times, exactly one sign change
-    (so exactly one root with ``x > −1``: Descartes), a sum clearly not zero (so the root is not
-    0), discount factors within 1e±250, Halley in float converging inside the bracket in a few
-    steps, and a decimal correction within 1e-12 in ``y = ln(1 + x)``.
-
-    Float stage: Halley on ``y`` from the mean-time start, the powers ``z^(nₖ − n₀)`` by C-level
-    ``map``/``sum`` (no Python loop over the amounts). Decimal stage, straight-line: ``z₀`` = the
-    float ``z`` to 17 digits, ``g(z₀)`` in 34 digits — ``z₀^(gap)`` for the few distinct gaps
-    (28-31 days), running products, one multiplication per run of a repeated amount — then one
-    Newton correction ``z₁ = z₀ − g(z₀)/g′`` (``g′`` in float) and ``x = z₁^(−D) − 1``.
-    Amounts are converted to float once per run.
-    """
+) -> _FloatRoot | None:
+    """The fast path's float stage: Halley on ``y = ln(1 + x)`` from the mean-time start, the
+    powers ``z^(nₖ − n₀)`` by C-level ``map``/``sum`` (no Python loop over the amounts). ``None``
+    unless the flows are easy (see :func:`_solve_power_fast`) and Halley converges in range."""
     count = len(amounts)
     if count < 2:
         return None
@@ -585,6 +636,7 @@ def _solve_power_fast(
         y = 0.5 * (y_lo + y_hi)
     below = tail > 0  # F > 0 below the root when the last flows are positive
     lo, hi = y_lo, y_hi
+    g1 = g2 = 0.0
     for _ in range(_FAST_ITERATIONS):
         ps = list(map(pow, repeat(exp(-y / d)), rel))
         if not _TINY < ps[-1] < _HUGE:  # far from any root in range: narrow and bisect
@@ -614,6 +666,36 @@ def _solve_power_fast(
         return None
     if not _TINY < exp(-y / d) ** rel[-1] < _HUGE:
         return None
+    return _FloatRoot(y, step, g1, g2, cs, rel, cut, gaps, starts, objs)
+
+
+def _solve_power_fast(
+    amounts: Sequence[Decimal],
+    numerators: Sequence[int],
+    denominator: int,
+    span: tuple[float, float],
+    bounds: tuple[Decimal, Decimal],
+) -> Decimal | None:
+    """The root of ``g(z) = Σ cₖ·z^(nₖ − n₀)``, ``z = (1 + x)^(−1/D)``, when it is easy; ``None``
+    otherwise (the general path then decides, and raises the errors).
+
+    Easy means: at least two amounts, none zero, strictly increasing times, exactly one sign change
+    (so exactly one root with ``x > −1``: Descartes), a sum clearly not zero (so the root is not
+    0), discount factors within 1e±250, Halley in float converging inside the bracket in a few
+    steps, and a decimal correction within 1e-12 in ``y = ln(1 + x)``.
+
+    Float stage (:func:`_float_root`): Halley on ``y`` from the mean-time start. Decimal stage,
+    straight-line: ``z₀`` = the float ``z`` to 17 digits, ``g(z₀)`` in 34 digits — ``z₀^(gap)``
+    for the few distinct gaps (28-31 days), running products, one multiplication per run of a
+    repeated amount — then one Newton correction ``z₁ = z₀ − g(z₀)/g′`` (``g′`` in float) and
+    ``x = z₁^(−D) − 1``. Amounts are converted to float once per run.
+    """
+    root = _float_root(amounts, numerators, denominator, span)
+    if root is None:
+        return None
+    y, step, g1, g2, _, _, _, gaps, starts, objs = root
+    count = len(amounts)
+    d = float(denominator)
     zf = exp(-y / d)
     # g′(z) = Σ cₖ·nₖ·z^(nₖ − 1) at the new point, to first order from the last evaluation:
     # d(g₁)/dy = −g₂/D
@@ -640,6 +722,124 @@ def _solve_power_fast(
         if not bounds[0] <= x <= bounds[1]:
             return None
         return x.quantize(_QUANTUM)
+
+
+# ------------------------------------------------------------------------------------------------
+# Power form, rounded and certified: the rate to a stated number of places, proved by two signs
+# ------------------------------------------------------------------------------------------------
+
+_U = 2.0**-53  # the unit roundoff of a float
+
+
+def solve_power_rounded(
+    amounts: Sequence[Decimal],
+    numerators: Sequence[int],
+    denominator: int = 1,
+    *,
+    places: int,
+    field: str = "flows",
+) -> Decimal:
+    """:func:`solve_power`'s root rounded to ``places`` decimal places (half to even), certified.
+
+    The rate ``x*`` with ``g(x) = Σ amounts[k]·(1 + x)^(−numerators[k]/denominator) = 0``, as the
+    nearest multiple ``r`` of ``q = 10^(−places)``. When the flows are easy (as for
+    :func:`solve_power`'s fast path: one sign change, distinct times), ``r`` is the float root
+    rounded to ``q`` and is *proved* right without a decimal solve: ``g`` has opposite signs at two
+    points strictly inside ``(r − q/2, r + q/2)``, so the one root (Descartes) lies in between and
+    rounds to ``r`` whatever the tie rule. Each sign is that of a float sum whose rounding error is
+    bounded (:func:`_certified_power`). When the certificate fails (a root within ~2 % of ``q/2``
+    of a rounding boundary, an extreme exponent) the exact solver answers:
+    ``solve_power(…).quantize(q)``, good to 1e-20 (so a root within 1e-20 of a midpoint, the
+    only case where the two could differ, is rounded from its 20-place value).
+
+    >>> solve_power_rounded([Decimal(-100), Decimal(110)], [0, 1], places=10)
+    Decimal('0.1000000000')
+    >>> solve_power_rounded([Decimal(-3), *[Decimal(1)] * 3], [0, 1, 2, 3], places=6)
+    Decimal('0.000000')
+    """
+    got = _certified_power(amounts, numerators, denominator, places)
+    if got is None:
+        exact = solve_power(amounts, numerators, denominator, field=field)
+        got = exact.quantize(Decimal(1).scaleb(-places), context=CONTEXT)
+    return got if got else abs(got)  # no −0
+
+
+def _certified_power(
+    amounts: Sequence[Decimal], numerators: Sequence[int], denominator: int, places: int
+) -> Decimal | None:
+    """The root rounded to ``places`` decimal places with its certificate, or ``None``.
+
+    With ``z = (1 + x)^(−1/D)`` the value is ``g(z) = Σ cₖ·z^(mₖ)``, ``mₖ = nₖ − n₀ ≥ 0``; one sign
+    change of the ``cₖ`` in time order gives exactly one root ``z* > 0`` (Descartes), ``z``
+    decreasing in ``x``. For the candidate ``r`` and ``h = q/2``:
+
+    - the end points ``z(r ∓ h)`` are computed in float as ``exp(−log1p(x)/D)``, whose error is a
+      few units in the last place plus the float rounding of ``x`` carried through; they are moved
+      *inward* by ``ε = 2⁻⁴⁹·(1 + |ln z|) + 2⁻⁵⁰·(|x| + h)/(D·(1 + x))`` (at least four times
+      that error), giving float points ``z_a < z(r − h)`` and ``z_b > z(r + h)``, which must
+      still be in order, ``z_b < z_a`` (at 15 places and more the interval can be narrower than
+      the float error: found by the property test);
+    - ``g(z_a)`` and ``g(z_b)`` are float sums of ``m`` terms ``c̃ₖ·pow(z, mₖ)``: each term is off
+      by at most ``6u`` relatively (the amount's conversion, ``pow`` within 4 ulp, the product;
+      ``u = 2⁻⁵³``) and the sum adds ``(m − 1)u`` of ``Σ|terms|``, so ``|error| ≤ (m + 5)·u·Σ|terms|``;
+      a sign counts only when ``|g̃| > B = (m + 8)·2u·Σ|terms|``, twice that bound.
+
+    Opposite certified signs put ``z*`` strictly between ``z_b`` and ``z_a``, hence ``x*`` strictly
+    inside ``(r − h, r + h)``: ``r`` is the rounded root. The points also must lie in the solver's
+    range (−99 % to 1,000,000 %), where :func:`solve_power` looks.
+    """
+    root = _float_root(amounts, numerators, denominator, (float(LOWEST_RATE), float(HIGHEST_RATE)))
+    if root is None:
+        return None
+    cs, rel, cut = root.cs, root.rel, root.cut
+    text = f"{expm1(root.y):.{places}f}"  # correctly rounded from the float's exact value
+    h = 0.5 * 10.0**-places
+    xf = float(text)
+    lo_x, hi_x = xf - h, xf + h
+    if not -0.99 < lo_x < hi_x < 10000.0:
+        return None
+    d = float(denominator)
+    count = len(cs)
+    if len(root.objs) == count:  # every amount its own run: sums over all the terms
+        runs = None
+        head_cs = cs[:cut]
+        bound = (count + 8) * 2.0 * _U
+    else:  # a few runs of one repeated amount: Σ_runs f·Σ_run z^m, one fused pass
+        ends = [*islice(root.starts, 1, None), count]
+        runs = [
+            (cs[a], rel[a] if b - a == 1 else rel[a:b])
+            for a, b in zip(root.starts, ends, strict=True)
+        ]
+        bound = (count + 8 + len(runs)) * 2.0 * _U
+    signs = []
+    points = []
+    for x, inward in ((lo_x, -1.0), (hi_x, 1.0)):
+        arg = log1p(x) / d
+        eps = 2.0**-49 * (1.0 + abs(arg)) + 2.0**-50 * (abs(x) + h) / (d * (1.0 + x))
+        points.append(exp(-arg) * (1.0 + inward * eps))
+    z_a, z_b = points
+    if not z_b < z_a:  # the interval is narrower than the float error: no certificate
+        return None
+    for z in points:
+        if not _TINY < z ** rel[-1] < _HUGE:
+            return None
+        if runs is None:
+            ps = list(map(pow, repeat(z), rel))
+            total = sum(map(mul, cs, ps))
+            head = sum(map(mul, head_cs, ps))
+            size = abs(head) + abs(total - head)  # Σ|terms|: one sign before ``cut``, one after
+        else:
+            total = size = 0.0
+            for f, m in runs:
+                term = f * (z**m if isinstance(m, int) else sum(map(pow, repeat(z), m)))
+                total += term
+                size += abs(term)
+        if not abs(total) > bound * size:
+            return None
+        signs.append(total > 0)
+    if signs[0] is signs[1]:
+        return None
+    return Decimal(text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -723,7 +923,11 @@ def solve_actuarial(
             if abs(step) <= _ACCEPT[attempt] * (ONE + abs(x)):
                 return x.quantize(_QUANTUM)
     raise NoSolution(  # pragma: no cover - the float root always passes for a simple root
-        f"{field!r}: the rate found in float arithmetic ({expm1(y):.12g}) could not be confirmed "
-        "in decimal arithmetic.",
+        E_(
+            "%(field)s: the rate found in float arithmetic (%(expm1_y)s) could not "
+            "be confirmed in decimal arithmetic.",
+            field=repr(field),
+            expm1_y=format(expm1(y), ".12g"),
+        ),
         field=field,
     )

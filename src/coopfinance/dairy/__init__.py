@@ -68,11 +68,13 @@ from coopfinance.dairy._production import (
 )
 from coopfinance.dairy._settlement import (
     FarmerSettlement,
+    MilkTotal,
     PeriodSummary,
     Settlement,
     SettlementPolicy,
     settle,
     settle_season,
+    settle_totals,
     summarize,
 )
 
@@ -95,6 +97,7 @@ __all__ = [
     "HygieneTier",
     "LactationCurve",
     "MilkPriceSchedule",
+    "MilkTotal",
     "MissedPickup",
     "Obligation",
     "ObligationKind",
@@ -125,5 +128,6 @@ __all__ = [
     "run_checkoff",
     "settle",
     "settle_season",
+    "settle_totals",
     "summarize",
 ]

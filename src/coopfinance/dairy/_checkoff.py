@@ -37,7 +37,7 @@ from coopfinance.dairy._obligations import Obligation, ObligationKind
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import MilkPriceSchedule
 from coopfinance.dairy._settlement import Settlement, SettlementPolicy, settle
-from coopfinance.errors import DueDateWarning, InvalidSettlement
+from coopfinance.errors import E_, DueDateWarning, InvalidSettlement
 from coopfinance.servicing import LoanAccount, Payment
 
 __all__ = [
@@ -66,7 +66,11 @@ def loan_obligations(
     on = period.end if pay_date is None else pay_date
     if on < period.end:
         raise InvalidSettlement(
-            f"'pay_date' {on} of {period} is before the period's last day.",
+            E_(
+                "'pay_date' %(on)s of %(period)s is before the period's last day.",
+                on=on,
+                period=period,
+            ),
             field="pay_date",
             value=on,
         )
@@ -75,8 +79,11 @@ def loan_obligations(
         for account in loans:
             if not account.id:
                 raise InvalidSettlement(
-                    f"'accounts' of farmer {farmer!r} must have ids to collect installments "
-                    "(got an account without id).",
+                    E_(
+                        "'accounts' of farmer %(farmer)s must have ids to collect installments "
+                        "(got an account without id).",
+                        farmer=repr(farmer),
+                    ),
                     field="accounts",
                     value=farmer,
                 )
@@ -135,7 +142,7 @@ def pay_dates_of(
     ordered = sorted(periods, key=lambda p: p.start)
     if pay_dates is not None and pay_delay_days is not None:
         raise InvalidSettlement(
-            "give 'pay_dates' or 'pay_delay_days', not both.",
+            E_("give 'pay_dates' or 'pay_delay_days', not both."),
             field="pay_dates",
             value=pay_delay_days,
         )
@@ -143,14 +150,20 @@ def pay_dates_of(
         isinstance(pay_delay_days, int) and not isinstance(pay_delay_days, bool)
     ):
         raise InvalidSettlement(
-            f"'pay_delay_days' must be a whole number of days (got {pay_delay_days!r}).",
+            E_(
+                "'pay_delay_days' must be a whole number of days (got %(pay_delay_days)s).",
+                pay_delay_days=repr(pay_delay_days),
+            ),
             field="pay_delay_days",
             value=pay_delay_days,
         )
     if pay_delay_days is not None and not 0 <= pay_delay_days <= 6:
         raise InvalidSettlement(
-            f"'pay_delay_days' must be 0 to 6 (got {pay_delay_days}): a period is paid before "
-            "the next one ends.",
+            E_(
+                "'pay_delay_days' must be 0 to 6 (got %(pay_delay_days)s): a period is "
+                "paid before the next one ends.",
+                pay_delay_days=pay_delay_days,
+            ),
             field="pay_delay_days",
             value=pay_delay_days,
         )
@@ -159,7 +172,9 @@ def pay_dates_of(
         if pay_dates is not None:
             if p not in pay_dates:
                 raise InvalidSettlement(
-                    f"'pay_dates' has no pay date for {p}.", field="pay_dates", value=str(p)
+                    E_("'pay_dates' has no pay date for %(p)s.", p=p),
+                    field="pay_dates",
+                    value=str(p),
                 )
             day = pay_dates[p]
         else:
@@ -167,8 +182,12 @@ def pay_dates_of(
         nxt = ordered[k + 1] if k + 1 < len(ordered) else None
         if day < p.end or (nxt is not None and day > nxt.end):
             raise InvalidSettlement(
-                f"'pay_dates' of {p} must fall from its last day to the next period's last day "
-                f"(got {day}).",
+                E_(
+                    "'pay_dates' of %(p)s must fall from its last day to the next period's "
+                    "last day (got %(day)s).",
+                    p=p,
+                    day=day,
+                ),
                 field="pay_dates",
                 value=day,
             )
@@ -255,12 +274,19 @@ def run_checkoff(
     periods = list(periods)
     paid = pay_dates_of(periods, pay_dates, pay_delay_days)
     for loan_id, due, collects in off_calendar(accounts, paid):
-        when = f"collected on {collects}" if collects else "after the last pay date"
+        when = (
+            E_("collected on %(day)s", day=collects) if collects else E_("after the last pay date")
+        )
         warnings.warn(
             DueDateWarning(
-                f"loan {loan_id!r} falls due on {due}, which is not a pay date ({when}): its "
-                "installments are collected late and charged late interest; take the due dates "
-                "from the settlement calendar."
+                E_(
+                    "loan %(loan)s falls due on %(due)s, which is not a pay date (%(when)s): its "
+                    "installments are collected late and charged late interest; take the due "
+                    "dates from the settlement calendar.",
+                    loan=repr(loan_id),
+                    due=due,
+                    when=when,
+                )
             ),
             stacklevel=2,
         )
@@ -286,8 +312,14 @@ def run_checkoff(
         more = f"\n  … and {len(outside) - 20:,} more" if len(outside) > 20 else ""
         span = f"{ordered[0].start}..{ordered[-1].end}" if ordered else "no period"
         raise InvalidSettlement(
-            f"{len(outside)} deliveries fall outside the periods settled ({span}); give their "
-            f"periods too, or leave them out:\n{listing}{more}",
+            E_(
+                "%(outside)s deliveries fall outside the periods settled (%(span)s); "
+                "give their periods too, or leave them out:\n%(listing)s%(more)s",
+                outside=len(outside),
+                span=span,
+                listing=listing,
+                more=more,
+            ),
             field="deliveries",
             value=[n for n, _ in outside],
         )

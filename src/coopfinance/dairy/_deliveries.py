@@ -17,7 +17,7 @@ import pathlib
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import IO, Any
 
@@ -25,10 +25,18 @@ import attrs
 
 from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_table, to_text
-from coopfinance._files import open_text, read_data, refuse_decoding
+from coopfinance._files import data_lines, open_text, read_data, refuse_decoding
 from coopfinance.dairy._periods import Period
 from coopfinance.dairy._prices import Quality
-from coopfinance.errors import InvalidDelivery, MissingDependency, ParseError, fmt_value
+from coopfinance.errors import (
+    E_,
+    EN_,
+    InvalidDelivery,
+    MissingDependency,
+    ParseError,
+    fmt_value,
+    joined,
+)
 
 __all__ = [
     "Deliveries",
@@ -44,6 +52,46 @@ __all__ = [
 _MAX_LISTED = 20
 """A file's error message lists this many problems; ``InvalidDelivery.problems`` holds them all."""
 
+RowProgress = Callable[[int, "int | None"], object]
+"""What a deliveries loader reports its progress to: ``progress(done, total)``, the rows read so
+far (kept or left out) and the rows of the file (``None`` when not known beforehand)."""
+
+PROGRESS_EVERY = 10_000
+"""Rows read between two calls of a loader's ``progress``."""
+
+
+class _Rows:
+    """The rows a loader has read, reported to ``progress`` (when given): ``(0, total)`` first,
+    every :data:`PROGRESS_EVERY` rows, and ``(n, n)`` when the file is read without error."""
+
+    __slots__ = ("done", "progress", "total")
+
+    def __init__(self, progress: RowProgress | None, total: int | None) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        if progress is not None:
+            progress(0, total)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None and self.done % PROGRESS_EVERY == 0:
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.done)
+
+
+def _outside(row: Mapping[str, str], select: Period) -> bool:
+    """Whether the row's date can be read and falls outside ``select`` (a row whose date cannot
+    be read is kept, to be reported with the others)."""
+    try:
+        day = _date(row.get("date") or "")
+    except InvalidDelivery:
+        return False
+    return not select.contains(day)
+
 
 def _number(value: Decimal | int | str, field: str) -> Decimal:
     try:
@@ -55,7 +103,9 @@ def _number(value: Decimal | int | str, field: str) -> Decimal:
 def _litres(value: Decimal | int | str) -> Decimal:
     d = _number(value, "litres")
     if d < 0:
-        raise InvalidDelivery(f"'litres' must not be negative (got {d}).", field="litres", value=d)
+        raise InvalidDelivery(
+            E_("'litres' must not be negative (got %(d)s).", d=d), field="litres", value=d
+        )
     return d
 
 
@@ -75,14 +125,21 @@ def _shift(value: str | int | None) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidDelivery(
-            f"'shift' must be text such as 'am' or a collection number (got {value!r}).",
+            E_(
+                "'shift' must be text such as 'am' or a collection number (got %(value)s).",
+                value=repr(value),
+            ),
             field="shift",
             value=value,
         )
     text = str(value).strip().lower()
     if len(text) > _SHIFT_MAX:
         raise InvalidDelivery(
-            f"'shift' must be at most {_SHIFT_MAX} characters (got {text!r}).",
+            E_(
+                "'shift' must be at most %(shift_max)s characters (got %(text)s).",
+                shift_max=_SHIFT_MAX,
+                text=repr(text),
+            ),
             field="shift",
             value=text,
         )
@@ -94,7 +151,7 @@ def _receipt(value: str | int | None) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidDelivery(
-            f"'receipt' must be the slip's number as text (got {value!r}).",
+            E_("'receipt' must be the slip's number as text (got %(value)s).", value=repr(value)),
             field="receipt",
             value=value,
         )
@@ -175,6 +232,13 @@ _OPTIONAL = (
     "somatic_cells",
     "snf",
 )
+QUALITY_FIELDS: tuple[str, ...] = tuple(
+    name for name in _OPTIONAL if name in {a.name for a in attrs.fields(Quality)}
+)
+"""The columns of a deliveries file that make up its quality sample: every field of
+:class:`Quality` (``tests/dairy/test_quality_columns.py`` checks none is missing)."""
+FIELDS: tuple[str, ...] = _REQUIRED + _OPTIONAL
+"""Every column of a deliveries file, in order: the one list the co-op book reads too."""
 _ALIASES = {
     "productor": "farmer",
     "fecha": "date",
@@ -231,11 +295,20 @@ def _count(text: str, field: str, unit: str) -> int | None:
         count = int(text.replace(",", ""))
     except ValueError:
         raise InvalidDelivery(
-            f"{field!r} must be a whole number of {unit} (got {text!r}).", field=field, value=text
+            E_(
+                "%(field)s must be a whole number of %(unit)s (got %(text)s).",
+                field=repr(field),
+                unit=unit,
+                text=repr(text),
+            ),
+            field=field,
+            value=text,
         ) from None
     if count < 0:
         raise InvalidDelivery(
-            f"{field!r} must not be negative (got {count}).", field=field, value=count
+            E_("%(field)s must not be negative (got %(count)s).", field=repr(field), count=count),
+            field=field,
+            value=count,
         )
     return count
 
@@ -254,14 +327,20 @@ def _row_quality(row: Mapping[str, str]) -> Quality | None:
     cells = _count(scc, "somatic_cells", "cells/ml")
     if cooled_text not in _TRUE | _FALSE:
         raise InvalidDelivery(
-            f"'cooled' must be yes or no (got {cooled_text!r}).", field="cooled", value=cooled_text
+            E_("'cooled' must be yes or no (got %(cooled_text)s).", cooled_text=repr(cooled_text)),
+            field="cooled",
+            value=cooled_text,
         )
     for name, text in (("total_solids", ts), ("fat", fat), ("protein", protein), ("snf", snf)):
         if text:
             value = _number(text, name)
             if not 0 <= value <= 100:
                 raise InvalidDelivery(
-                    f"{name!r} must be a percentage between 0 and 100 (got {value}).",
+                    E_(
+                        "%(name)s must be a percentage between 0 and 100 (got %(value)s).",
+                        name=repr(name),
+                        value=value,
+                    ),
                     field=name,
                     value=value,
                 )
@@ -280,16 +359,25 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise InvalidDelivery(
-            f"the deliveries file needs the columns {', '.join(_REQUIRED)} "
-            f"(missing {', '.join(missing)}; got {', '.join(header) or 'no header'}).",
+            E_(
+                "the deliveries file needs the columns %(required)s (missing "
+                "%(missing)s; got %(header)s).",
+                required=", ".join(_REQUIRED),
+                missing=", ".join(missing),
+                header=", ".join(header) or "no header",
+            ),
             field="columns",
             value=header,
         )
     unknown_cols = [c for c in header if c not in _REQUIRED + _OPTIONAL]
     if unknown_cols:
         raise InvalidDelivery(
-            f"unknown column {unknown_cols[0]!r} in the deliveries file; known: "
-            f"{', '.join(_REQUIRED + _OPTIONAL)}.",
+            E_(
+                "unknown column %(unknown_cols)s in the deliveries file; known: "
+                "%(required__optional)s.",
+                unknown_cols=repr(unknown_cols[0]),
+                required__optional=", ".join(_REQUIRED + _OPTIONAL),
+            ),
             field="columns",
             value=unknown_cols,
         )
@@ -321,9 +409,13 @@ def load_openpyxl(source: Any) -> tuple[Any, Any]:
         bad_file: Any = importlib.import_module("openpyxl.utils.exceptions").InvalidFileException
     except ImportError as exc:
         raise MissingDependency(
-            f"reading deliveries from an .xlsx workbook needs the optional package openpyxl, "
-            f"which is not installed ({exc}); install it with: pip install 'coopfinance[xlsx]', "
-            "or save the sheet as CSV and use Deliveries.from_file.",
+            E_(
+                "reading deliveries from an .xlsx workbook needs the optional package "
+                "openpyxl, which is not installed (%(exc)s); install it with: pip "
+                "install 'coopfinance[xlsx]', or save the sheet as CSV and use "
+                "Deliveries.from_file.",
+                exc=exc,
+            ),
             field="source",
             value=str(source),
         ) from None
@@ -384,12 +476,27 @@ class Deliveries:
         *,
         farmers: Iterable[str] | None = None,
         period: Period | None = None,
+        progress: RowProgress | None = None,
     ) -> Deliveries:
         """Read a deliveries CSV file (UTF-8, a byte-order mark accepted) as :meth:`from_csv`
-        reads its text; a file that cannot be read is an :class:`InvalidDelivery` naming it."""
+        reads its text, row by row; a file that cannot be read is an :class:`InvalidDelivery`
+        naming it. ``progress(done, total)``, if given, is called with the rows read so far and
+        the file's rows (its lines after the header, counted first): ``(0, total)`` before,
+        every 10,000 rows, and ``(n, n)`` once the file is read without error.
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+        >>> _ = path.write_text("farmer,date,litres\\nF01,2026-01-01,30\\nF02,2026-01-01,12\\n")
+        >>> seen = []
+        >>> len(Deliveries.from_file(path, progress=lambda done, total: seen.append((done, total))))
+        2
+        >>> seen
+        [(0, 2), (2, 2)]
+        """
+        total = data_lines(pathlib.Path(path)) if progress is not None else None
         with open_text(path, field="deliveries", error=InvalidDelivery) as fh:
             try:
-                return cls._read(fh, farmers, period)
+                return cls._read(fh, farmers, period, rows=_Rows(progress, total))
             except UnicodeDecodeError as exc:
                 raise refuse_decoding(
                     path, exc, field="deliveries", error=InvalidDelivery
@@ -403,6 +510,7 @@ class Deliveries:
         sheet: str | None = None,
         farmers: Iterable[str] | None = None,
         period: Period | None = None,
+        progress: RowProgress | None = None,
     ) -> Deliveries:
         """Read deliveries from an Excel workbook (``.xlsx``): the same columns as
         :meth:`from_csv`, names in the first row of ``sheet`` (default: the active sheet).
@@ -414,14 +522,36 @@ class Deliveries:
         number cells become decimals of at most 15 significant digits (Excel's display precision,
         so a litre count typed as ``32.5`` is ``Decimal('32.5')``, never a binary float), and
         ``TRUE``/``FALSE`` cells are read as yes/no.
+
+        The sheet is streamed (openpyxl's read-only mode, one row at a time), as a CSV file is:
+        only the deliveries are kept, never the sheet's rows. ``progress``: as
+        :meth:`from_file` (the total is the sheet's recorded dimension, ``None`` without one).
         """
+        return cls._read_xlsx(source, sheet, farmers, period, progress=progress)
+
+    @classmethod
+    def _read_xlsx(
+        cls,
+        source: str | pathlib.Path | Any,
+        sheet: str | None,
+        farmers: Iterable[str] | None,
+        period: Period | None,
+        *,
+        select: Period | None = None,
+        left_out: list[int] | None = None,
+        progress: RowProgress | None = None,
+    ) -> Deliveries:
         openpyxl, bad_file = load_openpyxl(source)
         source_arg = str(source) if isinstance(source, pathlib.Path) else source
         try:
             book = openpyxl.load_workbook(source_arg, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, bad_file) as exc:
             raise InvalidDelivery(
-                f"cannot read {fmt_value(str(source))} as an Excel .xlsx workbook ({exc}).",
+                E_(
+                    "cannot read %(source)s as an Excel .xlsx workbook (%(exc)s).",
+                    source=fmt_value(str(source)),
+                    exc=exc,
+                ),
                 field="source",
                 value=str(source),
             ) from None
@@ -432,8 +562,11 @@ class Deliveries:
                 ws = book[sheet]
             else:
                 raise InvalidDelivery(
-                    f"'sheet' {sheet!r} is not in the workbook; its sheets are "
-                    f"{', '.join(repr(n) for n in book.sheetnames)}.",
+                    E_(
+                        "'sheet' %(sheet)s is not in the workbook; its sheets are %(n_n)s.",
+                        sheet=repr(sheet),
+                        n_n=", ".join(repr(n) for n in book.sheetnames),
+                    ),
                     field="sheet",
                     value=sheet,
                 )
@@ -444,40 +577,75 @@ class Deliveries:
                 header.pop()
             if "" in header:
                 raise InvalidDelivery(
-                    f"column {header.index('') + 1} of the deliveries sheet has no name in row 1 "
-                    f"(got {', '.join(header)}).",
+                    E_(
+                        "column %(index_header)s of the deliveries sheet has no name in row 1 "
+                        "(got %(header)s).",
+                        index_header=header.index("") + 1,
+                        header=", ".join(header),
+                    ),
                     field="columns",
                     value=header,
                 )
             _check_header(header)
-            numbered: list[tuple[int, dict[str, str], int]] = []
-            for number, values in enumerate(rows, start=2):
-                cells = [cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
-                extra = [c for c in cells[len(header) :] if c.strip()]
-                row = dict(zip(header, cells[: len(header)], strict=False))
-                numbered.append((number, row, len(header) + len(extra) if extra else 0))
+            recorded = getattr(ws, "max_row", None) if progress is not None else None
+            counted = _Rows(progress, recorded - 1 if isinstance(recorded, int) else None)
+
+            def numbered() -> Iterator[tuple[int, dict[str, str], int]]:  # streamed, not listed
+                for number, values in enumerate(rows, start=2):
+                    counted.tick()
+                    cells = [cell_text(v) for v in values]
+                    if not any(c.strip() for c in cells):
+                        continue
+                    extra = [c for c in cells[len(header) :] if c.strip()]
+                    row = dict(zip(header, cells[: len(header)], strict=False))
+                    if select is not None and not extra and _outside(row, select):
+                        if left_out is not None:
+                            left_out[0] += 1
+                        continue
+                    yield number, row, len(header) + len(extra) if extra else 0
+
+            kept = cls._parse(numbered(), header, farmers, period, where="row", what="sheet")
         finally:
             book.close()
-        return cls._parse(numbered, header, farmers, period, where="row", what="sheet")
+        counted.finish()
+        return kept
 
     @classmethod
     def select_from_file(
-        cls, path: str | pathlib.Path, period: Period, *, farmers: Iterable[str] | None = None
+        cls,
+        path: str | pathlib.Path,
+        period: Period,
+        *,
+        farmers: Iterable[str] | None = None,
+        progress: RowProgress | None = None,
     ) -> tuple[Deliveries, int]:
         """The deliveries of a file (a season, years) dated in ``period``, and how many rows were
         left out: the file is read once, row by row, and only the period's rows are kept, so
         one fortnight of a ten-year file needs the memory of that fortnight (issue 20 §5).
 
-        Every row's date is read (a row whose date cannot be read is reported, as by
-        :meth:`from_file`); the rows dated in ``period`` are checked in full, the others only
-        for their date.
+        A CSV file, or an Excel workbook when the name ends in ``.xlsx`` (its active sheet,
+        streamed as :meth:`from_xlsx` reads it). Every row's date is read (a row whose date
+        cannot be read is reported, as by :meth:`from_file`); the rows dated in ``period`` are
+        checked in full, the others only for their date. ``progress``: as :meth:`from_file`,
+        counting every row read, kept or left out.
         """
         left_out = [0]
+        if str(path).lower().endswith(".xlsx"):
+            kept = cls._read_xlsx(
+                path, None, farmers, None, select=period, left_out=left_out, progress=progress
+            )
+            return kept, left_out[0]
+        total = data_lines(pathlib.Path(path)) if progress is not None else None
         with open_text(path, field="deliveries", error=InvalidDelivery) as fh:
             try:
-                kept = cls._read(fh, farmers, None, select=period, left_out=left_out)
+                kept = cls._read(
+                    fh,
+                    farmers,
+                    None,
+                    select=period,
+                    left_out=left_out,
+                    rows=_Rows(progress, total),
+                )
             except UnicodeDecodeError as exc:
                 raise refuse_decoding(
                     path, exc, field="deliveries", error=InvalidDelivery
@@ -493,27 +661,29 @@ class Deliveries:
         *,
         select: Period | None = None,
         left_out: list[int] | None = None,
+        rows: _Rows | None = None,
     ) -> Deliveries:
         reader = csv.DictReader(fh)
         header = [column_name(h) for h in (reader.fieldnames or [])]
         _check_header(header)
         reader.fieldnames = header
+        tick = rows.tick if rows is not None and rows.progress is not None else None
 
         def numbered() -> Iterator[tuple[int, dict[str, str], int]]:  # streamed, not listed
             for row in reader:
+                if tick is not None:
+                    tick()
                 extra: Any = row.pop(None, None)
-                if select is not None and not extra:
-                    try:
-                        day = _date(row.get("date") or "")
-                    except InvalidDelivery:
-                        day = None  # reported by _parse
-                    if day is not None and not select.contains(day):
-                        if left_out is not None:
-                            left_out[0] += 1
-                        continue
+                if select is not None and not extra and _outside(row, select):
+                    if left_out is not None:
+                        left_out[0] += 1
+                    continue
                 yield reader.line_num, row, len(header) + len(extra) if extra else 0
 
-        return cls._parse(numbered(), header, farmers, period, where="line", what="file")
+        kept = cls._parse(numbered(), header, farmers, period, where="line", what="file")
+        if rows is not None:
+            rows.finish()
+        return kept
 
     @classmethod
     def _parse(
@@ -534,7 +704,15 @@ class Deliveries:
         for line, row, too_many in numbered:
             if too_many:
                 problems.append(
-                    (line, "columns", f"has {too_many} fields, the header {len(header)}.")
+                    (
+                        line,
+                        "columns",
+                        E_(
+                            "has %(fields)s fields, the header %(header)s.",
+                            fields=too_many,
+                            header=len(header),
+                        ),
+                    )
                 )
                 continue
             found: dict[str, Any] = {}
@@ -546,11 +724,26 @@ class Deliveries:
                     row_problems.append((line, name, str(exc)))
             if "date" in found and period is not None and not period.contains(found["date"]):
                 row_problems.append(
-                    (line, "date", f"'date' {found['date']} is outside the period {period}.")
+                    (
+                        line,
+                        "date",
+                        E_(
+                            "'date' %(date)s is outside the period %(period)s.",
+                            date=found["date"],
+                            period=period,
+                        ),
+                    )
                 )
             if "farmer" in found and known is not None and found["farmer"] not in known:
                 row_problems.append(
-                    (line, "farmer", f"'farmer' {found['farmer']!r} is not a known farmer.")
+                    (
+                        line,
+                        "farmer",
+                        E_(
+                            "'farmer' %(farmer)s is not a known farmer.",
+                            farmer=repr(found["farmer"]),
+                        ),
+                    )
                 )
             quality = None
             try:
@@ -570,8 +763,25 @@ class Deliveries:
                         (
                             line,
                             "identity",
-                            f"delivery {key[0]} {key[1]} {shift or '(no shift)'} is also on "
-                            f"{where} {first}; give each collection its own 'shift'.",
+                            (
+                                E_(
+                                    "delivery %(farmer)s %(date)s %(shift)s is also on line "
+                                    "%(first)s; give each collection its own 'shift'.",
+                                    farmer=key[0],
+                                    date=key[1],
+                                    shift=shift or E_("(no shift)"),
+                                    first=first,
+                                )
+                                if where == "line"
+                                else E_(
+                                    "delivery %(farmer)s %(date)s %(shift)s is also on row "
+                                    "%(first)s; give each collection its own 'shift'.",
+                                    farmer=key[0],
+                                    date=key[1],
+                                    shift=shift or E_("(no shift)"),
+                                    first=first,
+                                )
+                            ),
                         )
                     )
             if row_problems:
@@ -592,15 +802,42 @@ class Deliveries:
         if problems:
             lines = {p[0] for p in problems}
             shown = problems[:_MAX_LISTED]
-            listing = "\n".join(f"  {where} {ln}: {msg}" for ln, _, msg in shown)
+            entries: list[Any] = [
+                E_("  line %(line)s: %(message)s", line=ln, message=msg)
+                if where == "line"
+                else E_("  row %(line)s: %(message)s", line=ln, message=msg)
+                for ln, _, msg in shown
+            ]
             if len(problems) > _MAX_LISTED:
-                listing += (
-                    f"\n  … and {len(problems) - _MAX_LISTED:,} more problems (the error's "
-                    "'problems' attribute lists them all)"
+                more = len(problems) - _MAX_LISTED
+                entries.append(
+                    EN_(
+                        "  … and %(num)s more problem (the error's 'problems' attribute lists "
+                        "them all)",
+                        "  … and %(num)s more problems (the error's 'problems' attribute lists "
+                        "them all)",
+                        more,
+                        num=format(more, ","),
+                    )
                 )
+            count = len(lines)
+            head = (
+                EN_(
+                    "%(num)s bad row in the deliveries file:",
+                    "%(num)s bad rows in the deliveries file:",
+                    count,
+                    num=count,
+                )
+                if what == "file"
+                else EN_(
+                    "%(num)s bad row in the deliveries sheet:",
+                    "%(num)s bad rows in the deliveries sheet:",
+                    count,
+                    num=count,
+                )
+            )
             raise InvalidDelivery(
-                f"{len(lines)} bad row{'s' if len(lines) != 1 else ''} in the deliveries {what}:\n"
-                + listing,
+                joined("\n", [head, *entries]),
                 field="rows",
                 value=sorted(lines),
                 problems=tuple(problems),
@@ -614,13 +851,33 @@ class Deliveries:
         problems = []
         for n, d in enumerate(self.items, start=1):
             if period is not None and not period.contains(d.date):
-                problems.append((n, "date", f"'date' {d.date} is outside the period {period}."))
+                problems.append(
+                    (
+                        n,
+                        "date",
+                        E_(
+                            "'date' %(date)s is outside the period %(period)s.",
+                            date=d.date,
+                            period=period,
+                        ),
+                    )
+                )
             if known is not None and d.farmer not in known:
-                problems.append((n, "farmer", f"'farmer' {d.farmer!r} is not a known farmer."))
+                problems.append(
+                    (
+                        n,
+                        "farmer",
+                        E_("'farmer' %(farmer)s is not a known farmer.", farmer=repr(d.farmer)),
+                    )
+                )
         if problems:
-            listing = "\n".join(f"  delivery {n}: {msg}" for n, _, msg in problems)
+            count = len({p[0] for p in problems})
+            head = EN_("%(num)s bad delivery:", "%(num)s bad deliveries:", count, num=count)
+            entries = [
+                E_("  delivery %(n)s: %(message)s", n=n, message=msg) for n, _, msg in problems
+            ]
             raise InvalidDelivery(
-                f"{len({p[0] for p in problems})} bad deliveries:\n" + listing,
+                joined("\n", [head, *entries]),
                 field="deliveries",
                 value=[p[0] for p in problems],
                 problems=tuple(problems),
@@ -653,8 +910,13 @@ def _to_plan(
             bad = [d for d in days_set if not (isinstance(d, int) and 0 <= d <= 6)]
             if bad:
                 raise InvalidDelivery(
-                    f"'pickup days' of {farmer!r} on route {route!r} must be weekdays 0 (Monday) "
-                    f"to 6 (Sunday) (got {sorted(map(str, bad))}).",
+                    E_(
+                        "'pickup days' of %(farmer)s on route %(route)s must be weekdays 0 "
+                        "(Monday) to 6 (Sunday) (got %(map_bad)s).",
+                        farmer=repr(farmer),
+                        route=repr(route),
+                        map_bad=sorted(map(str, bad)),
+                    ),
                     field="pickup_days",
                     value=bad,
                 )
@@ -709,8 +971,12 @@ class PickupPlan:
         routes = data.get("routes")
         if not isinstance(routes, list):
             raise InvalidDelivery(
-                f"'routes' must be a list of routes with name, days and farmers (got "
-                f"{fmt_value(routes)}) in {source}.",
+                E_(
+                    "'routes' must be a list of routes with name, days and farmers (got "
+                    "%(routes)s) in %(source)s.",
+                    routes=fmt_value(routes),
+                    source=source,
+                ),
                 field="routes",
                 value=routes,
             )
@@ -720,7 +986,12 @@ class PickupPlan:
             where = f"routes[{k}]"
             if not isinstance(route, Mapping):
                 raise InvalidDelivery(
-                    f"{where!r} must be a table (got {fmt_value(route)}) in {source}.",
+                    E_(
+                        "%(where)s must be a table (got %(route)s) in %(source)s.",
+                        where=repr(where),
+                        route=fmt_value(route),
+                        source=source,
+                    ),
                     field=where,
                     value=route,
                 )
@@ -729,8 +1000,14 @@ class PickupPlan:
             if unknown or missing:
                 bad = unknown[0] if unknown else missing[0]
                 raise InvalidDelivery(
-                    f"'{where}.{bad}' is {'unknown' if unknown else 'required'}: a route has name, "
-                    f"days, farmers and optionally farmer_days (in {source}).",
+                    E_(
+                        "'%(where)s.%(bad)s' is %(unknown)s: a route has name, days, farmers "
+                        "and optionally farmer_days (in %(source)s).",
+                        where=where,
+                        bad=bad,
+                        unknown="unknown" if unknown else "required",
+                        source=source,
+                    ),
                     field=f"{where}.{bad}",
                     value=route.get(bad),
                 )
@@ -739,24 +1016,39 @@ class PickupPlan:
             own = route.get("farmer_days", {})
             if not isinstance(own, Mapping):
                 raise InvalidDelivery(
-                    f"'{where}.farmer_days' must map farmer ids to days (got {fmt_value(own)}) "
-                    f"in {source}.",
+                    E_(
+                        "'%(where)s.farmer_days' must map farmer ids to days (got %(own)s) in "
+                        "%(source)s.",
+                        where=where,
+                        own=fmt_value(own),
+                        source=source,
+                    ),
                     field=f"{where}.farmer_days",
                     value=own,
                 )
             farmers = route["farmers"]
             if isinstance(farmers, str) or not isinstance(farmers, list):
                 raise InvalidDelivery(
-                    f"'{where}.farmers' must be a list of farmer ids (got {fmt_value(farmers)}) "
-                    f"in {source}.",
+                    E_(
+                        "'%(where)s.farmers' must be a list of farmer ids (got %(farmers)s) in "
+                        "%(source)s.",
+                        where=where,
+                        farmers=fmt_value(farmers),
+                        source=source,
+                    ),
                     field=f"{where}.farmers",
                     value=farmers,
                 )
             stray = sorted(set(map(str, own)) - set(map(str, farmers)))
             if stray:
                 raise InvalidDelivery(
-                    f"'{where}.farmer_days' names {stray[0]!r}, who is not in the route's farmers "
-                    f"(in {source}).",
+                    E_(
+                        "'%(where)s.farmer_days' names %(stray)s, who is not in the route's "
+                        "farmers (in %(source)s).",
+                        where=where,
+                        stray=repr(stray[0]),
+                        source=source,
+                    ),
                     field=f"{where}.farmer_days",
                     value=stray[0],
                 )
@@ -764,8 +1056,14 @@ class PickupPlan:
             for farmer in map(str, farmers):
                 if farmer in seen:
                     raise InvalidDelivery(
-                        f"'{where}.farmers' repeats {farmer!r}, already on route {seen[farmer]!r} "
-                        f"(in {source}).",
+                        E_(
+                            "'%(where)s.farmers' repeats %(farmer)s, already on route %(seen)s (in "
+                            "%(source)s).",
+                            where=where,
+                            farmer=repr(farmer),
+                            seen=repr(seen[farmer]),
+                            source=source,
+                        ),
                         field=f"{where}.farmers",
                         value=farmer,
                     )
@@ -832,8 +1130,13 @@ def _weekdays(value: Any, field: str, source: str) -> frozenset[int]:
             out.add(item)
         else:
             raise InvalidDelivery(
-                f"{field!r} must be daily or weekdays mon … sun or 0–6 (got {fmt_value(item)}) "
-                f"in {source}.",
+                E_(
+                    "%(field)s must be daily or weekdays mon … sun or 0–6 (got %(item)s) "
+                    "in %(source)s.",
+                    field=repr(field),
+                    item=fmt_value(item),
+                    source=source,
+                ),
                 field=field,
                 value=item,
             )

@@ -43,7 +43,7 @@ import numpy.typing as npt
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance.dairy._deliveries import Delivery
 from coopfinance.dairy._production import CurveKind, LactationCurve, SeasonalProfile
-from coopfinance.errors import InvalidProduction
+from coopfinance.errors import E_, InvalidProduction
 
 __all__ = [
     "MIN_POINTS",
@@ -85,27 +85,38 @@ def _arrays(days: Iterable[Any], litres: Iterable[Any]) -> tuple[_F64, _F64]:
     y = [to_decimal(v, field="litres") for v in litres]
     if len(t) != len(y):
         raise InvalidProduction(
-            f"'days' and 'litres' must have the same length (got {len(t)} and {len(y)}).",
+            E_(
+                "'days' and 'litres' must have the same length (got %(t)s and %(y)s).",
+                t=len(t),
+                y=len(y),
+            ),
             field="litres",
             value=len(y),
         )
     for d in t:
         if d < 1:
             raise InvalidProduction(
-                f"'days' (days in milk) must be at least 1 (got {d}).", field="days", value=d
+                E_("'days' (days in milk) must be at least 1 (got %(d)s).", d=d),
+                field="days",
+                value=d,
             )
     for v in y:
         if v < 0:
             raise InvalidProduction(
-                f"'litres' must not be negative (got {v}).", field="litres", value=v
+                E_("'litres' must not be negative (got %(v)s).", v=v), field="litres", value=v
             )
     return np.array(t, dtype=np.float64), np.array([float(v) for v in y], dtype=np.float64)
 
 
 def _too_few(n: int, what: str) -> InvalidProduction:
     return InvalidProduction(
-        f"too few points to fit a {what} curve: {n} usable, at least {MIN_POINTS} needed "
-        "(distinct days in milk with litres recorded).",
+        E_(
+            "too few points to fit a %(what)s curve: %(n)s usable, at least "
+            "%(min_points)s needed (distinct days in milk with litres recorded).",
+            what=what,
+            n=n,
+            min_points=MIN_POINTS,
+        ),
         field="points",
         value=n,
     )
@@ -176,7 +187,9 @@ def fit_curve(
     k = CurveKind.parse(kind, field="kind")
     if k is CurveKind.FLAT:
         raise InvalidProduction(
-            "'kind' must be wood or wilmink to fit a curve (got flat).", field="kind", value="flat"
+            E_("'kind' must be wood or wilmink to fit a curve (got flat)."),
+            field="kind",
+            value="flat",
         )
     t_raw, y_raw = _arrays(days, litres)
     by_day: dict[float, list[float]] = defaultdict(list)
@@ -205,8 +218,13 @@ def fit_curve(
     a, b, c = math.exp(theta[0]), float(theta[1]), float(theta[2])
     if not (b > 0 and c > 0):
         raise InvalidProduction(
-            f"the records do not follow a Wood curve (fitted b={b:.4g}, c={c:.4g}; both must be "
-            "positive: a rise to a peak, then a decline); try kind='wilmink'.",
+            E_(
+                "the records do not follow a Wood curve (fitted b=%(b)s, c=%(c)s; both "
+                "must be positive: a rise to a peak, then a decline); try "
+                "kind='wilmink'.",
+                b=format(b, ".4g"),
+                c=format(c, ".4g"),
+            ),
             field="kind",
             value="wood",
         )
@@ -232,7 +250,11 @@ def _points(
         n = 1 if cows is None else cows.get(farmer, 1)
         if n < 1:
             raise InvalidProduction(
-                f"'cows' of {farmer!r} must be at least 1 (got {n}).", field="cows", value=n
+                E_(
+                    "'cows' of %(farmer)s must be at least 1 (got %(n)s).", farmer=repr(farmer), n=n
+                ),
+                field="cows",
+                value=n,
             )
         days, values = out.setdefault(farmer, ([], []))
         days.append(t)
@@ -260,12 +282,18 @@ def fit_lactation(
             fits[farmer] = fit_curve(days, litres, kind)
         except InvalidProduction as exc:
             raise InvalidProduction(
-                f"farmer {farmer!r}: {exc}", field=exc.field, value=exc.value
+                E_("farmer %(farmer)s: %(exc)s", farmer=repr(farmer), exc=exc),
+                field=exc.field,
+                value=exc.value,
             ) from None
     for farmer in calved:
         if farmer not in fits:
             raise InvalidProduction(
-                f"farmer {farmer!r}: no deliveries after the calving date {calved[farmer]}.",
+                E_(
+                    "farmer %(farmer)s: no deliveries after the calving date %(calved)s.",
+                    farmer=repr(farmer),
+                    calved=calved[farmer],
+                ),
                 field="calved",
                 value=farmer,
             )
@@ -319,7 +347,7 @@ def _seasonality(
             x = to_decimal(v, field="litres")
             if x < 0:
                 raise InvalidProduction(
-                    f"'litres' must not be negative (got {x}).", field="litres", value=x
+                    E_("'litres' must not be negative (got %(x)s).", x=x), field="litres", value=x
                 )
             daily[day] += x
     cells: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
@@ -338,8 +366,12 @@ def _seasonality(
     if short:
         names = ", ".join(calendar.month_abbr[m] for m in short)
         raise InvalidProduction(
-            f"too few seasons to fit monthly multipliers: {names} recorded in fewer than "
-            f"{min_seasons} years.",
+            E_(
+                "too few seasons to fit monthly multipliers: %(names)s recorded in "
+                "fewer than %(min_seasons)s years.",
+                names=names,
+                min_seasons=min_seasons,
+            ),
             field="records",
             value=tuple(short),
         )

@@ -22,7 +22,7 @@ from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_optional_date, to_text, to_whole
 from coopfinance._files import open_text, refuse_decoding
 from coopfinance.dairy._periods import Period
-from coopfinance.errors import InvalidSettlement, InvalidValue, ParseError
+from coopfinance.errors import E_, EN_, InvalidSettlement, InvalidValue, ParseError, joined
 
 __all__ = [
     "DEFAULT_ORDER",
@@ -66,7 +66,11 @@ def amount_of(value: Decimal | int | str, field: str) -> Decimal:
     except ParseError as exc:
         raise InvalidSettlement(str(exc), field=field, value=value) from None
     if d < 0:
-        raise InvalidSettlement(f"{field!r} must not be negative (got {d}).", field=field, value=d)
+        raise InvalidSettlement(
+            E_("%(field)s must not be negative (got %(d)s).", field=repr(field), d=d),
+            field=field,
+            value=d,
+        )
     return d
 
 
@@ -112,7 +116,10 @@ class Obligation:
     def __attrs_post_init__(self) -> None:
         if self.kind is ObligationKind.LOAN_INSTALLMENT and not self.loan_id:
             raise InvalidSettlement(
-                f"'loan_id' is required for a loan installment (farmer {self.farmer!r}).",
+                E_(
+                    "'loan_id' is required for a loan installment (farmer %(farmer)s).",
+                    farmer=repr(self.farmer),
+                ),
                 field="loan_id",
                 value=self.loan_id,
             )
@@ -166,12 +173,19 @@ def obligations_by_period(
     for n, ob in enumerate(obligations, start=1):
         what = f"obligation {n} ({ob.farmer} {ob.kind.value} {ob.amount})"
         if ob.due is None:
-            raise InvalidSettlement(f"{what} has no 'due' date.", field="due", value=None)
+            raise InvalidSettlement(
+                E_("%(what)s has no 'due' date.", what=what), field="due", value=None
+            )
         found = by_date.get(ob.due)
         if found is None:
             span = f"{ordered[0].start}..{ordered[-1].end}" if ordered else "no period"
             raise InvalidSettlement(
-                f"{what}: 'due' {ob.due} is outside the periods ({span}).",
+                E_(
+                    "%(what)s: 'due' %(due)s is outside the periods (%(span)s).",
+                    what=what,
+                    due=ob.due,
+                    span=span,
+                ),
                 field="due",
                 value=ob.due,
             )
@@ -213,8 +227,11 @@ def _read_obligations(fh: IO[str]) -> tuple[Obligation, ...]:
     unknown = [c for c in header if c not in _OBLIGATION_COLUMNS]
     if missing or unknown:
         raise InvalidSettlement(
-            f"the obligations file needs the columns farmer, kind, amount and may have loan_id, "
-            f"priority, reference, due (got {', '.join(header) or 'no header'}).",
+            E_(
+                "the obligations file needs the columns farmer, kind, amount and may "
+                "have loan_id, priority, reference, due (got %(header)s).",
+                header=", ".join(header) or "no header",
+            ),
             field="columns",
             value=header,
         )
@@ -237,12 +254,17 @@ def _read_obligations(fh: IO[str]) -> tuple[Obligation, ...]:
             )
         except InvalidSettlement as exc:
             lines.append((reader.line_num, exc))
-    problems = [exc.at(f"line {line}") for line, exc in lines]
+    problems = [exc.at(E_("line %(line)s", line=line)) for line, exc in lines]
     if problems:
         n = len(problems)
+        head = EN_(
+            "%(num)s bad row in the obligations file:",
+            "%(num)s bad rows in the obligations file:",
+            n,
+            num=n,
+        )
         raise InvalidSettlement(
-            f"{n} bad row{'s' if n != 1 else ''} in the obligations file:\n"
-            + "\n".join(f"  {problem}" for problem in problems),
+            joined("\n  ", [head, *(p.message for p in problems)]),
             field="rows",
             value=[line for line, _ in lines],
         )

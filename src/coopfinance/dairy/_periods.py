@@ -11,7 +11,7 @@ import attrs
 
 from coopfinance._decimal import exact
 from coopfinance._fields import ParseableEnum, to_date, to_enum
-from coopfinance.errors import InvalidSettlement, InvalidValue
+from coopfinance.errors import E_, InvalidSettlement, InvalidValue
 
 __all__ = ["Period", "SettlementFrequency", "periods_between"]
 
@@ -91,7 +91,11 @@ class Period:
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise InvalidSettlement(
-                f"'period' must not end before it starts (got {self.start}..{self.end}).",
+                E_(
+                    "'period' must not end before it starts (got %(start)s..%(end)s).",
+                    start=self.start,
+                    end=self.end,
+                ),
                 field="period",
                 value=(self.start, self.end),
             )
@@ -102,7 +106,10 @@ class Period:
         parts = text.split("..")
         if len(parts) != 2:
             raise InvalidSettlement(
-                f"'period' must be START..END such as 2026-01-01..2026-01-15 (got {text!r}).",
+                E_(
+                    "'period' must be START..END such as 2026-01-01..2026-01-15 (got %(text)s).",
+                    text=repr(text),
+                ),
                 field="period",
                 value=text,
             )

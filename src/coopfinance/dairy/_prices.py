@@ -32,7 +32,7 @@ from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_date, to_table
 from coopfinance._files import read_data
 from coopfinance._money import Currency
-from coopfinance.errors import InvalidPriceSchedule, InvalidValue, ParseError
+from coopfinance.errors import E_, InvalidPriceSchedule, InvalidValue, ParseError, renamed
 from coopfinance.text import LANGUAGES, check_lang
 
 __all__ = [
@@ -161,8 +161,11 @@ def _to_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[Hygiene
         a is not None and b is not None and b <= a for a, b in itertools.pairwise(bounds)
     ):
         raise InvalidPriceSchedule(
-            f"'hygiene' tiers must have increasing 'up_to' bounds, only the last may be open "
-            f"(got {bounds}).",
+            E_(
+                "'hygiene' tiers must have increasing 'up_to' bounds, only the last "
+                "may be open (got %(bounds)s).",
+                bounds=bounds,
+            ),
             field="hygiene",
             value=bounds,
         )
@@ -186,8 +189,12 @@ def _axis(value: Iterable[_Number], field: str) -> tuple[Decimal, ...]:
     out = tuple(_number(v, field) for v in value)
     if not out or any(b <= a for a, b in itertools.pairwise(out)):
         raise InvalidPriceSchedule(
-            f"'rate_chart.{field}' must be increasing percentages, at least one (got "
-            f"{[str(v) for v in out]}).",
+            E_(
+                "'rate_chart.%(field)s' must be increasing percentages, at least one "
+                "(got %(v_v)s).",
+                field=field,
+                v_v=[str(v) for v in out],
+            ),
             field=f"rate_chart.{field}",
             value=out,
         )
@@ -241,8 +248,13 @@ class RateChart:
     def __attrs_post_init__(self) -> None:
         if len(self.prices) != len(self.fat) or any(len(r) != len(self.snf) for r in self.prices):
             raise InvalidPriceSchedule(
-                f"'rate_chart.prices' must have {len(self.fat)} rows (fat) of {len(self.snf)} "
-                f"prices (SNF) (got {[len(r) for r in self.prices]}).",
+                E_(
+                    "'rate_chart.prices' must have %(fat_self)s rows (fat) of %(snf_self)s "
+                    "prices (SNF) (got %(r_r)s).",
+                    fat_self=len(self.fat),
+                    snf_self=len(self.snf),
+                    r_r=[len(r) for r in self.prices],
+                ),
                 field="rate_chart.prices",
                 value=len(self.prices),
             )
@@ -250,7 +262,7 @@ class RateChart:
             for v in row:
                 if v < 0:
                     raise InvalidPriceSchedule(
-                        f"'rate_chart.prices' must not be negative (got {v}).",
+                        E_("'rate_chart.prices' must not be negative (got %(v)s).", v=v),
                         field="rate_chart.prices",
                         value=v,
                     )
@@ -298,14 +310,19 @@ def _to_chart(value: RateChart | Mapping[str, Any] | None) -> RateChart | None:
     unknown = sorted(set(value) - {"fat", "snf", "prices", "lookup", "below"})
     if unknown:
         raise InvalidPriceSchedule(
-            f"unknown rate_chart field {unknown[0]!r}; known: below, fat, lookup, prices, snf.",
+            E_(
+                "unknown rate_chart field %(unknown)s; known: below, fat, lookup, prices, snf.",
+                unknown=repr(unknown[0]),
+            ),
             field=f"rate_chart.{unknown[0]}",
             value=value[unknown[0]],
         )
     for key in ("fat", "snf", "prices"):
         if key not in value:
             raise InvalidPriceSchedule(
-                f"'rate_chart' needs {key!r}.", field=f"rate_chart.{key}", value=None
+                E_("'rate_chart' needs %(key)s.", key=repr(key)),
+                field=f"rate_chart.{key}",
+                value=None,
             )
     return RateChart(**{k: (str(v) if isinstance(v, float) else v) for k, v in value.items()})
 
@@ -316,7 +333,9 @@ def _basis(value: str) -> str:
     v = aliases.get(v, v)
     if v not in ("litre", "kg"):
         raise InvalidPriceSchedule(
-            f"'per' must be litre or kg (got {value!r}).", field="per", value=value
+            E_("'per' must be litre or kg (got %(value)s).", value=repr(value)),
+            field="per",
+            value=value,
         )
     return v
 
@@ -333,7 +352,7 @@ def _density(value: _Number) -> Decimal:
     d = _number(value, "density")
     if not Decimal("0.9") <= d <= Decimal("1.1"):
         raise InvalidPriceSchedule(
-            f"'density' must be kg per litre, between 0.9 and 1.1 (got {d}).",
+            E_("'density' must be kg per litre, between 0.9 and 1.1 (got %(d)s).", d=d),
             field="density",
             value=d,
         )
@@ -345,7 +364,9 @@ def _to_cell_tiers(value: Iterable[HygieneTier | Mapping[str, Any]]) -> tuple[Hy
         return _to_tiers(value)
     except InvalidPriceSchedule as exc:
         raise InvalidPriceSchedule(
-            str(exc).replace("'hygiene'", "'somatic_cells'"), field="somatic_cells", value=exc.value
+            renamed(exc.message, "'hygiene'", "'somatic_cells'"),
+            field="somatic_cells",
+            value=exc.value,
         ) from None
 
 
@@ -355,7 +376,7 @@ def _to_charges(value: Mapping[str, _Number]) -> tuple[tuple[str, Decimal], ...]
         d = _number(amount, f"service_charges.{name}")
         if d < 0:
             raise InvalidPriceSchedule(
-                f"'service_charges.{name}' must not be negative (got {d}).",
+                E_("'service_charges.%(name)s' must not be negative (got %(d)s).", name=name, d=d),
                 field=f"service_charges.{name}",
                 value=d,
             )
@@ -412,15 +433,20 @@ class PriceTerms:
     def __attrs_post_init__(self) -> None:
         if self.valid_to < self.valid_from:
             raise InvalidPriceSchedule(
-                f"'valid_to' must not be before 'valid_from' (got {self.valid_from}..{self.valid_to}).",
+                E_(
+                    "'valid_to' must not be before 'valid_from' (got "
+                    "%(valid_from)s..%(valid_to)s).",
+                    valid_from=self.valid_from,
+                    valid_to=self.valid_to,
+                ),
                 field="valid_to",
                 value=self.valid_to,
             )
         if self.base <= 0:  # a price of 0 settles every litre for nothing (issue 20 §2)
             raise InvalidPriceSchedule(
-                f"'base' must not be negative (got {self.base})."
+                E_("'base' must not be negative (got %(base)s).", base=self.base)
                 if self.base < 0
-                else f"'base' must be a price above 0 per litre (got {self.base}).",
+                else E_("'base' must be a price above 0 per litre (got %(base)s).", base=self.base),
                 field="base",
                 value=self.base,
             )
@@ -533,7 +559,7 @@ class PriceTerms:
         """How much more per litre the co-op pays, net of service charges, than the intermediary."""
         if self.intermediary is None:
             raise InvalidPriceSchedule(
-                "'intermediary' price is not given for these terms.",
+                E_("'intermediary' price is not given for these terms."),
                 field="intermediary",
                 value=None,
             )
@@ -550,20 +576,30 @@ def _to_terms(value: Iterable[PriceTerms | Mapping[str, Any]]) -> tuple[PriceTer
     )
     if not terms:
         raise InvalidPriceSchedule(
-            "'terms' must hold at least one price period.", field="terms", value=()
+            E_("'terms' must hold at least one price period."), field="terms", value=()
         )
     for before, after in itertools.pairwise(terms):
         if after.valid_from <= before.valid_to:
             raise InvalidPriceSchedule(
-                f"price periods overlap: {before.valid_from}..{before.valid_to} and "
-                f"{after.valid_from}..{after.valid_to}.",
+                E_(
+                    "price periods overlap: %(valid_from)s..%(valid_to)s and "
+                    "%(valid_from2)s..%(valid_to2)s.",
+                    valid_from=before.valid_from,
+                    valid_to=before.valid_to,
+                    valid_from2=after.valid_from,
+                    valid_to2=after.valid_to,
+                ),
                 field="terms",
                 value=(before.valid_to, after.valid_from),
             )
         if after.valid_from != before.valid_to + dt.timedelta(days=1):
             raise InvalidPriceSchedule(
-                f"price schedule has a gap: no price from {before.valid_to + dt.timedelta(days=1)} "
-                f"to {after.valid_from - dt.timedelta(days=1)}.",
+                E_(
+                    "price schedule has a gap: no price from %(valid_to_before)s to "
+                    "%(valid_from_after)s.",
+                    valid_to_before=before.valid_to + dt.timedelta(days=1),
+                    valid_from_after=after.valid_from - dt.timedelta(days=1),
+                ),
                 field="terms",
                 value=(before.valid_to, after.valid_from),
             )
@@ -597,14 +633,21 @@ def _terms_from_dict(data: Mapping[str, Any]) -> PriceTerms:
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:
         raise InvalidPriceSchedule(
-            f"unknown price field {unknown[0]!r}; known: {', '.join(sorted(_KEYS))}.",
+            E_(
+                "unknown price field %(unknown)s; known: %(keys)s.",
+                unknown=repr(unknown[0]),
+                keys=", ".join(sorted(_KEYS)),
+            ),
             field=unknown[0],
             value=data[unknown[0]],
         )
     for required in ("from", "to"):
         if required not in data and f"valid_{required}" not in data:
             raise InvalidPriceSchedule(
-                f"each price period needs {required!r} (a date YYYY-MM-DD).",
+                E_(
+                    "each price period needs %(required)s (a date YYYY-MM-DD).",
+                    required=repr(required),
+                ),
                 field=required,
                 value=None,
             )
@@ -664,8 +707,12 @@ def _to_service_names(value: Mapping[str, Mapping[str, str]] | ServiceNames) -> 
         pairs = names.items() if isinstance(names, Mapping) else names
         if not isinstance(charge, str) or not isinstance(pairs, Iterable):
             raise InvalidPriceSchedule(
-                f"'{field}' must be a table of names by language, e.g. "
-                f'{{ es = "Flete", en = "Transport" }} (got {names!r}).',
+                E_(
+                    "'%(field)s' must be a table of names by language, e.g. { es = "
+                    '"Flete", en = "Transport" } (got %(names)s).',
+                    field=field,
+                    names=repr(names),
+                ),
                 field=field,
                 value=names,
             )
@@ -675,14 +722,25 @@ def _to_service_names(value: Mapping[str, Mapping[str, str]] | ServiceNames) -> 
                 code = check_lang(lang)
             except InvalidValue:
                 raise InvalidPriceSchedule(
-                    f"'{field}.{lang}' must name a language ({', '.join(LANGUAGES)}) "
-                    f"(got {lang!r}).",
+                    E_(
+                        "'%(field)s.%(lang)s' must name a language (%(languages)s) (got "
+                        "%(lang2)s).",
+                        field=field,
+                        lang=lang,
+                        languages=", ".join(LANGUAGES),
+                        lang2=repr(lang),
+                    ),
                     field=f"{field}.{lang}",
                     value=lang,
                 ) from None
             if not isinstance(name, str) or not name.strip():
                 raise InvalidPriceSchedule(
-                    f"'{field}.{lang}' must be a name (got {name!r}).",
+                    E_(
+                        "'%(field)s.%(lang)s' must be a name (got %(name)s).",
+                        field=field,
+                        lang=lang,
+                        name=repr(name),
+                    ),
                     field=f"{field}.{lang}",
                     value=name,
                 )
@@ -720,8 +778,12 @@ class MilkPriceSchedule:
         for charge, _names in self.service_names:
             if charge not in charges:
                 raise InvalidPriceSchedule(
-                    f"'service_names.{charge}' names a service charge no price period has "
-                    f"(charges: {', '.join(sorted(charges)) or 'none'}).",
+                    E_(
+                        "'service_names.%(charge)s' names a service charge no price period has "
+                        "(charges: %(charges)s).",
+                        charge=charge,
+                        charges=", ".join(sorted(charges)) or "none",
+                    ),
                     field=f"service_names.{charge}",
                     value=charge,
                 )
@@ -756,15 +818,21 @@ class MilkPriceSchedule:
         prices = data.get("prices")
         if not isinstance(prices, list):
             raise InvalidPriceSchedule(
-                "a price schedule needs a list 'prices' of periods with 'from', 'to' and 'base'.",
+                E_(
+                    "a price schedule needs a list 'prices' of periods with 'from', 'to' "
+                    "and 'base'."
+                ),
                 field="prices",
                 value=prices,
             )
         names = data.get("service_names", {})
         if not isinstance(names, Mapping):
             raise InvalidPriceSchedule(
-                "'service_names' must be a table {charge = { es = ..., en = ... }} "
-                f"(got {names!r}).",
+                E_(
+                    "'service_names' must be a table {charge = { es = ..., en = ... }} "
+                    "(got %(names)s).",
+                    names=repr(names),
+                ),
                 field="service_names",
                 value=names,
             )
@@ -811,7 +879,12 @@ class MilkPriceSchedule:
             if t.valid_from <= day <= t.valid_to:
                 return t
         raise InvalidPriceSchedule(
-            f"no milk price for {day}: the schedule covers {self.start}..{self.end}.",
+            E_(
+                "no milk price for %(day)s: the schedule covers %(start)s..%(end)s.",
+                day=day,
+                start=self.start,
+                end=self.end,
+            ),
             field="date",
             value=day,
         )

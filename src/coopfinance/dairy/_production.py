@@ -19,7 +19,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, non_negative, positive, to_date, to_optional_date
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
-from coopfinance.errors import InvalidProduction, InvalidValue, ParseError
+from coopfinance.errors import E_, InvalidProduction, InvalidValue, ParseError
 
 __all__ = [
     "ICA_SEASONALITY",
@@ -130,13 +130,17 @@ class LactationCurve:
             for name in ("a", "b", "c"):
                 if getattr(self, name) <= 0:
                     raise InvalidProduction(
-                        f"Wood's {name!r} must be positive (got {getattr(self, name)}).",
+                        E_(
+                            "Wood's %(name)s must be positive (got %(getattr_self)s).",
+                            name=repr(name),
+                            getattr_self=getattr(self, name),
+                        ),
                         field=name,
                         value=getattr(self, name),
                     )
         elif self.kind is CurveKind.FLAT and self.a < 0:
             raise InvalidProduction(
-                f"'a' (litres per day) must not be negative (got {self.a}).",
+                E_("'a' (litres per day) must not be negative (got %(a)s).", a=self.a),
                 field="a",
                 value=self.a,
             )
@@ -171,7 +175,10 @@ class LactationCurve:
         """Wood's peak day ``b/c`` (refused for other shapes)."""
         if self.kind is not CurveKind.WOOD:
             raise InvalidProduction(
-                f"'peak_day' is defined for Wood's curve only (got {self.kind.value}).",
+                E_(
+                    "'peak_day' is defined for Wood's curve only (got %(value)s).",
+                    value=self.kind.value,
+                ),
                 field="kind",
                 value=self.kind,
             )
@@ -237,14 +244,18 @@ def _to_factors(value: Iterable[_Number]) -> tuple[Decimal, ...]:
     factors = tuple(to_decimal(v, field="factors") for v in value)
     if len(factors) != 12:
         raise InvalidProduction(
-            f"'factors' must give 12 monthly multipliers, January to December (got {len(factors)}).",
+            E_(
+                "'factors' must give 12 monthly multipliers, January to December (got "
+                "%(factors)s).",
+                factors=len(factors),
+            ),
             field="factors",
             value=factors,
         )
     for f in factors:
         if f < 0:
             raise InvalidProduction(
-                f"'factors' must not be negative (got {f}).", field="factors", value=f
+                E_("'factors' must not be negative (got %(f)s).", f=f), field="factors", value=f
             )
     return factors
 
@@ -295,7 +306,7 @@ class SeasonalProfile:
         """The same shape scaled so the day-weighted mean is 1."""
         mean = self.day_weighted_mean()
         if mean == 0:
-            raise InvalidProduction("'factors' must not all be zero.", field="factors", value=0)
+            raise InvalidProduction(E_("'factors' must not all be zero."), field="factors", value=0)
         return SeasonalProfile(factors=tuple(CONTEXT.divide(f, mean) for f in self.factors))
 
 
@@ -349,7 +360,10 @@ class Cow:
         """A cow at lactation stage ``days_in_milk`` on date ``on`` (day 1 is the calving day)."""
         if days_in_milk < 1:
             raise InvalidProduction(
-                f"'days_in_milk' must be at least 1 (got {days_in_milk}).",
+                E_(
+                    "'days_in_milk' must be at least 1 (got %(days_in_milk)s).",
+                    days_in_milk=days_in_milk,
+                ),
                 field="days_in_milk",
                 value=days_in_milk,
             )
@@ -360,7 +374,9 @@ def _max_uplift(value: _Number) -> Decimal:
     d = _dec(value, "max_uplift")
     if not ZERO <= d <= ONE:
         raise InvalidProduction(
-            f"'max_uplift' must be between 0 and 1 (got {d}).", field="max_uplift", value=value
+            E_("'max_uplift' must be between 0 and 1 (got %(d)s).", d=d),
+            field="max_uplift",
+            value=value,
         )
     return d
 
@@ -424,7 +440,11 @@ def _to_cows(value: Iterable[Cow]) -> tuple[Cow, ...]:
     for cow in cows:
         if not isinstance(cow, Cow):
             raise InvalidProduction(
-                f"'cows' must hold Cow values (got {type(cow).__name__} {cow!r}).",
+                E_(
+                    "'cows' must hold Cow values (got %(type)s %(cow)s).",
+                    type=type(cow).__name__,
+                    cow=repr(cow),
+                ),
                 field="cows",
                 value=cow,
             )
@@ -513,7 +533,11 @@ class ProductionForecast:
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise InvalidProduction(
-                f"'end' must not be before 'start' (got {self.end} < {self.start}).",
+                E_(
+                    "'end' must not be before 'start' (got %(end)s < %(start)s).",
+                    end=self.end,
+                    start=self.start,
+                ),
                 field="end",
                 value=self.end,
             )
@@ -523,7 +547,9 @@ class ProductionForecast:
             return self.herds[farmer]
         except KeyError:
             raise InvalidProduction(
-                f"'farmer' {farmer!r} has no herd in the forecast.", field="farmer", value=farmer
+                E_("'farmer' %(farmer)s has no herd in the forecast.", farmer=repr(farmer)),
+                field="farmer",
+                value=farmer,
             ) from None
 
     def days(self) -> tuple[dt.date, ...]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact
+from coopfinance._fields import to_text
 from coopfinance._frames import Numeric, to_dataframe
 from coopfinance._money import Currency
 from coopfinance.dairy._deliveries import Deliveries, Delivery
@@ -43,19 +45,21 @@ from coopfinance.dairy._obligations import (
     amount_of,
 )
 from coopfinance.dairy._periods import Period, SettlementFrequency, periods_between
-from coopfinance.dairy._prices import MilkPriceSchedule
-from coopfinance.errors import InvalidSettlement
+from coopfinance.dairy._prices import MilkPriceSchedule, PriceTerms, Quality
+from coopfinance.errors import E_, InvalidSettlement
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "FarmerSettlement",
+    "MilkTotal",
     "PeriodSummary",
     "Settlement",
     "SettlementPolicy",
     "settle",
     "settle_season",
+    "settle_totals",
     "summarize",
 ]
 
@@ -67,7 +71,9 @@ def _share(value: _Number, field: str) -> Decimal:
     d = amount_of(value, field)
     if d > ONE:
         raise InvalidSettlement(
-            f"{field!r} must be a share between 0 and 1 (got {d}).", field=field, value=d
+            E_("%(field)s must be a share between 0 and 1 (got %(d)s).", field=repr(field), d=d),
+            field=field,
+            value=d,
         )
     return d
 
@@ -80,6 +86,18 @@ def _floor_price(value: _Number) -> Decimal:
     return amount_of(value, "floor_price_per_litre")
 
 
+def _total_farmer(value: str) -> str:
+    return to_text(value, field="farmer", error=InvalidSettlement)
+
+
+def _total_litres(value: _Number) -> Decimal:
+    return amount_of(value, "litres")
+
+
+def _total_value(value: _Number) -> Decimal:
+    return amount_of(value, "value")
+
+
 def _frequency(value: SettlementFrequency | str) -> SettlementFrequency:
     return SettlementFrequency.parse(value)
 
@@ -88,8 +106,11 @@ def _to_order(value: Iterable[ObligationKind | str]) -> tuple[ObligationKind, ..
     order = tuple(ObligationKind.parse(k) for k in value)
     if sorted(k.value for k in order) != sorted(k.value for k in ObligationKind):
         raise InvalidSettlement(
-            "'order' must list every kind exactly once: "
-            f"{', '.join(k.value for k in ObligationKind)} (got {', '.join(k.value for k in order)}).",
+            E_(
+                "'order' must list every kind exactly once: %(value_k)s (got %(value_k2)s).",
+                value_k=", ".join(k.value for k in ObligationKind),
+                value_k2=", ".join(k.value for k in order),
+            ),
             field="order",
             value=order,
         )
@@ -236,7 +257,13 @@ class Settlement:
             if s.farmer == farmer:
                 return s
         raise InvalidSettlement(
-            f"'farmer' {farmer!r} has no statement in {self.period}.", field="farmer", value=farmer
+            E_(
+                "'farmer' %(farmer)s has no statement in %(period)s.",
+                farmer=repr(farmer),
+                period=self.period,
+            ),
+            field="farmer",
+            value=farmer,
         )
 
     def carried(self, policy: SettlementPolicy | None = None) -> tuple[Obligation, ...]:
@@ -354,6 +381,8 @@ def settle(
     Every delivery must fall in ``period``; with ``farmers`` given, every delivery and obligation
     must belong to one of them, and each gets a statement (even with no milk). Per-litre service
     charges of the price schedule become ``SERVICE_CHARGE`` obligations, one per named charge.
+    The milk is summed per farmer and price period (:class:`MilkTotal`) and each farmer settled
+    from those sums, the step :func:`settle_totals` runs (one formula for both).
 
     >>> prices = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31",
     ...                                 service_charges={"transport": "0.05"})
@@ -371,13 +400,174 @@ def settle(
     items = tuple(deliveries)
     known = None if farmers is None else tuple(dict.fromkeys(farmers))
     Deliveries(items=items).check(farmers=known, period=period)
-    obs = tuple(obligations)
+    litres: dict[str, Decimal] = {}
+    value: dict[str, Decimal] = {}
+    charges: dict[str, dict[str, Decimal]] = {}
+    _accumulate(items, prices, litres, value, charges)
+    return _settlement(
+        period,
+        prices,
+        pol,
+        known,
+        litres=litres,
+        value=value,
+        charges=charges,
+        obs=tuple(obligations),
+        deliveries=items,
+    )
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class MilkTotal:
+    """One farmer's milk of one period under one set of price terms: ``litres = Σ litresᵢ`` and
+    ``value = Σ litresᵢ × price(qualityᵢ)`` over the farmer's deliveries on the days of ``terms``
+    (each product and sum exact). What :func:`settle_totals` settles from; a database can sum it
+    (the co-op book's close does).
+
+    >>> terms = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31").terms[0]
+    >>> MilkTotal(farmer="F01", terms=terms, litres="450", value="585.0").value
+    Decimal('585.0')
+    """
+
+    farmer: str = attrs.field(converter=_total_farmer)
+    terms: PriceTerms = attrs.field(validator=attrs.validators.instance_of(PriceTerms))
+    litres: Decimal = attrs.field(converter=_total_litres)
+    value: Decimal = attrs.field(converter=_total_value)
+
+    @classmethod
+    def trusted(cls, farmer: str, terms: PriceTerms, litres: Decimal, value: Decimal) -> MilkTotal:
+        """A total from values already valid (a ``str`` farmer, ``PriceTerms``, non-negative
+        ``Decimal`` sums), without the converters: what the co-op book's close builds from the
+        sums its database returns. Equal to ``MilkTotal(...)`` of the same values (tested).
+
+        >>> terms = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31").terms[0]
+        >>> MilkTotal.trusted("F01", terms, Decimal("450"), Decimal("585.0")) == MilkTotal(
+        ...     farmer="F01", terms=terms, litres="450", value="585.0")
+        True
+        """
+        self = object.__new__(cls)
+        _set = object.__setattr__
+        _set(self, "farmer", farmer)
+        _set(self, "terms", terms)
+        _set(self, "litres", litres)
+        _set(self, "value", value)
+        return self
+
+
+@exact
+def settle_totals(
+    totals: Iterable[MilkTotal],
+    prices: MilkPriceSchedule,
+    period: Period,
+    obligations: Iterable[Obligation] = (),
+    policy: SettlementPolicy | None = None,
+    *,
+    farmers: Iterable[str] | None = None,
+) -> Settlement:
+    """Settle one period from each farmer's milk totals per price period instead of the
+    deliveries: the same settlement as :func:`settle` of deliveries with those totals.
+
+    Per farmer, over its totals in the order given::
+
+        litres = Σ litresₜ      value = Σ valueₜ      charge of name n = Σ litresₜ × cₙ(termsₜ)
+
+    then the per-farmer step of the module docstring (gross, floor, deductions in order, caps).
+    :func:`settle` computes the same three sums from the deliveries (``Σ litresᵢ·c`` is
+    ``c·Σ litresᵢ`` when no step rounds) and settles them with this step. Every sum here is exact:
+    one that would need more than 34 significant digits is refused (``InvalidSettlement``,
+    field ``totals``; settle the deliveries instead). ``terms`` must be terms of ``prices`` in
+    force in ``period``; with ``farmers`` given, every total belongs to one of them. The
+    settlement keeps no deliveries (``Settlement.deliveries`` is empty).
+
+    >>> prices = MilkPriceSchedule.flat("1.30", "2026-01-01", "2026-12-31",
+    ...                                 service_charges={"transport": "0.05"})
+    >>> period = Period.parse("2026-01-01..2026-01-15")
+    >>> totals = [MilkTotal(farmer="F01", terms=prices.terms[0], litres="450", value="585.00")]
+    >>> loan = Obligation(farmer="F01", kind="loan-installment", amount="200", loan_id="L-1")
+    >>> s = settle_totals(totals, prices, period, [loan])
+    >>> s.statement("F01").net, s.statement("F01").arrears
+    (Decimal('387.00'), Decimal('24.50'))
+    """
+    pol = policy or SettlementPolicy()
+    rows = tuple(totals)
+    known = None if farmers is None else tuple(dict.fromkeys(farmers))
+    allowed = [t for t in prices.terms if t.valid_from <= period.end and t.valid_to >= period.start]
+    known_set = None if known is None else set(known)
+    for n, row in enumerate(rows, start=1):
+        if not any(row.terms is t or row.terms == t for t in allowed):
+            raise InvalidSettlement(
+                E_(
+                    "total %(n)s (%(farmer)s): its 'terms' (%(start)s..%(end)s) are not terms of "
+                    "the price schedule in force in %(period)s.",
+                    n=n,
+                    farmer=repr(row.farmer),
+                    start=row.terms.valid_from,
+                    end=row.terms.valid_to,
+                    period=period,
+                ),
+                field="terms",
+                value=row.terms,
+            )
+        if known_set is not None and row.farmer not in known_set:
+            raise InvalidSettlement(
+                E_(
+                    "total %(n)s: 'farmer' %(farmer)s is not a known farmer.",
+                    n=n,
+                    farmer=repr(row.farmer),
+                ),
+                field="farmer",
+                value=row.farmer,
+            )
+    litres: dict[str, Decimal] = {}
+    value: dict[str, Decimal] = {}
+    charges: dict[str, dict[str, Decimal]] = {}
+    groups = [(r.farmer, r.terms, r.litres, r.value) for r in rows]
+    if not _sums(groups, litres, value, charges):
+        raise InvalidSettlement(
+            E_(
+                "a farmer's milk totals do not sum exactly in 34 significant digits; settle the "
+                "deliveries instead."
+            ),
+            field="totals",
+            value=len(rows),
+        )
+    return _settlement(
+        period,
+        prices,
+        pol,
+        known,
+        litres=litres,
+        value=value,
+        charges=charges,
+        obs=tuple(obligations),
+    )
+
+
+def _settlement(
+    period: Period,
+    prices: MilkPriceSchedule,
+    pol: SettlementPolicy,
+    known: tuple[str, ...] | None,
+    *,
+    litres: dict[str, Decimal],
+    value: dict[str, Decimal],
+    charges: dict[str, dict[str, Decimal]],
+    obs: tuple[Obligation, ...],
+    deliveries: tuple[Delivery, ...] = (),
+) -> Settlement:
+    """The per-farmer step shared by :func:`settle` and :func:`settle_totals`: obligations
+    checked, service charges rounded into obligations, each farmer settled, the summary."""
     if known is not None:
         known_set = set(known)
         for ob in obs:
             if ob.farmer not in known_set:
                 raise InvalidSettlement(
-                    f"obligation for unknown farmer {ob.farmer!r} ({ob.kind.value} {ob.amount}).",
+                    E_(
+                        "obligation for unknown farmer %(farmer)s (%(value)s %(amount)s).",
+                        farmer=repr(ob.farmer),
+                        value=ob.kind.value,
+                        amount=ob.amount,
+                    ),
                     field="farmer",
                     value=ob.farmer,
                 )
@@ -385,15 +575,16 @@ def settle(
     for ob in obs:
         if _round(ob.amount, unit, ROUND_HALF_UP) != ob.amount:
             raise InvalidSettlement(
-                f"'amount' of an obligation must be in whole {prices.currency.code} minor units "
-                f"(got {ob.amount} for {ob.farmer!r}).",
+                E_(
+                    "'amount' of an obligation must be in whole %(code)s minor units (got "
+                    "%(amount)s for %(farmer)s).",
+                    code=prices.currency.code,
+                    amount=ob.amount,
+                    farmer=repr(ob.farmer),
+                ),
                 field="amount",
                 value=ob.amount,
             )
-    litres: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    value: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    charges: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    _accumulate(items, prices, litres, value, charges)
     by_farmer: dict[str, list[Obligation]] = defaultdict(list)
     for ob in obs:
         by_farmer[ob.farmer].append(ob)
@@ -401,39 +592,55 @@ def settle(
         for name, amount in named.items():
             rounded = _round(amount, unit, ROUND_HALF_UP)
             if rounded:
-                by_farmer[farmer].append(
-                    Obligation(
-                        farmer=farmer,
-                        kind=ObligationKind.SERVICE_CHARGE,
-                        amount=rounded,
-                        reference=name,
-                    )
-                )
+                by_farmer[farmer].append(_service_charge(farmer, rounded, name))
     order = known if known is not None else tuple(sorted(set(litres) | set(by_farmer)))
+    step = _Step(pol, unit, period).farmer
     statements = tuple(
-        _settle_farmer(
-            f,
-            period=period,
-            litres=litres.get(f, ZERO),
-            value=value.get(f, ZERO),
-            obligations=by_farmer.get(f, []),
-            policy=pol,
-            unit=unit,
-        )
-        for f in order
+        step(f, litres.get(f, ZERO), value.get(f, ZERO), by_farmer.get(f, [])) for f in order
     )
     return Settlement(
         period=period,
         currency=prices.currency,
         statements=statements,
         summary=summarize(period, statements, pol),
-        deliveries=items,
+        deliveries=deliveries,
         prices=prices,
         policy=pol,
     )
 
 
-_ROUNDED = (decimal.Rounded, decimal.Inexact)  # the signals a trapped exact sum may raise
+_OBLIGATION_SLOTS: tuple[Any, ...] = tuple(
+    vars(Obligation)[a.name].__set__ for a in attrs.fields(Obligation)
+)
+"""The setters of :class:`Obligation`'s slots, in field order (``tests/dairy/
+test_settlement_fast.py`` checks :func:`_service_charge` equals the validated ``Obligation``)."""
+
+
+def _service_charge(farmer: str, amount: Decimal, name: str) -> Obligation:
+    """``Obligation(farmer=farmer, kind=SERVICE_CHARGE, amount=amount, reference=name)`` from
+    values already valid (a rounded, non-negative charge), without running the converters."""
+    made = object.__new__(Obligation)
+    put_farmer, put_kind, put_amount, put_priority, put_loan, put_reference, put_due = (
+        _OBLIGATION_SLOTS
+    )
+    put_farmer(made, farmer)
+    put_kind(made, ObligationKind.SERVICE_CHARGE)
+    put_amount(made, amount)
+    put_priority(made, None)
+    put_loan(made, None)
+    put_reference(made, name)
+    put_due(made, None)
+    return made
+
+
+def _recording() -> decimal.Context:
+    """A copy of the current context that rounds as it does but records instead of trapping
+    ``Rounded``/``Inexact``, its flags cleared: a shortcut is taken only if no step of it set
+    ``Rounded`` (every digit kept, exponent included)."""
+    ctx = decimal.getcontext().copy()
+    ctx.traps[decimal.Rounded] = ctx.traps[decimal.Inexact] = False
+    ctx.clear_flags()
+    return ctx
 
 
 def _accumulate(
@@ -445,108 +652,212 @@ def _accumulate(
 ) -> None:
     """Litres, milk value ``Σ litres·price(quality)`` and per-litre service charges per farmer.
 
-    Two shortcuts give the same Decimals as the plain loop (one price and one product per charge
-    and delivery), which ``tests/dairy/test_settlement_fast.py`` checks against it:
+    The plain loop (:func:`_plain`: one price and one product per charge and delivery) is the
+    definition; the shortcut gives the same Decimals, which ``tests/dairy/test_settlement_fast.py``
+    checks against it:
 
     - the price of each distinct (terms, quality) pair is computed once (a price is a pure
       function of the two frozen values);
-    - a charge is ``p·Σ litres`` over the deliveries priced by the same terms instead of
-      ``Σ p·litresᵢ``: equal, exponent included (``e(p) + min eᵢ`` both ways), whenever no step
-      rounds, i.e. the product fits the precision (``CONTEXT.prec``, 34, or the current context's
-      if lower, which the running sums use): the digits of ``p`` and of ``Σ litres`` together at
-      most that, all terms of one sign, and every sum of the shortcut exact (checked by a
-      context trapping ``Rounded``: a farmer's charge over several price periods is a sum
-      the plain loop adds in another order). Otherwise the plain loop is taken.
+    - litres and value are summed per farmer and price period (:func:`_grouped`), then per
+      farmer with a charge ``c·Σ litres`` per period instead of ``Σ c·litresᵢ`` (:func:`_sums`,
+      the step :func:`settle_totals` takes): equal, exponent included (``e(c) + min eᵢ`` both
+      ways), whenever no step rounds. Every step runs in a context that records ``Rounded``
+      (:func:`_recording`): all terms are ≥ 0 (litres and prices are never negative), so each
+      partial sum and product of the plain loop is at most the shortcut's total at an exponent
+      no smaller, and fits the precision whenever the shortcut's does. A step that rounded sends
+      the whole settlement to the plain loop.
     """
-    terms_cache: dict[dt.date, Any] = {}
-    price_memo: dict[tuple[int, Any], Decimal] = {}
-    charged: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
-    by_id: dict[int, Any] = {}
-    prec = min(CONTEXT.prec, decimal.getcontext().prec)  # the sums run in the current context
-    # every sum of the shortcut is checked exact (no digit dropped, exponent kept): a rounded step
-    # would give other Decimals than the plain loop's order of additions
-    exact = decimal.Context(prec=prec, traps=[decimal.Rounded, decimal.Inexact])
-    grouped = True
+    groups = _grouped(items, prices)
+    if groups is not None and _sums(groups, litres, value, charges):
+        return
+    litres.clear()
+    value.clear()
+    charges.clear()
+    _plain(items, prices, litres, value, charges)
+
+
+_QUALITY_KEY = operator.attrgetter(*(a.name for a in attrs.fields(Quality)))
+"""Every field of a :class:`Quality` as one tuple (what its ``==`` compares), hashed in C."""
+
+
+def _grouped(
+    items: tuple[Delivery, ...], prices: MilkPriceSchedule
+) -> list[tuple[str, PriceTerms, Decimal, Decimal]] | None:
+    """``(farmer, terms, Σ litres, Σ litres·price)`` per farmer and price period, in the order
+    of each pair's first delivery; ``None`` if a step rounded."""
+    dates = {d.date for d in items}
+    terms_of = {day: prices.terms_on(day) for day in dates}
+    distinct = list({id(t): t for t in terms_of.values()}.values())
+    memo: dict[Any, Decimal] = {}
+    ctx = _recording()
+    out: list[tuple[str, PriceTerms, Decimal, Decimal]] = []
+    with decimal.localcontext(ctx) as c:
+        if len(distinct) <= 1:  # one price period: sums per farmer
+            litres: dict[str, Decimal] = {}
+            value: dict[str, Decimal] = {}
+            if distinct:
+                _sum_one(items, distinct[0], memo, litres, value)
+                only = distinct[0]
+                out = [(f, only, n, value[f]) for f, n in litres.items()]
+        else:
+            keyed_litres: dict[tuple[str, int], Decimal] = {}
+            keyed_value: dict[tuple[str, int], Decimal] = {}
+            by_id = {id(t): t for t in distinct}
+            for d in items:
+                terms = terms_of[d.date]
+                q = d.quality
+                key = (id(terms), None if q is None else _QUALITY_KEY(q))
+                price = memo.get(key)
+                if price is None:
+                    price = memo[key] = terms.price(q)
+                k = (d.farmer, id(terms))
+                n = d.litres
+                keyed_litres[k] = keyed_litres.get(k, ZERO) + n
+                keyed_value[k] = keyed_value.get(k, ZERO) + n * price
+            out = [(f, by_id[t], n, keyed_value[f, t]) for (f, t), n in keyed_litres.items()]
+        if c.flags[decimal.Rounded]:
+            return None
+    return out
+
+
+def _sum_one(
+    items: tuple[Delivery, ...],
+    terms: PriceTerms,
+    memo: dict[Any, Decimal],
+    litres: dict[str, Decimal],
+    value: dict[str, Decimal],
+) -> None:
+    """The sums of :func:`_grouped` when one price period covers every delivery (the common
+    case: no per-delivery terms)."""
+    price_of = terms.price
+    key_of = _QUALITY_KEY
+    get_litres, get_value = litres.get, value.get
+    for d in items:
+        q = d.quality
+        key = None if q is None else key_of(q)
+        price = memo.get(key)
+        if price is None:
+            price = memo[key] = price_of(q)
+        farmer = d.farmer
+        n = d.litres
+        litres[farmer] = get_litres(farmer, ZERO) + n
+        value[farmer] = get_value(farmer, ZERO) + n * price
+
+
+def _sums(
+    groups: Iterable[tuple[str, PriceTerms, Decimal, Decimal]],
+    litres: dict[str, Decimal],
+    value: dict[str, Decimal],
+    charges: dict[str, dict[str, Decimal]],
+) -> bool:
+    """Per farmer, over its groups in order: ``Σ litresₜ``, ``Σ valueₜ`` and, per charge name,
+    ``Σ litresₜ·cₙ``; ``False`` (the dicts partly filled) if a step rounded."""
+    with decimal.localcontext(_recording()) as c:
+        for farmer, terms, n, v in groups:
+            litres[farmer] = litres.get(farmer, ZERO) + n
+            value[farmer] = value.get(farmer, ZERO) + v
+            if terms.service_charges:
+                named = charges.get(farmer)
+                if named is None:
+                    named = charges[farmer] = {}
+                for name, per_litre in terms.service_charges:
+                    named[name] = named.get(name, ZERO) + n * per_litre
+        return not c.flags[decimal.Rounded]
+
+
+def _plain(
+    items: tuple[Delivery, ...],
+    prices: MilkPriceSchedule,
+    litres: dict[str, Decimal],
+    value: dict[str, Decimal],
+    charges: dict[str, dict[str, Decimal]],
+) -> None:
+    """The definition: per delivery its terms, its price, ``litres·price`` and ``litres·c`` per
+    charge (products in :data:`CONTEXT`, sums in the current context), added in order."""
+    terms_cache: dict[dt.date, PriceTerms] = {}
     for d in items:
         terms = terms_cache.get(d.date)
         if terms is None:
             terms = terms_cache[d.date] = prices.terms_on(d.date)
-            by_id[id(terms)] = terms
-        farmer, q = d.farmer, d.quality
-        litres[farmer] += d.litres
-        key = (id(terms), q)
-        price = price_memo.get(key)
-        if price is None:
-            price = price_memo[key] = terms.price(q)
-        value[farmer] += CONTEXT.multiply(d.litres, price)
-        if grouped and terms.service_charges:
-            try:
-                charged[farmer, id(terms)] = exact.add(charged[farmer, id(terms)], d.litres)
-            except _ROUNDED:
-                grouped = False
-    if grouped:
-        try:
-            for (farmer, tid), total in charged.items():
-                n = len(total.as_tuple().digits)
-                for name, per_litre in by_id[tid].service_charges:
-                    if n + len(per_litre.as_tuple().digits) > prec:
-                        raise decimal.Rounded(per_litre)
-                    product = CONTEXT.multiply(total, per_litre)
-                    charges[farmer][name] = exact.add(charges[farmer][name], product)
-            return
-        except _ROUNDED:
-            pass
-    charges.clear()  # a sum too long to be exact both ways: the plain loop for every delivery
-    for d in items:
-        for name, per_litre in terms_cache[d.date].service_charges:
-            charges[d.farmer][name] += CONTEXT.multiply(d.litres, per_litre)
+        farmer = d.farmer
+        litres[farmer] = litres.get(farmer, ZERO) + d.litres
+        value[farmer] = value.get(farmer, ZERO) + CONTEXT.multiply(d.litres, terms.price(d.quality))
+        for name, per_litre in terms.service_charges:
+            named = charges.setdefault(farmer, {})
+            named[name] = named.get(name, ZERO) + CONTEXT.multiply(d.litres, per_litre)
 
 
-def _settle_farmer(
-    farmer: str,
-    *,
-    period: Period,
-    litres: Decimal,
-    value: Decimal,
-    obligations: list[Obligation],
-    policy: SettlementPolicy,
-    unit: Decimal,
-) -> FarmerSettlement:
-    gross = _round(value, unit, ROUND_HALF_UP)
-    floor = max(
-        _round(CONTEXT.multiply(policy.floor_share, gross), unit, ROUND_CEILING),
-        _round(CONTEXT.multiply(policy.floor_price_per_litre, litres), unit, ROUND_CEILING),
-    )
-    floor = min(floor, gross)
-    room = gross - floor
-    cap_left: dict[ObligationKind, Decimal] = {}
-    for kind, share in policy.caps:
-        cap_left[kind] = _round(CONTEXT.multiply(share, gross), unit, ROUND_FLOOR)
-    indexed = sorted(
-        enumerate(obligations),
-        key=lambda io: (
-            io[1].priority if io[1].priority is not None else policy.rank(io[1].kind),
-            policy.rank(io[1].kind),
-            io[0],
-        ),
-    )
-    collections = []
-    for _, ob in indexed:
-        take = min(ob.amount, room)
-        left = cap_left.get(ob.kind)
-        if left is not None:
-            take = min(take, left)
-            cap_left[ob.kind] = left - take
-        room -= take
-        collections.append(Collection(obligation=ob, collected=take, short=ob.amount - take))
-    return FarmerSettlement(
-        farmer=farmer,
-        period=period,
-        litres=litres,
-        gross=gross,
-        floor=floor,
-        collections=tuple(collections),
-    )
+class _Step:
+    """The per-farmer step of one settlement (the module docstring's formulas), with what depends
+    only on the policy and currency worked out once: the kinds' ranks and caps (keyed by
+    ``id(kind)``: an Enum member hashes in Python, and this runs for every obligation), and a
+    floor term whose share or price is zero (``0 × x`` rounds to the same zero for every
+    ``x ≥ 0``, sign included)."""
+
+    def __init__(self, policy: SettlementPolicy, unit: Decimal, period: Period) -> None:
+        self.policy, self.unit, self.period = policy, unit, period
+        self.ranks = {id(k): i for i, k in enumerate(policy.order, start=1)}
+        self.caps = {id(k): share for k, share in policy.caps}
+        self.by_share = self._fixed(policy.floor_share)
+        self.by_price = self._fixed(policy.floor_price_per_litre)
+
+    def _fixed(self, factor: Decimal) -> Decimal | None:
+        if not factor.is_zero():
+            return None
+        return _round(CONTEXT.multiply(factor, ONE), self.unit, ROUND_CEILING)
+
+    def farmer(
+        self, farmer: str, litres: Decimal, value: Decimal, obligations: list[Obligation]
+    ) -> FarmerSettlement:
+        """One farmer's statement."""
+        unit, policy = self.unit, self.policy
+        gross = value.quantize(unit, rounding=ROUND_HALF_UP, context=CONTEXT)
+        by_share = self.by_share
+        if by_share is None:
+            by_share = _round(CONTEXT.multiply(policy.floor_share, gross), unit, ROUND_CEILING)
+        by_price = self.by_price
+        if by_price is None:
+            by_price = _round(
+                CONTEXT.multiply(policy.floor_price_per_litre, litres), unit, ROUND_CEILING
+            )
+        floor = min(max(by_share, by_price), gross)
+        room = gross - floor
+        ranks, caps = self.ranks, self.caps
+        if len(obligations) > 1:  # by priority (default: the kind's rank), then rank, as given
+            keyed = []
+            for i, ob in enumerate(obligations):
+                rank = ranks[id(ob.kind)]
+                keyed.append((rank if ob.priority is None else ob.priority, rank, i, ob))
+            keyed.sort(key=_SORT_KEY)
+            ordered: Iterable[Obligation] = [k[3] for k in keyed]
+        else:
+            ordered = obligations
+        cap_left: dict[int, Decimal] = {}
+        collections = []
+        for ob in ordered:
+            amount = ob.amount
+            take = min(amount, room)
+            kind = id(ob.kind)
+            share = caps.get(kind)
+            if share is not None:  # ⌊cap_share·gross⌋ less what this kind already took
+                left = cap_left.get(kind)
+                if left is None:
+                    left = _round(CONTEXT.multiply(share, gross), unit, ROUND_FLOOR)
+                take = min(take, left)
+                cap_left[kind] = left - take
+            room -= take
+            collections.append(Collection(obligation=ob, collected=take, short=amount - take))
+        return FarmerSettlement(
+            farmer=farmer,
+            period=self.period,
+            litres=litres,
+            gross=gross,
+            floor=floor,
+            collections=tuple(collections),
+        )
+
+
+_SORT_KEY = operator.itemgetter(0, 1, 2)
 
 
 @exact
@@ -556,19 +867,21 @@ def summarize(
     """The co-op's summary of ``statements``: the sums of the farmer statements, by kind in the
     policy's order (what :func:`settle` gives as ``Settlement.summary``; the co-op book uses it for
     the frozen statements it reads back)."""
-    collected: dict[ObligationKind, Decimal] = dict.fromkeys(policy.order, ZERO)
-    short: dict[ObligationKind, Decimal] = dict.fromkeys(policy.order, ZERO)
+    # by id(kind): an Enum member hashes in Python, once per collection would be most of the time
+    collected = {id(k): ZERO for k in policy.order}
+    short = dict(collected)
     for s in statements:
         for c in s.collections:
-            collected[c.obligation.kind] += c.collected
-            short[c.obligation.kind] += c.short
+            k = id(c.obligation.kind)
+            collected[k] += c.collected
+            short[k] += c.short
     return PeriodSummary(
         period=period,
         farmers=len(statements),
         litres=sum((s.litres for s in statements), ZERO),
         gross=sum((s.gross for s in statements), ZERO),
-        deductions_by_kind=tuple(collected.items()),
-        arrears_by_kind=tuple(short.items()),
+        deductions_by_kind=tuple((k, collected[id(k)]) for k in policy.order),
+        arrears_by_kind=tuple((k, short[id(k)]) for k in policy.order),
         net=sum((s.net for s in statements), ZERO),
     )
 
@@ -600,7 +913,13 @@ def settle_season(
         found = by_date.get(d.date)
         if found is None:
             raise InvalidSettlement(
-                f"delivery of {d.farmer!r} on {d.date} is outside the season {start}..{end}.",
+                E_(
+                    "delivery of %(farmer)s on %(date)s is outside the season %(start)s..%(end)s.",
+                    farmer=repr(d.farmer),
+                    date=d.date,
+                    start=start,
+                    end=end,
+                ),
                 field="date",
                 value=d.date,
             )

@@ -30,7 +30,7 @@ from typing import Final
 
 from coopfinance._decimal import to_decimal
 from coopfinance.documents._format import check_lang, format_number
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, WrongType, fmt_value
 
 __all__ = ["PALETTE", "bar_chart", "line_chart", "nice_ticks"]
 
@@ -82,26 +82,34 @@ def nice_ticks(low: Decimal, high: Decimal, target: int = 5) -> tuple[Decimal, .
 def _check(labels: Sequence[str], series: Sequence[Series]) -> list[tuple[str, list[Decimal]]]:
     if isinstance(labels, str) or not all(isinstance(x, str) for x in labels):
         raise WrongType(
-            f"'labels' must be a sequence of strings (got {fmt_value(labels)}).",
+            E_(
+                "'labels' must be a sequence of strings (got %(labels)s).", labels=fmt_value(labels)
+            ),
             field="labels",
             value=labels,
         )
     if not series:
-        raise InvalidValue("'series' must hold at least one series (got none).", field="series")
+        raise InvalidValue(E_("'series' must hold at least one series (got none)."), field="series")
     out = []
     for k, item in enumerate(series):
         name, values = item
         decimals = [to_decimal(v, field=f"series[{k}].values") for v in values]
         if len(decimals) != len(labels):
             raise InvalidValue(
-                f"'series[{k}]' must have one value per label, {len(labels)} "
-                f"(got {len(decimals)}).",
+                E_(
+                    "'series[%(k)s]' must have one value per label, %(labels)s (got %(decimals)s).",
+                    k=k,
+                    labels=len(labels),
+                    decimals=len(decimals),
+                ),
                 field=f"series[{k}]",
                 value=len(decimals),
             )
         out.append((str(name), decimals))
     if not labels:
-        raise InvalidValue("'labels' must not be empty (got none).", field="labels", value=labels)
+        raise InvalidValue(
+            E_("'labels' must not be empty (got none)."), field="labels", value=labels
+        )
     return out
 
 

@@ -43,7 +43,7 @@ from coopfinance.dairy import (
     SettlementPolicy,
 )
 from coopfinance.documents._env import render
-from coopfinance.errors import InvalidSettlement, WrongType
+from coopfinance.errors import E_, InvalidSettlement, WrongType
 from coopfinance.linked import GroupGuarantee
 
 __all__ = [
@@ -59,7 +59,10 @@ _MAX_PRICE_PLACES = 4
 def _settlement(value: object) -> Settlement:
     if not isinstance(value, Settlement):
         raise WrongType(
-            f"'settlement' must be a coopfinance.dairy Settlement (got {type(value).__name__}).",
+            E_(
+                "'settlement' must be a coopfinance.dairy Settlement (got %(type)s).",
+                type=type(value).__name__,
+            ),
             field="settlement",
             value=value,
         )
@@ -153,8 +156,13 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
     litres = sum((d.litres for d in deliveries), ZERO)
     if litres != statement.litres:
         raise InvalidSettlement(
-            f"the deliveries kept with the settlement add up to {litres} litres for "
-            f"{statement.farmer!r}, but the statement says {statement.litres}.",
+            E_(
+                "the deliveries kept with the settlement add up to %(litres)s litres "
+                "for %(farmer)s, but the statement says %(litres2)s.",
+                litres=litres,
+                farmer=repr(statement.farmer),
+                litres2=statement.litres,
+            ),
             field="deliveries",
             value=litres,
         )
@@ -192,8 +200,13 @@ def _milk(statement: FarmerSettlement, settlement: Settlement) -> dict[str, Any]
     gross = exact.quantize(unit, ROUND_HALF_UP, CONTEXT)
     if gross != statement.gross:
         raise InvalidSettlement(
-            f"the deliveries and prices kept with the settlement are worth {gross} for "
-            f"{statement.farmer!r}, but the statement's gross is {statement.gross}.",
+            E_(
+                "the deliveries and prices kept with the settlement are worth "
+                "%(gross)s for %(farmer)s, but the statement's gross is %(gross2)s.",
+                gross=gross,
+                farmer=repr(statement.farmer),
+                gross2=statement.gross,
+            ),
             field="gross",
             value=gross,
         )
@@ -274,14 +287,21 @@ def settlement_context(
     settlement = _settlement(settlement)
     if not isinstance(statement, FarmerSettlement):
         raise WrongType(
-            f"'statement' must be a FarmerSettlement (got {type(statement).__name__}).",
+            E_(
+                "'statement' must be a FarmerSettlement (got %(type)s).",
+                type=type(statement).__name__,
+            ),
             field="statement",
             value=statement,
         )
     if statement not in settlement.statements:
         raise InvalidSettlement(
-            f"'statement' of {statement.farmer!r} is not one of this settlement's statements "
-            f"({settlement.period}).",
+            E_(
+                "'statement' of %(farmer)s is not one of this settlement's statements "
+                "(%(period)s).",
+                farmer=repr(statement.farmer),
+                period=settlement.period,
+            ),
             field="statement",
             value=statement.farmer,
         )
@@ -353,7 +373,10 @@ def _guarantee(statement: FarmerSettlement, guarantee: GroupGuarantee | None) ->
         return None
     if not isinstance(guarantee, GroupGuarantee):
         raise WrongType(
-            f"'guarantee' must be a GroupGuarantee (got {type(guarantee).__name__}).",
+            E_(
+                "'guarantee' must be a GroupGuarantee (got %(type)s).",
+                type=type(guarantee).__name__,
+            ),
             field="guarantee",
             value=guarantee,
         )

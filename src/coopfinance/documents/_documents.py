@@ -27,7 +27,7 @@ from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.documents._env import render
 from coopfinance.documents._facts import KeyFacts
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, WrongType, fmt_value
 
 __all__ = [
     "Column",
@@ -59,7 +59,13 @@ def _kind(value: ColumnKind | str) -> ColumnKind:
     except ValueError:
         choices = ", ".join(repr(k.value) for k in ColumnKind)
         raise InvalidValue(
-            f"'kind' must be one of {choices} (got {fmt_value(value)}).", field="kind", value=value
+            E_(
+                "'kind' must be one of %(choices)s (got %(value)s).",
+                choices=choices,
+                value=fmt_value(value),
+            ),
+            field="kind",
+            value=value,
         ) from None
 
 
@@ -106,8 +112,12 @@ def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
         kind = _KINDS.get(hints[name])
         if kind is None:
             raise WrongType(
-                f"the schedule column {name!r} has a type documents cannot format "
-                f"(got {hints[name]!r}); expected int, date or Decimal.",
+                E_(
+                    "the schedule column %(name)s has a type documents cannot format (got "
+                    "%(hints)s); expected int, date or Decimal.",
+                    name=repr(name),
+                    hints=repr(hints[name]),
+                ),
                 field=name,
                 value=hints[name],
             )
@@ -125,13 +135,16 @@ def schedule_columns(schedule: Schedule) -> tuple[Column, ...]:
 def _schedule(value: object) -> Schedule:
     if not isinstance(value, Schedule):
         raise WrongType(
-            f"'schedule' must be a coopfinance Schedule (got {type(value).__name__}).",
+            E_(
+                "'schedule' must be a coopfinance Schedule (got %(type)s).",
+                type=type(value).__name__,
+            ),
             field="schedule",
             value=value,
         )
     if not len(value):
         raise InvalidValue(
-            "'schedule' must have at least one installment (got none).",
+            E_("'schedule' must have at least one installment (got none)."),
             field="schedule",
             value=value,
         )
@@ -150,7 +163,19 @@ def _table(schedule: Schedule) -> dict[str, Any]:
         "maturity": schedule.maturity,
         "installment_count": len(schedule),
         "installment_amount": schedule.installment_amount,
+        "installment_range": _installment_range(schedule),
     }
+
+
+def _installment_range(schedule: Schedule) -> tuple[Decimal, Decimal] | None:
+    """``(lowest, highest)`` of the rows' totals when they are not all the schedule's
+    ``installment_amount`` (the last row, which absorbs the rounding, aside): a seasonal loan's
+    weighted installments, charges or unequal periods that change what is paid. ``None`` when
+    every row but the last pays exactly ``installment_amount``."""
+    totals = [row.total for row in schedule]
+    if all(t == schedule.installment_amount for t in totals[:-1]):
+        return None
+    return min(totals), max(totals)
 
 
 def _milk_income(value: Iterable[Decimal | int | str] | None, n: int) -> list[Decimal] | None:
@@ -158,15 +183,21 @@ def _milk_income(value: Iterable[Decimal | int | str] | None, n: int) -> list[De
         return None
     if isinstance(value, str | bytes):
         raise WrongType(
-            f"'milk_income' must be a sequence of amounts, one per installment (got "
-            f"{fmt_value(value)}).",
+            E_(
+                "'milk_income' must be a sequence of amounts, one per installment (got %(value)s).",
+                value=fmt_value(value),
+            ),
             field="milk_income",
             value=value,
         )
     amounts = [to_decimal(v, field=f"milk_income[{k}]") for k, v in enumerate(value)]
     if len(amounts) != n:
         raise InvalidValue(
-            f"'milk_income' must have one amount per installment, {n} (got {len(amounts)}).",
+            E_(
+                "'milk_income' must have one amount per installment, %(n)s (got %(amounts)s).",
+                n=n,
+                amounts=len(amounts),
+            ),
             field="milk_income",
             value=len(amounts),
         )
@@ -233,7 +264,9 @@ def key_facts_context(facts: KeyFacts) -> dict[str, Any]:
     ``total_charges`` (fees + insurance + taxes)."""
     if not isinstance(facts, KeyFacts):
         raise WrongType(
-            f"'facts' must be a KeyFacts (got {type(facts).__name__}).", field="facts", value=facts
+            E_("'facts' must be a KeyFacts (got %(type)s).", type=type(facts).__name__),
+            field="facts",
+            value=facts,
         )
     schedule = _schedule(facts.schedule)
     return {

@@ -52,6 +52,7 @@ from coopfinance.documents._format import (
     format_percent,
 )
 from coopfinance.errors import (
+    E_,
     InvalidTemplate,
     InvalidValue,
     MissingDependency,
@@ -94,8 +95,13 @@ def bundled_templates() -> Path:
         if (candidate / _MARKER).is_file():
             return candidate
     raise MissingTemplate(
-        f"coopfinance's bundled templates are missing: looked in {_WHEEL_TEMPLATES} (installed "
-        f"wheel) and {_REPO_TEMPLATES} (editable install); reinstall coopfinance.",
+        E_(
+            "coopfinance's bundled templates are missing: looked in "
+            "%(wheel_templates)s (installed wheel) and %(repo_templates)s "
+            "(editable install); reinstall coopfinance.",
+            wheel_templates=_WHEEL_TEMPLATES,
+            repo_templates=_REPO_TEMPLATES,
+        ),
         field="templates",
         value=str(_WHEEL_TEMPLATES),
     )
@@ -111,8 +117,11 @@ def template_search_path(template_dirs: Iterable[str | os.PathLike[str]] = ()) -
     """
     if isinstance(template_dirs, str | os.PathLike):
         raise WrongType(
-            f"'template_dirs' must be a sequence of directories, not one path (got "
-            f"{fmt_value(template_dirs)}); write template_dirs=[...].",
+            E_(
+                "'template_dirs' must be a sequence of directories, not one path (got "
+                "%(template_dirs)s); write template_dirs=[...].",
+                template_dirs=fmt_value(template_dirs),
+            ),
             field="template_dirs",
             value=template_dirs,
         )
@@ -120,14 +129,21 @@ def template_search_path(template_dirs: Iterable[str | os.PathLike[str]] = ()) -
     for item in template_dirs:
         if not isinstance(item, str | os.PathLike):
             raise WrongType(
-                f"'template_dirs' must hold paths (got {type(item).__name__} {fmt_value(item)}).",
+                E_(
+                    "'template_dirs' must hold paths (got %(type)s %(item)s).",
+                    type=type(item).__name__,
+                    item=fmt_value(item),
+                ),
                 field="template_dirs",
                 value=item,
             )
         path = Path(item).expanduser().resolve()
         if not path.is_dir():
             raise InvalidValue(
-                f"'template_dirs' must name existing directories (got {fmt_value(str(item))}).",
+                E_(
+                    "'template_dirs' must name existing directories (got %(item)s).",
+                    item=fmt_value(str(item)),
+                ),
                 field="template_dirs",
                 value=item,
             )
@@ -201,8 +217,12 @@ class _Labels:
         if isinstance(english, tuple):
             if not isinstance(n, int) or isinstance(n, bool):
                 raise WrongType(
-                    f"the label {key!r} is a plural message: give the count, "
-                    f"t({key!r}, n, ...) (got {fmt_value(n)}).",
+                    E_(
+                        "the label %(key)s is a plural message: give the count, t(%(key)s, n, "
+                        "...) (got %(n)s).",
+                        key=repr(key),
+                        n=fmt_value(n),
+                    ),
                     field=str(key),
                     value=n,
                 )
@@ -213,8 +233,14 @@ class _Labels:
         if isinstance(key, str) and key in own:
             return own[key]
         raise MissingValue(
-            f"the label {fmt_value(key)} is not in the {lang!r} catalog "
-            f"({text.LOCALE_DIR} or a template directory's i18n/{lang}.json).",
+            E_(
+                "the label %(key)s is not in the %(lang)s catalog (%(locale_dir)s or a "
+                "template directory's i18n/%(lang2)s.json).",
+                key=fmt_value(key),
+                lang=repr(lang),
+                locale_dir=text.LOCALE_DIR,
+                lang2=lang,
+            ),
             field=str(key),
             value=key,
         )
@@ -225,7 +251,11 @@ def _read_catalog(path: Path) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidTemplate(
-            f"the label catalog {path} must be a JSON object of strings ({exc}).",
+            E_(
+                "the label catalog %(path)s must be a JSON object of strings (%(exc)s).",
+                path=path,
+                exc=exc,
+            ),
             field="catalog",
             value=str(path),
         ) from None
@@ -233,8 +263,12 @@ def _read_catalog(path: Path) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         raise InvalidTemplate(
-            f"the label catalog {path} must be a JSON object of strings "
-            f"(got {type(data).__name__}, or a value that is not a string).",
+            E_(
+                "the label catalog %(path)s must be a JSON object of strings (got "
+                "%(type)s, or a value that is not a string).",
+                path=path,
+                type=type(data).__name__,
+            ),
             field="catalog",
             value=str(path),
         )
@@ -245,7 +279,7 @@ def _lang(ctx: jinja2.runtime.Context) -> str:
     lang = ctx.get("lang")
     if lang is None:
         raise MissingValue(
-            "the template needs 'lang' in its context ('es' or 'en'); render() sets it.",
+            E_("the template needs 'lang' in its context ('es' or 'en'); render() sets it."),
             field="lang",
             value=None,
         )
@@ -331,7 +365,10 @@ def _sandbox(search_path: tuple[Path, ...], sandboxed: bool | None) -> bool:
         return len(search_path) > 1  # anything besides the bundled directory
     if not isinstance(sandboxed, bool):
         raise WrongType(
-            f"'sandboxed' must be True, False or None (got {fmt_value(sandboxed)}).",
+            E_(
+                "'sandboxed' must be True, False or None (got %(sandboxed)s).",
+                sandboxed=fmt_value(sandboxed),
+            ),
             field="sandboxed",
             value=sandboxed,
         )
@@ -372,8 +409,11 @@ def neutralize(value: Any) -> Any:
 
 def _overtime() -> RenderLimit:
     return RenderLimit(
-        f"the document took longer than {MAX_RENDER_SECONDS:g} s to render and was stopped: "
-        "does a template loop without end?",
+        E_(
+            "the document took longer than %(max_render_seconds)s s to render and "
+            "was stopped: does a template loop without end?",
+            max_render_seconds=format(MAX_RENDER_SECONDS, "g"),
+        ),
         field="template",
         value=MAX_RENDER_SECONDS,
     )
@@ -438,7 +478,11 @@ def _limited_range(*args: int) -> Iterator[int]:
     items = range(*args)
     if len(items) > MAX_SEQUENCE:
         raise RenderLimit(
-            f"a template's range() may have at most {MAX_SEQUENCE} items (got {len(items)}).",
+            E_(
+                "a template's range() may have at most %(max_sequence)s items (got %(items)s).",
+                max_sequence=MAX_SEQUENCE,
+                items=len(items),
+            ),
             field="template",
             value=len(items),
         )
@@ -460,7 +504,10 @@ class _LimitedSandbox(jinja2.sandbox.SandboxedEnvironment):
         if operator == "**":
             if isinstance(right, int) and abs(right) > 1000:
                 raise RenderLimit(
-                    f"a template's power may have an exponent of at most 1000 (got {right}).",
+                    E_(
+                        "a template's power may have an exponent of at most 1000 (got %(right)s).",
+                        right=right,
+                    ),
                     field="template",
                     value=right,
                 )
@@ -469,8 +516,13 @@ class _LimitedSandbox(jinja2.sandbox.SandboxedEnvironment):
             counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
             if sized and counts and counts[0] * max(len(sized[0]), 1) > MAX_SEQUENCE:
                 raise RenderLimit(
-                    f"a template may repeat text or a list to at most {MAX_SEQUENCE} items (got "
-                    f"{counts[0]} × {len(sized[0])}).",
+                    E_(
+                        "a template may repeat text or a list to at most %(max_sequence)s "
+                        "items (got %(counts)s × %(sized)s).",
+                        max_sequence=MAX_SEQUENCE,
+                        counts=counts[0],
+                        sized=len(sized[0]),
+                    ),
                     field="template",
                     value=counts[0],
                 )
@@ -625,7 +677,11 @@ def _check_fmt(fmt: object) -> str:
         return fmt
     choices = ", ".join(repr(f) for f in FORMATS)
     raise InvalidValue(
-        f"'fmt' must be one of {choices} (got {fmt_value(fmt)}); for PDF use render_pdf().",
+        E_(
+            "'fmt' must be one of %(choices)s (got %(fmt)s); for PDF use render_pdf().",
+            choices=choices,
+            fmt=fmt_value(fmt),
+        ),
         field="fmt",
         value=fmt,
     )
@@ -676,21 +732,31 @@ def render(
     fmt = _check_fmt(fmt)
     if not isinstance(name, str) or not name.strip():
         raise InvalidValue(
-            f"'name' must be a document name such as 'schedule' (got {fmt_value(name)}).",
+            E_(
+                "'name' must be a document name such as 'schedule' (got %(name)s).",
+                name=fmt_value(name),
+            ),
             field="name",
             value=name,
         )
     if not isinstance(context, Mapping):
         raise WrongType(
-            f"'context' must be a mapping of names to values (got {type(context).__name__}).",
+            E_(
+                "'context' must be a mapping of names to values (got %(type)s).",
+                type=type(context).__name__,
+            ),
             field="context",
             value=context,
         )
     clash = [k for k in _RESERVED if k in context]
     if clash:
         raise InvalidValue(
-            f"'context' must not set {', '.join(map(repr, clash))}: pass lang= and fmt= instead "
-            f"(got {', '.join(f'{k}={context[k]!r}' for k in clash)}).",
+            E_(
+                "'context' must not set %(map_clash)s: pass lang= and fmt= instead "
+                "(got %(k_clash)s).",
+                map_clash=", ".join(map(repr, clash)),
+                k_clash=", ".join(f"{k}={context[k]!r}" for k in clash),
+            ),
             field="context",
             value=clash,
         )
@@ -702,9 +768,14 @@ def render(
         return _generate(template, {**context, "lang": lang, "fmt": fmt})
     except jinja2.exceptions.SecurityError as exc:
         raise UnsafeTemplate(
-            f"the template {template_name!r} does something the sandbox forbids"
-            f"{_template_line(exc.__traceback__)}: {str(exc).rstrip('.')}. User templates may "
-            "format the values they are given, not reach Python internals.",
+            E_(
+                "the template %(template_name)s does something the sandbox "
+                "forbids%(template_line___traceback)s: %(rstrip_exc)s. User templates "
+                "may format the values they are given, not reach Python internals.",
+                template_name=repr(template_name),
+                template_line___traceback=_template_line(exc.__traceback__),
+                rstrip_exc=str(exc).rstrip("."),
+            ),
             field="template",
             value=template_name,
         ) from None
@@ -715,22 +786,39 @@ def render(
         owner = match.groupdict().get("owner") if match else None
         what = f"{missing!r}" if owner is None else f"{missing!r} of {owner}"
         raise MissingValue(
-            f"the template {template_name!r} needs {what}, which is not defined"
-            f"{_template_line(exc.__traceback__)}: {message}.",
+            E_(
+                "the template %(template_name)s needs %(what)s, which is not "
+                "defined%(template_line___traceback)s: %(message)s.",
+                template_name=repr(template_name),
+                what=what,
+                template_line___traceback=_template_line(exc.__traceback__),
+                message=message,
+            ),
             field=missing,
             value=None,
         ) from None
     except jinja2.TemplateNotFound as exc:
         searched = ", ".join(str(p) for p in template_search_path(template_dirs))
         raise MissingTemplate(
-            f"no template {exc.name!r} in {searched} (document {name!r}, format {fmt!r}).",
+            E_(
+                "no template %(name)s in %(searched)s (document %(name2)s, format %(fmt)s).",
+                name=repr(exc.name),
+                searched=searched,
+                name2=repr(name),
+                fmt=repr(fmt),
+            ),
             field="name",
             value=name,
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InvalidTemplate(
-            f"the template {exc.filename or exc.name or template_name} has a syntax error on line "
-            f"{exc.lineno}: {exc.message}.",
+            E_(
+                "the template %(filename_name)s has a syntax error on line %(lineno)s: "
+                "%(message)s.",
+                filename_name=exc.filename or exc.name or template_name,
+                lineno=exc.lineno,
+                message=exc.message,
+            ),
             field="template",
             value=exc.filename or exc.name,
         ) from None
@@ -749,8 +837,11 @@ def _generate(template: jinja2.Template, context: dict[str, Any]) -> str:
                 size += len(part)
                 if size > MAX_OUTPUT_CHARS:
                     raise RenderLimit(
-                        f"the document would be longer than {MAX_OUTPUT_CHARS:,} characters and "
-                        "was stopped: does a template loop without end?",
+                        E_(
+                            "the document would be longer than %(max_output_chars)s characters and "
+                            "was stopped: does a template loop without end?",
+                            max_output_chars=format(MAX_OUTPUT_CHARS, ","),
+                        ),
                         field="template",
                         value=size,
                     )
@@ -794,8 +885,11 @@ def render_pdf(
         weasyprint: Any = importlib.import_module("weasyprint")
     except ImportError as exc:
         raise MissingDependency(
-            f"'fmt' 'pdf' needs the optional package WeasyPrint, which is not installed ({exc}); "
-            "install it with: pip install 'coopfinance[pdf]'.",
+            E_(
+                "'fmt' 'pdf' needs the optional package WeasyPrint, which is not "
+                "installed (%(exc)s); install it with: pip install 'coopfinance[pdf]'.",
+                exc=exc,
+            ),
             field="fmt",
             value="pdf",
         ) from None
@@ -806,9 +900,13 @@ def render_pdf(
     ).write_pdf()
     if fetcher.refused:
         raise UnsafeTemplate(
-            f"the document refers to {fetcher.refused[0]!r}, outside the template folders "
-            f"({', '.join(str(r) for r in roots)}): a PDF may embed only files from them and "
-            "nothing from the network.",
+            E_(
+                "the document refers to %(refused)s, outside the template folders "
+                "(%(r_r)s): a PDF may embed only files from them and nothing from the "
+                "network.",
+                refused=repr(fetcher.refused[0]),
+                r_r=", ".join(str(r) for r in roots),
+            ),
             field="template",
             value=fetcher.refused[0],
         )

@@ -19,7 +19,7 @@ from coopfinance._rates import rate_value
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.cost import cost_of_credit, tcea
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, WrongType, fmt_value
 from coopfinance.linked import RevenueSharePlan, RevenueShareSchedule
 from coopfinance.servicing import LateFeeBasis, LatePolicy
 from coopfinance.servicing._policy import MAX_MORATORIUM
@@ -35,7 +35,10 @@ __all__ = [
 def _schedule(_instance: Any, _attribute: attrs.Attribute[Schedule], value: object) -> None:
     if not isinstance(value, Schedule):
         raise WrongType(
-            f"'schedule' must be a coopfinance Schedule (got {type(value).__name__}).",
+            E_(
+                "'schedule' must be a coopfinance Schedule (got %(type)s).",
+                type=type(value).__name__,
+            ),
             field="schedule",
             value=value,
         )
@@ -86,8 +89,12 @@ def _moratorium_rate(value: Any) -> Decimal | None:
     rate = rate_value(value, field="moratorium_rate")
     if rate > MAX_MORATORIUM:
         raise InvalidValue(
-            f"'moratorium_rate' must be at most {MAX_MORATORIUM * 100:f} % a year (got "
-            f"{(rate * 100).normalize():f} %); Agrobanco's is 19 %.",
+            E_(
+                "'moratorium_rate' must be at most %(max_moratorium)s %% a year (got "
+                "%(normalize_rate)s %%); Agrobanco's is 19 %%.",
+                max_moratorium=format(MAX_MORATORIUM * 100, "f"),
+                normalize_rate=format((rate * 100).normalize(), "f"),
+            ),
             field="moratorium_rate",
             value=value,
         )
@@ -123,8 +130,12 @@ def _late_fee_cap(value: Any) -> Decimal | None:
 def _notes(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise WrongType(
-            f"'notes' must be a sequence of texts, not {type(value).__name__} "
-            f"(got {fmt_value(value)}); write notes=(...,).",
+            E_(
+                "'notes' must be a sequence of texts, not %(type)s (got %(value)s); "
+                "write notes=(...,).",
+                type=type(value).__name__,
+                value=fmt_value(value),
+            ),
             field="notes",
             value=value,
         )
@@ -132,7 +143,11 @@ def _notes(value: Iterable[str]) -> tuple[str, ...]:
     for note in notes:
         if not isinstance(note, str):
             raise WrongType(
-                f"'notes' must hold texts (got {type(note).__name__} {fmt_value(note)}).",
+                E_(
+                    "'notes' must hold texts (got %(type)s %(note)s).",
+                    type=type(note).__name__,
+                    note=fmt_value(note),
+                ),
                 field="notes",
                 value=note,
             )
@@ -221,14 +236,21 @@ class KeyFacts:
         principal = self.schedule.principal
         if self.late_fee_basis is None and fee is not None and fee > principal:
             raise InvalidValue(
-                f"'late_fee' must be at most the loan's principal, {principal} (got {fee:f}).",
+                E_(
+                    "'late_fee' must be at most the loan's principal, %(principal)s (got %(fee)s).",
+                    principal=principal,
+                    fee=format(fee, "f"),
+                ),
                 field="late_fee",
                 value=fee,
             )
         if self.late_fee_basis is not None and fee is not None and fee >= 1:
             raise InvalidValue(
-                f"'late_fee' of a percentage fee must be below 100 % (got {fee}); write 5 % as "
-                "'5%'.",
+                E_(
+                    "'late_fee' of a percentage fee must be below 100 %% (got %(fee)s); "
+                    "write 5 %% as '5%%'.",
+                    fee=fee,
+                ),
                 field="late_fee",
                 value=fee,
             )
@@ -275,7 +297,11 @@ class KeyFacts:
         if late is not None:
             if moratorium_rate is not None or late_fee is not None:
                 raise InvalidValue(
-                    f"give 'late' or 'moratorium_rate'/'late_fee', not both (got late={late!r}).",
+                    E_(
+                        "give 'late' or 'moratorium_rate'/'late_fee', not both (got "
+                        "late=%(late)s).",
+                        late=repr(late),
+                    ),
                     field="late",
                     value=late,
                 )

@@ -35,7 +35,7 @@ from babel.dates import parse_pattern as _parse_date_pattern
 from coopfinance import text
 from coopfinance._decimal import CONTEXT, exact, to_decimal
 from coopfinance._money import Currency, Money
-from coopfinance.errors import CurrencyMismatch, InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, CurrencyMismatch, InvalidValue, WrongType, fmt_value
 
 __all__ = [
     "DATE_STYLES",
@@ -78,7 +78,10 @@ def _check_places(places: object) -> int:
     if isinstance(places, int) and not isinstance(places, bool) and 0 <= places <= 10:
         return places
     raise InvalidValue(
-        f"'places' must be a whole number from 0 to 10 (got {fmt_value(places)}).",
+        E_(
+            "'places' must be a whole number from 0 to 10 (got %(places)s).",
+            places=fmt_value(places),
+        ),
         field="places",
         value=places,
     )
@@ -170,8 +173,11 @@ def format_money(
     if isinstance(value, Money):
         if currency is not None and Currency.of(currency) != value.currency:
             raise CurrencyMismatch(
-                f"'currency' {Currency.of(currency).code} differs from the amount's own currency "
-                f"(got {value}).",
+                E_(
+                    "'currency' %(code)s differs from the amount's own currency (got %(value)s).",
+                    code=Currency.of(currency).code,
+                    value=value,
+                ),
                 field="currency",
                 value=currency,
             )
@@ -179,8 +185,11 @@ def format_money(
     else:
         if currency is None:
             raise WrongType(
-                f"'currency' is needed to format a plain amount (got {fmt_value(value)} without "
-                "one); pass a currency code or a Money.",
+                E_(
+                    "'currency' is needed to format a plain amount (got %(value)s without "
+                    "one); pass a currency code or a Money.",
+                    value=fmt_value(value),
+                ),
                 field="currency",
                 value=value,
             )
@@ -220,7 +229,11 @@ def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str
     lang = check_lang(lang)
     if not isinstance(value, dt.date):
         raise WrongType(
-            f"'date' must be a datetime.date (got {type(value).__name__} {fmt_value(value)}).",
+            E_(
+                "'date' must be a datetime.date (got %(type)s %(value)s).",
+                type=type(value).__name__,
+                value=fmt_value(value),
+            ),
             field="date",
             value=value,
         )
@@ -232,7 +245,13 @@ def format_date(value: dt.date, *, lang: str = "es", style: str = "long") -> str
         return text
     choices = ", ".join(repr(s) for s in DATE_STYLES)
     raise InvalidValue(
-        f"'style' must be one of {choices} (got {fmt_value(style)}).", field="style", value=style
+        E_(
+            "'style' must be one of %(choices)s (got %(style)s).",
+            choices=choices,
+            style=fmt_value(style),
+        ),
+        field="style",
+        value=style,
     )
 
 

@@ -22,7 +22,7 @@ from coopfinance._decimal import ZERO, exact
 from coopfinance.documents._documents import rate_label, schedule_context
 from coopfinance.documents._env import render, render_pdf
 from coopfinance.documents._format import check_lang, format_percent
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, WrongType, fmt_value
 from coopfinance.plans import BusinessPlan, PlanReport, ProjectionRow, report
 from coopfinance.plans._operations import month_index
 
@@ -148,7 +148,10 @@ def _report(value: object) -> PlanReport:
     if isinstance(value, BusinessPlan):
         return report(value)
     raise WrongType(
-        f"'plan' must be a BusinessPlan or a PlanReport (got {type(value).__name__}).",
+        E_(
+            "'plan' must be a BusinessPlan or a PlanReport (got %(type)s).",
+            type=type(value).__name__,
+        ),
         field="plan",
         value=value,
     )
@@ -356,7 +359,13 @@ def render_plan(
     if fmt not in PLAN_FORMATS:
         choices = ", ".join(repr(f) for f in PLAN_FORMATS)
         raise InvalidValue(
-            f"'fmt' must be one of {choices} (got {fmt_value(fmt)}).", field="fmt", value=fmt
+            E_(
+                "'fmt' must be one of %(choices)s (got %(fmt)s).",
+                choices=choices,
+                fmt=fmt_value(fmt),
+            ),
+            field="fmt",
+            value=fmt,
         )
     context = plan_context(plan, lang=lang)
     if fmt == "pdf":

@@ -29,7 +29,7 @@ from coopfinance import text
 from coopfinance._fields import to_text
 from coopfinance.dairy import FarmerSettlement, Settlement
 from coopfinance.documents._env import render
-from coopfinance.errors import InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidValue, WrongType
 from coopfinance.servicing import AccountState, Payment
 
 __all__ = [
@@ -77,7 +77,10 @@ def gsm7_length(message: str) -> int:
     outside = sorted({c for c in message if c not in GSM7 and c not in _EXTENSION})
     if outside:
         raise InvalidValue(
-            f"'message' must be in the GSM-7 alphabet (got {''.join(outside)!r}).",
+            E_(
+                "'message' must be in the GSM-7 alphabet (got %(outside)s).",
+                outside=repr("".join(outside)),
+            ),
             field="message",
             value="".join(outside),
         )
@@ -95,9 +98,14 @@ def _finish(message: str) -> str:
     parts = sms_parts(folded)
     if parts > SMS_MAX_PARTS:
         raise InvalidValue(
-            f"the SMS must fit {SMS_MAX_PARTS} parts, 306 GSM-7 characters (got "
-            f"{gsm7_length(folded)} characters: {folded!r}); shorten the co-op name or the "
-            "sms.* messages.",
+            E_(
+                "the SMS must fit %(sms_max_parts)s parts, 306 GSM-7 characters (got "
+                "%(gsm7_length_folded)s characters: %(folded)s); shorten the co-op "
+                "name or the sms.* messages.",
+                sms_max_parts=SMS_MAX_PARTS,
+                gsm7_length_folded=gsm7_length(folded),
+                folded=repr(folded),
+            ),
             field="message",
             value=gsm7_length(folded),
         )
@@ -109,7 +117,7 @@ def _next(state: AccountState | None) -> dict[str, Any] | None:
         return None
     if not isinstance(state, AccountState):
         raise WrongType(
-            f"'state' must be an AccountState (got {type(state).__name__}).",
+            E_("'state' must be an AccountState (got %(type)s).", type=type(state).__name__),
             field="state",
             value=state,
         )
@@ -151,7 +159,10 @@ def settlement_sms(
     """
     if not isinstance(statement, FarmerSettlement):
         raise WrongType(
-            f"'statement' must be a FarmerSettlement (got {type(statement).__name__}).",
+            E_(
+                "'statement' must be a FarmerSettlement (got %(type)s).",
+                type=type(statement).__name__,
+            ),
             field="statement",
             value=statement,
         )
@@ -198,7 +209,7 @@ def payment_sms(
     """
     if not isinstance(payment, Payment):
         raise WrongType(
-            f"'payment' must be a Payment (got {type(payment).__name__}).",
+            E_("'payment' must be a Payment (got %(type)s).", type=type(payment).__name__),
             field="payment",
             value=payment,
         )

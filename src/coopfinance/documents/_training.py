@@ -21,7 +21,7 @@ from coopfinance._decimal import exact
 from coopfinance.documents._documents import rate_label
 from coopfinance.documents._env import render
 from coopfinance.documents._format import check_lang
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, WrongType, fmt_value
 from coopfinance.training import (
     Cohort,
     Curriculum,
@@ -49,8 +49,13 @@ _Dirs = Iterable[str | os.PathLike[str]]
 def _same_lang(curriculum: Curriculum, lang: str, what: str) -> None:
     if curriculum.lang != lang:
         raise InvalidValue(
-            f"'lang' must be the language of the {what}'s curriculum {curriculum.lang!r} (got "
-            f"{lang!r}); load the {what} with the curriculum in {lang!r}.",
+            E_(
+                "'lang' must be the language of the %(what)s's curriculum %(lang)s "
+                "(got %(lang2)s); load the %(what)s with the curriculum in %(lang2)s.",
+                what=what,
+                lang=repr(curriculum.lang),
+                lang2=repr(lang),
+            ),
             field="lang",
             value=lang,
         )
@@ -160,7 +165,9 @@ def worksheet_context(
     """
     if not isinstance(sheet, Worksheet):
         raise WrongType(
-            f"'sheet' must be a Worksheet (got {type(sheet).__name__}).", field="sheet", value=sheet
+            E_("'sheet' must be a Worksheet (got %(type)s).", type=type(sheet).__name__),
+            field="sheet",
+            value=sheet,
         )
     lang = check_lang(lang)
     m = sheet.member
@@ -238,7 +245,9 @@ def render_worksheet(
 def _cohort(value: object) -> Cohort:
     if not isinstance(value, Cohort):
         raise WrongType(
-            f"'cohort' must be a Cohort (got {type(value).__name__}).", field="cohort", value=value
+            E_("'cohort' must be a Cohort (got %(type)s).", type=type(value).__name__),
+            field="cohort",
+            value=value,
         )
     return value
 
@@ -264,7 +273,9 @@ def certificate_context(
     progress = certify(cohort, participant_id)
     if issued is not None and not isinstance(issued, dt.date):
         raise WrongType(
-            f"'issued' must be a date (got {fmt_value(issued)}).", field="issued", value=issued
+            E_("'issued' must be a date (got %(issued)s).", issued=fmt_value(issued)),
+            field="issued",
+            value=issued,
         )
     attended = [h.date for h in cohort.sessions_held if participant_id in h.attended]
     minutes = sum(cohort.curriculum.session(s).minutes for s in progress.sessions_attended)

@@ -34,7 +34,7 @@ from coopfinance._fields import to_whole
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidLinkedPlan
+from coopfinance.errors import E_, InvalidLinkedPlan
 from coopfinance.linked._common import amount, amounts, as_rate, share
 from coopfinance.linked._plans import normalized_weights
 
@@ -122,14 +122,18 @@ def affordability(
     income = amounts(net_milk_income_by_period, "net_milk_income_by_period")
     cap = share(capacity, "capacity")
     if cap == 0:
-        raise InvalidLinkedPlan("'capacity' must be positive (got 0).", field="capacity", value=cap)
+        raise InvalidLinkedPlan(
+            E_("'capacity' must be positive (got 0)."), field="capacity", value=cap
+        )
     unit_step = amount(step, "step")
     if unit_step == 0:
-        raise InvalidLinkedPlan("'step' must be positive (got 0).", field="step", value=unit_step)
+        raise InvalidLinkedPlan(
+            E_("'step' must be positive (got 0)."), field="step", value=unit_step
+        )
     method = Amortization.parse(amortization)
     if method not in (Amortization.LEVEL, Amortization.WEIGHTED):
         raise InvalidLinkedPlan(
-            f"'amortization' must be level or weighted (got {method.value}).",
+            E_("'amortization' must be level or weighted (got %(value)s).", value=method.value),
             field="amortization",
             value=method.value,
         )
@@ -141,8 +145,10 @@ def affordability(
             after = income[g.periods :]
             if any(x == 0 for x in after):
                 raise InvalidLinkedPlan(
-                    "'net_milk_income_by_period' must be positive after grace to weigh the "
-                    "installments (got 0).",
+                    E_(
+                        "'net_milk_income_by_period' must be positive after grace to weigh the "
+                        "installments (got 0)."
+                    ),
                     field="net_milk_income_by_period",
                     value=ZERO,
                 )
@@ -164,8 +170,12 @@ def affordability(
     )
     if template.count != n:
         raise InvalidLinkedPlan(
-            f"'net_milk_income_by_period' must give one figure per installment, {template.count} "
-            f"(got {n}).",
+            E_(
+                "'net_milk_income_by_period' must give one figure per installment, "
+                "%(count)s (got %(n)s).",
+                count=template.count,
+                n=n,
+            ),
             field="net_milk_income_by_period",
             value=n,
         )
@@ -198,8 +208,15 @@ def affordability(
             )
         principal -= unit_step
     raise InvalidLinkedPlan(
-        f"no loan of at least {unit_step} is affordable: installment {binding} may take at most "
-        f"{limits[binding - 1]:.2f} ({cap} of {income[binding - 1]}).",
+        E_(
+            "no loan of at least %(unit_step)s is affordable: installment "
+            "%(binding)s may take at most %(limits)s (%(cap)s of %(income)s).",
+            unit_step=unit_step,
+            binding=binding,
+            limits=format(limits[binding - 1], ".2f"),
+            cap=cap,
+            income=income[binding - 1],
+        ),
         field="net_milk_income_by_period",
         value=income[binding - 1],
     )
@@ -223,8 +240,12 @@ def loan_limit(
     proceeds = list(monthly_proceeds_last_3)
     if len(proceeds) < months:
         raise InvalidLinkedPlan(
-            f"'monthly_proceeds' must cover at least {months} months of deliveries "
-            f"(got {len(proceeds)}).",
+            E_(
+                "'monthly_proceeds' must cover at least %(months)s months of "
+                "deliveries (got %(proceeds)s).",
+                months=months,
+                proceeds=len(proceeds),
+            ),
             field="monthly_proceeds",
             value=len(proceeds),
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from coopfinance._decimal import CONTEXT, ONE, to_decimal
 from coopfinance._rates import Rate
-from coopfinance.errors import CoopFinanceError, InvalidLinkedPlan, fmt_value
+from coopfinance.errors import E_, CoopFinanceError, InvalidLinkedPlan, fmt_value
 
 __all__ = ["amount", "amounts", "as_rate", "share", "whole_units"]
 
@@ -23,7 +23,14 @@ def amount(value: Any, field: str, *, where: str = "") -> Decimal:
         raise InvalidLinkedPlan(str(exc), field=field, value=value) from None
     if d < 0:
         raise InvalidLinkedPlan(
-            f"{field!r} must not be negative (got {d}){where}.", field=field, value=d
+            E_(
+                "%(field)s must not be negative (got %(d)s)%(where)s.",
+                field=repr(field),
+                d=d,
+                where=where,
+            ),
+            field=field,
+            value=d,
         )
     return d
 
@@ -32,14 +39,20 @@ def amounts(values: Iterable[Any], field: str) -> tuple[Decimal, ...]:
     """Every value of a per-period series as a non-negative Decimal; at least one period."""
     if isinstance(values, str | bytes):
         raise InvalidLinkedPlan(
-            f"{field!r} must be a list of amounts, one per period (got {values!r}).",
+            E_(
+                "%(field)s must be a list of amounts, one per period (got %(values)s).",
+                field=repr(field),
+                values=repr(values),
+            ),
             field=field,
             value=values,
         )
     out = tuple(amount(v, field, where=f" in period {k}") for k, v in enumerate(values, start=1))
     if not out:
         raise InvalidLinkedPlan(
-            f"{field!r} must hold at least one period (got none).", field=field, value=()
+            E_("%(field)s must hold at least one period (got none).", field=repr(field)),
+            field=field,
+            value=(),
         )
     return out
 
@@ -49,7 +62,9 @@ def share(value: Any, field: str) -> Decimal:
     d = amount(value, field)
     if d > ONE:
         raise InvalidLinkedPlan(
-            f"{field!r} must be a share between 0 and 1 (got {d}).", field=field, value=d
+            E_("%(field)s must be a share between 0 and 1 (got %(d)s).", field=repr(field), d=d),
+            field=field,
+            value=d,
         )
     return d
 
@@ -59,7 +74,9 @@ def as_rate(value: Any, field: str = "rate") -> Rate:
     if isinstance(value, Rate):
         return value
     if value is None:
-        raise InvalidLinkedPlan(f"{field!r} is required (got None).", field=field, value=None)
+        raise InvalidLinkedPlan(
+            E_("%(field)s is required (got None).", field=repr(field)), field=field, value=None
+        )
     return Rate.effective_annual(to_decimal(value, field=field))
 
 
@@ -67,7 +84,15 @@ def whole_units(value: Decimal, unit: Decimal, field: str, code: str, *, where: 
     """Refuse an amount that is not a whole number of the currency's minor units."""
     if CONTEXT.remainder(value, unit) != 0:
         raise InvalidLinkedPlan(
-            f"{field!r} must be in whole {code} minor units of {unit} (got {fmt_value(value)}){where}.",
+            E_(
+                "%(field)s must be in whole %(code)s minor units of %(unit)s (got "
+                "%(value)s)%(where)s.",
+                field=repr(field),
+                code=code,
+                unit=unit,
+                value=fmt_value(value),
+                where=where,
+            ),
             field=field,
             value=value,
         )

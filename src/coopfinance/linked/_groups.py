@@ -43,7 +43,7 @@ import attrs
 from coopfinance._decimal import ZERO, exact
 from coopfinance._fields import ParseableEnum
 from coopfinance.dairy import FarmerSettlement, ObligationKind, Settlement
-from coopfinance.errors import InvalidLinkedPlan, InvalidValue
+from coopfinance.errors import E_, InvalidLinkedPlan, InvalidValue
 from coopfinance.linked._common import amount
 from coopfinance.servicing import Payment
 
@@ -86,14 +86,17 @@ def _members(value: Iterable[str]) -> tuple[str, ...]:
     out = tuple(str(m) for m in value)
     if len(out) < 2:
         raise InvalidLinkedPlan(
-            f"'members' of a solidarity group must be at least 2 farmers (got {len(out)}).",
+            E_(
+                "'members' of a solidarity group must be at least 2 farmers (got %(out)s).",
+                out=len(out),
+            ),
             field="members",
             value=out,
         )
     if len(set(out)) != len(out):
         twice = next(m for m in out if out.count(m) > 1)
         raise InvalidLinkedPlan(
-            f"'members' must not name a farmer twice (got {twice!r} twice).",
+            E_("'members' must not name a farmer twice (got %(twice)s twice).", twice=repr(twice)),
             field="members",
             value=twice,
         )
@@ -104,8 +107,11 @@ def _order(value: Iterable[GuaranteeSource | str]) -> tuple[GuaranteeSource, ...
     out = tuple(GuaranteeSource.parse(v, field="order") for v in value)
     if not out or len(set(out)) != len(out):
         raise InvalidLinkedPlan(
-            "'order' must list each guarantee source at most once, at least one "
-            f"(got {[s.value for s in out]}).",
+            E_(
+                "'order' must list each guarantee source at most once, at least one "
+                "(got %(value_s)s).",
+                value_s=[s.value for s in out],
+            ),
             field="order",
             value=[s.value for s in out],
         )
@@ -219,7 +225,10 @@ def cover(
     from the group's sources in its ``order``: each member's ``room`` (what their milk can give
     without going below the settlement floor), the group's savings, and ``fund`` (what the
     co-op's guarantee fund holds). A borrower's own room is never used for their own loan."""
-    left_room = {m: amount(room.get(m, ZERO), "room", where=f" of {m!r}") for m in group.members}
+    left_room = {
+        m: amount(room.get(m, ZERO), "room", where=E_(" of %(m)s", m=repr(m)))
+        for m in group.members
+    }
     savings = group.savings
     fund_left = amount(fund, "fund")
     steps: list[GuaranteeStep] = []
@@ -227,11 +236,15 @@ def cover(
     for (borrower, loan_id), short in shortfalls.items():
         if borrower not in group.members:
             raise InvalidLinkedPlan(
-                f"'shortfalls' names {borrower!r}, not a member of group {group.id!r}.",
+                E_(
+                    "'shortfalls' names %(borrower)s, not a member of group %(id)s.",
+                    borrower=repr(borrower),
+                    id=repr(group.id),
+                ),
                 field="shortfalls",
                 value=borrower,
             )
-        need = amount(short, "shortfalls", where=f" of {borrower!r}")
+        need = amount(short, "shortfalls", where=E_(" of %(borrower)s", borrower=repr(borrower)))
         owed.append((borrower, loan_id, need))
         for source in group.order:
             if need == 0:
@@ -299,7 +312,12 @@ def apply_guarantee(
         for m in g.members:
             if m in seen:
                 raise InvalidLinkedPlan(
-                    f"farmer {m!r} is in groups {seen[m]!r} and {g.id!r}: one group per farmer.",
+                    E_(
+                        "farmer %(m)s is in groups %(seen)s and %(id)s: one group per farmer.",
+                        m=repr(m),
+                        seen=repr(seen[m]),
+                        id=repr(g.id),
+                    ),
                     field="members",
                     value=m,
                 )

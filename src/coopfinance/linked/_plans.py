@@ -29,7 +29,7 @@ from coopfinance._fields import to_whole
 from coopfinance._money import Money
 from coopfinance._rates import Rate
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidLinkedPlan, fmt_value
+from coopfinance.errors import E_, InvalidLinkedPlan, fmt_value
 from coopfinance.linked._common import amounts, as_rate
 
 __all__ = ["normalized_weights", "prepay_in_flush", "seasonal_plan", "skip_installments"]
@@ -88,8 +88,12 @@ def seasonal_plan(
     n = len(revenue) if installments is None else installments
     if n != len(revenue):
         raise InvalidLinkedPlan(
-            f"'forecast_revenue_per_period' must give one figure per installment, {n} "
-            f"(got {len(revenue)}).",
+            E_(
+                "'forecast_revenue_per_period' must give one figure per installment, "
+                "%(n)s (got %(revenue)s).",
+                n=n,
+                revenue=len(revenue),
+            ),
             field="forecast_revenue_per_period",
             value=len(revenue),
         )
@@ -108,7 +112,11 @@ def seasonal_plan(
         g = Grace(periods=before, kind=g.kind)
     if g.periods >= n:
         raise InvalidLinkedPlan(
-            f"'grace' must leave at least one installment of the {n} (got {g.periods}).",
+            E_(
+                "'grace' must leave at least one installment of the %(n)s (got %(periods)s).",
+                n=n,
+                periods=g.periods,
+            ),
             field="grace",
             value=g.periods,
         )
@@ -116,8 +124,11 @@ def seasonal_plan(
     for k, r in enumerate(after, start=g.periods + 1):
         if r == 0:
             raise InvalidLinkedPlan(
-                f"'forecast_revenue_per_period' must be positive after grace (got 0 in period {k}); "
-                "lengthen the grace or move the due dates.",
+                E_(
+                    "'forecast_revenue_per_period' must be positive after grace (got 0 in "
+                    "period %(k)s); lengthen the grace or move the due dates.",
+                    k=k,
+                ),
                 field="forecast_revenue_per_period",
                 value=r,
             )
@@ -129,7 +140,11 @@ def seasonal_plan(
 def _check_level(terms: LoanTerms, what: str) -> None:
     if terms.amortization is not Amortization.LEVEL:
         raise InvalidLinkedPlan(
-            f"{what} transforms a level schedule (got {terms.amortization.value}).",
+            E_(
+                "%(what)s transforms a level schedule (got %(value)s).",
+                what=what,
+                value=terms.amortization.value,
+            ),
             field="amortization",
             value=terms.amortization.value,
         )
@@ -169,18 +184,27 @@ def skip_installments(terms: LoanTerms, which: Iterable[int], *, max_skips: int 
     n, g = terms.count, terms.grace.periods
     if not skipped:
         raise InvalidLinkedPlan(
-            "'which' must name at least one installment (got none).", field="which", value=()
+            E_("'which' must name at least one installment (got none)."), field="which", value=()
         )
     if len(skipped) > max_skips:
         raise InvalidLinkedPlan(
-            f"'which' may skip at most {max_skips} installments (got {len(skipped)}).",
+            E_(
+                "'which' may skip at most %(max_skips)s installments (got %(skipped)s).",
+                max_skips=max_skips,
+                skipped=len(skipped),
+            ),
             field="which",
             value=tuple(skipped),
         )
     for k in skipped:
         if not isinstance(k, int) or isinstance(k, bool) or not g < k <= n:
             raise InvalidLinkedPlan(
-                f"'which' must be installment numbers from {g + 1} to {n} (got {fmt_value(k)}).",
+                E_(
+                    "'which' must be installment numbers from %(g)s to %(n)s (got %(k)s).",
+                    g=g + 1,
+                    n=n,
+                    k=fmt_value(k),
+                ),
                 field="which",
                 value=k,
             )
@@ -218,14 +242,16 @@ def prepay_in_flush(
     for m in flush:
         if not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 12:
             raise InvalidLinkedPlan(
-                f"'months' must be month numbers from 1 to 12 (got {fmt_value(m)}).",
+                E_("'months' must be month numbers from 1 to 12 (got %(m)s).", m=fmt_value(m)),
                 field="months",
                 value=m,
             )
     count = to_whole(count, field="count", lo=1, error=InvalidLinkedPlan)
     w = amounts([factor], "factor")[0]
     if w <= ONE:
-        raise InvalidLinkedPlan(f"'factor' must be more than 1 (got {w}).", field="factor", value=w)
+        raise InvalidLinkedPlan(
+            E_("'factor' must be more than 1 (got %(w)s).", w=w), field="factor", value=w
+        )
     g = terms.grace.periods
     dates = terms.dates()[g:]
     weights: list[Decimal] = []
@@ -238,21 +264,30 @@ def prepay_in_flush(
             weights.append(ONE)
     if left == count:
         raise InvalidLinkedPlan(
-            f"no installment falls in the flush-season 'months' {sorted(flush)}.",
+            E_("no installment falls in the flush-season 'months' %(flush)s.", flush=sorted(flush)),
             field="months",
             value=tuple(sorted(flush)),
         )
     if left:
         raise InvalidLinkedPlan(
-            f"'count' asks for {count} installments in the flush-season months {sorted(flush)} "
-            f"but only {count - left} fall there.",
+            E_(
+                "'count' asks for %(count)s installments in the flush-season months "
+                "%(flush)s but only %(count_left)s fall there.",
+                count=count,
+                flush=sorted(flush),
+                count_left=count - left,
+            ),
             field="count",
             value=count,
         )
     if all(x == w for x in weights):
         raise InvalidLinkedPlan(
-            f"'count' must leave some installment outside the prepayment (got {count} of "
-            f"{len(weights)}).",
+            E_(
+                "'count' must leave some installment outside the prepayment (got "
+                "%(count)s of %(weights)s).",
+                count=count,
+                weights=len(weights),
+            ),
             field="count",
             value=count,
         )

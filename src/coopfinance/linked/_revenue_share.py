@@ -46,7 +46,7 @@ from coopfinance._fields import ParseableEnum, to_date, whole
 from coopfinance._money import Currency
 from coopfinance._rates import Rate
 from coopfinance.dairy import Obligation, ObligationKind, Period, SettlementFrequency
-from coopfinance.errors import CoopFinanceError, InvalidLinkedPlan, InvalidValue
+from coopfinance.errors import E_, CoopFinanceError, InvalidLinkedPlan, InvalidValue
 from coopfinance.linked._common import amount, as_rate, share, whole_units
 
 __all__ = [
@@ -108,7 +108,9 @@ _Number = Decimal | int | str
 def _principal(value: _Number) -> Decimal:
     d = amount(value, "principal")
     if d == 0:
-        raise InvalidLinkedPlan("'principal' must be positive (got 0).", field="principal", value=d)
+        raise InvalidLinkedPlan(
+            E_("'principal' must be positive (got 0)."), field="principal", value=d
+        )
     return d
 
 
@@ -198,28 +200,42 @@ class RevenueSharePlan:
             whole_units(self.cap, unit, "cap", code)
             if self.floor > self.cap:
                 raise InvalidLinkedPlan(
-                    f"'floor' must not exceed 'cap' {self.cap} (got {self.floor}).",
+                    E_(
+                        "'floor' must not exceed 'cap' %(cap)s (got %(floor)s).",
+                        cap=self.cap,
+                        floor=self.floor,
+                    ),
                     field="floor",
                     value=self.floor,
                 )
         if self.share == 0 and self.floor == 0:
             raise InvalidLinkedPlan(
-                "'share' and 'floor' must not both be 0: nothing would ever be paid (got share 0).",
+                E_(
+                    "'share' and 'floor' must not both be 0: nothing would ever be paid "
+                    "(got share 0)."
+                ),
                 field="share",
                 value=self.share,
             )
         if self.at_maturity is MaturityRule.EXTEND:
             if self.extension_rate is None or self.extension_periods < 1:
                 raise InvalidLinkedPlan(
-                    "'extension_rate' and 'extension_periods' ≥ 1 are needed to extend at maturity "
-                    f"(got {self.extension_rate} for {self.extension_periods} periods).",
+                    E_(
+                        "'extension_rate' and 'extension_periods' ≥ 1 are needed to extend at "
+                        "maturity (got %(extension_rate)s for %(extension_periods)s periods).",
+                        extension_rate=self.extension_rate,
+                        extension_periods=self.extension_periods,
+                    ),
                     field="extension_rate",
                     value=self.extension_rate,
                 )
         elif self.extension_rate is not None or self.extension_periods:
             raise InvalidLinkedPlan(
-                "'extension_rate' and 'extension_periods' go only with at_maturity=extend "
-                f"(got {self.extension_periods} periods).",
+                E_(
+                    "'extension_rate' and 'extension_periods' go only with "
+                    "at_maturity=extend (got %(extension_periods)s periods).",
+                    extension_periods=self.extension_periods,
+                ),
                 field="extension_periods",
                 value=self.extension_periods,
             )
@@ -259,7 +275,7 @@ class RevenueSharePlan:
                     day = p.end + dt.timedelta(days=1)
         if not items:
             raise InvalidLinkedPlan(
-                "'milk_values' must hold at least one period (got none).",
+                E_("'milk_values' must hold at least one period (got none)."),
                 field="milk_values",
                 value=(),
             )
@@ -271,8 +287,13 @@ class RevenueSharePlan:
             where = f" in period {k}"
             if period.end <= prev:
                 raise InvalidLinkedPlan(
-                    f"'milk_values' periods must end after {prev.isoformat()} "
-                    f"(got {period}){where}.",
+                    E_(
+                        "'milk_values' periods must end after %(isoformat_prev)s (got "
+                        "%(period)s)%(where)s.",
+                        isoformat_prev=prev.isoformat(),
+                        period=period,
+                        where=where,
+                    ),
                     field="milk_values",
                     value=str(period),
                 )
@@ -313,7 +334,11 @@ class RevenueSharePlan:
         """
         if period.end <= standing.as_of:
             raise InvalidLinkedPlan(
-                f"'period' must end after {standing.as_of.isoformat()} (got {period}).",
+                E_(
+                    "'period' must end after %(isoformat_as_of)s (got %(period)s).",
+                    isoformat_as_of=standing.as_of.isoformat(),
+                    period=period,
+                ),
                 field="period",
                 value=str(period),
             )
@@ -344,15 +369,24 @@ class RevenueSharePlan:
         whole_units(p, self.currency.unit, "paid", self.currency.code)
         if p > due.due:
             raise InvalidLinkedPlan(
-                f"'paid' must not exceed the period's due {due.due} (got {p}) in period "
-                f"{due.number}.",
+                E_(
+                    "'paid' must not exceed the period's due %(due)s (got %(p)s) in period "
+                    "%(number)s.",
+                    due=due.due,
+                    p=p,
+                    number=due.number,
+                ),
                 field="paid",
                 value=p,
             )
         if due.number != standing.number + 1 or due.opening_balance != standing.balance:
             raise InvalidLinkedPlan(
-                f"'due' must be the next obligation after settlement {standing.number} "
-                f"(got period {due.number}).",
+                E_(
+                    "'due' must be the next obligation after settlement %(number)s (got "
+                    "period %(number2)s).",
+                    number=standing.number,
+                    number2=due.number,
+                ),
                 field="due",
                 value=due.number,
             )
@@ -400,7 +434,11 @@ class RevenueSharePlan:
         limits = None if available is None else list(available)
         if limits is not None and len(limits) < len(periods):
             raise InvalidLinkedPlan(
-                f"'available' must give one amount per period, {len(periods)} (got {len(limits)}).",
+                E_(
+                    "'available' must give one amount per period, %(periods)s (got %(limits)s).",
+                    periods=len(periods),
+                    limits=len(limits),
+                ),
                 field="available",
                 value=len(limits),
             )

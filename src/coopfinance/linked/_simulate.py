@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -61,7 +61,7 @@ from coopfinance.dairy import (
     SettlementFrequency,
     periods_between,
 )
-from coopfinance.errors import InvalidLinkedPlan
+from coopfinance.errors import E_, InvalidLinkedPlan
 from coopfinance.linked._common import amount, share
 from coopfinance.linked._revenue_share import RevenueSharePlan
 
@@ -113,19 +113,32 @@ def _plausible_cow(
     loan = amount(loan_per_cow, "loan_per_cow")
     for name, value in (("price", p), ("litres_per_cow_day", litres), ("loan_per_cow", loan)):
         if value == 0:
-            raise InvalidLinkedPlan(f"{name!r} must be above 0 (got 0).", field=name, value=value)
+            raise InvalidLinkedPlan(
+                E_("%(name)s must be above 0 (got 0).", name=repr(name)), field=name, value=value
+            )
     if litres > MAX_LITRES_PER_COW_DAY:
         raise InvalidLinkedPlan(
-            f"'litres_per_cow_day' must be at most {MAX_LITRES_PER_COW_DAY} (got {litres:f}).",
+            E_(
+                "'litres_per_cow_day' must be at most %(max_litres_per_cow_day)s (got %(litres)s).",
+                max_litres_per_cow_day=MAX_LITRES_PER_COW_DAY,
+                litres=format(litres, "f"),
+            ),
             field="litres_per_cow_day",
             value=litres,
         )
     most = CONTEXT.multiply(CONTEXT.multiply(p, litres), Decimal(365 * MAX_LOAN_MILK_YEARS))
     if loan > most:
         raise InvalidLinkedPlan(
-            f"'loan_per_cow' must be at most {MAX_LOAN_MILK_YEARS} years of a cow's milk at the "
-            f"expected price (S/ {p:f} × {litres:f} L a day × 365 × {MAX_LOAN_MILK_YEARS} = "
-            f"{most.quantize(Decimal('0.01')):f}; got {loan:f}).",
+            E_(
+                "'loan_per_cow' must be at most %(max_loan_milk_years)s years of a "
+                "cow's milk at the expected price (S/ %(p)s × %(litres)s L a day × 365 "
+                "× %(max_loan_milk_years)s = %(quantize_most)s; got %(loan)s).",
+                max_loan_milk_years=MAX_LOAN_MILK_YEARS,
+                p=format(p, "f"),
+                litres=format(litres, "f"),
+                quantize_most=format(most.quantize(Decimal("0.01")), "f"),
+                loan=format(loan, "f"),
+            ),
             field="loan_per_cow",
             value=loan,
         )
@@ -141,16 +154,23 @@ def _litres_of(
     if isinstance(production, ProductionForecast):
         if production.start > grid[0].start or production.end < grid[-1].end:
             raise InvalidLinkedPlan(
-                f"'production' must cover {grid[0].start}..{grid[-1].end} "
-                f"(the forecast covers {production.start}..{production.end}).",
+                E_(
+                    "'production' must cover %(start)s..%(end)s (the forecast covers "
+                    "%(start2)s..%(end2)s).",
+                    start=grid[0].start,
+                    end=grid[-1].end,
+                    start2=production.start,
+                    end2=production.end,
+                ),
                 field="production",
                 value=str(production.end),
             )
         if farmer not in production.herds:
             raise InvalidLinkedPlan(
-                f"'production' has no forecast for farmer {farmer!r}.", field="production",
+                E_("'production' has no forecast for farmer %(farmer)s.", farmer=repr(farmer)),
+                field="production",
                 value=farmer,
-            )  # fmt: skip
+            )
         herd = production.herds[farmer]
         out = []
         with decimal.localcontext(CONTEXT):
@@ -160,13 +180,20 @@ def _litres_of(
         return out
     if farmer not in production:
         raise InvalidLinkedPlan(
-            f"'production' has no litres for farmer {farmer!r}.", field="production", value=farmer
+            E_("'production' has no litres for farmer %(farmer)s.", farmer=repr(farmer)),
+            field="production",
+            value=farmer,
         )
     row = list(production[farmer])
     if len(row) != len(grid):
         raise InvalidLinkedPlan(
-            f"'production' must give {len(grid)} periods of litres for farmer {farmer!r} "
-            f"(got {len(row)}).",
+            E_(
+                "'production' must give %(grid)s periods of litres for farmer "
+                "%(farmer)s (got %(row)s).",
+                grid=len(grid),
+                farmer=repr(farmer),
+                row=len(row),
+            ),
             field="production",
             value=len(row),
         )
@@ -178,7 +205,10 @@ def _loan(
 ) -> LoanTerms | Schedule | RevenueSharePlan:
     if not isinstance(value, LoanTerms | Schedule | RevenueSharePlan):
         raise InvalidLinkedPlan(
-            f"'loan' must be LoanTerms, a Schedule or a RevenueSharePlan (got {type(value).__name__}).",
+            E_(
+                "'loan' must be LoanTerms, a Schedule or a RevenueSharePlan (got %(type)s).",
+                type=type(value).__name__,
+            ),
             field="loan",
             value=type(value).__name__,
         )
@@ -302,14 +332,14 @@ class Portfolio:
         """
         if not loans:
             raise InvalidLinkedPlan(
-                "'loans' must hold at least one loan (got none).", field="loans", value=()
+                E_("'loans' must hold at least one loan (got none)."), field="loans", value=()
             )
         freq = SettlementFrequency.parse(frequency)
         ids = [ln.loan_id for ln in loans]
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise InvalidLinkedPlan(
-                f"'loans' must have distinct loan ids (got {dup!r} twice).",
+                E_("'loans' must have distinct loan ids (got %(dup)s twice).", dup=repr(dup)),
                 field="loan_id",
                 value=dup,
             )
@@ -324,8 +354,13 @@ class Portfolio:
                 plan = ln.loan
                 if plan.frequency is not freq:
                     raise InvalidLinkedPlan(
-                        f"revenue-share loan {ln.loan_id!r} settles {plan.frequency.value}, "
-                        f"the portfolio {freq.value}.",
+                        E_(
+                            "revenue-share loan %(loan_id)s settles %(value)s, the portfolio "
+                            "%(value2)s.",
+                            loan_id=repr(ln.loan_id),
+                            value=plan.frequency.value,
+                            value2=freq.value,
+                        ),
                         field="frequency",
                         value=plan.frequency.value,
                     )
@@ -346,7 +381,11 @@ class Portfolio:
         grid = list(periods_between(grid_start, last_day, freq))
         if not grid:
             raise InvalidLinkedPlan(
-                f"'end' must be after the first disbursement {first_day} (got {end}).",
+                E_(
+                    "'end' must be after the first disbursement %(first_day)s (got %(end)s).",
+                    first_day=first_day,
+                    end=end,
+                ),
                 field="end",
                 value=end,
             )
@@ -407,8 +446,12 @@ class Portfolio:
         else:
             if len(prices) != t_count:
                 raise InvalidLinkedPlan(
-                    f"'prices' must give one price per settlement period, {t_count} "
-                    f"(got {len(prices)}).",
+                    E_(
+                        "'prices' must give one price per settlement period, %(t_count)s (got "
+                        "%(prices)s).",
+                        t_count=t_count,
+                        prices=len(prices),
+                    ),
                     field="prices",
                     value=len(prices),
                 )
@@ -451,7 +494,7 @@ class Portfolio:
         horizon asks nothing afterwards."""
         if not terms:
             raise InvalidLinkedPlan(
-                "'terms' must hold at least one loan (got none).", field="terms"
+                E_("'terms' must hold at least one loan (got none)."), field="terms"
             )
         schedules = [t.schedule() for t in terms]
         dates = tuple(r.due_date for r in schedules[0] if r.number > 0)
@@ -459,20 +502,31 @@ class Portfolio:
             mine = tuple(r.due_date for r in s if r.number > 0)
             if mine != dates or terms[k].disbursed != terms[0].disbursed:
                 raise InvalidLinkedPlan(
-                    f"'terms' must share the disbursement and due dates of the first loan "
-                    f"(loan {k + 1} differs).",
+                    E_(
+                        "'terms' must share the disbursement and due dates of the first loan "
+                        "(loan %(k)s differs).",
+                        k=k + 1,
+                    ),
                     field="terms",
                     value=k + 1,
                 )
         t_count = len(prices)
         if len(litres) != len(terms) or any(len(row) != t_count for row in litres):
             raise InvalidLinkedPlan(
-                f"'litres' must give {t_count} periods for each of the {len(terms)} farmers.",
+                E_(
+                    "'litres' must give %(t_count)s periods for each of the %(terms)s farmers.",
+                    t_count=t_count,
+                    terms=len(terms),
+                ),
                 field="litres",
             )
         if t_count > len(dates):
             raise InvalidLinkedPlan(
-                f"'prices' must not run past the loans' {len(dates)} due dates (got {t_count}).",
+                E_(
+                    "'prices' must not run past the loans' %(dates)s due dates (got %(t_count)s).",
+                    dates=len(dates),
+                    t_count=t_count,
+                ),
                 field="prices",
                 value=t_count,
             )
@@ -532,7 +586,11 @@ class Portfolio:
         farmers = _count(farmers, "farmers")
         if farmers > MAX_FARMERS:
             raise InvalidLinkedPlan(
-                f"'farmers' must be at most {MAX_FARMERS:,} (got {farmers:,}).",
+                E_(
+                    "'farmers' must be at most %(max_farmers)s (got %(farmers)s).",
+                    max_farmers=format(MAX_FARMERS, ","),
+                    farmers=format(farmers, ","),
+                ),
                 field="farmers",
                 value=farmers,
             )
@@ -840,10 +898,59 @@ def simulate(
     >>> r.summary() == simulate(pf, scenarios=64, seed=7, chunk_scenarios=32).summary()
     True
     """
+    plan = _plan(
+        portfolio, scenarios=scenarios, seed=seed, price_sd=price_sd, yield_sd=yield_sd,
+        price_persistence=price_persistence, chunk_scenarios=chunk_scenarios, general=_general,
+    )  # fmt: skip
+
+    def counted() -> Iterator[_Tally]:
+        for tally in _chunks(portfolio, plan, range(plan.chunk_count), _trace):
+            yield tally
+            if progress is not None:
+                progress(tally.first + tally.scenarios, plan.scenarios)
+
+    return _finish(portfolio, plan, counted())
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class _Plan:
+    """The checked parameters of one :func:`simulate` run; chunk ``k`` is the scenarios of blocks
+    ``k·per_chunk …`` (whole blocks, each its own random stream)."""
+
+    scenarios: int
+    seed: int
+    sp: float
+    sy: float
+    rho: float
+    general: bool
+    per_chunk: int  # blocks per chunk
+    blocks: int
+
+    @property
+    def chunk_count(self) -> int:
+        return -(-self.blocks // self.per_chunk)
+
+
+def _plan(
+    portfolio: Portfolio,
+    *,
+    scenarios: int,
+    seed: int,
+    price_sd: Decimal | str,
+    yield_sd: Decimal | str,
+    price_persistence: Decimal | str,
+    chunk_scenarios: int | None,
+    general: bool = False,
+) -> _Plan:
+    """:func:`simulate`'s arguments checked (the same refusals, the same messages)."""
     s_total = _count(scenarios, "scenarios")
     if s_total > MAX_SCENARIOS:
         raise InvalidLinkedPlan(
-            f"'scenarios' must be at most {MAX_SCENARIOS:,} (got {s_total:,}).",
+            E_(
+                "'scenarios' must be at most %(max_scenarios)s (got %(s_total)s).",
+                max_scenarios=format(MAX_SCENARIOS, ","),
+                s_total=format(s_total, ","),
+            ),
             field="scenarios",
             value=s_total,
         )
@@ -854,8 +961,13 @@ def simulate(
         most = float(np.max(cents.sum(axis=-1) if cents.ndim > 1 else cents, initial=0.0))
         if not most <= MAX_CENTS:  # also NaN
             raise InvalidLinkedPlan(
-                f"'portfolio' {name} must stay below {MAX_CENTS / 100:,.0f} per loan so the float "
-                f"path keeps every céntimo (got {most / 100:,.2f}).",
+                E_(
+                    "'portfolio' %(name)s must stay below %(max_cents)s per loan so the "
+                    "float path keeps every céntimo (got %(most)s).",
+                    name=name,
+                    max_cents=format(MAX_CENTS / 100, ",.0f"),
+                    most=format(most / 100, ",.2f"),
+                ),
                 field=name,
                 value=most / 100,
             )
@@ -865,29 +977,105 @@ def simulate(
     for name, sd in (("price_sd", sp), ("yield_sd", sy)):
         if sd > MAX_SHOCK_SD:  # beyond it exp() of the shocks overflows to inf and results are nan
             raise InvalidLinkedPlan(
-                f"{name!r} must be at most {MAX_SHOCK_SD} (a log shock of that sd multiplies or "
-                f"divides by e² in a period; got {sd}).",
+                E_(
+                    "%(name)s must be at most %(max_shock_sd)s (a log shock of that sd "
+                    "multiplies or divides by e² in a period; got %(sd)s).",
+                    name=repr(name),
+                    max_shock_sd=MAX_SHOCK_SD,
+                    sd=sd,
+                ),
                 field=name,
                 value=sd,
             )
     rho_d = amount(price_persistence, "price_persistence")
     if rho_d >= ONE:
         raise InvalidLinkedPlan(
-            f"'price_persistence' must be below 1 (got {rho_d}).",
+            E_("'price_persistence' must be below 1 (got %(rho_d)s).", rho_d=rho_d),
             field="price_persistence",
             value=rho_d,
         )
-    rho = float(rho_d)
-    f_count, t_count = portfolio.farmers, portfolio.periods
-    l_count = portfolio.loan_count
-    general = _general or not portfolio.one_loan_each
-    owner = portfolio.owner if portfolio.owner is not None else np.arange(f_count, dtype=np.int64)
+    f_count, l_count = portfolio.farmers, portfolio.loan_count
     if chunk_scenarios is None:
         chunk_scenarios = max(BLOCK, (1 << 16) // max(f_count, l_count, 1))
     chunk_scenarios = _count(chunk_scenarios, "chunk_scenarios")
-    chunk = -(-chunk_scenarios // BLOCK) * BLOCK
-    n_blocks = -(-s_total // BLOCK)
-    streams = np.random.SeedSequence(seed).spawn(n_blocks)
+    return _Plan(
+        scenarios=s_total,
+        seed=seed,
+        sp=sp,
+        sy=sy,
+        rho=float(rho_d),
+        general=general or not portfolio.one_loan_each,
+        per_chunk=-(-chunk_scenarios // BLOCK),
+        blocks=-(-s_total // BLOCK),
+    )
+
+
+@attrs.define(slots=True, kw_only=True, eq=False)
+class _Tally:
+    """What one chunk of scenarios adds up to (counted from zero), or the run's totals: the
+    chunks are added in order (:meth:`add`), so a run split into chunks on several processes or
+    machines and added up in chunk order gives the very same floats as one run."""
+
+    first: int  # the chunk's first scenario
+    scenarios: int
+    collected: _F64  # scenarios × periods, soles
+    repaid_count: _I64
+    over30: int
+    lo_first: _I64
+    lo_price: _F64
+    lo_yield: _F64
+    lo_over: _I64
+    lo_open: _I64
+    lo_coll: _F64
+    lo_left: _F64
+    fa_over: _I64
+    fa_open: _I64
+
+    @classmethod
+    def zero(cls, first: int, scenarios: int, loans: int, farmers: int, periods: int) -> _Tally:
+        return cls(
+            first=first,
+            scenarios=scenarios,
+            collected=np.empty((scenarios, periods)),
+            repaid_count=np.zeros(periods, dtype=np.int64),
+            over30=0,
+            lo_first=np.zeros((loans, periods), dtype=np.int64),
+            lo_price=np.zeros(loans),
+            lo_yield=np.zeros(loans),
+            lo_over=np.zeros(loans, dtype=np.int64),
+            lo_open=np.zeros(loans, dtype=np.int64),
+            lo_coll=np.zeros(loans),
+            lo_left=np.zeros(loans),
+            fa_over=np.zeros(farmers, dtype=np.int64),
+            fa_open=np.zeros(farmers, dtype=np.int64),
+        )
+
+    def add(self, other: _Tally) -> None:
+        """Add ``other``'s counts and sums (its ``collected`` rows are kept by the caller)."""
+        self.repaid_count += other.repaid_count
+        self.over30 += other.over30
+        for name in ("lo_first", "lo_price", "lo_yield", "lo_over", "lo_open", "lo_coll",
+                     "lo_left", "fa_over", "fa_open"):  # fmt: skip
+            mine = getattr(self, name)
+            mine += getattr(other, name)
+
+
+def _chunks(
+    portfolio: Portfolio,
+    plan: _Plan,
+    chunks: range,
+    _trace: list[tuple[int, int, _F64, _F64]] | None = None,
+) -> Iterator[_Tally]:
+    """The :class:`_Tally` of each chunk in ``chunks`` (indices of :attr:`_Plan.chunk_count`),
+    in order: the loop over settlement periods, vectorized over the chunk's scenarios and the
+    portfolio's loans."""
+    s_total = plan.scenarios
+    sp, sy, rho, general = plan.sp, plan.sy, plan.rho, plan.general
+    f_count, t_count = portfolio.farmers, portfolio.periods
+    l_count = portfolio.loan_count
+    owner = portfolio.owner if portfolio.owner is not None else np.arange(f_count, dtype=np.int64)
+    n_blocks = plan.blocks
+    streams = np.random.SeedSequence(plan.seed).spawn(n_blocks)
 
     cap_num, cap_den = _ratio(portfolio.loan_cap)
     fl_num, fl_den = _ratio(portfolio.floor_share)
@@ -913,26 +1101,18 @@ def simulate(
     for t in range(t_count):
         j = t - recent_n[t]
         recent_sched[:, t] = cum_due[:, t] - (cum_due[:, j] if j >= 0 else 0.0)
-
-    repaid_count = np.zeros(t_count, dtype=np.int64)
-    over30_total = 0
-    collected = np.empty((s_total, t_count))
-    lo_first = np.zeros((l_count, t_count), dtype=np.int64)
-    lo_price = np.zeros(l_count)
-    lo_yield = np.zeros(l_count)
-    lo_over = np.zeros(l_count, dtype=np.int64)
-    lo_open = np.zeros(l_count, dtype=np.int64)
-    lo_coll = np.zeros(l_count)
-    lo_left = np.zeros(l_count)
-    fa_over = np.zeros(f_count, dtype=np.int64)
-    fa_open = np.zeros(f_count, dtype=np.int64)
     ring_n = max(recent_n) + 1
-    done = 0
-    for b0 in range(0, n_blocks, chunk // BLOCK):
-        blocks = range(b0, min(n_blocks, b0 + chunk // BLOCK))
+    for k_chunk in chunks:
+        b0 = k_chunk * plan.per_chunk
+        blocks = range(b0, min(n_blocks, b0 + plan.per_chunk))
         gens = [np.random.Generator(np.random.PCG64(streams[b])) for b in blocks]
         sizes = [min(BLOCK, s_total - b * BLOCK) for b in blocks]
         c = sum(sizes)
+        done = b0 * BLOCK
+        tally = _Tally.zero(done, c, l_count, f_count, t_count)
+        collected = tally.collected
+        lo_first, lo_price, lo_yield = tally.lo_first, tally.lo_price, tally.lo_yield
+        repaid_count = tally.repaid_count
         # price paths for the chunk (scenarios × periods), drawn first from each stream
         zp = np.empty((c, t_count))
         row = 0
@@ -1024,7 +1204,7 @@ def simulate(
             if _trace is not None:  # tests: (first scenario, period, litres, collected céntimos)
                 litres = gross_litres if sy else np.broadcast_to(base100[:, t], (c, f_count))
                 _trace.append((done, t, np.array(litres), coll.copy()))
-            collected[done : done + c, t] = coll.sum(axis=1) / 100.0
+            collected[:, t] = coll.sum(axis=1) / 100.0
             went = True  # whether ``lost`` (more than 30 days late now) was computed
             if not general:
                 j = over_idx[t]
@@ -1060,26 +1240,40 @@ def simulate(
                     else:
                         lo_yield += np.bincount(li, minlength=l_count)
                 np.logical_or(ever, lost, out=ever)
-        over30_total += int(np.count_nonzero(ever))
-        lo_over += ever.sum(axis=0)
-        lo_coll += paid.sum(axis=0) / 100.0
+        tally.over30 = int(np.count_nonzero(ever))
+        tally.lo_over += ever.sum(axis=0)
+        tally.lo_coll += paid.sum(axis=0) / 100.0
         open_ = paid < total_due_f - 0.5
         left = np.maximum(total_due_f - paid, 0.0)
         if rs is not None and balance is not None:
             open_[:, rs.index] = balance >= 0.5
             left[:, rs.index] = balance
-        lo_open += open_.sum(axis=0)
-        lo_left += left.sum(axis=0) / 100.0
+        tally.lo_open += open_.sum(axis=0)
+        tally.lo_left += left.sum(axis=0) / 100.0
         if general:
             starts = group_start[has_loan]
-            fa_over[has_loan] += np.logical_or.reduceat(ever, starts, axis=1).sum(axis=0)
-            fa_open[has_loan] += np.logical_or.reduceat(open_, starts, axis=1).sum(axis=0)
+            tally.fa_over[has_loan] += np.logical_or.reduceat(ever, starts, axis=1).sum(axis=0)
+            tally.fa_open[has_loan] += np.logical_or.reduceat(open_, starts, axis=1).sum(axis=0)
         else:
-            fa_over += ever.sum(axis=0)
-            fa_open += open_.sum(axis=0)
-        done += c
-        if progress is not None:
-            progress(done, s_total)
+            tally.fa_over += ever.sum(axis=0)
+            tally.fa_open += open_.sum(axis=0)
+        yield tally
+
+
+def _finish(portfolio: Portfolio, plan: _Plan, tallies: Iterable[_Tally]) -> SimulationResult:
+    """The run's result from the :class:`_Tally` of every chunk, added in chunk order (taken one
+    at a time: a chunk's tally is dropped once added)."""
+    s_total = plan.scenarios
+    f_count, t_count, l_count = portfolio.farmers, portfolio.periods, portfolio.loan_count
+    owner = portfolio.owner if portfolio.owner is not None else np.arange(f_count, dtype=np.int64)
+    total = _Tally.zero(0, 0, l_count, f_count, t_count)
+    collected = np.empty((s_total, t_count))
+    for tally in tallies:
+        total.add(tally)
+        collected[tally.first : tally.first + tally.scenarios] = tally.collected
+    repaid_count = total.repaid_count
+    inst = portfolio.installments
+    rs = portfolio.revenue_shares
     first = np.diff(repaid_count, prepend=0)
     not_repaid = s_total * l_count - int(repaid_count[-1])
     ends = portfolio.period_ends
@@ -1099,21 +1293,22 @@ def simulate(
         scenarios=s_total,
         farmers=f_count,
         periods=t_count,
-        seed=seed,
+        seed=plan.seed,
         repaid_in=first,
         not_repaid=not_repaid,
-        over_30_days=over30_total,
+        over_30_days=total.over30,
         collected=collected,
         due=due_total,
         lent=lent,
         effective_yield=yields,
         loan_count=l_count,
         by_loan=LoanOutcomes(
-            first_late=lo_first, price_at_break=lo_price, yield_at_break=lo_yield,
-            over_30_days=lo_over, not_repaid=lo_open, collected=lo_coll, shortfall=lo_left,
+            first_late=total.lo_first, price_at_break=total.lo_price,
+            yield_at_break=total.lo_yield, over_30_days=total.lo_over,
+            not_repaid=total.lo_open, collected=total.lo_coll, shortfall=total.lo_left,
         ),
-        farmer_over_30_days=fa_over,
-        farmer_not_repaid=fa_open,
+        farmer_over_30_days=total.fa_over,
+        farmer_not_repaid=total.fa_open,
         loan_ids=loan_ids,
         farmer_ids=farmer_ids,
         owner=owner,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeAlias, TypeVar
 
 from coopfinance._fields import non_negative, required_text, to_text
-from coopfinance.errors import InvalidPlan, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidPlan, WrongType, fmt_value
 
 __all__ = ["NON_NEGATIVE", "REQUIRED", "Amount", "instances", "rate_in", "text", "texts"]
 
@@ -43,7 +43,13 @@ def texts(value: str | Iterable[str], field: str) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, Iterable):
         raise WrongType(
-            f"{field!r} must be a list of text (got {fmt_value(value)}).", field=field, value=value
+            E_(
+                "%(field)s must be a list of text (got %(value)s).",
+                field=repr(field),
+                value=fmt_value(value),
+            ),
+            field=field,
+            value=value,
         )
     return tuple(text(v, field) for v in value)
 
@@ -54,7 +60,12 @@ def instances(value: _T | Iterable[_T], cls: type[_T], field: str) -> tuple[_T, 
         return (value,)
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise WrongType(
-            f"{field!r} must be a list of {cls.__name__} (got {fmt_value(value)}).",
+            E_(
+                "%(field)s must be a list of %(cls_type)s (got %(value)s).",
+                field=repr(field),
+                cls_type=cls.__name__,
+                value=fmt_value(value),
+            ),
             field=field,
             value=value,
         )
@@ -62,8 +73,13 @@ def instances(value: _T | Iterable[_T], cls: type[_T], field: str) -> tuple[_T, 
     for item in items:
         if not isinstance(item, cls):
             raise WrongType(
-                f"{field!r} must hold {cls.__name__} values (got {type(item).__name__} "
-                f"{fmt_value(item)}).",
+                E_(
+                    "%(field)s must hold %(cls_type)s values (got %(type)s %(item)s).",
+                    field=repr(field),
+                    cls_type=cls.__name__,
+                    type=type(item).__name__,
+                    item=fmt_value(item),
+                ),
                 field=field,
                 value=item,
             )
@@ -77,7 +93,13 @@ def rate_in(lo: Decimal, hi: Decimal) -> Callable[[Any, Any, Decimal], None]:
         if not lo <= value <= hi:
             name = attribute.name
             raise InvalidPlan(
-                f"{name!r} must be between {lo:%} and {hi:%} (got {value}).",
+                E_(
+                    "%(name)s must be between %(lo)s and %(hi)s (got %(value)s).",
+                    name=repr(name),
+                    lo=format(lo, "%"),
+                    hi=format(hi, "%"),
+                    value=value,
+                ),
                 field=name,
                 value=value,
             )

@@ -12,7 +12,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import to_date, to_whole, whole
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidPlan, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidPlan, WrongType, fmt_value
 from coopfinance.plans._convert import NON_NEGATIVE, REQUIRED, Amount, instances, text, texts
 
 __all__ = ["Buyer", "Enterprise", "Financing", "Investment"]
@@ -181,14 +181,21 @@ class Investment:
         life = self.useful_life_years
         if life is not None and life <= 0:
             raise InvalidPlan(
-                f"'useful_life_years' must be positive, or omitted for assets that are not "
-                f"depreciated (got {life}).",
+                E_(
+                    "'useful_life_years' must be positive, or omitted for assets that are "
+                    "not depreciated (got %(life)s).",
+                    life=life,
+                ),
                 field="useful_life_years",
                 value=life,
             )
         if self.salvage_value > self.cost:
             raise InvalidPlan(
-                f"'salvage_value' must not exceed the cost {self.cost} (got {self.salvage_value}).",
+                E_(
+                    "'salvage_value' must not exceed the cost %(cost)s (got %(salvage_value)s).",
+                    cost=self.cost,
+                    salvage_value=self.salvage_value,
+                ),
                 field="salvage_value",
                 value=self.salvage_value,
             )
@@ -219,7 +226,11 @@ def _opt_loan(value: LoanTerms | None) -> LoanTerms | None:
     if value is None or isinstance(value, LoanTerms):
         return value
     raise WrongType(
-        f"'loan' must be LoanTerms or None (got {type(value).__name__} {fmt_value(value)}).",
+        E_(
+            "'loan' must be LoanTerms or None (got %(type)s %(value)s).",
+            type=type(value).__name__,
+            value=fmt_value(value),
+        ),
         field="loan",
         value=value,
     )

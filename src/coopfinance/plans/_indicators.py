@@ -34,7 +34,7 @@ import attrs
 
 from coopfinance._decimal import CONTEXT, ONE, ZERO, exact, to_decimal
 from coopfinance.cost import irr, npv
-from coopfinance.errors import InvalidPlan, MultipleSolutions, NoSolution
+from coopfinance.errors import E_, ErrorText, InvalidPlan, MultipleSolutions, NoSolution
 from coopfinance.plans._projection import Projection, ProjectionRow
 from coopfinance.text import N_, Message
 
@@ -96,9 +96,13 @@ def _irr_reason(values: Sequence[Decimal], label: str) -> tuple[str, dict[str, o
     return None
 
 
-def _english(msgid: str, params: dict[str, object]) -> str:
-    plain = {k: v.msgid if isinstance(v, Message) else v for k, v in params.items()}
-    return msgid % plain
+def _english(msgid: str, params: dict[str, object]) -> ErrorText:
+    """The document's message as an error message (English; the CLI shows it in its language)."""
+    plain = {
+        k: ErrorText(v.msgid, context=v.context) if isinstance(v, Message) else v
+        for k, v in params.items()
+    }
+    return ErrorText(msgid, plain, context=None)
 
 
 @exact
@@ -155,7 +159,10 @@ def benefit_cost(rate: object, benefits: Iterable[object], costs: Iterable[objec
     c = npv(to_decimal(rate, field="rate"), _flows(costs, "costs"))
     if c <= 0:
         raise InvalidPlan(
-            f"'costs' must have a positive present value for a benefit/cost ratio (got {c}).",
+            E_(
+                "'costs' must have a positive present value for a benefit/cost ratio (got %(c)s).",
+                c=c,
+            ),
             field="costs",
             value=c,
         )

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from coopfinance._files import parse_data, read_text
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import CoopFinanceError, InvalidPlan, WrongType, fmt_value
+from coopfinance.errors import E_, CoopFinanceError, InvalidPlan, WrongType, fmt_value, renamed
 from coopfinance.plans._enterprise import Buyer, Enterprise, Financing, Investment
 from coopfinance.plans._operations import BudgetLine, MonthlyProduction, Scenario
 
@@ -80,10 +80,11 @@ def _relocate(exc: CoopFinanceError, path: str) -> CoopFinanceError:
         return exc
     field = path if exc.field is None else _join(path, exc.field)
     old = repr(exc.field)
+    message: str
     if exc.field is not None and old in exc.message:
-        message = exc.message.replace(old, repr(field), 1)
+        message = renamed(exc.message, old, repr(field))
     else:
-        message = f"{field!r}: {exc.message}"
+        message = E_("%(where)s: %(message)s", where=repr(field), message=exc.message)
     moved = copy.copy(exc)
     moved.message, moved.args, moved.field = message, (message,), field
     return moved
@@ -100,8 +101,12 @@ def build(path: str, factory: Callable[..., _T], **kwargs: Any) -> _T:
 def _table(data: Any, path: str, known: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise WrongType(
-            f"{path or 'the plan'!r} must be a table of keys (got {type(data).__name__} "
-            f"{fmt_value(data)}).",
+            E_(
+                "%(path)s must be a table of keys (got %(type)s %(data)s).",
+                path=repr(path or "the plan"),
+                type=type(data).__name__,
+                data=fmt_value(data),
+            ),
             field=path or None,
             value=data,
         )
@@ -109,7 +114,13 @@ def _table(data: Any, path: str, known: tuple[str, ...]) -> Mapping[str, Any]:
         if key not in known:
             where = _join(path, str(key))
             raise InvalidPlan(
-                f"unknown key {where!r} (known: {', '.join(known)}).", field=where, value=data[key]
+                E_(
+                    "unknown key %(where)s (known: %(known)s).",
+                    where=repr(where),
+                    known=", ".join(known),
+                ),
+                field=where,
+                value=data[key],
             )
     return data
 
@@ -117,7 +128,12 @@ def _table(data: Any, path: str, known: tuple[str, ...]) -> Mapping[str, Any]:
 def _list(data: Any, path: str) -> list[Any]:
     if isinstance(data, (Mapping, str | bytes)) or not isinstance(data, list | tuple):
         raise WrongType(
-            f"{path!r} must be a list (got {type(data).__name__} {fmt_value(data)}).",
+            E_(
+                "%(path)s must be a list (got %(type)s %(data)s).",
+                path=repr(path),
+                type=type(data).__name__,
+                data=fmt_value(data),
+            ),
             field=path,
             value=data,
         )
@@ -127,7 +143,9 @@ def _list(data: Any, path: str) -> list[Any]:
 def _required(data: Mapping[str, Any], key: str, path: str) -> Any:
     if data.get(key) is None:
         where = _join(path, key)
-        raise InvalidPlan(f"{where!r} is required (got nothing).", field=where, value=None)
+        raise InvalidPlan(
+            E_("%(where)s is required (got nothing).", where=repr(where)), field=where, value=None
+        )
     return data[key]
 
 
@@ -199,7 +217,12 @@ def _loan(data: Any) -> LoanTerms:
     path = "financing.loan"
     if not isinstance(data, Mapping):
         raise WrongType(
-            f"{path!r} must be a table of loan terms (got {type(data).__name__} {fmt_value(data)}).",
+            E_(
+                "%(path)s must be a table of loan terms (got %(type)s %(data)s).",
+                path=repr(path),
+                type=type(data).__name__,
+                data=fmt_value(data),
+            ),
             field=path,
             value=data,
         )
@@ -233,7 +256,10 @@ def plan_fields(data: Any) -> dict[str, Any]:
     ):
         value = kwargs["working_capital_recovered"]
         raise WrongType(
-            f"'working_capital_recovered' must be true or false (got {fmt_value(value)}).",
+            E_(
+                "'working_capital_recovered' must be true or false (got %(value)s).",
+                value=fmt_value(value),
+            ),
             field="working_capital_recovered",
             value=value,
         )
@@ -268,8 +294,11 @@ def _parse_yaml(text: str, source: str | None) -> Any:
         import yaml
     except ImportError:
         raise InvalidPlan(
-            f"reading the YAML plan{where} needs PyYAML (pip install pyyaml); "
-            "or write the plan as TOML or JSON.",
+            E_(
+                "reading the YAML plan%(where)s needs PyYAML (pip install pyyaml); or "
+                "write the plan as TOML or JSON.",
+                where=where,
+            ),
             field="plan",
             value=source,
         ) from None
@@ -284,9 +313,11 @@ def _parse_yaml(text: str, source: str | None) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except (yaml.YAMLError, ArithmeticError) as exc:
-        at = f" in {source}" if source else ""
+        at = E_(" in %(source)s", source=source) if source else ""
         raise InvalidPlan(
-            f"'plan' is not valid YAML{at}: {exc}.", field="plan", value=source
+            E_("'plan' is not valid YAML%(at)s: %(exc)s.", at=at, exc=exc),
+            field="plan",
+            value=source,
         ) from None
 
 
@@ -303,7 +334,7 @@ def read_plan(path: str | pathlib.Path) -> Any:
     fmt = PLAN_FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise InvalidPlan(
-            f"'path' must end in .toml, .json, .yaml or .yml (got {str(p)!r}).",
+            E_("'path' must end in .toml, .json, .yaml or .yml (got %(p)s).", p=repr(str(p))),
             field="path",
             value=str(p),
         )

@@ -20,7 +20,7 @@ import attrs
 from coopfinance._decimal import ZERO, exact, to_decimal
 from coopfinance._fields import to_date, whole
 from coopfinance._money import Currency
-from coopfinance.errors import InvalidPlan, WrongType
+from coopfinance.errors import E_, InvalidPlan, WrongType
 from coopfinance.plans._convert import NON_NEGATIVE, Amount, instances, rate_in, text, texts
 from coopfinance.plans._enterprise import Enterprise, Financing, Investment
 from coopfinance.plans._loading import build, parse_plan, plan_fields, read_plan
@@ -89,7 +89,7 @@ def _opt_scenario(value: Scenario | None) -> Scenario | None:
     if value is None or isinstance(value, Scenario):
         return value
     raise WrongType(
-        f"'without_plan' must be a Scenario or None (got {type(value).__name__}).",
+        E_("'without_plan' must be a Scenario or None (got %(type)s).", type=type(value).__name__),
         field="without_plan",
         value=value,
     )
@@ -163,15 +163,20 @@ class BusinessPlan:
         for step in self.sensitivity_steps:
             if step <= -1:
                 raise InvalidPlan(
-                    f"'sensitivity_steps' must be above -100 % (got {step}).",
+                    E_("'sensitivity_steps' must be above -100 %% (got %(step)s).", step=step),
                     field="sensitivity_steps",
                     value=step,
                 )
         for name, scen in (("with_plan", self.with_plan), ("without_plan", self.without_plan)):
             if scen is not None and len(scen.price_per_litre) not in (1, self.horizon_years):
                 raise InvalidPlan(
-                    f"'{name}.price_per_litre' must hold 1 price or one per year, "
-                    f"{self.horizon_years} (got {len(scen.price_per_litre)}).",
+                    E_(
+                        "'%(name)s.price_per_litre' must hold 1 price or one per year, "
+                        "%(horizon_years)s (got %(price_per_litre_scen)s).",
+                        name=name,
+                        horizon_years=self.horizon_years,
+                        price_per_litre_scen=len(scen.price_per_litre),
+                    ),
                     field=f"{name}.price_per_litre",
                     value=len(scen.price_per_litre),
                 )
@@ -182,16 +187,26 @@ class BusinessPlan:
                 if n not in (1, 12) and n < self.months:
                     field = f"{name}.production.litres_per_day"
                     raise InvalidPlan(
-                        f"{field!r} must hold 1 value, 12 (January to December) or one per plan "
-                        f"month, {self.months} (got {n}).",
+                        E_(
+                            "%(field)s must hold 1 value, 12 (January to December) or one per plan "
+                            "month, %(months)s (got %(n)s).",
+                            field=repr(field),
+                            months=self.months,
+                            n=n,
+                        ),
                         field=field,
                         value=n,
                     )
         for k, inv in enumerate(self.investments):
             if inv.date > self.end:
                 raise InvalidPlan(
-                    f"'investments[{k}].date' must fall within the plan, by {self.end.isoformat()} "
-                    f"(got {inv.date.isoformat()}).",
+                    E_(
+                        "'investments[%(k)s].date' must fall within the plan, by "
+                        "%(isoformat_end)s (got %(isoformat_date)s).",
+                        k=k,
+                        isoformat_end=self.end.isoformat(),
+                        isoformat_date=inv.date.isoformat(),
+                    ),
                     field=f"investments[{k}].date",
                     value=inv.date,
                 )
@@ -199,17 +214,25 @@ class BusinessPlan:
         if loan is not None:
             if loan.currency != self.currency.code:
                 raise InvalidPlan(
-                    f"'financing.loan.currency' must be the plan's currency {self.currency.code} "
-                    f"(got {loan.currency}).",
+                    E_(
+                        "'financing.loan.currency' must be the plan's currency %(code)s (got "
+                        "%(currency)s).",
+                        code=self.currency.code,
+                        currency=loan.currency,
+                    ),
                     field="financing.loan.currency",
                     value=loan.currency,
                 )
             last = max(loan.dates())
             if last > self.end:
                 raise InvalidPlan(
-                    f"'financing.loan' must be repaid within the plan, by {self.end.isoformat()} "
-                    f"(its last installment is due {last.isoformat()}); lengthen 'horizon_years' "
-                    "or shorten the loan.",
+                    E_(
+                        "'financing.loan' must be repaid within the plan, by %(isoformat_end)s "
+                        "(its last installment is due %(isoformat_last)s); lengthen "
+                        "'horizon_years' or shorten the loan.",
+                        isoformat_end=self.end.isoformat(),
+                        isoformat_last=last.isoformat(),
+                    ),
                     field="financing.loan",
                     value=last,
                 )

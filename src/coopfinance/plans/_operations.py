@@ -23,7 +23,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._fields import ParseableEnum, to_enum
 from coopfinance.dairy import Deliveries, Delivery, Herd, ProductionForecast
-from coopfinance.errors import InvalidPlan, InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidPlan, InvalidValue, WrongType, fmt_value
 from coopfinance.plans._convert import NON_NEGATIVE, REQUIRED, Amount, instances, text
 
 __all__ = [
@@ -137,7 +137,7 @@ class MonthlyProduction:
     def __attrs_post_init__(self) -> None:
         if not self.litres_per_day:
             raise InvalidPlan(
-                "'litres_per_day' must hold at least one value (got none).",
+                E_("'litres_per_day' must hold at least one value (got none)."),
                 field="litres_per_day",
                 value=(),
             )
@@ -148,7 +148,9 @@ class MonthlyProduction:
             for v in values:
                 if v < 0:
                     raise InvalidPlan(
-                        f"{name!r} must not be negative (got {v}).", field=name, value=v
+                        E_("%(name)s must not be negative (got %(v)s).", name=repr(name), v=v),
+                        field=name,
+                        value=v,
                     )
 
     def monthly_litres(self, start: dt.date, months: int) -> tuple[Decimal, ...]:
@@ -157,8 +159,12 @@ class MonthlyProduction:
         n = len(lpd)
         if n not in (1, 12) and n < months:
             raise InvalidPlan(
-                f"'litres_per_day' must hold 1 value, 12 (January to December) or one per plan "
-                f"month, {months} (got {n}).",
+                E_(
+                    "'litres_per_day' must hold 1 value, 12 (January to December) or one "
+                    "per plan month, %(months)s (got %(n)s).",
+                    months=months,
+                    n=n,
+                ),
                 field="litres_per_day",
                 value=n,
             )
@@ -192,7 +198,9 @@ def _month_days(start: dt.date, months: int) -> list[list[dt.date]]:
 def _herd(value: Herd) -> Herd:
     if not isinstance(value, Herd):
         raise WrongType(
-            f"'herd' must be a dairy Herd (got {type(value).__name__}).", field="herd", value=value
+            E_("'herd' must be a dairy Herd (got %(type)s).", type=type(value).__name__),
+            field="herd",
+            value=value,
         )
     return value
 
@@ -233,8 +241,14 @@ class ForecastSupply:
         fc = self.forecast
         if days[0][0] < fc.start or days[-1][-1] > fc.end:
             raise InvalidPlan(
-                f"'production' forecast covers {fc.start}..{fc.end}, the plan "
-                f"{days[0][0]}..{days[-1][-1]}.",
+                E_(
+                    "'production' forecast covers %(start)s..%(end)s, the plan "
+                    "%(days)s..%(days2)s.",
+                    start=fc.start,
+                    end=fc.end,
+                    days=days[0][0],
+                    days2=days[-1][-1],
+                ),
                 field="production",
                 value=str(fc.end),
             )
@@ -253,7 +267,9 @@ class ForecastSupply:
                 herd = fc.herds.get(f)
                 if herd is None:
                     raise InvalidPlan(
-                        f"'production' forecast has no farm {f!r}.", field="production", value=f
+                        E_("'production' forecast has no farm %(f)s.", f=repr(f)),
+                        field="production",
+                        value=f,
                     )
                 total += sum((herd.litres(d) for d in month), ZERO)
             out.append(total)
@@ -271,11 +287,13 @@ def _records(value: Deliveries | Iterable[Delivery] | Any) -> tuple[tuple[dt.dat
             litres = to_decimal(raw, field="litres")
             if litres < 0:
                 raise InvalidPlan(
-                    f"'litres' must not be negative (got {litres}).", field="litres", value=litres
+                    E_("'litres' must not be negative (got %(litres)s).", litres=litres),
+                    field="litres",
+                    value=litres,
                 )
         out[day] = CONTEXT.add(out.get(day, ZERO), litres)
     if not out:
-        raise InvalidPlan("'records' must hold at least one day (got none).", field="records")
+        raise InvalidPlan(E_("'records' must hold at least one day (got none)."), field="records")
     return tuple(sorted(out.items()))
 
 
@@ -313,8 +331,11 @@ class RecordedSupply:
             seen = per_cal.get(first.month)
             if not seen:
                 raise InvalidPlan(
-                    f"'production' records have no {calendar.month_name[first.month]} to carry "
-                    f"to {first:%Y-%m}.",
+                    E_(
+                        "'production' records have no %(month_name)s to carry to %(first)s.",
+                        month_name=calendar.month_name[first.month],
+                        first=format(first, "%Y-%m"),
+                    ),
                     field="production",
                     value=f"{first:%Y-%m}",
                 )
@@ -406,9 +427,13 @@ def _to_supply(value: MilkSupply | Herd | Any) -> MilkSupply:
     if isinstance(value, Decimal | int | str | list | tuple):
         return MonthlyProduction(litres_per_day=value)
     raise WrongType(
-        f"'production' must be litres per day, a Herd, a ProductionForecast, Deliveries or an "
-        f"object with monthly_litres(start, months) "
-        f"(got {type(value).__name__} {fmt_value(value)}).",
+        E_(
+            "'production' must be litres per day, a Herd, a ProductionForecast, "
+            "Deliveries or an object with monthly_litres(start, months) (got "
+            "%(type)s %(value)s).",
+            type=type(value).__name__,
+            value=fmt_value(value),
+        ),
         field="production",
         value=value,
     )
@@ -450,14 +475,14 @@ class Scenario:
     def __attrs_post_init__(self) -> None:
         if not self.price_per_litre:
             raise InvalidPlan(
-                "'price_per_litre' must hold at least one price (got none).",
+                E_("'price_per_litre' must hold at least one price (got none)."),
                 field="price_per_litre",
                 value=(),
             )
         for p in self.price_per_litre:
             if p < 0:
                 raise InvalidPlan(
-                    f"'price_per_litre' must not be negative (got {p}).",
+                    E_("'price_per_litre' must not be negative (got %(p)s).", p=p),
                     field="price_per_litre",
                     value=p,
                 )

@@ -42,7 +42,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, exact, to_decimal
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidPlan
+from coopfinance.errors import E_, InvalidPlan
 from coopfinance.plans._model import BusinessPlan
 from coopfinance.plans._operations import Basis, Scenario, add_months, days_in_month, month_index
 
@@ -170,7 +170,9 @@ class Projection:
         """The sum of a money column over the whole horizon."""
         if name not in MONEY_FIELDS:
             raise InvalidPlan(
-                f"'column' must be a money column (got {name!r}).", field="column", value=name
+                E_("'column' must be a money column (got %(name)s).", name=repr(name)),
+                field="column",
+                value=name,
             )
         return sum(self.column(name), ZERO)
 
@@ -198,7 +200,11 @@ def _litres(scenario: Scenario, start: dt.date, months: int) -> list[Decimal]:
     values = list(raw)
     if len(values) != months:
         raise InvalidPlan(
-            f"'production' must give {months} monthly amounts (got {len(values)}).",
+            E_(
+                "'production' must give %(months)s monthly amounts (got %(values)s).",
+                months=months,
+                values=len(values),
+            ),
             field="production",
             value=len(values),
         )
@@ -207,7 +213,9 @@ def _litres(scenario: Scenario, start: dt.date, months: int) -> list[Decimal]:
         d = to_decimal(v, field="production")
         if d < 0:
             raise InvalidPlan(
-                f"'production' must not be negative (got {d}).", field="production", value=d
+                E_("'production' must not be negative (got %(d)s).", d=d),
+                field="production",
+                value=d,
             )
         out.append(d)
     return out

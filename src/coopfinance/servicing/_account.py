@@ -12,7 +12,7 @@ import attrs
 from coopfinance._decimal import CONTEXT, ZERO, exact
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidEvent, InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidEvent, InvalidValue, WrongType
 from coopfinance.servicing._events import (
     ChargeApplied,
     Disbursement,
@@ -54,13 +54,18 @@ _EVENT_TYPES = (
 def _to_events(value: Iterable[Event]) -> tuple[Event, ...]:
     if isinstance(value, str | bytes):
         raise WrongType(
-            f"'events' must be a list of events (got {value!r}).", field="events", value=value
+            E_("'events' must be a list of events (got %(value)s).", value=repr(value)),
+            field="events",
+            value=value,
         )
     seen: dict[str, Event] = {}
     for event in value:
         if not isinstance(event, _EVENT_TYPES):
             raise WrongType(
-                f"'events' must hold Disbursement, Payment, ... values (got {event!r}).",
+                E_(
+                    "'events' must hold Disbursement, Payment, ... values (got %(event)s).",
+                    event=repr(event),
+                ),
                 field="events",
                 value=event,
             )
@@ -69,7 +74,12 @@ def _to_events(value: Iterable[Event]) -> tuple[Event, ...]:
             seen[event.id] = event
         elif other != event:
             raise InvalidEvent(
-                f"two different events have the id {event.id!r}: {other!r} and {event!r}.",
+                E_(
+                    "two different events have the id %(id)s: %(other)s and %(event)s.",
+                    id=repr(event.id),
+                    other=repr(other),
+                    event=repr(event),
+                ),
                 field="id",
                 value=event.id,
             )
@@ -136,6 +146,22 @@ class LoanAccount:
     )
     """``terms.schedule()``, built on first use and kept with the account (see
     :func:`~coopfinance.servicing._replay.schedule_of`); not part of the value."""
+    _on_time: object | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+    """The schedule's on-time table (:func:`~coopfinance.servicing._figures.many_figures`),
+    built on first use and kept like ``_schedule``; not part of the value."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """The value only: the kept schedule and on-time table are left out of a pickle (a Dask
+        worker rebuilds them; they were most of an account's pickle)."""
+        return {f.name: getattr(self, f.name) for f in attrs.fields(LoanAccount) if f.init}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_schedule", None)
+        object.__setattr__(self, "_on_time", None)
 
     @exact
     def __attrs_post_init__(self) -> None:
@@ -189,11 +215,18 @@ class LoanAccount:
 
     def _check_as_of(self, as_of: dt.date) -> None:
         if not isinstance(as_of, dt.date):
-            raise WrongType(f"'as_of' must be a date (got {as_of!r}).", field="as_of", value=as_of)
+            raise WrongType(
+                E_("'as_of' must be a date (got %(as_of)s).", as_of=repr(as_of)),
+                field="as_of",
+                value=as_of,
+            )
         if as_of < self.terms.disbursed:
             raise InvalidValue(
-                f"'as_of' must not be before the disbursement on {self.terms.disbursed} "
-                f"(got {as_of}).",
+                E_(
+                    "'as_of' must not be before the disbursement on %(disbursed)s (got %(as_of)s).",
+                    disbursed=self.terms.disbursed,
+                    as_of=as_of,
+                ),
                 field="as_of",
                 value=as_of,
             )
@@ -207,16 +240,25 @@ def _check_events(terms: LoanTerms, events: Sequence[Event]) -> None:
         first = tranches[0]
         if first.date != terms.disbursed:
             raise InvalidEvent(
-                f"'date' of the first disbursement {first.id!r} must be the terms' disbursement "
-                f"date {terms.disbursed} (got {first.date}).",
+                E_(
+                    "'date' of the first disbursement %(id)s must be the terms' "
+                    "disbursement date %(disbursed)s (got %(date)s).",
+                    id=repr(first.id),
+                    disbursed=terms.disbursed,
+                    date=first.date,
+                ),
                 field="date",
                 value=first.date,
             )
         total = sum((t.amount for t in tranches), ZERO)
         if total > terms.principal.amount:
             raise InvalidEvent(
-                f"'amount' of the disbursements must add up to at most the principal "
-                f"{terms.principal.amount} (got {total}).",
+                E_(
+                    "'amount' of the disbursements must add up to at most the principal "
+                    "%(amount)s (got %(total)s).",
+                    amount=terms.principal.amount,
+                    total=total,
+                ),
                 field="amount",
                 value=total,
             )
@@ -224,23 +266,42 @@ def _check_events(terms: LoanTerms, events: Sequence[Event]) -> None:
     for e in events:
         if e.date < start:
             raise InvalidEvent(
-                f"'date' of {event_kind(e)} {e.id!r} must not be before the disbursement on "
-                f"{start} (got {e.date}).",
+                E_(
+                    "'date' of %(event_kind_e)s %(id)s must not be before the disbursement "
+                    "on %(start)s (got %(date)s).",
+                    event_kind_e=event_kind(e),
+                    id=repr(e.id),
+                    start=start,
+                    date=e.date,
+                ),
                 field="date",
                 value=e.date,
             )
         amount = getattr(e, "amount", None)
         if amount is not None and CONTEXT.remainder(amount, unit) != 0:
             raise InvalidEvent(
-                f"'amount' of {event_kind(e)} {e.id!r} must be a multiple of {unit} "
-                f"(got {amount}).",
+                E_(
+                    "'amount' of %(event_kind_e)s %(id)s must be a multiple of %(unit)s "
+                    "(got %(amount)s).",
+                    event_kind_e=event_kind(e),
+                    id=repr(e.id),
+                    unit=unit,
+                    amount=amount,
+                ),
                 field="amount",
                 value=amount,
             )
         if written_off is not None and not isinstance(e, Recovery | Payment):
             raise InvalidEvent(
-                f"only recoveries and payments may follow the write-off {written_off.id!r} of "
-                f"{written_off.date} (got {event_kind(e)} {e.id!r} of {e.date}).",
+                E_(
+                    "only recoveries and payments may follow the write-off %(id)s of "
+                    "%(date)s (got %(event_kind_e)s %(id2)s of %(date2)s).",
+                    id=repr(written_off.id),
+                    date=written_off.date,
+                    event_kind_e=event_kind(e),
+                    id2=repr(e.id),
+                    date2=e.date,
+                ),
                 field="events",
                 value=e.id,
             )
@@ -248,8 +309,12 @@ def _check_events(terms: LoanTerms, events: Sequence[Event]) -> None:
             written_off = e
         if isinstance(e, Reschedule) and e.terms.currency != terms.currency:
             raise InvalidEvent(
-                f"'terms' of reschedule {e.id!r} must be in {terms.currency} "
-                f"(got {e.terms.currency}).",
+                E_(
+                    "'terms' of reschedule %(id)s must be in %(currency)s (got %(currency2)s).",
+                    id=repr(e.id),
+                    currency=terms.currency,
+                    currency2=e.terms.currency,
+                ),
                 field="terms",
                 value=e.terms.currency,
             )

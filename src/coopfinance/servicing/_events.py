@@ -19,7 +19,7 @@ import attrs
 from coopfinance._decimal import to_decimal
 from coopfinance._fields import ParseableEnum, to_date, to_enum, to_text
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidEvent, InvalidValue, ParseError, WrongType
+from coopfinance.errors import E_, InvalidEvent, InvalidValue, ParseError, WrongType
 
 __all__ = [
     "SAME_DAY_RANK",
@@ -97,7 +97,9 @@ def _amount(value: _Amount) -> Decimal:
     amount = to_decimal(value, field="amount")
     if amount <= 0:
         raise InvalidEvent(
-            f"'amount' must be positive (got {amount}).", field="amount", value=amount
+            E_("'amount' must be positive (got %(amount)s).", amount=amount),
+            field="amount",
+            value=amount,
         )
     return amount
 
@@ -116,7 +118,7 @@ def _fees_or_penalties(value: Component | str) -> Component:
     c = Component.parse(value)
     if c not in (Component.FEES, Component.PENALTIES):
         raise InvalidEvent(
-            f"'component' of a charge must be fees or penalties (got {c.value}).",
+            E_("'component' of a charge must be fees or penalties (got %(value)s).", value=c.value),
             field="component",
             value=value,
         )
@@ -127,8 +129,10 @@ def _waivable(value: Component | str) -> Component:
     c = Component.parse(value)
     if c is Component.PRINCIPAL:
         raise InvalidEvent(
-            "'component' of a waiver must be interest, fees or penalties (got principal); "
-            "forgive principal with a write-off.",
+            E_(
+                "'component' of a waiver must be interest, fees or penalties (got "
+                "principal); forgive principal with a write-off."
+            ),
             field="component",
             value=value,
         )
@@ -142,7 +146,9 @@ def _to_choice(value: PrepaymentChoice | str) -> PrepaymentChoice:
 def _terms(value: LoanTerms) -> LoanTerms:
     if not isinstance(value, LoanTerms):
         raise WrongType(
-            f"'terms' must be LoanTerms (got {type(value).__name__}).", field="terms", value=value
+            E_("'terms' must be LoanTerms (got %(type)s).", type=type(value).__name__),
+            field="terms",
+            value=value,
         )
     return value
 

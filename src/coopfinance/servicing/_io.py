@@ -17,7 +17,7 @@ from typing import Any
 
 from coopfinance._decimal import exact
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import CoopFinanceError, InvalidEvent, ParseError, UnknownLoan
+from coopfinance.errors import E_, CoopFinanceError, InvalidEvent, ParseError, UnknownLoan
 from coopfinance.servicing._account import LoanAccount
 from coopfinance.servicing._events import (
     ChargeApplied,
@@ -77,7 +77,13 @@ def _bool(value: Any, field: str) -> bool:
         return True
     if key in ("false", "no", "0"):
         return False
-    raise ParseError(f"{field!r} must be true or false (got {value!r}).", field=field, value=value)
+    raise ParseError(
+        E_(
+            "%(field)s must be true or false (got %(value)s).", field=repr(field), value=repr(value)
+        ),
+        field=field,
+        value=value,
+    )
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
@@ -89,7 +95,10 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
     """
     if not isinstance(data, Mapping):
         raise ParseError(
-            f"an event must be an object with 'type', 'date' and 'id' (got {data!r}).",
+            E_(
+                "an event must be an object with 'type', 'date' and 'id' (got %(data)s).",
+                data=repr(data),
+            ),
             field="event",
             value=data,
         )
@@ -97,7 +106,11 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
     kind = str(values.pop("type", "")).strip().lower().replace("_", "-")
     if kind not in _TYPES:
         raise ParseError(
-            f"'type' must be one of {', '.join(_TYPES)} (got {data.get('type')!r}).",
+            E_(
+                "'type' must be one of %(types)s (got %(get_data)s).",
+                types=", ".join(_TYPES),
+                get_data=repr(data.get("type")),
+            ),
             field="type",
             value=data.get("type"),
         )
@@ -106,26 +119,38 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise ParseError(
-            f"{unknown[0]!r} is not a field of a {kind} event (fields: "
-            f"{', '.join(sorted(allowed))}).",
+            E_(
+                "%(unknown)s is not a field of a %(kind)s event (fields: %(allowed)s).",
+                unknown=repr(unknown[0]),
+                kind=kind,
+                allowed=", ".join(sorted(allowed)),
+            ),
             field=unknown[0],
             value=values[unknown[0]],
         )
     for key in ("date", "id"):
         if key not in values:
-            raise ParseError(f"a {kind} event needs {key!r}.", field=key, value=None)
+            raise ParseError(
+                E_("a %(kind)s event needs %(key)s.", kind=kind, key=repr(key)),
+                field=key,
+                value=None,
+            )
     if "amount" in fields and "amount" not in values and kind != "waiver":
-        raise ParseError(f"a {kind} event needs 'amount'.", field="amount", value=None)
+        raise ParseError(
+            E_("a %(kind)s event needs 'amount'.", kind=kind), field="amount", value=None
+        )
     if kind == "reschedule":
         if "terms" not in values:
-            raise ParseError("a reschedule event needs 'terms'.", field="terms", value=None)
+            raise ParseError(E_("a reschedule event needs 'terms'."), field="terms", value=None)
         terms = values["terms"]
         if isinstance(terms, str):
             try:
                 terms = json.loads(terms)
             except json.JSONDecodeError as exc:
                 raise ParseError(
-                    f"'terms' must be a JSON object ({exc.msg}).", field="terms", value=terms
+                    E_("'terms' must be a JSON object (%(msg)s).", msg=exc.msg),
+                    field="terms",
+                    value=terms,
                 ) from None
         values["terms"] = LoanTerms.from_dict(terms)
         if "capitalize" in values:
@@ -166,7 +191,11 @@ def events_from_json(text: str) -> tuple[Event, ...]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(
-            f"'events' must be JSON ({exc.msg} at line {exc.lineno}).",
+            E_(
+                "'events' must be JSON (%(msg)s at line %(lineno)s).",
+                msg=exc.msg,
+                lineno=exc.lineno,
+            ),
             field="events",
             value=text[:80],
         ) from None
@@ -174,7 +203,7 @@ def events_from_json(text: str) -> tuple[Event, ...]:
         data = data.get("events")
     if not isinstance(data, list):
         raise ParseError(
-            "'events' must be a JSON list of events or an object with an 'events' list.",
+            E_("'events' must be a JSON list of events or an object with an 'events' list."),
             field="events",
             value=text[:80],
         )
@@ -183,7 +212,7 @@ def events_from_json(text: str) -> tuple[Event, ...]:
         try:
             out.append(event_from_dict(item))
         except CoopFinanceError as exc:
-            raise exc.at(f"event {position}") from None
+            raise exc.at(E_("event %(position)s", position=position)) from None
     return tuple(out)
 
 
@@ -199,7 +228,11 @@ def _rows(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, dict[str, s
         return _read_rows(reader, extra)
     except csv.Error as exc:
         raise ParseError(
-            f"line {reader.line_num}: the events CSV is malformed ({exc}).",
+            E_(
+                "line %(line_num)s: the events CSV is malformed (%(exc)s).",
+                line_num=reader.line_num,
+                exc=exc,
+            ),
             field="events",
             value=None,
         ) from None
@@ -215,8 +248,13 @@ def _read_rows(
     if unknown or missing:
         problem = f"unknown column {unknown[0]!r}" if unknown else f"missing column {missing[0]!r}"
         raise ParseError(
-            f"line 1: the events CSV header has an {problem} (columns: {', '.join(allowed)}; "
-            f"got {','.join(header)}).",
+            E_(
+                "line 1: the events CSV header has an %(problem)s (columns: "
+                "%(allowed)s; got %(header)s).",
+                problem=problem,
+                allowed=", ".join(allowed),
+                header=",".join(header),
+            ),
             field="header",
             value=header,
         )
@@ -225,7 +263,11 @@ def _read_rows(
     for record in reader:
         if None in record:
             raise ParseError(
-                f"line {reader.line_num}: more cells than columns (got {record[None]!r}).",
+                E_(
+                    "line %(line_num)s: more cells than columns (got %(record)s).",
+                    line_num=reader.line_num,
+                    record=repr(record[None]),
+                ),
                 field="row",
                 value=reader.line_num,
             )
@@ -237,7 +279,7 @@ def _row_event(line: int, record: dict[str, str]) -> Event:
     try:
         return event_from_dict(record)
     except CoopFinanceError as exc:
-        raise exc.at(f"line {line}") from None
+        raise exc.at(E_("line %(line)s", line=line)) from None
 
 
 @exact
@@ -265,8 +307,12 @@ def accounts_from_csv(
         loan = record.pop("loan_id")
         if loan not in by_loan:
             raise UnknownLoan(
-                f"line {line}: 'loan_id' {loan!r} has no loan terms (known: "
-                f"{', '.join(sorted(by_loan)) or 'none'}).",
+                E_(
+                    "line %(line)s: 'loan_id' %(loan)s has no loan terms (known: %(by_loan)s).",
+                    line=line,
+                    loan=repr(loan),
+                    by_loan=", ".join(sorted(by_loan)) or "none",
+                ),
                 field="loan_id",
                 value=loan,
             )
@@ -276,5 +322,5 @@ def accounts_from_csv(
         try:
             out[loan] = LoanAccount(terms=terms[loan], events=events, id=loan, **options)
         except InvalidEvent as exc:
-            raise exc.at(f"loan {loan!r}") from None
+            raise exc.at(E_("loan %(loan)s", loan=repr(loan))) from None
     return out

@@ -12,7 +12,7 @@ from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum, non_negative, to_whole, whole
 from coopfinance._rates import Rate, rate_value
 from coopfinance._rates import exact as computed_rate
-from coopfinance.errors import InvalidValue, WrongType, fmt_value
+from coopfinance.errors import E_, InvalidValue, WrongType, fmt_value
 from coopfinance.servicing._events import Component
 
 __all__ = [
@@ -34,8 +34,11 @@ def _order(value: Iterable[Component | str] | str) -> tuple[Component, ...]:
     order = tuple(Component.parse(v) for v in value)
     if sorted(c.value for c in order) != sorted(c.value for c in Component):
         raise InvalidValue(
-            "'order' must list each of principal, interest, fees, penalties once "
-            f"(got {', '.join(c.value for c in order)}).",
+            E_(
+                "'order' must list each of principal, interest, fees, penalties once "
+                "(got %(value_c)s).",
+                value_c=", ".join(c.value for c in order),
+            ),
             field="order",
             value=value,
         )
@@ -78,14 +81,20 @@ class AllocationStrategy:
             return text
         if not isinstance(text, str):
             raise WrongType(
-                f"'allocation' must be text such as 'default:vertical' (got {fmt_value(text)}).",
+                E_(
+                    "'allocation' must be text such as 'default:vertical' (got %(text)s).",
+                    text=fmt_value(text),
+                ),
                 field="allocation",
                 value=text,
             )
         body, _, mode = text.strip().lower().partition(":")
         if mode not in ("", "vertical", "horizontal"):
             raise InvalidValue(
-                f"'allocation' mode must be vertical or horizontal (got {fmt_value(mode)}).",
+                E_(
+                    "'allocation' mode must be vertical or horizontal (got %(mode)s).",
+                    mode=fmt_value(mode),
+                ),
                 field="allocation",
                 value=text,
             )
@@ -204,8 +213,12 @@ def _opt_rate(value: Rate | Decimal | int | str | None) -> Rate | None:
     annual = rate.annual_factor()
     if annual > MAX_MORATORIUM:
         raise InvalidValue(
-            f"'moratorium' must be at most {MAX_MORATORIUM * 100:f} % a year (got "
-            f"{(annual * 100).normalize():f} %); Agrobanco's is 19 %.",
+            E_(
+                "'moratorium' must be at most %(max_moratorium)s %% a year (got "
+                "%(normalize_annual)s %%); Agrobanco's is 19 %%.",
+                max_moratorium=format(MAX_MORATORIUM * 100, "f"),
+                normalize_annual=format((annual * 100).normalize(), "f"),
+            ),
             field="moratorium",
             value=value,
         )
@@ -256,10 +269,12 @@ class LatePolicy:
       overdue installment, or with ``late_fee_every=30`` again for every 30 days still unpaid;
       ``late_fee_cap`` bounds the late fees of one installment.
 
-    ``B`` changes only when a payment (or waiver, reschedule, write-off) touches the installment;
-    each change starts a new accrual period, whose amount is rounded to the currency's unit, as is
-    every percentage fee. Rates follow the one rule of :func:`coopfinance._rates.rate_value`: ``%``
-    means percent, a bare number is a fraction below 1 (``"19"`` is refused, ``"19%"`` is 19 %).
+    A payment or waiver that touches the installment (any component, its late charges too), and
+    every change of ``B`` (a reschedule, a write-off), closes the accrual period: its late interest
+    is posted, rounded to the currency's unit as is every percentage fee, and a new period compounds
+    from that date on what is left. Late interest never joins ``B``. Rates follow the one rule of
+    :func:`coopfinance._rates.rate_value`: ``%`` means percent, a bare number is a fraction below 1
+    (``"19"`` is refused, ``"19%"`` is 19 %).
 
     >>> LatePolicy().base, LatePolicy().compensatory
     (<LateBase.INSTALLMENT: 'installment'>, True)
@@ -296,28 +311,40 @@ class LatePolicy:
             basis = LateFeeBasis.INSTALLMENT if percent else LateFeeBasis.FLAT
         if percent and basis is LateFeeBasis.FLAT:
             raise InvalidValue(
-                f"'late_fee' {self.late_fee * 100:f} % is a percentage, but 'late_fee_basis' is "
-                "flat: give an amount or a percentage basis.",
+                E_(
+                    "'late_fee' %(late_fee_self)s %% is a percentage, but 'late_fee_basis' "
+                    "is flat: give an amount or a percentage basis.",
+                    late_fee_self=format(self.late_fee * 100, "f"),
+                ),
                 field="late_fee",
                 value=self.late_fee,
             )
         value = Decimal(self.late_fee)
         if percent and value >= 1:
             raise InvalidValue(
-                f"'late_fee' of a percentage fee must be below 100 % (got {value * 100:f} %).",
+                E_(
+                    "'late_fee' of a percentage fee must be below 100 %% (got %(value)s %%).",
+                    value=format(value * 100, "f"),
+                ),
                 field="late_fee",
                 value=value,
             )
         if not percent and basis is not LateFeeBasis.FLAT and value >= 1:
             raise InvalidValue(
-                f"'late_fee' of a percentage fee must be below 100 % (got {value}); write 5 % "
-                "as '5%'.",
+                E_(
+                    "'late_fee' of a percentage fee must be below 100 %% (got %(value)s); "
+                    "write 5 %% as '5%%'.",
+                    value=value,
+                ),
                 field="late_fee",
                 value=value,
             )
         if self.late_fee_every is not None and self.late_fee_every < 1:
             raise InvalidValue(
-                f"'late_fee_every' must be 1 day or more (got {self.late_fee_every}).",
+                E_(
+                    "'late_fee_every' must be 1 day or more (got %(late_fee_every)s).",
+                    late_fee_every=self.late_fee_every,
+                ),
                 field="late_fee_every",
                 value=self.late_fee_every,
             )
@@ -340,15 +367,27 @@ class LatePolicy:
         ):
             if amount is not None and amount % unit != 0:
                 raise InvalidValue(
-                    f"'{name}' must be a whole number of {currency} {unit} (got {amount}).",
+                    E_(
+                        "'%(name)s' must be a whole number of %(currency)s %(unit)s (got "
+                        "%(amount)s).",
+                        name=name,
+                        currency=currency,
+                        unit=unit,
+                        amount=amount,
+                    ),
                     field=name,
                     value=amount,
                 )
         fee = None if self.fee_is_percentage else self.late_fee
         if principal is not None and fee is not None and fee > principal:
             raise InvalidValue(
-                f"'late_fee' must be at most the loan's principal, {currency} {principal} "
-                f"(got {currency} {fee:f}).",
+                E_(
+                    "'late_fee' must be at most the loan's principal, %(currency)s "
+                    "%(principal)s (got %(currency)s %(fee)s).",
+                    currency=currency,
+                    principal=principal,
+                    fee=format(fee, "f"),
+                ),
                 field="late_fee",
                 value=fee,
             )

@@ -34,7 +34,7 @@ from coopfinance._money import Money, round_to
 from coopfinance._rates import Rate
 from coopfinance._schedule import Schedule
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import InvalidEvent, InvalidLoanTerms
+from coopfinance.errors import E_, InvalidEvent, InvalidLoanTerms
 from coopfinance.servicing._events import (
     ChargeApplied,
     Component,
@@ -170,6 +170,7 @@ class _Item:
         "seg_base",
         "seg_comp",
         "seg_mora",
+        "seg_settled",
         "seg_start",
         "seq",
         "start",
@@ -206,9 +207,15 @@ class _Item:
         self.seg_base = ZERO
         self.seg_mora = ZERO
         self.seg_comp = ZERO
+        self.seg_settled = ZERO
 
     def unpaid(self, c: int) -> Decimal:
         return self.amt[c] - self.paid[c] - self.waived[c] - self.closed[c]
+
+    def settled(self) -> Decimal:
+        """What has been paid or waived of the item, all components (a change is a touch)."""
+        p, w = self.paid, self.waived
+        return p[0] + p[1] + p[2] + p[3] + w[0] + w[1] + w[2] + w[3]
 
 
 class Replay:
@@ -377,7 +384,7 @@ class Replay:
         fut = self.future(t)
         if not fut:
             raise InvalidEvent(
-                f"no installment falls due after {t} to re-amortize the balance over.",
+                E_("no installment falls due after %(t)s to re-amortize the balance over.", t=t),
                 field="date",
                 value=t,
             )
@@ -598,6 +605,7 @@ class Replay:
                 self.add_movement(t, MovementKind.INSTALLMENT_DUE, label, amounts)
                 it.seg_start = t
                 it.seg_base = self.base(it)
+                it.seg_settled = it.settled()
 
     def apply_credit(self, t: dt.date) -> None:
         if self.credit <= 0 or self.status is AccountStatus.WRITTEN_OFF:
@@ -634,10 +642,14 @@ class Replay:
                     if by_installment
                     else it.amt[0] - it.paid[0] - it.waived[0] - it.closed[0]
                 )
-                if b != it.seg_base:
-                    # within a tolerance, a new balance still counts every day from the due date
+                settled = it.settled()
+                if b != it.seg_base or settled != it.seg_settled:
+                    # a payment or waiver that touches the installment (any component, its
+                    # late charges too) closes its accrual period (docs/servicing.md); within a
+                    # tolerance, a new balance still counts every day from the due date
                     start = it.due if tolerance and (t - it.due).days <= grace else t
                     it.seg_start, it.seg_base, it.seg_mora, it.seg_comp = start, b, ZERO, ZERO
+                    it.seg_settled = settled
 
     # -- events ----------------------------------------------------------------------------------
     def start(self, tranche: Decimal | None) -> None:
@@ -756,8 +768,15 @@ class Replay:
         want = available if e.amount is None else e.amount
         if want > available:
             raise InvalidEvent(
-                f"'amount' of waiver {e.id!r} must be at most the {e.component.value} due on "
-                f"{t}, {available} (got {want}).",
+                E_(
+                    "'amount' of waiver %(id)s must be at most the %(value)s due on %(t)s, "
+                    "%(available)s (got %(want)s).",
+                    id=repr(e.id),
+                    value=e.component.value,
+                    t=t,
+                    available=available,
+                    want=want,
+                ),
                 field="amount",
                 value=want,
             )
@@ -798,7 +817,11 @@ class Replay:
         principal = sum(moved, ZERO) + not_due + accrued
         if principal <= 0:
             raise InvalidEvent(
-                f"reschedule {e.id!r} on {t} has no balance to reschedule (got 0).",
+                E_(
+                    "reschedule %(id)s on %(t)s has no balance to reschedule (got 0).",
+                    id=repr(e.id),
+                    t=t,
+                ),
                 field="date",
                 value=t,
             )
@@ -807,7 +830,9 @@ class Replay:
             schedule = cached_schedule(terms)
         except InvalidLoanTerms as exc:
             raise InvalidEvent(
-                f"reschedule {e.id!r}: {exc}", field=exc.field, value=exc.value
+                E_("reschedule %(id)s: %(exc)s", id=repr(e.id), exc=exc),
+                field=exc.field,
+                value=exc.value,
             ) from None
         numbers = [it.number for it in self.items if it.number is not None]
         self.seg_terms = e.terms
@@ -838,14 +863,14 @@ class Replay:
     def replay(self, as_of: dt.date) -> None:
         """Apply the events up to ``as_of`` and step through the dates to it.
 
-        Without the ledger (``detail=False``), a step on a due date with no event and no credit
-        held only lets the installments of the day fall due: late interest of a segment is
-        ``rnd(base · rate(days from its start))``, a function of the step's date alone while the
-        segment lasts (its base only changes through an event or a credit, and a change restarts
-        it after the step), and the late fees owed are counted from the date too, so accruing at
-        the next step that reads the amounts (an event, a credit, ``as_of``) adds up to the very
-        same amounts (exact sums of whole céntimos). With the ledger every step is kept, as each
-        writes its movement. Property-tested against the full state (``tests/servicing``).
+        Without the ledger (``detail=False``), a step on a due date with no event and no credit held
+        only lets the installments of the day fall due: late interest of a segment is ``rnd(base ·
+        rate(days from its start))``, a function of the step's date alone while the segment lasts
+        (its base and what is paid of it only change through an event or a credit, and a change
+        restarts it after the step), and the late fees owed are counted from the date too, so
+        accruing at the next step that reads the amounts (an event, a credit, ``as_of``) adds up to
+        the very same amounts (exact sums of whole céntimos). With the ledger every step is kept, as
+        each writes its movement. Property-tested against the full state (``tests/servicing``).
         """
         quiet_steps = not self.detail
         events = [e for e in self.account.events if e.date <= as_of]

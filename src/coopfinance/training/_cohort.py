@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import exact
-from coopfinance.errors import InvalidTrainingRecord, fmt_value
+from coopfinance.errors import E_, InvalidTrainingRecord, fmt_value
 from coopfinance.training._cohort_file import parse_cohort, read_cohort, read_cohort_file
 from coopfinance.training._curriculum import Curriculum
 from coopfinance.training._files import Where
@@ -79,7 +79,11 @@ class Cohort:
         for k, pid in enumerate(ids):
             if pid in ids[:k]:
                 raise InvalidTrainingRecord(
-                    f"'participants' repeat the id {pid!r} in cohort {self.id!r}.",
+                    E_(
+                        "'participants' repeat the id %(pid)s in cohort %(id)s.",
+                        pid=repr(pid),
+                        id=repr(self.id),
+                    ),
                     field="participants",
                     value=pid,
                 )
@@ -89,16 +93,26 @@ class Cohort:
             unknown = sorted(held.attended - known)
             if unknown:
                 raise InvalidTrainingRecord(
-                    f"'attended' of session {held.session_id!r} on {held.date.isoformat()} names "
-                    f"people not in cohort {self.id!r} (got {', '.join(unknown)}).",
+                    E_(
+                        "'attended' of session %(session_id)s on %(isoformat_date)s names "
+                        "people not in cohort %(id)s (got %(unknown)s).",
+                        session_id=repr(held.session_id),
+                        isoformat_date=held.date.isoformat(),
+                        id=repr(self.id),
+                        unknown=", ".join(unknown),
+                    ),
                     field="attended",
                     value=unknown,
                 )
         for s in self.scores:
             if s.participant not in known:
                 raise InvalidTrainingRecord(
-                    f"'participant' of a quiz score is not in cohort {self.id!r} "
-                    f"(got {s.participant!r}).",
+                    E_(
+                        "'participant' of a quiz score is not in cohort %(id)s (got "
+                        "%(participant)s).",
+                        id=repr(self.id),
+                        participant=repr(s.participant),
+                    ),
                     field="participant",
                     value=s.participant,
                 )
@@ -191,7 +205,7 @@ class Cohort:
             correct, total = result.correct, result.total
         if correct is None or total is None:
             raise InvalidTrainingRecord(
-                "'correct' and 'total' (or 'result') are needed to record a quiz (got None).",
+                E_("'correct' and 'total' (or 'result') are needed to record a quiz (got None)."),
                 field="correct",
                 value=None,
             )
@@ -212,7 +226,11 @@ class Cohort:
             if p.id == participant_id:
                 return p
         raise InvalidTrainingRecord(
-            f"'participant' is not in cohort {self.id!r} (got {fmt_value(participant_id)}).",
+            E_(
+                "'participant' is not in cohort %(id)s (got %(participant_id)s).",
+                id=repr(self.id),
+                participant_id=fmt_value(participant_id),
+            ),
             field="participant",
             value=participant_id,
         )
@@ -299,8 +317,13 @@ class Cohort:
         for k, r in enumerate(records):
             if r.participant not in known:
                 raise InvalidTrainingRecord(
-                    f"'records[{k}].participant' is not in cohort {self.id!r} "
-                    f"(got {r.participant!r}).",
+                    E_(
+                        "'records[%(k)s].participant' is not in cohort %(id)s (got "
+                        "%(participant)s).",
+                        k=k,
+                        id=repr(self.id),
+                        participant=repr(r.participant),
+                    ),
                     field=f"records[{k}].participant",
                     value=r.participant,
                 )

@@ -51,7 +51,16 @@ from typing import Any, NamedTuple, TypeVar
 
 from coopfinance._decimal import to_decimal
 from coopfinance._fields import to_date, to_text, to_whole
-from coopfinance.errors import CoopFinanceError, InvalidTrainingRecord, InvalidValue, fmt_value
+from coopfinance.errors import (
+    E_,
+    CoopFinanceError,
+    InvalidTrainingRecord,
+    InvalidValue,
+    clause,
+    fmt_value,
+    joined,
+    renamed,
+)
 from coopfinance.training._curriculum import Curriculum
 from coopfinance.training._files import Where, dotted, parse_table, read_table
 from coopfinance.training._progress import (
@@ -105,7 +114,10 @@ def read_cohort(
     data = dict(data)
     if "scores" in data and "quizzes" in data:
         raise InvalidTrainingRecord(
-            f"'scores' and 'quizzes' are the same section; give one{where(('scores',))}.",
+            E_(
+                "'scores' and 'quizzes' are the same section; give one%(where)s.",
+                where=where(("scores",)),
+            ),
             field="scores",
             value=None,
         )
@@ -114,8 +126,12 @@ def read_cohort(
     named = data.pop("curriculum", None)
     if named not in (None, "default") and curriculum is None:
         raise InvalidTrainingRecord(
-            f"'curriculum' {named!r} is not bundled: pass the curriculum to read this cohort"
-            f"{where(('curriculum',))}.",
+            E_(
+                "'curriculum' %(named)s is not bundled: pass the curriculum to read "
+                "this cohort%(where)s.",
+                named=repr(named),
+                where=where(("curriculum",)),
+            ),
             field="curriculum",
             value=named,
         )
@@ -144,7 +160,9 @@ class _Reader:
 
     def fail(self, path: _Path, message: str, value: Any = None) -> InvalidTrainingRecord:
         return InvalidTrainingRecord(
-            f"{message}{self.where(path)}.", field=dotted(path), value=value
+            joined("", [message, self.where(path), "."]),
+            field=dotted(path),
+            value=value,
         )
 
     def kit(self, path: _Path, convert: Callable[[str], _V]) -> _V:
@@ -152,7 +170,7 @@ class _Reader:
         try:
             return convert(dotted(path))
         except InvalidValue as exc:
-            raise self.fail(path, exc.message.rstrip("."), exc.value) from None
+            raise self.fail(path, clause(exc.message), exc.value) from None
 
     def text(self, table: Mapping[str, Any], path: _Path) -> str:
         value = table.get(str(path[-1]))
@@ -170,7 +188,13 @@ class _Reader:
         rows = data.get(section, [])
         if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
             raise self.fail(
-                (section,), f"{section!r} must be a list of tables ([[{section}]]) (got {rows!r})"
+                (section,),
+                E_(
+                    "%(section)s must be a list of tables ([[%(section2)s]]) (got %(rows)s)",
+                    section=repr(section),
+                    section2=section,
+                    rows=repr(rows),
+                ),
             )
         required, optional = _KEYS[section]
         for k, row in enumerate(rows):
@@ -178,13 +202,22 @@ class _Reader:
                 if key not in required + optional:
                     raise self.fail(
                         (section, k, key),
-                        f"'{dotted((section, k, key))}' is not a key of [[{section}]]; use "
-                        f"{', '.join(required + optional)}",
+                        E_(
+                            "'%(dotted_section)s' is not a key of [[%(section)s]]; use "
+                            "%(required_optional)s",
+                            dotted_section=dotted((section, k, key)),
+                            section=section,
+                            required_optional=", ".join(required + optional),
+                        ),
                     )
             for key in required:
                 if key not in row:
                     raise self.fail(
-                        (section, k, key), f"'{dotted((section, k, key))}' is required (got none)"
+                        (section, k, key),
+                        E_(
+                            "'%(dotted_section)s' is required (got none)",
+                            dotted_section=dotted((section, k, key)),
+                        ),
                     )
         return rows
 
@@ -193,15 +226,22 @@ class _Reader:
         try:
             return build()
         except CoopFinanceError as exc:
-            message = str(exc).rstrip(".")
+            message: str = clause(exc.message)
             if exc.field and message.startswith(f"'{exc.field}'"):
-                message = f"{dotted(path)!r}" + message[len(exc.field) + 2 :]
+                message = renamed(message, repr(exc.field), repr(dotted(path)))
             raise self.fail(path, message, exc.value) from None
 
     def read(self, data: Mapping[str, Any]) -> CohortFile:
         for key in data:
             if key not in _TOP:
-                raise self.fail((key,), f"{key!r} is not a cohort key; use {', '.join(_TOP)}")
+                raise self.fail(
+                    (key,),
+                    E_(
+                        "%(key)s is not a cohort key; use %(top)s",
+                        key=repr(key),
+                        top=", ".join(_TOP),
+                    ),
+                )
         cid, name = self.text(data, ("id",)), self.text(data, ("name",))
         issuer = None if data.get("issuer") is None else self.text(data, ("issuer",))
         rule = CompletionRule()
@@ -210,7 +250,10 @@ class _Reader:
             if not isinstance(table, Mapping) or set(table) - {"min_attendance", "pass_mark"}:
                 raise self.fail(
                     ("rule",),
-                    f"'rule' must be a table of min_attendance, pass_mark (got {table!r})",
+                    E_(
+                        "'rule' must be a table of min_attendance, pass_mark (got %(table)s)",
+                        table=repr(table),
+                    ),
                 )
             rule = self.guard(
                 ("rule",), lambda: CompletionRule(**{k: _share(v) for k, v in table.items()})
@@ -222,7 +265,12 @@ class _Reader:
             if pid in seen:
                 raise self.fail(
                     ("participants", k, "id"),
-                    f"'participants[{k}].id' repeats {pid!r} of participants[{seen[pid]}]",
+                    E_(
+                        "'participants[%(k)s].id' repeats %(pid)s of participants[%(seen)s]",
+                        k=k,
+                        pid=repr(pid),
+                        seen=seen[pid],
+                    ),
                     pid,
                 )
             seen[pid] = k
@@ -245,15 +293,23 @@ class _Reader:
             if not isinstance(attended, list) or not all(isinstance(a, str) for a in attended):
                 raise self.fail(
                     ("sessions", k, "attended"),
-                    f"'sessions[{k}].attended' must be a list of participant ids "
-                    f"(got {fmt_value(attended)})",
+                    E_(
+                        "'sessions[%(k)s].attended' must be a list of participant ids (got "
+                        "%(attended)s)",
+                        k=k,
+                        attended=fmt_value(attended),
+                    ),
                 )
             unknown = sorted(set(attended) - known)
             if unknown:
                 raise self.fail(
                     ("sessions", k, "attended"),
-                    f"'sessions[{k}].attended' names people not in the participants "
-                    f"(got {', '.join(unknown)})",
+                    E_(
+                        "'sessions[%(k)s].attended' names people not in the participants (got "
+                        "%(unknown)s)",
+                        k=k,
+                        unknown=", ".join(unknown),
+                    ),
                     unknown,
                 )
             sessions.append(SessionHeld(session_id=sid, date=when, attended=attended))
@@ -265,7 +321,11 @@ class _Reader:
             if who not in known:
                 raise self.fail(
                     (*path, "participant"),
-                    f"'{dotted((*path, 'participant'))}' is not a participant (got {who!r})",
+                    E_(
+                        "'%(dotted_path)s' is not a participant (got %(who)s)",
+                        dotted_path=dotted((*path, "participant")),
+                        who=repr(who),
+                    ),
                     who,
                 )
             module = self.text(row, (*path, "module"))
@@ -296,7 +356,11 @@ class _Reader:
             if who not in known:
                 raise self.fail(
                     (*path, "participant"),
-                    f"'{dotted((*path, 'participant'))}' is not a participant (got {who!r})",
+                    E_(
+                        "'%(dotted_path)s' is not a participant (got %(who)s)",
+                        dotted_path=dotted((*path, "participant")),
+                        who=repr(who),
+                    ),
                     who,
                 )
             due = self.integer(row, (*path, "installments_due"), 0)

@@ -32,7 +32,7 @@ import attrs
 
 from coopfinance._decimal import exact
 from coopfinance._fields import to_text, to_whole
-from coopfinance.errors import InvalidCurriculum, InvalidValue, fmt_value
+from coopfinance.errors import E_, InvalidCurriculum, InvalidValue, clause, fmt_value, joined
 from coopfinance.text import translator
 from coopfinance.training._exercise import LANGUAGES, Topic
 from coopfinance.training._files import parse_table, read_table
@@ -158,8 +158,11 @@ class Curriculum:
             if m.id == module_id:
                 return m
         raise InvalidCurriculum(
-            f"'module' must be one of {', '.join(m.id for m in self.modules)} "
-            f"(got {fmt_value(module_id)}).",
+            E_(
+                "'module' must be one of %(id_m)s (got %(module_id)s).",
+                id_m=", ".join(m.id for m in self.modules),
+                module_id=fmt_value(module_id),
+            ),
             field="module",
             value=module_id,
         )
@@ -170,7 +173,11 @@ class Curriculum:
             if s.id == session_id:
                 return s
         raise InvalidCurriculum(
-            f"'session' is not in curriculum {self.id!r} (got {fmt_value(session_id)}).",
+            E_(
+                "'session' is not in curriculum %(id)s (got %(session_id)s).",
+                id=repr(self.id),
+                session_id=fmt_value(session_id),
+            ),
             field="session",
             value=session_id,
         )
@@ -181,7 +188,11 @@ class Curriculum:
             if s.id == session_id:
                 return m
         raise InvalidCurriculum(
-            f"'session' is not in curriculum {self.id!r} (got {fmt_value(session_id)}).",
+            E_(
+                "'session' is not in curriculum %(id)s (got %(session_id)s).",
+                id=repr(self.id),
+                session_id=fmt_value(session_id),
+            ),
             field="session",
             value=session_id,
         )
@@ -206,8 +217,11 @@ class Curriculum:
         """
         if other.lang != self.lang:
             raise InvalidCurriculum(
-                f"'lang' of an extension must be {self.lang!r} like the curriculum (got "
-                f"{other.lang!r}).",
+                E_(
+                    "'lang' of an extension must be %(lang)s like the curriculum (got %(lang2)s).",
+                    lang=repr(self.lang),
+                    lang2=repr(other.lang),
+                ),
                 field="lang",
                 value=other.lang,
             )
@@ -217,8 +231,13 @@ class Curriculum:
             if m.id in index:
                 if not replace:
                     raise InvalidCurriculum(
-                        f"'modules' of {other.id!r} repeat module id {m.id!r} of {self.id!r}; "
-                        "pass replace=True to replace it.",
+                        E_(
+                            "'modules' of %(id)s repeat module id %(id2)s of %(id3)s; pass "
+                            "replace=True to replace it.",
+                            id=repr(other.id),
+                            id2=repr(m.id),
+                            id3=repr(self.id),
+                        ),
                         field="modules",
                         value=m.id,
                     )
@@ -266,7 +285,11 @@ class Curriculum:
         """
         if lang not in LANGUAGES:
             raise InvalidCurriculum(
-                f"'lang' must be one of {', '.join(LANGUAGES)} (got {fmt_value(lang)}).",
+                E_(
+                    "'lang' must be one of %(languages)s (got %(lang)s).",
+                    languages=", ".join(LANGUAGES),
+                    lang=fmt_value(lang),
+                ),
                 field="lang",
                 value=lang,
             )
@@ -365,7 +388,7 @@ CURRICULUM_CONTEXT = "training curriculum"
 
 
 def _where(source: str | None) -> str:
-    return f" in {source}" if source else ""
+    return E_(" in %(source)s", source=source) if source else ""
 
 
 def _check_unique_sessions(modules: Sequence[Module], source: str | None) -> None:
@@ -374,8 +397,14 @@ def _check_unique_sessions(modules: Sequence[Module], source: str | None) -> Non
         for s in m.sessions:
             if s.id in seen:
                 raise InvalidCurriculum(
-                    f"'sessions' id {s.id!r} of module {m.id!r} is already used in module "
-                    f"{seen[s.id]!r}{_where(source)}.",
+                    E_(
+                        "'sessions' id %(id)s of module %(id2)s is already used in module "
+                        "%(seen)s%(where_source)s.",
+                        id=repr(s.id),
+                        id2=repr(m.id),
+                        seen=repr(seen[s.id]),
+                        where_source=_where(source),
+                    ),
                     field="sessions",
                     value=s.id,
                     source=source,
@@ -395,7 +424,13 @@ class _Parser:
 
     def fail(self, path: str, message: str, value: Any) -> InvalidCurriculum:
         return InvalidCurriculum(
-            f"{path!r} {message} (got {fmt_value(value)}){_where(self.source)}.",
+            E_(
+                "%(path)s %(message)s (got %(value)s)%(where_source)s.",
+                path=repr(path),
+                message=message,
+                value=fmt_value(value),
+                where_source=_where(self.source),
+            ),
             field=path,
             value=value,
             source=self.source,
@@ -403,15 +438,19 @@ class _Parser:
 
     def keys(self, data: Any, path: str, required: set[str], optional: set[str]) -> None:
         if not isinstance(data, Mapping):
-            raise self.fail(path or "top", "must be a table of keys", type(data).__name__)
+            raise self.fail(path or "top", E_("must be a table of keys"), type(data).__name__)
         prefix = f"{path}." if path else ""
         for k in sorted(required):
             if k not in data:
-                raise self.fail(f"{prefix}{k}", "is required", None)
+                raise self.fail(f"{prefix}{k}", E_("is required"), None)
         for k in data:
             if k not in required | optional:
                 allowed = ", ".join(sorted(required | optional))
-                raise self.fail(f"{prefix}{k}", f"is not a known key ({allowed})", data[k])
+                raise self.fail(
+                    f"{prefix}{k}",
+                    E_("is not a known key (%(allowed)s)", allowed=allowed),
+                    data[k],
+                )
 
     def kit(self, path: str, convert: Callable[[str], _V]) -> _V:
         """``convert(field)`` with the field-parsing kit; its message, naming the file."""
@@ -419,7 +458,7 @@ class _Parser:
             return convert(path)
         except InvalidValue as exc:
             raise InvalidCurriculum(
-                f"{exc.message.rstrip('.')}{_where(self.source)}.",
+                joined("", [clause(exc.message), _where(self.source), "."]),
                 field=path,
                 value=exc.value,
                 source=self.source,
@@ -436,7 +475,7 @@ class _Parser:
         value = self.text(data, key, path)
         if not _ID.match(value):
             p = f"{path}.{key}" if path else key
-            raise self.fail(p, "must be lower-case letters, digits and '-'", value)
+            raise self.fail(p, E_("must be lower-case letters, digits and '-'"), value)
         return value
 
     def minutes(self, data: Mapping[str, Any], path: str, low: int, high: int) -> int:
@@ -452,9 +491,9 @@ class _Parser:
         value = data.get(key, [])
         p = f"{path}.{key}"
         if not isinstance(value, list):
-            raise self.fail(p, "must be a list of texts", value)
+            raise self.fail(p, E_("must be a list of texts"), value)
         if required and not value:
-            raise self.fail(p, "must list at least one item", value)
+            raise self.fail(p, E_("must list at least one item"), value)
         out = []
         for k, item in enumerate(value):
             out.append(self.kit(f"{p}[{k}]", functools.partial(_text, item)))
@@ -464,21 +503,23 @@ class _Parser:
         value = data[key]
         p = f"{path}.{key}" if path else key
         if not isinstance(value, list) or not value:
-            raise self.fail(p, "must be a non-empty list", value)
+            raise self.fail(p, E_("must be a non-empty list"), value)
         return value
 
     def curriculum(self, data: Mapping[str, Any]) -> Curriculum:
         self.keys(data, "", {"id", "lang", "title", "modules"}, {"audience", "version"})
         lang = self.text(data, "lang", "")
         if lang not in LANGUAGES:
-            raise self.fail("lang", f"must be one of {', '.join(LANGUAGES)}", lang)
+            raise self.fail(
+                "lang", E_("must be one of %(languages)s", languages=", ".join(LANGUAGES)), lang
+            )
         modules = tuple(
             self.module(m, f"modules[{k}]") for k, m in enumerate(self.items(data, "modules", ""))
         )
         ids = [m.id for m in modules]
         for k, mid in enumerate(ids):
             if mid in ids[:k]:
-                raise self.fail(f"modules[{k}].id", "repeats an earlier module id", mid)
+                raise self.fail(f"modules[{k}].id", E_("repeats an earlier module id"), mid)
         _check_unique_sessions(modules, self.source)
         version = data.get("version", "")
         return Curriculum(
@@ -495,7 +536,11 @@ class _Parser:
         topic_text = self.text(data, "topic", path)
         if topic_text not in {t.value for t in Topic}:
             choices = ", ".join(t.value for t in Topic)
-            raise self.fail(f"{path}.topic", f"must be one of {choices}", topic_text)
+            raise self.fail(
+                f"{path}.topic",
+                E_("must be one of %(choices)s", choices=choices),
+                topic_text,
+            )
         sessions = tuple(
             self.session(s, f"{path}.sessions[{k}]")
             for k, s in enumerate(self.items(data, "sessions", path))
@@ -524,7 +569,7 @@ class _Parser:
         if used > minutes:
             raise self.fail(
                 f"{path}.activities",
-                f"must fit in the session's {minutes} minutes",
+                E_("must fit in the session's %(minutes)s minutes", minutes=minutes),
                 f"{used} minutes",
             )
         exercises = self.texts(data, "exercises", path, required=False)
@@ -532,7 +577,10 @@ class _Parser:
             if name not in GENERATORS:
                 raise self.fail(
                     f"{path}.exercises[{k}]",
-                    f"must name an exercise generator ({', '.join(GENERATORS)})",
+                    E_(
+                        "must name an exercise generator (%(generators)s)",
+                        generators=", ".join(GENERATORS),
+                    ),
                     name,
                 )
         return Session(
@@ -550,7 +598,11 @@ class _Parser:
         method = self.text(data, "method", path)
         if method not in {m.value for m in Method}:
             choices = ", ".join(m.value for m in Method)
-            raise self.fail(f"{path}.method", f"must be one of {choices}", method)
+            raise self.fail(
+                f"{path}.method",
+                E_("must be one of %(choices)s", choices=choices),
+                method,
+            )
         return Activity(
             title=self.text(data, "title", path),
             minutes=self.minutes(data, path, 1, MAX_MINUTES),
@@ -571,7 +623,13 @@ def check_translations(first: Curriculum, second: Curriculum) -> None:
 
     def differ(path: str, a: Any, b: Any) -> InvalidCurriculum:
         return InvalidCurriculum(
-            f"{path!r} differs between {where} (got {fmt_value(a)} and {fmt_value(b)}).",
+            E_(
+                "%(path)s differs between %(where)s (got %(a)s and %(b)s).",
+                path=repr(path),
+                where=where,
+                a=fmt_value(a),
+                b=fmt_value(b),
+            ),
             field=path,
             value=(a, b),
         )
@@ -585,7 +643,11 @@ def check_translations(first: Curriculum, second: Curriculum) -> None:
         if a.topic is not b.topic:
             raise differ(f"{path}.topic", a.topic.value, b.topic.value)
         if [s.id for s in a.sessions] != [s.id for s in b.sessions]:
-            raise differ(f"{path}.sessions", [s.id for s in a.sessions], [s.id for s in b.sessions])
+            raise differ(
+                f"{path}.sessions",
+                [s.id for s in a.sessions],
+                [s.id for s in b.sessions],
+            )
         for j, (s, t) in enumerate(zip(a.sessions, b.sessions, strict=True)):
             sp = f"{path}.sessions[{j}]"
             for key in ("minutes", "exercises"):
@@ -593,7 +655,11 @@ def check_translations(first: Curriculum, second: Curriculum) -> None:
                     raise differ(f"{sp}.{key}", getattr(s, key), getattr(t, key))
             for key in ("objectives", "materials", "activities"):
                 if len(getattr(s, key)) != len(getattr(t, key)):
-                    raise differ(f"{sp}.{key}", len(getattr(s, key)), len(getattr(t, key)))
+                    raise differ(
+                        f"{sp}.{key}",
+                        len(getattr(s, key)),
+                        len(getattr(t, key)),
+                    )
             for i, (x, y) in enumerate(zip(s.activities, t.activities, strict=True)):
                 if (x.minutes, x.method) != (y.minutes, y.method):
                     raise differ(

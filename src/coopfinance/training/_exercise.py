@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import decimal
 import enum
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from coopfinance._decimal import CONTEXT, exact, parse_number, to_decimal
 from coopfinance._fields import ParseableEnum
-from coopfinance.errors import InvalidValue, ParseError, fmt_value
+from coopfinance.errors import E_, InvalidValue, ParseError, fmt_value
 from coopfinance.text import LANGUAGES as _CATALOG_LANGUAGES
 from coopfinance.text import N_, Message, translator
 
@@ -145,7 +146,11 @@ _UNIT_WORDS = {Unit.MONTHS: N_("months"), Unit.YEARS: N_("years")}
 def _lang(lang: str) -> str:
     if lang not in LANGUAGES:
         raise InvalidValue(
-            f"'lang' must be one of {', '.join(LANGUAGES)} (got {fmt_value(lang)}).",
+            E_(
+                "'lang' must be one of %(languages)s (got %(lang)s).",
+                languages=", ".join(LANGUAGES),
+                lang=fmt_value(lang),
+            ),
             field="lang",
             value=lang,
         )
@@ -397,7 +402,9 @@ def replay(op: Op, operands: Sequence[Decimal]) -> Decimal:
             q = Decimal(1).scaleb(-int(operands[1]))
             mode = ROUND_HALF_UP if op is Op.ROUND else ROUND_CEILING
             return operands[0].quantize(q, mode)
-    raise InvalidValue(f"'op' {op.value} cannot be replayed.", field="op", value=op)
+    raise InvalidValue(
+        E_("'op' %(value)s cannot be replayed.", value=op.value), field="op", value=op
+    )
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -451,15 +458,45 @@ def _strip_tokens() -> tuple[str, ...]:
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
-def parse_response(response: Decimal | int | str, unit: Unit) -> Decimal:
+def _locale_digits(text: str, lang: str) -> str:
+    """``text`` written with ``lang``'s decimal and group symbols (Babel's CLDR data: ``pt_BR``
+    writes ``1.240,50``) rewritten as ``1240.50``; text that is not a number in that form (a
+    plain ``18.61``, ``1e3``) is returned unchanged. Spanish and English keep Peru's ``1,240.50``,
+    as :func:`format_value` writes them.
+
+    >>> _locale_digits("1.240,50", "pt_BR"), _locale_digits("18,61", "pt_BR")
+    ('1240.50', '18.61')
+    >>> _locale_digits("18.61", "pt_BR"), _locale_digits("18,61", "es")
+    ('18.61', '18,61')
+    """
+    if lang in _PERU_DIGITS:
+        return text
+    decimal_sign, group = get_decimal_symbol(lang), get_group_symbol(lang)
+    if decimal_sign == ".":
+        return text
+    d, g = re.escape(decimal_sign), re.escape(group)
+    grouped = rf"[-−]?\d{{1,3}}(?:{g}\d{{3}})+(?:{d}\d+)?"
+    plain = rf"[-−]?\d+{d}\d+"
+    if re.fullmatch(grouped, text) or re.fullmatch(plain, text):
+        return text.replace(group, "").replace(decimal_sign, ".").replace("−", "-")
+    return text
+
+
+def parse_response(response: Decimal | int | str, unit: Unit, lang: str | None = None) -> Decimal:
     """A participant's answer as a number in ``unit``: ``"S/ 1,612.00"``, ``"34.49%"``, ``"9"``.
 
     For percentages the number is in percentage points: ``"34.49%"`` and ``"34.49"`` are both 34.49.
+    With ``lang``, a number written as that language writes it is read too: in ``pt_BR``,
+    ``"18,61"`` is 18.61 and ``"S/ 1.240,50"`` is 1240.50 (the decimal and group symbols are
+    Babel's, as :func:`format_value` writes them); Spanish and English read Peru's ``1,240.50``.
 
     >>> parse_response("S/ 1,612.00", Unit.SOLES)
     Decimal('1612.00')
     >>> parse_response("34.49 %", Unit.PERCENT)
     Decimal('34.49')
+    >>> parse_response("18,61 %", Unit.PERCENT, "pt_BR"), parse_response("S/ 1.240,50", Unit.SOLES,
+    ...     "pt_BR")
+    (Decimal('18.61'), Decimal('1240.50'))
     """
     if not isinstance(response, str):
         return to_decimal(response, field="response")
@@ -469,12 +506,17 @@ def parse_response(response: Decimal | int | str, unit: Unit) -> Decimal:
             text = text[len(token) :].strip()
         if text.endswith(token):
             text = text[: -len(token)].strip()
+    if lang is not None:
+        text = _locale_digits(text, _lang(lang))
     try:
         return parse_number(text, field="response")
     except ParseError:
         raise ParseError(
-            f"'response' must be a number in {unit.value} such as '1,240.50' "
-            f"(got {fmt_value(response)}).",
+            E_(
+                "'response' must be a number in %(value)s such as '1,240.50' (got %(response)s).",
+                value=unit.value,
+                response=fmt_value(response),
+            ),
             field="response",
             value=response,
         ) from None
@@ -524,10 +566,11 @@ class Exercise:
         """The typical mistakes the distractors stand for."""
         return tuple(c.mistake for c in self.choices if c.mistake is not None)
 
-    def check(self, response: Decimal | int | str) -> Check:
+    def check(self, response: Decimal | int | str, lang: str | None = None) -> Check:
         """Mark ``response``: right when ``|response − answer| ≤ tolerance``; otherwise name the
         typical mistake it matches (within the same tolerance), if any. A choice letter (``"B"``)
-        is accepted when the exercise has choices."""
+        is accepted when the exercise has choices. ``lang``: the participant's language, whose
+        way of writing numbers is read too (``pt_BR``: ``"18,61"``; see :func:`parse_response`)."""
         if isinstance(response, str) and len(response.strip()) == 1 and response.strip().isalpha():
             letter = response.strip().upper()
             for c in self.choices:
@@ -537,11 +580,15 @@ class Exercise:
             else:
                 labels = ", ".join(c.label for c in self.choices) or "none"
                 raise ParseError(
-                    f"'response' {letter!r} is not one of the choices ({labels}).",
+                    E_(
+                        "'response' %(letter)s is not one of the choices (%(labels)s).",
+                        letter=repr(letter),
+                        labels=labels,
+                    ),
                     field="response",
                     value=response,
                 )
-        given = parse_response(response, self.unit)
+        given = parse_response(response, self.unit, lang)
         correct = abs(given - self.answer) <= self.tolerance
         mistake = None
         if not correct:

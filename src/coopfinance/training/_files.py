@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coopfinance._files import DATA_FORMATS, parse_data, read_text
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 
 _ARRAY = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]")
 _TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
@@ -79,8 +79,10 @@ class Where:
     def __call__(self, path: Sequence[str | int]) -> str:
         line = line_of(self.lines, path)
         if line is not None:
-            return f" on line {line}" + (f" of {self.source}" if self.source else "")
-        return f" in {self.source}" if self.source else ""
+            if self.source:
+                return E_(" on line %(line)s of %(source)s", line=line, source=self.source)
+            return E_(" on line %(line)s", line=line)
+        return E_(" in %(source)s", source=self.source) if self.source else ""
 
 
 def parse_table(
@@ -90,9 +92,14 @@ def parse_table(
     stay exact ``Decimal`` s) into a table, with the :class:`Where` of its key paths."""
     data = parse_data(text, fmt=fmt, field=field, source=source, error=error)
     if not isinstance(data, dict):
-        where = f" in {source}" if source else ""
+        where = E_(" in %(source)s", source=source) if source else ""
         raise error(
-            f"{field!r} must hold a table at the top (got {type(data).__name__}){where}.",
+            E_(
+                "%(field)s must hold a table at the top (got %(type)s)%(where)s.",
+                field=repr(field),
+                type=type(data).__name__,
+                where=where,
+            ),
             field=field,
             value=source,
         )
@@ -108,7 +115,13 @@ def read_table(
     fmt = p.suffix.lower().lstrip(".")
     if fmt not in DATA_FORMATS:
         raise error(
-            f"{field!r} must be a .toml or .json file (got {str(p)!r}).", field=field, value=str(p)
+            E_(
+                "%(field)s must be a .toml or .json file (got %(p)s).",
+                field=repr(field),
+                p=repr(str(p)),
+            ),
+            field=field,
+            value=str(p),
         )
     text = read_text(p, field=field, error=error)
     return parse_table(text, fmt=fmt, field=field, source=p.name, error=error)

@@ -26,7 +26,7 @@ import attrs
 
 from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import ParseableEnum
-from coopfinance.errors import InvalidTrainingRecord, InvalidValue
+from coopfinance.errors import E_, InvalidTrainingRecord, InvalidValue
 from coopfinance.training._quiz import QuizKind
 
 __all__ = [
@@ -81,7 +81,7 @@ class Participant:
 def _ids(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
         raise InvalidTrainingRecord(
-            f"'attended' must be a list of participant ids (got {value!r}).",
+            E_("'attended' must be a list of participant ids (got %(value)s).", value=repr(value)),
             field="attended",
             value=value,
         )
@@ -116,8 +116,14 @@ class QuizScore:
     def __attrs_post_init__(self) -> None:
         if self.total < 1 or not 0 <= self.correct <= self.total:
             raise InvalidTrainingRecord(
-                f"'correct' must be between 0 and 'total' {self.total} (got {self.correct}), "
-                f"and 'total' at least 1, for {self.participant} in {self.module_id}.",
+                E_(
+                    "'correct' must be between 0 and 'total' %(total)s (got %(correct)s), "
+                    "and 'total' at least 1, for %(participant)s in %(module_id)s.",
+                    total=self.total,
+                    correct=self.correct,
+                    participant=self.participant,
+                    module_id=self.module_id,
+                ),
                 field="correct",
                 value=self.correct,
             )
@@ -132,7 +138,9 @@ def _share(value: Decimal | int | str) -> Decimal:
     share = to_decimal(value, field="share")
     if not 0 <= share <= 1:
         raise InvalidTrainingRecord(
-            f"'share' must be between 0 and 100 % (got {share}).", field="share", value=share
+            E_("'share' must be between 0 and 100 %% (got %(share)s).", share=share),
+            field="share",
+            value=share,
         )
     return share
 
@@ -221,14 +229,24 @@ class OutcomeRecord:
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.installments_on_time <= self.installments_due:
             raise InvalidTrainingRecord(
-                f"'installments_on_time' must be between 0 and 'installments_due' "
-                f"{self.installments_due} (got {self.installments_on_time}) for {self.participant}.",
+                E_(
+                    "'installments_on_time' must be between 0 and 'installments_due' "
+                    "%(installments_due)s (got %(installments_on_time)s) for "
+                    "%(participant)s.",
+                    installments_due=self.installments_due,
+                    installments_on_time=self.installments_on_time,
+                    participant=self.participant,
+                ),
                 field="installments_on_time",
                 value=self.installments_on_time,
             )
         if self.savings < 0:
             raise InvalidTrainingRecord(
-                f"'savings' must not be negative (got {self.savings}) for {self.participant}.",
+                E_(
+                    "'savings' must not be negative (got %(savings)s) for %(participant)s.",
+                    savings=self.savings,
+                    participant=self.participant,
+                ),
                 field="savings",
                 value=self.savings,
             )
@@ -276,7 +294,7 @@ def participants_from(rows: Iterable[Mapping[str, Any]]) -> tuple[Participant, .
             )
         except KeyError as exc:
             raise InvalidTrainingRecord(
-                f"'participants[{k}].{exc.args[0]}' is required (got None).",
+                E_("'participants[%(k)s].%(args)s' is required (got None).", k=k, args=exc.args[0]),
                 field=f"participants[{k}].{exc.args[0]}",
                 value=None,
             ) from None

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from coopfinance._fields import ParseableEnum, to_enum
-from coopfinance.errors import InvalidValue, fmt_value
+from coopfinance.errors import E_, InvalidValue, fmt_value
 from coopfinance.training._curriculum import Module
 from coopfinance.training._exercise import Check, Exercise, Topic, _lang
 from coopfinance.training._generators import GENERATORS, generators_for
@@ -113,7 +113,7 @@ class Quiz:
         if generators is None:
             if topic is None:
                 raise InvalidValue(
-                    "'topic' or 'generators' is needed to build a quiz (got neither).",
+                    E_("'topic' or 'generators' is needed to build a quiz (got neither)."),
                     field="topic",
                     value=None,
                 )
@@ -123,17 +123,24 @@ class Quiz:
         for name in names:
             if name not in GENERATORS:
                 raise InvalidValue(
-                    f"'generators' must name known generators (got {fmt_value(name)}).",
+                    E_(
+                        "'generators' must name known generators (got %(name)s).",
+                        name=fmt_value(name),
+                    ),
                     field="generators",
                     value=name,
                 )
         if not names:
             raise InvalidValue(
-                f"'generators' is empty for topic {fmt_value(topic)}.", field="generators", value=()
+                E_("'generators' is empty for topic %(topic)s.", topic=fmt_value(topic)),
+                field="generators",
+                value=(),
             )
         n = len(names) if count is None else count
         if n < 1:
-            raise InvalidValue(f"'count' must be at least 1 (got {n}).", field="count", value=n)
+            raise InvalidValue(
+                E_("'count' must be at least 1 (got %(n)s).", n=n), field="count", value=n
+            )
         own = member or {}
         exercises = []
         for i in range(n):
@@ -154,18 +161,25 @@ class Quiz:
             module.topic, seed=seed, kind=kind, generators=names, title=module.id, **options
         )
 
-    def score(self, responses: Sequence[Decimal | int | str | None]) -> QuizResult:
-        """Mark one response per exercise (``None`` for unanswered)."""
+    def score(
+        self, responses: Sequence[Decimal | int | str | None], lang: str | None = None
+    ) -> QuizResult:
+        """Mark one response per exercise (``None`` for unanswered); ``lang``: the participants'
+        language, whose way of writing numbers is read too (``pt_BR``: ``"18,61"``)."""
         if len(responses) != len(self.exercises):
             raise InvalidValue(
-                f"'responses' must give one answer per exercise, {len(self.exercises)} "
-                f"(got {len(responses)}).",
+                E_(
+                    "'responses' must give one answer per exercise, %(exercises_self)s "
+                    "(got %(responses)s).",
+                    exercises_self=len(self.exercises),
+                    responses=len(responses),
+                ),
                 field="responses",
                 value=len(responses),
             )
         return QuizResult(
             checks=[
-                None if r is None else e.check(r)
+                None if r is None else e.check(r, lang)
                 for e, r in zip(self.exercises, responses, strict=True)
             ]
         )

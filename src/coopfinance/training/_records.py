@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from coopfinance._decimal import exact
-from coopfinance.errors import CourseNotCompleted
+from coopfinance.errors import E_, CourseNotCompleted, joined
 from coopfinance.training._cohort import Cohort
 from coopfinance.training._cohort_file import (
     CohortFile,
@@ -124,9 +124,15 @@ def certify(cohort: Cohort, participant_id: str) -> Progress:
     if progress.completed:
         return progress
     needs = cohort.rule.min_attendance * 100
-    reasons = []
+    reasons: list[str] = []
     if progress.attendance < needs:
-        reasons.append(f"attendance {progress.attendance} % (needs {needs:.2f} %)")
+        reasons.append(
+            E_(
+                "attendance %(attendance)s %% (needs %(needs)s %%)",
+                attendance=progress.attendance,
+                needs=format(needs, ".2f"),
+            )
+        )
     pass_pct = cohort.rule.pass_mark * 100
     failed = []
     for m in cohort.curriculum.modules:
@@ -140,14 +146,26 @@ def certify(cohort: Cohort, participant_id: str) -> Progress:
         if not marks or max(marks) < pass_pct:
             failed.append(m.id)
     if failed:
-        reasons.append(f"no passed post-quiz ({pass_pct:.2f} % or more) in {', '.join(failed)}")
+        reasons.append(
+            E_(
+                "no passed post-quiz (%(pass_mark)s %% or more) in %(modules)s",
+                pass_mark=format(pass_pct, ".2f"),
+                modules=", ".join(failed),
+            )
+        )
     missing = [m.id for m in cohort.curriculum.modules if m.id not in progress.modules_completed]
     if missing and not failed:
-        reasons.append(f"modules not completed: {', '.join(missing)}")
+        reasons.append(E_("modules not completed: %(modules)s", modules=", ".join(missing)))
     p = progress.participant
     raise CourseNotCompleted(
-        f"'participant' {p.id} ({p.name}) has not completed the course of cohort {cohort.id!r}: "
-        f"{'; '.join(reasons)}.",
+        E_(
+            "'participant' %(id)s (%(name)s) has not completed the course of "
+            "cohort %(id2)s: %(reasons)s.",
+            id=p.id,
+            name=p.name,
+            id2=repr(cohort.id),
+            reasons=joined("; ", reasons),
+        ),
         field="participant",
         value=p.id,
     )

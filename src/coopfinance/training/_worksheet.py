@@ -54,7 +54,7 @@ import attrs
 from coopfinance._decimal import exact, to_decimal
 from coopfinance._fields import to_table, to_text
 from coopfinance._terms import LoanTerms
-from coopfinance.errors import CoopFinanceError, InvalidMemberData, fmt_value
+from coopfinance.errors import E_, CoopFinanceError, InvalidMemberData, clause, fmt_value, joined
 from coopfinance.training._exercise import Exercise, _lang
 from coopfinance.training._files import Where, dotted, parse_table, read_table
 from coopfinance.training._generators import GENERATORS
@@ -124,10 +124,15 @@ class MemberData:
             value = getattr(self, name)
             if name == "row" or value is None:
                 continue
-            low = "positive" if name in _POSITIVE else "zero or more"
+            low = E_("positive") if name in _POSITIVE else E_("zero or more")
             if value < 0 or (name in _POSITIVE and value == 0):
                 raise InvalidMemberData(
-                    f"{dotted(path)!r} must be {low} (got {value}).",
+                    E_(
+                        "%(dotted_path)s must be %(low)s (got %(value)s).",
+                        dotted_path=repr(dotted(path)),
+                        low=low,
+                        value=value,
+                    ),
                     field=dotted(path),
                     value=value,
                 )
@@ -135,23 +140,36 @@ class MemberData:
             if (getattr(self, a) is None) != (getattr(self, b) is None):
                 given, missing = (a, b) if getattr(self, a) is not None else (b, a)
                 raise InvalidMemberData(
-                    f"{dotted(_PATHS[missing])!r} is needed with {dotted(_PATHS[given])!r} "
-                    f"(got {dotted(_PATHS[given])} = {getattr(self, given)} alone).",
+                    E_(
+                        "%(dotted__paths)s is needed with %(dotted__paths2)s (got "
+                        "%(dotted__paths3)s = %(getattr_self)s alone).",
+                        dotted__paths=repr(dotted(_PATHS[missing])),
+                        dotted__paths2=repr(dotted(_PATHS[given])),
+                        dotted__paths3=dotted(_PATHS[given]),
+                        getattr_self=getattr(self, given),
+                    ),
                     field=dotted(_PATHS[missing]),
                     value=None,
                 )
         for name, needed in _NEEDS.items():
             if getattr(self, name) is not None and getattr(self, needed) is None:
                 raise InvalidMemberData(
-                    f"{dotted(_PATHS[name])!r} needs 'milk.litres' and 'milk.price' (got "
-                    f"{dotted(_PATHS[name])} = {getattr(self, name)} without them).",
+                    E_(
+                        "%(dotted__paths)s needs 'milk.litres' and 'milk.price' (got "
+                        "%(dotted__paths2)s = %(getattr_self)s without them).",
+                        dotted__paths=repr(dotted(_PATHS[name])),
+                        dotted__paths2=dotted(_PATHS[name]),
+                        getattr_self=getattr(self, name),
+                    ),
                     field=dotted(_PATHS[name]),
                     value=getattr(self, name),
                 )
         if self.row is not None:
             if self.loan is None:
                 raise InvalidMemberData(
-                    f"'loan.row' needs the loan's terms (got row = {self.row} alone).",
+                    E_(
+                        "'loan.row' needs the loan's terms (got row = %(row)s alone).", row=self.row
+                    ),
                     field="loan.row",
                     value=self.row,
                 )
@@ -159,8 +177,12 @@ class MemberData:
             if self.row not in rows:
                 shown = ", ".join(map(str, rows))
                 raise InvalidMemberData(
-                    f"'loan.row' must be an installment that pays interest: {shown} "
-                    f"(got {self.row}).",
+                    E_(
+                        "'loan.row' must be an installment that pays interest: %(shown)s (got "
+                        "%(row)s).",
+                        shown=shown,
+                        row=self.row,
+                    ),
                     field="loan.row",
                     value=self.row,
                 )
@@ -221,15 +243,33 @@ _TOP = ("id", "name", "role", *_SECTIONS)
 
 def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
     def fail(path: tuple[str | int, ...], message: str) -> InvalidMemberData:
-        return InvalidMemberData(f"{message}{where(path)}.", field=dotted(path), value=None)
+        return InvalidMemberData(
+            joined("", [message, where(path), "."]),
+            field=dotted(path),
+            value=None,
+        )
 
     for key in data:
         if key not in _TOP:
-            raise fail((key,), f"{key!r} is not a member key; use {', '.join(_TOP)} (got it)")
+            raise fail(
+                (key,),
+                E_(
+                    "%(key)s is not a member key; use %(top)s (got it)",
+                    key=repr(key),
+                    top=", ".join(_TOP),
+                ),
+            )
     for key in ("id", "name"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise fail((key,), f"{key!r} is required, as text (got {fmt_value(value)})")
+            raise fail(
+                (key,),
+                E_(
+                    "%(key)s is required, as text (got %(value)s)",
+                    key=repr(key),
+                    value=fmt_value(value),
+                ),
+            )
     kwargs: dict[str, Any] = {"id": data["id"], "name": data["name"]}
     if "role" in data:
         kwargs["role"] = data["role"]
@@ -238,14 +278,22 @@ def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
         if table is None:
             continue
         if not isinstance(table, Mapping):
-            raise fail((section,), f"{section!r} must be a table (got {fmt_value(table)})")
+            raise fail(
+                (section,),
+                E_(
+                    "%(section)s must be a table (got %(table)s)",
+                    section=repr(section),
+                    table=fmt_value(table),
+                ),
+            )
         if keys is None:
             terms = {k: v for k, v in table.items() if k != "row"}
             if "row" in table:
                 row = table["row"]
                 if not isinstance(row, int) or isinstance(row, bool):
                     raise fail(
-                        ("loan", "row"), f"'loan.row' must be a whole number (got {fmt_value(row)})"
+                        ("loan", "row"),
+                        E_("'loan.row' must be a whole number (got %(row)s)", row=fmt_value(row)),
                     )
                 kwargs["row"] = row
             try:
@@ -253,7 +301,12 @@ def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
             except CoopFinanceError as exc:
                 path = ("loan", exc.field) if exc.field else ("loan",)
                 raise InvalidMemberData(
-                    f"{str(exc).rstrip('.')}, in {dotted(path)!r}{where(path)}.",
+                    E_(
+                        "%(message)s, in %(path)s%(where)s.",
+                        message=clause(exc.message),
+                        path=repr(dotted(path)),
+                        where=where(path),
+                    ),
                     field=dotted(path),
                     value=exc.value,
                 ) from None
@@ -262,7 +315,12 @@ def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
             if key not in keys:
                 raise fail(
                     (section, key),
-                    f"'{section}.{key}' is not a key of [{section}]; use {', '.join(keys)}",
+                    E_(
+                        "'%(section)s.%(key)s' is not a key of [%(section)s]; use %(keys)s",
+                        section=section,
+                        key=key,
+                        keys=", ".join(keys),
+                    ),
                 )
         for key in keys:
             if key in table:
@@ -274,15 +332,22 @@ def _parse(data: Mapping[str, Any], where: Where) -> MemberData:
                 except CoopFinanceError:
                     raise fail(
                         (section, key),
-                        f"'{section}.{key}' must be a number such as '1240.50' "
-                        f"(got {fmt_value(value)})",
+                        E_(
+                            "'%(section)s.%(key)s' must be a number such as '1240.50' (got "
+                            "%(value)s)",
+                            section=section,
+                            key=key,
+                            value=fmt_value(value),
+                        ),
                     ) from None
     try:
         return MemberData(**kwargs)
     except InvalidMemberData as exc:
         at: tuple[str, ...] = tuple(exc.field.split(".")) if exc.field else ()
         raise InvalidMemberData(
-            f"{str(exc).rstrip('.')}{where(at)}.", field=exc.field, value=exc.value
+            joined("", [clause(exc.message), where(at), "."]),
+            field=exc.field,
+            value=exc.value,
         ) from None
 
 
@@ -352,13 +417,15 @@ def worksheet(member: MemberData, *, seed: int) -> Worksheet:
     """
     if not isinstance(member, MemberData):
         raise InvalidMemberData(
-            f"'member' must be a MemberData (got {type(member).__name__}).",
+            E_("'member' must be a MemberData (got %(type)s).", type=type(member).__name__),
             field="member",
             value=member,
         )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidMemberData(
-            f"'seed' must be a whole number (got {fmt_value(seed)}).", field="seed", value=seed
+            E_("'seed' must be a whole number (got %(seed)s).", seed=fmt_value(seed)),
+            field="seed",
+            value=seed,
         )
     plan: list[tuple[str, dict[str, Any]]] = []
     m = member
@@ -371,7 +438,9 @@ def worksheet(member: MemberData, *, seed: int) -> Worksheet:
         rows = _interest_rows(m.loan)
         if not rows:
             raise InvalidMemberData(
-                "'loan' gives no installment with interest to ask about.", field="loan", value=None
+                E_("'loan' gives no installment with interest to ask about."),
+                field="loan",
+                value=None,
             )
         row = m.row if m.row is not None else random.Random(f"{seed}:{m.id}:row").choice(rows)
         plan.append(("cronograma_interest", {"terms": m.loan, "row": row}))

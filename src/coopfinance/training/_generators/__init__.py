@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from coopfinance._decimal import exact
-from coopfinance.errors import InvalidValue, fmt_value
+from coopfinance.errors import E_, InvalidValue, fmt_value
 from coopfinance.training._exercise import Exercise, Topic
 from coopfinance.training._generators._budget import household_surplus, repayment_capacity
 from coopfinance.training._generators._coop import patronage_return
@@ -110,7 +110,11 @@ def generate(name: str, rng: RandomSource = None, **member: Any) -> Exercise:
     """
     if name not in GENERATORS:
         raise InvalidValue(
-            f"'generator' must be one of {', '.join(GENERATORS)} (got {fmt_value(name)}).",
+            E_(
+                "'generator' must be one of %(generators)s (got %(name)s).",
+                generators=", ".join(GENERATORS),
+                name=fmt_value(name),
+            ),
             field="generator",
             value=name,
         )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from coopfinance._decimal import exact, to_decimal
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Text, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -160,7 +160,9 @@ def repayment_capacity(
     net = inc - cst
     if net <= 0:
         raise InvalidValue(
-            f"'costs' must be below 'income' {inc} (got {cst}).", field="costs", value=cst
+            E_("'costs' must be below 'income' %(inc)s (got %(cst)s).", inc=inc, cst=cst),
+            field="costs",
+            value=cst,
         )
     answer = _q(net * lim, 2)
     w = _Work()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from coopfinance._decimal import CONTEXT, exact, to_decimal
 from coopfinance.coop import Member, Supplier, SurplusPolicy, distribute_surplus
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -80,7 +80,7 @@ def patronage_return(
     ed = _nonneg(to_decimal(education, field="education"), "education")
     if rv + ed >= 1:
         raise InvalidValue(
-            f"'reserve' + 'education' must be below 100 % (got {rv + ed}).",
+            E_("'reserve' + 'education' must be below 100 %% (got %(rv_ed)s).", rv_ed=rv + ed),
             field="reserve",
             value=rv,
         )
@@ -100,7 +100,11 @@ def patronage_return(
     )
     if ml > al:
         raise InvalidValue(
-            f"'member_litres' must not exceed 'members_litres' {al} (got {ml}).",
+            E_(
+                "'member_litres' must not exceed 'members_litres' %(al)s (got %(ml)s).",
+                al=al,
+                ml=ml,
+            ),
             field="member_litres",
             value=ml,
         )

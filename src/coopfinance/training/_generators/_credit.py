@@ -15,7 +15,7 @@ from coopfinance._rates import Rate, RateKind
 from coopfinance._schedule import Installment, Schedule
 from coopfinance._terms import LoanTerms
 from coopfinance.cost import tcea
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.text import N_, Message
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -274,7 +274,9 @@ def _pick_row(d: _Draw, schedule: Schedule, row: int | None) -> Installment:
     if row is None:
         if not rows:
             raise InvalidValue(
-                "'terms' give no installment with interest to ask about.", field="terms", value=None
+                E_("'terms' give no installment with interest to ask about."),
+                field="terms",
+                value=None,
             )
         return rows[d.integer(0, len(rows) - 1, field="row")]
     for r in rows:
@@ -282,7 +284,11 @@ def _pick_row(d: _Draw, schedule: Schedule, row: int | None) -> Installment:
             return r
     numbers = ", ".join(str(r.number) for r in rows)
     raise InvalidValue(
-        f"'row' must be an installment that pays interest: {numbers} (got {row}).",
+        E_(
+            "'row' must be an installment that pays interest: %(numbers)s (got %(row)s).",
+            numbers=numbers,
+            row=row,
+        ),
         field="row",
         value=row,
     )

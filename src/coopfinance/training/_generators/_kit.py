@@ -14,7 +14,7 @@ import numpy as np
 from coopfinance._decimal import to_decimal
 from coopfinance._fields import non_negative, positive, to_date
 from coopfinance._money import Money
-from coopfinance.errors import InvalidValue, WrongType
+from coopfinance.errors import E_, InvalidValue, WrongType
 from coopfinance.text import N_, Message
 from coopfinance.training._exercise import (
     MESSAGE_CONTEXT,
@@ -51,7 +51,10 @@ class _Draw:
     def __init__(self, source: RandomSource, generator: str) -> None:
         if isinstance(source, bool):
             raise WrongType(
-                f"'rng' must be a random.Random, numpy Generator or int seed (got {source!r}).",
+                E_(
+                    "'rng' must be a random.Random, numpy Generator or int seed (got %(source)s).",
+                    source=repr(source),
+                ),
                 field="rng",
                 value=source,
             )
@@ -59,8 +62,10 @@ class _Draw:
             source = random.Random(source)
         if source is not None and not isinstance(source, random.Random | np.random.Generator):
             raise WrongType(
-                "'rng' must be a random.Random, numpy Generator or int seed "
-                f"(got {type(source).__name__}).",
+                E_(
+                    "'rng' must be a random.Random, numpy Generator or int seed (got %(type)s).",
+                    type=type(source).__name__,
+                ),
                 field="rng",
                 value=source,
             )
@@ -71,8 +76,12 @@ class _Draw:
         """A whole number in ``[low, high]``."""
         if self._source is None:
             raise InvalidValue(
-                f"'rng' is needed to draw {field!r} for {self._generator} (got None): pass a seed "
-                "or the member's own value.",
+                E_(
+                    "'rng' is needed to draw %(field)s for %(generator)s (got None): pass "
+                    "a seed or the member's own value.",
+                    field=repr(field),
+                    generator=self._generator,
+                ),
                 field="rng",
                 value=None,
             )

@@ -16,7 +16,7 @@ from coopfinance.dairy import (
     SettlementPolicy,
     settle,
 )
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -94,8 +94,13 @@ def _settle(
     statement = settle(milk, prices, _FORTNIGHT, dues, policy).statement(_MEMBER)
     if statement.arrears:
         raise InvalidValue(
-            f"'installment' and 'savings' must fit in the gross {statement.gross} after the "
-            f"service charge (got {installment} and {savings}).",
+            E_(
+                "'installment' and 'savings' must fit in the gross %(gross)s after the "
+                "service charge (got %(installment)s and %(savings)s).",
+                gross=statement.gross,
+                installment=installment,
+                savings=savings,
+            ),
             field="installment",
             value=installment,
         )

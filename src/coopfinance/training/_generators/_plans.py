@@ -6,7 +6,7 @@ import decimal
 from decimal import ROUND_CEILING, Decimal
 
 from coopfinance._decimal import CONTEXT, exact
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.plans import payback
 from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
@@ -59,7 +59,7 @@ def break_even_litres(
     )
     if v >= pr:
         raise InvalidValue(
-            f"'cost_per_litre' must be below the price {pr} (got {v}).",
+            E_("'cost_per_litre' must be below the price %(pr)s (got %(v)s).", pr=pr, v=v),
             field="cost_per_litre",
             value=v,
         )
@@ -141,7 +141,9 @@ def payback_years(
     net = rev - cst
     if net <= 0:
         raise InvalidValue(
-            f"'costs' must be below 'revenue' {rev} (got {cst}).", field="costs", value=cst
+            E_("'costs' must be below 'revenue' %(rev)s (got %(cst)s).", rev=rev, cst=cst),
+            field="costs",
+            value=cst,
         )
     with decimal.localcontext(CONTEXT):
         answer = _q(_payback(inv, net), 2)

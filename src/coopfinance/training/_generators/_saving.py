@@ -8,7 +8,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from coopfinance._calendar import Frequency
 from coopfinance._decimal import CONTEXT, exact
 from coopfinance._rates import Rate
-from coopfinance.errors import InvalidValue
+from coopfinance.errors import E_, InvalidValue
 from coopfinance.text import N_
 from coopfinance.training._exercise import Exercise, Mistake, Op, Topic, Unit
 from coopfinance.training._generators._kit import (
@@ -49,13 +49,15 @@ def savings_goal(
     )
     n = months if months is not None else d.pick((6, 12, 18, 24), field="months")
     if n < 1:
-        raise InvalidValue(f"'months' must be at least 1 (got {n}).", field="months", value=n)
+        raise InvalidValue(
+            E_("'months' must be at least 1 (got %(n)s).", n=n), field="months", value=n
+        )
     r = _nonneg(
         _fraction(tea, "tea", lambda: d.decimal("0.01", "0.06", "0.005", field="tea")), "tea"
     )
     if r == 0:
         raise InvalidValue(
-            "'tea' must be positive for a savings-goal exercise (got 0); use savings_months.",
+            E_("'tea' must be positive for a savings-goal exercise (got 0); use savings_months."),
             field="tea",
             value=r,
         )
