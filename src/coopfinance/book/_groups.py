@@ -76,7 +76,7 @@ from coopfinance.book._schema import ID, coop_column, metadata, provenance_colum
 from coopfinance.book._store import Store
 from coopfinance.book._types import Exact, canonical
 from coopfinance.dairy import Period, Settlement
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import E_, CoopFinanceError
 from coopfinance.linked import (
     GroupGuarantee,
     GuaranteeSource,
@@ -387,8 +387,11 @@ def _items(data: Any, key: str) -> list[Any]:
     items = data.get(key, []) if isinstance(data, Mapping) else None
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
         raise BookError(
-            f"a groups file holds [[group]] and [[deposit]] tables (got {key!r} as "
-            f"{type(items).__name__}).",
+            E_(
+                "a groups file holds [[group]] and [[deposit]] tables (got %(key)s as %(kind)s).",
+                key=repr(key),
+                kind=type(items).__name__,
+            ),
             field=key,
             value=type(items).__name__,
         )
@@ -400,19 +403,22 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
     is checked before any is recorded, and nothing is recorded when one is bad."""
     name = source_name(source)
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
-        raise BookError("'groups' must be a path to a .toml or .json file.", field="groups")
+        raise BookError(E_("'groups' must be a path to a .toml or .json file."), field="groups")
     data = read_data(source, field="groups", error=BookError)  # type: ignore[arg-type]
     if isinstance(data, Mapping):
         unknown = sorted(set(data) - {"group", "deposit"})
         if unknown:
             raise BookError(
-                f"a groups file holds [[group]] and [[deposit]] tables (got {unknown[0]!r}).",
+                E_(
+                    "a groups file holds [[group]] and [[deposit]] tables (got %(key)s).",
+                    key=repr(unknown[0]),
+                ),
                 field=unknown[0],
                 value=unknown[0],
             )
     group_items, deposit_items = _items(data, "group"), _items(data, "deposit")
     if not group_items and not deposit_items:
-        raise BookError("a groups file holds [[group]] and [[deposit]] tables.", field="group")
+        raise BookError(E_("a groups file holds [[group]] and [[deposit]] tables."), field="group")
     lock(conn, coop.coop_id)
     members = current_members(conn, coop.coop_id)
     recorded = recorded_groups(conn, coop.coop_id)
@@ -434,7 +440,11 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field=str(bad[0]),
-                    message=f"unknown group key {bad[0]!r} (known: {', '.join(_GROUP_KEYS)}).",
+                    message=E_(
+                        "unknown group key %(key)s (known: %(known)s).",
+                        key=repr(bad[0]),
+                        known=", ".join(_GROUP_KEYS),
+                    ),
                 )
             )
             continue
@@ -444,8 +454,12 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field="id",
-                    message=f"'id' of a group must be 1 to 64 characters, not {FUND!r} nor a "
-                    f"farmer's id (got {gid!r}).",
+                    message=E_(
+                        "'id' of a group must be 1 to 64 characters, not %(fund)s nor a farmer's "
+                        "id (got %(gid)s).",
+                        fund=repr(FUND),
+                        gid=repr(gid),
+                    ),
                 )
             )
             continue
@@ -460,7 +474,11 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
             )
         except CoopFinanceError as exc:
             problems.append(
-                Problem(line=line, field=exc.field or "group", message=f"group {gid!r}: {exc}")
+                Problem(
+                    line=line,
+                    field=exc.field or "group",
+                    message=E_("group %(gid)s: %(exc)s", gid=repr(gid), exc=exc.message),
+                )
             )
             continue
         found = recorded.get(gid)
@@ -480,7 +498,11 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
             continue
         if gid in known:
             problems.append(
-                Problem(line=line, field="id", message=f"group {gid!r} is twice in the file.")
+                Problem(
+                    line=line,
+                    field="id",
+                    message=E_("group %(gid)s is twice in the file.", gid=repr(gid)),
+                )
             )
             continue
         known.add(gid)
@@ -491,7 +513,7 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                     Problem(
                         line=line,
                         field="members",
-                        message=f"'members': {m!r} is not on the roster.",
+                        message=E_("'members': %(m)s is not on the roster.", m=repr(m)),
                     )
                 )
                 trouble = True
@@ -500,8 +522,12 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                     Problem(
                         line=line,
                         field="members",
-                        message=f"'members': {m!r} is already in group {in_group[m]!r} (one group "
-                        "per farmer).",
+                        message=E_(
+                            "'members': %(m)s is already in group %(group)s (one group per "
+                            "farmer).",
+                            m=repr(m),
+                            group=repr(in_group[m]),
+                        ),
                     )
                 )
                 trouble = True
@@ -510,8 +536,12 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field="since",
-                    message=f"'since' must be after the last closed period, which ends {closed} "
-                    f"(got {since}): a closed settlement is never recomputed.",
+                    message=E_(
+                        "'since' must be after the last closed period, which ends %(closed)s "
+                        "(got %(since)s): a closed settlement is never recomputed.",
+                        closed=closed,
+                        since=since,
+                    ),
                 )
             )
             trouble = True
@@ -537,7 +567,11 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field=str(bad[0]),
-                    message=f"unknown deposit key {bad[0]!r} (known: {', '.join(_DEPOSIT_KEYS)}).",
+                    message=E_(
+                        "unknown deposit key %(key)s (known: %(known)s).",
+                        key=repr(bad[0]),
+                        known=", ".join(_DEPOSIT_KEYS),
+                    ),
                 )
             )
             continue
@@ -548,13 +582,19 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field="to",
-                    message=f"'to' must be a group of the book or {FUND!r} (got {holder!r}).",
+                    message=E_(
+                        "'to' must be a group of the book or %(fund)s (got %(holder)s).",
+                        fund=repr(FUND),
+                        holder=repr(holder),
+                    ),
                 )
             )
             continue
         if not reference:
             problems.append(
-                Problem(line=line, field="reference", message="'reference' of a deposit is blank.")
+                Problem(
+                    line=line, field="reference", message=E_("'reference' of a deposit is blank.")
+                )
             )
             continue
         try:
@@ -562,9 +602,9 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
             value = to_decimal(item.get("amount"), field="amount")
         except CoopFinanceError as exc:
             if isinstance(exc, TypeError):
-                problems.append(Problem(line=line, field="amount", message=str(exc)))
+                problems.append(Problem(line=line, field="amount", message=exc.message))
                 continue
-            problems.append(Problem(line=line, field=exc.field or "deposit", message=str(exc)))
+            problems.append(Problem(line=line, field=exc.field or "deposit", message=exc.message))
             continue
         unit = Currency.of(coop.currency).unit
         if value <= 0 or value.quantize(unit) != value:
@@ -572,8 +612,12 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field="amount",
-                    message=f"'amount' of a deposit must be more than 0, in whole {coop.currency} "
-                    f"minor units (got {canonical(value)}).",
+                    message=E_(
+                        "'amount' of a deposit must be more than 0, in whole %(currency)s minor "
+                        "units (got %(amount)s).",
+                        currency=coop.currency,
+                        amount=canonical(value),
+                    ),
                 )
             )
             continue
@@ -597,7 +641,11 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field="reference",
-                    message=f"deposit {reference!r} to {holder!r} is twice in the file.",
+                    message=E_(
+                        "deposit %(reference)s to %(holder)s is twice in the file.",
+                        reference=repr(reference),
+                        holder=repr(holder),
+                    ),
                 )
             )
             continue
@@ -607,8 +655,12 @@ def import_groups(conn: Connection, coop: Coop, source: Source, user: str) -> Im
                 Problem(
                     line=line,
                     field="date",
-                    message=f"'date' must be after the last closed period, which ends {closed} "
-                    f"(got {day}): a closed settlement is never recomputed.",
+                    message=E_(
+                        "'date' must be after the last closed period, which ends %(closed)s "
+                        "(got %(day)s): a closed settlement is never recomputed.",
+                        closed=closed,
+                        day=day,
+                    ),
                 )
             )
             continue

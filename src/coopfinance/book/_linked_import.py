@@ -38,7 +38,7 @@ from coopfinance.book._common import Coop, ImportReport, Member, closed_through,
 from coopfinance.book._csv import Source
 from coopfinance.book._errors import Conflict, Problem
 from coopfinance.book._linked import REVENUE_SHARE, linked_loans, plan_from_dict, plan_to_dict
-from coopfinance.errors import CoopFinanceError
+from coopfinance.errors import E_, CoopFinanceError, ErrorText
 
 __all__ = ["RevenueShareRows", "import_loans", "is_revenue_share", "revenue_share_rows"]
 
@@ -82,8 +82,10 @@ def revenue_share_rows(
                 Problem(
                     line=row["line"],
                     field="id",
-                    message=f"loan {row['loan_id']!r} is already in the book as a revenue-share "
-                    "loan.",
+                    message=E_(
+                        "loan %(loan_id)s is already in the book as a revenue-share loan.",
+                        loan_id=repr(row["loan_id"]),
+                    ),
                 )
             )
     closed = closed_through(conn, coop.coop_id)
@@ -93,30 +95,55 @@ def revenue_share_rows(
         loan_id = str(item.get("id", "")).strip()
         farmer = str(item.get("farmer", "")).strip()
 
-        def bad(field: str, message: str, k: int = k) -> None:
+        def bad(field: str, message: ErrorText, k: int = k) -> None:
             problems.append(Problem(line=k, field=field, message=message))
 
         if not loan_id or not farmer:
-            bad("id", "a loan needs 'id' and 'farmer'.")
+            bad("id", E_("a loan needs 'id' and 'farmer'."))
             continue
         if len(loan_id) > 64:
-            bad("id", f"'id' must be 1 to 64 characters (got {loan_id!r}).")
+            bad(
+                "id",
+                E_(
+                    "'loan_id' must be an id of 1 to 64 characters (got %(loan_id)s).",
+                    loan_id=repr(loan_id),
+                ),
+            )
             continue
         if loan_id in seen:
-            bad("id", f"loan {loan_id!r} is also loan {seen[loan_id]}.")
+            bad(
+                "id",
+                E_(
+                    "loan %(loan_id)s is also loan %(seen)s.",
+                    loan_id=repr(loan_id),
+                    seen=seen[loan_id],
+                ),
+            )
             continue
         seen[loan_id] = k
         if loan_id in book_loans:
-            bad("id", f"loan {loan_id!r} is already in the book as a loan of its own terms.")
+            bad(
+                "id",
+                E_(
+                    "loan %(loan_id)s is already in the book as a loan of its own terms.",
+                    loan_id=repr(loan_id),
+                ),
+            )
             continue
         if farmer not in members:
-            bad("farmer", f"'farmer' {farmer!r} is not on the roster.")
+            bad("farmer", E_("'farmer' %(farmer)s is not on the roster.", farmer=repr(farmer)))
             continue
         if item.get("checkoff", True) is not True:
             bad(
                 "checkoff",
-                f"loan {loan_id!r}: a revenue-share loan is collected by check-off "
-                f"(got checkoff = {item.get('checkoff')!r}).",
+                _of(
+                    loan_id,
+                    E_(
+                        "a revenue-share loan is collected by check-off (got checkoff = "
+                        "%(value)s).",
+                        value=repr(item.get("checkoff")),
+                    ),
+                ),
             )
             continue
         data = {key: v for key, v in item.items() if key not in _OWN}
@@ -127,25 +154,45 @@ def revenue_share_rows(
                 data[key] = str(data[key])  # a TOML date
         missing = [key for key in _REQUIRED if data.get(key) in (None, "")]
         if missing:
-            bad(missing[0], f"loan {loan_id!r}: {missing[0]!r} is required.")
+            bad(
+                missing[0],
+                E_(
+                    "loan %(loan_id)s: %(field)s is required.",
+                    loan_id=repr(loan_id),
+                    field=repr(missing[0]),
+                ),
+            )
             continue
         try:
             plan = plan_from_dict(data)
         except CoopFinanceError as exc:  # floats too (a TypeError as well): refused with the line
-            bad(exc.field or "terms", f"loan {loan_id!r}: {exc}")
+            bad(exc.field or "terms", _of(loan_id, exc.message))
             continue
         if plan.currency.code != coop.currency:
             bad(
                 "currency",
-                f"loan {loan_id!r}: 'currency' must be the book's {coop.currency} "
-                f"(got {plan.currency.code}).",
+                _of(
+                    loan_id,
+                    E_(
+                        "'currency' of the plan must be the book's %(currency)s (got %(code)s).",
+                        currency=coop.currency,
+                        code=plan.currency.code,
+                    ),
+                ),
             )
             continue
         if plan.frequency is not coop.policy.frequency:
             bad(
                 "frequency",
-                f"loan {loan_id!r}: 'frequency' must be the book's settlement frequency "
-                f"{coop.policy.frequency.value} (got {plan.frequency.value}).",
+                _of(
+                    loan_id,
+                    E_(
+                        "'frequency' of the plan must be the book's settlement frequency "
+                        "%(value)s (got %(value2)s).",
+                        value=coop.policy.frequency.value,
+                        value2=plan.frequency.value,
+                    ),
+                ),
             )
             continue
         text = dumps(plan_to_dict(plan))
@@ -166,8 +213,15 @@ def revenue_share_rows(
         if closed is not None and plan.disbursed <= closed:
             bad(
                 "disbursed",
-                f"loan {loan_id!r}: 'disbursed' must be after the last closed period, which "
-                f"ends {closed} (got {plan.disbursed}): a closed settlement is never recomputed.",
+                _of(
+                    loan_id,
+                    E_(
+                        "'disbursed' must be after the last closed period, which ends "
+                        "%(closed)s (got %(day)s): a closed settlement is never recomputed.",
+                        closed=closed,
+                        day=plan.disbursed,
+                    ),
+                ),
             )
             continue
         out.append(
@@ -180,6 +234,11 @@ def revenue_share_rows(
             }
         )
     return out, already
+
+
+def _of(loan_id: str, message: Any) -> ErrorText:
+    """``message`` about loan ``loan_id`` ("loan 'RS1': …")."""
+    return E_("loan %(loan_id)s: %(exc)s", loan_id=repr(loan_id), exc=message)
 
 
 class RevenueShareRows:
