@@ -31,6 +31,7 @@ from coopfinance import text
 from coopfinance._decimal import ZERO, exact
 from coopfinance._files import write_atomic
 from coopfinance.book import Adjustment, Book, BookDocuments, Closing, Member, Membership
+from coopfinance.book._groups import GroupRecord
 from coopfinance.coop import SurplusPolicy
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import (
@@ -67,6 +68,7 @@ from coopfinance.examples import (
     read_example,
 )
 from coopfinance.linked import (
+    GroupGuarantee,
     GuaranteeSource,
     Portfolio,
     PortfolioLoan,
@@ -223,6 +225,8 @@ class _Remembered:
         self._accounts = book.accounts()
         self._settlements: dict[tuple[Period, bool], Settlement] = {}
         self._closings: dict[Period, tuple[dt.date, tuple[Adjustment, ...]]] = {}
+        self._groups: dict[str, GroupRecord] | None = None
+        self._guarantees: dict[Period, tuple[GroupGuarantee, ...]] = {}
 
     def members(self) -> dict[str, Member]:
         return self._members
@@ -243,6 +247,21 @@ class _Remembered:
         if key not in self._closings:
             self._closings[key] = self._book.closing(key)
         return self._closings[key]
+
+    def groups(self) -> dict[str, GroupRecord]:  # issue 18 §2
+        if self._groups is None:
+            self._groups = self._book.groups()
+        return self._groups
+
+    def guarantees(self, period: Period | str | dt.date) -> tuple[GroupGuarantee, ...]:
+        key = self._period(period)
+        if key not in self._guarantees:
+            found = self._book.guarantees_in(self.settlement(key, with_deliveries=False))
+            self._guarantees[key] = found if self.groups() else ()
+        return self._guarantees[key]
+
+    def guarantee_calls(self, through: dt.date) -> dict[str, tuple[int, Decimal]]:
+        return self._book.guarantee_calls(through)
 
     def _period(self, period: Period | str | dt.date) -> Period:
         if isinstance(period, Period):

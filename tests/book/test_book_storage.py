@@ -222,7 +222,7 @@ def test_a_book_at_revision_0003_upgrades_to_the_linked_loans_table(tmp_path: pa
     engine.dispose()
     with pytest.raises(BookSchemaError, match="older schema 0003"):
         Book.open(url)
-    assert Book.upgrade(url) == head_revision() == "0004"
+    assert Book.upgrade(url) == head_revision()
     engine = create_engine(url)
     assert "book_linked_loans" in sa.inspect(engine).get_table_names()
     engine.dispose()

@@ -33,6 +33,8 @@ from coopfinance.book._errors import (
     WrongPeriod,
 )
 from coopfinance.book._export import TABLES as EXPORT_TABLES
+from coopfinance.book._groups import FUND as GUARANTEE_FUND  # issue 18 §2
+from coopfinance.book._groups import GroupRecord
 from coopfinance.book._income import IncomeStatement, YearDistribution
 from coopfinance.book._journal import (
     ENTRY_KINDS,
@@ -50,6 +52,7 @@ __all__ = [
     "DELIVERY_COLUMNS",
     "ENTRY_KINDS",
     "EXPORT_TABLES",
+    "GUARANTEE_FUND",
     "LEDGER_COLUMNS",
     "PCGE",
     "ROLES",
@@ -66,6 +69,7 @@ __all__ = [
     "ContributionEntry",
     "ContributionStatement",
     "FarmerStatement",
+    "GroupRecord",
     "ImportRefused",
     "ImportReport",
     "IncomeStatement",

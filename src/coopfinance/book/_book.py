@@ -25,6 +25,7 @@ from coopfinance.book import (  # issue 17
     _imports,
     _income,
     _journal,
+    _linked_import,
     _members,
     _reports,
 )
@@ -43,6 +44,7 @@ from coopfinance.book._compat import Currency, policy_to_dict
 from coopfinance.book._csv import Source
 from coopfinance.book._documents import BookDocuments
 from coopfinance.book._errors import BookError
+from coopfinance.book._groups import SolidarityGroups  # issue 18 §2
 from coopfinance.book._linked import LinkedLoans  # issue 18
 from coopfinance.book._migrate import check_revision, current_revision, upgrade
 from coopfinance.book._store import Store, create_engine, to_url
@@ -92,7 +94,7 @@ def _where(where: str | pathlib.Path | Engine | Connection) -> tuple[Engine | Co
     return create_engine(to_url(where)), True
 
 
-class Book(LinkedLoans):
+class Book(LinkedLoans, SolidarityGroups):
     """One co-op's book in a database (SQLite file, PostgreSQL server, or the app's own
     Engine/Connection). Several co-ops may share a database; a book reads and writes its own
     co-op's rows only. Every write (an import, a close) is one transaction.
@@ -236,7 +238,7 @@ class Book(LinkedLoans):
             "roster": _imports.import_roster,
             "prices": _imports.import_prices,
             "deliveries": _deliveries.import_deliveries,
-            "loans": _imports.import_loans,
+            "loans": _linked_import.import_loans,  # issue 18 §1: with revenue-share loans
             "payments": _imports.import_payments,
             "obligations": _imports.import_obligations,
         }[kind]

@@ -49,6 +49,7 @@ from coopfinance.book._common import (
 )
 from coopfinance.book._compat import Currency, policy_from_dict, policy_to_dict, terms_from_dict
 from coopfinance.book._errors import WrongPeriod
+from coopfinance.book._groups import apply_at_close as apply_group_guarantees
 from coopfinance.book._imports import event_row, events_of
 from coopfinance.book._ledger_schema import liquidations
 from coopfinance.book._linked import close_obligations as linked_obligations
@@ -75,6 +76,7 @@ from coopfinance.dairy import (
 )
 from coopfinance.dairy._deliveries import FIELDS, QUALITY_FIELDS
 from coopfinance.errors import E_, InvalidSettlement
+from coopfinance.linked import GroupGuarantee
 from coopfinance.servicing import LoanAccount, Payment
 
 __all__ = [
@@ -104,21 +106,25 @@ class Adjustment:
 @attrs.frozen(slots=True, kw_only=True)
 class Closing:
     """A closed period: its frozen settlement, the pay date, the check-off payments posted (by loan
-    id) and the adjustments of earlier periods it settled."""
+    id), the adjustments of earlier periods it settled and the solidarity groups' guarantees it
+    applied (:mod:`coopfinance.book._groups`)."""
 
     period: Period
     pay_date: dt.date
     settlement: Settlement
     payments: dict[str, tuple[Payment, ...]]
     adjustments: tuple[Adjustment, ...]
+    guarantees: tuple[GroupGuarantee, ...] = ()
 
     def payable(self, farmer: str) -> Decimal:
         """What the farmer is paid on the pay date: the statement's net plus the increases of
-        earlier periods' milk value settled now."""
+        earlier periods' milk value settled now, less what the farmer's milk paid for a fellow
+        group member's loan (their group's guarantee)."""
         extra = sum(
             (a.amount for a in self.adjustments if a.farmer == farmer and a.amount > 0), Decimal(0)
         )
-        return self.settlement.statement(farmer).net + extra
+        guaranteed = sum((g.paid_by(farmer) for g in self.guarantees), Decimal(0))
+        return self.settlement.statement(farmer).net + extra - guaranteed
 
 
 def _date(value: Any) -> dt.date:
@@ -689,6 +695,7 @@ def close(
             )
     if events:
         conn.execute(t.loan_events.insert(), events)
+    guarantees = apply_group_guarantees(conn, coop, settlement, pay, iid)  # issue 18 §2
     if progress is not None:
         progress(len(settlement.statements), len(settlement.statements))
     return Closing(
@@ -697,6 +704,7 @@ def close(
         settlement=attrs.evolve(settlement, deliveries=()),
         payments=payments,
         adjustments=tuple(adjustments),
+        guarantees=guarantees,
     )
 
 

@@ -46,11 +46,16 @@ OPTIONAL = (
     "cooled",
     "route",
     "reason",
+    "protein",
+    "somatic_cells",
+    "snf",
 )
 COLUMNS = REQUIRED + OPTIONAL
 """The columns of a deliveries file: the engine's (``Deliveries.from_csv``) and ``shift``
 (morning/evening, or a collection number; empty when there is one collection a day),
-``receipt`` (the collection slip's number) and ``reason`` (makes the row a correction)."""
+``receipt`` (the collection slip's number), ``reason`` (makes the row a correction) and the
+processors' quality columns ``protein`` (%), ``somatic_cells`` (cells/ml) and ``snf`` (% solids
+not fat; revision 0005), priced at close as :func:`~coopfinance.dairy.settle` prices them."""
 
 _BATCH = 5000
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -73,17 +78,30 @@ staging = sa.Table(
     sa.Column("route", sa.Text),
     sa.Column("receipt", sa.Text),
     sa.Column("reason", sa.Text),
+    sa.Column("protein", Exact),
+    sa.Column("somatic_cells", sa.BigInteger),
+    sa.Column("snf", Exact),
     prefixes=["TEMPORARY"],
     postgresql_on_commit="DROP",
 )
 _NAMES = [c.name for c in staging.columns]
-_VALUES = ("litres", "total_solids", "fat", "bacterial_count", "cooled")
+_COUNTS = ("bacterial_count", "somatic_cells")
+_VALUES = (
+    "litres",
+    "total_solids",
+    "fat",
+    "bacterial_count",
+    "cooled",
+    "protein",
+    "somatic_cells",
+    "snf",
+)
 """What a conflict compares: the litres and the quality sample."""
 
 
 def _decimal(text: str, field: str, line: int, problems: list[Problem]) -> str | None:
     try:
-        d = Decimal(text.replace(",", "") if field == "bacterial_count" else text)
+        d = Decimal(text.replace(",", "") if field in _COUNTS else text)
     except InvalidOperation:
         d = None
     if d is None or not d.is_finite():
@@ -108,7 +126,7 @@ def _decimal(text: str, field: str, line: int, problems: list[Problem]) -> str |
             )
         )
         return None
-    if field in ("total_solids", "fat") and d > 100:
+    if field in ("total_solids", "fat", "protein", "snf") and d > 100:
         problems.append(
             Problem(
                 line=line,
@@ -183,6 +201,11 @@ def parse_rows(
                     )
                 else:
                     count = int(c)
+        protein = row.get("protein", "")
+        protein_c = _decimal(protein, "protein", line, problems) if protein else None
+        cells = _whole(row.get("somatic_cells", ""), "somatic_cells", "cells/ml", line, problems)
+        snf = row.get("snf", "")
+        snf_c = _decimal(snf, "snf", line, problems) if snf else None
         cooled: bool | None = None
         if cooled_text in _TRUE:
             cooled = True
@@ -214,7 +237,34 @@ def parse_rows(
             row.get("route") or None,
             row.get("receipt") or None,
             row.get("reason") or None,
+            protein_c,
+            cells,
+            snf_c,
         )
+
+
+def _whole(text: str, field: str, unit: str, line: int, problems: list[Problem]) -> int | None:
+    """A count (``somatic_cells``): a whole number, thousands commas allowed."""
+    if not text:
+        return None
+    c = _decimal(text, field, line, problems)
+    if c is None:
+        return None
+    if "." in c:
+        problems.append(
+            Problem(
+                line=line,
+                field=field,
+                message=E_(
+                    "%(field)s must be a whole number of %(unit)s (got %(text)s).",
+                    field=repr(field),
+                    unit=unit,
+                    text=repr(text),
+                ),
+            )
+        )
+        return None
+    return int(c)
 
 
 def _load(conn: Connection, batches: Iterator[list[tuple[Any, ...]]]) -> None:

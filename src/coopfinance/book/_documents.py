@@ -21,7 +21,10 @@
   document shows);
 - :meth:`BookDocuments.portfolio` — the portfolio report of every loan's state as of the date;
   each loan's arrears is its account's ``AccountState.arrears`` (what its statement shows), not
-  the exposure's principal-interest-fees figure.
+  the exposure's principal-interest-fees figure; ``groups`` is the solidarity groups' table
+  (:func:`~coopfinance.book._groups.group_lines`: members, loans, outstanding, arrears, PAR30,
+  guarantee calls paid by the date). A liquidación of a group member carries the group
+  guarantee's lines (``guarantee``) and ``payable`` less what the member's milk paid for it.
 
 ``as_of`` bounds what is shown: a settlement paid after it, or a loan disbursed after it, is not
 there yet (:class:`~coopfinance.book.BookError`).
@@ -37,6 +40,7 @@ from coopfinance._decimal import CONTEXT
 from coopfinance.book._close import Adjustment
 from coopfinance.book._common import Coop, Member
 from coopfinance.book._errors import BookError
+from coopfinance.book._groups import GroupRecord, group_lines, guarantee_of
 from coopfinance.dairy import ObligationKind, Period, Settlement
 from coopfinance.documents import (
     KeyFacts,
@@ -49,6 +53,7 @@ from coopfinance.documents import (
     worksheet_context,
 )
 from coopfinance.errors import E_
+from coopfinance.linked import GroupGuarantee
 from coopfinance.portfolio import exposure, report
 from coopfinance.servicing import LoanAccount, statement
 from coopfinance.training import MemberData, worksheet
@@ -96,6 +101,9 @@ class _Book(Protocol):
     ) -> Settlement: ...
     def closing(self, period: Period | str | dt.date) -> tuple[dt.date, tuple[Adjustment, ...]]: ...
     def accounts(self) -> dict[str, tuple[str, LoanAccount]]: ...
+    def groups(self) -> dict[str, GroupRecord]: ...
+    def guarantees(self, period: Any) -> tuple[GroupGuarantee, ...]: ...
+    def guarantee_calls(self, through: dt.date) -> dict[str, tuple[int, Decimal]]: ...
 
 
 class BookDocuments:
@@ -106,6 +114,7 @@ class BookDocuments:
         self.as_of = as_of
         self._names = {f: m.name for f, m in book.members().items()}
         self._frozen: dict[object, tuple[Settlement, dt.date, Any]] = {}
+        self._guarantees: dict[Period, tuple[GroupGuarantee, ...]] = {}
 
     # --- settlements ---------------------------------------------------------------------------
 
@@ -136,15 +145,23 @@ class BookDocuments:
     def liquidacion(self, farmer: str, period: Period | str | dt.date) -> dict[str, Any]:
         """A farmer's liquidación of a closed period (the ``settlement`` templates' context)."""
         settlement, pay, adjustments = self._closed(period)
+        if settlement.period not in self._guarantees:  # issue 18 §2: read once per period
+            self._guarantees[settlement.period] = self.book.guarantees(settlement.period)
+        guarantee = guarantee_of(self._guarantees[settlement.period], farmer)
         context = settlement_context(
             settlement.statement(farmer),
             settlement,
             farmer_name=self._names.get(farmer, farmer),
             coop_name=self.book.coop.name,
+            guarantee=guarantee,
         )
         credits = [credit_line(a) for a in adjustments if a.farmer == farmer and a.amount > 0]
         context["credits"] = credits
-        context["payable"] = context["net"] + sum((c["amount"] for c in credits), Decimal(0))
+        context["payable"] = (
+            context["net"]
+            + sum((c["amount"] for c in credits), Decimal(0))
+            - (guarantee.paid_by(farmer) if guarantee is not None else Decimal(0))
+        )
         context["pay_date"] = pay
         return context
 
@@ -302,13 +319,14 @@ class BookDocuments:
 
     def portfolio(self) -> dict[str, Any]:
         """The portfolio report of every loan disbursed by the date (the ``portfolio`` context)."""
+        accounts = self.book.accounts()
         states = {
             loan_id: account.state(self.as_of)
-            for loan_id, (_, account) in sorted(self.book.accounts().items())
+            for loan_id, (_, account) in sorted(accounts.items())
             if account.terms.disbursed <= self.as_of
         }
         exposures = [exposure(state, loan_id) for loan_id, state in states.items()]
-        return portfolio_context(
+        context = portfolio_context(
             report(exposures),
             lender=self.book.coop.name,
             as_of=self.as_of,
@@ -316,6 +334,15 @@ class BookDocuments:
             currency=self.book.coop.currency,
             arrears={loan_id: state.arrears for loan_id, state in states.items()},
         )
+        owners = {loan_id: farmer for loan_id, (farmer, _) in accounts.items()}
+        context["groups"] = group_lines(  # issue 18 §2: the solidarity groups' table
+            self.book.groups(),
+            [e._replace(debtor=owners[e.loan_id]) for e in exposures],  # by member
+            {loan_id: state.arrears for loan_id, state in states.items()},
+            self.book.guarantee_calls(self.as_of),
+            self._names,
+        )
+        return context
 
     # --- training ------------------------------------------------------------------------------
 

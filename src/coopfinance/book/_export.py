@@ -12,7 +12,8 @@ exits), ``member_contributions.csv``, ``coop_entries.csv``, ``distributions.csv`
 loans of revision 0004 are in ``linked_loans.csv`` (a revenue-share plan or a loan's KAS options as
 recorded JSON); their check-off payments are in ``loan_events.csv`` and what each settlement
 collected in ``settlement_lines.csv``, so a restored book replays them to the same standing and
-journal.
+journal. The solidarity groups (revision 0005) are ``groups.csv``, ``guarantee_deposits.csv``
+and ``guarantee_steps.csv`` (an export without them restores a book without groups).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from coopfinance._csv import escape_cell, unescape_cell
+from coopfinance.book import _groups as _group_tables  # noqa: F401 (registers its tables)
 from coopfinance.book import _ledger_schema as _accounts  # noqa: F401 (registers its tables)
 from coopfinance.book import _linked  # noqa: F401 (registers book_linked_loans)
 from coopfinance.book import _schema as t
@@ -56,8 +58,15 @@ TABLES = (
     "liquidations",
     # milk-linked loans (issue 18, revision 0004): revenue-share plans and KAS options
     "linked_loans",
+    # solidarity groups (issue 18 §2, revision 0005)
+    "groups",
+    "guarantee_deposits",
+    "guarantee_steps",
 )
 """The exported tables, in the order a restore loads them."""
+
+_LATER = frozenset({"groups", "guarantee_deposits", "guarantee_steps"})
+"""Tables an export of an older coopfinance may not have (restored as empty)."""
 
 _REFS = {"import_id": "imports", "corrects": "deliveries", "correction_id": "deliveries"}
 
@@ -202,6 +211,8 @@ def restore(conn: Connection, coop: str, directory: pathlib.Path) -> None:
     ids: dict[str, dict[int, int]] = {}
     for name in TABLES:
         table = _table(name)
+        if name in _LATER and not (directory / f"{name}.csv").exists():
+            continue
         with (directory / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             header = next(reader)

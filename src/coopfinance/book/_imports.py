@@ -14,7 +14,7 @@ import json
 import pathlib
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -496,12 +496,45 @@ def checkoff_due_dates(coop: Coop, terms_data: Mapping[str, Any]) -> dict[str, A
     return data
 
 
-def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> ImportReport:
+class LinkedLoanRows(Protocol):
+    """Loans of another kind in the loans file, checked and recorded with the others (the
+    revenue-share loans of :mod:`coopfinance.book._linked_import`)."""
+
+    def claims(self, item: Mapping[str, Any]) -> bool:
+        """Whether the ``[[loan]]`` table is one of these loans."""
+
+    def rows(
+        self,
+        conn: Connection,
+        coop: Coop,
+        items: list[tuple[int, Mapping[str, Any]]],
+        *,
+        others: list[dict[str, Any]],
+        members: Mapping[str, Member],
+        seen: dict[str, int],
+        problems: list[Problem],
+        conflicts: list[Conflict],
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The rows to record for ``items`` and how many are already recorded."""
+
+    def insert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Record ``rows`` (``coop_id`` and ``import_id`` filled in)."""
+
+
+def import_loans(
+    conn: Connection,
+    coop: Coop,
+    source: Source,
+    user: str,
+    *,
+    linked: LinkedLoanRows | None = None,
+) -> ImportReport:
     """Loans from a TOML or JSON file of ``[[loan]]`` tables: ``id``, ``farmer``, optionally
     ``checkoff`` (default true: collected from the milk) and ``plan`` (a label), and the
     :class:`~coopfinance.LoanTerms` keys. A check-off loan takes its due dates from the
     settlement calendar (:func:`checkoff_due_dates`); one whose given due dates are not pay
-    dates is refused."""
+    dates is refused. A table ``linked`` claims is checked and recorded by it, in the same pass
+    and the same refusal (revenue-share loans: :mod:`coopfinance.book._linked_import`)."""
     name = source_name(source)
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
         raise BookError(E_("'loans' must be a path to a .toml or .json file."), field="loans")
@@ -521,7 +554,11 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
     inserts: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     already = 0
+    shared = []  # loans of another kind (issue 18 §1: revenue share), checked after the others
     for k, item in enumerate(items, start=1):
+        if linked is not None and isinstance(item, Mapping) and linked.claims(item):
+            shared.append((k, item))
+            continue
         loan_id = str(item.get("id", "")).strip()
         farmer = str(item.get("farmer", "")).strip()
         checkoff = item.get("checkoff", True)
@@ -610,13 +647,29 @@ def import_loans(conn: Connection, coop: Coop, source: Source, user: str) -> Imp
                 "line": k,
             }
         )
+    rs_inserts: list[dict[str, Any]] = []
+    rs_already = 0
+    if linked is not None:
+        rs_inserts, rs_already = linked.rows(
+            conn,
+            coop,
+            shared,
+            others=inserts,
+            members=members,
+            seen=seen,
+            problems=problems,
+            conflicts=conflicts,
+        )
     _refuse("loans", name, problems, conflicts)
-    iid = record_import(conn, coop.coop_id, "loans", name, user, new=len(inserts), already=already)
+    new, already = len(inserts) + len(rs_inserts), already + rs_already
+    iid = record_import(conn, coop.coop_id, "loans", name, user, new=new, already=already)
     if inserts:
         conn.execute(
             lo.insert(), [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in inserts]
         )
-    return ImportReport(kind="loans", source=name, new=len(inserts), already=already)
+    if rs_inserts and linked is not None:
+        linked.insert(conn, [{"coop_id": coop.coop_id, "import_id": iid, **r} for r in rs_inserts])
+    return ImportReport(kind="loans", source=name, new=new, already=already)
 
 
 # --- cash payments ----------------------------------------------------------------------------

@@ -17,7 +17,8 @@ every money movement becomes a balanced entry on the roles of a :class:`~coopfin
 - a revenue-share loan (``coopfinance.book._linked``, one replay of the frozen settlements):
   disbursement debit ``loan_*``, credit ``cash``; each period's interest on the period's last
   day debit ``loan_interest_*``, credit ``loan_interest_income``; on the pay date what the
-  settlement collected debit ``milk_payable``, credit the interest first and then ``loan_*``, the
+  settlement collected debit ``milk_payable`` (what a solidarity group's guarantee paid:
+  ``cash``, as for any loan), credit the interest first and then ``loan_*``, the
   period's unpaid interest capitalized (debit ``loan_*``, credit ``loan_interest_*``); netted in
   an exit liquidación: the interest to that day, then debit ``member_payable``, and a castigo
   debit ``allowance_*`` for what is written off;
@@ -57,6 +58,7 @@ from coopfinance.book import _schema as t
 from coopfinance.book._accounts import Membership, contribution_entries, memberships
 from coopfinance.book._chart import Chart
 from coopfinance.book._common import Coop
+from coopfinance.book._groups import guaranteed
 from coopfinance.servicing import MovementKind
 
 __all__ = [
@@ -345,6 +347,7 @@ def _revenue_share_entries(
     if not loans:
         return
     replayed = _linked.replay(conn, coop, loans)
+    covered = guaranteed(conn, coop)  # issue 18 §2: paid by a group's guarantee, not the milk
     st = t.settlements
     pay = {
         r.period_start: r.pay_date
@@ -392,12 +395,14 @@ def _revenue_share_entries(
                 continue
             interest = min(got, d.interest)
             capitalized = d.interest - interest
+            by_group = covered.get((d.period.start, loan_id), ZERO)
             e.add(
                 day,
                 "loan:payment",
                 f"{ref} {d.number}",
                 [
-                    line("milk_payable", got),
+                    line("milk_payable", got - by_group),
+                    *([line("cash", by_group)] if by_group else []),
                     line(f"loan_interest_{s}", -interest - capitalized),
                     line(f"loan_{s}", capitalized - (got - interest)),
                 ],

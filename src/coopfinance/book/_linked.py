@@ -75,6 +75,7 @@ from coopfinance.book._common import (
 )
 from coopfinance.book._compat import LoanTerms, terms_from_dict
 from coopfinance.book._errors import BookError
+from coopfinance.book._groups import steps as guarantee_steps
 from coopfinance.book._imports import events_of
 from coopfinance.book._schema import ID, coop_column, metadata, provenance_columns
 from coopfinance.book._store import Store
@@ -383,7 +384,7 @@ def _replay(
     if not loans:
         return out
     stop = {k: v[2] for k, v in liquidated_through(conn, coop).items() if k in loans}
-    st, sf, sl = t.settlements, t.settlement_farmers, t.settlement_lines
+    st, sf, sl, gs = t.settlements, t.settlement_farmers, t.settlement_lines, guarantee_steps
     farmers = sorted({f for f, _ in loans.values()})
     gross: dict[tuple[dt.date, str], Decimal] = {}
     for r in conn.execute(
@@ -399,6 +400,12 @@ def _replay(
         )
     ):
         paid[(r.period_start, r.loan_id)] += r.collected
+    for r in conn.execute(  # what a solidarity group's guarantee paid (issue 18 §2)
+        sa.select(gs.c.period_start, gs.c.loan_id, gs.c.amount).where(
+            gs.c.coop_id == coop, gs.c.loan_id.in_(sorted(loans))
+        )
+    ):
+        paid[(r.period_start, r.loan_id)] += r.amount
     periods = [
         Period(start=r.period_start, end=r.period_end)
         for r in conn.execute(

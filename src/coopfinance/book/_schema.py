@@ -30,7 +30,7 @@ __all__ = [
     "settlements",
 ]
 
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 """The Alembic revision of the schema this coopfinance writes."""
 
 metadata = sa.MetaData(
@@ -130,6 +130,9 @@ deliveries = sa.Table(
     sa.Column("corrects", sa.Integer),  # id of the row this one corrects
     sa.Column("reason", sa.Text),
     *provenance_columns(),
+    sa.Column("protein", Exact),  # revision 0005 (issue 18 §5)
+    sa.Column("somatic_cells", sa.BigInteger),
+    sa.Column("snf", Exact),
     sa.UniqueConstraint("coop_id", "farmer", "date", "shift", "version"),
 )
 

@@ -44,7 +44,7 @@ from coopfinance.text import LANGUAGES, translator
 
 __all__ = ["register"]
 
-_KINDS = ("roster", "prices", "deliveries", "payments", "loans", "obligations")
+_KINDS = ("roster", "prices", "deliveries", "payments", "loans", "obligations", "groups")
 
 
 def _where(args: argparse.Namespace) -> str:
@@ -142,6 +142,15 @@ def _close(args: argparse.Namespace) -> int:
             adjustments=len(closing.adjustments),
         )
     )
+    covered = sum((g.total for g in closing.guarantees), Decimal(0))
+    if covered or any(g.uncovered for g in closing.guarantees):
+        print(
+            c.t(
+                "group guarantees: %(covered)s covered, %(uncovered)s left as arrears",
+                covered=covered,
+                uncovered=sum((g.uncovered for g in closing.guarantees), Decimal(0)),
+            )
+        )
     return 0
 
 
@@ -230,6 +239,38 @@ def _report(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     files = _open(args).export(args.dir)
     print(console(args).t("%(count)s files written to %(dir)s", count=len(files), dir=args.dir))
+    return 0
+
+
+def _groups(args: argparse.Namespace) -> int:
+    """The solidarity groups (issue 18 §2): members, savings, guarantee calls paid by the date."""
+    book = _open(args)
+    c = console(args)
+    as_of = to_date(args.as_of, field="as_of") if args.as_of else dt.date.today()
+    groups = book.groups()
+    if not groups:
+        print(c.t("no solidarity group is recorded (record them with 'book import groups FILE')"))
+        return 0
+    held = book.guarantee_balances(as_of)
+    calls = book.guarantee_calls(as_of)
+    names = {f: m.name for f, m in book.members().items()}
+    for gid, record in groups.items():
+        count, amount = calls.get(gid, (0, Decimal(0)))
+        print(
+            c.t(
+                "group %(group)s (since %(since)s): %(members)s; savings %(savings)s; "
+                "%(calls)s guarantee calls, %(covered)s covered",
+                group=gid,
+                since=record.since.isoformat()
+                if record.since != dt.date.min
+                else c.t("the first period"),
+                members=", ".join(f"{names.get(m, m)} ({m})" for m in record.group.members),
+                savings=held.get(gid, Decimal(0)),
+                calls=count,
+                covered=amount,
+            )
+        )
+    print(c.t("guarantee fund: %(amount)s", amount=held.get("fund", Decimal(0))))
     return 0
 
 
@@ -584,6 +625,13 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("export", parents=[common], help=_help("write the book to CSV files"))
     p.add_argument("dir", help=_help("the folder to write"))
     p.set_defaults(handler=_printing(_export))
+    p = sub.add_parser(
+        "groups",
+        parents=[common],
+        help=_help("the solidarity groups: members, savings, guarantee calls"),
+    )
+    p.add_argument("--as-of", help=_help("as of this date, YYYY-MM-DD (default today)"))
+    p.set_defaults(handler=_printing(_groups))
     p = sub.add_parser("upgrade", parents=[common], help=_help("migrate the book's schema"))
     p.set_defaults(handler=_printing(_upgrade))
     _register_documents(sub, common)

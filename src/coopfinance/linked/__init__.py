@@ -13,6 +13,7 @@ from coopfinance.linked._groups import (
     SolidarityGroup,
     apply_guarantee,
     cover,
+    member_shortfalls,
 )
 from coopfinance.linked._plans import (
     normalized_weights,
@@ -61,6 +62,7 @@ __all__ = [
     "apply_guarantee",
     "cover",
     "loan_limit",
+    "member_shortfalls",
     "normalized_weights",
     "prepay_in_flush",
     "seasonal_plan",

@@ -42,7 +42,7 @@ import attrs
 
 from coopfinance._decimal import ZERO, exact
 from coopfinance._fields import ParseableEnum
-from coopfinance.dairy import ObligationKind, Settlement
+from coopfinance.dairy import FarmerSettlement, ObligationKind, Settlement
 from coopfinance.errors import E_, InvalidLinkedPlan, InvalidValue
 from coopfinance.linked._common import amount
 from coopfinance.servicing import Payment
@@ -55,6 +55,7 @@ __all__ = [
     "SolidarityGroup",
     "apply_guarantee",
     "cover",
+    "member_shortfalls",
 ]
 
 
@@ -274,6 +275,24 @@ def cover(
     return GroupGuarantee(group=group, steps=tuple(steps), shortfalls=tuple(owed))
 
 
+def member_shortfalls(
+    statements: Mapping[str, FarmerSettlement], group: SolidarityGroup
+) -> tuple[tuple[str, str, Decimal], ...]:
+    """The group members' loan-installment shortfalls after the individual check-off, ``(borrower,
+    loan id, short)`` per member and loan in the group's order (what :func:`apply_guarantee`
+    covers); ``statements`` by farmer."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for m in group.members:
+        if m not in statements:
+            continue
+        for c in statements[m].collections:
+            o = c.obligation
+            if o.kind is ObligationKind.LOAN_INSTALLMENT and c.short > 0:
+                key = (m, o.loan_id or "")
+                out[key] = out.get(key, ZERO) + c.short
+    return tuple((b, loan, x) for (b, loan), x in out.items())
+
+
 @exact
 def apply_guarantee(
     settlement: Settlement,
@@ -307,15 +326,7 @@ def apply_guarantee(
             m: max(farmers[m].net - farmers[m].floor, ZERO) if m in farmers else ZERO
             for m in g.members
         }
-        shortfalls: dict[tuple[str, str], Decimal] = {}
-        for m in g.members:
-            if m not in farmers:
-                continue
-            for c in farmers[m].collections:
-                o = c.obligation
-                if o.kind is ObligationKind.LOAN_INSTALLMENT and c.short > 0:
-                    key = (m, o.loan_id or "")
-                    shortfalls[key] = shortfalls.get(key, ZERO) + c.short
+        shortfalls = {(b, loan): x for b, loan, x in member_shortfalls(farmers, g)}
         result = cover(g, shortfalls, room, fund=fund_left)
         fund_left -= result.from_source(GuaranteeSource.GUARANTEE_FUND)
         out.append(result)
