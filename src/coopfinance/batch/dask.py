@@ -26,7 +26,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,12 +40,25 @@ from coopfinance.batch._portfolio import (
 from coopfinance.batch._schedules import schedules
 from coopfinance.batch._solve import solve_rates as _solve_rates
 from coopfinance.errors import E_, BatchNoSolution, InvalidValue
-
-if TYPE_CHECKING:
-    from coopfinance.linked import Portfolio, SimulationResult
-    from coopfinance.linked._simulate import _Plan, _Tally
-    from coopfinance.portfolio import Exposure, PortfolioReport, ProvisionPolicy
-    from coopfinance.servicing import LoanAccount
+from coopfinance.linked._simulate import (
+    Portfolio,
+    SimulationResult,
+    _chunks,
+    _finish,
+    _Plan,
+    _plan,
+    _Tally,
+)
+from coopfinance.portfolio import (
+    DEFAULT_AGING,
+    SBS_MICRO,
+    Exposure,
+    PortfolioReport,
+    ProvisionPolicy,
+    exposures,
+    report,
+)
+from coopfinance.servicing import LoanAccount
 
 __all__ = [
     "LONG_COLUMNS",
@@ -190,8 +203,6 @@ def _partitions(value: int | None, most: int, default: int = 8) -> int:
 
 
 def _exposures_part(accounts: Iterable[LoanAccount], as_of: dt.date) -> list[Exposure]:
-    from coopfinance.portfolio import exposures
-
     return exposures(list(accounts), as_of)
 
 
@@ -214,8 +225,6 @@ def report_many(
     """
     import dask.bag as db  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
-    from coopfinance.portfolio import DEFAULT_AGING, SBS_MICRO, report
-
     if isinstance(accounts, db.Bag):
         bag = accounts
     else:
@@ -231,8 +240,6 @@ def report_many(
 
 
 def _simulate_part(portfolio: Portfolio, plan: _Plan, first: int, stop: int) -> list[_Tally]:
-    from coopfinance.linked._simulate import _chunks
-
     return list(_chunks(portfolio, plan, range(first, stop)))
 
 
@@ -257,8 +264,6 @@ def simulate(
     """
     from dask.base import compute  # type: ignore[import-not-found,import-untyped,unused-ignore]
     from dask.delayed import delayed  # type: ignore[import-not-found,import-untyped,unused-ignore]
-
-    from coopfinance.linked._simulate import _finish, _plan
 
     plan = _plan(
         portfolio, scenarios=scenarios, seed=seed, price_sd=price_sd, yield_sd=yield_sd,

@@ -129,7 +129,8 @@ def paid_on_due_dates(
         return None
     known = table.known.get(k)
     if known is None:
-        known = on_time_figures(account, as_of)
+        with decimal.localcontext(CONTEXT):  # remembered: made in the library's context
+            known = on_time_figures(account, as_of)
         if known is None:  # pragma: no cover - on_time_figures accepts every such account
             return None
         table.known[k] = known
