@@ -132,13 +132,10 @@ def milk_totals(
     priced = _prices(conn, spans, names, keys, where=where, span=span, sqlite=sqlite)
     if priced is None:
         return None
-    table, largest, price_scale = priced
+    table, largest, price_scale, on = priced
     if sqlite and rows * 10 ** (digits + scale) * max(largest, 1) > _INT64:
         _drop(conn)
         return None
-    on = [table.c.span == span]
-    for name, (value, missing) in zip(names, keys, strict=True):
-        on += [table.c[f"k_{name}"] == value, table.c[f"n_{name}"] == missing]
     if sqlite:
         pad = sa.func.substr("0" * max(scale, 1), 1, scale - stored)
         digits_only = sa.func.replace(litres, ".", "", type_=sa.Text())
@@ -158,7 +155,7 @@ def milk_totals(
             sa.func.count(table.c.price),
             sa.func.count(),
         )
-        .select_from(d.outerjoin(table, sa.and_(*on)))
+        .select_from(d.outerjoin(table, sa.and_(*on) if on else sa.true()))
         .where(*where)
         .group_by(d.c.farmer, *([span] if len(spans) > 1 else []))
         .order_by(d.c.farmer, *([span] if len(spans) > 1 else []))
@@ -219,9 +216,10 @@ def _prices(
     where: list[Any],
     span: Any,
     sqlite: bool,
-) -> tuple[sa.Table, int, int] | None:
+) -> tuple[sa.Table, int, int, list[Any]] | None:
     """The temporary table of the price of each distinct (price period, sample) of the period:
-    ``(table, largest stored price, price scale)`` (on SQLite prices are stored × 10^scale)."""
+    ``(table, largest stored price, price scale, join conditions)`` (on SQLite prices are stored
+    × 10^scale)."""
     d = t.deliveries
     picked = [k for pair in keys for k in pair]
     samples = conn.execute(sa.select(span, *picked).where(*where).distinct()).all()
@@ -246,6 +244,19 @@ def _prices(
         sa.Column("decimals", sa.Integer),
     ]
     table = sa.Table(_TABLE, meta, *columns, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+    # The join matches only what varies among the period's samples (each lookup costs SQLite a
+    # few microseconds per column): a column NULL in every row is left out, a column never NULL
+    # is matched by value alone, the price period only when the fortnight has two.
+    on: list[Any] = [table.c.span == span] if len(spans) > 1 else []
+    for i, (name, (value, missing)) in enumerate(zip(names, keys, strict=True)):
+        nulls = {bool(row[1 + 2 * i + 1]) for row in samples}
+        if nulls != {True}:
+            on.append(table.c[f"k_{name}"] == value)
+        if nulls == {True, False}:
+            on.append(table.c[f"n_{name}"] == missing)
+    used = [c for c in on if isinstance(c.left, sa.Column) and c.left.table is table]
+    if used:  # the join's key: without it SQLite scans the table once per delivery
+        sa.Index(f"{_TABLE}_key", *(c.left for c in used))
     _drop(conn)
     table.create(conn)
     largest = 0
@@ -264,7 +275,7 @@ def _prices(
         conn.execute(table.insert(), rows)
     if not sqlite:
         conn.exec_driver_sql(f"ANALYZE {_TABLE}")
-    return table, largest, places
+    return table, largest, places, on
 
 
 def _places(price: Decimal) -> int:
