@@ -83,6 +83,7 @@ def milk_totals(
     stored: Any
     decimals: Any
     width: Any
+    padded: Any
     if sqlite:
         dot = sa.func.instr(litres, ".")
         stored = sa.case((dot > 0, sa.func.length(litres) - dot), else_=0)  # decimals as stored
@@ -90,9 +91,13 @@ def milk_totals(
             (dot > 0, sa.func.length(sa.func.rtrim(litres, "0")) - dot), else_=0
         )
         width = sa.func.max(sa.func.length(litres) - stored)
+        # litres text with a trailing zero after the point (not canonical): count them
+        padded = sa.func.sum(
+            sa.case((sa.and_(dot > 0, sa.func.substr(litres, -1) == "0"), 1), else_=0)
+        )
     else:
         stored = decimals = sa.func.min_scale(litres)
-        width = sa.literal(0)
+        width = padded = sa.literal(0)
     head = conn.execute(
         sa.select(
             sa.func.count(),
@@ -101,11 +106,14 @@ def milk_totals(
             sa.func.max(d.c.version),
             sa.func.min(d.c.date),
             sa.func.max(d.c.date),
+            padded,
         ).where(*where)
     ).one()
-    rows, scale, digits, newest, first, last = head
+    rows, scale, digits, newest, first, last, trailing = head
     if not rows:
         return []
+    if not trailing:  # stored canonical (as the book writes): the decimals are the exponent
+        decimals = stored
     if _day(first) < spans[0].valid_from or _day(last) > spans[-1].valid_to:
         return None  # a delivery without a price: the row path names it
     scale, digits = int(scale or 0), int(digits or 0)
@@ -137,9 +145,10 @@ def milk_totals(
         _drop(conn)
         return None
     if sqlite:
-        pad = sa.func.substr("0" * max(scale, 1), 1, scale - stored)
+        # litres × 10^scale: the digits as an integer, × 10^(scale − its decimals)
         digits_only = sa.func.replace(litres, ".", "", type_=sa.Text())
-        amount: Any = sa.cast(digits_only.op("||")(pad), sa.BigInteger)
+        power = sa.case({k: 10 ** (scale - k) for k in range(scale + 1)}, value=stored)
+        amount: Any = sa.cast(digits_only, sa.BigInteger) * power
         total_type: Any = sa.BigInteger()
     else:
         amount = litres
