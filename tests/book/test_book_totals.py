@@ -261,3 +261,28 @@ def test_a_trusted_total_equals_a_validated_one() -> None:
 
 def test_the_day_helper_reads_iso_text() -> None:
     assert _totals._day("2026-01-03") == dt.date(2026, 1, 3)
+
+
+def test_litres_stored_with_trailing_zeros_sum_at_their_canonical_exponent(
+    book: Book, tmp_path: pathlib.Path
+) -> None:
+    """Text written into the table by something other than the book ("32.50"): the totals still
+    carry the exponent of the canonical values the row path reads back."""
+    rows = "".join(
+        f"M00{f},2026-01-{d:02d},am,{d + f}.{d % 4}5,12.5,,,yes\n"
+        for d in range(1, 16)
+        for f in (1, 2)
+    )
+    header = "farmer,date,shift,litres,total_solids,fat,bacterial_count,cooled\n"
+    book.import_deliveries(write(tmp_path, "d.csv", header + rows))
+    with book._store.transaction(write=True) as conn:
+        d = t.deliveries
+        text = sa.type_coerce(d.c.litres, sa.Text())
+        if conn.dialect.name == "sqlite":
+            conn.execute(d.update().values(litres=sa.literal_column("litres || '00'")))
+        else:
+            conn.execute(d.update().values(litres=sa.cast(text, sa.Numeric(12, 4))))
+    want, got = _plain_totals(book, FIRST)
+    assert got == want
+    assert any("." in n for _, _, n, _ in want)
+    assert _closed(book, FIRST, grouped=True) == _closed(book, FIRST, grouped=False)

@@ -83,6 +83,7 @@ def milk_totals(
     stored: Any
     decimals: Any
     width: Any
+    padded: Any
     if sqlite:
         dot = sa.func.instr(litres, ".")
         stored = sa.case((dot > 0, sa.func.length(litres) - dot), else_=0)  # decimals as stored
@@ -90,9 +91,13 @@ def milk_totals(
             (dot > 0, sa.func.length(sa.func.rtrim(litres, "0")) - dot), else_=0
         )
         width = sa.func.max(sa.func.length(litres) - stored)
+        # litres text with a trailing zero after the point (not canonical): count them
+        padded = sa.func.sum(
+            sa.case((sa.and_(dot > 0, sa.func.substr(litres, -1) == "0"), 1), else_=0)
+        )
     else:
         stored = decimals = sa.func.min_scale(litres)
-        width = sa.literal(0)
+        width = padded = sa.literal(0)
     head = conn.execute(
         sa.select(
             sa.func.count(),
@@ -101,11 +106,14 @@ def milk_totals(
             sa.func.max(d.c.version),
             sa.func.min(d.c.date),
             sa.func.max(d.c.date),
+            padded,
         ).where(*where)
     ).one()
-    rows, scale, digits, newest, first, last = head
+    rows, scale, digits, newest, first, last, trailing = head
     if not rows:
         return []
+    if not trailing:  # stored canonical (as the book writes): the decimals are the exponent
+        decimals = stored
     if _day(first) < spans[0].valid_from or _day(last) > spans[-1].valid_to:
         return None  # a delivery without a price: the row path names it
     scale, digits = int(scale or 0), int(digits or 0)
@@ -132,17 +140,15 @@ def milk_totals(
     priced = _prices(conn, spans, names, keys, where=where, span=span, sqlite=sqlite)
     if priced is None:
         return None
-    table, largest, price_scale = priced
+    table, largest, price_scale, on = priced
     if sqlite and rows * 10 ** (digits + scale) * max(largest, 1) > _INT64:
         _drop(conn)
         return None
-    on = [table.c.span == span]
-    for name, (value, missing) in zip(names, keys, strict=True):
-        on += [table.c[f"k_{name}"] == value, table.c[f"n_{name}"] == missing]
     if sqlite:
-        pad = sa.func.substr("0" * max(scale, 1), 1, scale - stored)
+        # litres × 10^scale: the digits as an integer, × 10^(scale − its decimals)
         digits_only = sa.func.replace(litres, ".", "", type_=sa.Text())
-        amount: Any = sa.cast(digits_only.op("||")(pad), sa.BigInteger)
+        power = sa.case({k: 10 ** (scale - k) for k in range(scale + 1)}, value=stored)
+        amount: Any = sa.cast(digits_only, sa.BigInteger) * power
         total_type: Any = sa.BigInteger()
     else:
         amount = litres
@@ -158,7 +164,7 @@ def milk_totals(
             sa.func.count(table.c.price),
             sa.func.count(),
         )
-        .select_from(d.outerjoin(table, sa.and_(*on)))
+        .select_from(d.outerjoin(table, sa.and_(*on) if on else sa.true()))
         .where(*where)
         .group_by(d.c.farmer, *([span] if len(spans) > 1 else []))
         .order_by(d.c.farmer, *([span] if len(spans) > 1 else []))
@@ -219,9 +225,10 @@ def _prices(
     where: list[Any],
     span: Any,
     sqlite: bool,
-) -> tuple[sa.Table, int, int] | None:
+) -> tuple[sa.Table, int, int, list[Any]] | None:
     """The temporary table of the price of each distinct (price period, sample) of the period:
-    ``(table, largest stored price, price scale)`` (on SQLite prices are stored × 10^scale)."""
+    ``(table, largest stored price, price scale, join conditions)`` (on SQLite prices are stored
+    × 10^scale)."""
     d = t.deliveries
     picked = [k for pair in keys for k in pair]
     samples = conn.execute(sa.select(span, *picked).where(*where).distinct()).all()
@@ -246,6 +253,19 @@ def _prices(
         sa.Column("decimals", sa.Integer),
     ]
     table = sa.Table(_TABLE, meta, *columns, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+    # The join matches only what varies among the period's samples (each lookup costs SQLite a
+    # few microseconds per column): a column NULL in every row is left out, a column never NULL
+    # is matched by value alone, the price period only when the fortnight has two.
+    on: list[Any] = [table.c.span == span] if len(spans) > 1 else []
+    for i, (name, (value, missing)) in enumerate(zip(names, keys, strict=True)):
+        nulls = {bool(row[1 + 2 * i + 1]) for row in samples}
+        if nulls != {True}:
+            on.append(table.c[f"k_{name}"] == value)
+        if nulls == {True, False}:
+            on.append(table.c[f"n_{name}"] == missing)
+    used = [c for c in on if isinstance(c.left, sa.Column) and c.left.table is table]
+    if used:  # the join's key: without it SQLite scans the table once per delivery
+        sa.Index(f"{_TABLE}_key", *(c.left for c in used))
     _drop(conn)
     table.create(conn)
     largest = 0
@@ -264,7 +284,7 @@ def _prices(
         conn.execute(table.insert(), rows)
     if not sqlite:
         conn.exec_driver_sql(f"ANALYZE {_TABLE}")
-    return table, largest, places
+    return table, largest, places, on
 
 
 def _places(price: Decimal) -> int:
