@@ -250,7 +250,7 @@ def test_schedule_with_charges_and_down_payment() -> None:
 
 
 def test_bad_charge_is_a_domain_error() -> None:
-    code, _, err = run([*LOAN, "--charge", "upfront:2%:later"])
+    code, _, err = run([*LOAN, "--charge", "upfront:2%:later", "--lang", "en"])
     assert code == 1
     assert err.startswith("Error: 'charge' 'upfront:2%:later': option 'later' must be one of")
 

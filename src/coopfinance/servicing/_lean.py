@@ -122,8 +122,13 @@ def _run(
     seg_base = [ZERO] * count
     seg_mora = [ZERO] * count
     seg_comp = [ZERO] * count
+    seg_settled = [ZERO] * count  # what was paid of the installment when its period started
     ap, ai, af, ax = amt
     pp, pi, pf, px = paid
+
+    def settled(k: int) -> Decimal:  # Replay's _Item.settled (nothing is waived here)
+        return pp[k] + pi[k] + pf[k] + px[k]
+
     order = [_INDEX[c] for c in account.allocation.order]
     vertical = account.allocation.vertical
     by_installment = late.base is LateBase.INSTALLMENT
@@ -254,6 +259,7 @@ def _run(
             if due[k] == t:
                 seg_start[k] = t
                 seg_base[k] = base(k)
+                seg_settled[k] = settled(k)
         if quiet:
             continue
         if credit > 0:  # Replay.apply_credit
@@ -272,9 +278,11 @@ def _run(
             if due[k] > t:
                 break
             b = base(k) if by_installment else ap[k] - pp[k]
-            if b != seg_base[k]:
+            now = settled(k)
+            if b != seg_base[k] or now != seg_settled[k]:  # a payment that touches it restarts
                 seg_start[k] = due[k] if tolerance and t <= late_from[k] else t
                 seg_base[k], seg_mora[k], seg_comp[k] = b, ZERO, ZERO
+                seg_settled[k] = now
         if t >= as_of and i >= n:
             break
     # the figures (replay_figures)
