@@ -182,8 +182,11 @@ def _quality_names() -> tuple[str, ...]:
     return tuple(k for k in QUALITY_FIELDS if k in t.deliveries.c)
 
 
-_BOOLEAN = frozenset(k for k in QUALITY_FIELDS if k in t.deliveries.c and isinstance(
-    t.deliveries.c[k].type, sa.Boolean))  # fmt: skip
+_BOOLEAN = frozenset(
+    k
+    for k in QUALITY_FIELDS
+    if k in t.deliveries.c and isinstance(t.deliveries.c[k].type, sa.Boolean)
+)
 """Quality fields stored as booleans (``cooled``): ``NULL`` reads as ``False``, as ``Quality``'s
 default."""
 
