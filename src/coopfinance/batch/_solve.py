@@ -250,7 +250,7 @@ def solve_rates(
     if failed.any():
         bad = np.flatnonzero(failed)
         shown = ", ".join(str(int(k)) for k in bad[:10])
-        more = f", … ({len(bad)} rows)" if len(bad) > 10 else ""
+        more = E_(", … (%(num)s rows)", num=len(bad)) if len(bad) > 10 else ""  # always > 10
         raise BatchNoSolution(
             E_(
                 "'amounts' rows %(shown)s%(more)s have no single rate between "

@@ -40,6 +40,9 @@ def portfolio_context(
     ``AccountState.arrears``: what its statement shows, insurance and late charges included), else
     the exposure's principal, interest and fees fallen due and unpaid.
 
+    ``groups`` is empty here: :meth:`coopfinance.book.Book.documents` fills it with the solidarity
+    groups' table.
+
     ``charts`` holds the series of the aging bars (``buckets``, ``principal`` and ``count`` per
     bucket; the aging table is their text alternative)."""
     if arrears is not None:
@@ -63,6 +66,7 @@ def portfolio_context(
         "lender": lender,
         "as_of": as_of,
         "currency": currency,
+        "groups": [],  # the book's documents add the solidarity groups' table (issue 18 §2)
         "accounts": report.accounts,
         "active": report.active,
         "outstanding": outstanding,
