@@ -20,7 +20,7 @@ import pytest
 
 from coopfinance import LoanTerms, _demo
 from coopfinance._demo import DemoResult
-from coopfinance.book import Book, BookDocuments, Closing
+from coopfinance.book import Book, Closing
 from coopfinance.cli import main
 from coopfinance.dairy import ObligationKind
 from coopfinance.documents import format_money
@@ -215,7 +215,7 @@ def test_every_figure_agrees_across_the_demos_documents(demo: DemoRun) -> None:
     book = Book.open(demo.outdir / "coop.db")
     try:
         # the book's documents, each frozen settlement read once (as the demo reads them)
-        docs = BookDocuments(_demo._Remembered(book), YEAR.end)
+        docs = book.documents(YEAR.end)
         periods = book.closed_periods()
         for period in periods:
             summary = docs.summary(period)
@@ -383,7 +383,7 @@ def test_each_fortnight_has_a_payment_roll_equal_to_the_liquidaciones(demo: Demo
     index = (demo.outdir / "index.html").read_text(encoding="utf-8")
     book = Book.open(demo.outdir / "coop.db")
     try:
-        docs = BookDocuments(_demo._Remembered(book), YEAR.end)
+        docs = book.documents(YEAR.end)
         periods = book.closed_periods()
         for period in periods:
             href = f"settlements/{period.start.isoformat()}-payment-roll.html"
@@ -418,7 +418,7 @@ def test_litres_and_quality_by_route_are_the_books(demo: DemoRun) -> None:
     summary's, and the summary page prints them."""
     book = Book.open(demo.outdir / "coop.db")
     try:
-        docs = BookDocuments(_demo._Remembered(book), YEAR.end)
+        docs = book.documents(YEAR.end)
         periods = book.closed_periods()
         for period in periods:
             routes = docs.routes(period)

@@ -30,15 +30,12 @@ import attrs
 from coopfinance import text
 from coopfinance._decimal import ZERO, exact
 from coopfinance._files import write_atomic
-from coopfinance.book import Adjustment, Book, BookDocuments, Closing, Member, Membership
-from coopfinance.book._groups import GroupRecord
+from coopfinance.book import Book, BookDocuments, Closing, Membership
 from coopfinance.coop import SurplusPolicy
 from coopfinance.cost import cost_of_credit
 from coopfinance.dairy import (
     MissedPickup,
     ObligationKind,
-    Period,
-    Settlement,
     SettlementFrequency,
     missed_pickups,
     periods_between,
@@ -68,7 +65,6 @@ from coopfinance.examples import (
     read_example,
 )
 from coopfinance.linked import (
-    GroupGuarantee,
     GuaranteeSource,
     Portfolio,
     PortfolioLoan,
@@ -211,63 +207,6 @@ def _check(condition: bool, message: str, checks: list[str] | None = None) -> No
         raise AssertionError(f"demo reconciliation failed: {message}")
     if checks is not None:
         checks.append(message)
-
-
-class _Remembered:
-    """The book as :class:`BookDocuments` reads it, each answer read from the database once: the
-    documents of one date ask for the same frozen settlement hundreds of times (one liquidación
-    per farmer), and a frozen settlement never changes."""
-
-    def __init__(self, book: Book) -> None:
-        self._book = book
-        self.coop = book.coop
-        self._members = book.members()
-        self._accounts = book.accounts()
-        self._settlements: dict[tuple[Period, bool], Settlement] = {}
-        self._closings: dict[Period, tuple[dt.date, tuple[Adjustment, ...]]] = {}
-        self._groups: dict[str, GroupRecord] | None = None
-        self._guarantees: dict[Period, tuple[GroupGuarantee, ...]] = {}
-
-    def members(self) -> dict[str, Member]:
-        return self._members
-
-    def accounts(self) -> dict[str, tuple[str, LoanAccount]]:
-        return self._accounts
-
-    def settlement(
-        self, period: Period | str | dt.date, *, with_deliveries: bool = True
-    ) -> Settlement:
-        key = (self._period(period), with_deliveries)
-        if key not in self._settlements:
-            self._settlements[key] = self._book.settlement(key[0], with_deliveries=with_deliveries)
-        return self._settlements[key]
-
-    def closing(self, period: Period | str | dt.date) -> tuple[dt.date, tuple[Adjustment, ...]]:
-        key = self._period(period)
-        if key not in self._closings:
-            self._closings[key] = self._book.closing(key)
-        return self._closings[key]
-
-    def groups(self) -> dict[str, GroupRecord]:  # issue 18 §2
-        if self._groups is None:
-            self._groups = self._book.groups()
-        return self._groups
-
-    def guarantees(self, period: Period | str | dt.date) -> tuple[GroupGuarantee, ...]:
-        key = self._period(period)
-        if key not in self._guarantees:
-            found = self._book.guarantees_in(self.settlement(key, with_deliveries=False))
-            self._guarantees[key] = found if self.groups() else ()
-        return self._guarantees[key]
-
-    def guarantee_calls(self, through: dt.date) -> dict[str, tuple[int, Decimal]]:
-        return self._book.guarantee_calls(through)
-
-    def _period(self, period: Period | str | dt.date) -> Period:
-        if isinstance(period, Period):
-            return period
-        day = period if isinstance(period, dt.date) else dt.date.fromisoformat(str(period)[:10])
-        return self.coop.period_of(day)
 
 
 def _copy_inputs(source: Path, out: _Out) -> Path:
@@ -1021,7 +960,7 @@ def run_demo(
     book, closings = _book(out, folder, data.name, lang, say)
     book_currency_symbol = closings[-1].settlement.currency.symbol
     try:
-        docs = BookDocuments(_Remembered(book), _YEAR_END)
+        docs = book.documents(_YEAR_END)
         loans, lent, average = _loans(book, docs, out, lang=lang, checks=checks, say=say, coop=data)
         settlement_links, farmer_links, collected, contexts = _season(
             book, docs, closings, out, lang=lang, checks=checks, say=say

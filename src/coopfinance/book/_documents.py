@@ -107,14 +107,32 @@ class _Book(Protocol):
 
 
 class BookDocuments:
-    """The documents of one book as of one date (see the module docstring)."""
+    """The documents of one book as of one date (see the module docstring).
+
+    What it reads of the book is read once and kept: the roster, the loans and their events, the
+    groups, and each closed period's frozen settlement (a closed period never changes, and the
+    documents of one date ask for the same one once per farmer). Take a new one, from
+    :meth:`Book.documents`, after recording more in the book."""
 
     def __init__(self, book: _Book, as_of: dt.date) -> None:
         self.book = book
         self.as_of = as_of
-        self._names = {f: m.name for f, m in book.members().items()}
+        self._members = book.members()
+        self._names = {f: m.name for f, m in self._members.items()}
         self._frozen: dict[object, tuple[Settlement, dt.date, Any]] = {}
         self._guarantees: dict[Period, tuple[GroupGuarantee, ...]] = {}
+        self._accounts: dict[str, tuple[str, LoanAccount]] | None = None
+        self._groups: dict[str, GroupRecord] | None = None
+
+    def _all_accounts(self) -> dict[str, tuple[str, LoanAccount]]:
+        if self._accounts is None:
+            self._accounts = self.book.accounts()
+        return self._accounts
+
+    def _all_groups(self) -> dict[str, GroupRecord]:
+        if self._groups is None:
+            self._groups = self.book.groups()
+        return self._groups
 
     # --- settlements ---------------------------------------------------------------------------
 
@@ -146,7 +164,8 @@ class BookDocuments:
         """A farmer's liquidación of a closed period (the ``settlement`` templates' context)."""
         settlement, pay, adjustments = self._closed(period)
         if settlement.period not in self._guarantees:  # issue 18 §2: read once per period
-            self._guarantees[settlement.period] = self.book.guarantees(settlement.period)
+            found = self.book.guarantees(settlement.period) if self._all_groups() else ()
+            self._guarantees[settlement.period] = found
         guarantee = guarantee_of(self._guarantees[settlement.period], farmer)
         context = settlement_context(
             settlement.statement(farmer),
@@ -176,7 +195,7 @@ class BookDocuments:
         farmer with nothing to be paid (``payable`` 0) is listed too: the roll is the period's
         whole list."""
         settlement, pay, adjustments = self._closed(period)
-        members = self.book.members()
+        members = self._members
         credits: dict[str, Decimal] = {}
         for a in adjustments:
             if a.amount > 0:
@@ -223,7 +242,7 @@ class BookDocuments:
 
         ``Σ litres`` over the routes is the summary's litres."""
         settlement, _, _ = self._closed(period)
-        members = self.book.members()
+        members = self._members
 
         def route_of(farmer: str) -> str:
             member = members.get(farmer)
@@ -275,7 +294,7 @@ class BookDocuments:
     # --- loans ---------------------------------------------------------------------------------
 
     def _loan(self, loan_id: str) -> tuple[str, Any]:
-        found = self.book.accounts().get(loan_id)
+        found = self._all_accounts().get(loan_id)
         if found is None:
             raise BookError(
                 E_("'loan_id' %(loan_id)s is not in the book.", loan_id=repr(loan_id)),
@@ -319,7 +338,7 @@ class BookDocuments:
 
     def portfolio(self) -> dict[str, Any]:
         """The portfolio report of every loan disbursed by the date (the ``portfolio`` context)."""
-        accounts = self.book.accounts()
+        accounts = self._all_accounts()
         states = {
             loan_id: account.state(self.as_of)
             for loan_id, (_, account) in sorted(accounts.items())
@@ -336,7 +355,7 @@ class BookDocuments:
         )
         owners = {loan_id: farmer for loan_id, (farmer, _) in accounts.items()}
         context["groups"] = group_lines(  # issue 18 §2: the solidarity groups' table
-            self.book.groups(),
+            self._all_groups(),
             [e._replace(debtor=owners[e.loan_id]) for e in exposures],  # by member
             {loan_id: state.arrears for loan_id, state in states.items()},
             self.book.guarantee_calls(self.as_of),
@@ -354,13 +373,13 @@ class BookDocuments:
         st = settlement.statement(farmer)
         loans = sorted(
             (loan_id, account)
-            for loan_id, (owner, account) in self.book.accounts().items()
+            for loan_id, (owner, account) in self._all_accounts().items()
             if owner == farmer and account.terms.disbursed <= self.as_of
         )
         terms = loans[0][1].terms if loans else None
         installment = None
         if terms is not None:
-            pay = self.book.closing(settlement.period)[0]
+            pay = self._closed(settlement.period)[1]
             rows = [r for r in terms.schedule() if settlement.period.start < r.due_date <= pay]
             if rows:
                 installment = rows[0].total
