@@ -168,6 +168,29 @@ def test_the_error_line_is_in_the_language_chosen(
         assert not words, (words, r.err)
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("es", "coopfinance settle: error de uso: faltan los argumentos obligatorios"),
+        ("en", "coopfinance settle: error: the following arguments are required"),
+        ("pt_BR", "coopfinance settle: erro de uso: faltam os argumentos obrigatórios"),
+    ],
+)
+def test_a_usage_error_is_one_line_in_the_language_the_command_line_names(
+    cli: Run, lang: str, said: str
+) -> None:
+    """A usage error is read before the options are: its own words and argparse's come in the
+    language ``--lang`` names (the Portuguese line was half Spanish: 'erro' from argparse, 'error
+    de uso … vea' from the CLI)."""
+    r = cli("settle", "--lang", lang)
+    assert r.code == 2
+    assert r.err.startswith(said), r.err
+    assert r.err.count("\n") == 1, r.err
+    if lang != "en":
+        words = ENGLISH.findall(re.sub(r"'[^']*'|--[\w-]+", "''", r.err))
+        assert not words, (words, r.err)
+
+
 def test_the_default_language_is_spanish_and_the_locale_chooses(
     cli: Run, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -291,10 +291,13 @@ def main(
     stderr = err if err is not None else sys.stderr
     debug = "--debug" in args
     ns: argparse.Namespace | None = None
-    console = Console(stdout, stderr, lang="", quiet=False, verbose=False)  # lang: the locale's
+    # before the options are read, the language is what the command line names (``--lang``, else
+    # the locale, else Spanish): a usage error's own line and argparse's words are in that one
+    early = argv_lang(args)
+    console = Console(stdout, stderr, lang=early, quiet=False, verbose=False)
     try:
         parser = build_parser(args, full=False)
-        with localized(argv_lang(args)):  # argparse's own words (usage errors) in that language
+        with localized(early):  # argparse's own words (usage errors) in that language
             try:
                 with contextlib.redirect_stdout(stdout):  # --help and --version
                     ns = parser.parse_args(args)
