@@ -198,7 +198,9 @@ def test_settle_on_a_season_file_names_select_period(cli: Run, tmp_path: pathlib
     assert "--select-period" in r.err.splitlines()[0]  # then the bad rows, with their lines
     ok = cli(*argv, "--select-period", "--format", "json")
     assert ok.code == 0, ok.err
-    assert "2652" in ok.err  # what was kept, on stderr (not with --quiet)
+    assert (
+        "2,652 de 64,712" in ok.err
+    )  # what was kept, grouped as every count, on stderr (not with --quiet)
     assert cli(*argv, "--select-period", "--format", "json", "-q").err == ""
 
 

@@ -136,10 +136,10 @@ def _settle(ns: argparse.Namespace, out: TextIO) -> int:
                 "%(period)s: kept %(kept)s of %(deliveries)s deliveries and %(due)s of "
                 "%(obligations)s obligations; the others fall outside the period",
                 period=str(period),
-                kept=len(deliveries),
-                deliveries=read,
-                due=len(obligations),
-                obligations=every,
+                kept=f"{len(deliveries):,}",
+                deliveries=f"{read:,}",
+                due=f"{len(obligations):,}",
+                obligations=f"{every:,}",
             )
         )
     if ns.farmer is not None or ns.summary:

@@ -826,14 +826,14 @@ class Deliveries:
                     "%(num)s bad row in the deliveries file:",
                     "%(num)s bad rows in the deliveries file:",
                     count,
-                    num=count,
+                    num=format(count, ","),
                 )
                 if what == "file"
                 else EN_(
                     "%(num)s bad row in the deliveries sheet:",
                     "%(num)s bad rows in the deliveries sheet:",
                     count,
-                    num=count,
+                    num=format(count, ","),
                 )
             )
             raise InvalidDelivery(

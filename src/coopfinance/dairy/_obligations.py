@@ -261,7 +261,7 @@ def _read_obligations(fh: IO[str]) -> tuple[Obligation, ...]:
             "%(num)s bad row in the obligations file:",
             "%(num)s bad rows in the obligations file:",
             n,
-            num=n,
+            num=format(n, ","),
         )
         raise InvalidSettlement(
             joined("\n  ", [head, *(p.message for p in problems)]),
