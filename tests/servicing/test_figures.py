@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import itertools
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -325,14 +326,11 @@ def test_the_bulk_check_refuses_accounts_outside_it(events: list[Any]) -> None:
     assert repr(Exposure(account.id, *got)) == repr(_state_figures(account, as_of))
 
 
-def test_the_benchmark_mix_equals_the_full_states() -> None:
-    """``benchmarks/run.py``'s portfolio (70 % on time, 20 % late or partly, 10 % stopped) on
-    two dates: every account's figures in bulk equal those of its full state."""
-    import random
-
-    rng = random.Random(5)
+def benchmark_book(n: int, seed: int) -> list[LoanAccount]:
+    """``benchmarks/run.py``'s mix (70 % on time, 20 % late or partly, 10 % stopped)."""
+    rng = random.Random(seed)
     book = []
-    for k in range(300):
+    for k in range(n):
         terms = LoanTerms(
             principal=Decimal(rng.randrange(1000, 20001, 50)),
             rate=Rate.effective_annual(Decimal(rng.randrange(18, 46)) / 100),
@@ -350,6 +348,13 @@ def test_the_benchmark_mix_equals_the_full_states() -> None:
                 amount = (row.total * share).quantize(Decimal("0.01"))
                 events.append(Payment(date=late, amount=amount, id=f"{k}-{row.number}"))
         book.append(LoanAccount(terms=terms, events=events, id=str(k)))
+    return book
+
+
+def test_the_benchmark_mix_equals_the_full_states() -> None:
+    """``benchmarks/run.py``'s portfolio (70 % on time, 20 % late or partly, 10 % stopped) on
+    two dates: every account's figures in bulk equal those of its full state."""
+    book = benchmark_book(300, seed=5)
     for as_of in (dt.date(2026, 9, 20), dt.date(2027, 2, 3)):
         want = [repr(_state_figures(a, as_of)) for a in book]
         for _ in range(2):  # the second time from the tables kept with the accounts

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import random
 from decimal import Decimal
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.servicing.test_figures import varied_terms
+from tests.servicing.test_figures import benchmark_book, varied_terms
 from tests.servicing.test_replay_equivalence import _dates, accounts
 
 from coopfinance import LoanTerms, Rate
@@ -121,34 +120,9 @@ def test_lean_replay_equals_the_replay_on_late_accounts(case: tuple[LoanAccount,
     assert repr(Exposure(account.id, *figures_room.many_figures([account], as_of)[0])) == want
 
 
-def _benchmark_book(n: int, seed: int) -> list[LoanAccount]:
-    """``benchmarks/run.py``'s mix (70 % on time, 20 % late or partly, 10 % stopped)."""
-    rng = random.Random(seed)
-    book = []
-    for k in range(n):
-        terms = LoanTerms(
-            principal=Decimal(rng.randrange(1000, 20001, 50)),
-            rate=Rate.effective_annual(Decimal(rng.randrange(18, 46)) / 100),
-            installments=12,
-            disbursed=dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 30)),
-        )
-        events = []
-        behaviour = rng.random()
-        for row in terms.schedule().installments:
-            if behaviour < 0.7:
-                events.append(Payment(date=row.due_date, amount=row.total, id=f"{k}-{row.number}"))
-            elif behaviour < 0.9:
-                late = row.due_date + dt.timedelta(days=rng.randrange(1, 40))
-                share = Decimal(rng.choice([50, 80, 100, 100])) / 100
-                amount = (row.total * share).quantize(Decimal("0.01"))
-                events.append(Payment(date=late, amount=amount, id=f"{k}-{row.number}"))
-        book.append(LoanAccount(terms=terms, events=events, id=str(k)))
-    return book
-
-
 @pytest.mark.parametrize("as_of", [dt.date(2026, 9, 20), dt.date(2027, 3, 1)])
 def test_the_benchmark_portfolio_late_accounts_are_all_taken_and_equal(as_of: dt.date) -> None:
-    book = _benchmark_book(250, seed=9)
+    book = benchmark_book(250, seed=9)
     late = [a for a in book if figures_room.on_time_figures(a, as_of) is None]
     assert len(late) > 40
     for account in late:
