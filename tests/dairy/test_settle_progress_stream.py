@@ -128,7 +128,8 @@ def test_an_xlsx_sheet_is_parsed_as_it_is_read(
 ) -> None:
     """Each delivery is made as soon as its row is read from the sheet, never after the whole
     sheet was listed (as before issue 20): one fortnight of a long workbook holds that fortnight."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    read_only = pytest.importorskip("openpyxl.worksheet._read_only")  # the xlsx extra
+    ReadOnlyWorksheet = read_only.ReadOnlyWorksheet  # noqa: N806 (the class, patched below)
 
     path = _xlsx(tmp_path / "d.xlsx", days=20, farmers=5)  # 200 rows after the header
     pulled = [0]
